@@ -1,0 +1,81 @@
+/* app.c - start-up and shutdown of the serving process. */
+#include "app.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "autoconfig.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+int
+app_init(struct app *app, struct err *err)
+{
+	if ((app->tmpl = tmpl_set_load(app->cfg.templates_dir, err)) == NULL)
+		return -1;
+	if ((app->statics = static_load(app->cfg.static_dir, err)) == NULL)
+		return -1;
+	if (i18n_init(app->cfg.locale_dir, err) != 0)
+		return -1;
+	if ((app->router = router_new()) == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (web_routes(app->router) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
+	db_init(app->cfg.database_url);
+	return 0;
+}
+
+int
+app_serve(struct app *app, struct err *err)
+{
+	/* Block the stop signals in every thread (libmicrohttpd's inherit the mask), and wait
+	 * for them here. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct http_options opts = {
+		.address = app->cfg.listen_address,
+		.port = app->cfg.port,
+		.threads = app->cfg.threads,
+		.body_limit = app->cfg.body_limit,
+		.timeout = app->cfg.connection_timeout,
+		.default_lang = app->cfg.default_language,
+		.router = app->router,
+		.app = app,
+		.render_error = web_render_error,
+		.before = web_before,
+	};
+	struct http_server *srv = http_server_start(&opts, err);
+	if (srv == NULL)
+		return -1;
+	log_msg(LOG_INFO, "parasol %s serving %s", PACKAGE_VERSION, app->cfg.base_url);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_server_stop(srv);
+	db_thread_close();
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}
+
+void
+app_free(struct app *app)
+{
+	router_free(app->router);
+	static_free(app->statics);
+	tmpl_set_free(app->tmpl);
+	i18n_shutdown();
+	config_free(&app->cfg);
+	memset(app, 0, sizeof *app);
+}

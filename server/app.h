@@ -1,0 +1,31 @@
+/* app.h - everything `parasol serve` holds for its lifetime: configuration, templates, static
+ * files, routes. One struct app per process, owned by main(). */
+#ifndef PARASOL_APP_H
+#define PARASOL_APP_H
+
+#include "config.h"
+
+struct err;
+struct router;
+struct static_files;
+struct tmpl_set;
+
+struct app {
+	struct config cfg;
+	struct tmpl_set *tmpl;
+	struct static_files *statics;
+	struct router *router;
+};
+
+/* Loads templates (a syntax error fails with "file:line: message"), static files, the
+ * language catalogues and the routes, using an already loaded cfg (moved into app).
+ * On failure everything loaded so far is freed by app_free. */
+int app_init(struct app *app, struct err *err);
+
+/* Serves until SIGINT or SIGTERM, then stops cleanly (requests in flight finish). */
+int app_serve(struct app *app, struct err *err);
+
+/* Frees what app_init loaded and the configuration. */
+void app_free(struct app *app);
+
+#endif

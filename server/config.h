@@ -1,0 +1,53 @@
+/* config.h - one config file ("key = value" lines) with PARASOL_<KEY> environment overrides.
+ *
+ * The keys, their types and limits are declared in one table in config.c; the documented
+ * example is etc/parasol.conf.example. `parasol checkconf` runs config_load and reports. */
+#ifndef PARASOL_CONFIG_H
+#define PARASOL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/i18n.h"
+#include "util/log.h"
+
+struct err;
+
+struct config {
+	char *listen_address;
+	int port;
+	char *base_url; /* scheme://host[:port], no trailing slash */
+	char *database_url;
+	char *instance_name;
+	char *instance_description;
+	enum lang default_language;
+	char *data_dir;
+	enum log_level log_level;
+	bool auto_migrate;
+	long body_limit;
+	int connection_timeout;
+	int threads;
+	char *templates_dir;
+	char *static_dir;
+	char *migrations_dir;
+	char *locale_dir;
+};
+
+/* Sets every key to its default (strings malloc'd). Call config_free afterwards. */
+void config_defaults(struct config *cfg);
+
+/* Applies "key = value" lines from text; source names the file in errors. On the first bad
+ * line fails with ERR_INVALID and err->safe "SOURCE:LINE: message" naming the key. */
+int config_parse(struct config *cfg, const char *text, const char *source, struct err *err);
+
+/* Applies PARASOL_<KEY> environment variables; errors name the variable. */
+int config_apply_env(struct config *cfg, struct err *err);
+
+/* Defaults, then the file at path (skipped when path is NULL), then the environment.
+ * On failure cfg still holds valid (partly applied) values and must be freed. */
+int config_load(struct config *cfg, const char *path, struct err *err);
+
+/* Frees the strings; cfg may be reused after config_defaults. */
+void config_free(struct config *cfg);
+
+#endif

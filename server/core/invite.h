@@ -1,0 +1,30 @@
+/* invite.h - invite codes: how members join in the default invite-only mode, and how the
+ * first admin is made. A code is shown once; only its SHA-256 is stored. */
+#ifndef PARASOL_INVITE_H
+#define PARASOL_INVITE_H
+
+#include <stdint.h>
+
+#include "core/account.h"
+
+struct arena;
+struct err;
+
+struct invite_opts {
+	int64_t created_by; /* account id, 0 for the command line */
+	enum role role;	    /* the role the new account gets */
+	int max_uses;	    /* 0: unlimited */
+	int expires_days;   /* 0: never */
+};
+
+/* Creates an invite and returns its code (43 URL-safe characters, 256 random bits), owned
+ * by the arena; NULL + err. */
+char *invite_create(struct arena *a, const struct invite_opts *opts, struct err *err);
+
+/* The sign-up URL for a code under base_url, owned by the arena. */
+char *invite_url(struct arena *a, const char *base_url, const char *code);
+
+/* Hex SHA-256 of code in PostgreSQL's bytea input form ("\\x..."), owned by the arena. */
+char *invite_code_hash(struct arena *a, const char *code);
+
+#endif

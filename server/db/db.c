@@ -1,0 +1,157 @@
+/* db.c - per-thread libpq connections with reconnection. */
+#include "db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/log.h"
+
+static char *db_conninfo;
+static pthread_key_t conn_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+static void
+conn_destroy(void *p)
+{
+	PQfinish(p);
+}
+
+static void
+make_key(void)
+{
+	pthread_key_create(&conn_key, conn_destroy);
+}
+
+void
+db_init(const char *conninfo)
+{
+	pthread_once(&key_once, make_key);
+	free(db_conninfo);
+	db_conninfo = strdup(conninfo);
+}
+
+void
+db_thread_close(void)
+{
+	pthread_once(&key_once, make_key);
+	PGconn *c = pthread_getspecific(conn_key);
+	if (c != NULL) {
+		PQfinish(c);
+		pthread_setspecific(conn_key, NULL);
+	}
+}
+
+/* PostgreSQL's notices (e.g. "relation already exists, skipping") are not errors. */
+static void
+quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_msg(LOG_DEBUG, "postgresql: %.200s", message);
+}
+
+/* The thread's connection, connecting when there is none or it is broken. */
+static PGconn *
+get_conn(struct err *err)
+{
+	pthread_once(&key_once, make_key);
+	PGconn *c = pthread_getspecific(conn_key);
+	if (c != NULL && PQstatus(c) == CONNECTION_OK)
+		return c;
+	if (c != NULL)
+		PQfinish(c);
+	c = PQconnectdb(db_conninfo ? db_conninfo : "");
+	if (PQstatus(c) != CONNECTION_OK) {
+		/* libpq's message can name the socket path or host; it never holds a client's
+		 * address, so it is safe to log. */
+		err_set(err, ERR_UNAVAILABLE, NULL, "cannot connect to PostgreSQL: %s",
+			PQerrorMessage(c));
+		PQfinish(c);
+		pthread_setspecific(conn_key, NULL);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, quiet_notice, NULL);
+	pthread_setspecific(conn_key, c);
+	return c;
+}
+
+static void
+result_release(void *r)
+{
+	PQclear(r);
+}
+
+/* Maps a failed result to err; returns -1. */
+static int
+result_err(PGconn *c, PGresult *r, struct err *err)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+	if (PQstatus(c) != CONNECTION_OK)
+		return err_set(err, ERR_UNAVAILABLE, NULL, "lost the PostgreSQL connection: %s",
+			       msg);
+	if (state != NULL && strcmp(state, "23505") == 0)
+		return err_set(err, ERR_CONFLICT, NULL, "unique violation: %s", msg);
+	return err_set(err, ERR_INTERNAL, NULL, "query failed: %s", msg);
+}
+
+static int
+result_ok(const PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+	return r != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+}
+
+PGresult *
+db_query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGconn *c = get_conn(err);
+		if (c == NULL)
+			return NULL;
+		bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
+		PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		if (result_ok(r)) {
+			arena_defer(a, result_release, r);
+			return r;
+		}
+		result_err(c, r, err);
+		PQclear(r);
+		if (err->code != ERR_UNAVAILABLE || !idle)
+			return NULL;
+		/* The connection died under an idle session (a PostgreSQL restart):
+		 * reconnect and try once more. */
+	}
+	return NULL;
+}
+
+int
+db_exec_script(struct err *err, const char *sql)
+{
+	PGconn *c = get_conn(err);
+	if (c == NULL)
+		return -1;
+	PGresult *r = PQexec(c, sql);
+	int rc = result_ok(r) ? 0 : result_err(c, r, err);
+	PQclear(r);
+	return rc;
+}
+
+const char *
+db_value(const PGresult *r, int row, int col)
+{
+	if (row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+		return NULL;
+	return PQgetvalue(r, row, col);
+}
+
+bool
+db_ping(struct err *err)
+{
+	struct arena *a = arena_new();
+	PGresult *r = db_query(a, err, "SELECT 1", 0, NULL);
+	arena_free(a);
+	return r != NULL;
+}

@@ -1,0 +1,98 @@
+/* respond.c - building req->resp. */
+#include "respond.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/arena.h"
+#include "util/log.h"
+
+void
+resp_set(struct req *req, int status, const char *content_type, const char *body, size_t len)
+{
+	req->resp.status = status;
+	req->resp.content_type = content_type;
+	req->resp.body = body;
+	req->resp.len = len;
+}
+
+void
+resp_html(struct req *req, int status, const char *html, size_t len)
+{
+	resp_set(req, status, "text/html; charset=utf-8", html, len);
+}
+
+static void
+resp_json_as(struct req *req, int status, const json_t *doc, const char *type)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (text == NULL) {
+		resp_set(req, MHD_HTTP_INTERNAL_SERVER_ERROR, "application/json",
+			 "{\"error\":\"internal\"}", 20);
+		return;
+	}
+	char *copy = arena_strdup(req->arena, text);
+	free(text);
+	resp_set(req, status, type, copy, strlen(copy));
+}
+
+void
+resp_json(struct req *req, int status, const json_t *doc)
+{
+	resp_json_as(req, status, doc, "application/json; charset=utf-8");
+}
+
+void
+resp_activity_json(struct req *req, int status, const json_t *doc)
+{
+	resp_json_as(req, status, doc, "application/activity+json");
+}
+
+void
+resp_redirect(struct req *req, const char *location)
+{
+	resp_set(req, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0);
+	resp_header(req, MHD_HTTP_HEADER_LOCATION, location);
+}
+
+void
+resp_header(struct req *req, const char *name, const char *value)
+{
+	if (req->resp.nheaders == RESP_MAX_HEADERS) {
+		log_msg(LOG_ERROR, "too many response headers; dropped %s", name);
+		return;
+	}
+	req->resp.headers[req->resp.nheaders++] = (struct resp_header){name, value};
+}
+
+const char *
+resp_get_header(const struct req *req, const char *name)
+{
+	for (size_t i = 0; i < req->resp.nheaders; i++)
+		if (strcasecmp(req->resp.headers[i].name, name) == 0)
+			return req->resp.headers[i].value;
+	return NULL;
+}
+
+int
+resp_status_for(enum err_code code)
+{
+	static const int status[ERR__MAX] = {
+		[ERR_NONE] = 200,
+		[ERR_INVALID] = 400,
+		[ERR_UNAUTHORIZED] = 401,
+		[ERR_FORBIDDEN] = 403,
+		[ERR_NOT_FOUND] = 404,
+		[ERR_CONFLICT] = 409,
+		[ERR_TOO_LARGE] = 413,
+		[ERR_UNPROCESSABLE] = 422,
+		[ERR_RATE_LIMITED] = 429,
+		[ERR_UNAVAILABLE] = 503,
+		[ERR_INTERNAL] = 500,
+	};
+	if (code < 0 || code >= ERR__MAX)
+		return 500;
+	return status[code];
+}

@@ -1,0 +1,41 @@
+/* server.h - the libmicrohttpd daemon: a thread pool with epoll, body buffering with a hard
+ * limit, routing, error answers and the security headers every response carries. */
+#ifndef PARASOL_SERVER_H
+#define PARASOL_SERVER_H
+
+#include "util/i18n.h"
+
+struct err;
+struct req;
+struct router;
+
+struct http_options {
+	const char *address; /* numeric IPv4 or IPv6 address to listen on */
+	int port;
+	int threads;	     /* 0: one per core */
+	long body_limit;     /* bytes; larger bodies get 413 before they are read */
+	int timeout;	     /* seconds a connection may stay idle */
+	enum lang default_lang;
+	const struct router *router;
+	void *app; /* handed to handlers as req->app */
+	/* Renders an error answer (page or JSON) for status into req->resp, with message
+	 * (safe to show). Called for router misses, 413, malformed bodies and handler errors. */
+	void (*render_error)(struct req *req, int status, const char *message);
+	/* Called before routing (e.g. to load the member's session and language); may fail
+	 * with req->err set, which is answered like a handler error. NULL for none. */
+	int (*before)(struct req *req);
+};
+
+struct http_server;
+
+/* Starts listening and serving on worker threads. NULL + err (ERR_INTERNAL, detail from
+ * libmicrohttpd) when the address can't be bound. Stop with http_server_stop. */
+struct http_server *http_server_start(const struct http_options *opts, struct err *err);
+
+/* Stops accepting, waits for requests in progress, and frees the server. */
+void http_server_stop(struct http_server *srv);
+
+/* The port actually bound (useful with port 0 in tests). */
+int http_server_port(const struct http_server *srv);
+
+#endif

@@ -1,0 +1,19 @@
+/* pages.h - public pages: the visitors' home page, the about page, /healthz and /static/. */
+#ifndef PARASOL_PAGES_H
+#define PARASOL_PAGES_H
+
+struct req;
+
+/* GET / : the instance's name, description, rules and a sign-in link. */
+int page_home(struct req *req);
+
+/* GET /about : description, rules, what is and isn't stored, member count, version. */
+int page_about(struct req *req);
+
+/* GET /healthz : 200 "ok" when PostgreSQL answers, 503 otherwise. Never cached. */
+int page_healthz(struct req *req);
+
+/* GET /static/:file */
+int page_static(struct req *req);
+
+#endif
