@@ -3,6 +3,9 @@
 
 # Progress and error messages go to stderr, so that stdout stays clean for output meant to be
 # read by programs (e.g. `scripts/pgcluster env`).
+# runuser, localedef and friends live in sbin directories that a minimal PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+
 say() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() {

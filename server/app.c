@@ -59,7 +59,7 @@ app_serve(struct app *app, struct err *err)
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL)
 		return -1;
-	log_msg(LOG_INFO, "parasol %s serving %s", PACKAGE_VERSION, app->cfg.base_url);
+	log_msg(LOG_INFO, "parasol %s serving", PACKAGE_VERSION);
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");

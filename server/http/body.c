@@ -225,8 +225,10 @@ body_parse(struct arena *a, const char *content_type, const char *data, size_t l
 	    media_type_is(content_type, "application/activity+json") ||
 	    media_type_is(content_type, "application/ld+json"))
 		return body_parse_json(a, data, len, out, err);
-	out->kind = BODY_OTHER;
-	return 0;
+	if (len == 0)
+		return 0; /* a type we don't parse, with nothing to parse */
+	return err_set(err, ERR_UNPROCESSABLE, "This content type is not supported here.",
+		       "unsupported content type");
 }
 
 const struct body_field *

@@ -12,7 +12,7 @@
 struct arena;
 struct err;
 
-enum body_kind { BODY_NONE, BODY_FORM, BODY_JSON, BODY_OTHER };
+enum body_kind { BODY_NONE, BODY_FORM, BODY_JSON };
 
 struct body_field {
 	const char *name;

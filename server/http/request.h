@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "http/body.h"
 #include "http/router.h"
@@ -42,11 +43,13 @@ struct req {
 	enum lang lang;	  /* from Accept-Language, or the member's setting */
 	bool signed_in;	  /* pages for signed-in members are never cached */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
+	struct timespec started;
 	struct err err;	  /* filled by a handler that returns -1 */
 	struct resp resp; /* filled by the respond_* functions */
 	/* body upload state, private to http/server.c */
 	struct strbuf upload;
 	bool upload_started;
+	size_t received;
 	bool too_large;
 };
 

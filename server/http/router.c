@@ -16,6 +16,7 @@ struct route {
 	size_t nsegs;
 	char *segs[ROUTE_MAX_SEGS]; /* ":name" for captures */
 	char *pattern;		    /* owns the storage of segs */
+	char *orig;		    /* the pattern as registered */
 };
 
 struct router {
@@ -34,8 +35,10 @@ router_free(struct router *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->routes[i].pattern);
+		free(r->routes[i].orig);
+	}
 	free(r->routes);
 	free(r);
 }
@@ -59,12 +62,17 @@ router_add(struct router *r, const char *method, const char *pattern, route_fn f
 	rt->fn = fn;
 	if ((rt->pattern = strdup(pattern + 1)) == NULL)
 		return -1;
+	if ((rt->orig = strdup(pattern)) == NULL) {
+		free(rt->pattern);
+		return -1;
+	}
 	size_t ncap = 0;
 	char *save = NULL;
 	for (char *s = strtok_r(rt->pattern, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
 		if (rt->nsegs == ROUTE_MAX_SEGS || (s[0] == ':' && (s[1] == '\0' ||
 								      ++ncap > ROUTE_MAX_PARAMS))) {
 			free(rt->pattern);
+			free(rt->orig);
 			return -1;
 		}
 		rt->segs[rt->nsegs++] = s;
@@ -204,5 +212,6 @@ router_match(const struct router *r, const char *method, const char *path, struc
 		out->values[out->nparams++] = v;
 	}
 	out->fn = best->fn;
+	out->pattern = best->orig;
 	return ROUTE_FOUND;
 }

@@ -17,6 +17,7 @@ typedef int (*route_fn)(struct req *req);
 
 struct route_match {
 	route_fn fn;
+	const char *pattern; /* the route's pattern, for logs (never the path itself) */
 	size_t nparams;
 	const char *names[ROUTE_MAX_PARAMS];
 	const char *values[ROUTE_MAX_PARAMS]; /* percent-decoded, owned by the arena */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +23,19 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
+
+/* One debug line per request: method, route pattern (never the path, which can name
+ * people), status and time taken. */
+static void
+log_request(const struct req *req)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double ms = (double)(end.tv_sec - req->started.tv_sec) * 1e3 +
+		    (double)(end.tv_nsec - req->started.tv_nsec) / 1e6;
+	log_msg(LOG_DEBUG, "%s %s %d %.1fms", req->method,
+		req->route.pattern ? req->route.pattern : "(no route)", req->resp.status, ms);
+}
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -143,6 +157,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *url, c
 	req->method = arena_strdup(a, method);
 	req->path = arena_strdup(a, url);
 	req->app = srv->opts.app;
+	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 				   srv->opts.default_lang);
 	strbuf_init(&req->upload, a);
@@ -165,18 +180,23 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
-		if (!req->too_large) {
-			if ((long)(req->upload.len + *upload_data_size) > srv->opts.body_limit) {
-				*upload_data_size = 0;
-				return too_large(srv, req);
-			}
+		/* A chunked body has no length to refuse up front, and libmicrohttpd 0.9 can't
+		 * answer in the middle of an upload: past the limit the rest is discarded unread
+		 * into memory and 413 follows at the end; a sender that goes on past eight times
+		 * the limit is cut off. */
+		req->received += *upload_data_size;
+		if ((long)req->received > srv->opts.body_limit)
+			req->too_large = true;
+		if (!req->too_large)
 			strbuf_append(&req->upload, upload_data, *upload_data_size);
-		}
 		*upload_data_size = 0;
-		return MHD_YES;
+		return req->received / 8 > (size_t)srv->opts.body_limit ? MHD_NO : MHD_YES;
 	}
-	if (req->too_large)
-		return MHD_YES; /* already answered */
+	if (req->too_large) {
+		if (req->resp.status != 0)
+			return MHD_YES; /* answered at the first call */
+		return too_large(srv, req);
+	}
 	dispatch(srv, req);
 	return send_resp(req);
 }
@@ -189,8 +209,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)toe;
 	struct req *req = *con_cls;
-	if (req != NULL)
+	if (req != NULL) {
+		log_request(req);
 		arena_free(req->arena);
+	}
 	*con_cls = NULL;
 }
 
@@ -251,12 +273,13 @@ http_server_start(const struct http_options *opts, struct err *err)
 	(void)sslen;
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)opts->port, NULL, NULL, on_request, srv,
+		/* first, so that no message goes to libmicrohttpd's own stderr logger */
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opts->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {

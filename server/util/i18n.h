@@ -6,9 +6,9 @@
  * uselocale() around dgettext() and switches back. English is the source language: its
  * "translation" is the msgid itself.
  *
- * Strings to translate are marked for scripts/update-po with _() in C (a call to
- * i18n_gettext) or N_() where the translation happens later, and with {{_ Text}} in
- * templates. */
+ * scripts/update-po extracts the literal msgids of i18n_gettext(lang, "..."), N_("...")
+ * (marks a string translated later), a _("...") macro a file may define for itself, the
+ * safe message of err_set(), and every {{_ Text}} in templates/. */
 #ifndef PARASOL_I18N_H
 #define PARASOL_I18N_H
 
@@ -35,8 +35,8 @@ int i18n_lang_parse(const char *tag, enum lang *out);
  * the supported language with the highest q-value wins, ties going to the one listed first;
  * q=0 excludes a language; "*" stands for every supported language not listed, the fallback
  * first. Malformed elements are skipped. Returns fallback for NULL, an empty or unusable
- * header, unless the header refuses the fallback with q=0 and accepts another language. Never reads
- * past the terminating NUL; pure and thread-safe. */
+ * header (unless the header refuses the fallback with q=0 and accepts another language).
+ * Pure and thread-safe. */
 enum lang i18n_negotiate(const char *accept_language, enum lang fallback);
 
 /* Binds the "parasol" text domain to locale_dir (the directory holding

@@ -1,8 +1,9 @@
-/* tmpl.c - template engine: values, an HTML context tracker, the parser and the renderer.
+/* tmpl.c - template engine: the parser and the renderer. The values it renders are in tval.c,
+ * the HTML context tracker the parser runs over literal text in tmpl_html.c.
  *
- * Reading order: the node and set structures, then html_step (the small HTML state machine
- * that follows the literal text between tags), then parse_* (one template to a node tree,
- * checking each tag against the HTML context it sits in), then render_*.
+ * Reading order: the node and set structures, then parse_* (one template to a node tree,
+ * checking each tag against the HTML context tmpl_html_step has followed it to), then
+ * render_*.
  *
  * Every check that can be made on the template text is made at load time, so a page that
  * loaded cannot fail to render except for data problems (a plain string given to {{& }}). */
@@ -18,168 +19,13 @@
 
 #include "arena.h"
 #include "err.h"
-#include "log.h"
 #include "strbuf.h"
+#include "tmpl_html.h"
 
 #define TMPL_MAX_NESTING 32	    /* sections open at once in one template */
 #define TMPL_MAX_PARTIAL_DEPTH 16   /* partials rendering partials */
 #define TMPL_MAX_FILE (1024 * 1024) /* bytes per template file */
 #define TMPL_SUFFIX ".html"
-
-/* ---- values ----------------------------------------------------------------------------- */
-
-enum tval_kind { TVAL_STR, TVAL_HTML, TVAL_INT, TVAL_BOOL, TVAL_OBJ, TVAL_LIST };
-
-struct tval_field {
-	const char *key;
-	struct tval *val;
-	struct tval_field *next;
-};
-
-struct tval_item {
-	struct tval *val;
-	struct tval_item *next;
-};
-
-struct tval {
-	enum tval_kind kind;
-	struct arena *arena;
-	const char *str; /* STR, HTML */
-	long long num;	 /* INT, BOOL */
-	struct tval_field *fields, *last_field;
-	struct tval_item *items, *last_item;
-	size_t count;
-};
-
-static struct tval *
-tval_new(struct arena *a, enum tval_kind kind)
-{
-	struct tval *v = arena_alloc(a, sizeof(*v));
-	v->kind = kind;
-	v->arena = a;
-	return v;
-}
-
-struct tval *
-tval_obj(struct arena *a)
-{
-	return tval_new(a, TVAL_OBJ);
-}
-
-struct tval *
-tval_list(struct arena *a)
-{
-	return tval_new(a, TVAL_LIST);
-}
-
-static const struct tval *
-obj_get(const struct tval *obj, const char *key, size_t len)
-{
-	if (obj == NULL || obj->kind != TVAL_OBJ)
-		return NULL;
-	for (const struct tval_field *f = obj->fields; f != NULL; f = f->next)
-		if (strlen(f->key) == len && memcmp(f->key, key, len) == 0)
-			return f->val;
-	return NULL;
-}
-
-static void
-obj_put(struct tval *obj, const char *key, struct tval *val)
-{
-	if (obj == NULL || obj->kind != TVAL_OBJ || key == NULL) {
-		log_msg(LOG_ERROR, "tmpl: value set on something that is not an object");
-		return;
-	}
-	for (struct tval_field *f = obj->fields; f != NULL; f = f->next) {
-		if (strcmp(f->key, key) == 0) {
-			f->val = val;
-			return;
-		}
-	}
-	struct tval_field *f = arena_alloc(obj->arena, sizeof(*f));
-	f->key = arena_strdup(obj->arena, key);
-	f->val = val;
-	if (obj->last_field != NULL)
-		obj->last_field->next = f;
-	else
-		obj->fields = f;
-	obj->last_field = f;
-}
-
-static struct tval *
-scalar_str(struct tval *owner, enum tval_kind kind, const char *s)
-{
-	struct tval *v = tval_new(owner->arena, kind);
-	v->str = arena_strdup(owner->arena, s != NULL ? s : "");
-	return v;
-}
-
-void
-tval_set_str(struct tval *obj, const char *key, const char *s)
-{
-	if (obj != NULL)
-		obj_put(obj, key, scalar_str(obj, TVAL_STR, s));
-}
-
-void
-tval_set_html(struct tval *obj, const char *key, const char *html)
-{
-	if (obj != NULL)
-		obj_put(obj, key, scalar_str(obj, TVAL_HTML, html));
-}
-
-static void
-set_num(struct tval *obj, const char *key, enum tval_kind kind, long long n)
-{
-	if (obj == NULL)
-		return;
-	struct tval *v = tval_new(obj->arena, kind);
-	v->num = n;
-	obj_put(obj, key, v);
-}
-
-void
-tval_set_int(struct tval *obj, const char *key, long long v)
-{
-	set_num(obj, key, TVAL_INT, v);
-}
-
-void
-tval_set_bool(struct tval *obj, const char *key, int b)
-{
-	set_num(obj, key, TVAL_BOOL, b != 0);
-}
-
-void
-tval_set(struct tval *obj, const char *key, struct tval *child)
-{
-	if (child != NULL)
-		obj_put(obj, key, child);
-}
-
-void
-tval_push(struct tval *list, struct tval *item)
-{
-	if (list == NULL || list->kind != TVAL_LIST || item == NULL) {
-		log_msg(LOG_ERROR, "tmpl: push on something that is not a list");
-		return;
-	}
-	struct tval_item *it = arena_alloc(list->arena, sizeof(*it));
-	it->val = item;
-	if (list->last_item != NULL)
-		list->last_item->next = it;
-	else
-		list->items = it;
-	list->last_item = it;
-	list->count++;
-}
-
-void
-tval_push_str(struct tval *list, const char *s)
-{
-	if (list != NULL)
-		tval_push(list, scalar_str(list, TVAL_STR, s));
-}
 
 /* ---- nodes and sets ---------------------------------------------------------------------- */
 
@@ -241,288 +87,12 @@ tmpl_set_free(struct tmpl_set *set)
 		arena_free(set->arena);
 }
 
-/* ---- HTML context -------------------------------------------------------------------------
- * Just enough of the HTML tokenizer to know, at each template tag, whether it sits in text,
- * in a tag, in which kind of attribute value, in a comment or in script/style raw text. */
-
-/* Order matters: html_step hands every state from H_TAG_NAME on to step_tag. */
-enum hstate {
-	H_TEXT,
-	H_LT,	  /* after '<' */
-	H_END_LT, /* after "</" */
-	H_BANG,	  /* after "<!" */
-	H_BANG_DASH,
-	H_DECL, /* <!DOCTYPE>, <?...>, bogus comments: up to '>' */
-	H_COMMENT,
-	H_TAG_NAME,
-	H_BEFORE_ATTR,
-	H_ATTR_NAME,
-	H_BEFORE_VALUE,
-	H_VALUE_UNQ,
-	H_VALUE_DQ,
-	H_VALUE_SQ,
-	H_RAWTEXT, /* inside <script> or <style> */
-};
-
-enum attr_kind { ATTR_PLAIN, ATTR_URL, ATTR_CODE /* on* handlers and style: JS/CSS */ };
-
-struct html {
-	enum hstate state;
-	int end_tag;
-	char tag[12];
-	size_t tag_len;
-	char attr[16];
-	size_t attr_len;
-	enum attr_kind attr_kind;
-	int pending_eq; /* whitespace after an attribute name: a '=' still belongs to it */
-	int url_start;	/* in a URL value, nothing literal has fixed the scheme yet */
-	int dashes;	/* consecutive '-' in a comment */
-	int bang;	/* "--!" seen in a comment */
-	unsigned tag_seq, value_seq;
-};
-
-static const char *const url_attrs[] = {"href",	  "src",  "action", "formaction",
-					"poster", "cite", "data",   "xlink:href"};
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static void
-name_add(char *buf, size_t size, size_t *len, char c)
-{
-	/* Too long for any name we care about: stop matching rather than truncate. */
-	if (*len < size - 1)
-		buf[(*len)++] = (char)tolower((unsigned char)c);
-	else
-		*len = size;
-	if (*len < size)
-		buf[*len] = '\0';
-	else
-		buf[0] = '\0';
-}
-
-static void
-start_tag(struct html *h, int end_tag, char first)
-{
-	h->state = H_TAG_NAME;
-	h->end_tag = end_tag;
-	h->tag_len = 0;
-	h->tag_seq++;
-	h->pending_eq = 0;
-	name_add(h->tag, sizeof(h->tag), &h->tag_len, first);
-}
-
-static void
-finish_tag(struct html *h)
-{
-	int raw = !h->end_tag && (strcmp(h->tag, "script") == 0 || strcmp(h->tag, "style") == 0);
-	h->state = raw ? H_RAWTEXT : H_TEXT;
-}
-
-static void
-classify_attr(struct html *h)
-{
-	h->attr_kind = ATTR_PLAIN;
-	if (strncmp(h->attr, "on", 2) == 0 || strcmp(h->attr, "style") == 0)
-		h->attr_kind = ATTR_CODE;
-	for (size_t i = 0; i < sizeof(url_attrs) / sizeof(url_attrs[0]); i++)
-		if (strcmp(h->attr, url_attrs[i]) == 0)
-			h->attr_kind = ATTR_URL;
-}
-
-static void
-enter_value(struct html *h, enum hstate state)
-{
-	h->state = state;
-	h->value_seq++;
-	h->url_start = h->attr_kind == ATTR_URL;
-}
-
-static void
-value_char(struct html *h, char c)
-{
-	if (strchr(":/?#", c) != NULL)
-		h->url_start = 0;
-}
-
-/* Length of "</script" or "</style" at p (followed by a name end), else 0. */
-static size_t
-raw_end(const struct html *h, const char *p, size_t left)
-{
-	size_t n = strlen(h->tag);
-	if (left < n + 2 || p[0] != '<' || p[1] != '/' || strncasecmp(p + 2, h->tag, n) != 0)
-		return 0;
-	if (left > n + 2 && !is_space(p[n + 2]) && p[n + 2] != '/' && p[n + 2] != '>')
-		return 0;
-	return n + 2;
-}
-
-/* Ends a comment on "-->", "--!>", and (as browsers do) "<!-->" and "<!--->". */
-static void
-step_comment(struct html *h, char c)
-{
-	if (c == '>' && h->dashes >= 2) {
-		h->state = H_TEXT;
-	} else if (c == '!' && h->dashes >= 2 && !h->bang) {
-		h->bang = 1;
-	} else if (c == '-') {
-		h->dashes = h->bang ? 1 : h->dashes + 1;
-		h->bang = 0;
-	} else {
-		h->dashes = 0;
-		h->bang = 0;
-	}
-}
-
-static void
-step_markup(struct html *h, char c)
-{
-	switch (h->state) {
-	case H_LT:
-		if (isalpha((unsigned char)c))
-			start_tag(h, 0, c);
-		else if (c == '/')
-			h->state = H_END_LT;
-		else if (c == '!')
-			h->state = H_BANG;
-		else if (c == '?')
-			h->state = H_DECL;
-		else if (c != '<')
-			h->state = H_TEXT;
-		break;
-	case H_END_LT:
-		if (isalpha((unsigned char)c))
-			start_tag(h, 1, c);
-		else
-			h->state = c == '>' ? H_TEXT : H_DECL;
-		break;
-	case H_BANG:
-	case H_BANG_DASH:
-		if (c == '-')
-			h->state = h->state == H_BANG ? H_BANG_DASH : H_COMMENT;
-		else
-			h->state = c == '>' ? H_TEXT : H_DECL;
-		h->dashes = 2; /* the opening "--" can close an empty comment */
-		h->bang = 0;
-		break;
-	case H_DECL:
-		if (c == '>')
-			h->state = H_TEXT;
-		break;
-	case H_COMMENT:
-		step_comment(h, c);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Inside a tag: returns -1 with *msg for a '=' that belongs to no attribute name. */
-static int
-step_tag(struct html *h, char c, const char **msg)
-{
-	switch (h->state) {
-	case H_TAG_NAME:
-		if (is_space(c) || c == '/')
-			h->state = H_BEFORE_ATTR;
-		else if (c == '>')
-			finish_tag(h);
-		else
-			name_add(h->tag, sizeof(h->tag), &h->tag_len, c);
-		break;
-	case H_BEFORE_ATTR:
-		if (c == '>') {
-			finish_tag(h);
-		} else if (c == '=') {
-			if (!h->pending_eq) {
-				*msg = "'=' without an attribute name";
-				return -1;
-			}
-			h->state = H_BEFORE_VALUE;
-		} else if (c == '/') {
-			h->pending_eq = 0;
-		} else if (!is_space(c)) {
-			h->state = H_ATTR_NAME;
-			h->attr_len = 0;
-			h->pending_eq = 0;
-			name_add(h->attr, sizeof(h->attr), &h->attr_len, c);
-			classify_attr(h);
-		}
-		break;
-	case H_ATTR_NAME:
-		if (c == '>') {
-			finish_tag(h);
-		} else if (c == '=') {
-			h->state = H_BEFORE_VALUE;
-		} else if (is_space(c) || c == '/') {
-			h->state = H_BEFORE_ATTR;
-			h->pending_eq = c != '/';
-		} else {
-			name_add(h->attr, sizeof(h->attr), &h->attr_len, c);
-			classify_attr(h);
-		}
-		break;
-	case H_BEFORE_VALUE:
-		if (c == '>')
-			finish_tag(h);
-		else if (c == '"')
-			enter_value(h, H_VALUE_DQ);
-		else if (c == '\'')
-			enter_value(h, H_VALUE_SQ);
-		else if (!is_space(c))
-			enter_value(h, H_VALUE_UNQ);
-		break;
-	case H_VALUE_UNQ:
-		if (c == '>')
-			finish_tag(h);
-		else if (is_space(c))
-			h->state = H_BEFORE_ATTR, h->pending_eq = 0;
-		break;
-	case H_VALUE_DQ:
-	case H_VALUE_SQ:
-		if (c == (h->state == H_VALUE_DQ ? '"' : '\''))
-			h->state = H_BEFORE_ATTR, h->pending_eq = 0;
-		else
-			value_char(h, c);
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-/* Feeds literal text at p; returns how many bytes were consumed, or -1 with *msg. */
-static int
-html_step(struct html *h, const char *p, size_t left, const char **msg)
-{
-	if (h->state == H_TEXT) {
-		if (p[0] == '<')
-			h->state = H_LT;
-		return 1;
-	}
-	if (h->state == H_RAWTEXT) {
-		size_t n = raw_end(h, p, left);
-		if (n == 0)
-			return 1;
-		h->state = H_TAG_NAME;
-		h->end_tag = 1;
-		return (int)n;
-	}
-	if (h->state >= H_TAG_NAME)
-		return step_tag(h, p[0], msg) < 0 ? -1 : 1;
-	step_markup(h, p[0]);
-	return 1;
-}
-
 /* ---- parser ------------------------------------------------------------------------------ */
 
 struct open_section {
 	struct node *node;
-	struct node **tail; /* where the next node after the section goes */
-	struct html html;   /* context at {{#}}, which {{/}} must be in again */
+	struct node **tail;    /* where the next node after the section goes */
+	struct tmpl_html html; /* context at {{#}}, which {{/}} must be in again */
 };
 
 struct parser {
@@ -531,7 +101,7 @@ struct parser {
 	const char *src;
 	size_t pos, len;
 	int line;
-	struct html html;
+	struct tmpl_html html;
 	struct node **tail;
 	struct open_section open[TMPL_MAX_NESTING];
 	size_t depth;
@@ -564,7 +134,7 @@ parse_text(struct parser *p, size_t end)
 	size_t start = p->pos;
 	while (p->pos < end) {
 		const char *msg = NULL;
-		int n = html_step(&p->html, p->src + p->pos, end - p->pos, &msg);
+		int n = tmpl_html_step(&p->html, p->src + p->pos, end - p->pos, &msg);
 		if (n < 0)
 			return parse_fail(p, p->line, msg);
 		for (int i = 0; i < n; i++)
@@ -629,56 +199,44 @@ sigil_kind(char c)
 
 /* Why a tag of this kind may not stand in the current HTML context, or NULL if it may. */
 static const char *
-context_error(const struct html *h, enum node_kind kind)
+context_error(const struct tmpl_html *h, enum node_kind kind)
 {
 	int silent = kind == NODE_SECTION || kind == NODE_INVERTED || kind == NODE_CLOSE ||
 		     kind == NODE_COMMENT;
 	int text_only = kind == NODE_RAW || kind == NODE_PARTIAL;
 	switch (h->state) {
-	case H_TEXT:
+	case TMPL_HTML_TEXT:
 		return NULL;
-	case H_RAWTEXT:
+	case TMPL_HTML_RAWTEXT:
 		return "template tag inside <script> or <style>";
-	case H_LT:
-	case H_END_LT:
-	case H_TAG_NAME:
+	case TMPL_HTML_LT:
+	case TMPL_HTML_END_LT:
+	case TMPL_HTML_TAG_NAME:
 		return "template tag in an HTML tag name";
-	case H_BANG:
-	case H_BANG_DASH:
-	case H_DECL:
+	case TMPL_HTML_BANG:
+	case TMPL_HTML_BANG_DASH:
+	case TMPL_HTML_DECL:
 		return "template tag in an HTML declaration";
-	case H_ATTR_NAME:
+	case TMPL_HTML_ATTR_NAME:
 		return "template tag in an attribute name";
-	case H_BEFORE_ATTR:
+	case TMPL_HTML_BEFORE_ATTR:
 		return silent ? NULL : "template tag in attribute name position";
-	case H_BEFORE_VALUE:
-	case H_VALUE_UNQ:
+	case TMPL_HTML_BEFORE_VALUE:
+	case TMPL_HTML_VALUE_UNQ:
 		return "template tag in an unquoted attribute value";
-	case H_COMMENT:
+	case TMPL_HTML_COMMENT:
 		return text_only ? "{{&}} or {{>}} inside an HTML comment" : NULL;
-	case H_VALUE_DQ:
-	case H_VALUE_SQ:
+	case TMPL_HTML_VALUE_DQ:
+	case TMPL_HTML_VALUE_SQ:
 		break;
 	}
 	if (text_only)
 		return "{{&}} or {{>}} inside an attribute value";
-	if (h->attr_kind == ATTR_CODE && !silent)
+	if (h->attr_kind == TMPL_ATTR_CODE && !silent)
 		return "template tag in an event handler or style attribute";
-	if (h->attr_kind == ATTR_URL && kind == NODE_TRANSLATE)
+	if (h->attr_kind == TMPL_ATTR_URL && kind == NODE_TRANSLATE)
 		return "{{_}} inside a URL attribute";
 	return NULL;
-}
-
-static int
-same_context(const struct html *a, const struct html *b)
-{
-	if (a->state != b->state)
-		return 0;
-	if (a->state == H_BEFORE_ATTR)
-		return a->tag_seq == b->tag_seq;
-	if (a->state == H_VALUE_DQ || a->state == H_VALUE_SQ)
-		return a->value_seq == b->value_seq;
-	return 1;
 }
 
 static int
@@ -702,7 +260,7 @@ close_section(struct parser *p, int line, const char *name, size_t len)
 	struct open_section *o = &p->open[p->depth - 1];
 	if (o->node->len != len || memcmp(o->node->text, name, len) != 0)
 		return parse_fail(p, line, "{{/}} does not match the open section");
-	if (!same_context(&o->html, &p->html))
+	if (!tmpl_html_same_context(&o->html, &p->html))
 		return parse_fail(p, line, "section closed in a different HTML context");
 	/* The section may render zero times: a URL scheme may still be open after it. */
 	p->html.url_start |= o->html.url_start;
@@ -714,9 +272,9 @@ close_section(struct parser *p, int line, const char *name, size_t len)
 static void
 trim(const char **s, size_t *len)
 {
-	while (*len > 0 && is_space((*s)[0]))
+	while (*len > 0 && tmpl_html_is_space((*s)[0]))
 		(*s)++, (*len)--;
-	while (*len > 0 && is_space((*s)[*len - 1]))
+	while (*len > 0 && tmpl_html_is_space((*s)[*len - 1]))
 		(*len)--;
 }
 
@@ -741,8 +299,9 @@ add_tag(struct parser *p, int line, enum node_kind kind, const char *name, size_
 	if (kind == NODE_CLOSE)
 		return close_section(p, line, name, len);
 	struct node *n = add_node(p, kind, line, arena_strndup(p->arena, name, len), len);
-	n->url_check = kind == NODE_VAR && p->html.attr_kind == ATTR_URL && p->html.url_start &&
-		       (p->html.state == H_VALUE_DQ || p->html.state == H_VALUE_SQ);
+	n->url_check = kind == NODE_VAR && p->html.attr_kind == TMPL_ATTR_URL &&
+		       p->html.url_start &&
+		       (p->html.state == TMPL_HTML_VALUE_DQ || p->html.state == TMPL_HTML_VALUE_SQ);
 	if (kind == NODE_SECTION || kind == NODE_INVERTED)
 		return open_section(p, n);
 	return 0;
@@ -767,7 +326,7 @@ parse_tag(struct parser *p, int line, const char *body, size_t len)
 	if (why != NULL)
 		return parse_fail(p, line, why);
 	/* A tag between attributes may hide a name: a later '=' must not guess the owner. */
-	if (p->html.state == H_BEFORE_ATTR)
+	if (p->html.state == TMPL_HTML_BEFORE_ATTR)
 		p->html.pending_eq = 0;
 	return add_tag(p, line, kind, name, name_len);
 }
@@ -806,7 +365,7 @@ parse_template(struct arena *a, struct tmpl *t, const char *src, struct err *err
 	}
 	if (p.depth > 0)
 		return parse_fail(&p, p.open[p.depth - 1].node->line, "unclosed section");
-	if (p.html.state != H_TEXT)
+	if (p.html.state != TMPL_HTML_TEXT)
 		return parse_fail(&p, p.line,
 				  "template ends inside an HTML tag, comment or script");
 	return 0;
@@ -1014,34 +573,14 @@ lookup(const struct frame *f, const char *name, size_t len)
 	size_t part = dot != NULL ? (size_t)(dot - name) : len;
 	const struct tval *v = NULL;
 	for (; f != NULL && v == NULL; f = f->up)
-		v = obj_get(f->val, name, part);
+		v = tval_get(f->val, name, part);
 	while (v != NULL && part < len) {
 		name += part + 1, len -= part + 1;
 		dot = memchr(name, '.', len);
 		part = dot != NULL ? (size_t)(dot - name) : len;
-		v = obj_get(v, name, part);
+		v = tval_get(v, name, part);
 	}
 	return v;
-}
-
-/* The text of a scalar (numbers formatted into buf); "" for objects, lists and missing. */
-static const char *
-value_text(const struct tval *v, char *buf, size_t size)
-{
-	if (v == NULL)
-		return "";
-	switch (v->kind) {
-	case TVAL_STR:
-	case TVAL_HTML:
-		return v->str;
-	case TVAL_INT:
-		snprintf(buf, size, "%lld", v->num);
-		return buf;
-	case TVAL_BOOL:
-		return v->num ? "true" : "false";
-	default:
-		return "";
-	}
 }
 
 /* Whether s may start a URL attribute: http(s), mailto, or no scheme at all. Browsers skip
@@ -1061,7 +600,7 @@ static void
 render_var(struct render *r, const struct node *n, const struct frame *f)
 {
 	char buf[32];
-	const char *s = value_text(lookup(f, n->text, n->len), buf, sizeof(buf));
+	const char *s = tval_text(lookup(f, n->text, n->len), buf, sizeof(buf));
 	if (n->url_check && !url_is_safe(s))
 		s = "#";
 	strbuf_put_html(r->out, s, strlen(s));
@@ -1073,30 +612,11 @@ render_raw(struct render *r, const struct node *n, const struct frame *f)
 	const struct tval *v = lookup(f, n->text, n->len);
 	if (v == NULL)
 		return 0;
-	if (v->kind != TVAL_HTML)
+	if (tval_kind(v) != TVAL_HTML)
 		return render_fail(r, n,
 				   "{{&}} needs trusted HTML (tval_set_html), not a plain value");
-	strbuf_puts(r->out, v->str);
+	strbuf_puts(r->out, tval_str(v));
 	return 0;
-}
-
-static int
-truthy(const struct tval *v)
-{
-	if (v == NULL)
-		return 0;
-	switch (v->kind) {
-	case TVAL_STR:
-	case TVAL_HTML:
-		return v->str[0] != '\0';
-	case TVAL_INT:
-	case TVAL_BOOL:
-		return v->num != 0;
-	case TVAL_LIST:
-		return v->count > 0;
-	default:
-		return 1;
-	}
 }
 
 static int
@@ -1104,15 +624,15 @@ render_section(struct render *r, const struct node *n, const struct frame *f)
 {
 	const struct tval *v = lookup(f, n->text, n->len);
 	if (n->kind == NODE_INVERTED)
-		return truthy(v) ? 0 : render_nodes(r, n->children, f);
-	if (!truthy(v))
+		return tval_truthy(v) ? 0 : render_nodes(r, n->children, f);
+	if (!tval_truthy(v))
 		return 0;
-	if (v->kind != TVAL_LIST) {
+	if (tval_kind(v) != TVAL_LIST) {
 		struct frame inner = {v, f};
 		return render_nodes(r, n->children, &inner);
 	}
-	for (const struct tval_item *it = v->items; it != NULL; it = it->next) {
-		struct frame inner = {it->val, f};
+	for (const struct tval_item *it = tval_items(v); it != NULL; it = tval_item_next(it)) {
+		struct frame inner = {tval_item_value(it), f};
 		if (render_nodes(r, n->children, &inner) < 0)
 			return -1;
 	}
@@ -1161,7 +681,7 @@ render_translate(struct render *r, const struct node *n, const struct frame *f)
 		size_t ph = placeholder_len(s);
 		if (ph > 0) {
 			char buf[32];
-			const char *v = value_text(lookup(f, s + 1, ph - 2), buf, sizeof(buf));
+			const char *v = tval_text(lookup(f, s + 1, ph - 2), buf, sizeof(buf));
 			strbuf_put_html(r->out, v, strlen(v));
 			s += ph;
 			continue;

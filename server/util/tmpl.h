@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "tval.h" /* the render context: struct tval and tval_* */
+
 struct arena;
 struct err;
 struct strbuf;
@@ -32,37 +34,6 @@ void tmpl_set_free(struct tmpl_set *set);
 
 /* Returns 1 if the set has a template called name, else 0. */
 int tmpl_has(const struct tmpl_set *set, const char *name);
-
-/* A render context: a tree of objects, lists and scalars, all owned by an arena.
- * Keys and strings are copied into the arena of the object or list they are put in, so the
- * caller's buffers may be reused at once. Setting an existing key replaces its value. */
-struct tval;
-
-/* Returns a new empty object / list owned by a (never NULL). */
-struct tval *tval_obj(struct arena *a);
-struct tval *tval_list(struct arena *a);
-
-/* Sets key to a copy of s (NULL stores ""). Rendered escaped. */
-void tval_set_str(struct tval *obj, const char *key, const char *s);
-
-/* Sets key to an integer (rendered in decimal; true in a section when non-zero). */
-void tval_set_int(struct tval *obj, const char *key, long long v);
-
-/* Sets key to a boolean (for sections; rendered as "true"/"false" in {{name}}). */
-void tval_set_bool(struct tval *obj, const char *key, int b);
-
-/* Sets key to child (an object or list, not copied: it must live as long as obj).
- * A NULL child is ignored. */
-void tval_set(struct tval *obj, const char *key, struct tval *child);
-
-/* Sets key to a copy of TRUSTED HTML, the only kind {{& key}} will output unescaped.
- * Pass ONLY the output of the HTML sanitiser or of core's own text-to-HTML renderer,
- * never input from people or remote servers. In {{key}} it is escaped like a string. */
-void tval_set_html(struct tval *obj, const char *key, const char *html);
-
-/* Appends item (not copied) / a copy of s to a list. */
-void tval_push(struct tval *list, struct tval *item);
-void tval_push_str(struct tval *list, const char *s);
 
 /* Returns the translation of msgid (or NULL for "use msgid"); must stay valid during render. */
 typedef const char *(*tmpl_translate_fn)(void *arg, const char *msgid);

@@ -10,6 +10,7 @@
 #include "http/respond.h"
 #include "http/static.h"
 #include "util/i18n.h"
+#include "util/log.h"
 #include "util/tmpl.h"
 #include "web/web.h"
 
@@ -46,6 +47,7 @@ page_healthz(struct req *req)
 	struct err err;
 	resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (!health_check(&err)) {
+		log_msg(LOG_WARN, "health check failed: %s", err.detail);
 		resp_set(req, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
 			 "unavailable\n", 12);
 		return 0;

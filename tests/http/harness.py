@@ -1,0 +1,713 @@
+"""Shared helpers for the HTTP-level tests: a TAP runner, PostgreSQL databases, config files,
+a `parasol serve` process, the parasol command line and small HTTP clients.
+
+Standard library only (the tests run with Debian's python3). Each test script imports this
+module from its own directory:
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import harness
+
+Environment (set by Makefile.am and ./dev test):
+    PARASOL_BIN, PARASOL_SRCDIR, PARASOL_BUILDDIR       the binary and the trees
+    PARASOL_TEST_PGHOST, _PGPORT, _PGUSER               a running PostgreSQL (unix socket, trust)
+    PARASOL_TEST_OUTPUT                                 where logs and artifacts go
+"""
+
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+SRCDIR = os.environ.get("PARASOL_SRCDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+BUILDDIR = os.environ.get("PARASOL_BUILDDIR") or os.getcwd()
+BIN = os.environ.get("PARASOL_BIN") or os.path.join(BUILDDIR, "parasol")
+OUTPUT = os.environ.get("PARASOL_TEST_OUTPUT") or os.path.join(BUILDDIR, "test-output")
+
+# The sanitizers' reports: any of these on a stderr fails the test that produced it.
+SANITIZER_RE = re.compile(
+    r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|WARNING: ThreadSanitizer")
+
+# One log line: `2024-01-02T03:04:05Z info message`.
+LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (debug|info|warn|error|crit) .+$")
+
+# Any dotted-quad IPv4 address.
+IPV4_RE = re.compile(r"\b\d{1,3}(\.\d{1,3}){3}\b")
+
+PER_TEST_TIMEOUT = 120  # seconds; a hung test fails instead of hanging `make check`
+
+
+def script_name(path):
+    """`tests/http/test_basics.py` -> `basics`."""
+    base = os.path.splitext(os.path.basename(path))[0]
+    return base[5:] if base.startswith("test_") else base
+
+
+def skip_without_postgres():
+    if not os.environ.get("PARASOL_TEST_PGHOST"):
+        print("1..0 # SKIP no PostgreSQL")
+        sys.exit(0)
+
+
+def output_path(name):
+    os.makedirs(OUTPUT, exist_ok=True)
+    return os.path.join(OUTPUT, name)
+
+
+def sanitizer_reports(text):
+    return [line for line in text.splitlines() if SANITIZER_RE.search(line)]
+
+
+def assert_no_sanitizer_reports(text, what):
+    bad = sanitizer_reports(text)
+    assert not bad, "%s has sanitizer reports:\n%s" % (what, "\n".join(bad[:20]))
+
+
+# --- TAP ----------------------------------------------------------------------------------------
+
+class SkipTest(Exception):
+    pass
+
+
+class Suite:
+    """Collects test functions in definition order and runs them, printing TAP.
+
+    A test is a function without arguments that raises (an AssertionError, usually) to fail.
+    `setup` runs before the first test; if it fails every test is reported failed with its
+    traceback. Cleanups run at the end in reverse order, whatever happened."""
+
+    def __init__(self, name):
+        self.name = name
+        self.tests = []
+        self.cleanups = []
+
+    def test(self, fn):
+        self.tests.append(fn)
+        return fn
+
+    def add_cleanup(self, fn, *args):
+        self.cleanups.append((fn, args))
+
+    @staticmethod
+    def _title(fn):
+        doc = (fn.__doc__ or "").strip().splitlines()
+        if doc:
+            return doc[0].strip()
+        name = fn.__name__
+        return (name[5:] if name.startswith("test_") else name).replace("_", " ")
+
+    @staticmethod
+    def _diag(text):
+        for line in text.rstrip("\n").splitlines():
+            print("# " + line)
+
+    def _on_alarm(self, signum, frame):
+        raise TimeoutError("test took longer than %d s" % PER_TEST_TIMEOUT)
+
+    def run(self, setup=None):
+        sys.stdout.reconfigure(line_buffering=True)
+        signal.signal(signal.SIGALRM, self._on_alarm)
+        print("1..%d" % len(self.tests))
+        failed = 0
+        setup_error = None
+        started = time.monotonic()
+        try:
+            if setup is not None:
+                signal.alarm(PER_TEST_TIMEOUT)
+                try:
+                    setup()
+                except BaseException:  # noqa: B902 - report anything, even a timeout
+                    setup_error = traceback.format_exc()
+                finally:
+                    signal.alarm(0)
+            for i, fn in enumerate(self.tests, 1):
+                title = self._title(fn)
+                if setup_error is not None:
+                    print("not ok %d - %s" % (i, title))
+                    self._diag("set-up failed:\n" + setup_error)
+                    failed += 1
+                    continue
+                t0 = time.monotonic()
+                signal.alarm(PER_TEST_TIMEOUT)
+                try:
+                    fn()
+                except SkipTest as e:
+                    print("ok %d - %s # SKIP %s" % (i, title, e))
+                except BaseException:  # noqa: B902
+                    print("not ok %d - %s" % (i, title))
+                    self._diag(traceback.format_exc())
+                    failed += 1
+                else:
+                    print("ok %d - %s" % (i, title))
+                finally:
+                    signal.alarm(0)
+                took = time.monotonic() - t0
+                if took > 5:
+                    print("# (%s took %.1f s)" % (title, took))
+        finally:
+            for fn, args in reversed(self.cleanups):
+                try:
+                    fn(*args)
+                except Exception:  # noqa: BLE001 - a failed cleanup is reported, not fatal
+                    self._diag("cleanup %s failed:\n%s" % (getattr(fn, "__name__", fn),
+                                                           traceback.format_exc()))
+        print("# %s: %d test(s), %d failed, %.1f s" % (self.name, len(self.tests), failed,
+                                                         time.monotonic() - started))
+        return 0 if failed == 0 else 1
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+class Cluster:
+    """A PostgreSQL cluster reached over a unix socket as a superuser, via psql/pg_dump."""
+
+    def __init__(self, host, port, user):
+        self.host, self.port, self.user = host, str(port), user
+
+    @classmethod
+    def from_env(cls):
+        return cls(os.environ["PARASOL_TEST_PGHOST"],
+                   os.environ.get("PARASOL_TEST_PGPORT", "5432"),
+                   os.environ.get("PARASOL_TEST_PGUSER", "postgres"))
+
+    def _args(self, dbname):
+        return ["-h", self.host, "-p", self.port, "-U", self.user, "-d", dbname]
+
+    def psql(self, dbname, sql, check=True):
+        """Runs sql; returns the rows as lists of strings (NULL as '')."""
+        proc = subprocess.run(
+            ["psql", "-X", "-q", "-A", "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=1"] +
+            self._args(dbname) + ["-c", sql],
+            capture_output=True, text=True, timeout=60)
+        if check and proc.returncode != 0:
+            raise RuntimeError("psql failed (%d) on %r: %s" % (proc.returncode, sql,
+                                                               proc.stderr.strip()))
+        return [line.split("\x1f") for line in proc.stdout.splitlines() if line != ""]
+
+    def scalar(self, dbname, sql):
+        rows = self.psql(dbname, sql)
+        assert len(rows) == 1 and len(rows[0]) == 1, "expected one value from %r, got %r" % (
+            sql, rows)
+        return rows[0][0]
+
+    def dump_data(self, dbname):
+        proc = subprocess.run(["pg_dump", "--data-only"] + self._args(dbname),
+                              capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise RuntimeError("pg_dump failed: %s" % proc.stderr.strip())
+        return proc.stdout
+
+    def database_url(self, dbname):
+        return "host=%s port=%s user=%s dbname=%s" % (self.host, self.port, self.user, dbname)
+
+    def create_database(self, name):
+        self.psql("postgres", 'DROP DATABASE IF EXISTS "%s"' % name)
+        self.psql("postgres", 'CREATE DATABASE "%s"' % name)
+        return name
+
+    def drop_database(self, name):
+        self.psql("postgres", 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name, check=False)
+
+
+class ScratchCluster(Cluster):
+    """A throwaway cluster of our own, made and driven with scripts/pgcluster."""
+
+    def __init__(self, directory):
+        self.dir = os.path.join(directory, "pg")
+        env = dict(line.split("=", 1) for line in self._pgcluster("env").stdout.splitlines()
+                   if "=" in line)
+        super().__init__(env["PGHOST"], env["PGPORT"], env["PGUSER"])
+
+    def _pgcluster(self, cmd, timeout=120):
+        proc = subprocess.run([os.path.join(SRCDIR, "scripts", "pgcluster"), cmd, self.dir],
+                              capture_output=True, text=True, timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError("pgcluster %s failed (%d): %s%s" % (
+                cmd, proc.returncode, proc.stdout, proc.stderr))
+        return proc
+
+    def init(self):
+        self._pgcluster("init")
+
+    def start(self):
+        self._pgcluster("start")
+
+    def stop(self):
+        self._pgcluster("stop")
+
+    def destroy(self):
+        self._pgcluster("destroy")
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def free_port():
+    """A TCP port nobody listens on right now (the kernel's pick for port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def config_text(settings):
+    return "".join("%s = %s\n" % (k, v) for k, v in settings.items() if v is not None)
+
+
+def base_settings(cluster, dbname, port, data_dir):
+    return {
+        "listen_address": "127.0.0.1",
+        "port": port,
+        "base_url": "http://127.0.0.1:%d" % port,
+        "database_url": cluster.database_url(dbname),
+        "templates_dir": os.path.join(SRCDIR, "templates"),
+        "static_dir": os.path.join(SRCDIR, "templates", "static"),
+        "migrations_dir": os.path.join(SRCDIR, "migrations"),
+        "locale_dir": os.path.join(BUILDDIR, "locale"),
+        "data_dir": data_dir,
+        "log_level": "debug",
+    }
+
+
+def child_env(extra=None):
+    """The environment for a parasol process: no PARASOL_* overrides leak in from ours, and
+    the sanitizers (if the binary has them) report instead of aborting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARASOL_")}
+    env["ASAN_OPTIONS"] = "abort_on_error=0:detect_leaks=1"
+    env["UBSAN_OPTIONS"] = "print_stacktrace=1"
+    env["LC_ALL"] = "C.UTF-8"
+    if extra:
+        env.update(extra)
+    return env
+
+
+class Instance:
+    """Everything one script needs: a temp dir, a database, a config file, and optionally a
+    running server. Cleans up after itself through suite cleanups."""
+
+    def __init__(self, suite, script, cluster=None, **settings):
+        self.suite = suite
+        self.script = script
+        self.tmp = tempfile.mkdtemp(prefix="parasol-%s-" % script)
+        suite.add_cleanup(shutil.rmtree, self.tmp, True)
+        self.cluster = cluster or Cluster.from_env()
+        self.dbname = None
+        self.port = free_port()
+        self.data_dir = os.path.join(self.tmp, "data")
+        os.makedirs(self.data_dir)
+        self.settings = None
+        self.conf = os.path.join(self.tmp, "parasol.conf")
+        self.server = None
+        self._pending = settings
+
+    def create_database(self, suffix=""):
+        name = "parasol_t_%s%s_%d" % (self.script, suffix, os.getpid())
+        self.cluster.create_database(name)
+        self.suite.add_cleanup(self.cluster.drop_database, name)
+        return name
+
+    def setup(self):
+        """Creates the database and writes the config file (settings given to the
+        constructor override the defaults; a None value leaves a key out)."""
+        self.dbname = self.create_database()
+        self.settings = base_settings(self.cluster, self.dbname, self.port, self.data_dir)
+        self.settings.update(self._pending)
+        self.write_config(self.conf, self.settings)
+        shutil.copy(self.conf, output_path("%s.conf" % self.script))
+        return self
+
+    def write_config(self, path, settings):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(config_text(settings))
+        return path
+
+    def psql(self, sql):
+        return self.cluster.psql(self.dbname, sql)
+
+    def scalar(self, sql):
+        return self.cluster.scalar(self.dbname, sql)
+
+    def cli(self, *args, **kw):
+        kw.setdefault("conf", self.conf)
+        return run_cli(*args, **kw)
+
+    def start_server(self, tag=None):
+        """Starts `serve`; if another process took the port in the meantime (the scripts run
+        in parallel), tries again on a new one."""
+        for attempt in range(3):
+            self.server = Server(self.conf, self.port, tag or self.script)
+            self.suite.add_cleanup(self.server.kill)
+            try:
+                return self.server.start()
+            except AssertionError:
+                if attempt == 2 or "cannot listen" not in self.server.log():
+                    raise
+            self.port = free_port()
+            self.settings.update(port=self.port, base_url="http://127.0.0.1:%d" % self.port)
+            self.write_config(self.conf, self.settings)
+        raise AssertionError("unreachable")
+
+
+# --- the parasol command line -------------------------------------------------------------------
+
+def run_cli(*args, conf=None, stdin=None, env=None, timeout=120, check_sanitizers=True):
+    """Runs `parasol [-c conf] args...`; returns the CompletedProcess (text mode). A sanitizer
+    report on its stderr fails the calling test."""
+    cmd = [BIN] + (["-c", conf] if conf else []) + list(args)
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout,
+                          env=child_env(env))
+    if check_sanitizers:
+        assert_no_sanitizer_reports(proc.stderr, "`parasol %s`" % " ".join(args))
+    return proc
+
+
+def describe(proc):
+    return "exit %s\n--- stdout ---\n%s--- stderr ---\n%s" % (proc.returncode, proc.stdout,
+                                                              proc.stderr)
+
+
+# --- the server process -------------------------------------------------------------------------
+
+class Server:
+    """`parasol -c conf serve` with its stderr in OUTPUT/<tag>.server.log."""
+
+    def __init__(self, conf, port, tag):
+        self.conf, self.port, self.tag = conf, port, tag
+        self.log_path = output_path("%s.server.log" % tag)
+        self.out_path = output_path("%s.server.stdout" % tag)
+        self.proc = None
+        self.exit_code = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def start(self, timeout=30):
+        log = open(self.log_path, "wb")
+        out = open(self.out_path, "wb")
+        try:
+            self.proc = subprocess.Popen([BIN, "-c", self.conf, "serve"], stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=log, env=child_env())
+        finally:
+            log.close()
+            out.close()
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("the server exited with %d during start-up:\n%s" % (
+                    self.proc.returncode, self.log_tail()))
+            try:
+                r = request(self.port, "GET", "/healthz", timeout=2)
+                if r.status == 200:
+                    return self
+                last = "healthz answered %d" % r.status
+            except OSError as e:
+                last = repr(e)
+            time.sleep(0.1)
+        raise AssertionError("the server did not answer /healthz with 200 within %d s (%s):\n%s"
+                             % (timeout, last, self.log_tail()))
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Sends sig and waits; returns (exit code, seconds). Kills it after timeout and
+        raises."""
+        t0 = time.monotonic()
+        self.proc.send_signal(sig)
+        try:
+            self.exit_code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.exit_code = self.proc.wait()
+            raise AssertionError("the server did not exit within %d s of %s (killed)" % (
+                timeout, signal.Signals(sig).name))
+        return self.exit_code, time.monotonic() - t0
+
+    def kill(self):
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait()
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def log_tail(self, n=40):
+        return "\n".join(self.log().splitlines()[-n:])
+
+
+def add_server_end_tests(suite, get_server):
+    """Adds the tests every script with a server ends with: a clean stop on SIGTERM, and no
+    sanitizer report in the server's log."""
+
+    @suite.test
+    def test_clean_stop():
+        """the server exits 0 within 10 s of SIGTERM"""
+        srv = get_server()
+        assert srv.alive(), "the server is not running any more (exit %s):\n%s" % (
+            srv.proc.returncode, srv.log_tail())
+        rc, took = srv.stop(signal.SIGTERM, 10)
+        assert rc == 0, "exit code %d after SIGTERM:\n%s" % (rc, srv.log_tail())
+        assert "stopped" in srv.log(), "no 'stopped' line in the log"
+
+    @suite.test
+    def test_no_sanitizer_reports():
+        """no sanitizer report in the server log"""
+        assert_no_sanitizer_reports(get_server().log(), get_server().log_path)
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+class Response:
+    def __init__(self, status, reason, headers, body):
+        self.status = status
+        self.reason = reason
+        self.headers = headers  # http.client.HTTPMessage: get() is case-insensitive
+        self.body = body
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", errors="replace")
+
+    def header(self, name, default=None):
+        return self.headers.get(name, default)
+
+    def json(self):
+        import json
+        return json.loads(self.body.decode("utf-8"), object_pairs_hook=_no_duplicates)
+
+    def __repr__(self):
+        return "<%d %s, %d bytes: %r>" % (self.status, self.reason, len(self.body),
+                                          self.body[:200])
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), "duplicate keys in JSON: %r" % keys
+    return dict(pairs)
+
+
+def _from_http_client(resp):
+    return Response(resp.status, resp.reason, resp.headers, resp.read())
+
+
+def request(port, method, path, headers=None, body=None, timeout=15):
+    """One request on a fresh connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        return _from_http_client(conn.getresponse())
+    finally:
+        conn.close()
+
+
+class Client:
+    """Requests over one persistent connection; `reconnects` counts new sockets."""
+
+    def __init__(self, port, timeout=15):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.sockets = []
+
+    def request(self, method, path, headers=None, body=None):
+        self.conn.request(method, path, body=body, headers=headers or {})
+        if not self.sockets or self.sockets[-1] is not self.conn.sock:
+            self.sockets.append(self.conn.sock)
+        return _from_http_client(self.conn.getresponse())
+
+    def close(self):
+        self.conn.close()
+
+
+def raw_connect(port, timeout=15):
+    return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+
+def head_block(method, path, port, headers):
+    lines = ["%s %s HTTP/1.1" % (method, path), "Host: 127.0.0.1:%d" % port]
+    lines += ["%s: %s" % kv for kv in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def read_response(sock, head=False):
+    """Reads one response (status line, headers, a Content-Length or chunked body) from a raw
+    socket. Raises ConnectionError if the peer closes before the headers end."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed after %d bytes: %r" % (len(buf), buf[:200]))
+        buf += chunk
+    head_bytes, rest = buf.split(b"\r\n\r\n", 1)
+    lines = head_bytes.decode("latin-1").split("\r\n")
+    version, status, reason = (lines[0].split(" ", 2) + [""])[:3]
+    msg = http.client.HTTPMessage()
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        msg[name.strip()] = value.strip()
+    status = int(status)
+    body = b""
+    if not head and status not in (100, 204, 304) and status >= 200:
+        if msg.get("Content-Length") is not None:
+            n = int(msg["Content-Length"])
+            body = rest
+            while len(body) < n:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            rest, body = body[n:], body[:n]
+        elif "chunked" in (msg.get("Transfer-Encoding") or ""):
+            body, rest = _read_chunked(sock, rest)
+    resp = Response(status, reason, msg, body)
+    resp.leftover = rest
+    return resp
+
+
+def _read_chunked(sock, buf):
+    body = b""
+    while True:
+        while b"\r\n" not in buf:
+            buf += sock.recv(65536)
+        size_line, buf = buf.split(b"\r\n", 1)
+        size = int(size_line.split(b";")[0], 16)
+        while len(buf) < size + 2:
+            buf += sock.recv(65536)
+        body, buf = body + buf[:size], buf[size + 2:]
+        if size == 0:
+            return body, buf
+
+
+def read_all(sock):
+    """Everything until the peer closes (or the socket times out)."""
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+    except socket.timeout:
+        return data
+
+
+def chunked_request(port, method, path, headers, chunks, timeout=15):
+    """Sends a chunked upload on a raw socket and reads the answer. A server that answers and
+    closes before taking all chunks is fine: what it answered is returned."""
+    with raw_connect(port, timeout) as s:
+        h = dict(headers)
+        h["Transfer-Encoding"] = "chunked"
+        s.sendall(head_block(method, path, port, h))
+        try:
+            for c in chunks:
+                s.sendall(b"%x\r\n%s\r\n" % (len(c), c))
+            s.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return read_response(s)
+
+
+# --- checks shared by several scripts ------------------------------------------------------------
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex, noarchive",
+}
+
+
+def check_security_headers(resp, what):
+    problems = []
+    csp = resp.header("Content-Security-Policy")
+    if csp is None:
+        problems.append("no Content-Security-Policy")
+    else:
+        if "default-src 'self'" not in csp:
+            problems.append("CSP lacks default-src 'self': %r" % csp)
+        if "unsafe-inline" in csp or "unsafe-eval" in csp:
+            problems.append("CSP allows unsafe-*: %r" % csp)
+    for name, want in SECURITY_HEADERS.items():
+        got = resp.headers.get_all(name) or []
+        if got != [want]:
+            problems.append("%s: want %r, got %r" % (name, want, got))
+    assert not problems, "%s (status %d): %s" % (what, resp.status, "; ".join(problems))
+
+
+def po_translations(lang):
+    """msgid -> msgstr from po/<lang>.po (single-form entries with a translation)."""
+    path = os.path.join(SRCDIR, "po", "%s.po" % lang)
+    out = {}
+    msgid = msgstr = None
+    current = None
+
+    def unquote(s):
+        s = s.strip()
+        assert s.startswith('"') and s.endswith('"'), s
+        return bytes(s[1:-1], "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+    def flush():
+        if msgid and msgstr:
+            out[msgid] = msgstr
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("msgid "):
+                flush()
+                msgid, msgstr, current = unquote(line[6:]), None, "id"
+            elif line.startswith("msgstr "):
+                msgstr, current = unquote(line[7:]), "str"
+            elif line.startswith('"') and current == "id":
+                msgid += unquote(line)
+            elif line.startswith('"') and current == "str":
+                msgstr += unquote(line)
+            elif not line.startswith("#"):
+                current = None  # a blank line, or plural forms (not needed here)
+    flush()
+    return out
+
+
+def package_version():
+    with open(os.path.join(SRCDIR, "configure.ac"), encoding="utf-8") as f:
+        m = re.search(r"AC_INIT\(\[[^\]]*\],\s*\[([^\]]+)\]", f.read())
+    assert m, "no AC_INIT version in configure.ac"
+    return m.group(1)
+
+
+def sha256(data):
+    return hashlib.sha256(data).digest()
+
+
+def parallel(fn, items, threads):
+    """Runs fn(item) for every item on `threads` threads; returns the results in order
+    (exceptions are returned as values)."""
+    results = [None] * len(items)
+    lock = threading.Lock()
+    queue = list(enumerate(items))
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                i, item = queue.pop(0)
+            try:
+                results[i] = fn(item)
+            except Exception as e:  # noqa: BLE001 - collected for the caller to assert on
+                results[i] = e
+
+    ts = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return results
