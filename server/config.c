@@ -44,6 +44,8 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
+/* scheme://host[:port] with a DNS name, an IPv4 address or a bracketed IPv6 address; no
+ * user info, path, query or trailing slash. */
 static int
 valid_base_url(const char *v)
 {
@@ -54,13 +56,27 @@ valid_base_url(const char *v)
 		host = v + 7;
 	else
 		return 0;
-	if (*host == '\0')
+	const char *p = host;
+	if (*p == '[') {
+		p++;
+		while (isxdigit((unsigned char)*p) || *p == ':' || *p == '.')
+			p++;
+		if (*p != ']' || p == host + 1)
+			return 0;
+		p++;
+	} else {
+		while (isalnum((unsigned char)*p) || *p == '.' || *p == '-')
+			p++;
+		if (p == host)
+			return 0;
+	}
+	if (*p == '\0')
+		return 1;
+	if (*p != ':' || p[1] == '\0')
 		return 0;
-	for (const char *p = host; *p; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
-		      *p == '[' || *p == ']'))
-			return 0; /* no path, query, user info or trailing slash */
-	return 1;
+	char *end;
+	long port = strtol(p + 1, &end, 10);
+	return *end == '\0' && isdigit((unsigned char)p[1]) && port >= 1 && port <= 65535;
 }
 
 /* Sets one key from text; on failure returns a message (static) and changes nothing. */

@@ -87,14 +87,21 @@ result_release(void *r)
 static int
 result_err(PGconn *c, PGresult *r, struct err *err)
 {
+	/* Only the primary message, the SQLSTATE and the constraint's name: PostgreSQL's DETAIL
+	 * line can quote the row, and with it parameters such as a password hash. */
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
 	if (PQstatus(c) != CONNECTION_OK)
 		return err_set(err, ERR_UNAVAILABLE, NULL, "lost the PostgreSQL connection: %s",
-			       msg);
+			       primary ? primary : PQerrorMessage(c));
+	if (primary == NULL)
+		primary = PQerrorMessage(c);
 	if (state != NULL && strcmp(state, "23505") == 0)
-		return err_set(err, ERR_CONFLICT, NULL, "unique violation: %s", msg);
-	return err_set(err, ERR_INTERNAL, NULL, "query failed: %s", msg);
+		return err_set(err, ERR_CONFLICT, NULL, "unique violation (%s)",
+			       constraint ? constraint : "?");
+	return err_set(err, ERR_INTERNAL, NULL, "%s%s%s [%s]", primary,
+		       constraint ? " on " : "", constraint ? constraint : "", state ? state : "-");
 }
 
 static int

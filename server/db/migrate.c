@@ -90,14 +90,9 @@ apply_one(struct arena *a, const char *dir, const char *name, struct err *err)
 out:
 	free(sql);
 	if (rc != 0) {
-		/* PostgreSQL's message ends with a newline; keep one line. */
-		char *nl = strchr(err->detail, '\n');
-		if (nl)
-			*nl = '\0';
 		char detail[sizeof err->detail];
 		snprintf(detail, sizeof detail, "%s", err->detail);
-		const char *pg = strstr(detail, "ERROR:");
-		snprintf(err->detail, sizeof err->detail, "%s: %.400s", name, pg ? pg : detail);
+		snprintf(err->detail, sizeof err->detail, "%s: %.400s", name, detail);
 		err_show_detail(err);
 	}
 	return rc;
@@ -136,7 +131,7 @@ migrate_run(const char *dir, struct err *err)
 	int applied = 0;
 	if (prepare(a, err) != 0) {
 		applied = -1;
-		goto out;
+		goto unlock;
 	}
 	for (size_t i = 0; names[i]; i++) {
 		int done = is_applied(a, names[i], err);
@@ -149,8 +144,8 @@ migrate_run(const char *dir, struct err *err)
 			applied++;
 		}
 	}
-	unlock(a);
-out:
+unlock:
+	unlock(a); /* harmless when the lock was never taken */
 	arena_free(a);
 	fileio_list_free(names);
 	return applied;

@@ -52,24 +52,45 @@ body_parse_urlencoded(struct arena *a, const char *data, size_t len, struct body
 }
 
 /* Finds parameter name (e.g. "boundary") in a header value like
- * `multipart/form-data; boundary="abc"`; returns an arena copy or NULL. */
+ * `multipart/form-data; boundary="abc"`, honouring quotes (a ';' inside a quoted value does
+ * not start a parameter); returns an arena copy or NULL. */
 static char *
 header_param(struct arena *a, const char *value, const char *name)
 {
 	size_t nlen = strlen(name);
-	for (const char *p = strchr(value, ';'); p != NULL; p = strchr(p + 1, ';')) {
-		const char *q = p + 1;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (strncasecmp(q, name, nlen) != 0 || q[nlen] != '=')
+	const char *p = value;
+	while ((p = strpbrk(p, ";\"")) != NULL) {
+		if (*p == '"') { /* skip a quoted string outside parameters */
+			const char *end = strchr(p + 1, '"');
+			if (end == NULL)
+				return NULL;
+			p = end + 1;
 			continue;
-		q += nlen + 1;
-		if (*q == '"') {
-			const char *end = strchr(q + 1, '"');
-			return end ? arena_strndup(a, q + 1, (size_t)(end - q - 1)) : NULL;
 		}
-		size_t n = strcspn(q, "; \t");
-		return n ? arena_strndup(a, q, n) : NULL;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t klen = strcspn(p, "=;");
+		int match = klen == nlen && strncasecmp(p, name, nlen) == 0 && p[nlen] == '=';
+		p += klen;
+		if (*p != '=')
+			continue;
+		p++;
+		const char *v = p;
+		size_t vlen;
+		if (*p == '"') {
+			const char *end = strchr(p + 1, '"');
+			if (end == NULL)
+				return NULL;
+			v = p + 1;
+			vlen = (size_t)(end - v);
+			p = end + 1;
+		} else {
+			vlen = strcspn(p, "; \t");
+			p += vlen;
+		}
+		if (match)
+			return vlen ? arena_strndup(a, v, vlen) : NULL;
 	}
 	return NULL;
 }

@@ -138,23 +138,24 @@ split_path(const char *path, const char **segs, size_t *lens)
 	return n;
 }
 
-/* Scores a route against the segments: -1 no match, otherwise the number of literal
- * segments (more literals = more specific). */
+/* Scores a route against the segments: -1 no match, otherwise a bit per literal segment,
+ * the first segment the highest bit, so that at the first position where two matching
+ * routes differ the literal one wins. */
 static int
 match_route(const struct route *rt, const char **segs, const size_t *lens, int n)
 {
 	if ((int)rt->nsegs != n)
 		return -1;
-	int literals = 0;
+	int score = 0;
 	for (int i = 0; i < n; i++) {
 		const char *s = rt->segs[i];
 		if (s[0] == ':')
 			continue;
 		if (strlen(s) != lens[i] || memcmp(s, segs[i], lens[i]) != 0)
 			return -1;
-		literals++;
+		score |= 1 << (ROUTE_MAX_SEGS - 1 - i);
 	}
-	return literals;
+	return score;
 }
 
 static int

@@ -26,7 +26,7 @@ all_zero(const unsigned char *p, size_t n)
  * two allocations would show up as a foreign byte. */
 START_TEST(test_alloc_zeroed_aligned_independent)
 {
-	static const size_t sizes[] = {1,    2,	   3,	 7,    8,     15,    16,  17,   31,
+	static const size_t sizes[] = {1,    2,	   3,	 7,    8,     15,    16,   17,	 31,
 				       32,   33,   100,	 255,  256,   1000,  4095, 4096, 4097,
 				       5000, 8191, 8192, 8193, 20000, 65536, 1,	   24,	 3};
 	enum { ROUNDS = 4, NSIZES = sizeof sizes / sizeof sizes[0] };
@@ -344,7 +344,7 @@ START_TEST(test_err_code_name)
 	ck_assert_str_eq(err_code_name(ERR_RATE_LIMITED), "rate_limited");
 	ck_assert_str_eq(err_code_name(ERR_INTERNAL), "internal");
 	ck_assert_str_eq(err_code_name(ERR__MAX), "internal");
-	ck_assert_str_eq(err_code_name((enum err_code)-1), "internal");
+	ck_assert_str_eq(err_code_name((enum err_code) - 1), "internal");
 	/* Every code has its own distinct name. */
 	for (int i = 0; i < ERR__MAX; i++)
 		for (int j = i + 1; j < ERR__MAX; j++)

@@ -57,7 +57,7 @@ START_TEST(test_form_basic)
 	ck_assert_str_eq(body_value(&body, "b"), "2");
 	ck_assert_ptr_null(body_value(&body, "c"));
 	ck_assert_ptr_null(body_field(&body, "A")); /* names are case-sensitive */
-	ck_assert_ptr_eq(body.raw, data); /* the raw body is the caller's buffer */
+	ck_assert_ptr_eq(body.raw, data);	    /* the raw body is the caller's buffer */
 	ck_assert_uint_eq(body.raw_len, 7);
 }
 END_TEST
@@ -187,6 +187,23 @@ START_TEST(test_multipart_fields_and_file)
 }
 END_TEST
 
+START_TEST(test_multipart_semicolon_in_quoted_filename)
+{
+	/* The filename comes first and holds "; name=x": the field name must still be the real
+	 * one, not text from inside the quotes. */
+	static const char data[] = "--XyZ\r\n"
+				   "Content-Disposition: form-data; filename=\"a; name=evil\"; "
+				   "name=\"media\"\r\n"
+				   "\r\n"
+				   "x\r\n"
+				   "--XyZ--\r\n";
+	ck_assert_int_eq(parse(MP, data, sizeof data - 1), 0);
+	ck_assert_uint_eq(body.nfields, 1);
+	ck_assert_str_eq(body.fields[0].name, "media");
+	ck_assert_str_eq(body.fields[0].filename, "a; name=evil");
+}
+END_TEST
+
 START_TEST(test_multipart_quoted_boundary)
 {
 	/* A quoted boundary may hold spaces and '=' (RFC 2046 bchars). */
@@ -226,7 +243,8 @@ END_TEST
 
 START_TEST(test_multipart_missing_boundary)
 {
-	static const char data[] = "--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--";
+	static const char data[] =
+	    "--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--";
 	ck_assert_int_eq(parse_str("multipart/form-data", data), -1);
 	ck_assert_int_eq(err.code, ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(err.safe, "boundary"));
@@ -386,8 +404,8 @@ START_TEST(test_json_released_with_arena)
 		struct body b;
 		struct err e;
 		const char *doc = "{\"type\": \"Note\", \"to\": [\"x\", \"y\"]}";
-		ck_assert_int_eq(body_parse(a, "application/activity+json", doc, strlen(doc), &b, &e),
-				 0);
+		ck_assert_int_eq(
+		    body_parse(a, "application/activity+json", doc, strlen(doc), &b, &e), 0);
 		ck_assert_ptr_nonnull(b.json);
 	}
 	arena_free(a);
@@ -435,6 +453,10 @@ START_TEST(test_dispatch_unknown_type)
 	ck_assert_str_ne(err.safe, "");
 	ck_assert_int_eq(parse_str("application/octet-stream", "\x01\x02"), -1);
 	ck_assert_int_eq(err.code, ERR_UNPROCESSABLE);
+	/* With nothing to parse, any type is fine (a POST with an empty body). */
+	ck_assert_int_eq(parse("text/plain", "", 0), 0);
+	ck_assert_uint_eq(body.nfields, 0);
+	ck_assert_ptr_null(body.json);
 }
 END_TEST
 
@@ -515,6 +537,7 @@ body_suite(void)
 	tcase_add_test(disp, test_dispatch_unknown_type);
 	tcase_add_test(disp, test_dispatch_none);
 	tcase_add_test(disp, test_dispatch_resets);
+	tcase_add_test(disp, test_multipart_semicolon_in_quoted_filename);
 	suite_add_tcase(s, disp);
 	return s;
 }

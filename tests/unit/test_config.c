@@ -12,12 +12,12 @@
 /* Every key's environment variable, cleared around each test so the caller's environment
  * (or an earlier test without CK_FORK) cannot leak in. */
 static const char *const env_vars[] = {
-    "PARASOL_LISTEN_ADDRESS", "PARASOL_PORT",		    "PARASOL_BASE_URL",
-    "PARASOL_DATABASE_URL",   "PARASOL_INSTANCE_NAME",	    "PARASOL_INSTANCE_DESCRIPTION",
-    "PARASOL_DEFAULT_LANGUAGE", "PARASOL_DATA_DIR",	    "PARASOL_LOG_LEVEL",
-    "PARASOL_AUTO_MIGRATE",   "PARASOL_BODY_LIMIT",	    "PARASOL_CONNECTION_TIMEOUT",
-    "PARASOL_THREADS",	      "PARASOL_TEMPLATES_DIR",	    "PARASOL_STATIC_DIR",
-    "PARASOL_MIGRATIONS_DIR", "PARASOL_LOCALE_DIR",
+    "PARASOL_LISTEN_ADDRESS",	"PARASOL_PORT",		 "PARASOL_BASE_URL",
+    "PARASOL_DATABASE_URL",	"PARASOL_INSTANCE_NAME", "PARASOL_INSTANCE_DESCRIPTION",
+    "PARASOL_DEFAULT_LANGUAGE", "PARASOL_DATA_DIR",	 "PARASOL_LOG_LEVEL",
+    "PARASOL_AUTO_MIGRATE",	"PARASOL_BODY_LIMIT",	 "PARASOL_CONNECTION_TIMEOUT",
+    "PARASOL_THREADS",		"PARASOL_TEMPLATES_DIR", "PARASOL_STATIC_DIR",
+    "PARASOL_MIGRATIONS_DIR",	"PARASOL_LOCALE_DIR",
 };
 
 static struct config cfg;
@@ -184,7 +184,7 @@ START_TEST(test_unknown_key)
 {
 	expect_error("port = 1\n\n# c\nprot = 2\n", "t.conf:4:", "prot", NULL);
 	expect_error("   \n = 5\n", "t.conf:2:", NULL, NULL);
-	expect_error("port 8080\n", "t.conf:1:", NULL, NULL); /* no '=' */
+	expect_error("port 8080\n", "t.conf:1:", NULL, NULL);	  /* no '=' */
 	expect_error("Port = 8080\n", "t.conf:1:", "Port", NULL); /* keys are lower case */
 }
 END_TEST

@@ -43,11 +43,11 @@ static const char *const bad_ids[] = {
     "1e3",
     "12345678901234567890", /* 20 digits */
     "00000000000000000001", /* 20 digits, small value */
-    "9223372036854775808",	/* INT64_MAX + 1 */
+    "9223372036854775808",  /* INT64_MAX + 1 */
     "9999999999999999999",
     "18446744073709551615",
     "18446744073709551616", /* would wrap a uint64 */
-    "\xd9\xa1",		/* ARABIC-INDIC DIGIT ONE */
+    "\xd9\xa1",		    /* ARABIC-INDIC DIGIT ONE */
 };
 
 START_TEST(test_parse_bad)

@@ -86,6 +86,23 @@ match(const char *method, const char *path, struct route_match *m)
 
 /* --- matching ----------------------------------------------------------------------------- */
 
+START_TEST(test_literal_wins_by_position)
+{
+	/* /a/:x/:y has one literal, at position 0; /:p/b/c has two, later. The literal at the
+	 * earliest differing position wins, whatever the order of registration. */
+	struct router *r = router_new();
+	ck_assert_int_eq(router_add(r, "GET", "/a/:x/:y", h_user), 0);
+	ck_assert_int_eq(router_add(r, "GET", "/:p/b/c", h_status), 0);
+	struct route_match m;
+	ck_assert_int_eq(router_match(r, "GET", "/a/b/c", arena, &m), ROUTE_FOUND);
+	ck_assert_ptr_eq(m.fn, h_user);
+	ck_assert_str_eq(m.pattern, "/a/:x/:y");
+	ck_assert_int_eq(router_match(r, "GET", "/z/b/c", arena, &m), ROUTE_FOUND);
+	ck_assert_ptr_eq(m.fn, h_status);
+	router_free(r);
+}
+END_TEST
+
 START_TEST(test_literal)
 {
 	struct route_match m;
@@ -239,9 +256,19 @@ START_TEST(test_capture_decoding)
 END_TEST
 
 static const char *const bad_captures[] = {
-    "/users/a%2Fb", "/users/a%2fb", "/users/%2F",   "/users/a%00b", "/users/%00",
-    "/users/%4",    "/users/a%",    "/users/%zz",   "/users/%g1",   "/users/%1g",
-    "/users/%%41",  "/users/ab%4",  "/users/%2F/statuses/1",
+    "/users/a%2Fb",
+    "/users/a%2fb",
+    "/users/%2F",
+    "/users/a%00b",
+    "/users/%00",
+    "/users/%4",
+    "/users/a%",
+    "/users/%zz",
+    "/users/%g1",
+    "/users/%1g",
+    "/users/%%41",
+    "/users/ab%4",
+    "/users/%2F/statuses/1",
 };
 
 START_TEST(test_bad_capture)
@@ -326,8 +353,8 @@ START_TEST(test_many_routes)
 	char pat[32];
 	for (int i = 0; i < 100; i++) {
 		snprintf(pat, sizeof pat, "/r%d/:x", i);
-		ck_assert_int_eq(router_add(r, i % 2 ? "POST" : "GET", pat, i % 2 ? h_post : h_user),
-				 0);
+		ck_assert_int_eq(
+		    router_add(r, i % 2 ? "POST" : "GET", pat, i % 2 ? h_post : h_user), 0);
 	}
 	struct route_match m;
 	ck_assert_int_eq(router_match(r, "GET", "/r0/a", arena, &m), ROUTE_FOUND);
@@ -362,6 +389,7 @@ router_suite(void)
 	tcase_add_test(tc, test_bad_patterns);
 	tcase_add_test(tc, test_too_many_segments);
 	tcase_add_test(tc, test_many_routes);
+	tcase_add_test(tc, test_literal_wins_by_position);
 	suite_add_tcase(s, tc);
 	return s;
 }
