@@ -342,6 +342,11 @@ parse_next_tag(struct parser *p)
 		return parse_fail(p, line, "unclosed {{");
 	if (inner != NULL && inner < close)
 		return parse_fail(p, line, "{{ inside a tag");
+	/* A translation may end with a placeholder: in "{{_ About {name}}}" the tag closes at
+	 * the last two of the three braces. */
+	const char *lead = body + strspn(body, " \t\r\n");
+	while (*lead == '_' && close[2] == '}')
+		close++;
 	size_t len = (size_t)(close - body);
 	for (size_t i = 0; i < len; i++)
 		p->line += body[i] == '\n';

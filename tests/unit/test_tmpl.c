@@ -422,6 +422,19 @@ START_TEST(test_translate_placeholders)
 }
 END_TEST
 
+START_TEST(test_translate_ends_with_placeholder)
+{
+	/* "}}}": the text ends with a placeholder's brace, then the tag's two. */
+	struct err err = {0};
+	struct tmpl_set *set = load_one("<h1>{{_ About {name}}}</h1>", &err);
+	ck_assert_msg(set != NULL, "%s", err.detail);
+	struct tval *ctx = tval_obj(arena);
+	tval_set_str(ctx, "name", "Rose & co");
+	ck_assert_str_eq(render_set(set, "t", ctx, NULL), "<h1>About Rose &amp; co</h1>");
+	tmpl_set_free(set);
+}
+END_TEST
+
 START_TEST(test_translate_rejects_inner_tag)
 {
 	assert_load_error("\n{{_ Hello {{name}} }}", "t.html:2:");
@@ -677,6 +690,7 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_no_triple_mustache);
 	tcase_add_test(tc, test_translate);
 	tcase_add_test(tc, test_translate_placeholders);
+	tcase_add_test(tc, test_translate_ends_with_placeholder);
 	tcase_add_test(tc, test_translate_rejects_inner_tag);
 	suite_add_tcase(s, tc);
 
