@@ -6,6 +6,7 @@
 
 #include "autoconfig.h"
 #include "db/db.h"
+#include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static.h"
@@ -24,6 +25,10 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	if (i18n_init(app->cfg.locale_dir, err) != 0)
 		return -1;
+	app->login_by_account = ratelimit_new(4096, 10, 15 * 60);
+	app->login_by_client = ratelimit_new(4096, 30, 15 * 60);
+	if (app->login_by_account == NULL || app->login_by_client == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = router_new()) == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if (web_routes(app->router) != 0)
@@ -73,6 +78,8 @@ void
 app_free(struct app *app)
 {
 	router_free(app->router);
+	ratelimit_free(app->login_by_account);
+	ratelimit_free(app->login_by_client);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();

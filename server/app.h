@@ -6,6 +6,7 @@
 #include "config.h"
 
 struct err;
+struct ratelimit;
 struct router;
 struct static_files;
 struct tmpl_set;
@@ -15,6 +16,8 @@ struct app {
 	struct tmpl_set *tmpl;
 	struct static_files *statics;
 	struct router *router;
+	struct ratelimit *login_by_account; /* failed sign-ins per username */
+	struct ratelimit *login_by_client;  /* sign-in attempts per client (keyed hash) */
 };
 
 /* Loads templates (a syntax error fails with "file:line: message"), static files, the

@@ -2,6 +2,8 @@
 #include "account.h"
 
 #include <argon2.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <ctype.h>
 #include <openssl/rand.h>
 #include <string.h>
@@ -17,25 +19,6 @@
 #define SALT_LEN 16
 #define HASH_LEN 32
 
-static const char *const role_names[ROLE__MAX] = {"member", "moderator", "admin"};
-
-const char *
-role_name(enum role r)
-{
-	return r >= 0 && r < ROLE__MAX ? role_names[r] : "member";
-}
-
-int
-role_parse(const char *s, enum role *out)
-{
-	for (int i = 0; i < ROLE__MAX; i++)
-		if (strcmp(s, role_names[i]) == 0) {
-			*out = (enum role)i;
-			return 0;
-		}
-	return -1;
-}
-
 int
 account_check_username(const char *username, struct err *err)
 {
@@ -49,6 +32,19 @@ account_check_username(const char *username, struct err *err)
 			return err_set(err, ERR_UNPROCESSABLE,
 				       "A username may only have letters, digits and underscores.",
 				       "bad username character");
+	return 0;
+}
+
+int
+account_check_password(const char *password, struct err *err)
+{
+	size_t plen = strlen(password);
+	if (plen < ACCOUNT_PASSWORD_MIN)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "A password needs at least 10 characters.", "password too short");
+	if (plen > ACCOUNT_PASSWORD_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "That password is too long.",
+			       "password too long");
 	return 0;
 }
 
@@ -84,17 +80,12 @@ account_create(struct arena *a, const char *username, const char *password, enum
 {
 	if (account_check_username(username, err) != 0)
 		return -1;
-	size_t plen = strlen(password);
-	if (plen < ACCOUNT_PASSWORD_MIN)
-		return err_set(err, ERR_UNPROCESSABLE,
-			       "A password needs at least 10 characters.", "password too short");
-	if (plen > ACCOUNT_PASSWORD_MAX)
-		return err_set(err, ERR_UNPROCESSABLE, "That password is too long.",
-			       "password too long");
+	if (account_check_password(password, err) != 0)
+		return -1;
 	char *hash = account_hash_password(a, password, err);
 	if (hash == NULL)
 		return -1;
-	if (db_account_insert(a, username, hash, role_name(role), id_out, err) != 0) {
+	if (db_account_insert(a, username, hash, role_name(role), true, NULL, id_out, err) != 0) {
 		if (err->code == ERR_CONFLICT)
 			err_set(err, ERR_CONFLICT, "That username is taken.", "username taken");
 		return -1;
@@ -124,4 +115,99 @@ long
 account_count(struct arena *a, struct err *err)
 {
 	return db_account_count(a, err);
+}
+
+struct account *
+account_by_id(struct arena *a, int64_t id, struct err *err)
+{
+	return db_account_get(a, id, err);
+}
+
+struct account *
+account_by_username(struct arena *a, const char *username, struct err *err)
+{
+	if (account_check_username(username, err) != 0) {
+		err_set(err, ERR_NOT_FOUND, "No account has that name.", "bad username");
+		return NULL;
+	}
+	return db_account_get_by_username(a, username, err);
+}
+
+const char *
+account_shown_name(const struct account *acct)
+{
+	return acct->display_name && *acct->display_name ? acct->display_name : acct->username;
+}
+
+static int
+check_length(const char *s, size_t max, const char *message, struct err *err)
+{
+	/* Limits count characters (code points), as the database CHECKs do. */
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	if (chars > max)
+		return err_set(err, ERR_UNPROCESSABLE, message, "too long");
+	return 0;
+}
+
+int
+account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
+		       struct err *err)
+{
+	if (check_length(u->display_name, ACCOUNT_DISPLAY_NAME_MAX,
+			 "The display name can have at most 100 characters.", err) != 0 ||
+	    check_length(u->bio, ACCOUNT_BIO_MAX, "The bio can have at most 2000 characters.",
+			 err) != 0)
+		return -1;
+	json_t *fields = json_array();
+	for (int i = 0; i < u->nfields && i < ACCOUNT_MAX_FIELDS; i++) {
+		const char *name = u->fields[i].name ? u->fields[i].name : "";
+		const char *value = u->fields[i].value ? u->fields[i].value : "";
+		if (*name == '\0' && *value == '\0')
+			continue;
+		if (check_length(name, ACCOUNT_FIELD_MAX,
+				 "A profile field can have at most 255 characters.", err) != 0 ||
+		    check_length(value, ACCOUNT_FIELD_MAX,
+				 "A profile field can have at most 255 characters.", err) != 0) {
+			json_decref(fields);
+			return -1;
+		}
+		json_array_append_new(fields, json_pack("{ssss}", "name", name, "value", value));
+	}
+	char *text = json_dumps(fields, JSON_COMPACT);
+	json_decref(fields);
+	char *copy = arena_strdup(a, text);
+	free(text);
+	return db_account_update_profile(a, id, u->display_name, u->bio, copy, u->locked,
+					 u->hide_collections, err);
+}
+
+int
+account_update_preferences(struct arena *a, int64_t id, const char *language,
+			   enum visibility default_visibility, struct err *err)
+{
+	if (language != NULL && strcmp(language, "en") != 0 && strcmp(language, "zh-CN") != 0)
+		return err_set(err, ERR_UNPROCESSABLE, "Choose a language from the list.",
+			       "bad language");
+	return db_account_update_preferences(a, id, language, visibility_name(default_visibility),
+					     err);
+}
+
+int
+account_change_password(struct arena *a, int64_t id, const char *current,
+			const char *new_password, struct err *err)
+{
+	const char *hash = db_account_password_hash(a, id, err);
+	if (hash == NULL)
+		return -1;
+	if (!account_verify_password(hash, current))
+		return err_set(err, ERR_FORBIDDEN, "The current password is wrong.",
+			       "wrong current password");
+	if (account_check_password(new_password, err) != 0)
+		return -1;
+	char *new_hash = account_hash_password(a, new_password, err);
+	if (new_hash == NULL)
+		return -1;
+	return db_account_set_password_hash(a, id, new_hash, err);
 }

@@ -6,20 +6,45 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/visibility.h"
+#include "db/model.h"
+
 struct arena;
 struct err;
 
-enum role { ROLE_MEMBER, ROLE_MODERATOR, ROLE_ADMIN, ROLE__MAX };
+
+/* Loads the account with id / with username (case-insensitive). NULL + ERR_NOT_FOUND when
+ * there is none; pending (unapproved) accounts are found too: callers decide. */
+struct account *account_by_id(struct arena *a, int64_t id, struct err *err);
+struct account *account_by_username(struct arena *a, const char *username, struct err *err);
+
+/* The name to show: the display name, or the username when it is empty. */
+const char *account_shown_name(const struct account *acct);
+
+/* Profile changes from the settings page. Checks lengths (ERR_UNPROCESSABLE naming the
+ * field) and saves; fields with an empty name and value are dropped. */
+struct profile_update {
+	const char *display_name;
+	const char *bio;
+	struct account_field fields[ACCOUNT_MAX_FIELDS];
+	int nfields;
+	bool locked;
+	bool hide_collections;
+};
+int account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
+			   struct err *err);
+
+/* Preferences: language ("en", "zh-CN" or NULL for the browser's) and default visibility. */
+int account_update_preferences(struct arena *a, int64_t id, const char *language,
+			       enum visibility default_visibility, struct err *err);
+
+/* Changes the password after checking the current one (ERR_FORBIDDEN when it is wrong). */
+int account_change_password(struct arena *a, int64_t id, const char *current,
+			    const char *new_password, struct err *err);
 
 #define ACCOUNT_USERNAME_MAX 30
 #define ACCOUNT_PASSWORD_MIN 10
 #define ACCOUNT_PASSWORD_MAX 1024
-
-/* "member", "moderator", "admin". */
-const char *role_name(enum role r);
-
-/* Parses a role name; 0 or -1. */
-int role_parse(const char *s, enum role *out);
 
 /* Checks a username: 1..30 ASCII letters, digits or underscores. 0, or -1 with
  * ERR_UNPROCESSABLE and a message saying what is wrong. */
@@ -39,6 +64,9 @@ int account_admin_exists(struct arena *a, struct err *err);
 
 /* Number of local accounts, or -1 + err. */
 long account_count(struct arena *a, struct err *err);
+
+/* Checks a new password's length (10 to 1024 bytes); 0 or -1 + ERR_UNPROCESSABLE. */
+int account_check_password(const char *password, struct err *err);
 
 /* Hashes password with Argon2id into an encoded string owned by the arena; NULL + err. */
 char *account_hash_password(struct arena *a, const char *password, struct err *err);

@@ -24,7 +24,4 @@ char *invite_create(struct arena *a, const struct invite_opts *opts, struct err 
 /* The sign-up URL for a code under base_url, owned by the arena. */
 char *invite_url(struct arena *a, const char *base_url, const char *code);
 
-/* Hex SHA-256 of code in PostgreSQL's bytea input form ("\\x..."), owned by the arena. */
-char *invite_code_hash(struct arena *a, const char *code);
-
 #endif

@@ -162,3 +162,44 @@ db_ping(struct err *err)
 	arena_free(a);
 	return r != NULL;
 }
+
+int
+db_begin(struct err *err)
+{
+	return db_exec_script(err, "BEGIN");
+}
+
+int
+db_commit(struct err *err)
+{
+	if (db_exec_script(err, "COMMIT") != 0) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(void)
+{
+	pthread_once(&key_once, make_key);
+	PGconn *c = pthread_getspecific(conn_key);
+	if (c == NULL || PQstatus(c) != CONNECTION_OK ||
+	    PQtransactionStatus(c) == PQTRANS_IDLE)
+		return;
+	PQclear(PQexec(c, "ROLLBACK"));
+}
+
+bool
+db_bool(const PGresult *r, int row, int col)
+{
+	const char *v = db_value(r, row, col);
+	return v != NULL && v[0] == 't';
+}
+
+int64_t
+db_int64(const PGresult *r, int row, int col)
+{
+	const char *v = db_value(r, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}

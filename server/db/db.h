@@ -8,6 +8,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct arena;
 struct err;
@@ -30,8 +31,21 @@ PGresult *db_query(struct arena *a, struct err *err, const char *sql, int n,
  * Same error mapping as db_query. */
 int db_exec_script(struct err *err, const char *sql);
 
+/* Transactions on the calling thread's connection: db_begin, then db_commit, or
+ * db_rollback on any failure (db_rollback never fails and is a no-op outside a transaction).
+ * Queries between them run on the same connection and are not retried. */
+int db_begin(struct err *err);
+int db_commit(struct err *err);
+void db_rollback(void);
+
 /* The value at (row, col), or NULL for SQL NULL. */
 const char *db_value(const PGresult *r, int row, int col);
+
+/* Whether the value at (row, col) is PostgreSQL's true ("t"). */
+bool db_bool(const PGresult *r, int row, int col);
+
+/* The value at (row, col) as an int64 (0 for NULL or junk). */
+int64_t db_int64(const PGresult *r, int row, int col);
 
 /* A one-shot check that the database answers ("SELECT 1"). */
 bool db_ping(struct err *err);

@@ -24,3 +24,20 @@ db_invite_insert(struct arena *a, const char *code_hash, int64_t created_by, con
 		       ? -1
 		       : 0;
 }
+
+int
+db_invite_redeem(struct arena *a, const char *code_hash, const char **role, struct err *err)
+{
+	const char *p[] = {code_hash};
+	PGresult *r = db_query(a, err,
+			       "UPDATE invites SET uses = uses + 1 WHERE code_hash = $1::bytea"
+			       " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
+			       " AND (max_uses IS NULL OR uses < max_uses) RETURNING role",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	*role = db_value(r, 0, 0);
+	return 1;
+}

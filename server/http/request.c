@@ -1,7 +1,16 @@
 /* request.c - accessors over libmicrohttpd's view of the request. */
 #include "request.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -20,6 +29,48 @@ req_query(struct req *req, const char *name)
 	if (raw == NULL)
 		return NULL;
 	return router_decode(req->arena, raw, strlen(raw), 1);
+}
+
+const char *
+req_cookie(struct req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+static unsigned char client_key_secret[32];
+static pthread_once_t client_key_once = PTHREAD_ONCE_INIT;
+
+static void
+client_key_init(void)
+{
+	if (RAND_bytes(client_key_secret, sizeof client_key_secret) != 1)
+		abort(); /* no randomness: nothing safe can run */
+}
+
+void
+req_client_key(struct req *req, char buf[33])
+{
+	pthread_once(&client_key_once, client_key_init);
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	unsigned char addr[16] = {0};
+	size_t alen = 0;
+	if (ci != NULL && ci->client_addr != NULL) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET) {
+			memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+			alen = 4;
+		} else if (sa->sa_family == AF_INET6) {
+			memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+			alen = 16;
+		}
+	}
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	HMAC(EVP_sha256(), client_key_secret, sizeof client_key_secret, addr, alen, md, &mdlen);
+	OPENSSL_cleanse(addr, sizeof addr);
+	for (int i = 0; i < 16; i++)
+		snprintf(buf + 2 * i, 3, "%02x", md[i]);
 }
 
 const char *

@@ -15,7 +15,9 @@
 #include "util/strbuf.h"
 
 struct MHD_Connection;
+struct account;
 struct arena;
+struct instance_settings;
 
 #define RESP_MAX_HEADERS 16
 
@@ -42,6 +44,9 @@ struct req {
 	struct body body;
 	enum lang lang;	  /* from Accept-Language, or the member's setting */
 	bool signed_in;	  /* pages for signed-in members are never cached */
+	const struct account *viewer;		 /* the signed-in member, or NULL (web/) */
+	const struct instance_settings *settings; /* loaded by web_before */
+	const char *csrf;			 /* this browser's CSRF token (web/) */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	struct timespec started;
 	struct err err;	  /* filled by a handler that returns -1 */
@@ -59,6 +64,14 @@ const char *req_header(struct req *req, const char *name);
 /* A query-string argument, percent- and '+'-decoded into the arena, or NULL when absent or
  * malformed. */
 const char *req_query(struct req *req, const char *name);
+
+/* A cookie sent by the client, or NULL. */
+const char *req_cookie(struct req *req, const char *name);
+
+/* Writes a key for rate limits that stands for the client's address without being it: a
+ * keyed hash (with a per-process random key) of the address, as 32 hex digits into
+ * buf[33]. The address itself is never stored, logged or kept in memory beyond this call. */
+void req_client_key(struct req *req, char buf[33]);
 
 /* A route capture (":name" in the pattern), or NULL. */
 const char *req_param(const struct req *req, const char *name);

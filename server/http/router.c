@@ -69,8 +69,10 @@ router_add(struct router *r, const char *method, const char *pattern, route_fn f
 	size_t ncap = 0;
 	char *save = NULL;
 	for (char *s = strtok_r(rt->pattern, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
-		if (rt->nsegs == ROUTE_MAX_SEGS || (s[0] == ':' && (s[1] == '\0' ||
-								      ++ncap > ROUTE_MAX_PARAMS))) {
+		const char *colon = strchr(s, ':');
+		if (rt->nsegs == ROUTE_MAX_SEGS ||
+		    (colon != NULL && (colon[1] == '\0' || strchr(colon + 1, ':') != NULL ||
+				       ++ncap > ROUTE_MAX_PARAMS))) {
 			free(rt->pattern);
 			free(rt->orig);
 			return -1;
@@ -149,8 +151,15 @@ match_route(const struct route *rt, const char **segs, const size_t *lens, int n
 	int score = 0;
 	for (int i = 0; i < n; i++) {
 		const char *s = rt->segs[i];
-		if (s[0] == ':')
+		const char *colon = strchr(s, ':');
+		if (colon == s)
 			continue;
+		if (colon != NULL) { /* "@:name": a literal prefix, then at least one byte */
+			size_t plen = (size_t)(colon - s);
+			if (lens[i] <= plen || memcmp(s, segs[i], plen) != 0)
+				return -1;
+			continue;
+		}
 		if (strlen(s) != lens[i] || memcmp(s, segs[i], lens[i]) != 0)
 			return -1;
 		score |= 1 << (ROUTE_MAX_SEGS - 1 - i);
@@ -204,12 +213,14 @@ router_match(const struct router *r, const char *method, const char *path, struc
 	if (best == NULL)
 		return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
 	for (int i = 0; i < n; i++) {
-		if (best->segs[i][0] != ':')
+		const char *colon = strchr(best->segs[i], ':');
+		if (colon == NULL)
 			continue;
-		char *v = router_decode(a, segs[i], lens[i], 0);
-		if (v == NULL || strchr(v, '/') != NULL)
+		size_t plen = (size_t)(colon - best->segs[i]);
+		char *v = router_decode(a, segs[i] + plen, lens[i] - plen, 0);
+		if (v == NULL || *v == '\0' || strchr(v, '/') != NULL)
 			return ROUTE_NOT_FOUND;
-		out->names[out->nparams] = best->segs[i] + 1;
+		out->names[out->nparams] = colon + 1;
 		out->values[out->nparams++] = v;
 	}
 	out->fn = best->fn;

@@ -1,7 +1,8 @@
 /* router.h - method + path-pattern routing ("/users/:name/statuses/:id").
  *
  * Patterns are split into segments at registration; ":name" segments capture one decoded
- * path segment. A trailing slash on the request path is accepted ("/about/" matches "/about").
+ * path segment, and "@:name" captures what follows a literal prefix ("/@rose" gives
+ * name = "rose"). A trailing slash on the request path is accepted ("/about/" matches "/about").
  * The router knows nothing of libmicrohttpd: it maps strings to an opaque handler. */
 #ifndef PARASOL_ROUTER_H
 #define PARASOL_ROUTER_H

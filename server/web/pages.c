@@ -6,6 +6,7 @@
 #include "app.h"
 #include "core/health.h"
 #include "core/instance.h"
+#include "core/settings.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/static.h"
@@ -22,7 +23,8 @@ instance_ctx(struct req *req)
 	struct instance_info info;
 	instance_info(req->arena, &app->cfg, &info);
 	struct tval *ctx = tval_obj(req->arena);
-	tval_set_bool(ctx, "registrations_open", info.registrations_open);
+	tval_set_bool(ctx, "registrations_open",
+		      req->settings && req->settings->registration_mode != REG_INVITE);
 	if (info.member_count >= 0)
 		tval_set_int(ctx, "member_count", info.member_count);
 	tval_set(ctx, "rules", tval_list(req->arena)); /* rules arrive with moderation */
@@ -32,6 +34,8 @@ instance_ctx(struct req *req)
 int
 page_home(struct req *req)
 {
+	if (req->viewer != NULL)
+		return web_redirect(req, "/home", NULL);
 	return web_render(req, MHD_HTTP_OK, "home", N_("Home"), instance_ctx(req));
 }
 

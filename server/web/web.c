@@ -1,20 +1,38 @@
-/* web.c - layout, rendering and error pages shared by every page. */
+/* web.c - layout, rendering, the signed-in member, CSRF and redirects shared by every page. */
 #include "web.h"
 
 #include <jansson.h>
+#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "autoconfig.h"
+#include "core/session.h"
+#include "core/settings.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
 #include "util/arena.h"
+#include "util/err.h"
 #include "util/i18n.h"
+#include "util/id.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/tmpl.h"
+#include "util/token.h"
+#include "web/admin.h"
+#include "web/auth.h"
+#include "web/notice.h"
+#include "web/notifications.h"
 #include "web/pages.h"
+#include "web/search.h"
+#include "web/settings.h"
+#include "web/social.h"
+#include "web/statuses.h"
+#include "web/timelines.h"
+
+#define CSRF_COOKIE "parasol_csrf"
 
 int
 web_routes(struct router *r)
@@ -24,7 +42,48 @@ web_routes(struct router *r)
 	rc |= router_add(r, "GET", "/about", page_about);
 	rc |= router_add(r, "GET", "/healthz", page_healthz);
 	rc |= router_add(r, "GET", "/static/:file", page_static);
+	rc |= web_auth_routes(r);
+	rc |= web_statuses_routes(r);
+	rc |= web_timelines_routes(r);
+	rc |= web_notifications_routes(r);
+	rc |= web_social_routes(r);
+	rc |= web_settings_routes(r);
+	rc |= web_admin_routes(r);
+	rc |= web_search_routes(r);
 	return rc ? -1 : 0;
+}
+
+static bool
+secure_cookies(const struct req *req)
+{
+	const struct app *app = req->app;
+	return strncmp(app->cfg.base_url, "https://", 8) == 0;
+}
+
+/* Adds the layout's keys to ctx. */
+static void
+layout_keys(struct req *req, struct tval *ctx, const char *title)
+{
+	const struct app *app = req->app;
+	const struct instance_settings *s = req->settings;
+	tval_set_str(ctx, "lang", i18n_lang_tag(req->lang));
+	tval_set_str(ctx, "title", i18n_gettext(req->lang, title));
+	tval_set_str(ctx, "instance_name", s ? s->name : app->cfg.instance_name);
+	tval_set_str(ctx, "instance_description",
+		     s ? s->description : app->cfg.instance_description);
+	tval_set_bool(ctx, "local_public", s && s->local_timeline_public);
+	tval_set_str(ctx, "version", PACKAGE_VERSION);
+	tval_set_bool(ctx, "signed_in", req->viewer != NULL);
+	tval_set_str(ctx, "csrf", req->csrf ? req->csrf : "");
+	const char *notice = notice_message(req_query(req, "notice"));
+	if (notice != NULL)
+		tval_set_str(ctx, "notice", i18n_gettext(req->lang, notice));
+	if (req->viewer != NULL) {
+		struct tval *v = web_account_view(req, req->viewer);
+		tval_set_bool(v, "is_moderator", web_has_role(req, ROLE_MODERATOR));
+		tval_set_bool(v, "is_admin", web_has_role(req, ROLE_ADMIN));
+		tval_set(ctx, "viewer", v);
+	}
 }
 
 int
@@ -33,12 +92,7 @@ web_render(struct req *req, int status, const char *name, const char *title, str
 	const struct app *app = req->app;
 	if (ctx == NULL)
 		ctx = tval_obj(req->arena);
-	tval_set_str(ctx, "lang", i18n_lang_tag(req->lang));
-	tval_set_str(ctx, "title", i18n_gettext(req->lang, title));
-	tval_set_str(ctx, "instance_name", app->cfg.instance_name);
-	tval_set_str(ctx, "instance_description", app->cfg.instance_description);
-	tval_set_str(ctx, "version", PACKAGE_VERSION);
-	tval_set_bool(ctx, "signed_in", req->signed_in);
+	layout_keys(req, ctx, title);
 	struct strbuf out;
 	strbuf_init(&out, req->arena);
 	if (tmpl_render(app->tmpl, name, ctx, i18n_translate_cb, &req->lang, &out, &req->err) != 0)
@@ -47,6 +101,20 @@ web_render(struct req *req, int status, const char *name, const char *title, str
 	resp_header(req, "Vary", "Accept-Language, Cookie");
 	resp_header(req, "Content-Language", i18n_lang_tag(req->lang));
 	return 0;
+}
+
+int
+web_render_form_error(struct req *req, const char *name, const char *title, struct tval *ctx,
+		      const struct err *err)
+{
+	if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL) {
+		req->err = *err; /* not the member's doing: the error page, and a log line */
+		return -1;
+	}
+	if (ctx == NULL)
+		ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "error", i18n_gettext(req->lang, err->safe));
+	return web_render(req, resp_status_for(err->code), name, title, ctx);
 }
 
 void
@@ -70,9 +138,164 @@ web_render_error(struct req *req, int status, const char *message)
 	}
 }
 
+static void
+set_cookie(struct req *req, const char *name, const char *value, const char *attrs)
+{
+	resp_header(req, MHD_HTTP_HEADER_SET_COOKIE,
+		    arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; %s%s", name, value, attrs,
+				 secure_cookies(req) ? "; Secure" : ""));
+}
+
+void
+web_set_session_cookie(struct req *req, const char *token)
+{
+	if (token != NULL)
+		set_cookie(req, SESSION_COOKIE, token,
+			   arena_printf(req->arena, "SameSite=Lax; Max-Age=%d",
+					SESSION_DAYS * 86400));
+	else
+		set_cookie(req, SESSION_COOKIE, "", "SameSite=Lax; Max-Age=0");
+}
+
+/* The CSRF token: this browser's cookie when it holds a well-formed one, else a new one
+ * (sent with the response). Forms carry it back; a cross-site page can't read it. */
+static int
+load_csrf(struct req *req)
+{
+	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	if (cookie != NULL && strlen(cookie) == 43 && strspn(cookie, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+								"abcdefghijklmnopqrstuvwxyz"
+								"0123456789-_") == 43) {
+		req->csrf = cookie;
+		return 0;
+	}
+	if ((req->csrf = token_random(req->arena, 32, &req->err)) == NULL)
+		return -1;
+	set_cookie(req, CSRF_COOKIE, req->csrf, "SameSite=Strict");
+	return 0;
+}
+
+/* Web routes that take POSTs from other software rather than from our forms. */
+static bool
+csrf_exempt(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strncmp(path, "/oauth/", 7) == 0 ||
+	       strcmp(path, "/inbox") == 0 || strncmp(path, "/users/", 7) == 0;
+}
+
 int
 web_before(struct req *req)
 {
-	(void)req;
+	const struct app *app = req->app;
+	if (strncmp(req->path, "/static/", 8) == 0 || strcmp(req->path, "/healthz") == 0)
+		return 0; /* no session, settings or cookies for these */
+	struct instance_settings *s = arena_alloc(req->arena, sizeof *s);
+	struct err ignored;
+	settings_load(req->arena, &app->cfg, s, &ignored); /* defaults when the database is down */
+	req->settings = s;
+	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+				   s->default_language);
+
+	struct err err;
+	const char *token = req_cookie(req, SESSION_COOKIE);
+	if (token != NULL) {
+		req->viewer = session_account(req->arena, token, &err);
+		if (req->viewer == NULL && err.code == ERR_NOT_FOUND)
+			web_set_session_cookie(req, NULL); /* stale: clear it */
+		enum lang l;
+		if (req->viewer && req->viewer->language &&
+		    i18n_lang_parse(req->viewer->language, &l) == 0)
+			req->lang = l;
+	}
+	req->signed_in = req->viewer != NULL;
+	if (load_csrf(req) != 0)
+		return -1;
+	if (strcmp(req->method, "POST") == 0 && !csrf_exempt(req->path)) {
+		const char *sent = req_form(req, "csrf");
+		if (sent == NULL || !token_equal(sent, req->csrf))
+			return err_set(&req->err, ERR_FORBIDDEN,
+				       "This form has expired. Please go back, reload the page and "
+				       "try again.",
+				       "csrf mismatch");
+	}
 	return 0;
+}
+
+int
+web_redirect(struct req *req, const char *location, const char *notice)
+{
+	if (notice == NULL) {
+		resp_redirect(req, location);
+		return 0;
+	}
+	const char *sep = strchr(location, '?') ? "&" : "?";
+	const char *hash = strchr(location, '#');
+	if (hash != NULL) /* the notice goes before a fragment */
+		resp_redirect(req, arena_printf(req->arena, "%.*s%snotice=%s%s",
+						(int)(hash - location), location, sep, notice, hash));
+	else
+		resp_redirect(req, arena_printf(req->arena, "%s%snotice=%s", location, sep, notice));
+	return 0;
+}
+
+int
+web_need_signin(struct req *req)
+{
+	const char *next = strcmp(req->method, "GET") == 0 ? req->path : "/";
+	/* The path only ever holds URL-safe characters: libmicrohttpd hands it over raw. */
+	return web_redirect(req, arena_printf(req->arena, "/login?next=%s", next), NULL);
+}
+
+bool
+web_has_role(const struct req *req, enum role min)
+{
+	return req->viewer != NULL && req->viewer->role >= min;
+}
+
+int
+web_deny(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	return err_set(&req->err, ERR_FORBIDDEN, "You are not allowed to see this page.",
+		       "role too low");
+}
+
+const char *
+web_back(const struct req *req, const char *fallback)
+{
+	const char *back = req_form(req, "back");
+	if (back != NULL && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
+	    strpbrk(back, "\r\n") == NULL)
+		return back;
+	return fallback;
+}
+
+int
+web_page_params(struct req *req, struct page *page)
+{
+	page->max_id = page->min_id = 0;
+	page->limit = WEB_PAGE_SIZE;
+	const char *max = req_query(req, "max_id"), *min = req_query(req, "min_id");
+	if ((max != NULL && *max && id_parse(max, &page->max_id) != 0) ||
+	    (min != NULL && *min && id_parse(min, &page->min_id) != 0))
+		return err_set(&req->err, ERR_INVALID, "That page link is malformed.",
+			       "bad pagination id");
+	return 0;
+}
+
+void
+web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newest,
+	       int64_t oldest, bool has_newer, bool has_older)
+{
+	const char *sep = strchr(base, '?') ? "&" : "?";
+	char buf[ID_STRLEN];
+	if (has_newer)
+		tval_set_str(ctx, "newer_url",
+			     arena_printf(req->arena, "%s%smin_id=%s", base, sep,
+					  id_format(newest, buf)));
+	if (has_older)
+		tval_set_str(ctx, "older_url",
+			     arena_printf(req->arena, "%s%smax_id=%s", base, sep,
+					  id_format(oldest, buf)));
 }

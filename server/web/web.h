@@ -1,27 +1,88 @@
 /* web.h - the HTML side: page routes, rendering a template inside the site layout, error
- * pages. Handlers here stay thin: they call core/ and hand the results to a template. */
+ * pages, the signed-in member, CSRF, redirects with notices and pagination links. Handlers
+ * here stay thin: they call core/ and hand the results to a template.
+ *
+ * Every page template gets these keys from web_render: lang, title, instance_name,
+ * instance_description, version, signed_in, csrf, notice (a translated message after a
+ * redirect, or absent), viewer (username, name, url, is_moderator, is_admin) when signed in,
+ * local_public (the local timeline is open to visitors). Every <form method="post"> must
+ * carry <input type="hidden" name="csrf" value="{{csrf}}">: web_before refuses POSTs
+ * without it (403). */
 #ifndef PARASOL_WEB_H
 #define PARASOL_WEB_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/model.h"
+
+struct err;
 struct req;
 struct router;
 struct tval;
 
-/* Registers every web route (pages, /static/, /healthz). 0, or -1 for a bad pattern. */
+/* Registers every web route (each page group's *_routes function). 0, or -1. */
 int web_routes(struct router *r);
 
-/* Renders template name into req->resp with status, adding the keys every page has (lang,
- * title (translated here), instance_name, instance_description, version, signed_in).
- * ctx may be NULL. Returns 0, or -1 with req->err set when the template fails. */
+/* Renders template name into req->resp with status, adding the keys above (title is an
+ * English msgid, translated here). ctx may be NULL. 0, or -1 with req->err set. */
 int web_render(struct req *req, int status, const char *name, const char *title,
 	       struct tval *ctx);
+
+/* Renders a form page again after a failed submission: sets "error" in ctx to err's safe
+ * message (translated) and renders with the status err's code maps to (422, 409, 403...). */
+int web_render_form_error(struct req *req, const char *name, const char *title,
+			  struct tval *ctx, const struct err *err);
 
 /* The error answer for status and message (an English msgid, translated here): a page, or
  * {"error": "..."} when the client prefers JSON. Used as http_options.render_error. */
 void web_render_error(struct req *req, int status, const char *message);
 
-/* Runs before routing: today nothing beyond the language negotiated by http/ (members'
- * sessions and language settings arrive with the members issue). */
+/* Runs before routing: loads the instance settings, the session (req->viewer) and its
+ * language, the CSRF token (setting the cookie when new), and refuses a POST whose csrf
+ * field doesn't match with 403. */
 int web_before(struct req *req);
+
+/* Sets the session cookie to token, or clears it when token is NULL. */
+void web_set_session_cookie(struct req *req, const char *token);
+
+/* For handlers that need a signed-in member: a visitor is redirected to /login (returns 0,
+ * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */
+int web_need_signin(struct req *req);
+
+/* Whether the viewer has at least role min (admin > moderator > member). */
+bool web_has_role(const struct req *req, enum role min);
+
+/* Refuses a page needing a role: visitors go to /login (0), members get 403 (-1). */
+int web_deny(struct req *req);
+
+/* 303 to location (a local path) with an optional notice key from web/notice.c (NULL for
+ * none); the next page shows the notice's translated message. Returns 0. */
+int web_redirect(struct req *req, const char *location, const char *notice);
+
+/* Where a form should send the member back to: the form's "back" field when it is a local
+ * path (starts with one '/'), else fallback. */
+const char *web_back(const struct req *req, const char *fallback);
+
+/* Keyset pagination: ?max_id= (older than) and ?min_id= (newer than), 20 a page. */
+#define WEB_PAGE_SIZE 20
+struct page {
+	int64_t max_id; /* 0: none */
+	int64_t min_id; /* 0: none */
+	int limit;
+};
+
+/* Reads max_id / min_id from the query; a malformed id is ERR_INVALID (-1). */
+int web_page_params(struct req *req, struct page *page);
+
+/* Sets ctx "newer_url" / "older_url" for a page of items whose ids run from newest to
+ * oldest; pass has_newer / has_older as the queries found. base is the page's path (a
+ * query string already in it is kept). */
+void web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newest,
+		    int64_t oldest, bool has_newer, bool has_older);
+
+/* An account for templates: id, username, acct ("username" locally), name (display name or
+ * username), url (/@username), bio, locked, is_self (the viewer). */
+struct tval *web_account_view(struct req *req, const struct account *acct);
 
 #endif

@@ -86,6 +86,30 @@ match(const char *method, const char *path, struct route_match *m)
 
 /* --- matching ----------------------------------------------------------------------------- */
 
+START_TEST(test_prefix_capture)
+{
+	struct router *r = router_new();
+	ck_assert_int_eq(router_add(r, "GET", "/@:name", h_user), 0);
+	ck_assert_int_eq(router_add(r, "GET", "/@:name/:id", h_status), 0);
+	ck_assert_int_eq(router_add(r, "GET", "/@:name/followers", h_about), 0);
+	ck_assert_int_eq(router_add(r, "GET", "/a:b:c", h_home), -1);
+	struct route_match m;
+	ck_assert_int_eq(router_match(r, "GET", "/@rose", arena, &m), ROUTE_FOUND);
+	ck_assert_ptr_eq(m.fn, h_user);
+	ck_assert_str_eq(m.values[0], "rose");
+	ck_assert_int_eq(router_match(r, "GET", "/@rose/123/", arena, &m), ROUTE_FOUND);
+	ck_assert_ptr_eq(m.fn, h_status);
+	ck_assert_str_eq(m.values[1], "123");
+	ck_assert_int_eq(router_match(r, "GET", "/@rose/followers", arena, &m), ROUTE_FOUND);
+	ck_assert_ptr_eq(m.fn, h_about);
+	ck_assert_int_eq(router_match(r, "GET", "/@", arena, &m), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(router_match(r, "GET", "/rose", arena, &m), ROUTE_NOT_FOUND);
+	ck_assert_int_eq(router_match(r, "GET", "/@%72ose", arena, &m), ROUTE_FOUND);
+	ck_assert_str_eq(m.values[0], "rose");
+	router_free(r);
+}
+END_TEST
+
 START_TEST(test_literal_wins_by_position)
 {
 	/* /a/:x/:y has one literal, at position 0; /:p/b/c has two, later. The literal at the
@@ -390,6 +414,7 @@ router_suite(void)
 	tcase_add_test(tc, test_too_many_segments);
 	tcase_add_test(tc, test_many_routes);
 	tcase_add_test(tc, test_literal_wins_by_position);
+	tcase_add_test(tc, test_prefix_capture);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,74 @@
+/* auth.c - password sign-in and recovery. */
+#include "auth.h"
+
+#include "core/account.h"
+#include "core/session.h"
+#include "db/accounts.h"
+#include "db/db.h"
+#include "db/sessions.h"
+#include "util/err.h"
+#include "util/token.h"
+
+/* A valid Argon2id hash of a random password: verifying against it when the username does
+ * not exist takes as long as a real check, so timing doesn't tell which names exist. */
+static const char dummy_hash[] =
+	"$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+	"J0sB0n4cBmcJ1YQmW9pRbS3zSe0Hk5a8M0b8k2s3h3U";
+
+struct account *
+auth_login(struct arena *a, const char *username, const char *password, struct err *err)
+{
+	struct err lookup;
+	struct account *acct = NULL;
+	if (account_check_username(username, &lookup) == 0)
+		acct = db_account_get_by_username(a, username, &lookup);
+	if (acct == NULL && lookup.code == ERR_UNAVAILABLE) {
+		*err = lookup;
+		return NULL;
+	}
+	const char *hash = acct ? db_account_password_hash(a, acct->id, err) : dummy_hash;
+	if (hash == NULL)
+		return NULL;
+	if (!account_verify_password(hash, password) || acct == NULL) {
+		err_set(err, ERR_UNAUTHORIZED, "Wrong username or password.", "bad credentials");
+		return NULL;
+	}
+	if (!acct->approved) {
+		err_set(err, ERR_FORBIDDEN,
+			"Your application is waiting for a moderator. Please try again later.",
+			"not approved");
+		return NULL;
+	}
+	return acct;
+}
+
+int
+auth_recover(struct arena *a, const char *username, const char *code, const char *new_password,
+	     struct err *err)
+{
+	if (account_check_password(new_password, err) != 0)
+		return -1;
+	struct err lookup;
+	struct account *acct = account_by_username(a, username, &lookup);
+	if (acct == NULL)
+		return err_set(err, lookup.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
+								    : ERR_UNAUTHORIZED,
+			       "That username and recovery code don't match.", "recover failed");
+	char *hash = account_hash_password(a, new_password, err);
+	if (hash == NULL || db_begin(err) != 0)
+		return -1;
+	int used = db_recovery_code_use(a, acct->id, token_hash(a, code ? code : ""), err);
+	if (used <= 0) {
+		db_rollback();
+		if (used == 0)
+			err_set(err, ERR_UNAUTHORIZED, "That username and recovery code don't match.",
+				"bad recovery code");
+		return -1;
+	}
+	if (db_account_set_password_hash(a, acct->id, hash, err) != 0 ||
+	    session_end_all(a, acct->id, err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err);
+}

@@ -1,0 +1,2 @@
+/* block.c - placeholder until written. */
+#include "core/block.h"

@@ -1,0 +1,2 @@
+/* follow.c - placeholder until written. */
+#include "core/follow.h"

@@ -1,0 +1,2 @@
+/* notification.c - placeholder until written. */
+#include "core/notification.h"

@@ -1,0 +1,109 @@
+/* registration.c - sign-up rules. */
+#include "registration.h"
+
+#include <string.h>
+
+#include "core/account.h"
+#include "db/db.h"
+#include "db/accounts.h"
+#include "db/invites.h"
+#include "db/sessions.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/token.h"
+
+static int
+make_recovery_codes(struct arena *a, int64_t account_id, struct registration_result *out,
+		    struct err *err)
+{
+	for (int i = 0; i < RECOVERY_CODES; i++) {
+		char *code = token_random(a, 10, err);
+		if (code == NULL ||
+		    db_recovery_code_insert(a, account_id, token_hash(a, code), err) != 0)
+			return -1;
+		out->recovery_codes[i] = code;
+	}
+	return 0;
+}
+
+static int
+check(enum reg_mode mode, const struct registration *reg, bool has_invite, struct err *err)
+{
+	if (account_check_username(reg->username, err) != 0 ||
+	    account_check_password(reg->password, err) != 0)
+		return -1;
+	if (mode == REG_INVITE && !has_invite)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Registration here is by invitation: you need an invite link.",
+			       "no invite");
+	if (mode == REG_APPROVAL && !has_invite) {
+		size_t n = reg->note ? strlen(reg->note) : 0;
+		if (n == 0)
+			return err_set(err, ERR_UNPROCESSABLE,
+				       "Please write a few words about why you want to join.",
+				       "no note");
+		if (n > APPLICATION_NOTE_MAX * 4)
+			return err_set(err, ERR_UNPROCESSABLE,
+				       "The note can have at most 1000 characters.", "note too long");
+	}
+	return 0;
+}
+
+int
+registration_submit(struct arena *a, enum reg_mode mode, const struct registration *reg,
+		    struct registration_result *out, struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	bool has_invite = reg->invite_code != NULL && *reg->invite_code != '\0';
+	if (check(mode, reg, has_invite, err) != 0)
+		return -1;
+	char *hash = account_hash_password(a, reg->password, err);
+	if (hash == NULL)
+		return -1;
+	const char *role = role_name(ROLE_MEMBER);
+	if (db_begin(err) != 0)
+		return -1;
+	if (has_invite) {
+		int ok = db_invite_redeem(a, token_hash(a, reg->invite_code), &role, err);
+		if (ok <= 0) {
+			if (ok == 0)
+				err_set(err, ERR_UNPROCESSABLE,
+					"This invite link can't be used: it may be used up, expired "
+					"or revoked.",
+					"unusable invite");
+			goto fail;
+		}
+	}
+	out->approved = has_invite || mode != REG_APPROVAL;
+	if (db_account_insert(a, reg->username, hash, role, out->approved,
+			      out->approved ? NULL : reg->note, &out->account_id, err) != 0) {
+		if (err->code == ERR_CONFLICT)
+			err_set(err, ERR_CONFLICT, "That username is taken.", "username taken");
+		goto fail;
+	}
+	if (make_recovery_codes(a, out->account_id, out, err) != 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+registration_pending(struct arena *a, struct application **out, struct err *err)
+{
+	return db_account_applications(a, out, err);
+}
+
+int
+registration_decide(struct arena *a, int64_t account_id, bool approve, struct err *err)
+{
+	int n = approve ? db_account_approve(a, account_id, err)
+			: db_account_delete_pending(a, account_id, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(err, ERR_NOT_FOUND, "That application was already decided.",
+			       "no pending application");
+	return 0;
+}

@@ -1,0 +1,2 @@
+/* search.c - placeholder until written. */
+#include "core/search.h"

@@ -1,0 +1,87 @@
+/* settings.c - instance settings: config defaults, database overrides. */
+#include "settings.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "db/settings.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+static const char *const mode_names[REG__MAX] = {"invite", "approval", "open"};
+
+const char *
+reg_mode_name(enum reg_mode m)
+{
+	return m >= 0 && m < REG__MAX ? mode_names[m] : "invite";
+}
+
+int
+reg_mode_parse(const char *s, enum reg_mode *out)
+{
+	for (int i = 0; s != NULL && i < REG__MAX; i++)
+		if (strcmp(s, mode_names[i]) == 0) {
+			*out = (enum reg_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
+	      struct err *err)
+{
+	s->name = cfg->instance_name;
+	s->description = cfg->instance_description;
+	s->registration_mode = REG_INVITE;
+	s->default_language = cfg->default_language;
+	s->local_timeline_public = false;
+	struct db_setting *rows;
+	int n = db_settings_all(a, &rows, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		const char *k = rows[i].key, *v = rows[i].value;
+		if (strcmp(k, "instance_name") == 0)
+			s->name = v;
+		else if (strcmp(k, "instance_description") == 0)
+			s->description = v;
+		else if (strcmp(k, "registration_mode") == 0)
+			reg_mode_parse(v, &s->registration_mode);
+		else if (strcmp(k, "default_language") == 0)
+			i18n_lang_parse(v, &s->default_language);
+		else if (strcmp(k, "local_timeline_public") == 0)
+			s->local_timeline_public = strcmp(v, "true") == 0;
+	}
+	return 0;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+int
+settings_save(struct arena *a, const struct instance_settings *s, struct err *err)
+{
+	size_t name_len = utf8_chars(s->name);
+	if (name_len == 0 || name_len > SETTINGS_NAME_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "The instance name needs 1 to 100 characters.", "bad name");
+	if (utf8_chars(s->description) > SETTINGS_DESCRIPTION_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "The description can have at most 2000 characters.",
+			       "description too long");
+	const struct db_setting rows[] = {
+		{"instance_name", s->name},
+		{"instance_description", s->description},
+		{"registration_mode", reg_mode_name(s->registration_mode)},
+		{"default_language", i18n_lang_tag(s->default_language)},
+		{"local_timeline_public", s->local_timeline_public ? "true" : "false"},
+	};
+	return db_settings_put(a, rows, sizeof rows / sizeof rows[0], err);
+}

@@ -1,0 +1,46 @@
+/* settings.h - the settings admins change from the web: instance name and description,
+ * registration mode, default language, whether visitors may read the local timeline. The
+ * config file gives the defaults; the instance_settings table holds what admins changed. */
+#ifndef PARASOL_SETTINGS_H
+#define PARASOL_SETTINGS_H
+
+#include <stdbool.h>
+
+#include "util/i18n.h"
+
+struct arena;
+struct config;
+struct err;
+
+enum reg_mode {
+	REG_INVITE,   /* only with an invite (the default) */
+	REG_APPROVAL, /* anyone may apply with a note; a moderator approves */
+	REG_OPEN,     /* anyone may sign up */
+	REG__MAX
+};
+
+/* "invite", "approval", "open". */
+const char *reg_mode_name(enum reg_mode m);
+int reg_mode_parse(const char *s, enum reg_mode *out);
+
+struct instance_settings {
+	const char *name;
+	const char *description;
+	enum reg_mode registration_mode;
+	enum lang default_language;
+	bool local_timeline_public;
+};
+
+#define SETTINGS_NAME_MAX 100
+#define SETTINGS_DESCRIPTION_MAX 2000
+
+/* Fills s from the config's defaults overlaid with the stored settings. When the database
+ * can't be read, s holds the defaults and -1 + err is returned. */
+int settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
+		  struct err *err);
+
+/* Validates (name 1..100 characters, description up to 2000) and stores every setting;
+ * ERR_UNPROCESSABLE naming the problem. */
+int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
+
+#endif

@@ -1,0 +1,2 @@
+/* status.c - placeholder until written. */
+#include "core/status.h"

@@ -1,0 +1,2 @@
+/* text.c - placeholder until written. */
+#include "core/text.h"

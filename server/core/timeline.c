@@ -1,0 +1,2 @@
+/* timeline.c - placeholder until written. */
+#include "core/timeline.h"

@@ -1,0 +1,2 @@
+/* follows.c - placeholder until written. */
+#include "db/follows.h"

@@ -1,0 +1,2 @@
+/* notifications.c - placeholder until written. */
+#include "db/notifications.h"

@@ -1,0 +1,2 @@
+/* statuses.c - placeholder until written. */
+#include "db/statuses.h"

@@ -1,0 +1,123 @@
+/* ratelimit.c - an open-addressing table of (key hash, window start, count). Collisions of
+ * 64-bit key hashes are ignored: at worst two keys share a limit. */
+#include "ratelimit.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct slot {
+	uint64_t hash; /* 0: empty */
+	time_t start;
+	int count;
+};
+
+struct ratelimit {
+	pthread_mutex_t lock;
+	struct slot *slots;
+	size_t n;
+	int max;
+	int window;
+};
+
+struct ratelimit *
+ratelimit_new(size_t slots, int max, int window_s)
+{
+	struct ratelimit *rl = calloc(1, sizeof *rl);
+	if (rl == NULL || (rl->slots = calloc(slots, sizeof *rl->slots)) == NULL) {
+		free(rl);
+		return NULL;
+	}
+	pthread_mutex_init(&rl->lock, NULL);
+	rl->n = slots;
+	rl->max = max;
+	rl->window = window_s;
+	return rl;
+}
+
+void
+ratelimit_free(struct ratelimit *rl)
+{
+	if (rl == NULL)
+		return;
+	pthread_mutex_destroy(&rl->lock);
+	free(rl->slots);
+	free(rl);
+}
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+/* The slot for key: its own, else an empty or expired one, else the oldest probed. */
+static struct slot *
+find(struct ratelimit *rl, uint64_t h, time_t now)
+{
+	struct slot *victim = NULL;
+	for (size_t i = 0; i < 8 && i < rl->n; i++) {
+		struct slot *s = &rl->slots[(h + i) % rl->n];
+		if (s->hash == h)
+			return s;
+		if (s->hash == 0 || now - s->start >= rl->window) {
+			if (victim == NULL || victim->hash != 0)
+				victim = s;
+		} else if (victim == NULL || (victim->hash != 0 && s->start < victim->start)) {
+			victim = s;
+		}
+	}
+	victim->hash = h;
+	victim->start = now;
+	victim->count = 0;
+	return victim;
+}
+
+static bool
+check(struct ratelimit *rl, const char *key, bool count)
+{
+	time_t now = time(NULL);
+	pthread_mutex_lock(&rl->lock);
+	struct slot *s = find(rl, fnv1a(key), now);
+	if (now - s->start >= rl->window) {
+		s->start = now;
+		s->count = 0;
+	}
+	bool ok = s->count < rl->max;
+	if (ok && count)
+		s->count++;
+	pthread_mutex_unlock(&rl->lock);
+	return ok;
+}
+
+bool
+ratelimit_hit(struct ratelimit *rl, const char *key)
+{
+	return check(rl, key, true);
+}
+
+bool
+ratelimit_blocked(struct ratelimit *rl, const char *key)
+{
+	return !check(rl, key, false);
+}
+
+void
+ratelimit_reset(struct ratelimit *rl, const char *key)
+{
+	uint64_t h = fnv1a(key);
+	pthread_mutex_lock(&rl->lock);
+	for (size_t i = 0; i < 8 && i < rl->n; i++) {
+		struct slot *s = &rl->slots[(h + i) % rl->n];
+		if (s->hash == h)
+			memset(s, 0, sizeof *s);
+	}
+	pthread_mutex_unlock(&rl->lock);
+}

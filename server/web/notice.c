@@ -1,0 +1,52 @@
+/* notice.c - the notice table. Keys are short and stable; messages are msgids. */
+#include "notice.h"
+
+#include <string.h>
+
+#include "util/i18n.h"
+
+static const struct {
+	const char *key, *message;
+} notices[] = {
+	{"done", N_("Done.")},
+	{"saved", N_("Your changes are saved.")},
+	{"welcome", N_("Welcome! You are signed in.")},
+	{"signed_out", N_("You are signed out.")},
+	{"password_changed", N_("Your password is changed.")},
+	{"recovered", N_("Your password is changed. Sign in with it now.")},
+	{"applied", N_("Thank you. A moderator will look at your application soon.")},
+	{"posted", N_("Your post is published.")},
+	{"edited", N_("Your post is updated.")},
+	{"deleted", N_("Your post is deleted.")},
+	{"boosted", N_("Boosted.")},
+	{"unboosted", N_("Boost removed.")},
+	{"liked", N_("Liked.")},
+	{"unliked", N_("Like removed.")},
+	{"bookmarked", N_("Bookmarked.")},
+	{"unbookmarked", N_("Bookmark removed.")},
+	{"pinned", N_("Pinned to your profile.")},
+	{"unpinned", N_("Unpinned.")},
+	{"followed", N_("You follow this account now.")},
+	{"follow_requested", N_("Follow request sent.")},
+	{"unfollowed", N_("You no longer follow this account.")},
+	{"blocked", N_("Account blocked.")},
+	{"unblocked", N_("Account unblocked.")},
+	{"muted", N_("Account muted.")},
+	{"unmuted", N_("Account unmuted.")},
+	{"request_accepted", N_("Follow request accepted.")},
+	{"request_rejected", N_("Follow request rejected.")},
+	{"notifications_read", N_("All notifications are marked as read.")},
+	{"invite_created", N_("Invite created.")},
+	{"invite_revoked", N_("Invite revoked.")},
+	{"application_approved", N_("Application approved.")},
+	{"application_declined", N_("Application declined.")},
+};
+
+const char *
+notice_message(const char *key)
+{
+	for (size_t i = 0; key != NULL && i < sizeof notices / sizeof notices[0]; i++)
+		if (strcmp(notices[i].key, key) == 0)
+			return notices[i].message;
+	return NULL;
+}

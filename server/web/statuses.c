@@ -1,0 +1,9 @@
+/* statuses.c - placeholder until written. */
+#include "web/statuses.h"
+
+int
+web_statuses_routes(struct router *r)
+{
+	(void)r;
+	return 0;
+}

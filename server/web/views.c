@@ -1,0 +1,33 @@
+/* views.c - turning model structs into template values (no database access here). */
+#include <string.h>
+
+#include "core/account.h"
+#include "http/request.h"
+#include "util/arena.h"
+#include "util/id.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+struct tval *
+web_account_view(struct req *req, const struct account *acct)
+{
+	struct tval *v = tval_obj(req->arena);
+	char buf[ID_STRLEN];
+	tval_set_str(v, "id", id_format(acct->id, buf));
+	tval_set_str(v, "username", acct->username);
+	tval_set_str(v, "acct", acct->username);
+	tval_set_str(v, "name", account_shown_name(acct));
+	tval_set_str(v, "url", arena_printf(req->arena, "/@%s", acct->username));
+	tval_set_str(v, "bio", acct->bio ? acct->bio : "");
+	tval_set_bool(v, "locked", acct->locked);
+	tval_set_bool(v, "is_self", req->viewer != NULL && req->viewer->id == acct->id);
+	struct tval *fields = tval_list(req->arena);
+	for (int i = 0; i < acct->nfields; i++) {
+		struct tval *f = tval_obj(req->arena);
+		tval_set_str(f, "name", acct->fields[i].name);
+		tval_set_str(f, "value", acct->fields[i].value);
+		tval_push(fields, f);
+	}
+	tval_set(v, "fields", fields);
+	return v;
+}
