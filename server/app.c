@@ -60,6 +60,7 @@ app_serve(struct app *app, struct err *err)
 		.app = app,
 		.render_error = web_render_error,
 		.before = web_before,
+		.before_handler = web_check_csrf,
 	};
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL)

@@ -129,6 +129,10 @@ dispatch(struct http_server *srv, struct req *req)
 	case ROUTE_FOUND:
 		break;
 	}
+	if (srv->opts.before_handler != NULL && srv->opts.before_handler(req) != 0) {
+		answer_err(srv, req);
+		return;
+	}
 	if (req->route.fn(req) != 0) {
 		answer_err(srv, req);
 		return;

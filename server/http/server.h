@@ -24,6 +24,9 @@ struct http_options {
 	/* Called before routing (e.g. to load the member's session and language); may fail
 	 * with req->err set, which is answered like a handler error. NULL for none. */
 	int (*before)(struct req *req);
+	/* Called once a route is found, before its handler (e.g. the CSRF check, which must
+	 * not turn a 404 or 405 into a 403). NULL for none. */
+	int (*before_handler)(struct req *req);
 };
 
 struct http_server;

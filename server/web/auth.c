@@ -1,8 +1,217 @@
-/* auth.c - placeholder */
+/* auth.c - sign-up, sign-in, sign-out and recovery pages. */
 #include "web/auth.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/auth.h"
+#include "core/registration.h"
+#include "core/session.h"
+#include "core/settings.h"
+#include "http/ratelimit.h"
+#include "http/request.h"
+#include "http/respond.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+/* Where to go after signing in: a local path from the form, else /home. */
+static const char *
+next_path(const char *next)
+{
+	if (next != NULL && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+	    strpbrk(next, "\r\n") == NULL && strncmp(next, "/login", 6) != 0)
+		return next;
+	return "/home";
+}
+
+static const char *
+field(const struct req *req, const char *name)
+{
+	const char *v = req_form(req, name);
+	return v ? v : "";
+}
+
+/* Starts a session and sets its cookie. */
+static int
+sign_in(struct req *req, int64_t account_id)
+{
+	char *token = session_create(req->arena, account_id, &req->err);
+	if (token == NULL)
+		return -1;
+	web_set_session_cookie(req, token);
+	return 0;
+}
+
+/* ---- register ---- */
+
+static struct tval *
+register_ctx(struct req *req, const char *invite)
+{
+	enum reg_mode mode = req->settings->registration_mode;
+	bool has_invite = invite != NULL && *invite != '\0';
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "invite", invite ? invite : "");
+	tval_set_bool(ctx, "has_invite", has_invite);
+	tval_set_bool(ctx, "mode_approval", mode == REG_APPROVAL);
+	tval_set_bool(ctx, "closed", mode == REG_INVITE && !has_invite);
+	tval_set(ctx, "rules", tval_list(req->arena)); /* rules arrive with moderation */
+	return ctx;
+}
+
+static int
+register_form(struct req *req)
+{
+	if (req->viewer != NULL)
+		return web_redirect(req, "/home", NULL);
+	return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"),
+			  register_ctx(req, req_query(req, "invite")));
+}
+
+static int
+register_submit(struct req *req)
+{
+	struct registration reg = {
+		.username = field(req, "username"),
+		.password = field(req, "password"),
+		.invite_code = field(req, "invite"),
+		.note = field(req, "note"),
+	};
+	struct registration_result res;
+	struct err err;
+	if (registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
+	    0) {
+		struct tval *ctx = register_ctx(req, reg.invite_code);
+		tval_set_bool(ctx, "closed", false); /* keep the form to correct it */
+		tval_set_str(ctx, "username", reg.username);
+		tval_set_str(ctx, "note", reg.note);
+		return web_render_form_error(req, "register", N_("Create an account"), ctx, &err);
+	}
+	if (!res.approved)
+		return web_redirect(req, "/", "applied");
+	if (sign_in(req, res.account_id) != 0)
+		return -1;
+	struct tval *ctx = tval_obj(req->arena), *codes = tval_list(req->arena);
+	for (int i = 0; i < RECOVERY_CODES; i++)
+		tval_push_str(codes, res.recovery_codes[i]);
+	tval_set(ctx, "codes", codes);
+	/* Signed in from now on: the page holding the codes must not be cached. */
+	req->signed_in = true;
+	return web_render(req, MHD_HTTP_OK, "welcome", N_("Welcome!"), ctx);
+}
+
+/* ---- login / logout ---- */
+
+static struct tval *
+login_ctx(struct req *req, const char *username, const char *next)
+{
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "username", username ? username : "");
+	tval_set_str(ctx, "next", next ? next : "");
+	tval_set_bool(ctx, "registrations_open",
+		      req->settings->registration_mode != REG_INVITE);
+	return ctx;
+}
+
+static int
+login_form(struct req *req)
+{
+	if (req->viewer != NULL)
+		return web_redirect(req, "/home", NULL);
+	return web_render(req, MHD_HTTP_OK, "login", N_("Sign in"),
+			  login_ctx(req, NULL, req_query(req, "next")));
+}
+
+static int
+login_submit(struct req *req)
+{
+	struct app *app = req->app;
+	const char *username = field(req, "username"), *next = field(req, "next");
+	char client[33];
+	req_client_key(req, client);
+	/* Usernames are case-insensitive: so is their limit. */
+	char *account_key = arena_strdup(req->arena, username);
+	for (char *p = account_key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	struct err err;
+	if (!ratelimit_hit(app->login_by_client, client) ||
+	    ratelimit_blocked(app->login_by_account, account_key)) {
+		err_set(&err, ERR_RATE_LIMITED,
+			"Too many sign-in attempts. Please wait a quarter of an hour.",
+			"sign-in rate limited");
+		return web_render_form_error(req, "login", N_("Sign in"),
+					     login_ctx(req, username, next), &err);
+	}
+	struct account *acct = auth_login(req->arena, username, field(req, "password"), &err);
+	if (acct == NULL) {
+		if (err.code == ERR_UNAUTHORIZED)
+			ratelimit_hit(app->login_by_account, account_key);
+		return web_render_form_error(req, "login", N_("Sign in"),
+					     login_ctx(req, username, next), &err);
+	}
+	ratelimit_reset(app->login_by_account, account_key);
+	if (sign_in(req, acct->id) != 0)
+		return -1;
+	return web_redirect(req, next_path(next), NULL);
+}
+
+static int
+logout(struct req *req)
+{
+	struct err ignored;
+	session_end(req->arena, req_cookie(req, SESSION_COOKIE), &ignored);
+	web_set_session_cookie(req, NULL);
+	return web_redirect(req, "/", "signed_out");
+}
+
+/* ---- recovery ---- */
+
+static int
+recover_form(struct req *req)
+{
+	return web_render(req, MHD_HTTP_OK, "recover", N_("Recover your account"), NULL);
+}
+
+static int
+recover_submit(struct req *req)
+{
+	struct app *app = req->app;
+	char client[33];
+	req_client_key(req, client);
+	const char *username = field(req, "username");
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "username", username);
+	struct err err;
+	if (!ratelimit_hit(app->login_by_client, client)) {
+		err_set(&err, ERR_RATE_LIMITED,
+			"Too many sign-in attempts. Please wait a quarter of an hour.",
+			"recovery rate limited");
+		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
+					     &err);
+	}
+	if (auth_recover(req->arena, username, field(req, "code"), field(req, "password"),
+			 &err) != 0)
+		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
+					     &err);
+	web_set_session_cookie(req, NULL);
+	return web_redirect(req, "/login", "recovered");
+}
+
 int
 web_auth_routes(struct router *r)
 {
-	(void)r;
-	return 0;
+	int rc = 0;
+	rc |= router_add(r, "GET", "/register", register_form);
+	rc |= router_add(r, "POST", "/register", register_submit);
+	rc |= router_add(r, "GET", "/login", login_form);
+	rc |= router_add(r, "POST", "/login", login_submit);
+	rc |= router_add(r, "POST", "/logout", logout);
+	rc |= router_add(r, "GET", "/recover", recover_form);
+	rc |= router_add(r, "POST", "/recover", recover_submit);
+	return rc ? -1 : 0;
 }

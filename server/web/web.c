@@ -208,16 +208,20 @@ web_before(struct req *req)
 			req->lang = l;
 	}
 	req->signed_in = req->viewer != NULL;
-	if (load_csrf(req) != 0)
-		return -1;
-	if (strcmp(req->method, "POST") == 0 && !csrf_exempt(req->path)) {
-		const char *sent = req_form(req, "csrf");
-		if (sent == NULL || !token_equal(sent, req->csrf))
-			return err_set(&req->err, ERR_FORBIDDEN,
-				       "This form has expired. Please go back, reload the page and "
-				       "try again.",
-				       "csrf mismatch");
-	}
+	return load_csrf(req);
+}
+
+int
+web_check_csrf(struct req *req)
+{
+	if (strcmp(req->method, "POST") != 0 || csrf_exempt(req->path))
+		return 0;
+	const char *sent = req_form(req, "csrf");
+	if (req->csrf == NULL || sent == NULL || !token_equal(sent, req->csrf))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "This form has expired. Please go back, reload the page and try "
+			       "again.",
+			       "csrf mismatch");
 	return 0;
 }
 

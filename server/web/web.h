@@ -39,9 +39,12 @@ int web_render_form_error(struct req *req, const char *name, const char *title,
 void web_render_error(struct req *req, int status, const char *message);
 
 /* Runs before routing: loads the instance settings, the session (req->viewer) and its
- * language, the CSRF token (setting the cookie when new), and refuses a POST whose csrf
- * field doesn't match with 403. */
+ * language, and the CSRF token (setting the cookie when new). */
 int web_before(struct req *req);
+
+/* Runs once a route is found: refuses a POST whose csrf field doesn't match the browser's
+ * token with 403 (http_options.before_handler). */
+int web_check_csrf(struct req *req);
 
 /* Sets the session cookie to token, or clears it when token is NULL. */
 void web_set_session_cookie(struct req *req, const char *token);
