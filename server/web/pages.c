@@ -5,7 +5,7 @@
 
 #include "app.h"
 #include "core/health.h"
-#include "core/instance.h"
+#include "core/account.h"
 #include "core/settings.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -19,14 +19,13 @@
 static struct tval *
 instance_ctx(struct req *req)
 {
-	const struct app *app = req->app;
-	struct instance_info info;
-	instance_info(req->arena, &app->cfg, &info);
+	struct err err;
+	long members = account_count(req->arena, &err);
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_bool(ctx, "registrations_open",
 		      req->settings && req->settings->registration_mode != REG_INVITE);
-	if (info.member_count >= 0)
-		tval_set_int(ctx, "member_count", info.member_count);
+	if (members >= 0)
+		tval_set_int(ctx, "member_count", members);
 	tval_set(ctx, "rules", tval_list(req->arena)); /* rules arrive with moderation */
 	return ctx;
 }
