@@ -11,6 +11,7 @@
 #include "db/accounts.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 /* OWASP's Argon2id baseline: 19 MiB, two passes, one lane. */
 #define ARGON2_T 2
@@ -39,7 +40,7 @@ int
 account_check_password(const char *password, struct err *err)
 {
 	size_t plen = strlen(password);
-	if (plen < ACCOUNT_PASSWORD_MIN)
+	if (utf8_chars(password) < ACCOUNT_PASSWORD_MIN)
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "A password needs at least 10 characters.", "password too short");
 	if (plen > ACCOUNT_PASSWORD_MAX)
@@ -143,10 +144,7 @@ static int
 check_length(const char *s, size_t max, const char *message, struct err *err)
 {
 	/* Limits count characters (code points), as the database CHECKs do. */
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		chars += (*p & 0xC0) != 0x80;
-	if (chars > max)
+	if (utf8_chars(s) > max)
 		return err_set(err, ERR_UNPROCESSABLE, message, "too long");
 	return 0;
 }

@@ -43,8 +43,8 @@ int account_change_password(struct arena *a, int64_t id, const char *current,
 			    const char *new_password, struct err *err);
 
 #define ACCOUNT_USERNAME_MAX 30
-#define ACCOUNT_PASSWORD_MIN 10
-#define ACCOUNT_PASSWORD_MAX 1024
+#define ACCOUNT_PASSWORD_MIN 10 /* characters */
+#define ACCOUNT_PASSWORD_MAX 1024 /* bytes */
 
 /* Checks a username: 1..30 ASCII letters, digits or underscores. 0, or -1 with
  * ERR_UNPROCESSABLE and a message saying what is wrong. */
@@ -65,7 +65,8 @@ int account_admin_exists(struct arena *a, struct err *err);
 /* Number of local accounts, or -1 + err. */
 long account_count(struct arena *a, struct err *err);
 
-/* Checks a new password's length (10 to 1024 bytes); 0 or -1 + ERR_UNPROCESSABLE. */
+/* Checks a new password's length (at least 10 characters, at most 1024 bytes); 0 or -1 +
+ * ERR_UNPROCESSABLE. */
 int account_check_password(const char *password, struct err *err);
 
 /* Hashes password with Argon2id into an encoded string owned by the arena; NULL + err. */

@@ -1,2 +1,60 @@
-/* block.c - placeholder until written. */
-#include "core/block.h"
+/* block.c - blocks and mutes; SQL lives in db/blocks.c. */
+#include "block.h"
+
+#include <stddef.h>
+
+#include "core/account.h"
+#include "db/blocks.h"
+#include "util/err.h"
+
+/* Checks that target_id is another, existing account. */
+static int
+check_target(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
+{
+	if (account_id == target_id)
+		return err_set(err, ERR_UNPROCESSABLE, "You can't do that to your own account.",
+			       "self block or mute");
+	return account_by_id(a, target_id, err) == NULL ? -1 : 0;
+}
+
+int
+block_add(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
+{
+	if (check_target(a, account_id, target_id, err) != 0)
+		return -1;
+	return db_block_insert(a, account_id, target_id, err) < 0 ? -1 : 0;
+}
+
+int
+block_remove(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
+{
+	return db_block_delete(a, account_id, target_id, err) < 0 ? -1 : 0;
+}
+
+int
+mute_add(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
+{
+	if (check_target(a, account_id, target_id, err) != 0)
+		return -1;
+	return db_mute_insert(a, account_id, target_id, err) < 0 ? -1 : 0;
+}
+
+int
+mute_remove(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
+{
+	return db_mute_delete(a, account_id, target_id, err) < 0 ? -1 : 0;
+}
+
+int
+block_list(struct arena *a, int64_t account_id, const struct page_key *key,
+	   struct account_page *out, struct err *err)
+{
+	return follow_relation_page(a, DB_REL_BLOCKS, false, account_id, key, out, err);
+}
+
+int
+mute_list(struct arena *a, int64_t account_id, const struct page_key *key, struct account_page *out,
+	  struct err *err)
+{
+	return follow_relation_page(a, DB_REL_MUTES, false, account_id, key, out, err);
+}

@@ -26,3 +26,26 @@ invite_url(struct arena *a, const char *base_url, const char *code)
 {
 	return arena_printf(a, "%s/register?invite=%s", base_url, code);
 }
+
+int
+invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **out, bool *more,
+	    struct err *err)
+{
+	int n = db_invite_list(a, max_id, limit + 1, out, err);
+	if (n < 0)
+		return -1;
+	*more = n > limit;
+	return *more ? limit : n;
+}
+
+int
+invite_revoke(struct arena *a, int64_t id, struct err *err)
+{
+	int n = db_invite_revoke(a, id, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(err, ERR_NOT_FOUND, "There is no such invite.", "no invite %lld",
+			       (long long)id);
+	return 0;
+}

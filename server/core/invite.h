@@ -3,9 +3,11 @@
 #ifndef PARASOL_INVITE_H
 #define PARASOL_INVITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/account.h"
+#include "db/invites.h" /* struct invite_row */
 
 struct arena;
 struct err;
@@ -23,5 +25,15 @@ char *invite_create(struct arena *a, const struct invite_opts *opts, struct err 
 
 /* The sign-up URL for a code under base_url, owned by the arena. */
 char *invite_url(struct arena *a, const char *base_url, const char *code);
+
+/* Lists invites for the admin pages, newest first, below max_id (0: from the newest), at
+ * most limit: never their codes. *more tells whether older ones follow. The count, or -1 +
+ * err; *out is arena-owned. */
+int invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **out,
+		bool *more, struct err *err);
+
+/* Revokes invite id: its link stops working at once (revoking twice is fine).
+ * ERR_NOT_FOUND when there is no such invite. */
+int invite_revoke(struct arena *a, int64_t id, struct err *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include "db/sessions.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/utf8.h"
 #include "util/token.h"
 
 static int
@@ -37,12 +38,12 @@ check(enum reg_mode mode, const struct registration *reg, bool has_invite, struc
 			       "Registration here is by invitation: you need an invite link.",
 			       "no invite");
 	if (mode == REG_APPROVAL && !has_invite) {
-		size_t n = reg->note ? strlen(reg->note) : 0;
+		size_t n = reg->note ? utf8_chars(reg->note) : 0;
 		if (n == 0)
 			return err_set(err, ERR_UNPROCESSABLE,
 				       "Please write a few words about why you want to join.",
 				       "no note");
-		if (n > APPLICATION_NOTE_MAX * 4)
+		if (n > APPLICATION_NOTE_MAX)
 			return err_set(err, ERR_UNPROCESSABLE,
 				       "The note can have at most 1000 characters.", "note too long");
 	}

@@ -1,2 +1,67 @@
-/* search.c - placeholder until written. */
-#include "core/search.h"
+/* search.c - account and hashtag search.
+ * This file prepares the query (normalising, escaping LIKE's wildcards); the SQL is in
+ * db/search.c. */
+#include "search.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "db/search.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+/* q without surrounding spaces, a leading '@' or '#', and an "@domain" after a name. */
+static char *
+normalize(struct arena *a, const char *q)
+{
+	while (isspace((unsigned char)*q))
+		q++;
+	if (*q == '@' || *q == '#')
+		q++;
+	size_t n = strlen(q);
+	while (n > 0 && isspace((unsigned char)q[n - 1]))
+		n--;
+	const char *at = memchr(q, '@', n);
+	if (at != NULL)
+		n = (size_t)(at - q);
+	return arena_strndup(a, q, n);
+}
+
+/* q with LIKE's wildcards and its escape character escaped ('\' is the ESCAPE below). */
+static char *
+like_escape(struct arena *a, const char *q)
+{
+	size_t n = strlen(q);
+	char *out = arena_alloc(a, 2 * n + 1), *p = out;
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*p++ = '\\';
+		*p++ = *q;
+	}
+	*p = '\0';
+	return out;
+}
+
+int
+search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
+	   struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	const char *query = normalize(a, q ? q : "");
+	out->query = query;
+	if (utf8_chars(query) > SEARCH_QUERY_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "Search for at most 100 characters.",
+			       "query too long");
+	if (*query == '\0')
+		return 0;
+	const char *pattern = like_escape(a, query);
+	int n = db_search_accounts(a, pattern, query, viewer_id, &out->accounts, err);
+	if (n < 0)
+		return -1;
+	out->naccounts = n;
+	if ((n = db_search_tags(a, pattern, query, viewer_id, &out->tags, err)) < 0)
+		return -1;
+	out->ntags = n;
+	return 0;
+}

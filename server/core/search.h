@@ -1,4 +1,35 @@
-/* search.h - placeholder until written. */
+/* search.h - finding accounts by username or display name, and hashtags by name. There is
+ * no full-text search of posts, by design: members' words are not a directory. */
 #ifndef PARASOL_CORE_SEARCH_H
 #define PARASOL_CORE_SEARCH_H
+
+#include <stdint.h>
+
+#include "db/model.h"
+
+struct arena;
+struct err;
+
+#define SEARCH_LIMIT 20	     /* accounts, and tags, at most */
+#define SEARCH_QUERY_MAX 100 /* characters */
+
+struct search_results {
+	const char *query; /* what was searched for: trimmed, without a leading @ or # */
+	struct account *accounts;
+	int naccounts;
+	const char **tags; /* tag names as stored */
+	int ntags;
+};
+
+/* Searches for q (case-insensitive; a leading '@' or '#' and surrounding spaces are
+ * ignored, as is an "@domain" after a name). Members (viewer_id != 0) find approved local
+ * accounts whose username or display name contains q, leaving out accounts that block them;
+ * visitors (viewer_id 0) only find an account by its exact username, so that the search is
+ * not a public directory of members. Tags match by substring and are listed only when the
+ * viewer may see at least one post carrying them. An empty q finds nothing (0). Results are
+ * arena-owned, best matches first. ERR_UNPROCESSABLE for a query over SEARCH_QUERY_MAX
+ * characters; -1 + err on a database error. */
+int search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
+	       struct err *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include "db/settings.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 static const char *const mode_names[REG__MAX] = {"invite", "approval", "open"};
 
@@ -54,15 +55,6 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			s->local_timeline_public = strcmp(v, "true") == 0;
 	}
 	return 0;
-}
-
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 int

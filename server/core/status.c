@@ -1,2 +1,287 @@
-/* status.c - placeholder until written. */
-#include "core/status.h"
+/* status.c - the rules for posts; SQL lives in db/statuses.c, rendering in core/text.c. */
+#include "status.h"
+
+#include <string.h>
+
+#include "core/notification.h"
+#include "core/text.h"
+#include "db/accounts.h"
+#include "db/db.h"
+#include "util/err.h"
+#include "util/log.h"
+
+const char *const status_action_names[STATUS_ACTION__MAX] = {
+	[STATUS_REBLOG] = "reblog",	     [STATUS_UNREBLOG] = "unreblog",
+	[STATUS_FAVOURITE] = "favourite",    [STATUS_UNFAVOURITE] = "unfavourite",
+	[STATUS_BOOKMARK] = "bookmark",	     [STATUS_UNBOOKMARK] = "unbookmark",
+	[STATUS_PIN] = "pin",		     [STATUS_UNPIN] = "unpin",
+};
+
+int
+status_action_parse(const char *s, enum status_action *out)
+{
+	for (int i = 0; s != NULL && i < STATUS_ACTION__MAX; i++)
+		if (strcmp(s, status_action_names[i]) == 0) {
+			*out = (enum status_action)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* text_render's mention lookup: approved local members only. */
+static int64_t
+lookup_member(void *arg, const char *username)
+{
+	struct arena *a = arg;
+	struct err ignored;
+	struct account *acct = db_account_get_by_username(a, username, &ignored);
+	return acct != NULL && acct->approved ? acct->id : 0;
+}
+
+static int
+check_draft(const struct status_draft *d, struct err *err)
+{
+	if (text_is_blank(d->text))
+		return err_set(err, ERR_UNPROCESSABLE, "Write something before posting.",
+			       "empty post");
+	if (text_length(d->text) > STATUS_MAX_CHARS)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "A post can have at most 5,000 characters. Please shorten it.",
+			       "post too long");
+	if (d->spoiler_text != NULL && text_length(d->spoiler_text) > STATUS_SPOILER_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "A content warning can have at most 500 characters.",
+			       "content warning too long");
+	if ((unsigned)d->visibility >= VIS__MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "Choose who can see the post.",
+			       "bad visibility");
+	return 0;
+}
+
+/* The content warning as stored: trimmed of surrounding blank space, "" for none. */
+static const char *
+spoiler_of(const struct status_draft *d)
+{
+	return d->spoiler_text == NULL || text_is_blank(d->spoiler_text) ? "" : d->spoiler_text;
+}
+
+/* Records mentions and tags of a rendered post. */
+static int
+save_refs(struct arena *a, int64_t id, const struct text_out *t, struct err *err)
+{
+	for (size_t i = 0; i < t->nmentions; i++)
+		if (db_status_add_mention(a, id, t->mention_ids[i], err) != 0)
+			return -1;
+	for (size_t i = 0; i < t->ntags; i++)
+		if (db_status_add_tag(a, id, t->tags[i], err) != 0)
+			return -1;
+	return 0;
+}
+
+/* Notifications are a courtesy: a failure is logged, not returned, once the post exists. */
+static void
+notify(struct arena *a, int64_t to, int64_t from, enum notification_type type, int64_t status)
+{
+	struct err err;
+	if (notification_add(a, to, from, type, status, &err) != 0)
+		log_msg(LOG_WARN, "notification not stored: %s", err.detail);
+}
+
+int
+status_create(struct arena *a, const struct account *author, const struct status_draft *d,
+	      int64_t *id_out, struct err *err)
+{
+	if (check_draft(d, err) != 0)
+		return -1;
+	int64_t reply_account = 0;
+	if (d->in_reply_to_id != 0) {
+		struct status *parent = status_get(a, author->id, d->in_reply_to_id, err);
+		if (parent == NULL)
+			return err->code == ERR_NOT_FOUND
+				       ? err_set(err, ERR_NOT_FOUND,
+						 "The post you are replying to is not there any more.",
+						 "reply to an invisible post")
+				       : -1;
+		reply_account = parent->author.id;
+	}
+	struct text_out t;
+	text_render(a, d->text, lookup_member, a, &t);
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
+			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
+	    save_refs(a, *id_out, &t, err) != 0 || db_commit(err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	if (reply_account != 0)
+		notify(a, reply_account, author->id, NOTIF_REPLY, *id_out);
+	for (size_t i = 0; i < t.nmentions; i++)
+		if (t.mention_ids[i] != reply_account)
+			notify(a, t.mention_ids[i], author->id, NOTIF_MENTION, *id_out);
+	return 0;
+}
+
+struct status *
+status_get(struct arena *a, int64_t viewer_id, int64_t id, struct err *err)
+{
+	struct status *list;
+	int n = db_status_list(a, DB_TL_ONE, viewer_id, id, NULL, 0, 0, 1, false, &list, err);
+	if (n < 0)
+		return NULL;
+	if (n == 0) {
+		err_set(err, ERR_NOT_FOUND, "This post does not exist or is not visible to you.",
+			"no visible status");
+		return NULL;
+	}
+	return &list[0];
+}
+
+struct status *
+status_get_own(struct arena *a, const struct account *author, int64_t id, struct err *err)
+{
+	struct status *st = status_get(a, author->id, id, err);
+	if (st != NULL && st->author.id != author->id) {
+		err_set(err, ERR_FORBIDDEN, "Only the author can change this post.",
+			"not the author");
+		return NULL;
+	}
+	return st;
+}
+
+static bool
+contains(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+int
+status_edit(struct arena *a, const struct account *author, int64_t id,
+	    const struct status_draft *d, struct err *err)
+{
+	struct status *st = status_get_own(a, author, id, err);
+	if (st == NULL)
+		return -1;
+	struct status_draft checked = *d;
+	checked.visibility = st->visibility; /* an edit never widens or narrows the audience */
+	if (check_draft(&checked, err) != 0)
+		return -1;
+	int64_t *before;
+	int nbefore = db_status_mentions(a, id, &before, err);
+	if (nbefore < 0)
+		return -1;
+	struct text_out t;
+	text_render(a, d->text, lookup_member, a, &t);
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_status_update(a, id, d->text, t.html, spoiler_of(d), d->sensitive, err) < 0 ||
+	    db_status_clear_refs(a, id, err) != 0 || save_refs(a, id, &t, err) != 0 ||
+	    db_commit(err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	for (size_t i = 0; i < t.nmentions; i++)
+		if (!contains(before, nbefore, t.mention_ids[i]) &&
+		    t.mention_ids[i] != st->in_reply_to_account_id)
+			notify(a, t.mention_ids[i], author->id, NOTIF_MENTION, id);
+	return 0;
+}
+
+int
+status_history(struct arena *a, int64_t viewer_id, int64_t id, struct status_version **out,
+	       struct err *err)
+{
+	if (status_get(a, viewer_id, id, err) == NULL)
+		return -1;
+	return db_status_versions(a, id, out, err);
+}
+
+int
+status_delete(struct arena *a, const struct account *author, int64_t id, struct err *err)
+{
+	if (status_get_own(a, author, id, err) == NULL)
+		return -1;
+	int n = db_status_delete(a, id, author->id, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(err, ERR_NOT_FOUND, "This post does not exist any more.",
+			       "status gone before delete");
+	return 0;
+}
+
+static int
+act_reblog(struct arena *a, const struct account *member, const struct status *st,
+	   struct err *err)
+{
+	if (st->visibility != VIS_PUBLIC && st->visibility != VIS_UNLISTED)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Only public and unlisted posts can be boosted.", "boost refused");
+	int made = db_status_reblog(a, member->id, st->id, st->visibility, err);
+	if (made < 0)
+		return -1;
+	if (made > 0)
+		notify(a, st->author.id, member->id, NOTIF_REBLOG, st->id);
+	return 0;
+}
+
+static int
+act_pin(struct arena *a, const struct account *member, const struct status *st,
+	struct err *err)
+{
+	if (st->author.id != member->id)
+		return err_set(err, ERR_FORBIDDEN, "You can only pin your own posts.",
+			       "pin of another's post");
+	if (st->visibility == VIS_DIRECT)
+		return err_set(err, ERR_UNPROCESSABLE, "Direct messages can't be pinned.",
+			       "pin of a direct post");
+	int rc = db_status_pin(a, member->id, st->id, STATUS_MAX_PINS, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 2)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "You can pin up to five posts. Unpin one first.", "too many pins");
+	return 0;
+}
+
+int
+status_act(struct arena *a, const struct account *member, int64_t id,
+	   enum status_action action, struct err *err)
+{
+	struct status *st = status_get(a, member->id, id, err);
+	if (st == NULL)
+		return -1;
+	int rc = 0;
+	switch (action) {
+	case STATUS_REBLOG:
+		return act_reblog(a, member, st, err);
+	case STATUS_UNREBLOG:
+		rc = db_status_unmark(a, DB_MARK_REBLOG, member->id, st->id, err);
+		break;
+	case STATUS_FAVOURITE:
+		rc = db_status_mark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
+		if (rc > 0)
+			notify(a, st->author.id, member->id, NOTIF_FAVOURITE, st->id);
+		break;
+	case STATUS_UNFAVOURITE:
+		rc = db_status_unmark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
+		break;
+	case STATUS_BOOKMARK:
+		rc = db_status_mark(a, DB_MARK_BOOKMARK, member->id, st->id, err);
+		break;
+	case STATUS_UNBOOKMARK:
+		rc = db_status_unmark(a, DB_MARK_BOOKMARK, member->id, st->id, err);
+		break;
+	case STATUS_PIN:
+		return act_pin(a, member, st, err);
+	case STATUS_UNPIN:
+		rc = db_status_unmark(a, DB_MARK_PIN, member->id, st->id, err);
+		break;
+	default:
+		return err_set(err, ERR_NOT_FOUND, NULL, "bad status action");
+	}
+	return rc < 0 ? -1 : 0;
+}

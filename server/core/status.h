@@ -1,4 +1,82 @@
-/* status.h - placeholder until written. */
+/* status.h - posts: writing (with mentions and hashtags), replying, editing with history,
+ * deleting, and what members do with posts (boost, like, bookmark, pin). Web pages, the
+ * client API and federation all post here, so the limits and visibility checks are one. */
 #ifndef PARASOL_CORE_STATUS_H
 #define PARASOL_CORE_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/model.h"
+#include "db/statuses.h" /* struct status, struct status_version */
+
+struct arena;
+struct err;
+
+#define STATUS_MAX_CHARS 5000	/* text limit, in Unicode code points */
+#define STATUS_SPOILER_MAX 500	/* content warning limit, in code points */
+#define STATUS_MAX_PINS 5
+
+/* What a member wrote in the compose form. */
+struct status_draft {
+	const char *text;
+	const char *spoiler_text; /* NULL or "" for none */
+	bool sensitive;
+	enum visibility visibility;
+	int64_t in_reply_to_id; /* 0: not a reply */
+};
+
+/* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty, too long), that the
+ * replied-to post exists and author may see it (ERR_NOT_FOUND), renders the text, records
+ * mentions and tags, and notifies mentioned members and the replied-to author. *id_out gets
+ * the new id. 0 or -1 + err. */
+int status_create(struct arena *a, const struct account *author, const struct status_draft *d,
+		  int64_t *id_out, struct err *err);
+
+/* The post id (never a boost row) if viewer_id (0: a visitor) may see it; NULL +
+ * ERR_NOT_FOUND otherwise. Arena-owned. */
+struct status *status_get(struct arena *a, int64_t viewer_id, int64_t id, struct err *err);
+
+/* The post id for its author to change: ERR_NOT_FOUND when author can't see it,
+ * ERR_FORBIDDEN when it is someone else's. */
+struct status *status_get_own(struct arena *a, const struct account *author, int64_t id,
+			      struct err *err);
+
+/* Changes text, content warning and sensitive flag of author's post id, keeping the earlier
+ * version in the history; newly mentioned members are notified. Same checks as
+ * status_create and status_get_own. 0 or -1 + err. */
+int status_edit(struct arena *a, const struct account *author, int64_t id,
+		const struct status_draft *d, struct err *err);
+
+/* The versions of post id visible to viewer_id, the current one first; count or -1 + err. */
+int status_history(struct arena *a, int64_t viewer_id, int64_t id, struct status_version **out,
+		   struct err *err);
+
+/* Deletes author's post id for good (boosts, likes, bookmarks and mentions go with it).
+ * 0 or -1 + err (ERR_NOT_FOUND, ERR_FORBIDDEN). */
+int status_delete(struct arena *a, const struct account *author, int64_t id, struct err *err);
+
+enum status_action {
+	STATUS_REBLOG,
+	STATUS_UNREBLOG,
+	STATUS_FAVOURITE,
+	STATUS_UNFAVOURITE,
+	STATUS_BOOKMARK,
+	STATUS_UNBOOKMARK,
+	STATUS_PIN,
+	STATUS_UNPIN,
+	STATUS_ACTION__MAX
+};
+
+/* "reblog", "unreblog", ... as in the URLs; parse returns 0 or -1. */
+extern const char *const status_action_names[STATUS_ACTION__MAX];
+int status_action_parse(const char *s, enum status_action *out);
+
+/* Does action on post id as member: the post must be visible (ERR_NOT_FOUND); only public
+ * and unlisted posts can be boosted, only one's own non-direct posts pinned, at most
+ * STATUS_MAX_PINS (ERR_UNPROCESSABLE). Doing it twice is not an error. Boosts and likes
+ * notify the author. 0 or -1 + err. */
+int status_act(struct arena *a, const struct account *member, int64_t id,
+	       enum status_action action, struct err *err);
+
 #endif

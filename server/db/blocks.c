@@ -1,2 +1,66 @@
-/* blocks.c - placeholder until written. */
-#include "db/blocks.h"
+/* blocks.c - queries on blocks and mutes. */
+#include "blocks.h"
+
+#include <stdlib.h>
+
+#include "db/db.h"
+#include "util/err.h"
+#include "util/id.h"
+
+/* Runs sql with the two account ids; the first column of the one row answered, or the
+ * number of rows changed when sql answers none. */
+static int
+run(struct arena *a, const char *sql, int64_t account, int64_t target, struct err *err)
+{
+	char s[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(account, s), id_format(target, t)};
+	PGresult *r = db_query(a, err, sql, 2, p);
+	if (r == NULL)
+		return -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		return (int)db_int64(r, 0, 0);
+	return atoi(PQcmdTuples(r));
+}
+
+int
+db_block_insert(struct arena *a, int64_t account, int64_t target, struct err *err)
+{
+	return run(a,
+		   "WITH b AS (INSERT INTO blocks (account_id, target_account_id)"
+		   "  VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING RETURNING 1),"
+		   " f AS (DELETE FROM follows WHERE (account_id = $1::bigint"
+		   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
+		   "  AND target_account_id = $1::bigint)),"
+		   " q AS (DELETE FROM follow_requests WHERE (account_id = $1::bigint"
+		   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
+		   "  AND target_account_id = $1::bigint))"
+		   " SELECT count(*) FROM b",
+		   account, target, err);
+}
+
+int
+db_block_delete(struct arena *a, int64_t account, int64_t target, struct err *err)
+{
+	return run(a,
+		   "DELETE FROM blocks WHERE account_id = $1::bigint"
+		   " AND target_account_id = $2::bigint",
+		   account, target, err);
+}
+
+int
+db_mute_insert(struct arena *a, int64_t account, int64_t target, struct err *err)
+{
+	return run(a,
+		   "INSERT INTO mutes (account_id, target_account_id)"
+		   " VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING",
+		   account, target, err);
+}
+
+int
+db_mute_delete(struct arena *a, int64_t account, int64_t target, struct err *err)
+{
+	return run(a,
+		   "DELETE FROM mutes WHERE account_id = $1::bigint"
+		   " AND target_account_id = $2::bigint",
+		   account, target, err);
+}

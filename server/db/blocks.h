@@ -1,4 +1,22 @@
-/* blocks.h - placeholder until written. */
+/* blocks.h - SQL for blocks and mutes (their listings are db_relation_list in
+ * db/follows.h). Database errors only; the rules live in core/block.c. */
 #ifndef PARASOL_DB_BLOCKS_H
 #define PARASOL_DB_BLOCKS_H
+
+#include <stdint.h>
+
+struct arena;
+struct err;
+
+/* Blocks target and, in the same statement, removes the follows and follow requests between
+ * the two accounts in both directions. 1 when the block is new, 0 when it existed, -1 + err. */
+int db_block_insert(struct arena *a, int64_t account, int64_t target, struct err *err);
+
+/* Removes a block; rows removed (0 or 1) or -1 + err. */
+int db_block_delete(struct arena *a, int64_t account, int64_t target, struct err *err);
+
+/* Mutes / unmutes target: rows changed (0 or 1) or -1 + err. */
+int db_mute_insert(struct arena *a, int64_t account, int64_t target, struct err *err);
+int db_mute_delete(struct arena *a, int64_t account, int64_t target, struct err *err);
+
 #endif

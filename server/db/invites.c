@@ -2,8 +2,11 @@
 #include "invites.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
 #include "util/id.h"
 
 int
@@ -40,4 +43,55 @@ db_invite_redeem(struct arena *a, const char *code_hash, const char **role, stru
 		return 0;
 	*role = db_value(r, 0, 0);
 	return 1;
+}
+
+#define INVITE_TIME(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+
+int
+db_invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **out,
+	       struct err *err)
+{
+	char max[ID_STRLEN], lim[16];
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *p[] = {max_id ? id_format(max_id, max) : NULL, lim};
+	PGresult *r = db_query(
+		a, err,
+		"SELECT i.id, i.role, a.username, i.uses, coalesce(i.max_uses, 0), "
+		INVITE_TIME("i.expires_at") ", coalesce(i.expires_at <= now(), false), "
+		INVITE_TIME("i.revoked_at") ", " INVITE_TIME("i.created_at")
+		" FROM invites i LEFT JOIN accounts a ON a.id = i.created_by"
+		" WHERE $1::bigint IS NULL OR i.id < $1::bigint ORDER BY i.id DESC"
+		" LIMIT $2::integer",
+		2, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct invite_row *row = &(*out)[i];
+		row->id = db_int64(r, i, 0);
+		row->role = db_value(r, i, 1);
+		row->created_by = db_value(r, i, 2);
+		row->uses = (int)db_int64(r, i, 3);
+		row->max_uses = (int)db_int64(r, i, 4);
+		row->expires_at = db_value(r, i, 5);
+		row->expired = db_bool(r, i, 6);
+		row->revoked_at = db_value(r, i, 7);
+		row->created_at = db_value(r, i, 8);
+	}
+	return n;
+}
+
+int
+db_invite_revoke(struct arena *a, int64_t id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	PGresult *r = db_query(a, err,
+			       "UPDATE invites SET revoked_at = coalesce(revoked_at, now())"
+			       " WHERE id = $1::bigint",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return atoi(PQcmdTuples(r));
 }

@@ -2,6 +2,7 @@
 #ifndef PARASOL_DB_INVITES_H
 #define PARASOL_DB_INVITES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
@@ -17,5 +18,27 @@ int db_invite_insert(struct arena *a, const char *code_hash, int64_t created_by,
  * invite matched, -1 + err. */
 int db_invite_redeem(struct arena *a, const char *code_hash, const char **role,
 		     struct err *err);
+
+/* An invite as the admin pages list it: never its code (only the hash is stored anyway). */
+struct invite_row {
+	int64_t id;
+	const char *role;
+	const char *created_by; /* username, or NULL (command line, or a deleted account) */
+	int uses;
+	int max_uses;		/* 0: unlimited */
+	const char *expires_at; /* "YYYY-MM-DD HH:MM" UTC, or NULL for never */
+	bool expired;
+	const char *revoked_at; /* same format, or NULL */
+	const char *created_at; /* same format */
+};
+
+/* Invites with an id below max_id (0: from the newest), newest first, at most limit;
+ * *out is arena-owned. The count, or -1 + err. */
+int db_invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **out,
+		   struct err *err);
+
+/* Marks invite id revoked (keeping the first revocation time). Rows matched (0 or 1), or
+ * -1 + err. */
+int db_invite_revoke(struct arena *a, int64_t id, struct err *err);
 
 #endif

@@ -1,2 +1,102 @@
-/* notifications.c - placeholder until written. */
-#include "db/notifications.h"
+/* notifications.c - queries on notifications. */
+#include "notifications.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/visibility.h"
+#include "db/accounts.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+static const char *
+fmt_id(struct arena *a, int64_t id)
+{
+	char buf[ID_STRLEN];
+	return id != 0 ? arena_strdup(a, id_format(id, buf)) : NULL;
+}
+
+int
+db_notification_insert(struct arena *a, int64_t account_id, int64_t from_id, const char *type,
+		       int64_t status_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, from_id), type, fmt_id(a, status_id)};
+	PGresult *r = db_query(
+		a, err,
+		"INSERT INTO notifications (account_id, from_account_id, type, status_id)"
+		" SELECT $1::bigint, $2::bigint, $3::text, $4::bigint WHERE $1::bigint <> $2::bigint"
+		" AND NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = $1::bigint"
+		" AND target_account_id = $2::bigint)"
+		" AND NOT EXISTS (SELECT 1 FROM mutes WHERE account_id = $1::bigint"
+		" AND target_account_id = $2::bigint)"
+		" AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM statuses s WHERE s.id = $4::bigint"
+		" AND " VISIBLE_TO("s", "$1::bigint") "))",
+		4, p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+long
+db_notification_unread(struct arena *a, int64_t account_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id)};
+	PGresult *r = db_query(a, err,
+			       "SELECT count(*) FROM notifications WHERE account_id = $1 AND NOT read",
+			       1, p);
+	return r ? atol(db_value(r, 0, 0)) : -1;
+}
+
+int
+db_notification_read_all(struct arena *a, int64_t account_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id)};
+	return db_query(a, err,
+			"UPDATE notifications SET read = true WHERE account_id = $1 AND NOT read", 1,
+			p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_t min_id,
+		     int limit, bool ascending, struct notification_row **out, struct err *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, max_id), fmt_id(a, min_id), lim};
+	/* A post the member can no longer see (visibility narrowed by a block since) is left
+	 * out of the row, not the notification. */
+	const char *sql = arena_printf(
+		a,
+		"SELECT n.id, n.type, n.read,"
+		" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" s.id, s.content, s.spoiler_text, sa.username, " DB_ACCOUNT_COLUMNS("f")
+		" FROM notifications n JOIN accounts f ON f.id = n.from_account_id"
+		" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")
+		" LEFT JOIN accounts sa ON sa.id = s.account_id"
+		" WHERE n.account_id = $1::bigint"
+		" AND ($2::bigint IS NULL OR n.id < $2::bigint)"
+		" AND ($3::bigint IS NULL OR n.id > $3::bigint)"
+		" ORDER BY n.id %s LIMIT $4::int",
+		ascending ? "ASC" : "DESC");
+	PGresult *r = db_query(a, err, sql, 4, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct notification_row *row = &(*out)[i];
+		memset(row, 0, sizeof *row);
+		row->id = db_int64(r, i, 0);
+		row->type = db_value(r, i, 1);
+		row->read = db_bool(r, i, 2);
+		row->created_at = db_value(r, i, 3);
+		row->status_id = db_int64(r, i, 4);
+		row->status_content = db_value(r, i, 5);
+		row->status_spoiler = db_value(r, i, 6);
+		row->status_author = db_value(r, i, 7);
+		db_account_row(a, r, i, 8, &row->from);
+	}
+	return n;
+}

@@ -1,2 +1,381 @@
-/* statuses.c - placeholder until written. */
-#include "db/statuses.h"
+/* statuses.c - queries on posts. The timeline queries share one column list and one FROM:
+ * t is the timeline row (a post or a boost), s the post shown (the boosted one for a boost),
+ * a its author, b the booster. $1 is always the viewer (NULL for visitors), $2/$3 the page
+ * bounds, $4 the limit, $5 the kind's argument. SQL text is assembled from the constant
+ * fragments below only, never from input. */
+#include "statuses.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/visibility.h"
+#include "db/accounts.h"
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+#define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+#define STATUS_COLUMNS                                                                          \
+	"t.id, s.id, s.text, s.content, s.spoiler_text, s.sensitive, s.visibility, "           \
+	"s.in_reply_to_id, s.in_reply_to_account_id, "                                          \
+	"(SELECT r.username FROM accounts r WHERE r.id = s.in_reply_to_account_id), "          \
+	ISO("s.created_at") ", " ISO("s.edited_at") ", "                                        \
+	"(SELECT count(*) FROM statuses x WHERE x.in_reply_to_id = s.id), "                     \
+	"(SELECT count(*) FROM statuses x WHERE x.reblog_of_id = s.id), "                       \
+	"(SELECT count(*) FROM favourites x WHERE x.status_id = s.id), "                        \
+	"EXISTS (SELECT 1 FROM favourites x WHERE x.status_id = s.id AND x.account_id = $1), " \
+	"EXISTS (SELECT 1 FROM statuses x WHERE x.reblog_of_id = s.id AND x.account_id = $1), " \
+	"EXISTS (SELECT 1 FROM bookmarks x WHERE x.status_id = s.id AND x.account_id = $1), "  \
+	"EXISTS (SELECT 1 FROM pins x WHERE x.status_id = s.id AND x.account_id = $1), "       \
+	"b.id, b.username, b.display_name, " DB_ACCOUNT_COLUMNS("a")
+#define STATUS_NCOLUMNS 22 /* before the author's columns */
+
+#define STATUS_FROM                                                                          \
+	" FROM statuses t JOIN statuses s ON s.id = COALESCE(t.reblog_of_id, t.id)"          \
+	" JOIN accounts a ON a.id = s.account_id"                                            \
+	" LEFT JOIN accounts b ON b.id = t.account_id AND t.reblog_of_id IS NOT NULL"        \
+	" WHERE " VISIBLE_TO("t", "$1") " AND " VISIBLE_TO("s", "$1")                         \
+	" AND ($2::bigint IS NULL OR t.id < $2::bigint)"                                     \
+	" AND ($3::bigint IS NULL OR t.id > $3::bigint)"
+
+/* Accounts the viewer muted or blocked drop out of the shared timelines. */
+#define NOT_SILENCED                                                                         \
+	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1"      \
+	" AND m.target_account_id IN (t.account_id, s.account_id)))"                         \
+	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM blocks k WHERE k.account_id = $1"     \
+	" AND k.target_account_id IN (t.account_id, s.account_id)))"
+
+static const char *const kind_where[DB_TL__MAX] = {
+	[DB_TL_HOME] = " AND (t.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"
+		       " WHERE f.account_id = $1 AND f.target_account_id = t.account_id))"
+		       NOT_SILENCED,
+	[DB_TL_LOCAL] = " AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED,
+	[DB_TL_TAG] = " AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
+		      " AND ($1 IS NOT NULL OR t.visibility = 'public')"
+		      " AND EXISTS (SELECT 1 FROM status_tags st JOIN tags g ON g.id = st.tag_id"
+		      " WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED,
+	[DB_TL_ACCOUNT] = " AND t.account_id = $5::bigint",
+	[DB_TL_PINNED] = " AND t.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM pins p"
+			 " WHERE p.account_id = $5::bigint AND p.status_id = t.id"
+			 " AND t.account_id = $5::bigint)",
+	[DB_TL_BOOKMARKS] = " AND EXISTS (SELECT 1 FROM bookmarks bk WHERE bk.account_id = $1"
+			    " AND bk.status_id = t.id)",
+	[DB_TL_ONE] = " AND t.id = $5::bigint AND t.reblog_of_id IS NULL",
+	[DB_TL_ANCESTORS] = " AND t.id IN (WITH RECURSIVE up (id, parent, depth) AS ("
+			    "SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $5::bigint"
+			    " UNION ALL SELECT p.id, p.in_reply_to_id, up.depth + 1"
+			    " FROM statuses p JOIN up ON p.id = up.parent WHERE up.depth < 200)"
+			    " SELECT id FROM up WHERE id <> $5::bigint)",
+	[DB_TL_DESCENDANTS] = " AND t.id IN (WITH RECURSIVE down (id, depth) AS ("
+			      "SELECT id, 0 FROM statuses WHERE in_reply_to_id = $5::bigint"
+			      " UNION ALL SELECT c.id, down.depth + 1 FROM statuses c"
+			      " JOIN down ON c.in_reply_to_id = down.id WHERE down.depth < 200)"
+			      " SELECT id FROM down)",
+};
+
+static const char *
+fmt_id(struct arena *a, int64_t id)
+{
+	char buf[ID_STRLEN];
+	return id != 0 ? arena_strdup(a, id_format(id, buf)) : NULL;
+}
+
+static void
+status_row(struct arena *a, const PGresult *r, int row, struct status *st)
+{
+	memset(st, 0, sizeof *st);
+	st->key = db_int64(r, row, 0);
+	st->id = db_int64(r, row, 1);
+	st->text = db_value(r, row, 2);
+	st->content = db_value(r, row, 3);
+	st->spoiler_text = db_value(r, row, 4);
+	st->sensitive = db_bool(r, row, 5);
+	if (visibility_parse(db_value(r, row, 6), &st->visibility) != 0)
+		st->visibility = VIS_DIRECT; /* unknown: the narrowest label */
+	st->in_reply_to_id = db_int64(r, row, 7);
+	st->in_reply_to_account_id = db_int64(r, row, 8);
+	st->in_reply_to_username = db_value(r, row, 9);
+	st->created_at = db_value(r, row, 10);
+	st->edited_at = db_value(r, row, 11);
+	st->replies_count = atol(db_value(r, row, 12));
+	st->reblogs_count = atol(db_value(r, row, 13));
+	st->favourites_count = atol(db_value(r, row, 14));
+	st->favourited = db_bool(r, row, 15);
+	st->reblogged = db_bool(r, row, 16);
+	st->bookmarked = db_bool(r, row, 17);
+	st->pinned = db_bool(r, row, 18);
+	st->booster_id = db_int64(r, row, 19);
+	st->booster_username = db_value(r, row, 20);
+	st->booster_name = db_value(r, row, 21);
+	db_account_row(a, r, row, STATUS_NCOLUMNS, &st->author);
+}
+
+int
+db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t arg_id,
+	       const char *arg_text, int64_t max_id, int64_t min_id, int limit, bool ascending,
+	       struct status **out, struct err *err)
+{
+	*out = NULL;
+	if ((unsigned)kind >= DB_TL__MAX)
+		return err_set(err, ERR_INTERNAL, NULL, "bad timeline kind");
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *p[5] = {fmt_id(a, viewer), fmt_id(a, max_id), fmt_id(a, min_id), lim, NULL};
+	int n = 4;
+	if (kind == DB_TL_TAG)
+		p[n++] = arg_text;
+	else if (kind != DB_TL_HOME && kind != DB_TL_LOCAL && kind != DB_TL_BOOKMARKS)
+		p[n++] = fmt_id(a, arg_id);
+	const char *sql = arena_printf(a, "SELECT %s%s%s ORDER BY t.id %s LIMIT $4::int",
+				       STATUS_COLUMNS, STATUS_FROM,
+				       kind_where[kind], ascending ? "ASC" : "DESC");
+	PGresult *r = db_query(a, err, sql, n, p);
+	if (r == NULL)
+		return -1;
+	int rows = PQntuples(r);
+	struct status *list = arena_alloc(a, sizeof *list * (size_t)(rows > 0 ? rows : 1));
+	for (int i = 0; i < rows; i++)
+		status_row(a, r, i, &list[i]);
+	*out = list;
+	return rows;
+}
+
+int
+db_status_insert(struct arena *a, int64_t account_id, const char *text, const char *content,
+		 const char *spoiler_text, bool sensitive, enum visibility vis,
+		 int64_t in_reply_to_id, int64_t in_reply_to_account_id, int64_t *id_out,
+		 struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id),
+			   text,
+			   content,
+			   spoiler_text,
+			   sensitive ? "true" : "false",
+			   visibility_name(vis),
+			   fmt_id(a, in_reply_to_id),
+			   fmt_id(a, in_reply_to_account_id)};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO statuses (account_id, text, content, spoiler_text,"
+			       " sensitive, visibility, in_reply_to_id, in_reply_to_account_id)"
+			       " VALUES ($1, $2, $3, $4, $5::boolean, $6, $7, $8) RETURNING id",
+			       8, p);
+	if (r == NULL)
+		return -1;
+	*id_out = db_int64(r, 0, 0);
+	return 0;
+}
+
+int
+db_status_add_mention(struct arena *a, int64_t status_id, int64_t account_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), fmt_id(a, account_id)};
+	return db_query(a, err,
+			"INSERT INTO mentions (status_id, account_id) VALUES ($1, $2)"
+			" ON CONFLICT DO NOTHING",
+			2, p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_status_add_tag(struct arena *a, int64_t status_id, const char *name, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), name};
+	return db_query(a, err,
+			"WITH made AS (INSERT INTO tags (name) VALUES ($2)"
+			" ON CONFLICT (lower(name)) DO NOTHING RETURNING id)"
+			" INSERT INTO status_tags (status_id, tag_id)"
+			" SELECT $1::bigint, id FROM made UNION"
+			" SELECT $1::bigint, id FROM tags WHERE lower(name) = lower($2)"
+			" ON CONFLICT DO NOTHING",
+			2, p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_status_clear_refs(struct arena *a, int64_t status_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id)};
+	if (db_query(a, err, "DELETE FROM mentions WHERE status_id = $1", 1, p) == NULL ||
+	    db_query(a, err, "DELETE FROM status_tags WHERE status_id = $1", 1, p) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+db_status_mentions(struct arena *a, int64_t status_id, int64_t **out, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id)};
+	PGresult *r = db_query(a, err, "SELECT account_id FROM mentions WHERE status_id = $1", 1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++)
+		(*out)[i] = db_int64(r, i, 0);
+	return n;
+}
+
+int
+db_status_update(struct arena *a, int64_t status_id, const char *text, const char *content,
+		 const char *spoiler_text, bool sensitive, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), text, content, spoiler_text,
+			   sensitive ? "true" : "false"};
+	PGresult *r = db_query(
+		a, err,
+		"WITH old AS (INSERT INTO status_edits (status_id, text, content, spoiler_text,"
+		" sensitive, created_at) SELECT id, text, content, spoiler_text, sensitive,"
+		" COALESCE(edited_at, created_at) FROM statuses WHERE id = $1 AND reblog_of_id IS NULL)"
+		" UPDATE statuses SET text = $2, content = $3, spoiler_text = $4,"
+		" sensitive = $5::boolean, edited_at = now() WHERE id = $1 AND reblog_of_id IS NULL",
+		5, p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+int
+db_status_versions(struct arena *a, int64_t status_id, struct status_version **out,
+		   struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id)};
+	PGresult *r = db_query(a, err,
+			       "SELECT content, spoiler_text, sensitive, " ISO("at") ", current"
+			       " FROM (SELECT content, spoiler_text, sensitive,"
+			       " COALESCE(edited_at, created_at) AS at, true AS current, 0 AS ord"
+			       " FROM statuses WHERE id = $1"
+			       " UNION ALL SELECT content, spoiler_text, sensitive, created_at,"
+			       " false, 1 FROM status_edits WHERE status_id = $1) v"
+			       " ORDER BY ord, at DESC",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct status_version *v = &(*out)[i];
+		v->content = db_value(r, i, 0);
+		v->spoiler_text = db_value(r, i, 1);
+		v->sensitive = db_bool(r, i, 2);
+		v->created_at = db_value(r, i, 3);
+		v->current = db_bool(r, i, 4);
+	}
+	return n;
+}
+
+int
+db_status_delete(struct arena *a, int64_t status_id, int64_t account_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), fmt_id(a, account_id)};
+	PGresult *r = db_query(a, err, "DELETE FROM statuses WHERE id = $1 AND account_id = $2", 2,
+			       p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+int
+db_status_reblog(struct arena *a, int64_t account_id, int64_t status_id, enum visibility vis,
+		 struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id), visibility_name(vis)};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO statuses (account_id, reblog_of_id, visibility)"
+			       " VALUES ($1, $2, $3) ON CONFLICT (account_id, reblog_of_id)"
+			       " WHERE reblog_of_id IS NOT NULL DO NOTHING",
+			       3, p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+static const char *const mark_insert[DB_MARK__MAX] = {
+	[DB_MARK_FAVOURITE] = "INSERT INTO favourites (account_id, status_id) VALUES ($1, $2)"
+			      " ON CONFLICT DO NOTHING",
+	[DB_MARK_BOOKMARK] = "INSERT INTO bookmarks (account_id, status_id) VALUES ($1, $2)"
+			     " ON CONFLICT DO NOTHING",
+};
+
+static const char *const mark_delete[DB_MARK__MAX] = {
+	[DB_MARK_REBLOG] = "DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+	[DB_MARK_FAVOURITE] = "DELETE FROM favourites WHERE account_id = $1 AND status_id = $2",
+	[DB_MARK_BOOKMARK] = "DELETE FROM bookmarks WHERE account_id = $1 AND status_id = $2",
+	[DB_MARK_PIN] = "DELETE FROM pins WHERE account_id = $1 AND status_id = $2",
+};
+
+int
+db_status_mark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
+	       struct err *err)
+{
+	if ((unsigned)mark >= DB_MARK__MAX || mark_insert[mark] == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
+	PGresult *r = db_query(a, err, mark_insert[mark], 2, p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+int
+db_status_unmark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
+		 struct err *err)
+{
+	if ((unsigned)mark >= DB_MARK__MAX)
+		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
+	PGresult *r = db_query(a, err, mark_delete[mark], 2, p);
+	return r ? atoi(PQcmdTuples(r)) : -1;
+}
+
+int
+db_status_pin(struct arena *a, int64_t account_id, int64_t status_id, int max, struct err *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", max);
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id), lim};
+	PGresult *r = db_query(a, err,
+			       "SELECT EXISTS (SELECT 1 FROM pins WHERE account_id = $1"
+			       " AND status_id = $2),"
+			       " (SELECT count(*) FROM pins WHERE account_id = $1) >= $3::int",
+			       3, p);
+	if (r == NULL)
+		return -1;
+	if (db_bool(r, 0, 0))
+		return 0;
+	if (db_bool(r, 0, 1))
+		return 2;
+	r = db_query(a, err,
+		     "INSERT INTO pins (account_id, status_id) SELECT $1, $2"
+		     " WHERE (SELECT count(*) FROM pins WHERE account_id = $1) < $3::int"
+		     " ON CONFLICT DO NOTHING",
+		     3, p);
+	if (r == NULL)
+		return -1;
+	return atoi(PQcmdTuples(r)) == 1 ? 1 : 2;
+}
+
+int
+db_account_counts(struct arena *a, int64_t account_id, long *posts, long *followers,
+		  long *following, struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id)};
+	PGresult *r = db_query(
+		a, err,
+		"SELECT (SELECT count(*) FROM statuses WHERE account_id = $1"
+		" AND reblog_of_id IS NULL),"
+		" (SELECT count(*) FROM follows WHERE target_account_id = $1),"
+		" (SELECT count(*) FROM follows WHERE account_id = $1)",
+		1, p);
+	if (r == NULL)
+		return -1;
+	*posts = atol(db_value(r, 0, 0));
+	*followers = atol(db_value(r, 0, 1));
+	*following = atol(db_value(r, 0, 2));
+	return 0;
+}
+
+int
+db_account_blocks(struct arena *a, int64_t blocker, int64_t target, struct err *err)
+{
+	const char *p[] = {fmt_id(a, blocker), fmt_id(a, target)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM blocks WHERE account_id = $1 AND target_account_id = $2",
+			       2, p);
+	return r ? PQntuples(r) > 0 : -1;
+}

@@ -8,10 +8,16 @@
 #include "http/router.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 static int
 add_field(struct arena *a, struct body *out, struct body_field f, struct err *err)
 {
+	/* Text fields must be UTF-8 (the database and the pages are); files may be anything. */
+	if (f.filename == NULL && (!utf8_valid(f.name, strlen(f.name)) ||
+				   !utf8_valid(f.value, f.len)))
+		return err_set(err, ERR_INVALID, "The form data is not valid UTF-8 text.",
+			       "form field not utf-8");
 	if (out->nfields == BODY_MAX_FIELDS)
 		return err_set(err, ERR_INVALID, "The form has too many fields.", "over %d fields",
 			       BODY_MAX_FIELDS);

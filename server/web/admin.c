@@ -1,9 +1,266 @@
-/* admin.c - placeholder until written. */
+/* admin.c - the admin pages: instance settings, invites (create, list, revoke) and, for
+ * moderators too, applications waiting in approval mode. */
 #include "web/admin.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/invite.h"
+#include "core/registration.h"
+#include "core/settings.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/id.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+#define INVITES_PAGE 50
+#define INVITE_MAX_USES 10000
+#define INVITE_MAX_DAYS 365
+
+static const char *
+field(const struct req *req, const char *name)
+{
+	const char *v = req_form(req, name);
+	return v ? v : "";
+}
+
+/* The id in the path (":id"), or -1 with a 404 in req->err. */
+static int
+path_id(struct req *req, int64_t *id)
+{
+	const char *s = req_param(req, "id");
+	if (s == NULL || id_parse(s, id) != 0)
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "bad id in path");
+	return 0;
+}
+
+/* ---- instance settings ---- */
+
+static struct tval *
+settings_ctx(struct req *req, const struct instance_settings *s)
+{
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "name", s->name);
+	tval_set_str(ctx, "description", s->description);
+	tval_set_bool(ctx, "mode_invite", s->registration_mode == REG_INVITE);
+	tval_set_bool(ctx, "mode_approval", s->registration_mode == REG_APPROVAL);
+	tval_set_bool(ctx, "mode_open", s->registration_mode == REG_OPEN);
+	tval_set_bool(ctx, "lang_en", s->default_language == LANG_EN);
+	tval_set_bool(ctx, "lang_zh", s->default_language == LANG_ZH_CN);
+	tval_set_bool(ctx, "local_public_checked", s->local_timeline_public);
+	return ctx;
+}
+
+static int
+settings_form(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	return web_render(req, MHD_HTTP_OK, "admin_settings", N_("Instance settings"),
+			  settings_ctx(req, req->settings));
+}
+
+static int
+settings_submit(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	struct instance_settings s = *req->settings;
+	s.name = field(req, "name");
+	s.description = field(req, "description");
+	s.local_timeline_public = *field(req, "local_timeline_public") != '\0';
+	struct err err;
+	int rc = 0;
+	if (reg_mode_parse(field(req, "registration_mode"), &s.registration_mode) != 0)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
+			     "bad registration mode");
+	else if (i18n_lang_parse(field(req, "default_language"), &s.default_language) != 0)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a language from the list.",
+			     "bad language");
+	else
+		rc = settings_save(req->arena, &s, &err);
+	if (rc != 0)
+		return web_render_form_error(req, "admin_settings", N_("Instance settings"),
+					     settings_ctx(req, &s), &err);
+	return web_redirect(req, "/admin/settings", "saved");
+}
+
+/* ---- invites ---- */
+
+/* The invites page with the list; link is the invite link just made (shown this once). */
+static int
+invites_page(struct req *req, const char *link, struct tval *ctx, const struct err *form_err)
+{
+	struct page page;
+	if (web_page_params(req, &page) != 0)
+		return -1;
+	struct invite_row *rows;
+	bool more;
+	int n = invite_list(req->arena, page.max_id, INVITES_PAGE, &rows, &more, &req->err);
+	if (n < 0)
+		return -1;
+	if (ctx == NULL)
+		ctx = tval_obj(req->arena);
+	struct tval *list = tval_list(req->arena);
+	char buf[ID_STRLEN];
+	for (int i = 0; i < n; i++) {
+		struct tval *v = tval_obj(req->arena);
+		tval_set_str(v, "id", id_format(rows[i].id, buf));
+		tval_set_str(v, "created_at", rows[i].created_at);
+		tval_set_str(v, "created_by", rows[i].created_by);
+		tval_set_str(v, "role", rows[i].role);
+		tval_set_int(v, "uses", rows[i].uses);
+		if (rows[i].max_uses > 0)
+			tval_set_int(v, "max_uses", rows[i].max_uses);
+		tval_set_str(v, "expires_at", rows[i].expires_at);
+		tval_set_bool(v, "expired", rows[i].expired);
+		tval_set_str(v, "revoked_at", rows[i].revoked_at);
+		tval_set_bool(v, "usable",
+			      rows[i].revoked_at == NULL && !rows[i].expired &&
+				  (rows[i].max_uses == 0 || rows[i].uses < rows[i].max_uses));
+		tval_push(list, v);
+	}
+	tval_set(ctx, "invites", list);
+	tval_set_bool(ctx, "has_invites", n > 0);
+	if (n > 0)
+		web_page_links(req, ctx, "/admin/invites", rows[0].id, rows[n - 1].id, false, more);
+	if (link != NULL)
+		tval_set_str(ctx, "new_link", link);
+	if (form_err != NULL)
+		return web_render_form_error(req, "admin_invites", N_("Invites"), ctx, form_err);
+	return web_render(req, MHD_HTTP_OK, "admin_invites", N_("Invites"), ctx);
+}
+
+static int
+invites_get(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	return invites_page(req, NULL, NULL, NULL);
+}
+
+/* Reads an optional whole number between 1 and max from the form (empty: 0). */
+static int
+optional_count(const struct req *req, const char *name, int max, int *out, const char *message,
+	       struct err *err)
+{
+	const char *s = field(req, name);
+	*out = 0;
+	if (*s == '\0')
+		return 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end != '\0' || end == s || v < 1 || v > max || s[0] == '+' || s[0] == ' ')
+		return err_set(err, ERR_UNPROCESSABLE, message, "bad %s", name);
+	*out = (int)v;
+	return 0;
+}
+
+static int
+invites_create(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	struct invite_opts opts = {.created_by = req->viewer->id, .role = ROLE_MEMBER};
+	struct err err;
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set_str(ctx, "max_uses_value", field(req, "max_uses"));
+	tval_set_str(ctx, "expires_days_value", field(req, "expires_days"));
+	if (optional_count(req, "max_uses", INVITE_MAX_USES, &opts.max_uses,
+			   "The number of uses must be a whole number from 1 to 10000, or empty.",
+			   &err) != 0 ||
+	    optional_count(req, "expires_days", INVITE_MAX_DAYS, &opts.expires_days,
+			   "The number of days must be a whole number from 1 to 365, or empty.",
+			   &err) != 0)
+		return invites_page(req, NULL, ctx, &err);
+	char *code = invite_create(req->arena, &opts, &req->err);
+	if (code == NULL)
+		return -1;
+	const struct app *app = req->app;
+	return invites_page(req, invite_url(req->arena, app->cfg.base_url, code),
+			    tval_obj(req->arena), NULL);
+}
+
+static int
+invites_revoke(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	int64_t id;
+	if (path_id(req, &id) != 0 || invite_revoke(req->arena, id, &req->err) != 0)
+		return -1;
+	return web_redirect(req, "/admin/invites", "invite_revoked");
+}
+
+/* ---- applications ---- */
+
+static int
+applications(struct req *req)
+{
+	if (!web_has_role(req, ROLE_MODERATOR))
+		return web_deny(req);
+	struct application *apps;
+	int n = registration_pending(req->arena, &apps, &req->err);
+	if (n < 0)
+		return -1;
+	struct tval *ctx = tval_obj(req->arena);
+	struct tval *list = tval_list(req->arena);
+	char buf[ID_STRLEN];
+	for (int i = 0; i < n; i++) {
+		struct tval *v = tval_obj(req->arena);
+		tval_set_str(v, "id", id_format(apps[i].account_id, buf));
+		tval_set_str(v, "username", apps[i].username);
+		tval_set_str(v, "note", apps[i].note);
+		tval_set_str(v, "created_at", apps[i].created_at);
+		tval_push(list, v);
+	}
+	tval_set(ctx, "applications", list);
+	tval_set_bool(ctx, "has_applications", n > 0);
+	tval_set_bool(ctx, "approval_mode",
+		      req->settings && req->settings->registration_mode == REG_APPROVAL);
+	return web_render(req, MHD_HTTP_OK, "admin_applications", N_("Applications"), ctx);
+}
+
+static int
+decide(struct req *req, bool approve)
+{
+	if (!web_has_role(req, ROLE_MODERATOR))
+		return web_deny(req);
+	int64_t id;
+	if (path_id(req, &id) != 0 || registration_decide(req->arena, id, approve, &req->err) != 0)
+		return -1;
+	return web_redirect(req, "/admin/applications",
+			    approve ? "application_approved" : "application_declined");
+}
+
+static int
+approve(struct req *req)
+{
+	return decide(req, true);
+}
+static int
+decline(struct req *req)
+{
+	return decide(req, false);
+}
 
 int
 web_admin_routes(struct router *r)
 {
-	(void)r;
-	return 0;
+	int rc = 0;
+	rc |= router_add(r, "GET", "/admin/settings", settings_form);
+	rc |= router_add(r, "POST", "/admin/settings", settings_submit);
+	rc |= router_add(r, "GET", "/admin/invites", invites_get);
+	rc |= router_add(r, "POST", "/admin/invites", invites_create);
+	rc |= router_add(r, "POST", "/admin/invites/:id/revoke", invites_revoke);
+	rc |= router_add(r, "GET", "/admin/applications", applications);
+	rc |= router_add(r, "POST", "/admin/applications/:id/approve", approve);
+	rc |= router_add(r, "POST", "/admin/applications/:id/decline", decline);
+	return rc ? -1 : 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/account.h"
 #include "core/auth.h"
 #include "core/registration.h"
 #include "core/session.h"
@@ -95,12 +96,15 @@ register_submit(struct req *req)
 		return web_redirect(req, "/", "applied");
 	if (sign_in(req, res.account_id) != 0)
 		return -1;
+	/* Signed in from now on: the page shows the member's menu and is never cached. */
+	req->viewer = account_by_id(req->arena, res.account_id, &req->err);
+	if (req->viewer == NULL)
+		return -1;
+	req->signed_in = true;
 	struct tval *ctx = tval_obj(req->arena), *codes = tval_list(req->arena);
 	for (int i = 0; i < RECOVERY_CODES; i++)
 		tval_push_str(codes, res.recovery_codes[i]);
 	tval_set(ctx, "codes", codes);
-	/* Signed in from now on: the page holding the codes must not be cached. */
-	req->signed_in = true;
 	return web_render(req, MHD_HTTP_OK, "welcome", N_("Welcome!"), ctx);
 }
 

@@ -1,9 +1,187 @@
-/* settings.c - placeholder until written. */
+/* settings.c - a member's settings page: profile, preferences, password, sessions. The
+ * rules (lengths, languages, password checks) live in core/account.c and core/session.c. */
 #include "web/settings.h"
+
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "core/session.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+#define TEMPLATE "settings"
+#define TITLE N_("Settings")
+
+static const char *
+field(const struct req *req, const char *name)
+{
+	const char *v = req_form(req, name);
+	return v ? v : "";
+}
+
+/* A checkbox is on when the form sent it at all. */
+static bool
+checked(const struct req *req, const char *name)
+{
+	const char *v = req_form(req, name);
+	return v != NULL && *v != '\0';
+}
+
+/* The profile form's keys from u (the saved profile, or what was just sent). */
+static void
+profile_keys(struct req *req, struct tval *ctx, const struct profile_update *u)
+{
+	tval_set_str(ctx, "display_name", u->display_name);
+	tval_set_str(ctx, "bio", u->bio);
+	tval_set_bool(ctx, "locked", u->locked);
+	tval_set_bool(ctx, "hide_collections", u->hide_collections);
+	struct tval *fields = tval_list(req->arena);
+	for (int i = 0; i < ACCOUNT_MAX_FIELDS; i++) {
+		struct tval *f = tval_obj(req->arena);
+		tval_set_int(f, "n", i + 1);
+		tval_set_int(f, "i", i);
+		tval_set_str(f, "name", i < u->nfields ? u->fields[i].name : "");
+		tval_set_str(f, "value", i < u->nfields ? u->fields[i].value : "");
+		tval_push(fields, f);
+	}
+	tval_set(ctx, "fields", fields);
+}
+
+/* The preferences form's keys: language (NULL for the browser's) and default visibility. */
+static void
+preference_keys(struct tval *ctx, const char *language, enum visibility vis)
+{
+	tval_set_bool(ctx, "lang_browser", language == NULL);
+	tval_set_bool(ctx, "lang_en", language != NULL && strcmp(language, "en") == 0);
+	tval_set_bool(ctx, "lang_zh", language != NULL && strcmp(language, "zh-CN") == 0);
+	static const char *const keys[VIS__MAX] = {"vis_public", "vis_unlisted", "vis_private",
+						   "vis_members", "vis_direct"};
+	for (int v = 0; v < VIS__MAX; v++)
+		tval_set_bool(ctx, keys[v], (enum visibility)v == vis);
+}
+
+/* The whole page from the saved account. */
+static struct tval *
+saved_ctx(struct req *req)
+{
+	const struct account *me = req->viewer;
+	struct profile_update u = {
+	    .display_name = me->display_name ? me->display_name : "",
+	    .bio = me->bio ? me->bio : "",
+	    .nfields = me->nfields,
+	    .locked = me->locked,
+	    .hide_collections = me->hide_collections,
+	};
+	memcpy(u.fields, me->fields, sizeof u.fields);
+	struct tval *ctx = tval_obj(req->arena);
+	profile_keys(req, ctx, &u);
+	preference_keys(ctx, me->language, me->default_visibility);
+	tval_set_str(ctx, "username", me->username);
+	return ctx;
+}
+
+static int
+settings_page(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	return web_render(req, MHD_HTTP_OK, TEMPLATE, TITLE, saved_ctx(req));
+}
+
+static int
+profile_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	struct profile_update u = {
+	    .display_name = field(req, "display_name"),
+	    .bio = field(req, "bio"),
+	    .nfields = ACCOUNT_MAX_FIELDS,
+	    .locked = checked(req, "locked"),
+	    .hide_collections = checked(req, "hide_collections"),
+	};
+	/* Only the four slots of the form are read: a fifth field is never looked at. */
+	for (int i = 0; i < ACCOUNT_MAX_FIELDS; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "field_name_%d", i);
+		u.fields[i].name = field(req, name);
+		snprintf(name, sizeof name, "field_value_%d", i);
+		u.fields[i].value = field(req, name);
+	}
+	struct err err;
+	if (account_update_profile(req->arena, req->viewer->id, &u, &err) != 0) {
+		struct tval *ctx = saved_ctx(req);
+		profile_keys(req, ctx, &u);
+		return web_render_form_error(req, TEMPLATE, TITLE, ctx, &err);
+	}
+	return web_redirect(req, "/settings", "saved");
+}
+
+static int
+preferences_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	const char *language = field(req, "language");
+	enum visibility vis;
+	struct err err;
+	int rc;
+	if (visibility_parse(field(req, "default_visibility"), &vis) != 0)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a visibility from the list.",
+			     "bad visibility");
+	else
+		rc = account_update_preferences(req->arena, req->viewer->id,
+						*language ? language : NULL, vis, &err);
+	if (rc != 0)
+		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
+	return web_redirect(req, "/settings", "saved");
+}
+
+static int
+password_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	const char *new_password = field(req, "new_password");
+	struct err err;
+	int rc;
+	if (strcmp(new_password, field(req, "confirm_password")) != 0)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "The two new passwords are not the same.",
+			     "password confirmation differs");
+	else
+		rc = account_change_password(req->arena, req->viewer->id,
+					     field(req, "current_password"), new_password, &err);
+	if (rc != 0)
+		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
+	return web_redirect(req, "/settings", "password_changed");
+}
+
+static int
+sessions_end(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0)
+		return -1;
+	web_set_session_cookie(req, NULL);
+	return web_redirect(req, "/login", "signed_out");
+}
 
 int
 web_settings_routes(struct router *r)
 {
-	(void)r;
-	return 0;
+	int rc = 0;
+	rc |= router_add(r, "GET", "/settings", settings_page);
+	rc |= router_add(r, "POST", "/settings/profile", profile_submit);
+	rc |= router_add(r, "POST", "/settings/preferences", preferences_submit);
+	rc |= router_add(r, "POST", "/settings/password", password_submit);
+	rc |= router_add(r, "POST", "/settings/sessions/end", sessions_end);
+	return rc ? -1 : 0;
 }

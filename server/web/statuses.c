@@ -1,9 +1,410 @@
-/* statuses.c - placeholder until written. */
+/* statuses.c - pages for posts: compose (POST /statuses), the thread page, edit, history,
+ * delete and the action buttons. The rules are in core/status.c; this file reads forms and
+ * fills templates. */
 #include "web/statuses.h"
+
+#include <microhttpd.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/status.h"
+#include "core/timeline.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/i18n.h"
+#include "util/id.h"
+#include "util/tmpl.h"
+#include "web/web.h"
+
+const char *
+web_status_url(struct req *req, const char *username, int64_t id)
+{
+	char buf[ID_STRLEN];
+	return arena_printf(req->arena, "/@%s/%s", username, id_format(id, buf));
+}
+
+/* "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC" */
+static const char *
+shown_time(struct req *req, const char *iso)
+{
+	if (iso == NULL || strlen(iso) < 16)
+		return iso ? iso : "";
+	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+static void
+set_visibility_flags(struct tval *v, enum visibility vis)
+{
+	tval_set_bool(v, "vis_public", vis == VIS_PUBLIC);
+	tval_set_bool(v, "vis_unlisted", vis == VIS_UNLISTED);
+	tval_set_bool(v, "vis_private", vis == VIS_PRIVATE);
+	tval_set_bool(v, "vis_members", vis == VIS_MEMBERS);
+	tval_set_bool(v, "vis_direct", vis == VIS_DIRECT);
+}
+
+struct tval *
+web_status_view(struct req *req, const struct status *st, const char *back)
+{
+	struct arena *a = req->arena;
+	struct tval *v = tval_obj(a);
+	char buf[ID_STRLEN];
+	bool member = req->viewer != NULL;
+	bool own = member && req->viewer->id == st->author.id;
+	tval_set_str(v, "id", id_format(st->id, buf));
+	tval_set_str(v, "url", web_status_url(req, st->author.username, st->id));
+	tval_set(v, "author", web_account_view(req, &st->author));
+	tval_set_str(v, "created_at", shown_time(req, st->created_at));
+	tval_set_str(v, "created_iso", st->created_at);
+	tval_set_bool(v, "edited", st->edited_at != NULL);
+	tval_set_str(v, "history_url",
+		     arena_printf(a, "/statuses/%s/history", id_format(st->id, buf)));
+	set_visibility_flags(v, st->visibility);
+	tval_set_str(v, "spoiler_text", st->spoiler_text);
+	tval_set_bool(v, "sensitive", st->sensitive);
+	tval_set_html(v, "content", st->content); /* core/text.c output, nothing else */
+	tval_set_str(v, "booster_name", "");
+	if (st->booster_id != 0 && st->booster_username != NULL) {
+		const char *name = st->booster_name && *st->booster_name ? st->booster_name
+									  : st->booster_username;
+		tval_set_str(v, "booster_name", name);
+		tval_set_str(v, "booster_url", arena_printf(a, "/@%s", st->booster_username));
+	}
+	tval_set_str(v, "reply_to_url", "");
+	if (st->in_reply_to_id != 0 && st->in_reply_to_username != NULL) {
+		tval_set_str(v, "reply_to_url",
+			     web_status_url(req, st->in_reply_to_username, st->in_reply_to_id));
+		tval_set_str(v, "reply_to_username", st->in_reply_to_username);
+	}
+	tval_set_int(v, "replies_count", st->replies_count);
+	tval_set_int(v, "reblogs_count", st->reblogs_count);
+	tval_set_int(v, "favourites_count", st->favourites_count);
+	tval_set_bool(v, "member", member);
+	tval_set_bool(v, "can_boost",
+		      member && (st->visibility == VIS_PUBLIC || st->visibility == VIS_UNLISTED));
+	tval_set_bool(v, "reblogged", st->reblogged);
+	tval_set_bool(v, "favourited", st->favourited);
+	tval_set_bool(v, "bookmarked", st->bookmarked);
+	tval_set_bool(v, "pinned", st->pinned);
+	tval_set_bool(v, "pinned_here", false);
+	tval_set_bool(v, "own", own);
+	tval_set_bool(v, "can_pin", own && st->visibility != VIS_DIRECT);
+	tval_set_str(v, "boost_action", st->reblogged ? "unreblog" : "reblog");
+	tval_set_str(v, "like_action", st->favourited ? "unfavourite" : "favourite");
+	tval_set_str(v, "bookmark_action", st->bookmarked ? "unbookmark" : "bookmark");
+	tval_set_str(v, "pin_action", st->pinned ? "unpin" : "pin");
+	tval_set_str(v, "back", back);
+	return v;
+}
+
+struct tval *
+web_status_list(struct req *req, const struct status *items, int n, const char *back)
+{
+	struct tval *list = tval_list(req->arena);
+	for (int i = 0; i < n; i++)
+		tval_push(list, web_status_view(req, &items[i], back));
+	return list;
+}
+
+struct tval *
+web_compose_view(struct req *req, const struct status_draft *d, const char *back)
+{
+	struct tval *c = tval_obj(req->arena);
+	char buf[ID_STRLEN];
+	enum visibility vis = d ? d->visibility : req->viewer->default_visibility;
+	tval_set_str(c, "text", d && d->text ? d->text : "");
+	tval_set_str(c, "spoiler_text", d && d->spoiler_text ? d->spoiler_text : "");
+	tval_set_bool(c, "sensitive", d && d->sensitive);
+	tval_set_str(c, "in_reply_to_id",
+		     d && d->in_reply_to_id ? id_format(d->in_reply_to_id, buf) : "");
+	tval_set_str(c, "back", back);
+	tval_set_int(c, "max_chars", STATUS_MAX_CHARS);
+	set_visibility_flags(c, vis);
+	return c;
+}
+
+/* The :id of the route, or -1 with ERR_NOT_FOUND. */
+static int
+route_id(struct req *req, int64_t *id)
+{
+	const char *s = req_param(req, "id");
+	if (s == NULL || id_parse(s, id) != 0)
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "malformed status id");
+	return 0;
+}
+
+static int64_t
+viewer_id(const struct req *req)
+{
+	return req->viewer ? req->viewer->id : 0;
+}
+
+/* Reads the compose or edit form into d. -1 + ERR_INVALID for malformed ids, ERR_UNPROCESSABLE
+ * for an unknown visibility. */
+static int
+read_draft(struct req *req, struct status_draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->text = req_form(req, "text");
+	if (d->text == NULL)
+		d->text = "";
+	d->spoiler_text = req_form(req, "spoiler_text");
+	const char *sensitive = req_form(req, "sensitive");
+	d->sensitive = sensitive != NULL && *sensitive != '\0';
+	d->visibility = req->viewer->default_visibility;
+	const char *vis = req_form(req, "visibility");
+	if (vis != NULL && *vis != '\0' && visibility_parse(vis, &d->visibility) != 0)
+		return err_set(&req->err, ERR_UNPROCESSABLE, "Choose who can see the post.",
+			       "bad visibility");
+	const char *reply = req_form(req, "in_reply_to_id");
+	if (reply != NULL && *reply != '\0' && id_parse(reply, &d->in_reply_to_id) != 0)
+		return err_set(&req->err, ERR_INVALID, NULL, "malformed in_reply_to_id");
+	return 0;
+}
+
+/* The compose page again, with what was typed and the error. */
+static int
+compose_error(struct req *req, const struct status_draft *d, const struct err *err)
+{
+	struct tval *ctx = tval_obj(req->arena);
+	struct tval *c = web_compose_view(req, d, web_back(req, "/home"));
+	tval_set(ctx, "compose", c);
+	return web_render_form_error(req, "compose_page", N_("New post"), ctx, err);
+}
+
+static int
+compose_post(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	struct status_draft d;
+	if (read_draft(req, &d) != 0) {
+		if (req->err.code != ERR_UNPROCESSABLE)
+			return -1;
+		struct err err = req->err;
+		err_clear(&req->err);
+		return compose_error(req, &d, &err);
+	}
+	struct err err;
+	int64_t id;
+	if (status_create(req->arena, req->viewer, &d, &id, &err) != 0) {
+		if (err.code != ERR_UNPROCESSABLE) {
+			req->err = err;
+			return -1;
+		}
+		return compose_error(req, &d, &err);
+	}
+	return web_redirect(req, web_back(req, "/home"), "posted");
+}
+
+static int
+compose_page(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	struct tval *ctx = tval_obj(req->arena);
+	struct status_draft d = {.visibility = req->viewer->default_visibility};
+	const char *reply = req_query(req, "in_reply_to_id");
+	if (reply != NULL && *reply != '\0') {
+		if (id_parse(reply, &d.in_reply_to_id) != 0)
+			return err_set(&req->err, ERR_INVALID, NULL, "malformed in_reply_to_id");
+		struct status *parent = status_get(req->arena, req->viewer->id, d.in_reply_to_id,
+						   &req->err);
+		if (parent == NULL)
+			return -1;
+		tval_set(ctx, "reply_to", web_status_view(req, parent, req->path));
+		if (parent->author.id != req->viewer->id)
+			d.text = arena_printf(req->arena, "@%s ", parent->author.username);
+		if (parent->visibility > d.visibility)
+			d.visibility = parent->visibility;
+	}
+	tval_set(ctx, "compose", web_compose_view(req, &d, "/home"));
+	return web_render(req, MHD_HTTP_OK, "compose_page", N_("New post"), ctx);
+}
+
+static int
+thread(struct req *req)
+{
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	struct thread t;
+	if (timeline_thread(req->arena, viewer_id(req), id, &t, &req->err) != 0)
+		return -1;
+	const char *name = req_param(req, "name");
+	if (name == NULL || strcasecmp(name, t.focus->author.username) != 0)
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "status under another name");
+	const char *back = web_status_url(req, t.focus->author.username, id);
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set(ctx, "ancestors", web_status_list(req, t.ancestors, t.nancestors, back));
+	tval_set(ctx, "focus", web_status_view(req, t.focus, back));
+	tval_set(ctx, "descendants", web_status_list(req, t.descendants, t.ndescendants, back));
+	tval_set_bool(ctx, "has_descendants", t.ndescendants > 0);
+	if (req->viewer != NULL) {
+		struct status_draft d = {.visibility = req->viewer->default_visibility,
+					 .in_reply_to_id = id};
+		if (t.focus->author.id != req->viewer->id)
+			d.text = arena_printf(req->arena, "@%s ", t.focus->author.username);
+		if (t.focus->visibility > d.visibility)
+			d.visibility = t.focus->visibility;
+		tval_set(ctx, "compose", web_compose_view(req, &d, back));
+	}
+	return web_render(req, MHD_HTTP_OK, "thread", N_("Post"), ctx);
+}
+
+/* POST /statuses/:id/:action */
+static int
+act(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id;
+	enum status_action action;
+	if (route_id(req, &id) != 0)
+		return -1;
+	if (status_action_parse(req_param(req, "action"), &action) != 0)
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "unknown status action");
+	if (status_act(req->arena, req->viewer, id, action, &req->err) != 0)
+		return -1;
+	static const char *const notices[STATUS_ACTION__MAX] = {
+		[STATUS_REBLOG] = "boosted",	     [STATUS_UNREBLOG] = "unboosted",
+		[STATUS_FAVOURITE] = "liked",	     [STATUS_UNFAVOURITE] = "unliked",
+		[STATUS_BOOKMARK] = "bookmarked",    [STATUS_UNBOOKMARK] = "unbookmarked",
+		[STATUS_PIN] = "pinned",	     [STATUS_UNPIN] = "unpinned",
+	};
+	return web_redirect(req, web_back(req, "/home"), notices[action]);
+}
+
+static struct tval *
+edit_ctx(struct req *req, const struct status *st, const struct status_draft *d)
+{
+	struct tval *ctx = tval_obj(req->arena);
+	char buf[ID_STRLEN];
+	tval_set_str(ctx, "id", id_format(st->id, buf));
+	tval_set_str(ctx, "url", web_status_url(req, st->author.username, st->id));
+	tval_set_str(ctx, "text", d ? d->text : st->text);
+	tval_set_str(ctx, "spoiler_text", d ? d->spoiler_text : st->spoiler_text);
+	tval_set_bool(ctx, "sensitive", d ? d->sensitive : st->sensitive);
+	tval_set_int(ctx, "max_chars", STATUS_MAX_CHARS);
+	return ctx;
+}
+
+static int
+edit_page(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
+	if (st == NULL)
+		return -1;
+	return web_render(req, MHD_HTTP_OK, "status_edit", N_("Edit your post"),
+			  edit_ctx(req, st, NULL));
+}
+
+static int
+edit_post(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
+	if (st == NULL)
+		return -1;
+	struct status_draft d = {.text = req_form(req, "text"),
+				 .spoiler_text = req_form(req, "spoiler_text"),
+				 .visibility = st->visibility};
+	const char *sensitive = req_form(req, "sensitive");
+	d.sensitive = sensitive != NULL && *sensitive != '\0';
+	if (d.text == NULL)
+		d.text = "";
+	struct err err;
+	if (status_edit(req->arena, req->viewer, id, &d, &err) != 0) {
+		if (err.code != ERR_UNPROCESSABLE) {
+			req->err = err;
+			return -1;
+		}
+		return web_render_form_error(req, "status_edit", N_("Edit your post"),
+					     edit_ctx(req, st, &d), &err);
+	}
+	return web_redirect(req, web_status_url(req, st->author.username, id), "edited");
+}
+
+static int
+history(struct req *req)
+{
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	struct status *st = status_get(req->arena, viewer_id(req), id, &req->err);
+	if (st == NULL)
+		return -1;
+	struct status_version *versions;
+	int n = status_history(req->arena, viewer_id(req), id, &versions, &req->err);
+	if (n < 0)
+		return -1;
+	struct tval *ctx = tval_obj(req->arena);
+	struct tval *list = tval_list(req->arena);
+	for (int i = 0; i < n; i++) {
+		struct tval *v = tval_obj(req->arena);
+		tval_set_html(v, "content", versions[i].content); /* core/text.c output */
+		tval_set_str(v, "spoiler_text", versions[i].spoiler_text);
+		tval_set_bool(v, "sensitive", versions[i].sensitive);
+		tval_set_str(v, "created_at", shown_time(req, versions[i].created_at));
+		tval_set_bool(v, "current", versions[i].current);
+		tval_push(list, v);
+	}
+	tval_set(ctx, "versions", list);
+	tval_set_str(ctx, "url", web_status_url(req, st->author.username, id));
+	return web_render(req, MHD_HTTP_OK, "status_history", N_("Edit history"), ctx);
+}
+
+static int
+delete_page(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
+	if (st == NULL)
+		return -1;
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set(ctx, "status", web_status_view(req, st, req->path));
+	return web_render(req, MHD_HTTP_OK, "status_delete", N_("Delete this post?"), ctx);
+}
+
+static int
+delete_post(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id;
+	if (route_id(req, &id) != 0)
+		return -1;
+	if (status_delete(req->arena, req->viewer, id, &req->err) != 0)
+		return -1;
+	return web_redirect(req, arena_printf(req->arena, "/@%s", req->viewer->username),
+			    "deleted");
+}
 
 int
 web_statuses_routes(struct router *r)
 {
-	(void)r;
-	return 0;
+	int rc = 0;
+	rc |= router_add(r, "POST", "/statuses", compose_post);
+	rc |= router_add(r, "GET", "/statuses/new", compose_page);
+	rc |= router_add(r, "GET", "/statuses/:id/edit", edit_page);
+	rc |= router_add(r, "POST", "/statuses/:id/edit", edit_post);
+	rc |= router_add(r, "GET", "/statuses/:id/history", history);
+	rc |= router_add(r, "GET", "/statuses/:id/delete", delete_page);
+	rc |= router_add(r, "POST", "/statuses/:id/delete", delete_post);
+	rc |= router_add(r, "POST", "/statuses/:id/:action", act);
+	rc |= router_add(r, "GET", "/@:name/:id", thread);
+	return rc ? -1 : 0;
 }

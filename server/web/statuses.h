@@ -1,10 +1,32 @@
-/* statuses.h - web pages: statuses (placeholder until written). */
+/* statuses.h - web pages for posts: compose, thread, edit, history, delete and the actions
+ * (boost, like, bookmark, pin). Also the status and compose views every post list uses. */
 #ifndef PARASOL_WEB_STATUSES_H
 #define PARASOL_WEB_STATUSES_H
 
+#include "db/model.h"
+
+struct req;
 struct router;
+struct status;
+struct status_draft;
+struct tval;
 
 /* Registers this page group's routes. 0, or -1 for a bad pattern. */
 int web_statuses_routes(struct router *r);
+
+/* A post for templates/status.html; back is where its action forms return to. Owned by
+ * req->arena. */
+struct tval *web_status_view(struct req *req, const struct status *st, const char *back);
+
+/* A list of n posts as status views. */
+struct tval *web_status_list(struct req *req, const struct status *items, int n,
+			     const char *back);
+
+/* The "compose" object for templates/compose.html: what was typed (d may be NULL for an
+ * empty form with the viewer's default visibility) and where to go after posting. */
+struct tval *web_compose_view(struct req *req, const struct status_draft *d, const char *back);
+
+/* The path of a post's page: /@username/id (arena). */
+const char *web_status_url(struct req *req, const char *username, int64_t id);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "autoconfig.h"
+#include "core/notification.h"
 #include "core/session.h"
 #include "core/settings.h"
 #include "http/request.h"
@@ -82,6 +83,10 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 		struct tval *v = web_account_view(req, req->viewer);
 		tval_set_bool(v, "is_moderator", web_has_role(req, ROLE_MODERATOR));
 		tval_set_bool(v, "is_admin", web_has_role(req, ROLE_ADMIN));
+		struct err err;
+		long unread = notification_unread_count(req->arena, req->viewer->id, &err);
+		if (unread > 0)
+			tval_set_int(v, "unread_count", unread);
 		tval_set(ctx, "viewer", v);
 	}
 }

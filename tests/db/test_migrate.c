@@ -289,20 +289,20 @@ START_TEST(test_bad_migration_rolls_back)
 	testdb_create(&t, "bad");
 	char dir[64];
 	copy_migrations(dir, sizeof dir);
-	write_text(dir, "0002_good.sql", "CREATE TABLE good_t (x int);\n");
-	write_text(dir, "0003_bad.sql",
+	write_text(dir, "0902_good.sql", "CREATE TABLE good_t (x int);\n");
+	write_text(dir, "0903_bad.sql",
 		   "CREATE TABLE bad_t (x int);\nSELECT no_such_function();\n");
 	int nreal = count_files(real_migrations());
 	struct err e;
 	err_clear(&e);
 	ck_assert_int_eq(migrate_run(dir, &e), -1);
-	ck_assert_msg(strncmp(e.safe, "0003_bad.sql: ", 14) == 0, "%s", e.safe);
+	ck_assert_msg(strncmp(e.safe, "0903_bad.sql: ", 14) == 0, "%s", e.safe);
 	ck_assert_msg(strstr(e.safe, "no_such_function") != NULL, "%s", e.safe);
 	ck_assert_ptr_null(strchr(e.safe, '\n')); /* one line */
 	ck_assert(table_exists("good_t"));
-	ck_assert_int_eq(recorded("0002_good.sql"), 1);
+	ck_assert_int_eq(recorded("0902_good.sql"), 1);
 	ck_assert(!table_exists("bad_t"));
-	ck_assert_int_eq(recorded("0003_bad.sql"), 0);
+	ck_assert_int_eq(recorded("0903_bad.sql"), 0);
 	ck_assert_int_eq(query_long("SELECT count(*) FROM schema_migrations"), nreal + 1);
 	/* The connection is usable again (the transaction was rolled back, the lock released),
 	 * and the failing migration is still pending. */
@@ -312,7 +312,7 @@ START_TEST(test_bad_migration_rolls_back)
 				    "WHERE datname = current_database())"),
 			 0);
 	/* Fixed, it applies. */
-	write_text(dir, "0003_bad.sql", "CREATE TABLE bad_t (x int);\n");
+	write_text(dir, "0903_bad.sql", "CREATE TABLE bad_t (x int);\n");
 	ck_assert_int_eq(migrate_run(dir, &e), 1);
 	ck_assert(table_exists("bad_t"));
 	remove_dir(dir);
@@ -321,8 +321,8 @@ START_TEST(test_bad_migration_rolls_back)
 END_TEST
 
 static const char *const bad_sets[][2] = {
-    {"2_x.sql", NULL},	     {"0004_Upper.sql", NULL}, {"0002_a.sql", "0002_b.sql"},
-    {"0002-dash.sql", NULL}, {"00a2_x.sql", NULL},     {"0002_.sql", NULL},
+    {"2_x.sql", NULL},	     {"0904_Upper.sql", NULL}, {"0902_a.sql", "0902_b.sql"},
+    {"0902-dash.sql", NULL}, {"00a2_x.sql", NULL},     {"0902_.sql", NULL},
 };
 
 START_TEST(test_bad_names_refused)
@@ -387,8 +387,8 @@ START_TEST(test_concurrent_runs)
 	char dir[64];
 	copy_migrations(dir, sizeof dir);
 	/* A slow migration keeps the first runner busy while the second one starts. */
-	write_text(dir, "0002_slow.sql", "CREATE TABLE slow_a (x int);\nSELECT pg_sleep(0.5);\n");
-	write_text(dir, "0003_after.sql", "CREATE TABLE slow_b (x int);\n");
+	write_text(dir, "0902_slow.sql", "CREATE TABLE slow_a (x int);\nSELECT pg_sleep(0.5);\n");
+	write_text(dir, "0903_after.sql", "CREATE TABLE slow_b (x int);\n");
 	int nfiles = count_files(dir);
 	struct runner r[2] = {{.dir = dir}, {.dir = dir}};
 	pthread_t th[2];

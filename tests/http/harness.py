@@ -711,3 +711,211 @@ def parallel(fn, items, threads):
     for t in ts:
         t.join()
     return results
+
+
+# --- a browser-like client: cookies, CSRF and forms ----------------------------------------------
+
+def parse_set_cookie(value):
+    """`name=value; Path=/; HttpOnly` -> (name, value, {lower-case attribute: value or True})."""
+    parts = [p.strip() for p in value.split(";")]
+    name, _, val = parts[0].partition("=")
+    attrs = {}
+    for p in parts[1:]:
+        if not p:
+            continue
+        k, eq, v = p.partition("=")
+        attrs[k.strip().lower()] = v.strip() if eq else True
+    return name.strip(), val.strip(), attrs
+
+
+class _FormParser:
+    """The <input>, <textarea> and <select> fields of an HTML page: name -> value (the last
+    one wins), plus every <input> tag's attributes in `inputs`."""
+
+    def __init__(self, text):
+        from html.parser import HTMLParser
+        fields, inputs = {}, []
+        state = {"textarea": None, "buf": ""}
+
+        class P(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                a = dict(attrs)
+                if tag == "input":
+                    inputs.append(a)
+                    if a.get("name") and a.get("type") not in ("submit", "button"):
+                        fields[a["name"]] = a.get("value") or ""
+                elif tag == "textarea" and a.get("name"):
+                    state["textarea"], state["buf"] = a["name"], ""
+                elif tag == "select" and a.get("name"):
+                    fields.setdefault(a["name"], "")
+
+            def handle_data(self, data):
+                if state["textarea"] is not None:
+                    state["buf"] += data
+
+            def handle_endtag(self, tag):
+                if tag == "textarea" and state["textarea"] is not None:
+                    fields[state["textarea"]] = state["buf"]
+                    state["textarea"] = None
+
+        P(convert_charrefs=True).feed(text)
+        self.fields, self.inputs = fields, inputs
+
+
+def form_fields(text):
+    """name -> value of the form fields on a page (hidden ones included)."""
+    return _FormParser(text).fields
+
+
+def page_inputs(text):
+    """The attributes of every <input> on a page, as dicts."""
+    return _FormParser(text).inputs
+
+
+class WebClient:
+    """A browser-like client of one server: keeps the cookies it is sent (Max-Age=0 or an
+    empty value deletes one), sends Accept-Language when lang is set, and fills the `csrf`
+    field of forms from the parasol_csrf cookie, fetching a page first when it has none.
+
+    source: a loopback address to connect from (e.g. "127.0.0.2"): the server's per-client
+    limits count each source address separately."""
+
+    CSRF_COOKIE = "parasol_csrf"
+    SESSION_COOKIE = "parasol_session"
+
+    def __init__(self, port, lang=None, source=None, timeout=15):
+        self.port, self.lang, self.source, self.timeout = port, lang, source, timeout
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        h = {}
+        if self.lang:
+            h["Accept-Language"] = self.lang
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        h.update(headers or {})
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=self.timeout,
+            source_address=(self.source, 0) if self.source else None)
+        try:
+            conn.request(method, path, body=body, headers=h)
+            resp = _from_http_client(conn.getresponse())
+        finally:
+            conn.close()
+        resp.set_cookies = {}
+        for value in resp.headers.get_all("Set-Cookie") or []:
+            name, val, attrs = parse_set_cookie(value)
+            resp.set_cookies[name] = (val, attrs)
+            if val == "" or attrs.get("max-age") == "0":
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = val
+        return resp
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def csrf(self):
+        if self.CSRF_COOKIE not in self.cookies:
+            self.get("/about")
+        assert self.CSRF_COOKIE in self.cookies, "no %s cookie after GET /about" % (
+            self.CSRF_COOKIE)
+        return self.cookies[self.CSRF_COOKIE]
+
+    def post(self, path, fields, csrf=True, headers=None):
+        """POSTs fields (a dict or a list of pairs) as a form. csrf: True adds the right token,
+        a string sends that token, False sends none."""
+        import urllib.parse
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if csrf is True:
+            pairs.append(("csrf", self.csrf()))
+        elif csrf:
+            pairs.append(("csrf", csrf))
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        h.update(headers or {})
+        return self.request("POST", path, urllib.parse.urlencode(pairs).encode("utf-8"), h)
+
+    @property
+    def session(self):
+        return self.cookies.get(self.SESSION_COOKIE)
+
+    def login(self, username, password, next=None):
+        fields = {"username": username, "password": password}
+        if next is not None:
+            fields["next"] = next
+        return self.post("/login", fields)
+
+    def logout(self):
+        return self.post("/logout", {})
+
+    def signed_in(self):
+        """Whether the server takes this client for a member: /login sends members to /home."""
+        r = self.get("/login")
+        assert r.status in (200, 303), "GET /login: %r" % r
+        return r.status == 303
+
+
+def location_path(resp):
+    """The Location of a redirect without scheme and host (the server sends paths)."""
+    import urllib.parse
+    loc = resp.header("Location")
+    assert loc is not None, "no Location header: %r" % resp
+    u = urllib.parse.urlsplit(loc)
+    return u.path + ("?" + u.query if u.query else "")
+
+
+# --- members: accounts made with the command line, signed-in clients ------------------------------
+
+PASSWORD = "a long enough password"
+
+
+def create_account(inst, name, password=PASSWORD, role=None):
+    """Makes an approved account with `parasol admin create-account` (role: None or "admin")."""
+    args = ["admin", "create-account", name] + (["--role", role] if role else [])
+    p = inst.cli(*args, stdin=password + "\n")
+    assert p.returncode == 0, describe(p)
+
+
+def member(inst, name, password=PASSWORD, lang=None, create=True, role=None):
+    """A WebClient signed in as name (made first unless create is False)."""
+    if create:
+        create_account(inst, name, password, role)
+    c = WebClient(inst.port, lang=lang)
+    r = c.login(name, password)
+    assert r.status == 303 and c.session, "sign-in of %s failed: %r" % (name, r)
+    return c
+
+
+def assert_status(resp, status, what):
+    assert resp.status == status, "%s: want %d, got %r" % (what, status, resp)
+
+
+# --- posts: writing them and finding them (test_posts, test_timelines, test_visibility, ...) -----
+
+def publish(client, text, **fields):
+    """POSTs the compose form as client (visibility, spoiler_text, sensitive, in_reply_to_id,
+    back as keyword fields); returns the response."""
+    f = {"text": text}
+    f.update({k: v for k, v in fields.items() if v is not None})
+    return client.post("/statuses", f)
+
+
+def last_status_id(inst, username):
+    """The id of username's newest post (not a boost), as a string."""
+    return inst.scalar(
+        "SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id"
+        " WHERE lower(a.username) = lower('%s') AND s.reblog_of_id IS NULL"
+        " ORDER BY s.id DESC LIMIT 1" % username.replace("'", "''"))
+
+
+def post_and_get_id(inst, client, username, text, **fields):
+    """Publishes text as username (whose signed-in client is client) and returns the new
+    post's id; fails the test unless the server answered 303."""
+    r = publish(client, text, **fields)
+    assert r.status == 303, "posting as %s: %r" % (username, r)
+    return last_status_id(inst, username)
+
+
+def status_ids_on(text):
+    """The post ids of the status articles on a page, in page order."""
+    return re.findall(r'<article class="status" id="s-(\d+)"', text)

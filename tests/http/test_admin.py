@@ -1,1 +1,281 @@
-print("1..0 # SKIP not yet written")
+"""The admin pages: who may open them, instance settings, invites (made, listed without their
+codes, revoked) and applications in approval mode (approved, declined)."""
+
+import html
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+harness.skip_without_postgres()
+
+suite = harness.Suite("admin")
+test = suite.test
+inst = harness.Instance(suite, "admin")
+PASSWORD = harness.PASSWORD
+clients = {}
+ADMIN_GETS = ("/admin/settings", "/admin/invites")
+ADMIN_POSTS = ("/admin/settings", "/admin/invites", "/admin/invites/1/revoke")
+MOD_GETS = ("/admin/applications",)
+MOD_POSTS = ("/admin/applications/1/approve", "/admin/applications/1/decline")
+INVITE_RE = re.compile(r"/register\?invite=([A-Za-z0-9_-]{43})")
+
+
+def setup():
+    inst.setup()
+    inst.start_server()
+    clients["admin"] = harness.member(inst, "boss", role="admin")
+    clients["member"] = harness.member(inst, "plain")
+    harness.create_account(inst, "mod")
+    inst.psql("UPDATE accounts SET role = 'moderator' WHERE username = 'mod'")
+    clients["mod"] = harness.member(inst, "mod", create=False)
+
+
+def settings_form(**changes):
+    """The admin settings form as a browser would send it, with changes."""
+    text = clients["admin"].get("/admin/settings").text
+    found = harness.form_fields(text)
+    mode = re.search(r'name="registration_mode" value="(\w+)" checked>', text)
+    lang = re.search(r'<option value="([\w-]+)"[^>]* selected>', text)
+    assert mode and lang, "no mode checked or no language selected"
+    fields = {"name": found["name"], "description": found["description"],
+              "registration_mode": mode.group(1), "default_language": lang.group(1)}
+    if 'name="local_timeline_public" value="1" checked>' in text:
+        fields["local_timeline_public"] = "1"
+    fields.update(changes)
+    return fields
+
+
+def set_mode(mode):
+    r = clients["admin"].post("/admin/settings", settings_form(registration_mode=mode))
+    harness.assert_status(r, 303, "set mode " + mode)
+
+
+def register(username, invite=None, note=None):
+    fields = {"username": username, "password": PASSWORD}
+    if invite is not None:
+        fields["invite"] = invite
+    if note is not None:
+        fields["note"] = note
+    return harness.WebClient(inst.port).post("/register", fields)
+
+
+def exists(username):
+    return inst.scalar("SELECT count(*) FROM accounts WHERE username = '%s'" % username) == "1"
+
+
+def make_invite(**fields):
+    r = clients["admin"].post("/admin/invites", fields)
+    harness.assert_status(r, 200, "create invite")
+    m = INVITE_RE.search(r.text)
+    assert m, "no invite link on the page"
+    return m.group(1), r
+
+
+@test
+def test_visitor_sent_to_login():
+    """a visitor is sent to /login from every admin page"""
+    c = harness.WebClient(inst.port)
+    for path in ADMIN_GETS + MOD_GETS:
+        r = c.get(path)
+        harness.assert_status(r, 303, "visitor GET " + path)
+        assert harness.location_path(r) == "/login?next=" + path
+    for path in ADMIN_POSTS + MOD_POSTS:
+        r = c.post(path, {})
+        harness.assert_status(r, 303, "visitor POST " + path)
+        assert harness.location_path(r).startswith("/login")
+
+
+@test
+def test_member_forbidden():
+    """a member gets 403 on every admin page; a moderator only sees applications"""
+    for path in ADMIN_GETS + MOD_GETS:
+        harness.assert_status(clients["member"].get(path), 403, "member GET " + path)
+    for path in ADMIN_POSTS + MOD_POSTS:
+        harness.assert_status(clients["member"].post(path, {"name": "pwned"}), 403,
+                              "member POST " + path)
+    for path in ADMIN_GETS:
+        harness.assert_status(clients["mod"].get(path), 403, "moderator GET " + path)
+    harness.assert_status(clients["mod"].post("/admin/invites", {}), 403, "moderator invite")
+    harness.assert_status(clients["mod"].get("/admin/applications"), 200, "moderator queue")
+    assert inst.scalar("SELECT count(*) FROM instance_settings") == "0"
+    assert inst.scalar("SELECT count(*) FROM invites") == "0"
+
+
+@test
+def test_instance_name():
+    """the admin renames the instance: /about shows the new name, escaped"""
+    r = clients["admin"].post("/admin/settings", settings_form(
+        name="Night <Shift> & co", description="By us, for us."))
+    harness.assert_status(r, 303, "save settings")
+    assert harness.location_path(r) == "/admin/settings?notice=saved"
+    r = harness.request(inst.port, "GET", "/about")
+    assert "Night &lt;Shift&gt; &amp; co" in r.text and "<Shift>" not in r.text
+    assert "By us, for us." in r.text
+    fields = harness.form_fields(clients["admin"].get("/admin/settings").text)
+    assert fields["name"] == "Night <Shift> & co"
+
+
+@test
+def test_settings_errors():
+    """an empty name or an unknown mode: 422 with the form kept, nothing saved"""
+    r = clients["admin"].post("/admin/settings", settings_form(name="", description="kept"))
+    harness.assert_status(r, 422, "empty name")
+    assert harness.form_fields(r.text)["description"] == "kept"
+    r = clients["admin"].post("/admin/settings", settings_form(registration_mode="anyone"))
+    harness.assert_status(r, 422, "bad mode")
+    r = clients["admin"].post("/admin/settings", settings_form(default_language="fr"))
+    harness.assert_status(r, 422, "bad language")
+    assert "Night &lt;Shift&gt;" in harness.request(inst.port, "GET", "/about").text
+
+
+@test
+def test_registration_mode_and_local_timeline():
+    """the admin opens registrations and the local timeline, then closes them again"""
+    assert register("opener").status == 422, "invite-only by default"
+    r = clients["admin"].post("/admin/settings", settings_form(
+        registration_mode="open", local_timeline_public="1"))
+    harness.assert_status(r, 303, "open")
+    assert inst.scalar("SELECT value FROM instance_settings"
+                       " WHERE key = 'registration_mode'") == "open"
+    assert inst.scalar("SELECT value FROM instance_settings"
+                       " WHERE key = 'local_timeline_public'") == "true"
+    r = register("opener")
+    harness.assert_status(r, 200, "open sign-up")
+    assert exists("opener")
+    fields = settings_form(registration_mode="invite")
+    assert fields.get("local_timeline_public") == "1", "the box is not ticked"
+    del fields["local_timeline_public"]
+    harness.assert_status(clients["admin"].post("/admin/settings", fields), 303, "close")
+    assert inst.scalar("SELECT value FROM instance_settings"
+                       " WHERE key = 'local_timeline_public'") == "false"
+    harness.assert_status(register("closer"), 422, "closed again")
+    assert not exists("closer")
+
+
+@test
+def test_invite_shown_once():
+    """an invite link is shown once; the list shows uses and limits but never a code"""
+    code, r = make_invite(max_uses="2", expires_days="7")
+    assert "shown only this once" in r.text
+    row = inst.psql("SELECT role, max_uses, expires_at > now() + interval '6 days', uses"
+                    " FROM invites ORDER BY id DESC LIMIT 1")[0]
+    assert row == ["member", "2", "t", "0"], row
+    page = clients["admin"].get("/admin/invites")
+    harness.assert_status(page, 200, "invites list")
+    assert code not in page.text, "the list shows the code"
+    assert not INVITE_RE.search(page.text), "the list shows a link"
+    assert "0 / 2" in page.text, "no uses / max"
+    harness.assert_status(register("invited1", code), 200, "sign up with the invite")
+    assert exists("invited1")
+    page = clients["admin"].get("/admin/invites").text
+    assert "1 / 2" in page and code not in page
+    # unlimited, never expiring
+    code2, _ = make_invite()
+    assert code2 != code
+    row = inst.psql("SELECT coalesce(max_uses, 0), expires_at IS NULL FROM invites"
+                    " ORDER BY id DESC LIMIT 1")[0]
+    assert row == ["0", "t"], row
+    page = clients["admin"].get("/admin/invites").text
+    assert "no limit" in page and "never" in page and code2 not in page
+
+
+@test
+def test_invite_bad_input():
+    """bad use counts or days: 422, no invite made, no link shown"""
+    before = inst.scalar("SELECT count(*) FROM invites")
+    for fields in ({"max_uses": "0"}, {"max_uses": "many"}, {"expires_days": "-1"},
+                   {"expires_days": "366"}, {"max_uses": "10001"}):
+        r = clients["admin"].post("/admin/invites", fields)
+        harness.assert_status(r, 422, "invite %r" % fields)
+        assert not INVITE_RE.search(r.text)
+    assert inst.scalar("SELECT count(*) FROM invites") == before
+
+
+@test
+def test_invite_revoke():
+    """revoking an invite makes its link unusable"""
+    code, _ = make_invite()
+    page = clients["admin"].get("/admin/invites").text
+    m = re.search(r'action="(/admin/invites/(\d+)/revoke)"', page)
+    assert m, "no revoke form"
+    newest = inst.scalar("SELECT max(id) FROM invites")
+    assert m.group(2) == newest, "the first revoke form is not the newest invite"
+    r = clients["admin"].post(m.group(1), {})
+    harness.assert_status(r, 303, "revoke")
+    assert harness.location_path(r) == "/admin/invites?notice=invite_revoked"
+    r = register("too_late", code)
+    assert r.status == 422, "a revoked invite still works: %r" % r
+    assert not exists("too_late")
+    page = clients["admin"].get("/admin/invites").text
+    assert 'action="%s"' % m.group(1) not in page, "a revoked invite offers revoking"
+    assert "revoked on" in page
+    harness.assert_status(clients["admin"].post("/admin/invites/12345/revoke", {}), 404,
+                          "unknown invite")
+
+
+@test
+def test_applications():
+    """approval mode: applications wait with their notes; approve lets in, decline deletes"""
+    set_mode("approval")
+    try:
+        note = "I run a <peer> support group & need a safe place"
+        r = register("applicant1", note=note)
+        harness.assert_status(r, 303, "apply")
+        harness.assert_status(register("applicant2", note="please"), 303, "apply 2")
+        page = clients["mod"].get("/admin/applications")
+        harness.assert_status(page, 200, "queue")
+        assert "applicant1" in page.text and "applicant2" in page.text
+        assert html.escape(note, quote=False) in page.text and "<peer>" not in page.text
+        ids = dict((u, i) for i, u in re.findall(
+            r'action="/admin/applications/(\d+)/approve"[\s\S]*?Approve (\w+)', page.text))
+        assert set(ids) == {"applicant1", "applicant2"}, ids
+        c = harness.WebClient(inst.port)
+        assert c.login("applicant1", PASSWORD).status != 303, "signed in before approval"
+        r = clients["mod"].post("/admin/applications/%s/approve" % ids["applicant1"], {})
+        harness.assert_status(r, 303, "approve")
+        assert "notice=application_approved" in harness.location_path(r)
+        r = c.login("applicant1", PASSWORD)
+        assert r.status == 303 and c.session, "approved applicant can't sign in: %r" % r
+        r = clients["admin"].post("/admin/applications/%s/decline" % ids["applicant2"], {})
+        harness.assert_status(r, 303, "decline")
+        assert not exists("applicant2"), "a declined application's account remains"
+        page = clients["mod"].get("/admin/applications").text
+        assert "applicant1" not in page and "applicant2" not in page
+        # deciding again: there is nothing to decide
+        harness.assert_status(
+            clients["mod"].post("/admin/applications/%s/approve" % ids["applicant2"], {}),
+            404, "approve a declined application")
+    finally:
+        set_mode("invite")
+
+
+@test
+def test_csrf_missing():
+    """admin forms without the CSRF token: 403"""
+    r = clients["admin"].post("/admin/settings", settings_form(name="forged"), csrf=False)
+    harness.assert_status(r, 403, "settings without csrf")
+    r = clients["admin"].post("/admin/invites", {}, csrf=False)
+    harness.assert_status(r, 403, "invite without csrf")
+    assert "forged" not in harness.request(inst.port, "GET", "/about").text
+
+
+@test
+def test_admin_pages_shape():
+    """admin pages are under 50 KB, without script, headings in order"""
+    for who, path in (("admin", "/admin/settings"), ("admin", "/admin/invites"),
+                      ("mod", "/admin/applications")):
+        r = clients[who].get(path)
+        assert len(r.body) < 50 * 1024 and "<script" not in r.text, path
+        levels = [int(h) for h in re.findall(r"<h([1-6])", r.text)]
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), (
+            path, levels)
+
+
+harness.add_server_end_tests(suite, lambda: inst.server)
+
+if __name__ == "__main__":
+    sys.exit(suite.run(setup))
