@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},
 	{"connection_timeout", KEY_INT, OFF(connection_timeout), 1, 3600, "30"},
 	{"threads", KEY_INT, OFF(threads), 0, 256, "0"},
+	{"post_max_chars", KEY_INT, OFF(post_max_chars), 100, 100000, "5000"},
 	{"templates_dir", KEY_STRING, OFF(templates_dir), 1, 0, PARASOL_DATADIR "/templates"},
 	{"static_dir", KEY_STRING, OFF(static_dir), 1, 0, PARASOL_DATADIR "/static"},
 	{"migrations_dir", KEY_STRING, OFF(migrations_dir), 1, 0, PARASOL_DATADIR "/migrations"},

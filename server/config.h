@@ -27,6 +27,7 @@ struct config {
 	long body_limit;
 	int connection_timeout;
 	int threads;
+	int post_max_chars;
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

@@ -44,9 +44,9 @@ check_draft(const struct status_draft *d, struct err *err)
 	if (text_is_blank(d->text))
 		return err_set(err, ERR_UNPROCESSABLE, "Write something before posting.",
 			       "empty post");
-	if (text_length(d->text) > STATUS_MAX_CHARS)
+	if (text_length(d->text) > (size_t)d->max_chars)
 		return err_set(err, ERR_UNPROCESSABLE,
-			       "A post can have at most 5,000 characters. Please shorten it.",
+			       "Your post is longer than this community allows. Please shorten it.",
 			       "post too long");
 	if (d->spoiler_text != NULL && text_length(d->spoiler_text) > STATUS_SPOILER_MAX)
 		return err_set(err, ERR_UNPROCESSABLE,

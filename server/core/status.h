@@ -13,7 +13,7 @@
 struct arena;
 struct err;
 
-#define STATUS_MAX_CHARS 5000	/* text limit, in Unicode code points */
+#define STATUS_MAX_CHARS_DEFAULT 5000 /* the post_max_chars default, in code points */
 #define STATUS_SPOILER_MAX 500	/* content warning limit, in code points */
 #define STATUS_MAX_PINS 5
 
@@ -24,6 +24,7 @@ struct status_draft {
 	bool sensitive;
 	enum visibility visibility;
 	int64_t in_reply_to_id; /* 0: not a reply */
+	int max_chars;		/* this node's limit (config post_max_chars), in code points */
 };
 
 /* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty, too long), that the

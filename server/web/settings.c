@@ -160,6 +160,12 @@ password_submit(struct req *req)
 					     field(req, "current_password"), new_password, &err);
 	if (rc != 0)
 		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
+	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */
+	char *token;
+	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0 ||
+	    (token = session_create(req->arena, req->viewer->id, &req->err)) == NULL)
+		return -1;
+	web_set_session_cookie(req, token);
 	return web_redirect(req, "/settings", "password_changed");
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app.h"
 #include "core/status.h"
 #include "core/timeline.h"
 #include "http/request.h"
@@ -25,6 +26,15 @@ web_status_url(struct req *req, const char *username, int64_t id)
 }
 
 /* "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC" */
+
+/* This node's post length limit (config post_max_chars). */
+static int
+post_max_chars(const struct req *req)
+{
+	const struct app *app = req->app;
+	return app->cfg.post_max_chars;
+}
+
 static const char *
 shown_time(struct req *req, const char *iso)
 {
@@ -118,7 +128,7 @@ web_compose_view(struct req *req, const struct status_draft *d, const char *back
 	tval_set_str(c, "in_reply_to_id",
 		     d && d->in_reply_to_id ? id_format(d->in_reply_to_id, buf) : "");
 	tval_set_str(c, "back", back);
-	tval_set_int(c, "max_chars", STATUS_MAX_CHARS);
+	tval_set_int(c, "max_chars", post_max_chars(req));
 	set_visibility_flags(c, vis);
 	return c;
 }
@@ -145,6 +155,7 @@ static int
 read_draft(struct req *req, struct status_draft *d)
 {
 	memset(d, 0, sizeof *d);
+	d->max_chars = post_max_chars(req);
 	d->text = req_form(req, "text");
 	if (d->text == NULL)
 		d->text = "";
@@ -285,7 +296,7 @@ edit_ctx(struct req *req, const struct status *st, const struct status_draft *d)
 	tval_set_str(ctx, "text", d ? d->text : st->text);
 	tval_set_str(ctx, "spoiler_text", d ? d->spoiler_text : st->spoiler_text);
 	tval_set_bool(ctx, "sensitive", d ? d->sensitive : st->sensitive);
-	tval_set_int(ctx, "max_chars", STATUS_MAX_CHARS);
+	tval_set_int(ctx, "max_chars", post_max_chars(req));
 	return ctx;
 }
 
@@ -317,7 +328,8 @@ edit_post(struct req *req)
 		return -1;
 	struct status_draft d = {.text = req_form(req, "text"),
 				 .spoiler_text = req_form(req, "spoiler_text"),
-				 .visibility = st->visibility};
+				 .visibility = st->visibility,
+				 .max_chars = post_max_chars(req)};
 	const char *sensitive = req_form(req, "sensitive");
 	d.sensitive = sensitive != NULL && *sensitive != '\0';
 	if (d.text == NULL)

@@ -211,6 +211,25 @@ def test_small_pages_with_viewport():
     each_page(check)
 
 
+@test
+def test_every_template_text_translated():
+    """every {{_ text}} in templates/ has a Chinese translation in po/zh_CN.po (a new page
+    that skips `make update-po` and the translation fails here)"""
+    tdir = os.path.join(harness.SRCDIR, "templates")
+    missing = []
+    for name in sorted(os.listdir(tdir)):
+        if not name.endswith(".html"):
+            continue
+        with open(os.path.join(tdir, name), encoding="utf-8") as f:
+            text = f.read()
+        # "}}}" ends a text whose last placeholder closes just before the tag does.
+        for m in re.finditer(r"\{\{_\s+(.*?\}?)\s*\}\}(?!\})", text, re.S):
+            msgid = m.group(1).strip()
+            if msgid not in ZH:
+                missing.append("%s: %r" % (name, msgid))
+    assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":

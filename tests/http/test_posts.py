@@ -13,7 +13,7 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("posts")
 test = suite.test
-inst = harness.Instance(suite, "posts")
+inst = harness.Instance(suite, "posts", post_max_chars=300)
 c = {}
 
 
@@ -74,18 +74,20 @@ def test_each_visibility_stored():
 
 @test
 def test_too_long():
-    """5,001 characters give 422 with the text kept in the form; 5,000 CJK characters pass"""
-    text = "a" * 5001
+    """over the configured limit (post_max_chars = 300) gives 422 with the text kept in the
+    form and the limit shown; 300 CJK characters pass"""
+    text = "a" * 301
     before = inst.scalar("SELECT count(*) FROM statuses")
     r = harness.publish(c["alice"], text, spoiler_text="kept cw")
     assert r.status == 422, r
-    assert "at most 5,000 characters" in r.text, r.text
+    assert "longer than this community allows" in r.text, r.text
+    assert "300" in r.text, "the form does not say what the limit is"
     fields = harness.form_fields(r.text)
     assert fields.get("text") == text, "the text is not kept"
     assert fields.get("spoiler_text") == "kept cw"
     assert inst.scalar("SELECT count(*) FROM statuses") == before
-    sid = new_post("alice", "性" * 5000)
-    assert row(sid, "char_length(text)") == [["5000"]]
+    sid = new_post("alice", "性" * 300)
+    assert row(sid, "char_length(text)") == [["300"]]
 
 
 @test

@@ -179,12 +179,16 @@ def test_password_change():
     r = c.post("/settings/password", {"current_password": PASSWORD,
                                       "new_password": "short", "confirm_password": "short"})
     harness.assert_status(r, 422, "too short")
-    assert harness.WebClient(inst.port).login("iris", PASSWORD).status == 303
+    other = harness.WebClient(inst.port)
+    assert other.login("iris", PASSWORD).status == 303
+    assert other.signed_in()
     r = c.post("/settings/password", {"current_password": PASSWORD,
                                       "new_password": NEW_PASSWORD,
                                       "confirm_password": NEW_PASSWORD})
     harness.assert_status(r, 303, "change")
     assert harness.location_path(r) == "/settings?notice=password_changed"
+    assert c.signed_in(), "the browser that changed the password was signed out"
+    assert not other.signed_in(), "another session survived the password change"
     old = harness.WebClient(inst.port)
     r = old.login("iris", PASSWORD)
     assert r.status != 303 and not old.session, "the old password still works: %r" % r
