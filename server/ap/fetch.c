@@ -1,0 +1,2 @@
+/* fetch.c - placeholder until written. */
+#include "ap/fetch.h"

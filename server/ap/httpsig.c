@@ -1,0 +1,2 @@
+/* httpsig.c - placeholder until written. */
+#include "ap/httpsig.h"

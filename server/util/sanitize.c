@@ -1,0 +1,2 @@
+/* sanitize.c - placeholder until written. */
+#include "util/sanitize.h"
