@@ -34,7 +34,7 @@ db_account_set_role(struct arena *a, const char *username, const char *role, str
 {
 	const char *p[] = {username, role};
 	PGresult *r = db_query(a, err,
-			       "UPDATE accounts SET role = $2 WHERE lower(username) = lower($1)", 2,
+			       "UPDATE accounts SET role = $2 WHERE lower(username) = lower($1) AND domain IS NULL", 2,
 			       p);
 	if (r == NULL)
 		return -1;
@@ -54,7 +54,7 @@ db_account_role_exists(struct arena *a, const char *role, struct err *err)
 long
 db_account_count(struct arena *a, struct err *err)
 {
-	PGresult *r = db_query(a, err, "SELECT count(*) FROM accounts", 0, NULL);
+	PGresult *r = db_query(a, err, "SELECT count(*) FROM accounts WHERE domain IS NULL AND approved", 0, NULL);
 	if (r == NULL)
 		return -1;
 	return atol(db_value(r, 0, 0));
@@ -91,6 +91,9 @@ db_account_row(struct arena *a, const PGresult *r, int row, int col, struct acco
 		acct->default_visibility = VIS_PUBLIC;
 	acct->approved = db_bool(r, row, col + 10);
 	acct->created_at = db_value(r, row, col + 11);
+	acct->domain = db_value(r, row, col + 12);
+	acct->uri = db_value(r, row, col + 13);
+	acct->url = db_value(r, row, col + 14);
 }
 
 static struct account *
@@ -126,7 +129,7 @@ db_account_get_by_username(struct arena *a, const char *username, struct err *er
 	return account_from(a,
 			    db_query(a, err,
 				     "SELECT " DB_ACCOUNT_COLUMNS("a") " FROM accounts a "
-				     "WHERE lower(a.username) = lower($1)",
+				     "WHERE lower(a.username) = lower($1) AND a.domain IS NULL",
 				     1, p),
 			    err);
 }

@@ -32,8 +32,9 @@ int db_account_role_exists(struct arena *a, const char *role, struct err *err);
 	t ".id, " t ".username, " t ".display_name, " t ".bio, " t ".fields::text, " t           \
 	".locked, " t ".hide_collections, " t ".role, " t ".language, " t                        \
 	".default_visibility, " t ".approved, "                                                 \
-	"to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define DB_ACCOUNT_NCOLUMNS 12
+	"to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " t   \
+	".domain, " t ".uri, " t ".url"
+#define DB_ACCOUNT_NCOLUMNS 15
 
 struct account;
 
@@ -41,7 +42,8 @@ struct account;
  * strings point into r (which the arena owns). */
 void db_account_row(struct arena *a, const PGresult *r, int row, int col, struct account *acct);
 
-/* Loads by id or by username (case-insensitive); NULL + ERR_NOT_FOUND when absent. */
+/* Loads by id, or a local account by username (case-insensitive); NULL + ERR_NOT_FOUND when
+ * absent. */
 struct account *db_account_get(struct arena *a, int64_t id, struct err *err);
 struct account *db_account_get_by_username(struct arena *a, const char *username,
 					    struct err *err);

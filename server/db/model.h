@@ -55,6 +55,9 @@ struct account {
 	enum visibility default_visibility;
 	bool approved; /* false while an application waits (approval mode) */
 	const char *created_at; /* ISO 8601, UTC */
+	const char *domain;	/* NULL for this node's members, else the peer's host */
+	const char *uri;	/* remote accounts: the ActivityPub actor id; NULL locally */
+	const char *url;	/* remote accounts: their profile page; NULL locally */
 };
 
 /* An application waiting for a moderator (approval mode). */
