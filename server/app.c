@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "autoconfig.h"
+#include "ap/ap.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "jobs/worker.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -31,9 +33,10 @@ app_init(struct app *app, struct err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = router_new()) == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	if (web_routes(app->router) != 0)
+	if (web_routes(app->router) != 0 || ap_routes(app->router) != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
 	db_init(app->cfg.database_url);
+	ap_start(&app->cfg);
 	return 0;
 }
 
@@ -66,9 +69,17 @@ app_serve(struct app *app, struct err *err)
 	if (srv == NULL)
 		return -1;
 	log_msg(LOG_INFO, "parasol %s serving", PACKAGE_VERSION);
+	/* Job workers (config `workers`; 0 leaves the jobs to `parasol worker` processes). */
+	struct worker_pool *workers = worker_pool_start(app->cfg.workers, err);
+	if (workers == NULL) {
+		http_server_stop(srv);
+		db_thread_close();
+		return -1;
+	}
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	worker_pool_stop(workers); /* jobs in progress finish first */
 	http_server_stop(srv);
 	db_thread_close();
 	log_msg(LOG_INFO, "stopped");
@@ -84,6 +95,7 @@ app_free(struct app *app)
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();
+	ap_stop();
 	config_free(&app->cfg);
 	memset(app, 0, sizeof *app);
 }

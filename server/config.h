@@ -27,7 +27,9 @@ struct config {
 	long body_limit;
 	int connection_timeout;
 	int threads;
+	int workers; /* in-process job worker threads; 0: run `parasol worker` instead */
 	int post_max_chars;
+	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

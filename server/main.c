@@ -1,19 +1,22 @@
-/* main.c - the parasol command: serve | migrate | checkconf | version | admin ...
+/* main.c - the parasol command: serve | worker | migrate | checkconf | version | admin ...
  *
  * Start reading here. `serve` loads the configuration (config.c), applies migrations
  * (db/migrate.c), loads templates and routes (app.c) and hands requests to libmicrohttpd
  * (http/server.c), which routes them to handlers in web/. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "admin.h"
+#include "ap/ap.h"
 #include "app.h"
 #include "autoconfig.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "jobs/worker.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/tmpl.h"
@@ -24,6 +27,7 @@ usage(void)
 	fputs("usage: parasol [-c CONFIG] COMMAND\n"
 	      "commands:\n"
 	      "  serve       run the server (applies migrations first unless auto_migrate = false)\n"
+	      "  worker      run only the job workers, no HTTP (`workers` threads, at least one)\n"
 	      "  migrate     apply pending database migrations\n"
 	      "  checkconf   validate the configuration and templates\n"
 	      "  version     print the version\n",
@@ -71,6 +75,38 @@ checkconf(const char *path, const struct config *cfg)
 	}
 	tmpl_set_free(t);
 	printf("%s: configuration OK\n", path ? path : "(defaults and environment)");
+	return 0;
+}
+
+/* `parasol worker`: the job workers and nothing else, until SIGINT or SIGTERM. Any number of
+ * these may run, on any machine that reaches the database. */
+static int
+work(const struct config *cfg)
+{
+	if (cfg->auto_migrate && run_migrations(cfg) != 0)
+		return 1;
+	db_init(cfg->database_url);
+	ap_start(cfg); /* registers the 'inbox' and 'deliver' handlers */
+	/* Blocked before the threads start, so they inherit the mask and sigwait gets them. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct err err = {0};
+	struct worker_pool *pool = worker_pool_start(cfg->workers > 0 ? cfg->workers : 1, &err);
+	if (pool == NULL) {
+		fprintf(stderr, "parasol: %s\n", err.detail[0] ? err.detail : err.safe);
+		return 1;
+	}
+	log_msg(LOG_INFO, "parasol %s worker running", PACKAGE_VERSION);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	worker_pool_stop(pool); /* jobs in progress finish first */
+	ap_stop();
+	log_msg(LOG_INFO, "stopped");
 	return 0;
 }
 
@@ -125,6 +161,8 @@ main(int argc, char **argv)
 	int rc;
 	if (strcmp(cmd, "serve") == 0 && optind + 1 == argc)
 		rc = serve(&cfg);
+	else if (strcmp(cmd, "worker") == 0 && optind + 1 == argc)
+		rc = work(&cfg);
 	else if (strcmp(cmd, "migrate") == 0 && optind + 1 == argc)
 		rc = run_migrations(&cfg);
 	else if (strcmp(cmd, "checkconf") == 0 && optind + 1 == argc)

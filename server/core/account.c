@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/accounts.h"
+#include "db/remote.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/utf8.h"
@@ -132,6 +133,41 @@ account_by_username(struct arena *a, const char *username, struct err *err)
 		return NULL;
 	}
 	return db_account_get_by_username(a, username, err);
+}
+
+struct account *
+account_by_handle(struct arena *a, const char *handle, struct err *err)
+{
+	const char *at = strchr(handle, '@');
+	if (at == NULL)
+		return account_by_username(a, handle, err);
+	char *user = arena_strndup(a, handle, (size_t)(at - handle));
+	return db_remote_by_acct(a, user, at + 1, err);
+}
+
+static account_remote_fn remote_lookup;
+
+void
+account_set_remote_lookup(account_remote_fn fn)
+{
+	remote_lookup = fn;
+}
+
+struct account *
+account_lookup_remote(struct arena *a, const char *acct, struct err *err)
+{
+	if (remote_lookup == NULL) {
+		err_set(err, ERR_NOT_FOUND, "No account has that name.", "no remote lookup");
+		return NULL;
+	}
+	return remote_lookup(a, acct, err);
+}
+
+const char *
+account_handle(struct arena *a, const struct account *acct)
+{
+	return acct->domain ? arena_printf(a, "%s@%s", acct->username, acct->domain)
+			    : acct->username;
 }
 
 const char *

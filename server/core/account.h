@@ -18,6 +18,23 @@ struct err;
 struct account *account_by_id(struct arena *a, int64_t id, struct err *err);
 struct account *account_by_username(struct arena *a, const char *username, struct err *err);
 
+/* The account a handle names: "name" for a member of this node, "name@domain" for a remote
+ * account this node already knows (core never contacts a peer; ap/resolve.c fetches new
+ * ones). NULL + ERR_NOT_FOUND otherwise. */
+struct account *account_by_handle(struct arena *a, const char *handle, struct err *err);
+
+/* Finds (and stores) a remote account by "user@domain": ap/resolve.c registers it at start-up;
+ * core never contacts a peer itself. Without one, remote accounts are never looked up. */
+typedef struct account *(*account_remote_fn)(struct arena *a, const char *acct,
+					     struct err *err);
+void account_set_remote_lookup(account_remote_fn fn);
+
+/* The registered lookup of "user@domain", or NULL + ERR_NOT_FOUND when there is none. */
+struct account *account_lookup_remote(struct arena *a, const char *acct, struct err *err);
+
+/* "name" for a member here, "name@domain" for a remote account: what pages show and link. */
+const char *account_handle(struct arena *a, const struct account *acct);
+
 /* The name to show: the display name, or the username when it is empty. */
 const char *account_shown_name(const struct account *acct);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/events.h"
 #include "core/notification.h"
 #include "db/follows.h"
 #include "util/arena.h"
@@ -40,20 +41,26 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 		return -1;
 	if (!target->approved)
 		return err_set(err, ERR_NOT_FOUND, "There is no such account.", "pending account");
-	int rc = target->locked ? db_follow_request_insert(a, follower_id, target_id, err)
-				: db_follow_insert(a, follower_id, target_id, err);
+	/* A remote account answers with Accept or Reject: until then it is a request. */
+	bool ask = target->locked || target->domain != NULL;
+	int rc = ask ? db_follow_request_insert(a, follower_id, target_id, err)
+		     : db_follow_insert(a, follower_id, target_id, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 2)
 		return err_set(err, ERR_FORBIDDEN,
 			       "You can't follow this account because one of you blocks the other.",
 			       "follow refused by a block");
-	if (target->locked) {
+	if (ask) {
 		/* rc 0 with no request pending means we already follow them */
 		struct relationship rel = {0};
 		if (rc == 0 && relationship_get(a, follower_id, target_id, &rel, err) != 0)
 			return -1;
 		*requested = rc == 1 || rel.requested;
+	}
+	if (rc == 1 && target->domain != NULL) {
+		struct event ev = {.kind = EV_FOLLOW, .actor_id = follower_id, .target_id = target_id};
+		return events_emit(a, &ev, err);
 	}
 	if (rc == 1)
 		return notification_add(a, target_id, follower_id,
@@ -65,19 +72,40 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 int
 follow_undo(struct arena *a, int64_t follower_id, int64_t target_id, struct err *err)
 {
-	return db_follow_delete(a, follower_id, target_id, err) < 0 ? -1 : 0;
+	int n = db_follow_delete(a, follower_id, target_id, err);
+	if (n < 0)
+		return -1;
+	struct account *target = n > 0 ? account_by_id(a, target_id, err) : NULL;
+	if (target != NULL && target->domain != NULL) {
+		struct event ev = {.kind = EV_UNFOLLOW, .actor_id = follower_id,
+				   .target_id = target_id};
+		return events_emit(a, &ev, err);
+	}
+	return 0;
 }
 
 static int
 decide(struct arena *a, int64_t owner_id, int64_t request_id, bool accept, struct err *err)
 {
 	int64_t requester = 0;
-	int rc = db_follow_request_decide(a, owner_id, request_id, accept, &requester, err);
+	const char *uri = NULL;
+	int rc = db_follow_request_decide(a, owner_id, request_id, accept, &requester, &uri, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
 		return err_set(err, ERR_NOT_FOUND, "That follow request no longer exists.",
 			       "no follow request %lld for this account", (long long)request_id);
+	struct account *requester_acct = account_by_id(a, requester, err);
+	if (requester_acct == NULL)
+		return -1;
+	if (requester_acct->domain != NULL) {
+		struct event ev = {.kind = accept ? EV_FOLLOW_ACCEPTED : EV_FOLLOW_REJECTED,
+				   .actor_id = owner_id,
+				   .target_id = requester,
+				   .request_id = request_id,
+				   .activity_uri = uri};
+		return events_emit(a, &ev, err);
+	}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/account.h"
 #include "db/search.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -43,6 +44,35 @@ like_escape(struct arena *a, const char *q)
 	return out;
 }
 
+/* "user@domain" (after an optional '@') with a domain that has a dot or a port, else NULL. */
+static const char *
+remote_handle(struct arena *a, const char *q)
+{
+	while (isspace((unsigned char)*q))
+		q++;
+	if (*q == '@')
+		q++;
+	const char *at = strchr(q, '@');
+	if (at == NULL || at == q || strpbrk(at + 1, ".:") == NULL || strpbrk(q, " \t/") != NULL)
+		return NULL;
+	size_t n = strlen(q);
+	while (n > 0 && isspace((unsigned char)q[n - 1]))
+		n--;
+	return arena_strndup(a, q, n);
+}
+
+/* Puts a remote account first in out->accounts. */
+static void
+prepend(struct arena *a, struct search_results *out, const struct account *acct)
+{
+	struct account *list = arena_alloc(a, sizeof *list * (size_t)(out->naccounts + 1));
+	list[0] = *acct;
+	for (int i = 0; i < out->naccounts; i++)
+		list[i + 1] = out->accounts[i];
+	out->accounts = list;
+	out->naccounts++;
+}
+
 int
 search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
 	   struct err *err)
@@ -63,5 +93,17 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_resu
 	if ((n = db_search_tags(a, pattern, query, viewer_id, &out->tags, err)) < 0)
 		return -1;
 	out->ntags = n;
+	/* Members (never visitors: a lookup makes this node contact the peer) may find an
+	 * account on an allowed peer by its address. A failure is not an error of the search:
+	 * the page simply shows no remote account. */
+	const char *handle = viewer_id ? remote_handle(a, q ? q : "") : NULL;
+	if (handle != NULL) {
+		struct err rerr = {0};
+		struct account *acct = account_lookup_remote(a, handle, &rerr);
+		if (acct != NULL)
+			prepend(a, out, acct);
+		else
+			out->remote_error = rerr.safe[0] ? arena_strdup(a, rerr.safe) : NULL;
+	}
 	return 0;
 }

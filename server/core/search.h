@@ -19,6 +19,7 @@ struct search_results {
 	int naccounts;
 	const char **tags; /* tag names as stored */
 	int ntags;
+	const char *remote_error; /* why a user@domain lookup found nobody (safe), or NULL */
 };
 
 /* Searches for q (case-insensitive; a leading '@' or '#' and surrounding spaces are

@@ -28,6 +28,25 @@ reg_mode_parse(const char *s, enum reg_mode *out)
 	return -1;
 }
 
+static const char *const fed_mode_names[FED__MAX] = {"allowlist", "blocklist"};
+
+const char *
+fed_mode_name(enum fed_mode m)
+{
+	return m >= 0 && m < FED__MAX ? fed_mode_names[m] : "allowlist";
+}
+
+int
+fed_mode_parse(const char *s, enum fed_mode *out)
+{
+	for (int i = 0; s != NULL && i < FED__MAX; i++)
+		if (strcmp(s, fed_mode_names[i]) == 0) {
+			*out = (enum fed_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
 int
 settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
 	      struct err *err)
@@ -37,6 +56,7 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->registration_mode = REG_INVITE;
 	s->default_language = cfg->default_language;
 	s->local_timeline_public = false;
+	s->federation_mode = FED_ALLOWLIST;
 	struct db_setting *rows;
 	int n = db_settings_all(a, &rows, err);
 	if (n < 0)
@@ -53,6 +73,8 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			i18n_lang_parse(v, &s->default_language);
 		else if (strcmp(k, "local_timeline_public") == 0)
 			s->local_timeline_public = strcmp(v, "true") == 0;
+		else if (strcmp(k, SETTINGS_KEY_FEDERATION_MODE) == 0)
+			fed_mode_parse(v, &s->federation_mode);
 	}
 	return 0;
 }
@@ -74,6 +96,7 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		{"registration_mode", reg_mode_name(s->registration_mode)},
 		{"default_language", i18n_lang_tag(s->default_language)},
 		{"local_timeline_public", s->local_timeline_public ? "true" : "false"},
+		{SETTINGS_KEY_FEDERATION_MODE, fed_mode_name(s->federation_mode)},
 	};
 	return db_settings_put(a, rows, sizeof rows / sizeof rows[0], err);
 }

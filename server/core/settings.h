@@ -23,12 +23,26 @@ enum reg_mode {
 const char *reg_mode_name(enum reg_mode m);
 int reg_mode_parse(const char *s, enum reg_mode *out);
 
+/* Whom the node federates with (core/federation.h applies it). */
+enum fed_mode {
+	FED_ALLOWLIST, /* only the listed peers (the default, and recommended) */
+	FED_BLOCKLIST, /* everyone except the listed domains */
+	FED__MAX
+};
+
+/* "allowlist", "blocklist". */
+const char *fed_mode_name(enum fed_mode m);
+int fed_mode_parse(const char *s, enum fed_mode *out);
+
+#define SETTINGS_KEY_FEDERATION_MODE "federation_mode"
+
 struct instance_settings {
 	const char *name;
 	const char *description;
 	enum reg_mode registration_mode;
 	enum lang default_language;
 	bool local_timeline_public;
+	enum fed_mode federation_mode;
 };
 
 #define SETTINGS_NAME_MAX 100

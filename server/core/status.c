@@ -3,10 +3,13 @@
 
 #include <string.h>
 
+#include "core/account.h"
+#include "core/events.h"
 #include "core/notification.h"
 #include "core/text.h"
 #include "db/accounts.h"
 #include "db/db.h"
+#include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
 
@@ -66,11 +69,32 @@ spoiler_of(const struct status_draft *d)
 }
 
 /* Records mentions and tags of a rendered post. */
+/* The remote accounts a text mentions ("@user@domain"), looked up (and fetched when new)
+ * before the post's transaction starts: addresses that resolve to nobody stay plain text. */
+static int
+resolve_remote_mentions(struct arena *a, const struct text_out *t, int64_t **ids)
+{
+	*ids = arena_alloc(a, sizeof **ids * (t->nremote + 1));
+	int n = 0;
+	for (size_t i = 0; i < t->nremote; i++) {
+		struct err ignored;
+		struct account *acct = account_lookup_remote(a, t->remote_mentions[i], &ignored);
+		if (acct != NULL)
+			(*ids)[n++] = acct->id;
+	}
+	return n;
+}
+
 static int
 save_refs(struct arena *a, int64_t id, const struct text_out *t, struct err *err)
 {
 	for (size_t i = 0; i < t->nmentions; i++)
 		if (db_status_add_mention(a, id, t->mention_ids[i], err) != 0)
+			return -1;
+	int64_t *remote;
+	int nremote = resolve_remote_mentions(a, t, &remote);
+	for (int i = 0; i < nremote; i++)
+		if (db_status_add_mention(a, id, remote[i], err) != 0)
 			return -1;
 	for (size_t i = 0; i < t->ntags; i++)
 		if (db_status_add_tag(a, id, t->tags[i], err) != 0)
@@ -108,9 +132,12 @@ status_create(struct arena *a, const struct account *author, const struct status
 	text_render(a, d->text, lookup_member, a, &t);
 	if (db_begin(err) != 0)
 		return -1;
+	/* The post and its deliveries to peers are one transaction: both or neither. */
+	struct event ev = {.kind = EV_STATUS_CREATED, .actor_id = author->id};
 	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
-	    save_refs(a, *id_out, &t, err) != 0 || db_commit(err) != 0) {
+	    save_refs(a, *id_out, &t, err) != 0 ||
+	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;
 	}
@@ -177,9 +204,10 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 	text_render(a, d->text, lookup_member, a, &t);
 	if (db_begin(err) != 0)
 		return -1;
+	struct event ev = {.kind = EV_STATUS_UPDATED, .actor_id = author->id, .status_id = id};
 	if (db_status_update(a, id, d->text, t.html, spoiler_of(d), d->sensitive, err) < 0 ||
 	    db_status_clear_refs(a, id, err) != 0 || save_refs(a, id, &t, err) != 0 ||
-	    db_commit(err) != 0) {
+	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;
 	}
@@ -204,6 +232,10 @@ status_delete(struct arena *a, const struct account *author, int64_t id, struct 
 {
 	if (status_get_own(a, author, id, err) == NULL)
 		return -1;
+	/* Peers hear of it first, while the post (and who it reached) can still be read. */
+	struct event ev = {.kind = EV_STATUS_DELETING, .actor_id = author->id, .status_id = id};
+	if (events_emit(a, &ev, err) != 0)
+		return -1;
 	int n = db_status_delete(a, id, author->id, err);
 	if (n < 0)
 		return -1;
@@ -223,8 +255,11 @@ act_reblog(struct arena *a, const struct account *member, const struct status *s
 	int made = db_status_reblog(a, member->id, st->id, st->visibility, err);
 	if (made < 0)
 		return -1;
-	if (made > 0)
+	if (made > 0) {
 		notify(a, st->author.id, member->id, NOTIF_REBLOG, st->id);
+		struct event ev = {.kind = EV_REBLOG, .actor_id = member->id, .status_id = st->id};
+		return events_emit(a, &ev, err);
+	}
 	return 0;
 }
 
@@ -247,6 +282,14 @@ act_pin(struct arena *a, const struct account *member, const struct status *st,
 	return 0;
 }
 
+/* Tells the layers above that member did something to a post (events.h). */
+static int
+tell(struct arena *a, enum event_kind kind, int64_t member, int64_t status, struct err *err)
+{
+	struct event ev = {.kind = kind, .actor_id = member, .status_id = status};
+	return events_emit(a, &ev, err);
+}
+
 int
 status_act(struct arena *a, const struct account *member, int64_t id,
 	   enum status_action action, struct err *err)
@@ -260,14 +303,20 @@ status_act(struct arena *a, const struct account *member, int64_t id,
 		return act_reblog(a, member, st, err);
 	case STATUS_UNREBLOG:
 		rc = db_status_unmark(a, DB_MARK_REBLOG, member->id, st->id, err);
+		if (rc > 0)
+			rc = tell(a, EV_UNREBLOG, member->id, st->id, err);
 		break;
 	case STATUS_FAVOURITE:
 		rc = db_status_mark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
-		if (rc > 0)
+		if (rc > 0) {
 			notify(a, st->author.id, member->id, NOTIF_FAVOURITE, st->id);
+			rc = tell(a, EV_FAVOURITE, member->id, st->id, err);
+		}
 		break;
 	case STATUS_UNFAVOURITE:
 		rc = db_status_unmark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
+		if (rc > 0)
+			rc = tell(a, EV_UNFAVOURITE, member->id, st->id, err);
 		break;
 	case STATUS_BOOKMARK:
 		rc = db_status_mark(a, DB_MARK_BOOKMARK, member->id, st->id, err);

@@ -265,6 +265,15 @@ mention(struct scan *sc, const char *s, size_t n)
 		}
 		while (d > u + 1 && (s[d - 1] == '.' || s[d - 1] == '-'))
 			d--;
+		/* An optional port, as a server not on 443 writes it: user@host.tld:8443 */
+		if (d + 1 < n && s[d] == ':' && s[d - 1] != '.' && s[d + 1] >= '0' &&
+		    s[d + 1] <= '9') {
+			size_t p = d + 1;
+			while (p < n && p - d <= 5 && s[p] >= '0' && s[p] <= '9')
+				p++;
+			if (p == n || !is_word((unsigned char)s[p]))
+				d = p;
+		}
 		if (dots > 0 && d > u + 1 && memchr(s + u + 1, '.', d - u - 1) != NULL) {
 			add_string(sc, &sc->out->remote_mentions, &sc->out->nremote, &sc->cap_remote,
 				   s + 1, d - 1);

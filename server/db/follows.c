@@ -158,24 +158,26 @@ db_follow_delete(struct arena *a, int64_t follower, int64_t target, struct err *
 
 int
 db_follow_request_decide(struct arena *a, int64_t target, int64_t request_id, bool accept,
-			 int64_t *requester, struct err *err)
+			 int64_t *requester, const char **uri, struct err *err)
 {
 	char t[ID_STRLEN], q[ID_STRLEN];
 	const char *p[] = {id_format(target, t), id_format(request_id, q)};
 	PGresult *r =
 	    db_query(a, err,
 		     accept ? "WITH d AS (DELETE FROM follow_requests WHERE id = $2::bigint"
-			      "  AND target_account_id = $1::bigint RETURNING account_id),"
-			      " i AS (INSERT INTO follows (account_id, target_account_id)"
-			      "  SELECT account_id, $1::bigint FROM d ON CONFLICT DO NOTHING)"
-			      " SELECT account_id FROM d"
+			      "  AND target_account_id = $1::bigint RETURNING account_id, uri),"
+			      " i AS (INSERT INTO follows (account_id, target_account_id, uri)"
+			      "  SELECT account_id, $1::bigint, uri FROM d ON CONFLICT DO NOTHING)"
+			      " SELECT account_id, uri FROM d"
 			    : "DELETE FROM follow_requests WHERE id = $2::bigint"
-			      " AND target_account_id = $1::bigint RETURNING account_id",
+			      " AND target_account_id = $1::bigint RETURNING account_id, uri",
 		     2, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0)
 		return 0;
 	*requester = db_int64(r, 0, 0);
+	if (uri != NULL)
+		*uri = db_value(r, 0, 1);
 	return 1;
 }

@@ -54,8 +54,9 @@ int db_follow_request_insert(struct arena *a, int64_t follower, int64_t target, 
 int db_follow_delete(struct arena *a, int64_t follower, int64_t target, struct err *err);
 
 /* Deletes the request request_id made to target; when accept, turns it into a follow.
- * *requester gets who asked. 1 done, 0 no such request, -1 + err. */
+ * *requester gets who asked, *uri (may be NULL) the remote Follow's id (NULL for a local
+ * request). 1 done, 0 no such request, -1 + err. */
 int db_follow_request_decide(struct arena *a, int64_t target, int64_t request_id, bool accept,
-			     int64_t *requester, struct err *err);
+			     int64_t *requester, const char **uri, struct err *err);
 
 #endif

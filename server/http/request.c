@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/strbuf.h"
 
 const char *
 req_header(struct req *req, const char *name)
@@ -29,6 +30,30 @@ req_query(struct req *req, const char *name)
 	if (raw == NULL)
 		return NULL;
 	return router_decode(req->arena, raw, strlen(raw), 1);
+}
+
+static enum MHD_Result
+append_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct strbuf *sb = cls;
+	if (sb->len > 0)
+		strbuf_putc(sb, '&');
+	strbuf_puts(sb, key);
+	if (value != NULL) {
+		strbuf_putc(sb, '=');
+		strbuf_puts(sb, value);
+	}
+	return MHD_YES;
+}
+
+const char *
+req_raw_query(struct req *req)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, req->arena);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, append_arg, &sb);
+	return sb.data;
 }
 
 const char *

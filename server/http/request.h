@@ -73,6 +73,10 @@ const char *req_cookie(struct req *req, const char *name);
  * buf[33]. The address itself is never stored, logged or kept in memory beyond this call. */
 void req_client_key(struct req *req, char buf[33]);
 
+/* The query string as sent ("a=1&b=2", without the '?'), rebuilt from libmicrohttpd's
+ * argument list in order; "" when there is none. Arena-owned. */
+const char *req_raw_query(struct req *req);
+
 /* A route capture (":name" in the pattern), or NULL. */
 const char *req_param(const struct req *req, const char *name);
 

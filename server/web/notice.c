@@ -40,6 +40,8 @@ static const struct {
 	{"invite_revoked", N_("Invite revoked.")},
 	{"application_approved", N_("Application approved.")},
 	{"application_declined", N_("Application declined.")},
+	{"peer_added", N_("The domain is on the list now.")},
+	{"peer_removed", N_("The domain is off the list now.")},
 };
 
 const char *

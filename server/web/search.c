@@ -29,6 +29,8 @@ search_page(struct req *req)
 		tval_push(accounts, web_account_view(req, &res.accounts[i]));
 	tval_set(ctx, "accounts", accounts);
 	tval_set_bool(ctx, "has_accounts", res.naccounts > 0);
+	if (res.remote_error != NULL)
+		tval_set_str(ctx, "remote_error", i18n_gettext(req->lang, res.remote_error));
 	struct tval *tags = tval_list(req->arena);
 	for (int i = 0; i < res.ntags; i++) {
 		struct tval *t = tval_obj(req->arena);

@@ -137,7 +137,7 @@ static int
 profile(struct req *req)
 {
 	const char *name = req_param(req, "name");
-	struct account *acct = name ? account_by_username(req->arena, name, &req->err) : NULL;
+	struct account *acct = name ? account_by_handle(req->arena, name, &req->err) : NULL;
 	if (acct == NULL || !acct->approved)
 		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
 			       "no such profile");

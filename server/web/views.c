@@ -15,9 +15,13 @@ web_account_view(struct req *req, const struct account *acct)
 	char buf[ID_STRLEN];
 	tval_set_str(v, "id", id_format(acct->id, buf));
 	tval_set_str(v, "username", acct->username);
-	tval_set_str(v, "acct", acct->username);
+	const char *handle = account_handle(req->arena, acct);
+	tval_set_str(v, "acct", handle);
 	tval_set_str(v, "name", account_shown_name(acct));
-	tval_set_str(v, "url", arena_printf(req->arena, "/@%s", acct->username));
+	tval_set_str(v, "url", arena_printf(req->arena, "/@%s", handle));
+	tval_set_bool(v, "remote", acct->domain != NULL);
+	if (acct->url != NULL)
+		tval_set_str(v, "remote_url", acct->url);
 	tval_set_str(v, "bio", acct->bio ? acct->bio : "");
 	tval_set_bool(v, "locked", acct->locked);
 	tval_set_bool(v, "is_self", req->viewer != NULL && req->viewer->id == acct->id);

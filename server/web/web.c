@@ -27,6 +27,7 @@
 #include "web/notice.h"
 #include "web/notifications.h"
 #include "web/pages.h"
+#include "web/peers.h"
 #include "web/search.h"
 #include "web/settings.h"
 #include "web/social.h"
@@ -50,6 +51,7 @@ web_routes(struct router *r)
 	rc |= web_social_routes(r);
 	rc |= web_settings_routes(r);
 	rc |= web_admin_routes(r);
+	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
 	return rc ? -1 : 0;
 }
@@ -185,7 +187,8 @@ static bool
 csrf_exempt(const char *path)
 {
 	return strncmp(path, "/api/", 5) == 0 || strncmp(path, "/oauth/", 7) == 0 ||
-	       strcmp(path, "/inbox") == 0 || strncmp(path, "/users/", 7) == 0;
+	       strcmp(path, "/inbox") == 0 || strncmp(path, "/users/", 7) == 0 ||
+	       strncmp(path, "/actor/", 7) == 0;
 }
 
 int

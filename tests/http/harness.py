@@ -919,3 +919,313 @@ def post_and_get_id(inst, client, username, text, **fields):
 def status_ids_on(text):
     """The post ids of the status articles on a page, in page order."""
     return re.findall(r'<article class="status" id="s-(\d+)"', text)
+
+
+# --- federation: peers on loopback, a draft-cavage signer, a fake peer (test_federation*) ---------
+
+def peer_instance(suite, script, **settings):
+    """An Instance that may federate over plain http on 127.0.0.1 (TEST ONLY setting). Its
+    domain is "127.0.0.1:PORT"; call .setup() and .start_server() as usual, then allowlist the
+    other side with allow_peer()."""
+    settings.setdefault("federation_insecure_loopback", "true")
+    return Instance(suite, script, **settings)
+
+
+def instance_domain(inst):
+    return "127.0.0.1:%d" % inst.port
+
+
+def instance_base(inst):
+    return "http://127.0.0.1:%d" % inst.port
+
+
+def allow_peer(inst, domain):
+    """Puts domain ("127.0.0.1:PORT") on inst's allowlist."""
+    inst.psql("INSERT INTO peers (domain) VALUES ('%s') ON CONFLICT DO NOTHING"
+              % domain.replace("'", "''"))
+
+
+def wait_for(fn, timeout=20, interval=0.2, what="a condition"):
+    """Polls fn() until it returns something true; returns it, or fails the test after
+    timeout seconds (deliveries and inbound activities are applied asynchronously)."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = fn()
+            if value:
+                return value
+        except AssertionError as e:  # a check inside fn that is not true yet
+            last_error = e
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %s s waiting for %s%s" % (
+                timeout, what, " (last: %s)" % last_error if last_error else ""))
+        time.sleep(interval)
+
+
+def http_date(t=None):
+    import email.utils
+    return email.utils.formatdate(time.time() if t is None else t, usegmt=True)
+
+
+class RSAKey:
+    """An RSA-2048 key pair made with the openssl command line (Python's stdlib has no RSA).
+    Files live in a temp dir removed by the suite's cleanups."""
+
+    def __init__(self, suite, bits=2048):
+        self.dir = tempfile.mkdtemp(prefix="parasol-key-")
+        suite.add_cleanup(shutil.rmtree, self.dir, True)
+        self.private_path = os.path.join(self.dir, "key.pem")
+        self.public_path = os.path.join(self.dir, "pub.pem")
+        self._openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:%d" % bits,
+                      "-out", self.private_path)
+        self._openssl("pkey", "-in", self.private_path, "-pubout", "-out", self.public_path)
+        with open(self.public_path, encoding="ascii") as f:
+            self.public_pem = f.read()
+
+    @classmethod
+    def from_pem(cls, suite, private_pem):
+        """A key pair from a PEM private key (e.g. one read from an instance's database)."""
+        self = cls.__new__(cls)
+        self.dir = tempfile.mkdtemp(prefix="parasol-key-")
+        suite.add_cleanup(shutil.rmtree, self.dir, True)
+        self.private_path = os.path.join(self.dir, "key.pem")
+        self.public_path = os.path.join(self.dir, "pub.pem")
+        with open(self.private_path, "w", encoding="ascii") as f:
+            f.write(private_pem)
+        os.chmod(self.private_path, 0o600)
+        self._openssl("pkey", "-in", self.private_path, "-pubout", "-out", self.public_path)
+        with open(self.public_path, encoding="ascii") as f:
+            self.public_pem = f.read()
+        return self
+
+    @staticmethod
+    def _openssl(*args, data=None):
+        proc = subprocess.run(["openssl"] + list(args), input=data, capture_output=True,
+                              timeout=60)
+        if proc.returncode != 0:
+            raise RuntimeError("openssl %s failed: %s" % (args[0], proc.stderr.decode(
+                "utf-8", "replace")))
+        return proc.stdout
+
+    def sign(self, data):
+        """The RSASSA-PKCS1-v1_5 SHA-256 signature of data (bytes)."""
+        return self._openssl("dgst", "-sha256", "-sign", self.private_path, data=data)
+
+
+def rsa_verify(public_pem, data, signature):
+    """Whether signature is a valid rsa-sha256 signature of data under public_pem."""
+    d = tempfile.mkdtemp(prefix="parasol-verify-")
+    try:
+        pub, sig = os.path.join(d, "pub.pem"), os.path.join(d, "sig.bin")
+        with open(pub, "w", encoding="ascii") as f:
+            f.write(public_pem)
+        with open(sig, "wb") as f:
+            f.write(signature)
+        proc = subprocess.run(["openssl", "dgst", "-sha256", "-verify", pub, "-signature", sig],
+                              input=data, capture_output=True, timeout=60)
+        return proc.returncode == 0
+    finally:
+        shutil.rmtree(d, True)
+
+
+def body_digest(body):
+    import base64
+    return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode("ascii")
+
+
+def signing_string(method, target, headers, names):
+    """The draft-cavage signing string over names (lower-case; "(request-target)" included)
+    from headers (any case)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    lines = []
+    for n in names:
+        if n == "(request-target)":
+            lines.append("(request-target): %s %s" % (method.lower(), target))
+        else:
+            lines.append("%s: %s" % (n, lower[n]))
+    return "\n".join(lines)
+
+
+def parse_signature_header(value):
+    """`keyId="..",headers=".."` -> dict (values unquoted)."""
+    out = {}
+    for m in re.finditer(r'\s*([A-Za-z]+)\s*=\s*(?:"([^"]*)"|([^,]*))\s*,?', value):
+        out[m.group(1)] = m.group(2) if m.group(2) is not None else m.group(3)
+    return out
+
+
+def sign_headers(key, key_id, method, target, host, body=None, date=None, algorithm="rsa-sha256",
+                 names=None, extra=None):
+    """Headers for a draft-cavage signed request: Host, Date, Digest (with a body),
+    Content-Type (with a body), Signature. names: the signed header list (default
+    `(request-target) host date [digest]`). extra: more headers to send (signed if named)."""
+    import base64
+    h = {"Host": host, "Date": date or http_date()}
+    if body is not None:
+        h["Digest"] = body_digest(body)
+        h["Content-Type"] = "application/activity+json"
+    else:
+        h["Accept"] = "application/activity+json"
+    h.update(extra or {})
+    if names is None:
+        names = ["(request-target)", "host", "date"] + (["digest"] if body is not None else [])
+    text = signing_string(method, target, h, names)
+    sig = base64.b64encode(key.sign(text.encode("utf-8"))).decode("ascii")
+    h["Signature"] = 'keyId="%s",algorithm="%s",headers="%s",signature="%s"' % (
+        key_id, algorithm, " ".join(names), sig)
+    return h
+
+
+class FakeActor:
+    def __init__(self, peer, name, key):
+        self.peer, self.name, self.key = peer, name, key
+
+    @property
+    def uri(self):
+        return "%s/users/%s" % (self.peer.base, self.name)
+
+    @property
+    def key_id(self):
+        return self.uri + "#main-key"
+
+    def document(self):
+        return {
+            "@context": ["https://www.w3.org/ns/activitystreams",
+                         "https://w3id.org/security/v1"],
+            "id": self.uri, "type": "Person", "preferredUsername": self.name,
+            "name": self.name.capitalize(), "summary": "",
+            "inbox": self.uri + "/inbox", "outbox": self.uri + "/outbox",
+            "followers": self.uri + "/followers", "following": self.uri + "/following",
+            "endpoints": {"sharedInbox": self.peer.base + "/inbox"},
+            "url": "%s/@%s" % (self.peer.base, self.name),
+            "manuallyApprovesFollowers": False,
+            "publicKey": {"id": self.key_id, "owner": self.uri,
+                          "publicKeyPem": self.key.public_pem},
+        }
+
+    def rotate_key(self, suite):
+        """A new key pair; the actor document serves the new public key from now on."""
+        self.key = RSAKey(suite)
+        return self.key
+
+    def post(self, port, path, activity, key=None, key_id=None, **kw):
+        """POSTs activity (a dict, or bytes sent as they are) to 127.0.0.1:port path, signed
+        by this actor's key (or the key given). kw: sign_headers' options, plus `body` to
+        send a different body from the signed one."""
+        import json
+        signed = activity if isinstance(activity, bytes) else json.dumps(activity).encode(
+            "utf-8")
+        sent = kw.pop("body", signed)
+        h = sign_headers(key or self.key, key_id or self.key_id, "POST", path,
+                         "127.0.0.1:%d" % port, body=signed, **kw)
+        return request(port, "POST", path, headers=h, body=sent)
+
+
+class FakePeer:
+    """A tiny ActivityPub server on 127.0.0.1 (stdlib http.server on a thread): serves its
+    actors' documents (and WebFinger), accepts POSTs to any inbox, and records every request
+    (method, path, headers, body) in `requests`."""
+
+    def __init__(self, suite):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.suite = suite
+        self.actors = {}
+        self.requests = []
+        self.lock = threading.Lock()
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _record(self, body):
+                with peer.lock:
+                    peer.requests.append({"method": self.command, "path": self.path,
+                                          "headers": {k: v for k, v in self.headers.items()},
+                                          "body": body})
+
+            def _send(self, status, body=b"", ctype="application/activity+json"):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):
+                import json
+                import urllib.parse
+                self._record(b"")
+                u = urllib.parse.urlsplit(self.path)
+                m = re.fullmatch(r"/users/([^/]+)", u.path)
+                if m and m.group(1) in peer.actors:
+                    return self._send(200, json.dumps(peer.actors[m.group(1)].document()).encode())
+                if u.path == "/.well-known/webfinger":
+                    res = urllib.parse.parse_qs(u.query).get("resource", [""])[0]
+                    m = re.fullmatch(r"acct:([^@]+)@(.+)", res)
+                    if m and m.group(2) == peer.domain and m.group(1) in peer.actors:
+                        a = peer.actors[m.group(1)]
+                        jrd = {"subject": res, "links": [{"rel": "self",
+                                                           "type": "application/activity+json",
+                                                           "href": a.uri}]}
+                        return self._send(200, json.dumps(jrd).encode(), "application/jrd+json")
+                return self._send(404, b"{}")
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                self._record(body)
+                self._send(202)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        suite.add_cleanup(self.stop)
+
+    @property
+    def domain(self):
+        return "127.0.0.1:%d" % self.port
+
+    @property
+    def base(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def add_actor(self, name):
+        a = FakeActor(self, name, RSAKey(self.suite))
+        self.actors[name] = a
+        return a
+
+    def requests_to(self, method=None, path=None):
+        with self.lock:
+            return [r for r in self.requests
+                    if (method is None or r["method"] == method)
+                    and (path is None or r["path"] == path)]
+
+    def clear(self):
+        with self.lock:
+            self.requests = []
+
+
+def activity_create(actor, text, note_id=None, to=None, activity_id=None):
+    """A Create of a public Note by a FakeActor."""
+    import uuid
+    nid = note_id or "%s/statuses/%s" % (actor.uri, uuid.uuid4().hex)
+    to = to or ["https://www.w3.org/ns/activitystreams#Public"]
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": activity_id or nid + "/activity", "type": "Create", "actor": actor.uri,
+        "published": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "to": to, "cc": [actor.uri + "/followers"],
+        "object": {"id": nid, "type": "Note", "attributedTo": actor.uri,
+                   "content": "<p>%s</p>" % text, "to": to, "cc": [actor.uri + "/followers"],
+                   "published": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                   "url": nid},
+    }

@@ -1,0 +1,143 @@
+/* actor.c - Person and Application documents, with content negotiation. */
+#include "ap/actor.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+#include "ap/ap.h"
+#include "ap/keys.h"
+#include "app.h"
+#include "core/account.h"
+#include "core/settings.h"
+#include "core/text.h"
+#include "http/request.h"
+#include "http/respond.h"
+#include "http/router.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+/* Whether the client asked for ActivityStreams rather than a page. */
+static bool
+wants_activity(struct req *req)
+{
+	const char *accept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
+	return accept != NULL && (strstr(accept, "application/activity+json") != NULL ||
+				  strstr(accept, "application/ld+json") != NULL);
+}
+
+static json_t *
+context(void)
+{
+	return json_pack("[s,s,{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s}]", AP_CONTEXT,
+			 "https://w3id.org/security/v1", "manuallyApprovesFollowers",
+			 "as:manuallyApprovesFollowers", "toot", "http://joinmastodon.org/ns#",
+			 "featured", "@id", "toot:featured", "@type", "@id", "discoverable",
+			 "toot:discoverable", "indexable", "toot:indexable", "schema",
+			 "http://schema.org#", "PropertyValue", "schema:PropertyValue", "value",
+			 "schema:value");
+}
+
+/* A bio as HTML: escaped text, paragraphs and links (text_render), links made absolute. */
+static const char *
+bio_html(struct arena *a, const char *base, const char *bio)
+{
+	if (bio == NULL || *bio == '\0')
+		return "";
+	struct text_out out;
+	text_render(a, bio, NULL, NULL, &out);
+	return ap_absolute_links(a, base, out.html);
+}
+
+json_t *
+ap_person_json(struct arena *a, const char *base, const struct account *acct,
+	       const char *public_pem)
+{
+	const char *u = acct->username;
+	char *id = ap_actor_uri(a, base, u);
+	json_t *fields = json_array();
+	for (int i = 0; i < acct->nfields; i++)
+		json_array_append_new(fields, json_pack("{s:s,s:s,s:s}", "type", "PropertyValue",
+							"name", acct->fields[i].name, "value",
+							acct->fields[i].value));
+	/* published: the day only, as Mastodon does; the exact minute an account was made is
+	 * nobody's business. */
+	char day[11] = "1970-01-01";
+	if (acct->created_at != NULL)
+		memcpy(day, acct->created_at, 10);
+	json_t *doc = json_pack(
+		"{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s},"
+		" s:b, s:b, s:b, s:s, s:{s:s,s:s,s:s}, s:o}",
+		"@context", context(), "id", id, "type", "Person", "preferredUsername", u, "name",
+		account_shown_name(acct), "summary", bio_html(a, base, acct->bio), "url",
+		arena_printf(a, "%s/@%s", base, u), "inbox", ap_actor_path_uri(a, base, u, "inbox"),
+		"outbox", ap_actor_path_uri(a, base, u, "outbox"), "followers",
+		ap_actor_path_uri(a, base, u, "followers"), "following",
+		ap_actor_path_uri(a, base, u, "following"), "featured",
+		ap_actor_path_uri(a, base, u, "collections/featured"), "endpoints", "sharedInbox",
+		ap_shared_inbox_uri(a, base), "manuallyApprovesFollowers", acct->locked,
+		"discoverable", 0, "indexable", 0, "published", arena_printf(a, "%sT00:00:00Z", day),
+		"publicKey", "id", ap_key_id(a, base, u), "owner", id, "publicKeyPem", public_pem,
+		"attachment", fields);
+	return doc;
+}
+
+static const char *
+base_url(const struct req *req)
+{
+	const struct app *app = req->app;
+	return app->cfg.base_url;
+}
+
+static int
+person(struct req *req)
+{
+	const char *name = req_param(req, "name");
+	struct account *acct = account_by_username(req->arena, name, &req->err);
+	if (acct == NULL || !acct->approved)
+		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
+									   : ERR_NOT_FOUND,
+			       "Not found.", "no such actor");
+	if (!wants_activity(req)) {
+		resp_redirect(req, arena_printf(req->arena, "/@%s", acct->username));
+		return 0;
+	}
+	const char *priv, *pub;
+	if (ap_account_keys(req->arena, acct->id, &priv, &pub, &req->err) != 0)
+		return -1;
+	json_t *doc = ap_person_json(req->arena, base_url(req), acct, pub);
+	resp_activity_json(req, MHD_HTTP_OK, doc);
+	json_decref(doc);
+	resp_header(req, "Vary", "Accept");
+	return 0;
+}
+
+static int
+instance_actor(struct req *req)
+{
+	const char *priv, *pub;
+	if (ap_instance_keys(req->arena, &priv, &pub, &req->err) != 0)
+		return -1;
+	const char *base = base_url(req);
+	char *id = ap_instance_actor_uri(req->arena, base);
+	json_t *doc = json_pack(
+		"{s:[s,s], s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:b, s:{s:s,s:s,s:s}}", "@context",
+		AP_CONTEXT, "https://w3id.org/security/v1", "id", id, "type", "Application",
+		"preferredUsername", ap_local_domain(req->arena, base), "name",
+		req->settings ? req->settings->name : "parasol", "inbox",
+		arena_printf(req->arena, "%s/inbox", id), "outbox",
+		arena_printf(req->arena, "%s/outbox", id), "endpoints", "sharedInbox",
+		ap_shared_inbox_uri(req->arena, base), "manuallyApprovesFollowers", 1, "publicKey",
+		"id", arena_printf(req->arena, "%s#main-key", id), "owner", id, "publicKeyPem", pub);
+	resp_activity_json(req, MHD_HTTP_OK, doc);
+	json_decref(doc);
+	return 0;
+}
+
+int
+ap_actor_routes(struct router *r)
+{
+	int rc = 0;
+	rc |= router_add(r, "GET", "/users/:name", person);
+	rc |= router_add(r, "GET", "/actor", instance_actor);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,85 @@
+/* deliver.c - outbound deliveries. */
+#include "ap/deliver.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/ap.h"
+#include "ap/fetch.h"
+#include "ap/keys.h"
+#include "ap/resolve.h"
+#include "core/account.h"
+#include "core/federation.h"
+#include "db/federation.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+/* The key id and private key of the signer: a local member, or the instance actor (0). */
+static int
+signer_for(struct arena *a, int64_t id, struct fetch_signer *s, struct err *err)
+{
+	const char *pub;
+	if (id == 0) {
+		if (ap_instance_keys(a, &s->private_pem, &pub, err) != 0)
+			return -1;
+		s->key_id = arena_printf(a, "%s#main-key", ap_instance_actor_uri(a, ap_base_url()));
+		return 0;
+	}
+	struct account *acct = account_by_id(a, id, err);
+	if (acct == NULL || acct->domain != NULL)
+		return err_set(err, ERR_INVALID, NULL, "delivery signer is not a local member");
+	if (ap_account_keys(a, id, &s->private_pem, &pub, err) != 0)
+		return -1;
+	s->key_id = ap_key_id(a, ap_base_url(), acct->username);
+	return 0;
+}
+
+int
+ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
+{
+	const char *inbox = json_string_value(json_object_get(payload, "inbox"));
+	const json_t *activity = json_object_get(payload, "activity");
+	const char *signer = json_string_value(json_object_get(payload, "signer"));
+	int64_t signer_id;
+	if (inbox == NULL || !json_is_object(activity) || signer == NULL ||
+	    id_parse(signer, &signer_id) != 0)
+		return err_set(err, ERR_INVALID, NULL, "malformed delivery job");
+	char *domain = ap_url_domain(a, inbox);
+	if (domain == NULL)
+		return err_set(err, ERR_INVALID, NULL, "inbox is not an http(s) URL");
+	bool allowed = federation_domain_allowed(a, domain, err);
+	if (!allowed)
+		return err->code == ERR_UNAVAILABLE
+			       ? -1
+			       : err_set(err, ERR_FORBIDDEN, NULL, "%s is no longer a peer", domain);
+	struct fetch_signer s;
+	if (signer_for(a, signer_id, &s, err) != 0)
+		return -1;
+	char *body = json_dumps(activity, JSON_COMPACT);
+	if (body == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "cannot serialise the activity");
+	char *copy = arena_strdup(a, body);
+	free(body);
+	struct fetch_response resp;
+	if (fetch_post(a, inbox, "application/activity+json", copy, strlen(copy), &s, &resp,
+		       err) != 0)
+		return -1; /* network failures are ERR_UNAVAILABLE: retried */
+	if (resp.status >= 200 && resp.status < 300)
+		return 0;
+	if (resp.status == 408 || resp.status == 429 || resp.status >= 500)
+		return err_set(err, ERR_UNAVAILABLE, NULL, "%s answered %ld", domain, resp.status);
+	return err_set(err, ERR_INVALID, NULL, "%s refused the delivery with %ld", domain,
+		       resp.status);
+}
+
+void
+ap_deliver_give_up(struct arena *a, const json_t *payload, const struct err *last)
+{
+	(void)last;
+	const char *inbox = json_string_value(json_object_get(payload, "inbox"));
+	char *domain = inbox ? ap_url_domain(a, inbox) : NULL;
+	struct err ignored;
+	if (domain != NULL)
+		db_peer_unreachable(a, domain, &ignored);
+}

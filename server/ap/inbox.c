@@ -1,0 +1,83 @@
+/* inbox.c - accepting activities from peers. */
+#include "ap/inbox.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <string.h>
+
+#include "ap/resolve.h"
+#include "ap/verify.h"
+#include "core/account.h"
+#include "http/request.h"
+#include "http/respond.h"
+#include "http/router.h"
+#include "jobs/queue.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+#define ACTIVITY_MAX_BYTES (256 * 1024)
+
+/* The id of a property that may be a URI string or an object with an id. */
+static const char *
+id_of(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v)
+				 : json_string_value(json_object_get(v, "id"));
+}
+
+static int
+inbox(struct req *req)
+{
+	const char *name = req_param(req, "name");
+	if (name != NULL) {
+		struct err err;
+		struct account *target = account_by_username(req->arena, name, &err);
+		if (target == NULL || !target->approved)
+			return err_set(&req->err, err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
+									    : ERR_NOT_FOUND,
+				       "Not found.", "inbox of an unknown member");
+	}
+	if (req->body.raw_len > ACTIVITY_MAX_BYTES)
+		return err_set(&req->err, ERR_TOO_LARGE, "The activity is too large.",
+			       "activity over 256 KiB");
+	struct account *signer = ap_verify_request(req, req->body.raw ? req->body.raw : "",
+						   req->body.raw_len);
+	if (signer == NULL)
+		return -1;
+	const json_t *act = req->body.json;
+	if (req->body.kind != BODY_JSON || !json_is_object(act) ||
+	    !json_is_string(json_object_get(act, "type")))
+		return err_set(&req->err, ERR_INVALID, "The body must be an ActivityStreams activity.",
+			       "inbox body is not an activity");
+	const char *actor = id_of(json_object_get(act, "actor"));
+	if (actor == NULL || signer->uri == NULL || strcmp(actor, signer->uri) != 0)
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "The activity's actor is not the one who signed it.",
+			       "actor is not the signer");
+	const char *id = json_string_value(json_object_get(act, "id"));
+	char *id_domain = id ? ap_url_domain(req->arena, id) : NULL;
+	if (id != NULL && (id_domain == NULL || strcmp(id_domain, signer->domain) != 0))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "The activity's id is not on its actor's server.",
+			       "activity id on another host");
+	char buf[ID_STRLEN];
+	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
+				    id_format(signer->id, buf));
+	int64_t job = job_enqueue(req->arena, JOB_INBOX, payload, 0, &req->err);
+	json_decref(payload);
+	if (job < 0)
+		return -1;
+	resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
+	return 0;
+}
+
+int
+ap_inbox_routes(struct router *r)
+{
+	int rc = 0;
+	rc |= router_add(r, "POST", "/inbox", inbox);
+	rc |= router_add(r, "POST", "/users/:name/inbox", inbox);
+	rc |= router_add(r, "POST", "/actor/inbox", inbox);
+	return rc ? -1 : 0;
+}

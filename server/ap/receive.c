@@ -1,0 +1,401 @@
+/* receive.c - applying inbound activities. */
+#include "ap/receive.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "ap/ap.h"
+#include "ap/outbound.h"
+#include "ap/resolve.h"
+#include "core/account.h"
+#include "core/notification.h"
+#include "db/db.h"
+#include "db/federation.h"
+#include "db/statuses.h"
+#include "jobs/worker.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+#include "util/sanitize.h"
+#include "util/utf8.h"
+
+static const char *
+str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* The id of a property that is a URI or an object with an id. */
+static const char *
+id_of(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : str(v, "id");
+}
+
+/* The local member a URI of ours names ("<base>/users/<name>"), or NULL. */
+static struct account *
+local_actor(struct arena *a, const char *uri)
+{
+	const char *base = ap_base_url();
+	size_t n = strlen(base);
+	if (uri == NULL || strncmp(uri, base, n) != 0 || strncmp(uri + n, "/users/", 7) != 0)
+		return NULL;
+	const char *name = uri + n + 7;
+	if (*name == '\0' || strchr(name, '/') != NULL)
+		return NULL;
+	struct err ignored;
+	struct account *acct = account_by_username(a, name, &ignored);
+	return acct != NULL && acct->approved ? acct : NULL;
+}
+
+/* The post a URI names: one of ours ("<base>/users/<name>/statuses/<id>") or a stored remote
+ * one. 0 when unknown. */
+static int64_t
+status_by_uri(struct arena *a, const char *uri, int64_t *author, struct err *err)
+{
+	const char *base = ap_base_url(), *mark = uri ? strstr(uri, "/statuses/") : NULL;
+	size_t n = strlen(base);
+	int64_t id;
+	if (mark != NULL && strncmp(uri, base, n) == 0 && id_parse(mark + 10, &id) == 0) {
+		struct db_ap_status st;
+		if (db_ap_status(a, id, &st, err) != 0)
+			return err->code == ERR_NOT_FOUND ? 0 : -1;
+		*author = st.account_id;
+		return id;
+	}
+	return uri ? db_status_id_by_uri(a, uri, author, err) : 0;
+}
+
+static int
+notify(struct arena *a, int64_t to, int64_t from, enum notification_type type, int64_t status)
+{
+	struct err ignored;
+	notification_add(a, to, from, type, status, &ignored);
+	return 0;
+}
+
+/* ---- follows ---- */
+
+static int
+on_follow(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	struct account *target = local_actor(a, id_of(json_object_get(act, "object")));
+	const char *follow_id = str(act, "id");
+	if (target == NULL || follow_id == NULL)
+		return 0; /* not one of ours: nothing to do */
+	int64_t request_id = 0;
+	int rc = db_follow_remote(a, from->id, target->id, follow_id, target->locked, &request_id,
+				  err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		notify(a, target->id, from->id,
+		       target->locked ? NOTIF_FOLLOW_REQUEST : NOTIF_FOLLOW, 0);
+	if (target->locked && rc != 2)
+		return 0; /* the member decides; core/follow.c sends Accept or Reject then */
+	struct event ev = {.kind = rc == 2 ? EV_FOLLOW_REJECTED : EV_FOLLOW_ACCEPTED,
+			   .actor_id = target->id,
+			   .target_id = from->id,
+			   .request_id = request_id,
+			   .activity_uri = follow_id};
+	return ap_outbound_event(a, &ev, err);
+}
+
+/* Accept or Reject of a Follow one of our members sent. */
+static int
+on_answer(struct arena *a, const json_t *act, const struct account *from, bool accepted,
+	  struct err *err)
+{
+	const json_t *obj = json_object_get(act, "object");
+	struct account *follower = local_actor(a, str(obj, "actor"));
+	if (follower == NULL) {
+		/* Only the Follow's id came back: "<base>/follows/<request id>". */
+		const char *fid = id_of(obj);
+		const char *base = ap_base_url();
+		size_t n = strlen(base);
+		int64_t req;
+		if (fid == NULL || strncmp(fid, base, n) != 0 || strncmp(fid + n, "/follows/", 9) != 0 ||
+		    id_parse(fid + n + 9, &req) != 0)
+			return 0;
+		int64_t who = db_follow_request_follower(a, req, from->id, err);
+		if (who < 0)
+			return -1;
+		if (who == 0)
+			return 0;
+		return db_follow_request_resolve(a, who, from->id, accepted, err) < 0 ? -1 : 0;
+	}
+	return db_follow_request_resolve(a, follower->id, from->id, accepted, err) < 0 ? -1 : 0;
+}
+
+/* Like or Announce (boost) of a post stored here, by a remote account: kept, and its author
+ * told when it is one of our members. Reactions to posts we don't have are ignored. */
+static int
+on_reaction(struct arena *a, const json_t *act, const struct account *from, bool like,
+	    bool undo, struct err *err)
+{
+	int64_t author = 0;
+	int64_t id = status_by_uri(a, id_of(json_object_get(act, "object")), &author, err);
+	if (id <= 0)
+		return (int)id;
+	struct db_ap_status st;
+	if (db_ap_status(a, id, &st, err) != 0)
+		return -1;
+	if (st.visibility != VIS_PUBLIC && st.visibility != VIS_UNLISTED)
+		return 0; /* only those can be boosted, and only their likes are federated */
+	int rc;
+	if (undo)
+		rc = db_status_unmark(a, like ? DB_MARK_FAVOURITE : DB_MARK_REBLOG, from->id, id, err);
+	else if (like)
+		rc = db_status_mark(a, DB_MARK_FAVOURITE, from->id, id, err);
+	else
+		rc = db_status_reblog(a, from->id, id, st.visibility, err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && !undo && st.domain == NULL)
+		notify(a, author, from->id, like ? NOTIF_FAVOURITE : NOTIF_REBLOG, id);
+	return 0;
+}
+
+static int
+on_undo(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	const json_t *obj = json_object_get(act, "object");
+	const char *type = str(obj, "type");
+	if (type != NULL && (strcmp(type, "Like") == 0 || strcmp(type, "Announce") == 0)) {
+		if (id_of(json_object_get(obj, "actor")) == NULL ||
+		    strcmp(id_of(json_object_get(obj, "actor")), from->uri) != 0)
+			return err_set(err, ERR_FORBIDDEN, NULL, "undo of someone else's activity");
+		return on_reaction(a, obj, from, strcmp(type, "Like") == 0, true, err);
+	}
+	if (type == NULL || strcmp(type, "Follow") != 0)
+		return 0;
+	struct account *target = local_actor(a, id_of(json_object_get(obj, "object")));
+	if (target == NULL)
+		return 0;
+	return db_follow_request_resolve(a, from->id, target->id, false, err) < 0 ? -1 : 0;
+}
+
+/* ---- notes ---- */
+
+static enum visibility
+visibility_of(const json_t *note, const struct account *from)
+{
+	const json_t *lists[2] = {json_object_get(note, "to"), json_object_get(note, "cc")};
+	bool followers = false;
+	for (int l = 0; l < 2; l++) {
+		const json_t *v = lists[l];
+		size_t i;
+		json_t *item;
+		if (json_is_string(v) && strcmp(json_string_value(v), AP_PUBLIC) == 0)
+			return l == 0 ? VIS_PUBLIC : VIS_UNLISTED;
+		json_array_foreach(v, i, item)
+		{
+			const char *s = json_string_value(item);
+			if (s == NULL)
+				continue;
+			if (strcmp(s, AP_PUBLIC) == 0 || strcmp(s, "as:Public") == 0 ||
+			    strcmp(s, "Public") == 0)
+				return l == 0 ? VIS_PUBLIC : VIS_UNLISTED;
+			if (from->uri && strstr(s, "/followers") && strncmp(s, from->uri, strlen(from->uri)) == 0)
+				followers = true;
+		}
+	}
+	return followers ? VIS_PRIVATE : VIS_DIRECT;
+}
+
+/* Local members a note mentions (tag entries of type Mention naming our actors). */
+static int
+local_mentions(struct arena *a, const json_t *note, int64_t *ids, int max)
+{
+	int n = 0;
+	size_t i;
+	json_t *tag;
+	json_array_foreach(json_object_get(note, "tag"), i, tag)
+	{
+		const char *type = str(tag, "type");
+		if (n == max || type == NULL || strcmp(type, "Mention") != 0)
+			continue;
+		struct account *acct = local_actor(a, str(tag, "href"));
+		if (acct != NULL)
+			ids[n++] = acct->id;
+	}
+	return n;
+}
+
+/* The note's url when it is a string on the note's own host, else NULL. */
+static const char *
+url_or_null(const json_t *note)
+{
+	const char *url = id_of(json_object_get(note, "url"));
+	const char *id = str(note, "id");
+	if (url == NULL || id == NULL)
+		return NULL;
+	struct arena *scratch = arena_new();
+	const char *du = ap_url_domain(scratch, url), *di = ap_url_domain(scratch, id);
+	bool same = du != NULL && di != NULL && strcmp(du, di) == 0;
+	arena_free(scratch);
+	return same ? url : NULL;
+}
+
+static const char *
+plain(struct arena *a, const char *html, size_t max_chars)
+{
+	struct err ignored;
+	const char *t = html ? html_to_text(a, html, strlen(html), &ignored) : NULL;
+	if (t == NULL)
+		return "";
+	size_t chars = 0, i = 0;
+	for (; t[i]; i++)
+		if (((unsigned char)t[i] & 0xC0) != 0x80 && chars++ == max_chars)
+			break;
+	return arena_strndup(a, t, i);
+}
+
+static int
+on_create_note(struct arena *a, const json_t *note, const struct account *from, struct err *err)
+{
+	const char *uri = str(note, "id"), *type = str(note, "type");
+	const char *author = id_of(json_object_get(note, "attributedTo"));
+	if (uri == NULL || type == NULL || strcmp(type, "Note") != 0)
+		return 0;
+	if (author == NULL || strcmp(author, from->uri) != 0)
+		return err_set(err, ERR_FORBIDDEN, NULL, "note attributed to someone else");
+	char *domain = ap_url_domain(a, uri);
+	if (domain == NULL || strcmp(domain, from->domain) != 0)
+		return err_set(err, ERR_FORBIDDEN, NULL, "note id on another host");
+	int64_t existing_author;
+	int64_t existing = db_status_id_by_uri(a, uri, &existing_author, err);
+	if (existing != 0)
+		return existing < 0 ? -1 : 0; /* already stored */
+	int64_t mentions[32];
+	int nmentions = local_mentions(a, note, mentions, 32);
+	int64_t parent_author = 0;
+	int64_t parent = status_by_uri(a, str(note, "inReplyTo"), &parent_author, err);
+	if (parent < 0)
+		return -1;
+	int followed = db_has_local_follower(a, from->id, err);
+	if (followed < 0)
+		return -1;
+	if (!followed && nmentions == 0 && parent == 0)
+		return 0; /* nobody here asked for it */
+	const char *content = str(note, "content");
+	struct err serr;
+	char *html = html_sanitize(a, content ? content : "", content ? strlen(content) : 0, &serr);
+	if (html == NULL)
+		return err_set(err, ERR_INVALID, NULL, "note content refused: %s", serr.detail);
+	int64_t id;
+	enum visibility vis = visibility_of(note, from);
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_status_insert(a, from->id, plain(a, content, 100000), html,
+			     plain(a, str(note, "summary"), 500),
+			     json_is_true(json_object_get(note, "sensitive")), vis, parent,
+			     parent_author, &id, err) != 0 ||
+	    db_status_set_uri(a, id, uri, url_or_null(note), err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	for (int i = 0; i < nmentions; i++)
+		if (db_status_add_mention(a, id, mentions[i], err) != 0) {
+			db_rollback();
+			return -1;
+		}
+	if (db_commit(err) != 0)
+		return -1;
+	if (parent != 0 && parent_author != from->id)
+		notify(a, parent_author, from->id, NOTIF_REPLY, id);
+	for (int i = 0; i < nmentions; i++)
+		if (mentions[i] != parent_author)
+			notify(a, mentions[i], from->id, NOTIF_MENTION, id);
+	return 0;
+}
+
+static int
+on_delete(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	const char *target = id_of(json_object_get(act, "object"));
+	if (target == NULL)
+		return 0;
+	if (strcmp(target, from->uri) == 0)
+		return db_remote_account_delete(a, from->id, err);
+	int64_t author = 0;
+	int64_t id = db_status_id_by_uri(a, target, &author, err);
+	if (id <= 0)
+		return (int)id; /* 0: not stored, nothing to do */
+	if (author != from->id)
+		return err_set(err, ERR_FORBIDDEN, NULL, "delete of someone else's post");
+	return db_status_delete(a, id, author, err) < 0 ? -1 : 0;
+}
+
+static int
+on_update(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	const json_t *obj = json_object_get(act, "object");
+	const char *type = str(obj, "type");
+	if (type == NULL)
+		return 0;
+	if (strcmp(type, "Note") != 0) {
+		if (id_of(obj) && strcmp(id_of(obj), from->uri) == 0)
+			return ap_resolve_actor(a, from->uri, true, err) ? 0 : -1;
+		return 0;
+	}
+	int64_t author = 0;
+	int64_t id = db_status_id_by_uri(a, id_of(obj), &author, err);
+	if (id <= 0)
+		return (int)id;
+	if (author != from->id)
+		return err_set(err, ERR_FORBIDDEN, NULL, "update of someone else's post");
+	const char *content = str(obj, "content");
+	struct err serr;
+	char *html = html_sanitize(a, content ? content : "", content ? strlen(content) : 0, &serr);
+	if (html == NULL)
+		return err_set(err, ERR_INVALID, NULL, "note content refused: %s", serr.detail);
+	return db_status_update(a, id, plain(a, content, 100000), html,
+				plain(a, str(obj, "summary"), 500),
+				json_is_true(json_object_get(obj, "sensitive")), err) < 0
+		       ? -1
+		       : 0;
+}
+
+int
+ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
+{
+	const json_t *act = json_object_get(payload, "activity");
+	const char *signer = str(payload, "signer");
+	int64_t signer_id;
+	if (!json_is_object(act) || signer == NULL || id_parse(signer, &signer_id) != 0)
+		return err_set(err, ERR_INVALID, NULL, "malformed inbox job");
+	struct account *from = account_by_id(a, signer_id, err);
+	if (from == NULL)
+		return err->code == ERR_NOT_FOUND ? 0 : -1; /* the peer's account went away */
+	const char *type = str(act, "type"), *id = str(act, "id");
+	if (type == NULL || from->uri == NULL)
+		return err_set(err, ERR_INVALID, NULL, "activity without a type");
+	if (id != NULL) {
+		int fresh = db_activity_seen(a, id, err);
+		if (fresh <= 0)
+			return fresh; /* seen before: done */
+	}
+	int rc = 0;
+	if (strcmp(type, "Follow") == 0)
+		rc = on_follow(a, act, from, err);
+	else if (strcmp(type, "Accept") == 0)
+		rc = on_answer(a, act, from, true, err);
+	else if (strcmp(type, "Reject") == 0)
+		rc = on_answer(a, act, from, false, err);
+	else if (strcmp(type, "Undo") == 0)
+		rc = on_undo(a, act, from, err);
+	else if (strcmp(type, "Create") == 0)
+		rc = on_create_note(a, json_object_get(act, "object"), from, err);
+	else if (strcmp(type, "Delete") == 0)
+		rc = on_delete(a, act, from, err);
+	else if (strcmp(type, "Update") == 0)
+		rc = on_update(a, act, from, err);
+	else if (strcmp(type, "Like") == 0)
+		rc = on_reaction(a, act, from, true, false, err);
+	else if (strcmp(type, "Announce") == 0)
+		rc = on_reaction(a, act, from, false, false, err);
+	if (rc != 0 && id != NULL && worker_retryable(err->code))
+		db_activity_unsee(a, id); /* let the retry apply it */
+	return rc;
+}

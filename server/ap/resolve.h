@@ -1,0 +1,33 @@
+/* resolve.h - finding remote accounts: fetching actor documents (signed by the instance actor),
+ * checking them and keeping them in the accounts table, and WebFinger lookups of user@domain.
+ * Only peers the federation policy allows are ever contacted. */
+#ifndef PARASOL_AP_RESOLVE_H
+#define PARASOL_AP_RESOLVE_H
+
+#include <stdbool.h>
+
+#include "db/model.h"
+
+struct arena;
+struct err;
+
+/* The account of actor uri: the stored one, or — when none is stored or refresh is set —
+ * fetched now and stored. NULL + err: ERR_FORBIDDEN (the domain is not an allowed peer),
+ * ERR_UNAVAILABLE (the peer did not answer), ERR_INVALID (not a usable actor document). */
+struct account *ap_resolve_actor(struct arena *a, const char *uri, bool refresh,
+				 struct err *err);
+
+/* The account that owns key_id, and its public key (PEM, arena). The cache (accounts.key_id)
+ * answers unless refresh is set; otherwise the key's document is fetched (an actor, or a key
+ * document whose owner is then fetched) and the owner must name the same key. */
+struct account *ap_resolve_key(struct arena *a, const char *key_id, bool refresh,
+			       const char **public_pem, struct err *err);
+
+/* Looks up "user@domain" (a leading '@' allowed) by WebFinger on that domain and resolves the
+ * actor it names. ERR_NOT_FOUND when the peer knows no such user. */
+struct account *ap_resolve_acct(struct arena *a, const char *acct, struct err *err);
+
+/* The host[:port] of an http(s) URL, lower-case, arena-owned; NULL when it has none. */
+char *ap_url_domain(struct arena *a, const char *url);
+
+#endif

@@ -1,0 +1,53 @@
+/* routes.c - the federation layer's start-up: its routes, job handlers and event listener. */
+#include "ap/ap.h"
+
+#include "ap/actor.h"
+#include "ap/deliver.h"
+#include "ap/fetch.h"
+#include "ap/outbound.h"
+#include "ap/receive.h"
+#include "autoconfig.h"
+#include "config.h"
+#include "core/events.h"
+#include "core/account.h"
+#include "ap/resolve.h"
+#include "jobs/worker.h"
+#include "util/log.h"
+
+#include "ap/actor.h"
+#include "ap/discovery.h"
+#include "ap/inbox.h"
+
+int
+ap_routes(struct router *r)
+{
+	int rc = 0;
+	rc |= ap_discovery_routes(r);
+	rc |= ap_actor_routes(r);
+	rc |= ap_inbox_routes(r);
+	return rc ? -1 : 0;
+}
+
+void
+ap_start(const struct config *cfg)
+{
+	ap_init(cfg->base_url, cfg->federation_insecure_loopback);
+	struct fetch_options fo = FETCH_OPTIONS_INIT;
+	fo.allow_loopback_http = cfg->federation_insecure_loopback;
+	fo.user_agent = "parasol/" PACKAGE_VERSION;
+	fetch_init(&fo);
+	if (cfg->federation_insecure_loopback)
+		log_msg(LOG_WARN, "federation_insecure_loopback is on: for tests only");
+	worker_register(JOB_INBOX, ap_receive_job);
+	worker_register(JOB_DELIVER, ap_deliver_job);
+	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
+	events_listen(ap_outbound_event);
+	account_set_remote_lookup(ap_resolve_acct);
+}
+
+void
+ap_stop(void)
+{
+	events_listen(NULL);
+	fetch_cleanup();
+}

@@ -1,0 +1,21 @@
+/* verify.h - who signed an incoming request. Checks, in order: an RFC 9421 signature is
+ * refused with 401 (Fedify then retries with draft-cavage); the Signature header parses and
+ * passes the key-free checks (signed headers, Digest, Date within an hour); the signer's
+ * domain is an allowed peer — otherwise the attempt is counted (domain only) and the request
+ * refused 403 before anything is fetched or stored; the key (cached, else fetched) verifies
+ * the signature, and when a cached key fails the actor is fetched once more (key rotation). */
+#ifndef PARASOL_AP_VERIFY_H
+#define PARASOL_AP_VERIFY_H
+
+#include <stddef.h>
+
+#include "db/model.h"
+
+struct req;
+
+/* The remote account that signed req, or NULL with req->err: ERR_UNAUTHORIZED (401: no,
+ * malformed or failing signature), ERR_FORBIDDEN (403: not an allowed peer), ERR_UNAVAILABLE
+ * (the key could not be fetched). body is the request body for POSTs (NULL for GETs). */
+struct account *ap_verify_request(struct req *req, const char *body, size_t body_len);
+
+#endif

@@ -1,0 +1,47 @@
+/* events.h - what core/ tells the layers above it after a change that peers must hear about
+ * (a post published or deleted, a follow, an accepted request). core/ never calls ap/: ap/
+ * registers a listener at start-up, and the listener turns events into deliveries queued in
+ * the database (durable jobs), so a web request never waits on a peer. */
+#ifndef PARASOL_EVENTS_H
+#define PARASOL_EVENTS_H
+
+#include <stdint.h>
+
+struct arena;
+struct err;
+
+enum event_kind {
+	EV_STATUS_CREATED,   /* status_id: a local member's new post */
+	EV_STATUS_DELETING,  /* status_id: about to be deleted (still readable) */
+	EV_STATUS_UPDATED,   /* status_id: edited */
+	EV_REBLOG,	     /* actor_id boosted status_id */
+	EV_UNREBLOG,	     /* actor_id took the boost of status_id back */
+	EV_FAVOURITE,	     /* actor_id liked status_id */
+	EV_UNFAVOURITE,	     /* actor_id took the like of status_id back */
+	EV_FOLLOW,	     /* actor_id follows (or asked to follow) remote target_id */
+	EV_UNFOLLOW,	     /* actor_id stopped following (or withdrew) remote target_id */
+	EV_FOLLOW_ACCEPTED,  /* actor_id accepted remote target_id's follow (request_id) */
+	EV_FOLLOW_REJECTED,  /* actor_id refused remote target_id's follow (request_id) */
+	EV__MAX
+};
+
+struct event {
+	enum event_kind kind;
+	int64_t actor_id;  /* the local member who acted */
+	int64_t target_id; /* the other account, when there is one */
+	int64_t status_id;
+	int64_t request_id;	  /* the follow request, for follow events */
+	const char *activity_uri; /* the remote Follow's id, for accepted/rejected follows */
+};
+
+typedef int (*event_listener)(struct arena *a, const struct event *ev, struct err *err);
+
+/* Sets the one listener (NULL: none; events are then dropped, as on a node with federation
+ * off). Call at start-up, before requests. */
+void events_listen(event_listener fn);
+
+/* Tells the listener about ev. Its failure is the caller's failure (-1 + err): a post that
+ * could not be queued for its followers must not look published everywhere. */
+int events_emit(struct arena *a, const struct event *ev, struct err *err);
+
+#endif

@@ -1,0 +1,236 @@
+/* federation.c - the federation policy: normalising domains, the mode, the peers list and
+ * the contact attempts of unknown domains. */
+#include "federation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "db/peers.h"
+#include "db/settings.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/i18n.h"
+#include "util/utf8.h"
+
+#define MSG_EMPTY N_("Enter a domain, such as social.example.")
+#define MSG_BAD                                                                                    \
+	N_("That is not a domain. Enter it like social.example or social.example:8443, "           \
+	   "without a path.")
+
+/* Fills err with ERR_UNPROCESSABLE and message (shown to the admin); returns NULL. */
+static char *
+refuse(struct err *err, const char *message, const char *detail)
+{
+	err_set(err, ERR_UNPROCESSABLE, message, "%s", detail);
+	return NULL;
+}
+
+/* Whether host (lower-case) is dot-separated labels of a-z, 0-9 and '-', each 1..63
+ * characters and not starting or ending with '-'. */
+static bool
+host_valid(const char *host, size_t len)
+{
+	if (len == 0 || len > FEDERATION_HOST_MAX)
+		return false;
+	size_t label = 0;
+	for (size_t i = 0; i <= len; i++) {
+		char c = i < len ? host[i] : '.';
+		if (c == '.') {
+			if (label == 0 || label > 63 || host[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+			if (label == 0 && c == '-')
+				return false;
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+char *
+federation_domain_normalise(struct arena *a, const char *input, struct err *err)
+{
+	if (input == NULL)
+		input = "";
+	while (*input == ' ' || *input == '\t')
+		input++;
+	size_t n = strlen(input);
+	while (n > 0 && (input[n - 1] == ' ' || input[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return refuse(err, MSG_EMPTY, "empty domain");
+	char *s = arena_strndup(a, input, n);
+	for (char *p = s; *p; p++) {
+		if ((unsigned char)*p >= 0x80)
+			return refuse(err,
+				      N_("Write a domain with letters outside a-z in its ASCII "
+					 "form, which starts with xn--."),
+				      "non-ASCII domain");
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	}
+	/* A pasted address: keep its host[:port]. */
+	if (strncmp(s, "https://", 8) == 0)
+		s += 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		s += 7;
+	s[strcspn(s, "/?#")] = '\0';
+
+	char *colon = strchr(s, ':');
+	const char *port = NULL;
+	if (colon != NULL) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	size_t host_len = strlen(s);
+	if (host_len > 1 && s[host_len - 1] == '.')
+		s[--host_len] = '\0'; /* the root dot: "peer.example." is "peer.example" */
+	if (!host_valid(s, host_len))
+		return refuse(err, MSG_BAD, "bad host");
+	if (port == NULL)
+		return s;
+	long value = 0;
+	size_t digits = strspn(port, "0123456789");
+	if (digits == 0 || digits > 5 || port[digits] != '\0' ||
+	    (value = strtol(port, NULL, 10)) < 1 || value > 65535)
+		return refuse(err, N_("The port must be a number from 1 to 65535."), "bad port");
+	return arena_printf(a, "%s:%ld", s, value);
+}
+
+enum fed_mode
+federation_mode(struct arena *a, struct err *err)
+{
+	err_clear(err);
+	struct db_setting *rows;
+	int n = db_settings_all(a, &rows, err);
+	enum fed_mode mode = FED_ALLOWLIST;
+	for (int i = 0; i < n; i++)
+		if (strcmp(rows[i].key, SETTINGS_KEY_FEDERATION_MODE) == 0)
+			fed_mode_parse(rows[i].value, &mode);
+	return mode;
+}
+
+int
+federation_set_mode(struct arena *a, enum fed_mode mode, struct err *err)
+{
+	if (mode < 0 || mode >= FED__MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "Choose a federation mode from the list.",
+			       "bad federation mode %d", (int)mode);
+	const struct db_setting row = {SETTINGS_KEY_FEDERATION_MODE, fed_mode_name(mode)};
+	return db_settings_put(a, &row, 1, err);
+}
+
+bool
+federation_domain_allowed(struct arena *a, const char *domain, struct err *err)
+{
+	char *d = federation_domain_normalise(a, domain, err);
+	if (d == NULL) {
+		err_set(err, ERR_FORBIDDEN, NULL, "malformed domain");
+		return false;
+	}
+	enum fed_mode mode = federation_mode(a, err);
+	if (err->code != ERR_NONE)
+		return false;
+	int listed = db_peer_listed(a, d, err);
+	if (listed < 0)
+		return false;
+	bool allowed = mode == FED_ALLOWLIST ? listed == 1 : listed == 0;
+	if (!allowed)
+		err_set(err, ERR_FORBIDDEN, NULL, "%s is %s", d,
+			mode == FED_ALLOWLIST ? "not a peer" : "blocked");
+	return allowed;
+}
+
+int
+federation_record_attempt(struct arena *a, const char *domain, struct err *err)
+{
+	char *d = federation_domain_normalise(a, domain, err);
+	if (d == NULL)
+		return -1;
+	return db_attempt_record(a, d, FEDERATION_ATTEMPTS_KEEP, err);
+}
+
+int
+federation_peer_add(struct arena *a, const char *domain, const char *note, struct err *err)
+{
+	char *d = federation_domain_normalise(a, domain, err);
+	if (d == NULL)
+		return -1;
+	if (note == NULL)
+		note = "";
+	if (utf8_chars(note) > FEDERATION_NOTE_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "The note can have at most 500 characters.",
+			       "note too long");
+	enum fed_mode mode = federation_mode(a, err);
+	if (err->code != ERR_NONE)
+		return -1;
+	if (db_begin(err) != 0)
+		return -1;
+	int added = db_peer_insert(a, d, note, err);
+	if (added < 0)
+		goto fail;
+	if (added == 0) {
+		err_set(err, ERR_CONFLICT, "This domain is on the list already.", "peer exists");
+		goto fail;
+	}
+	if (db_attempt_delete(a, d, err) != 0)
+		goto fail;
+	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
+	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, err) < 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+federation_peer_remove(struct arena *a, const char *domain, struct err *err)
+{
+	char *d = federation_domain_normalise(a, domain, err);
+	if (d == NULL) /* it can't be listed: the table refuses malformed domains */
+		return err_set(err, ERR_NOT_FOUND, "That domain is not on the list.", "bad domain");
+	enum fed_mode mode = federation_mode(a, err);
+	if (err->code != ERR_NONE)
+		return -1;
+	if (db_begin(err) != 0)
+		return -1;
+	int removed = db_peer_delete(a, d, err);
+	if (removed < 0)
+		goto fail;
+	if (removed == 0) {
+		err_set(err, ERR_NOT_FOUND, "That domain is not on the list.", "no such peer");
+		goto fail;
+	}
+	/* No longer a peer: its follows of and by members go now. Jobs already queued for the
+	 * domain stay in the queue, and the delivery worker drops each one when its own
+	 * federation_domain_allowed check refuses the domain. */
+	if (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, err) < 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+federation_peers_list(struct arena *a, const char *after, int limit, struct peer **out, bool *more,
+		      struct err *err)
+{
+	int n = db_peer_list(a, after, limit + 1, out, err);
+	if (n < 0)
+		return -1;
+	*more = n > limit;
+	return *more ? limit : n;
+}
+
+int
+federation_attempts_list(struct arena *a, struct fed_attempt **out, struct err *err)
+{
+	return db_attempt_list(a, FEDERATION_ATTEMPTS_SHOWN, out, err);
+}

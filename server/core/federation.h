@@ -1,0 +1,78 @@
+/* federation.h - whom this node federates with: the peers list, the mode that gives it its
+ * meaning, and the contact attempts of domains that are not peers.
+ *
+ * One list, two modes (core/settings.h, enum fed_mode):
+ *   allowlist (the default, and recommended): only listed domains federate with us;
+ *   blocklist: every domain federates except the listed ones.
+ * Domains are compared as normalised strings, lower-case "host" or "host:port", and match
+ * exactly: a listed "peer.example" does NOT cover "social.peer.example" nor
+ * "peer.example:8443" — each must be listed on its own. That keeps the rule easy to read on
+ * the admin page and leaves no room for a look-alike subdomain someone else controls.
+ *
+ * Every door (inbox, signed fetches, deliveries, remote lookups and follows) asks
+ * federation_domain_allowed; this module never sees HTTP. */
+#ifndef PARASOL_CORE_FEDERATION_H
+#define PARASOL_CORE_FEDERATION_H
+
+#include <stdbool.h>
+
+#include "core/settings.h" /* enum fed_mode */
+#include "db/peers.h"	   /* struct peer, struct fed_attempt */
+
+struct arena;
+struct err;
+
+#define FEDERATION_HOST_MAX 253	       /* a DNS name */
+#define FEDERATION_NOTE_MAX 500	       /* characters, as peers.note allows */
+#define FEDERATION_ATTEMPTS_KEEP 10000 /* rows federation_attempts is capped at */
+#define FEDERATION_ATTEMPTS_SHOWN 200  /* rows federation_attempts_list returns */
+
+/* Normalises what an admin typed, or a host from a remote URL, into "host" or "host:port":
+ * ASCII lower-case, one trailing dot dropped, port without leading zeros. A pasted
+ * http(s):// URL is reduced to its host[:port] (so is "host/path"); other schemes, user
+ * info, IPv6 literals, non-ASCII names (use the xn-- form), bad labels and ports are refused
+ * with ERR_UNPROCESSABLE and a message to show. Returns an arena string, or NULL + err. */
+char *federation_domain_normalise(struct arena *a, const char *input, struct err *err);
+
+/* The stored federation mode. When the database can't be read: FED_ALLOWLIST (the safe
+ * answer) with err set; otherwise err->code is ERR_NONE. */
+enum fed_mode federation_mode(struct arena *a, struct err *err);
+
+/* Stores the federation mode (the list is kept as it is: it then means the opposite). */
+int federation_set_mode(struct arena *a, enum fed_mode mode, struct err *err);
+
+/* Whether this node may talk with domain (host[:port], normalised here): in allowlist mode
+ * only when listed, in blocklist mode unless listed. false with err->code ERR_FORBIDDEN when
+ * the policy refuses it (a malformed domain included), or with another code (ERR_UNAVAILABLE,
+ * ERR_INTERNAL) when the database could not answer: callers refuse in both cases. */
+bool federation_domain_allowed(struct arena *a, const char *domain, struct err *err);
+
+/* Counts one contact attempt from a domain we refused: attempts + 1, last seen now. Only the
+ * domain is stored, never content, addresses or anything else; listed domains are not
+ * counted. The table keeps the FEDERATION_ATTEMPTS_KEEP domains seen most recently. 0, or -1 +
+ * err (ERR_UNPROCESSABLE for a malformed domain: nothing stored). */
+int federation_record_attempt(struct arena *a, const char *domain, struct err *err);
+
+/* Lists domain (normalised) with an optional note (up to 500 characters; NULL for none) and
+ * forgets its contact attempts. In blocklist mode this blocks it, so its follows of and by
+ * members are removed too, in the same transaction. ERR_UNPROCESSABLE for a bad domain or
+ * note, ERR_CONFLICT when already listed. 0, or -1 + err. */
+int federation_peer_add(struct arena *a, const char *domain, const char *note, struct err *err);
+
+/* Takes domain off the list. In allowlist mode, in one transaction, also removes the follows
+ * and follow requests between local members and the domain's accounts, both directions: the
+ * peer is cut off at once. Deliveries already queued for it are dropped by the delivery
+ * worker, which asks federation_domain_allowed before each attempt. In blocklist mode this
+ * unblocks it, and nothing else changes. ERR_NOT_FOUND when not listed. 0, or -1 + err. */
+int federation_peer_remove(struct arena *a, const char *domain, struct err *err);
+
+/* Listed domains in order, those after `after` (NULL: from the first), at most limit; *more
+ * tells whether others follow. *out is arena-owned. The count, or -1 + err. */
+int federation_peers_list(struct arena *a, const char *after, int limit, struct peer **out,
+			  bool *more, struct err *err);
+
+/* The contact attempts seen most recently, at most FEDERATION_ATTEMPTS_SHOWN; *out is
+ * arena-owned. The count, or -1 + err. */
+int federation_attempts_list(struct arena *a, struct fed_attempt **out, struct err *err);
+
+#endif

@@ -1,0 +1,372 @@
+/* federation.c - keys, the instance actor, node statistics. */
+#include "federation.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+int
+db_account_keys(struct arena *a, int64_t account_id, const char **private_pem,
+		const char **public_pem, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT private_key_pem, public_key_pem FROM accounts WHERE id = $1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return err_set(err, ERR_NOT_FOUND, NULL, "no such account");
+	*private_pem = db_value(r, 0, 0);
+	*public_pem = db_value(r, 0, 1);
+	return 0;
+}
+
+int
+db_account_keys_set(struct arena *a, int64_t account_id, const char *private_pem,
+		    const char *public_pem, const char **private_out, const char **public_out,
+		    struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf), private_pem, public_pem};
+	if (db_query(a, err,
+		     "UPDATE accounts SET private_key_pem = $2, public_key_pem = $3"
+		     " WHERE id = $1 AND domain IS NULL AND private_key_pem IS NULL",
+		     3, p) == NULL)
+		return -1;
+	return db_account_keys(a, account_id, private_out, public_out, err);
+}
+
+int
+db_instance_keys(struct arena *a, const char **private_pem, const char **public_pem,
+		 struct err *err)
+{
+	PGresult *r = db_query(
+		a, err, "SELECT private_key_pem, public_key_pem FROM instance_actor WHERE id = 1", 0,
+		NULL);
+	if (r == NULL)
+		return -1;
+	*private_pem = PQntuples(r) ? db_value(r, 0, 0) : NULL;
+	*public_pem = PQntuples(r) ? db_value(r, 0, 1) : NULL;
+	return 0;
+}
+
+int
+db_instance_keys_set(struct arena *a, const char *private_pem, const char *public_pem,
+		     const char **private_out, const char **public_out, struct err *err)
+{
+	const char *p[] = {private_pem, public_pem};
+	if (db_query(a, err,
+		     "INSERT INTO instance_actor (id, private_key_pem, public_key_pem)"
+		     " VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+		     2, p) == NULL)
+		return -1;
+	return db_instance_keys(a, private_out, public_out, err);
+}
+
+int
+db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err)
+{
+	PGresult *r = db_query(
+		a, err,
+		"SELECT (SELECT count(*) FROM accounts WHERE domain IS NULL AND approved),"
+		" (SELECT count(DISTINCT s.account_id) FROM statuses s JOIN accounts a"
+		"   ON a.id = s.account_id WHERE a.domain IS NULL"
+		"   AND s.created_at > now() - interval '180 days'),"
+		" (SELECT count(DISTINCT s.account_id) FROM statuses s JOIN accounts a"
+		"   ON a.id = s.account_id WHERE a.domain IS NULL"
+		"   AND s.created_at > now() - interval '30 days'),"
+		" (SELECT count(*) FROM statuses s JOIN accounts a ON a.id = s.account_id"
+		"   WHERE a.domain IS NULL AND s.reblog_of_id IS NULL)",
+		0, NULL);
+	if (r == NULL)
+		return -1;
+	out->users = atol(db_value(r, 0, 0));
+	out->active_halfyear = atol(db_value(r, 0, 1));
+	out->active_month = atol(db_value(r, 0, 2));
+	out->local_posts = atol(db_value(r, 0, 3));
+	return 0;
+}
+
+int
+db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf)};
+	PGresult *r = db_query(
+		a, err,
+		"SELECT s.id, s.account_id, au.username, au.domain, s.uri, s.visibility, s.content,"
+		" s.spoiler_text, s.sensitive,"
+		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" to_char(s.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		" s.in_reply_to_id, p.uri, CASE WHEN pa.domain IS NULL THEN pa.username END "
+		"FROM statuses s JOIN accounts au ON au.id = s.account_id"
+		" LEFT JOIN statuses p ON p.id = s.in_reply_to_id"
+		" LEFT JOIN accounts pa ON pa.id = p.account_id "
+		"WHERE s.id = $1 AND s.reblog_of_id IS NULL",
+		1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return err_set(err, ERR_NOT_FOUND, NULL, "no such post");
+	memset(out, 0, sizeof *out);
+	out->id = db_int64(r, 0, 0);
+	out->account_id = db_int64(r, 0, 1);
+	out->username = db_value(r, 0, 2);
+	out->domain = db_value(r, 0, 3);
+	out->uri = db_value(r, 0, 4);
+	if (visibility_parse(db_value(r, 0, 5), &out->visibility) != 0)
+		out->visibility = VIS_DIRECT;
+	out->content = db_value(r, 0, 6);
+	out->spoiler_text = db_value(r, 0, 7);
+	out->sensitive = db_bool(r, 0, 8);
+	out->published = db_value(r, 0, 9);
+	out->updated = db_value(r, 0, 10);
+	out->in_reply_to_id = db_int64(r, 0, 11);
+	out->in_reply_to_uri = db_value(r, 0, 12);
+	out->in_reply_to_username = db_value(r, 0, 13);
+	return 0;
+}
+
+int
+db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***out,
+			   struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT DISTINCT coalesce(f.shared_inbox_url, f.inbox_url)"
+			       " FROM follows fo JOIN accounts f ON f.id = fo.account_id"
+			       " WHERE fo.target_account_id = $1 AND f.domain IS NOT NULL"
+			       " AND coalesce(f.shared_inbox_url, f.inbox_url) IS NOT NULL",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		(*out)[i] = db_value(r, i, 0);
+	return n;
+}
+
+int64_t
+db_follow_request_id(struct arena *a, int64_t follower, int64_t target, struct err *err)
+{
+	char f[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(follower, f), id_format(target, t)};
+	PGresult *r = db_query(a, err,
+			       "SELECT id FROM follow_requests WHERE account_id = $1"
+			       " AND target_account_id = $2",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) ? db_int64(r, 0, 0) : 0;
+}
+
+int
+db_follow_remote(struct arena *a, int64_t follower, int64_t target, const char *uri, bool request,
+		 int64_t *request_id, struct err *err)
+{
+	char f[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(follower, f), id_format(target, t), uri};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM blocks WHERE (account_id = $1 AND target_account_id = $2)"
+			       " OR (account_id = $2 AND target_account_id = $1)",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) > 0)
+		return 2;
+	r = db_query(a, err,
+		     request ? "INSERT INTO follow_requests (account_id, target_account_id, uri)"
+			       " VALUES ($1, $2, $3) ON CONFLICT (account_id, target_account_id)"
+			       " DO UPDATE SET uri = EXCLUDED.uri RETURNING id, (xmax = 0)"
+			     : "INSERT INTO follows (account_id, target_account_id, uri)"
+			       " VALUES ($1, $2, $3) ON CONFLICT (account_id, target_account_id)"
+			       " DO UPDATE SET uri = EXCLUDED.uri RETURNING id, (xmax = 0)",
+		     3, p);
+	if (r == NULL)
+		return -1;
+	if (request_id != NULL)
+		*request_id = db_int64(r, 0, 0);
+	return db_bool(r, 0, 1) ? 1 : 0;
+}
+
+int
+db_follow_request_resolve(struct arena *a, int64_t follower, int64_t target, bool accepted,
+			  struct err *err)
+{
+	char f[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(follower, f), id_format(target, t)};
+	PGresult *r = db_query(
+		a, err,
+		accepted ? "WITH d AS (DELETE FROM follow_requests WHERE account_id = $1"
+			   " AND target_account_id = $2 RETURNING account_id, target_account_id),"
+			   " i AS (INSERT INTO follows (account_id, target_account_id)"
+			   " SELECT account_id, target_account_id FROM d ON CONFLICT DO NOTHING)"
+			   " SELECT count(*) FROM d"
+			 : "WITH d AS (DELETE FROM follow_requests WHERE account_id = $1"
+			   " AND target_account_id = $2 RETURNING 1),"
+			   " e AS (DELETE FROM follows WHERE account_id = $1"
+			   " AND target_account_id = $2 RETURNING 1)"
+			   " SELECT (SELECT count(*) FROM d) + (SELECT count(*) FROM e)",
+		2, p);
+	if (r == NULL)
+		return -1;
+	return atol(db_value(r, 0, 0)) > 0;
+}
+
+int64_t
+db_status_id_by_uri(struct arena *a, const char *uri, int64_t *account_id, struct err *err)
+{
+	const char *p[] = {uri};
+	PGresult *r = db_query(a, err, "SELECT id, account_id FROM statuses WHERE uri = $1", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	if (account_id != NULL)
+		*account_id = db_int64(r, 0, 1);
+	return db_int64(r, 0, 0);
+}
+
+int
+db_status_set_uri(struct arena *a, int64_t status_id, const char *uri, const char *url,
+		  struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf), uri, url};
+	return db_query(a, err, "UPDATE statuses SET uri = $2, url = $3 WHERE id = $1", 3, p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_activity_seen(struct arena *a, const char *uri, struct err *err)
+{
+	const char *p[] = {uri};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO activities_seen (uri) VALUES ($1)"
+			       " ON CONFLICT DO NOTHING RETURNING 1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
+db_has_local_follower(struct arena *a, int64_t account_id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM follows fo JOIN accounts f ON f.id = fo.account_id"
+			       " WHERE fo.target_account_id = $1 AND f.domain IS NULL LIMIT 1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
+db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention **out,
+			 struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT ac.username, ac.domain, ac.uri, ac.inbox_url FROM mentions m"
+			       " JOIN accounts ac ON ac.id = m.account_id WHERE m.status_id = $1"
+			       " ORDER BY ac.id",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		(*out)[i].username = db_value(r, i, 0);
+		(*out)[i].domain = db_value(r, i, 1);
+		(*out)[i].uri = db_value(r, i, 2);
+		(*out)[i].inbox = db_value(r, i, 3);
+	}
+	return n;
+}
+
+int
+db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
+			      struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT au.inbox_url FROM statuses s JOIN accounts au"
+			       " ON au.id = s.account_id WHERE s.id = $1 AND au.domain IS NOT NULL",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	*inbox = PQntuples(r) ? db_value(r, 0, 0) : NULL;
+	return 0;
+}
+
+int
+db_peer_unreachable(struct arena *a, const char *domain, struct err *err)
+{
+	const char *p[] = {domain};
+	return db_query(a, err,
+			"UPDATE peers SET unreachable_since = coalesce(unreachable_since, now())"
+			" WHERE domain = $1",
+			1, p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_account_inbox(struct arena *a, int64_t account_id, const char **inbox, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf)};
+	PGresult *r = db_query(a, err, "SELECT inbox_url FROM accounts WHERE id = $1", 1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0 || db_value(r, 0, 0) == NULL)
+		return err_set(err, ERR_NOT_FOUND, NULL, "account without an inbox");
+	*inbox = db_value(r, 0, 0);
+	return 0;
+}
+
+int64_t
+db_follow_request_follower(struct arena *a, int64_t request_id, int64_t target, struct err *err)
+{
+	char q[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(request_id, q), id_format(target, t)};
+	PGresult *r = db_query(a, err,
+			       "SELECT account_id FROM follow_requests WHERE id = $1"
+			       " AND target_account_id = $2",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) ? db_int64(r, 0, 0) : 0;
+}
+
+int
+db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(account_id, buf)};
+	return db_query(a, err, "DELETE FROM accounts WHERE id = $1 AND domain IS NOT NULL", 1, p)
+		       ? 0
+		       : -1;
+}
+
+void
+db_activity_unsee(struct arena *a, const char *uri)
+{
+	struct err ignored;
+	const char *p[] = {uri};
+	db_query(a, &ignored, "DELETE FROM activities_seen WHERE uri = $1", 1, p);
+}

@@ -1,0 +1,123 @@
+/* federation.h - SQL for keys, the instance actor and node statistics. */
+#ifndef PARASOL_DB_FEDERATION_H
+#define PARASOL_DB_FEDERATION_H
+
+#include <stdint.h>
+
+struct arena;
+struct err;
+
+/* A local account's key pair (PEM); *private_pem NULL when none was made yet. 0 or -1. */
+int db_account_keys(struct arena *a, int64_t account_id, const char **private_pem,
+		    const char **public_pem, struct err *err);
+
+/* Stores a key pair unless the account already has one (two workers may race); then reads
+ * back whichever pair won. 0 or -1. */
+int db_account_keys_set(struct arena *a, int64_t account_id, const char *private_pem,
+			const char *public_pem, const char **private_out,
+			const char **public_out, struct err *err);
+
+/* The instance actor's key pair; both NULL when not made yet. 0 or -1. */
+int db_instance_keys(struct arena *a, const char **private_pem, const char **public_pem,
+		     struct err *err);
+
+/* Stores the instance actor's key pair unless one exists, then reads back the winner. */
+int db_instance_keys_set(struct arena *a, const char *private_pem, const char *public_pem,
+			 const char **private_out, const char **public_out, struct err *err);
+
+/* NodeInfo usage: local members, those who posted in the last 180 / 30 days, local posts. */
+struct db_node_stats {
+	long users, active_halfyear, active_month, local_posts;
+};
+int db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err);
+
+/* --- what federation needs of posts and follows ------------------------------------- */
+
+#include <stdbool.h>
+
+#include "db/model.h"
+
+/* A post as ActivityStreams needs it. */
+struct db_ap_status {
+	int64_t id;
+	int64_t account_id;
+	const char *username; /* the author's */
+	const char *domain;   /* NULL for a local post */
+	const char *uri;      /* remote posts only */
+	enum visibility visibility;
+	const char *content, *spoiler_text;
+	bool sensitive;
+	const char *published; /* ISO 8601 UTC */
+	const char *updated;   /* NULL when never edited */
+	int64_t in_reply_to_id;
+	const char *in_reply_to_uri;	  /* a remote parent's uri, else NULL */
+	const char *in_reply_to_username; /* a local parent's author, else NULL */
+};
+int db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err);
+
+/* The distinct inboxes (shared inbox when the peer has one) of the remote followers of
+ * account_id. Count (into *out, arena) or -1. */
+int db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***out,
+			       struct err *err);
+
+/* The id of the follow request follower made to target, 0 when none; -1 + err. */
+int64_t db_follow_request_id(struct arena *a, int64_t follower, int64_t target, struct err *err);
+
+/* A remote account's follow of a local one: a follow (locked false) or a request, with the
+ * Follow's id. 1 made, 0 existed, 2 refused by a block, -1. *request_id gets the request's
+ * id when one was made. */
+int db_follow_remote(struct arena *a, int64_t follower, int64_t target, const char *uri,
+		     bool request, int64_t *request_id, struct err *err);
+
+/* Our request to a remote account became a follow (Accept) / was refused (Reject): 1 when a
+ * request matched, 0 when none, -1. */
+int db_follow_request_resolve(struct arena *a, int64_t follower, int64_t target, bool accepted,
+			      struct err *err);
+
+/* A stored post by uri: its id and author, 0 when none; -1 + err. */
+int64_t db_status_id_by_uri(struct arena *a, const char *uri, int64_t *account_id,
+			    struct err *err);
+
+/* Sets the uri and url of a stored remote post. */
+int db_status_set_uri(struct arena *a, int64_t status_id, const char *uri, const char *url,
+		      struct err *err);
+
+/* Records an activity id: 1 when new, 0 when seen before, -1. */
+int db_activity_seen(struct arena *a, const char *uri, struct err *err);
+
+/* Whether any local member follows account_id: 1, 0 or -1. */
+int db_has_local_follower(struct arena *a, int64_t account_id, struct err *err);
+
+/* The inbox of a remote account (its own, not the shared one). */
+int db_account_inbox(struct arena *a, int64_t account_id, const char **inbox, struct err *err);
+
+/* The local account that made follow request request_id to target, 0 when none; -1. */
+int64_t db_follow_request_follower(struct arena *a, int64_t request_id, int64_t target,
+				   struct err *err);
+
+/* Deletes a remote account and everything of it (its posts, follows, notifications). */
+int db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err);
+
+/* Forgets that an activity id was seen (its application failed and will be retried). */
+void db_activity_unsee(struct arena *a, const char *uri);
+
+/* An account a post mentions, as ActivityStreams needs it. */
+struct db_mention {
+	const char *username;
+	const char *domain; /* NULL: a member here */
+	const char *uri;    /* remote accounts only */
+	const char *inbox;  /* remote accounts only */
+};
+
+/* The accounts post status_id mentions; count (into *out, arena) or -1. */
+int db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention **out,
+			     struct err *err);
+
+/* The inbox of the remote author of post status_id, or NULL (local author, or none). */
+int db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
+				  struct err *err);
+
+/* Marks a peer unreachable (deliveries gave up). */
+int db_peer_unreachable(struct arena *a, const char *domain, struct err *err);
+
+#endif

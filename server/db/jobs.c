@@ -1,0 +1,100 @@
+/* jobs.c - the job queue's SQL. */
+#include "jobs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+int
+db_job_insert(struct arena *a, const char *kind, const char *payload_json, int delay_s, int64_t *id,
+	      struct err *err)
+{
+	char delay[16];
+	snprintf(delay, sizeof delay, "%d", delay_s);
+	const char *p[] = {kind, payload_json, delay};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO jobs (kind, payload, run_at)"
+			       " VALUES ($1, $2::jsonb, now() + make_interval(secs => $3::int))"
+			       " RETURNING id",
+			       3, p);
+	if (r == NULL)
+		return -1;
+	*id = db_int64(r, 0, 0);
+	return 0;
+}
+
+int
+db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
+	     struct err *err)
+{
+	char lease[16];
+	snprintf(lease, sizeof lease, "%d", lease_s);
+	const char *p[] = {kinds_array, lease};
+	/* One statement: the inner SELECT locks the row (skipping rows other claimers hold),
+	 * the UPDATE hides it behind the lease. If this worker dies, the lease simply runs out
+	 * and the job is due again: nothing is lost. */
+	PGresult *r = db_query(a, err,
+			       "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
+			       " attempts = attempts + 1"
+			       " WHERE id = (SELECT id FROM jobs"
+			       "  WHERE run_at <= now() AND kind = ANY($1::text[])"
+			       "  ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)"
+			       " RETURNING id, kind, payload::text, attempts",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	out->id = db_int64(r, 0, 0);
+	out->kind = db_value(r, 0, 1);
+	out->payload_json = db_value(r, 0, 2);
+	out->attempts = (int)db_int64(r, 0, 3);
+	return 1;
+}
+
+int
+db_job_delete(struct arena *a, int64_t id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	return db_query(a, err, "DELETE FROM jobs WHERE id = $1", 1, p) ? 0 : -1;
+}
+
+int
+db_job_give_up(struct arena *a, int64_t id, int attempts, int max_attempts, int max_age_s,
+	       struct err *err)
+{
+	char buf[ID_STRLEN], att[16], max[16], age[16];
+	snprintf(att, sizeof att, "%d", attempts);
+	snprintf(max, sizeof max, "%d", max_attempts);
+	snprintf(age, sizeof age, "%d", max_age_s);
+	const char *p[] = {id_format(id, buf), att, max, age};
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM jobs WHERE id = $1 AND ($2::int >= $3::int"
+			       " OR created_at < now() - make_interval(secs => $4::int))"
+			       " RETURNING id",
+			       4, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
+db_job_reschedule(struct arena *a, int64_t id, int delay_s, const char *last_error, struct err *err)
+{
+	char buf[ID_STRLEN], delay[16];
+	snprintf(delay, sizeof delay, "%d", delay_s);
+	const char *p[] = {id_format(id, buf), delay, last_error};
+	/* The jitter spreads retries of jobs that failed together (a peer that was down). */
+	return db_query(a, err,
+			"UPDATE jobs SET last_error = $3, run_at = now()"
+			" + make_interval(secs => $2::int * (1 + random() * 0.1))"
+			" WHERE id = $1",
+			3, p)
+		   ? 0
+		   : -1;
+}

@@ -1,0 +1,47 @@
+/* jobs.h - SQL for the durable job queue (table jobs, migrations/0004_federation.sql).
+ *
+ * Plain rows in and out: kinds are their names, payloads JSON text. jobs/queue.c gives them
+ * types and decides backoff; nothing here knows what a job does. */
+#ifndef PARASOL_DB_JOBS_H
+#define PARASOL_DB_JOBS_H
+
+#include <stdint.h>
+
+struct arena;
+struct err;
+
+/* Inserts a job due in delay_s seconds (0 = now) and sets *id. payload_json must be valid
+ * JSON (PostgreSQL checks it: ERR_INTERNAL otherwise). 0 or -1. */
+int db_job_insert(struct arena *a, const char *kind, const char *payload_json, int delay_s,
+		  int64_t *id, struct err *err);
+
+/* A claimed row; strings owned by the arena. */
+struct db_job {
+	int64_t id;
+	const char *kind;
+	const char *payload_json;
+	int attempts; /* including the claim that returned it */
+};
+
+/* Claims the oldest due job whose kind is in kinds_array (a PostgreSQL text[] literal such
+ * as "{inbox,deliver}") in one statement: its run_at moves lease_s seconds ahead and attempts
+ * goes up by one, so no other claimer sees it until the lease runs out. Rows locked by
+ * another claimer are skipped, never waited for. 1 (claimed, *out filled), 0 (nothing due)
+ * or -1. */
+int db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
+		 struct err *err);
+
+/* Deletes a job (done, or dropped). Deleting a job that is gone is not an error. 0 or -1. */
+int db_job_delete(struct arena *a, int64_t id, struct err *err);
+
+/* Deletes the job if it was created more than max_age_s seconds ago or attempts has reached
+ * max_attempts. 1 (deleted: given up), 0 (kept) or -1. */
+int db_job_give_up(struct arena *a, int64_t id, int attempts, int max_attempts, int max_age_s,
+		   struct err *err);
+
+/* Makes the job due again in delay_s seconds plus a random 0..10% and records last_error
+ * (a short reason, already trimmed by the caller). 0 or -1. */
+int db_job_reschedule(struct arena *a, int64_t id, int delay_s, const char *last_error,
+		      struct err *err);
+
+#endif

@@ -1,0 +1,907 @@
+/* test_jobs.c - the durable job queue (jobs/queue.c, db/jobs.c) and its workers
+ * (jobs/worker.c) against a real PostgreSQL.
+ *
+ * Needs PARASOL_TEST_PGHOST (and _PGPORT, _PGUSER: a superuser with trust auth) and
+ * PARASOL_SRCDIR; without PARASOL_TEST_PGHOST it reports a skipped plan. Each test makes its own
+ * database, parasol_j_<pid>_<tag>, applies the real migrations and drops it; main() drops any a
+ * failed test left behind. Check forks a child per test, so handler state in globals starts
+ * fresh in every test. */
+#include "db/db.h"
+#include "db/migrate.h"
+#include "jobs/queue.h"
+#include "jobs/worker.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+#include <check.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static pid_t main_pid; /* set before forking: names every database of this run */
+
+/* Handler state: reset by testdb_create, so tests also pass without Check's fork. */
+#define CONCURRENT_JOBS 200
+#define CONCURRENT_THREADS 4
+static atomic_int handled[CONCURRENT_JOBS];
+static atomic_int calls;
+static atomic_int give_ups;
+static atomic_int seen[CONCURRENT_JOBS];
+static enum err_code fail_with = ERR_NONE;
+static atomic_int slow_started, slow_finished;
+
+static void
+reset_state(void)
+{
+	for (int i = 0; i < CONCURRENT_JOBS; i++) {
+		atomic_store(&handled[i], 0);
+		atomic_store(&seen[i], 0);
+	}
+	atomic_store(&calls, 0);
+	atomic_store(&give_ups, 0);
+	atomic_store(&slow_started, 0);
+	atomic_store(&slow_finished, 0);
+	fail_with = ERR_NONE;
+	for (int k = 0; k < JOB__MAX; k++) {
+		worker_register((enum job_kind)k, NULL);
+		worker_register_give_up((enum job_kind)k, NULL);
+	}
+}
+
+/* --- databases ---------------------------------------------------------------------------- */
+
+static void
+server_conninfo(char *buf, size_t size, const char *dbname)
+{
+	const char *port = getenv("PARASOL_TEST_PGPORT");
+	const char *user = getenv("PARASOL_TEST_PGUSER");
+	snprintf(buf, size, "host='%s' port='%s' user='%s' dbname='%s'",
+		 getenv("PARASOL_TEST_PGHOST"), port ? port : "5432", user ? user : "postgres",
+		 dbname);
+}
+
+static void
+ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static void
+admin_exec(const char *sql)
+{
+	char ci[512];
+	server_conninfo(ci, sizeof ci, "postgres");
+	PGconn *c = PQconnectdb(ci);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, ignore_notice, NULL);
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	ck_assert_msg(ok, "%s", msg);
+}
+
+struct testdb {
+	char name[64];
+	char conninfo[512];
+};
+
+/* Creates a database for this test with every migration applied, and points db_init at it. */
+static void
+testdb_create(struct testdb *t, const char *tag)
+{
+	reset_state();
+	snprintf(t->name, sizeof t->name, "parasol_j_%ld_%s", (long)main_pid, tag);
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
+	admin_exec(sql);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->name);
+	admin_exec(sql);
+	server_conninfo(t->conninfo, sizeof t->conninfo, t->name);
+	db_thread_close();
+	db_init(t->conninfo);
+	char dir[1024];
+	const char *src = getenv("PARASOL_SRCDIR");
+	snprintf(dir, sizeof dir, "%s/migrations", src ? src : ".");
+	struct err e;
+	err_clear(&e);
+	ck_assert_msg(migrate_run(dir, &e) > 0, "migrations: %s", e.detail);
+}
+
+static void
+testdb_drop(struct testdb *t)
+{
+	db_thread_close();
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", t->name);
+	admin_exec(sql);
+}
+
+static void
+drop_leftovers(void)
+{
+	char ci[512], like[64];
+	server_conninfo(ci, sizeof ci, "postgres");
+	snprintf(like, sizeof like, "parasol\\_j\\_%ld\\_%%", (long)main_pid);
+	PGconn *c = PQconnectdb(ci);
+	if (PQstatus(c) == CONNECTION_OK) {
+		const char *p[] = {like};
+		PGresult *r =
+		    PQexecParams(c, "SELECT datname FROM pg_database WHERE datname LIKE $1", 1,
+				 NULL, p, NULL, NULL, 0);
+		for (int i = 0; i < PQntuples(r); i++) {
+			char sql[160];
+			snprintf(sql, sizeof sql, "DROP DATABASE \"%s\" WITH (FORCE)",
+				 PQgetvalue(r, i, 0));
+			PQclear(PQexec(c, sql));
+		}
+		PQclear(r);
+	}
+	PQfinish(c);
+}
+
+/* --- helpers ------------------------------------------------------------------------------ */
+
+/* Runs sql with one id parameter ($1) and returns the first value as a double (-1 for NULL,
+ * -2 for no row); fails the test on error. */
+static double
+query_num(const char *sql, int64_t id)
+{
+	struct arena *a = arena_new();
+	struct err e;
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	PGresult *r = db_query(a, &e, sql, strstr(sql, "$1") ? 1 : 0, p);
+	ck_assert_msg(r != NULL, "%s: %s", sql, e.detail);
+	double n = -2;
+	if (PQntuples(r) > 0) {
+		const char *v = db_value(r, 0, 0);
+		n = v != NULL ? strtod(v, NULL) : -1;
+	}
+	arena_free(a);
+	return n;
+}
+
+static char *
+query_str(const char *sql, int64_t id)
+{
+	struct arena *a = arena_new();
+	struct err e;
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	PGresult *r = db_query(a, &e, sql, 1, p);
+	ck_assert_msg(r != NULL, "%s: %s", sql, e.detail);
+	const char *v = PQntuples(r) ? db_value(r, 0, 0) : NULL;
+	char *copy = strdup(v != NULL ? v : "(null)");
+	arena_free(a);
+	return copy;
+}
+
+static void
+exec_id(const char *sql, int64_t id)
+{
+	query_num(sql, id);
+}
+
+static long
+jobs_count(void)
+{
+	return (long)query_num("SELECT count(*) FROM jobs", 0);
+}
+
+/* Seconds from now until the job is due. */
+static double
+due_in(int64_t id)
+{
+	return query_num("SELECT extract(epoch FROM run_at - now()) FROM jobs WHERE id = $1", id);
+}
+
+static int
+attempts_of(int64_t id)
+{
+	return (int)query_num("SELECT attempts FROM jobs WHERE id = $1", id);
+}
+
+static int64_t
+enqueue_n(enum job_kind kind, int n, int delay_s)
+{
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	json_t *p = json_pack("{s:i, s:s}", "n", n, "note", "caf\xc3\xa9 \xe4\xbd\xa0\xe5\xa5\xbd");
+	int64_t id = job_enqueue(a, kind, p, delay_s, &e);
+	json_decref(p);
+	ck_assert_msg(id > 0, "enqueue: %s", e.detail);
+	arena_free(a);
+	return id;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Claims on a thread of its own (its own connection, as another worker would). */
+struct claimer {
+	unsigned kinds;
+	int lease_s;
+	int rc;
+	struct job job;
+	struct err err;
+};
+
+static void *
+claim_thread(void *arg)
+{
+	struct claimer *c = arg;
+	struct arena *a = arena_new();
+	err_clear(&c->err);
+	c->rc = job_claim(a, c->kinds, &c->job, c->lease_s, &c->err);
+	c->job.payload = NULL; /* owned by the arena freed below */
+	arena_free(a);
+	db_thread_close();
+	return NULL;
+}
+
+static int
+claim_elsewhere(int lease_s, int64_t *id, int *attempts)
+{
+	struct claimer c = {.kinds = JOB_KINDS_ANY, .lease_s = lease_s};
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, claim_thread, &c), 0);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(c.rc >= 0, "claim: %s", c.err.detail);
+	if (c.rc == 1) {
+		*id = c.job.id;
+		*attempts = c.job.attempts;
+	}
+	return c.rc;
+}
+
+/* --- the queue ---------------------------------------------------------------------------- */
+
+START_TEST(test_kind_names)
+{
+	enum job_kind k;
+	ck_assert_str_eq(job_kind_name(JOB_INBOX), "inbox");
+	ck_assert_str_eq(job_kind_name(JOB_DELIVER), "deliver");
+	ck_assert_str_eq(job_kind_name(JOB__MAX), "?");
+	ck_assert_int_eq(job_kind_parse("deliver", &k), 0);
+	ck_assert_int_eq(k, JOB_DELIVER);
+	ck_assert_int_eq(job_kind_parse("inbox", &k), 0);
+	ck_assert_int_eq(k, JOB_INBOX);
+	ck_assert_int_eq(job_kind_parse("Inbox", &k), -1);
+	ck_assert_int_eq(job_kind_parse("expire", &k), -1);
+	ck_assert_int_eq(job_kind_parse(NULL, &k), -1);
+	ck_assert_int_eq(job_backoff_s(0), 30);
+	ck_assert_int_eq(job_backoff_s(1), 30);
+	ck_assert_int_eq(job_backoff_s(2), 60);
+	ck_assert_int_eq(job_backoff_s(5), 480);
+	ck_assert_int_eq(job_backoff_s(10), 15360);
+	ck_assert_int_eq(job_backoff_s(11), 6 * 3600);
+	ck_assert_int_eq(job_backoff_s(1000), 6 * 3600);
+	/* At least two days of attempts fit under the attempt cap. */
+	long total = 0;
+	for (int i = 1; i < JOB_MAX_ATTEMPTS; i++)
+		total += job_backoff_s(i);
+	ck_assert_int_gt(total, JOB_GIVE_UP_AGE_S);
+	ck_assert(worker_retryable(ERR_UNAVAILABLE));
+	ck_assert(worker_retryable(ERR_INTERNAL));
+	ck_assert(!worker_retryable(ERR_INVALID));
+	ck_assert(!worker_retryable(ERR_FORBIDDEN));
+	ck_assert(!worker_retryable(ERR_NOT_FOUND));
+}
+END_TEST
+
+START_TEST(test_enqueue_claim_done)
+{
+	struct testdb t;
+	testdb_create(&t, "basic");
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+
+	int64_t first = enqueue_n(JOB_INBOX, 1, 0);
+	int64_t second = enqueue_n(JOB_INBOX, 2, 0);
+	ck_assert_int_gt(second, first);
+	ck_assert_int_eq(jobs_count(), 2);
+
+	struct job job;
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == first); /* oldest first */
+	ck_assert_int_eq(job.kind, JOB_INBOX);
+	ck_assert_int_eq(job.attempts, 1);
+	ck_assert_ptr_nonnull(job.payload);
+	ck_assert_int_eq(json_integer_value(json_object_get(job.payload, "n")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(job.payload, "note")),
+			 "caf\xc3\xa9 \xe4\xbd\xa0\xe5\xa5\xbd");
+	ck_assert_double_ge(due_in(first), 55);
+	ck_assert_int_eq(job_done(a, first, &e), 0);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", first), 0);
+	ck_assert_int_eq(job_done(a, first, &e), 0); /* gone already: not an error */
+
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == second);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 0); /* leased */
+	ck_assert_int_eq(job_done(a, second, &e), 0);
+	ck_assert_int_eq(jobs_count(), 0);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 0);
+
+	/* Kinds filter the claim; a delayed job is not due. */
+	int64_t deliver = enqueue_n(JOB_DELIVER, 3, 0);
+	int64_t later = enqueue_n(JOB_INBOX, 4, 3600);
+	ck_assert_double_ge(due_in(later), 3590);
+	ck_assert_int_eq(job_claim(a, JOB_KIND_BIT(JOB_INBOX), &job, 60, &e), 0);
+	ck_assert_int_eq(
+	    job_claim(a, JOB_KIND_BIT(JOB_INBOX) | JOB_KIND_BIT(JOB_DELIVER), &job, 60, &e), 1);
+	ck_assert(job.id == deliver);
+	ck_assert_int_eq(job.kind, JOB_DELIVER);
+
+	/* Bad arguments fail without storing anything. */
+	err_clear(&e);
+	ck_assert(job_enqueue(a, JOB_INBOX, NULL, 0, &e) == -1);
+	ck_assert_int_eq(e.code, ERR_INTERNAL);
+	json_t *p = json_object();
+	ck_assert(job_enqueue(a, JOB__MAX, p, 0, &e) == -1);
+	ck_assert(job_enqueue(a, JOB_INBOX, p, -1, &e) == -1);
+	/* A bare string payload is fine. */
+	json_t *s = json_string("https://peer.example/activities/1");
+	ck_assert(job_enqueue(a, JOB_INBOX, s, 0, &e) > 0);
+	json_decref(s);
+	json_decref(p);
+	ck_assert_int_eq(jobs_count(), 3);
+	ck_assert_int_eq(job_claim(a, JOB_KIND_BIT(JOB_INBOX), &job, 60, &e), 1);
+	ck_assert_str_eq(json_string_value(job.payload), "https://peer.example/activities/1");
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_lease_hides_then_expires)
+{
+	struct testdb t;
+	testdb_create(&t, "lease");
+	int64_t id = enqueue_n(JOB_DELIVER, 1, 0), got = 0;
+	int attempts = 0;
+	ck_assert_int_eq(claim_elsewhere(1, &got, &attempts), 1);
+	ck_assert(got == id);
+	ck_assert_int_eq(attempts, 1);
+	/* A second claimer sees nothing while the lease runs... */
+	ck_assert_int_eq(claim_elsewhere(1, &got, &attempts), 0);
+	usleep(1300 * 1000);
+	/* ...and gets the job once it ran out: the first claimer never finished it. */
+	got = 0;
+	ck_assert_int_eq(claim_elsewhere(60, &got, &attempts), 1);
+	ck_assert(got == id);
+	ck_assert_int_eq(attempts, 2);
+	ck_assert_int_eq(jobs_count(), 1);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_killed_worker_loses_nothing)
+{
+	struct testdb t;
+	testdb_create(&t, "killed");
+	int64_t id = enqueue_n(JOB_DELIVER, 7, 0);
+	db_thread_close(); /* the child must not share this connection */
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		/* A worker that claims the job and dies before finishing it. */
+		struct arena *a = arena_new();
+		struct err e;
+		struct job job;
+		int rc = job_claim(a, JOB_KINDS_ANY, &job, 2, &e);
+		_exit(rc == 1 && job.id == id ? 0 : 1);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child claim failed");
+	int64_t got = 0;
+	int attempts = 0;
+	ck_assert_int_eq(claim_elsewhere(60, &got, &attempts), 0);
+	ck_assert_int_eq(jobs_count(), 1);
+	usleep(2300 * 1000);
+	ck_assert_int_eq(claim_elsewhere(60, &got, &attempts), 1);
+	ck_assert(got == id);
+	ck_assert_int_eq(attempts, 2);
+	testdb_drop(&t);
+}
+END_TEST
+
+struct drainer {
+	int done;
+	struct err err;
+	int failed;
+};
+
+static void *
+drain_thread(void *arg)
+{
+	struct drainer *d = arg;
+	for (;;) {
+		struct arena *a = arena_new();
+		struct job job;
+		err_clear(&d->err);
+		int rc = job_claim(a, JOB_KINDS_ANY, &job, 60, &d->err);
+		if (rc == 1) {
+			json_int_t n = json_integer_value(json_object_get(job.payload, "n"));
+			if (n >= 0 && n < CONCURRENT_JOBS)
+				atomic_fetch_add(&handled[n], 1);
+			if (job_done(a, job.id, &d->err) != 0)
+				rc = -1;
+			else
+				d->done++;
+		}
+		arena_free(a);
+		if (rc < 0)
+			d->failed = 1;
+		if (rc != 1)
+			break;
+	}
+	db_thread_close();
+	return NULL;
+}
+
+START_TEST(test_concurrent_claims_once_each)
+{
+	struct testdb t;
+	testdb_create(&t, "concurrent");
+	for (int i = 0; i < CONCURRENT_JOBS; i++)
+		enqueue_n(i % 2 ? JOB_INBOX : JOB_DELIVER, i, 0);
+	db_thread_close();
+	struct drainer d[CONCURRENT_THREADS];
+	pthread_t th[CONCURRENT_THREADS];
+	memset(d, 0, sizeof d);
+	for (int i = 0; i < CONCURRENT_THREADS; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, drain_thread, &d[i]), 0);
+	for (int i = 0; i < CONCURRENT_THREADS; i++)
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+	int total = 0;
+	for (int i = 0; i < CONCURRENT_THREADS; i++) {
+		ck_assert_msg(!d[i].failed, "thread %d: %s", i, d[i].err.detail);
+		total += d[i].done;
+	}
+	ck_assert_int_eq(total, CONCURRENT_JOBS);
+	for (int i = 0; i < CONCURRENT_JOBS; i++)
+		ck_assert_msg(atomic_load(&handled[i]) == 1, "job %d handled %d times", i,
+			      atomic_load(&handled[i]));
+	ck_assert_int_eq(jobs_count(), 0);
+	/* Both claimers took a share (SKIP LOCKED let them pass each other). */
+	int busy = 0;
+	for (int i = 0; i < CONCURRENT_THREADS; i++)
+		busy += d[i].done > 0;
+	ck_assert_int_ge(busy, 2);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_retry_backoff)
+{
+	struct testdb t;
+	testdb_create(&t, "retry");
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	int64_t id = enqueue_n(JOB_DELIVER, 1, 0);
+	struct job job;
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+
+	/* 600 characters, two bytes each, and a newline: cut to 500 characters, one line. */
+	char error[1300] = "line one\nline two ";
+	while (strlen(error) < 1200)
+		strcat(error, "\xc3\xa9");
+	ck_assert_int_eq(job_retry(a, id, 1, error, &e), 0);
+	double d = due_in(id);
+	ck_assert_msg(d > 28 && d <= 33.5, "first retry due in %.1f s", d);
+	ck_assert_double_eq(query_num("SELECT char_length(last_error) FROM jobs WHERE id = $1", id),
+			    JOB_ERROR_MAX_CHARS);
+	char *stored = query_str("SELECT last_error FROM jobs WHERE id = $1", id);
+	ck_assert_msg(strncmp(stored, "line one line two \xc3\xa9", 20) == 0, "%s", stored);
+	free(stored);
+	ck_assert_int_eq(attempts_of(id), 1); /* retry doesn't count: the claim did */
+
+	ck_assert_int_eq(job_retry(a, id, 5, "timeout", &e), 0);
+	d = due_in(id);
+	ck_assert_msg(d > 478 && d <= 528.5, "fifth retry due in %.1f s", d);
+	ck_assert_int_eq(job_retry(a, id, 15, "timeout", &e), 0);
+	d = due_in(id);
+	ck_assert_msg(d > 21598 && d <= 23760.5, "15th retry due in %.1f s", d);
+
+	/* Bytes that are not UTF-8 are stored as '?', not refused by PostgreSQL. */
+	ck_assert_int_eq(job_retry(a, id, 2, "bad \xff\xfe byte", &e), 0);
+	stored = query_str("SELECT last_error FROM jobs WHERE id = $1", id);
+	ck_assert_str_eq(stored, "bad ?? byte");
+	free(stored);
+	ck_assert_int_eq(job_retry(a, id, 2, NULL, &e), 0);
+	stored = query_str("SELECT last_error FROM jobs WHERE id = $1", id);
+	ck_assert_str_eq(stored, "failed");
+	free(stored);
+	/* The jitter spreads jobs that failed together (up to 10% of 6 h: 36 minutes). */
+	for (int i = 0; i < 5; i++) {
+		int64_t other = enqueue_n(JOB_DELIVER, 10 + i, 0);
+		ck_assert_int_eq(job_retry(a, other, 11, "timeout", &e), 0);
+	}
+	ck_assert_double_ge(query_num("SELECT count(DISTINCT floor(extract(epoch FROM run_at)))"
+				      " FROM jobs WHERE last_error = 'timeout'",
+				      0),
+			    3);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_give_up)
+{
+	struct testdb t;
+	testdb_create(&t, "giveup");
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	/* More than two days old: given up and deleted. */
+	int64_t old = enqueue_n(JOB_DELIVER, 1, 0);
+	exec_id("UPDATE jobs SET created_at = now() - interval '2 days 1 minute' WHERE id = $1",
+		old);
+	ck_assert_int_eq(job_retry(a, old, 3, "connection refused", &e), 1);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", old), 0);
+	/* A day and a half old: retried. */
+	int64_t young = enqueue_n(JOB_DELIVER, 2, 0);
+	exec_id("UPDATE jobs SET created_at = now() - interval '36 hours' WHERE id = $1", young);
+	ck_assert_int_eq(job_retry(a, young, 3, "connection refused", &e), 0);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", young), 1);
+	/* Too many attempts: given up whatever its age. */
+	ck_assert_int_eq(job_retry(a, young, JOB_MAX_ATTEMPTS, "connection refused", &e), 1);
+	ck_assert_int_eq(jobs_count(), 0);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
+/* --- workers ------------------------------------------------------------------------------ */
+
+static int
+count_handler(struct arena *a, const json_t *payload, struct err *err)
+{
+	(void)a;
+	(void)err;
+	json_int_t n = json_integer_value(json_object_get(payload, "n"));
+	if (n >= 0 && n < CONCURRENT_JOBS)
+		atomic_fetch_add(&seen[n], 1);
+	atomic_fetch_add(&calls, 1);
+	return 0;
+}
+
+static int
+failing_handler(struct arena *a, const json_t *payload, struct err *err)
+{
+	(void)a;
+	(void)payload;
+	atomic_fetch_add(&calls, 1);
+	return err_set(err, fail_with, NULL, "peer.example answered %d", 503);
+}
+
+static int
+silent_handler(struct arena *a, const json_t *payload, struct err *err)
+{
+	(void)a;
+	(void)payload;
+	(void)err;
+	return -1;
+}
+
+static void
+count_give_up(struct arena *a, const json_t *payload, const struct err *last)
+{
+	(void)a;
+	ck_assert_int_eq(json_integer_value(json_object_get(payload, "n")), 9);
+	ck_assert_int_eq(last->code, fail_with == ERR_NONE ? ERR_INTERNAL : fail_with);
+	atomic_fetch_add(&give_ups, 1);
+}
+
+/* Waits up to ms for the queue to empty; returns whether it did. */
+static int
+wait_empty(int ms)
+{
+	for (int waited = 0; waited < ms; waited += 20) {
+		if (jobs_count() == 0)
+			return 1;
+		usleep(20 * 1000);
+	}
+	return jobs_count() == 0;
+}
+
+START_TEST(test_pool_runs_jobs)
+{
+	struct testdb t;
+	testdb_create(&t, "pool");
+	worker_register(JOB_INBOX, count_handler);
+	worker_register(JOB_DELIVER, count_handler);
+	for (int i = 0; i < 60; i++)
+		enqueue_n(i % 3 ? JOB_INBOX : JOB_DELIVER, i, 0);
+	struct err e;
+	err_clear(&e);
+	struct worker_pool *pool = worker_pool_start(3, &e);
+	ck_assert_msg(pool != NULL, "%s", e.detail);
+	ck_assert_msg(wait_empty(10000), "%ld jobs left", jobs_count());
+	for (int i = 0; i < 60; i++)
+		ck_assert_msg(atomic_load(&seen[i]) == 1, "job %d ran %d times", i,
+			      atomic_load(&seen[i]));
+	/* An idle pool wakes when this process enqueues, well before its 1 s poll. */
+	usleep(300 * 1000);
+	double start = now_s();
+	enqueue_n(JOB_INBOX, 100, 0);
+	ck_assert(wait_empty(5000));
+	double took = now_s() - start;
+	ck_assert_msg(took < 0.8, "woken job took %.3f s", took);
+	ck_assert_int_eq(atomic_load(&seen[100]), 1);
+	/* A delayed job is found by the poll. */
+	int64_t id = enqueue_n(JOB_INBOX, 101, 1);
+	(void)id;
+	ck_assert(wait_empty(4000));
+	ck_assert_int_eq(atomic_load(&seen[101]), 1);
+	start = now_s();
+	worker_pool_stop(pool);
+	ck_assert_msg(now_s() - start < 2.0, "stop took %.3f s", now_s() - start);
+	ck_assert_int_eq(atomic_load(&calls), 62);
+	/* A pool of none, and bad sizes. */
+	pool = worker_pool_start(0, &e);
+	ck_assert_ptr_nonnull(pool);
+	worker_pool_stop(pool);
+	worker_pool_stop(NULL);
+	ck_assert_ptr_null(worker_pool_start(33, &e));
+	ck_assert_int_eq(e.code, ERR_INVALID);
+	ck_assert_ptr_null(worker_pool_start(-1, &e));
+	testdb_drop(&t);
+}
+END_TEST
+
+static int
+slow_handler(struct arena *a, const json_t *payload, struct err *err)
+{
+	(void)a;
+	(void)payload;
+	(void)err;
+	atomic_store(&slow_started, 1);
+	usleep(700 * 1000);
+	atomic_store(&slow_finished, 1);
+	return 0;
+}
+
+START_TEST(test_pool_stop_finishes_job)
+{
+	struct testdb t;
+	testdb_create(&t, "stop");
+	worker_register(JOB_DELIVER, slow_handler);
+	enqueue_n(JOB_DELIVER, 1, 0);
+	struct err e;
+	struct worker_pool *pool = worker_pool_start(2, &e);
+	ck_assert_ptr_nonnull(pool);
+	for (int i = 0; i < 500 && !atomic_load(&slow_started); i++)
+		usleep(10 * 1000);
+	ck_assert(atomic_load(&slow_started));
+	worker_pool_stop(pool); /* while the job runs */
+	ck_assert(atomic_load(&slow_finished));
+	ck_assert_int_eq(jobs_count(), 0); /* finished and deleted, not left leased */
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_permanent_failure_drops)
+{
+	struct testdb t;
+	testdb_create(&t, "invalid");
+	static const enum err_code permanent[] = {ERR_INVALID, ERR_FORBIDDEN, ERR_NOT_FOUND};
+	worker_register(JOB_INBOX, failing_handler);
+	struct err e;
+	err_clear(&e);
+	for (size_t i = 0; i < sizeof permanent / sizeof permanent[0]; i++) {
+		fail_with = permanent[i];
+		int64_t id = enqueue_n(JOB_INBOX, (int)i, 0);
+		ck_assert_int_eq(worker_run_one(&e), 1);
+		ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", id), 0);
+	}
+	ck_assert_int_eq(atomic_load(&calls), 3);
+	ck_assert_int_eq(worker_run_one(&e), 0);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_transient_failure_retries)
+{
+	struct testdb t;
+	testdb_create(&t, "unavailable");
+	fail_with = ERR_UNAVAILABLE;
+	worker_register(JOB_DELIVER, failing_handler);
+	struct err e;
+	err_clear(&e);
+	int64_t id = enqueue_n(JOB_DELIVER, 1, 0);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(attempts_of(id), 1);
+	double d = due_in(id);
+	ck_assert_msg(d > 28 && d <= 33.5, "due in %.1f s", d);
+	char *stored = query_str("SELECT last_error FROM jobs WHERE id = $1", id);
+	ck_assert_str_eq(stored, "unavailable: peer.example answered 503");
+	free(stored);
+	ck_assert_int_eq(worker_run_one(&e), 0); /* not due yet */
+	exec_id("UPDATE jobs SET run_at = now() WHERE id = $1", id);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(attempts_of(id), 2);
+	d = due_in(id);
+	ck_assert_msg(d > 58 && d <= 66.5, "due in %.1f s", d);
+	ck_assert_int_eq(atomic_load(&calls), 2);
+
+	/* ERR_INTERNAL and a handler that forgot to set a code are retried too. */
+	fail_with = ERR_INTERNAL;
+	exec_id("UPDATE jobs SET run_at = now() WHERE id = $1", id);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(attempts_of(id), 3);
+
+	/* Past two days the last failure gives it up, and the give-up hook hears of it. */
+	fail_with = ERR_UNAVAILABLE;
+	worker_register_give_up(JOB_DELIVER, count_give_up);
+	int64_t old = enqueue_n(JOB_DELIVER, 9, 0);
+	exec_id("UPDATE jobs SET created_at = now() - interval '3 days' WHERE id = $1", old);
+	exec_id("UPDATE jobs SET run_at = now() + interval '1 hour' WHERE id <> $1", old);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", old), 0);
+	ck_assert_int_eq(atomic_load(&give_ups), 1);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_unhandled_kind_waits)
+{
+	struct testdb t;
+	testdb_create(&t, "unknown");
+	struct err e;
+	err_clear(&e);
+	int64_t deliver = enqueue_n(JOB_DELIVER, 1, 0);
+	/* No handler at all: nothing is claimed. */
+	ck_assert_int_eq(worker_run_one(&e), 0);
+	/* A handler for inbox only: the deliver job is left alone, attempts unchanged. */
+	worker_register(JOB_INBOX, count_handler);
+	ck_assert_int_eq(worker_run_one(&e), 0);
+	ck_assert_int_eq(attempts_of(deliver), 0);
+	ck_assert_double_le(due_in(deliver), 0);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1"
+				      " AND last_error IS NULL",
+				      deliver),
+			    1);
+	int64_t inbox = enqueue_n(JOB_INBOX, 2, 0);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_double_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1", inbox), 0);
+	ck_assert_int_eq(worker_run_one(&e), 0);
+	/* Once a worker knows the kind, the job runs. */
+	worker_register(JOB_DELIVER, count_handler);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(jobs_count(), 0);
+	ck_assert_int_eq(atomic_load(&calls), 2);
+	worker_register(JOB_INBOX, NULL);
+	worker_register(JOB_DELIVER, NULL);
+	enqueue_n(JOB_INBOX, 3, 0);
+	ck_assert_int_eq(worker_run_one(&e), 0);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_never_finishing_job_given_up)
+{
+	struct testdb t;
+	testdb_create(&t, "poison");
+	fail_with = ERR_NONE;
+	worker_register(JOB_DELIVER, failing_handler);
+	worker_register_give_up(JOB_DELIVER, count_give_up);
+	struct err e;
+	err_clear(&e);
+	/* Claimed JOB_MAX_ATTEMPTS times by workers that died: the next claim drops it
+	 * without running it again. */
+	int64_t id = enqueue_n(JOB_DELIVER, 9, 0);
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE jobs SET attempts = %d WHERE id = $1", JOB_MAX_ATTEMPTS);
+	exec_id(sql, id);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(jobs_count(), 0);
+	ck_assert_int_eq(atomic_load(&calls), 0);
+	ck_assert_int_eq(atomic_load(&give_ups), 1);
+	/* A handler returning -1 without filling err is retried, not dropped. */
+	worker_register(JOB_DELIVER, silent_handler);
+	id = enqueue_n(JOB_DELIVER, 10, 0);
+	ck_assert_int_eq(worker_run_one(&e), 1);
+	ck_assert_int_eq(attempts_of(id), 1);
+	char *stored = query_str("SELECT last_error FROM jobs WHERE id = $1", id);
+	ck_assert_str_eq(stored, "none: no detail");
+	free(stored);
+	testdb_drop(&t);
+}
+END_TEST
+
+START_TEST(test_queue_unreachable)
+{
+	struct testdb t;
+	testdb_create(&t, "down");
+	worker_register(JOB_INBOX, count_handler);
+	testdb_drop(&t);
+	/* The database is gone: clear ERR_UNAVAILABLE, nothing run, no crash. */
+	struct err e;
+	err_clear(&e);
+	ck_assert_int_eq(worker_run_one(&e), -1);
+	ck_assert_int_eq(e.code, ERR_UNAVAILABLE);
+	struct arena *a = arena_new();
+	json_t *p = json_object();
+	err_clear(&e);
+	ck_assert(job_enqueue(a, JOB_INBOX, p, 0, &e) == -1);
+	ck_assert_int_eq(e.code, ERR_UNAVAILABLE);
+	json_decref(p);
+	arena_free(a);
+	/* A pool keeps polling (and logs once) and still stops promptly. */
+	struct worker_pool *pool = worker_pool_start(2, &e);
+	ck_assert_ptr_nonnull(pool);
+	usleep(1500 * 1000);
+	double start = now_s();
+	worker_pool_stop(pool);
+	ck_assert_msg(now_s() - start < 2.0, "stop took %.3f s", now_s() - start);
+	ck_assert_int_eq(atomic_load(&calls), 0);
+	db_thread_close();
+}
+END_TEST
+
+static Suite *
+jobs_suite(void)
+{
+	Suite *s = suite_create("jobs");
+	TCase *q = tcase_create("queue");
+	tcase_set_timeout(q, 60);
+	tcase_add_test(q, test_kind_names);
+	tcase_add_test(q, test_enqueue_claim_done);
+	tcase_add_test(q, test_lease_hides_then_expires);
+	tcase_add_test(q, test_killed_worker_loses_nothing);
+	tcase_add_test(q, test_concurrent_claims_once_each);
+	tcase_add_test(q, test_retry_backoff);
+	tcase_add_test(q, test_give_up);
+	suite_add_tcase(s, q);
+
+	TCase *w = tcase_create("worker");
+	tcase_set_timeout(w, 60);
+	tcase_add_test(w, test_pool_runs_jobs);
+	tcase_add_test(w, test_pool_stop_finishes_job);
+	tcase_add_test(w, test_permanent_failure_drops);
+	tcase_add_test(w, test_transient_failure_retries);
+	tcase_add_test(w, test_unhandled_kind_waits);
+	tcase_add_test(w, test_never_finishing_job_given_up);
+	tcase_add_test(w, test_queue_unreachable);
+	suite_add_tcase(s, w);
+	return s;
+}
+
+int
+main(void)
+{
+	if (getenv("PARASOL_TEST_PGHOST") == NULL || *getenv("PARASOL_TEST_PGHOST") == '\0') {
+		printf("1..0 # SKIP no PostgreSQL\n");
+		return 0;
+	}
+	main_pid = getpid();
+	SRunner *sr = srunner_create(jobs_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failures = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	db_thread_close();
+	drop_leftovers();
+	return failures ? 1 : 0;
+}
