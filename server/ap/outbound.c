@@ -2,8 +2,11 @@
 #include "ap/outbound.h"
 
 #include <string.h>
+#include <time.h>
 
+#include "ap/actor.h"
 #include "ap/ap.h"
+#include "ap/keys.h"
 #include "core/account.h"
 #include "db/federation.h"
 #include "jobs/queue.h"
@@ -306,6 +309,62 @@ follow_event(struct arena *a, const struct event *ev, struct err *err)
 	return rc;
 }
 
+/* Block / Undo(Block) of a remote account: to its own inbox. */
+static int
+block_event(struct arena *a, const struct event *ev, struct err *err)
+{
+	struct account *me = account_by_id(a, ev->actor_id, err);
+	struct account *them = me ? account_by_id(a, ev->target_id, err) : NULL;
+	if (them == NULL)
+		return -1;
+	const char *inbox;
+	if (them->uri == NULL || db_account_inbox(a, them->id, &inbox, err) != 0)
+		return them->uri == NULL ? 0 : -1;
+	char *actor = ap_actor_uri(a, ap_base_url(), me->username);
+	char buf[ID_STRLEN];
+	char *id = arena_printf(a, "%s#blocks/%s", actor, id_format(them->id, buf));
+	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@context", AP_CONTEXT, "id", id, "type",
+				"Block", "actor", actor, "object", them->uri);
+	if (ev->kind == EV_UNBLOCK) {
+		json_object_del(act, "@context");
+		act = json_pack("{s:s,s:s,s:s,s:s,s:o}", "@context", AP_CONTEXT, "id",
+				arena_printf(a, "%s/undo", id), "type", "Undo", "actor", actor,
+				"object", act);
+	}
+	int rc = ap_enqueue_delivery(a, inbox, act, me->id, err);
+	json_decref(act);
+	return rc;
+}
+
+/* Update(Person) to every remote follower, after a profile change. */
+static int
+profile_event(struct arena *a, const struct event *ev, struct err *err)
+{
+	struct account *me = account_by_id(a, ev->actor_id, err);
+	if (me == NULL)
+		return -1;
+	if (me->domain != NULL)
+		return 0;
+	const char **inboxes;
+	int n = db_remote_follower_inboxes(a, me->id, &inboxes, err);
+	if (n <= 0)
+		return n; /* nobody to tell: no key needed either */
+	const char *priv, *pub;
+	if (ap_account_keys(a, me->id, &priv, &pub, err) != 0)
+		return -1;
+	const char *base = ap_base_url();
+	char *actor = ap_actor_uri(a, base, me->username);
+	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:o}", "@context", AP_CONTEXT, "id",
+				arena_printf(a, "%s#updates/%lld", actor, (long long)time(NULL)),
+				"type", "Update", "actor", actor, "to", AP_PUBLIC, "object",
+				ap_person_json(a, base, me, pub));
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = ap_enqueue_delivery(a, inboxes[i], act, me->id, err);
+	json_decref(act);
+	return rc;
+}
+
 int
 ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 {
@@ -323,6 +382,11 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 	case EV_FOLLOW_ACCEPTED:
 	case EV_FOLLOW_REJECTED:
 		return follow_event(a, ev, err);
+	case EV_BLOCK:
+	case EV_UNBLOCK:
+		return block_event(a, ev, err);
+	case EV_PROFILE_UPDATED:
+		return profile_event(a, ev, err);
 	case EV__MAX:
 		break;
 	}

@@ -9,6 +9,7 @@
 #include "ap/resolve.h"
 #include "core/account.h"
 #include "core/notification.h"
+#include "db/blocks.h"
 #include "db/db.h"
 #include "db/federation.h"
 #include "db/statuses.h"
@@ -156,11 +157,26 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 	return 0;
 }
 
+/* A remote account blocks one of our members: kept (their posts stop reaching each other
+ * through status_visible_to), and follows both ways end. The member is not told. */
+static int
+on_block(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	struct account *target = local_actor(a, id_of(json_object_get(act, "object")));
+	if (target == NULL)
+		return 0;
+	return db_block_insert(a, from->id, target->id, err) < 0 ? -1 : 0;
+}
+
 static int
 on_undo(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
 	const json_t *obj = json_object_get(act, "object");
 	const char *type = str(obj, "type");
+	if (type != NULL && strcmp(type, "Block") == 0) {
+		struct account *target = local_actor(a, id_of(json_object_get(obj, "object")));
+		return target ? (db_block_delete(a, from->id, target->id, err) < 0 ? -1 : 0) : 0;
+	}
 	if (type != NULL && (strcmp(type, "Like") == 0 || strcmp(type, "Announce") == 0)) {
 		if (id_of(json_object_get(obj, "actor")) == NULL ||
 		    strcmp(id_of(json_object_get(obj, "actor")), from->uri) != 0)
@@ -391,6 +407,8 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 		rc = on_delete(a, act, from, err);
 	else if (strcmp(type, "Update") == 0)
 		rc = on_update(a, act, from, err);
+	else if (strcmp(type, "Block") == 0)
+		rc = on_block(a, act, from, err);
 	else if (strcmp(type, "Like") == 0)
 		rc = on_reaction(a, act, from, true, false, err);
 	else if (strcmp(type, "Announce") == 0)

@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 #include <string.h>
 
+#include "core/events.h"
 #include "db/accounts.h"
 #include "db/remote.h"
 #include "util/arena.h"
@@ -213,8 +214,11 @@ account_update_profile(struct arena *a, int64_t id, const struct profile_update 
 	json_decref(fields);
 	char *copy = arena_strdup(a, text);
 	free(text);
-	return db_account_update_profile(a, id, u->display_name, u->bio, copy, u->locked,
-					 u->hide_collections, err);
+	if (db_account_update_profile(a, id, u->display_name, u->bio, copy, u->locked,
+				      u->hide_collections, err) != 0)
+		return -1;
+	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = id};
+	return events_emit(a, &ev, err);
 }
 
 int

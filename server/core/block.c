@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "core/account.h"
+#include "core/events.h"
 #include "db/blocks.h"
 #include "util/err.h"
 
@@ -17,18 +18,38 @@ check_target(struct arena *a, int64_t account_id, int64_t target_id, struct err 
 	return account_by_id(a, target_id, err) == NULL ? -1 : 0;
 }
 
+/* Tells a remote account's server (events.h): Mastodon hides the blocker from the blocked. */
+static int
+tell_remote(struct arena *a, enum event_kind kind, int64_t account_id, int64_t target_id,
+	    struct err *err)
+{
+	struct account *target = account_by_id(a, target_id, err);
+	if (target == NULL)
+		return -1;
+	if (target->domain == NULL)
+		return 0;
+	struct event ev = {.kind = kind, .actor_id = account_id, .target_id = target_id};
+	return events_emit(a, &ev, err);
+}
+
 int
 block_add(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
 {
 	if (check_target(a, account_id, target_id, err) != 0)
 		return -1;
-	return db_block_insert(a, account_id, target_id, err) < 0 ? -1 : 0;
+	int n = db_block_insert(a, account_id, target_id, err);
+	if (n < 0)
+		return -1;
+	return n > 0 ? tell_remote(a, EV_BLOCK, account_id, target_id, err) : 0;
 }
 
 int
 block_remove(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
 {
-	return db_block_delete(a, account_id, target_id, err) < 0 ? -1 : 0;
+	int n = db_block_delete(a, account_id, target_id, err);
+	if (n < 0)
+		return -1;
+	return n > 0 ? tell_remote(a, EV_UNBLOCK, account_id, target_id, err) : 0;
 }
 
 int

@@ -22,6 +22,9 @@ enum event_kind {
 	EV_UNFOLLOW,	     /* actor_id stopped following (or withdrew) remote target_id */
 	EV_FOLLOW_ACCEPTED,  /* actor_id accepted remote target_id's follow (request_id) */
 	EV_FOLLOW_REJECTED,  /* actor_id refused remote target_id's follow (request_id) */
+	EV_BLOCK,	     /* actor_id blocked remote target_id */
+	EV_UNBLOCK,	     /* actor_id unblocked remote target_id */
+	EV_PROFILE_UPDATED,  /* actor_id changed their profile */
 	EV__MAX
 };
 

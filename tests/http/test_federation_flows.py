@@ -529,6 +529,46 @@ def test_peer_down_then_back():
     harness.wait_for(lambda: status_by_text(B, word), WAIT, what="the delivery after B is back")
 
 
+@test
+def test_profile_update_reaches_followers():
+    """alice renames herself: B, where bob follows her, gets Update(Person) and shows the new
+    name"""
+    needs("bob_follows")
+    name = "Alice " + marker("renamed")
+    r = clients["alice"].post("/settings/profile", {"display_name": name, "bio": "new bio"})
+    assert r.status == 303, r
+    alice_on_b = actor_uri(A, "alice")
+    harness.wait_for(lambda: B.scalar("SELECT display_name FROM accounts WHERE uri = '%s'"
+                                      % alice_on_b) == name, WAIT,
+                     what="B to store alice's new display name")
+
+
+@test
+def test_block_reaches_peer():
+    """alice blocks bob: B records the block and both follows between them end on both
+    sides; unblocking removes the block on B"""
+    needs("bob_follows")
+    bob_on_a = remote_id(A, actor_uri(B, "bob"))
+    page = clients["alice"].get("/@bob@" + dom(B))
+    m = re.search(r'<form[^>]*action="([^"]*/block)"', page.text)
+    assert m, "no Block button on bob's profile"
+    r = clients["alice"].post(m.group(1), {"back": "/home"})
+    assert r.status == 303, r
+    assert not follows(A, bob_on_a, local_id(A, "alice")), "A kept bob's follow"
+    alice_on_b = remote_id(B, actor_uri(A, "alice"))
+
+    def blocked_on_b():
+        return B.scalar("SELECT count(*) FROM blocks WHERE account_id = %s AND"
+                        " target_account_id = %s" % (alice_on_b, local_id(B, "bob"))) == "1"
+    harness.wait_for(blocked_on_b, WAIT, what="B to record alice's block")
+    assert not follows(B, local_id(B, "bob"), alice_on_b), "B kept bob's follow of alice"
+    page = clients["alice"].get("/@bob@" + dom(B))
+    m = re.search(r'<form[^>]*action="([^"]*/unblock)"', page.text)
+    assert m, "no Unblock button"
+    assert clients["alice"].post(m.group(1), {"back": "/home"}).status == 303
+    harness.wait_for(lambda: not blocked_on_b(), WAIT, what="B to drop the block")
+
+
 harness.add_server_end_tests(suite, lambda: A.server)
 harness.add_server_end_tests(suite, lambda: B.server)
 harness.add_server_end_tests(suite, lambda: C.server)
