@@ -16,15 +16,6 @@
 #include "util/arena.h"
 #include "util/err.h"
 
-/* Whether the client asked for ActivityStreams rather than a page. */
-static bool
-wants_activity(struct req *req)
-{
-	const char *accept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
-	return accept != NULL && (strstr(accept, "application/activity+json") != NULL ||
-				  strstr(accept, "application/ld+json") != NULL);
-}
-
 static json_t *
 context(void)
 {
@@ -97,7 +88,7 @@ person(struct req *req)
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "no such actor");
-	if (!wants_activity(req)) {
+	if (!ap_wants_activity(req)) {
 		resp_redirect(req, arena_printf(req->arena, "/@%s", acct->username));
 		return 0;
 	}

@@ -9,6 +9,7 @@
 
 struct arena;
 struct config;
+struct req;
 struct router;
 
 /* Registers the federation routes (the well-known documents, NodeInfo, actors, /actor).
@@ -51,6 +52,10 @@ char *ap_shared_inbox_uri(struct arena *a, const char *base);
 /* This node's own HTML (from core/text.c) with its site-relative links (href="/...") made
  * absolute under base, as peers need them. Owned by the arena. */
 char *ap_absolute_links(struct arena *a, const char *base, const char *html);
+
+/* Whether the request asked for ActivityStreams (an Accept naming activity+json or
+ * ld+json) rather than a page: content negotiation for actors and objects. */
+bool ap_wants_activity(struct req *req);
 
 /* The host[:port] of base_url ("parasol.example"), owned by the arena: the acct: domain. */
 char *ap_local_domain(struct arena *a, const char *base);

@@ -17,6 +17,7 @@
 #include "ap/actor.h"
 #include "ap/discovery.h"
 #include "ap/inbox.h"
+#include "ap/objects.h"
 
 int
 ap_routes(struct router *r)
@@ -25,6 +26,7 @@ ap_routes(struct router *r)
 	rc |= ap_discovery_routes(r);
 	rc |= ap_actor_routes(r);
 	rc |= ap_inbox_routes(r);
+	rc |= ap_object_routes(r);
 	return rc ? -1 : 0;
 }
 

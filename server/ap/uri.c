@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <microhttpd.h>
+
+#include "http/request.h"
 #include "util/arena.h"
 #include "util/id.h"
 #include "util/strbuf.h"
@@ -89,4 +92,12 @@ ap_absolute_links(struct arena *a, const char *base, const char *html)
 	}
 	strbuf_puts(&sb, p);
 	return sb.data;
+}
+
+bool
+ap_wants_activity(struct req *req)
+{
+	const char *accept = req_header(req, MHD_HTTP_HEADER_ACCEPT);
+	return accept != NULL && (strstr(accept, "application/activity+json") != NULL ||
+				  strstr(accept, "application/ld+json") != NULL);
 }

@@ -82,7 +82,7 @@ act(struct req *req, enum social_action action)
 	}
 	if (rc != 0)
 		return -1;
-	return web_redirect(req, web_back(req, arena_printf(a, "/@%s", target->username)), notice);
+	return web_redirect(req, web_back(req, arena_printf(a, "/@%s", account_handle(a, target))), notice);
 }
 
 static int

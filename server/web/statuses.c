@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "core/account.h"
 #include "core/status.h"
 #include "core/timeline.h"
 #include "http/request.h"
@@ -62,7 +63,7 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	bool member = req->viewer != NULL;
 	bool own = member && req->viewer->id == st->author.id;
 	tval_set_str(v, "id", id_format(st->id, buf));
-	tval_set_str(v, "url", web_status_url(req, st->author.username, st->id));
+	tval_set_str(v, "url", web_status_url(req, account_handle(req->arena, &st->author), st->id));
 	tval_set(v, "author", web_account_view(req, &st->author));
 	tval_set_str(v, "created_at", shown_time(req, st->created_at));
 	tval_set_str(v, "created_iso", st->created_at);
