@@ -1,0 +1,287 @@
+// test_fedify.mjs - federation between parasol and an independent ActivityPub implementation:
+// a Fedify (npm @fedify/fedify) server in this node process, with one Person, fedi, and one
+// parasol instance with one member, alice. Each side allowlists the other (Fedify federates
+// with anyone; allowPrivateAddress lets it reach 127.0.0.1).
+//
+// Flows: fedi follows alice (WebFinger lookup, Follow, Accept); alice's public post reaches
+// fedi's inbox; alice follows fedi from parasol's web pages (search, profile, Follow button) and
+// Fedify accepts; fedi's Create(Note) reaches alice's home, sanitised; fedi's Delete removes it;
+// Fedify's first knock is RFC 9421, parasol answers 401, Fedify falls back to draft-cavage.
+//
+// Deliveries are asynchronous on parasol's side (a job worker), so checks poll (<= 20 s each).
+// Environment: as tests/browser/lib.mjs (PARASOL_BIN, PARASOL_TEST_PG*, PARASOL_TEST_OUTPUT).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Cluster, SANITIZER_RE, outputPath } from '../browser/lib.mjs';
+import {
+	FedifyPeer, FetchRecorder, PeerInstance, WebClient, loadFedify, logFedifyTo, mainPart, waitFor, PUBLIC,
+} from './lib.mjs';
+
+const WAIT = 20000;
+let F, parasol, peer, recorder, alice;
+const st = {};
+
+function word(what) {
+	return `${what}${Date.now() % 100000000}`;
+}
+
+function q(s) { return s.replace(/'/g, "''"); }
+
+function remoteId(uri) {
+	const rows = parasol.psql(`SELECT id FROM accounts WHERE uri = '${q(uri)}'`);
+	return rows.length ? rows[0][0] : null;
+}
+
+function localId(name) {
+	return parasol.scalar(`SELECT id FROM accounts WHERE domain IS NULL AND username = '${q(name)}'`);
+}
+
+function count(sql) { return Number(parasol.scalar(sql)); }
+
+function follows(follower, target) {
+	if (follower == null || target == null) return false;
+	return count(`SELECT count(*) FROM follows WHERE account_id = ${follower}` +
+		` AND target_account_id = ${target}`) === 1;
+}
+
+// The end of parasol's log without the lines of the polling GETs.
+function logTail(n = 30) {
+	return parasol.log().split('\n').filter((l) => !/ GET \/home /.test(l)).slice(-n).join('\n');
+}
+
+function received(type, pred = () => true) {
+	return peer.received.filter((r) => r.type === type && pred(r));
+}
+
+function describeReceived() {
+	return JSON.stringify(peer.received.map(({ json: _j, ...r }) => r), null, 1).slice(0, 3000) +
+		`\nrequests to Fedify: ${JSON.stringify(peer.requests.slice(-20))}` +
+		`\nFedify listener errors: ${peer.errors.join('\n')}`;
+}
+
+const skipReason = !Cluster.available() ? 'no PostgreSQL (PARASOL_TEST_PGHOST)' : null;
+const opts = skipReason ? { skip: skipReason } : {};
+
+before(async () => {
+	if (skipReason) return;
+	F = await loadFedify();
+	await logFedifyTo(outputPath('fedify.log'));
+	recorder = new FetchRecorder();
+	parasol = new PeerInstance('fedify');
+	await parasol.start();
+	parasol.createAccount('alice');
+	peer = new FedifyPeer(F);
+	await peer.start();
+	parasol.allowPeer(peer.domain);
+	recorder.rewriteHttps.add(parasol.domain);
+	alice = new WebClient(parasol.base);
+	await alice.login('alice');
+	st.aliceUri = `${parasol.base}/users/alice`;
+	st.aliceId = localId('alice');
+});
+
+after(async () => {
+	if (skipReason) return;
+	recorder?.restore();
+	await peer?.stop();
+	if (parasol?.alive()) {
+		try { await parasol.stopServer(); } catch { /* cleanup() kills it */ }
+	}
+	parasol?.cleanup();
+});
+
+test('fedi (Fedify) finds alice by WebFinger and follows her; parasol accepts', opts, async () => {
+	const ctx = peer.context();
+	const jrd = await ctx.lookupWebFinger(`acct:alice@${parasol.domain}`);
+	assert.ok(jrd, 'WebFinger lookup of alice gave nothing');
+	const self = (jrd.links || []).find((l) => l.rel === 'self' &&
+		/^application\/(activity\+json|ld\+json)/.test(l.type || ''));
+	assert.ok(self, `no self link in ${JSON.stringify(jrd)}`);
+	assert.equal(self.href, st.aliceUri);
+	const person = await ctx.lookupObject(self.href);
+	assert.ok(person instanceof F.Person, `alice's actor is not a Person: ${person}`);
+	assert.equal(person.id.href, st.aliceUri);
+	assert.ok(person.inboxId, 'alice has no inbox');
+	st.alicePerson = person;
+	const key = await person.getPublicKey();
+	st.aliceKeyId = key?.id?.href;
+	assert.ok(st.aliceKeyId, 'alice has no publicKey');
+
+	st.followId = `${peer.actorUri}#follows/alice`;
+	await ctx.sendActivity({ identifier: 'fedi' }, person, new F.Follow({
+		id: new URL(st.followId), actor: ctx.getActorUri('fedi'), object: person.id,
+	}));
+
+	const accepts = await waitFor(() => {
+		const a = received('Accept', (r) => r.actor === st.aliceUri);
+		return a.length ? a : null;
+	}, `an Accept from alice at Fedify's inbox\n${describeReceived()}`, WAIT);
+	const acc = accepts[0];
+	// Fedify runs inbox listeners only for requests whose signature it verified.
+	assert.equal(acc.signedKeyOwner, st.aliceUri, 'the Accept was not verified as signed by alice');
+	assert.equal(acc.signedKeyId, st.aliceKeyId);
+	const obj = acc.json.object;
+	const objId = typeof obj === 'string' ? obj : obj?.id;
+	assert.equal(objId, st.followId, `the Accept's object: ${JSON.stringify(obj)}`);
+
+	st.fediId = remoteId(peer.actorUri);
+	assert.ok(st.fediId, 'parasol has no account for fedi');
+	assert.ok(follows(st.fediId, st.aliceId), 'parasol has no follow fedi -> alice');
+	assert.equal(parasol.scalar(`SELECT username || '@' || domain FROM accounts WHERE id = ${st.fediId}`),
+		`fedi@${peer.domain}`);
+});
+
+test("alice's public post reaches Fedify's inbox, signed by alice", opts, async () => {
+	const w = word('parasolpost');
+	const r = await alice.post('/statuses', { text: `Hello Fedify from parasol ${w}`, visibility: 'public' });
+	assert.equal(r.status, 303, `posting: ${r.status} ${mainPart(r.text)}`);
+	const creates = await waitFor(() => {
+		const c = received('Create', (x) => x.object?.content?.includes(w));
+		return c.length ? c : null;
+	}, `a Create holding ${w} at Fedify's inbox\n${describeReceived()}`, WAIT);
+	assert.equal(creates.length, 1, 'the Create arrived more than once');
+	const c = creates[0];
+	assert.equal(c.actor, st.aliceUri);
+	assert.equal(c.signedKeyOwner, st.aliceUri, 'the Create was not verified as signed by alice');
+	assert.equal(c.signedKeyId, st.aliceKeyId);
+	assert.equal(c.object.type, 'Note');
+	assert.equal(c.object.attributedTo, st.aliceUri);
+	assert.ok(c.object.toIds.includes(PUBLIC), `the Note's to: ${c.object.toIds}`);
+	assert.ok(c.toIds.includes(PUBLIC), `the Create's to: ${c.toIds}`);
+	assert.ok(c.object.id.startsWith(`${parasol.base}/`), c.object.id);
+});
+
+test('alice follows fedi from the web pages; Fedify accepts; parasol records the follow', opts, async () => {
+	const acct = `fedi@${peer.domain}`;
+	const r = await alice.get(`/search?q=${encodeURIComponent(`@${acct}`)}`);
+	assert.equal(r.status, 200, `search: ${r.status}`);
+	const section = /id="accounts-heading"[\s\S]*?<\/section>/.exec(r.text);
+	const item = section && [...section[0].matchAll(/<li>([\s\S]*?)<\/li>/g)]
+		.map((m) => m[1]).find((li) => li.includes(`@${acct}`));
+	assert.ok(item, `no search result for @${acct}:\n${mainPart(r.text)}`);
+	const href = /href="([^"]+)"/.exec(item)[1].replace(/&amp;/g, '&');
+	const path = new URL(href, parasol.base).pathname;
+	const page = await alice.get(path);
+	assert.equal(page.status, 200, `remote profile ${path}: ${page.status}`);
+	assert.ok(page.text.includes('Fedi (Fedify)'), `fedi's name is not on ${path}`);
+	const form = /<form[^>]*action="([^"]*\/follow)"/.exec(page.text);
+	assert.ok(form, `no Follow button on ${path}:\n${mainPart(page.text)}`);
+	const f = await alice.post(form[1].replace(/&amp;/g, '&'), { back: path });
+	assert.equal(f.status, 303, `follow: ${f.status} ${mainPart(f.text)}`);
+
+	const follow = await waitFor(() => received('Follow', (x) => x.actor === st.aliceUri)[0],
+		`alice's Follow at Fedify's inbox\n${describeReceived()}`, WAIT);
+	assert.equal(follow.signedKeyOwner, st.aliceUri, 'the Follow was not verified as signed by alice');
+	assert.equal(follow.objectId, peer.actorUri);
+	assert.ok(peer.followers.has(st.aliceUri), 'fedi did not keep alice as a follower');
+
+	await waitFor(() => follows(st.aliceId, st.fediId),
+		'parasol to record alice -> fedi as accepted (follows row)', WAIT);
+	assert.equal(count(`SELECT count(*) FROM follow_requests WHERE account_id = ${st.aliceId}` +
+		` AND target_account_id = ${st.fediId}`), 0, 'a follow request is left pending');
+});
+
+test("fedi's Create(Note) to followers appears in alice's home, sanitised", opts, async (t) => {
+	const ctx = peer.context();
+	const w = word('fedifynote');
+	st.noteWord = w;
+	const noteUri = new URL(`${peer.actorUri}/posts/${w}`);
+	const fedi = ctx.getActorUri('fedi');
+	const note = new F.Note({
+		id: noteUri, attribution: fedi, to: F.PUBLIC_COLLECTION,
+		cc: ctx.getFollowersUri('fedi'), url: noteUri,
+		content: `<p>Hello parasol from Fedify ${w}</p><script>alert("xss${w}")</script>` +
+			`<p><a href="javascript:alert(1)" onclick="alert(2)">link${w}</a></p>`,
+		published: F.Temporal.Now.instant(),
+	});
+	peer.notes.set(noteUri.href, note);
+	st.noteUri = noteUri.href;
+	await ctx.sendActivity({ identifier: 'fedi' }, 'followers', new F.Create({
+		id: new URL(`${noteUri.href}#create`), actor: fedi, object: note,
+		to: F.PUBLIC_COLLECTION, cc: ctx.getFollowersUri('fedi'),
+		published: note.published,
+	}), { preferSharedInbox: true });
+
+	const home = await waitFor(async () => {
+		const h = await alice.get('/home');
+		return h.text.includes(`Hello parasol from Fedify ${w}`) ? h.text : null;
+	}, `fedi's note ${w} in alice's home\n${logTail()}`, WAIT);
+	assert.ok(!/<script>alert/.test(home), 'a raw <script> from the remote note is on /home');
+	assert.ok(!/<script[^>]*>[^<]*xss/.test(home), 'the remote script is in a script element on /home');
+	assert.ok(!/javascript:alert/.test(home), 'a javascript: URL from the remote note is on /home');
+	assert.ok(!/onclick="alert/.test(home), 'an onclick attribute from the remote note is on /home');
+	const stored = parasol.psql(`SELECT content FROM statuses WHERE uri = '${q(noteUri.href)}'`);
+	assert.equal(stored.length, 1, 'the note is not stored exactly once');
+	t.diagnostic(`parasol stored the note's content as ${JSON.stringify(stored[0][0])}`);
+	assert.ok(!/<script|javascript:|onclick/i.test(stored[0][0]), `stored content: ${stored[0][0]}`);
+	st.noteSeen = true;
+});
+
+test("fedi's Delete of the note removes it from alice's home", opts, async () => {
+	assert.ok(st.noteSeen, "the note never reached alice's home (see the test before)");
+	const ctx = peer.context();
+	const fedi = ctx.getActorUri('fedi');
+	peer.notes.delete(st.noteUri);
+	await ctx.sendActivity({ identifier: 'fedi' }, 'followers', new F.Delete({
+		id: new URL(`${st.noteUri}#delete`), actor: fedi, to: F.PUBLIC_COLLECTION,
+		object: new F.Tombstone({ id: new URL(st.noteUri) }),
+	}), { preferSharedInbox: true });
+	await waitFor(async () => {
+		const h = await alice.get('/home');
+		return h.status === 200 && !h.text.includes(st.noteWord);
+	}, `the deleted note ${st.noteWord} to leave alice's home\n${logTail()}`, WAIT);
+	assert.equal(count(`SELECT count(*) FROM statuses WHERE uri = '${q(st.noteUri)}'`), 0,
+		'the note is still stored');
+});
+
+test('Fedify knocks with RFC 9421 first, parasol answers 401, Fedify falls back to draft-cavage', opts, async (t) => {
+	const origin = parasol.base;
+	const toParasol = recorder.entries.filter((e) => e.url.startsWith(`${origin}/`) && e.method === 'POST');
+	t.diagnostic(`signed POSTs from Fedify to parasol: ${JSON.stringify(toParasol.map(
+		(e) => `${e.spec} ${new URL(e.url).pathname} -> ${e.status}`))}`);
+	assert.ok(toParasol.length >= 2, 'Fedify sent fewer than two signed POSTs to parasol');
+	const first = toParasol[0];
+	assert.equal(first.spec, 'rfc9421', 'Fedify did not knock with RFC 9421 first');
+	assert.equal(first.status, 401, `parasol answered ${first.status} to an RFC 9421 signature`);
+	const second = toParasol[1];
+	assert.equal(second.url, first.url, 'the second knock went elsewhere');
+	assert.equal(second.spec, 'draft-cavage');
+	assert.equal(second.status, 202, `parasol answered ${second.status} to the draft-cavage retry`);
+	for (const e of toParasol.slice(2)) {
+		assert.equal(e.spec, 'draft-cavage', `later POST ${e.url} not signed with draft-cavage`);
+		assert.equal(e.status, 202, `later POST ${e.url} answered ${e.status}`);
+	}
+	// parasol's own access log (which names routes: /users/:name/inbox) shows the 401, then
+	// the 202 of the same inbox.
+	const route = new URL(first.url).pathname.replace(/^\/users\/[^/]+\//, '/users/:name/');
+	const lines = parasol.log().split('\n').filter((l) => l.includes(` POST ${route} `));
+	const i401 = lines.findIndex((l) => l.includes(` POST ${route} 401 `));
+	assert.ok(i401 >= 0, `no 401 for POST ${route} in parasol's log:\n${lines.join('\n')}`);
+	assert.ok(lines.slice(i401 + 1).some((l) => l.includes(` POST ${route} 202 `)),
+		`no 202 for POST ${route} after the 401 in parasol's log:\n${lines.join('\n')}`);
+	const spec = await peer.rememberedSpec(origin);
+	t.diagnostic(`Fedify remembered spec "${spec}" for ${origin}`);
+	assert.equal(spec, 'draft-cavage-http-signatures-12');
+});
+
+test('what parasol sent Fedify all verified; no Fedify listener errors', opts, async () => {
+	const fromParasol = peer.requests.filter((r) => r.method === 'POST');
+	assert.ok(fromParasol.length >= 3, `parasol POSTed ${fromParasol.length} times to Fedify`);
+	for (const r of fromParasol) {
+		assert.equal(r.signature, 'draft-cavage', `${r.path} not signed with draft-cavage`);
+		assert.equal(r.status, 202, `Fedify answered ${r.status} to POST ${r.path}`);
+		assert.ok(r.verifiedKey?.startsWith(`${parasol.base}/users/`),
+			`Fedify's verifyRequest did not verify POST ${r.path}: ${r.verifiedKey}`);
+	}
+	assert.deepEqual(peer.errors, []);
+});
+
+test('parasol stops cleanly with no sanitizer report', opts, async () => {
+	await peer.stop();
+	const code = await parasol.stopServer();
+	assert.equal(code, 0, `parasol serve exited with ${code}:\n${parasol.logTail()}`);
+	const m = SANITIZER_RE.exec(parasol.log());
+	assert.equal(m, null, `sanitizer report in parasol's log:\n${parasol.logTail(60)}`);
+});
