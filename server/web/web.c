@@ -216,6 +216,10 @@ web_before(struct req *req)
 			req->lang = l;
 	}
 	req->signed_in = req->viewer != NULL;
+	/* Peers and apps never post our forms: no CSRF cookie for what they fetch. */
+	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
+	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
+		return 0;
 	return load_csrf(req);
 }
 

@@ -136,6 +136,7 @@ def test_person():
     assert pk["id"] == base() + "/users/rose#main-key" and pk["owner"] == d["id"]
     assert pk["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----"), pk
     assert "PRIVATE" not in r.text
+    assert r.header("Set-Cookie") is None, "a peer's fetch got a cookie: %r" % r.header("Set-Cookie")
     # The same key every time: made once, kept.
     assert doc(get("/users/rose", AP))["publicKey"]["publicKeyPem"] == pk["publicKeyPem"]
 
