@@ -30,6 +30,7 @@ struct config {
 	int workers; /* in-process job worker threads; 0: run `parasol worker` instead */
 	int post_max_chars;
 	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */
+	int retry_first_delay;		   /* seconds before a failed job's first retry */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

@@ -40,6 +40,8 @@ ap_start(const struct config *cfg)
 	fetch_init(&fo);
 	if (cfg->federation_insecure_loopback)
 		log_msg(LOG_WARN, "federation_insecure_loopback is on: for tests only");
+	/* Deliveries are the jobs that retry; their first delay is configurable. */
+	job_set_backoff_first(cfg->retry_first_delay);
 	worker_register(JOB_INBOX, ap_receive_job);
 	worker_register(JOB_DELIVER, ap_deliver_job);
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);

@@ -104,12 +104,20 @@ job_done(struct arena *a, int64_t id, struct err *err)
 	return db_job_delete(a, id, err);
 }
 
+static int backoff_first = JOB_BACKOFF_FIRST_S;
+
+void
+job_set_backoff_first(int seconds)
+{
+	backoff_first = seconds >= 1 ? seconds : JOB_BACKOFF_FIRST_S;
+}
+
 int
 job_backoff_s(int attempts)
 {
 	if (attempts < 1)
 		attempts = 1;
-	long delay = JOB_BACKOFF_FIRST_S;
+	long delay = backoff_first;
 	for (int i = 1; i < attempts && delay < JOB_BACKOFF_MAX_S; i++)
 		delay *= 2;
 	return delay < JOB_BACKOFF_MAX_S ? (int)delay : JOB_BACKOFF_MAX_S;

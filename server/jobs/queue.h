@@ -76,4 +76,8 @@ int job_retry(struct arena *a, int64_t id, int attempts, const char *error, stru
  * min(30 s * 2^(attempts-1), 6 h); attempts below 1 count as 1. */
 int job_backoff_s(int attempts);
 
+/* Sets the first retry delay (the `retry_first_delay` configuration key; default
+ * JOB_BACKOFF_FIRST_S). Call at start-up, before workers run. */
+void job_set_backoff_first(int seconds);
+
 #endif
