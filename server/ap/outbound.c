@@ -70,6 +70,20 @@ add_mentions(struct arena *a, const struct db_ap_status *st, json_t *to, json_t 
 	}
 }
 
+/* Adds the post's hashtags as Hashtag tags linking to our tag pages. */
+static void
+add_hashtags(struct arena *a, const struct db_ap_status *st, json_t *tags)
+{
+	const char **names;
+	struct err ignored;
+	int n = db_status_tag_names(a, st->id, &names, &ignored);
+	for (int i = 0; i < n; i++)
+		json_array_append_new(tags, json_pack("{s:s,s:s,s:s}", "type", "Hashtag", "name",
+						      arena_printf(a, "#%s", names[i]), "href",
+						      arena_printf(a, "%s/tags/%s", ap_base_url(),
+								   names[i])));
+}
+
 json_t *
 ap_note_json(struct arena *a, const struct db_ap_status *st)
 {
@@ -77,6 +91,7 @@ ap_note_json(struct arena *a, const struct db_ap_status *st)
 	json_t *to, *cc, *tags = json_array();
 	ap_addressing(a, st->username, st->visibility, &to, &cc);
 	add_mentions(a, st, to, cc, tags);
+	add_hashtags(a, st, tags);
 	json_t *note = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:o}", "id",
 		ap_note_uri(a, base, st->username, st->id), "type", "Note", "attributedTo",

@@ -298,6 +298,24 @@ db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention *
 }
 
 int
+db_status_tag_names(struct arena *a, int64_t status_id, const char ***out, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id"
+			       " WHERE st.status_id = $1 ORDER BY t.name",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		(*out)[i] = db_value(r, i, 0);
+	return n;
+}
+
+int
 db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
 			      struct err *err)
 {

@@ -113,6 +113,9 @@ struct db_mention {
 int db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention **out,
 			     struct err *err);
 
+/* The hashtag names of post status_id; count (into *out, arena) or -1. */
+int db_status_tag_names(struct arena *a, int64_t status_id, const char ***out, struct err *err);
+
 /* The inbox of the remote author of post status_id, or NULL (local author, or none). */
 int db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
 				  struct err *err);

@@ -167,6 +167,22 @@ def test_public_note():
 
 
 @test
+def test_note_tags():
+    """hashtags and mentions travel as tag objects: a Hashtag linking to the tag page, a
+    Mention naming the member, who is also addressed"""
+    rose = harness.member(A, "rose", create=False)
+    harness.create_account(A, "iris")
+    sid = harness.post_and_get_id(A, rose, "rose", "hello @iris, see #sexworkiswork",
+                                  visibility="public")
+    n = doc(by_pat(note_path("rose", sid)), "tagged note")
+    tags = {(t["type"], t["name"]): t["href"] for t in n["tag"]}
+    assert tags.get(("Hashtag", "#sexworkiswork")) == state["base"] + "/tags/sexworkiswork", n["tag"]
+    iris = state["base"] + "/users/iris"
+    assert any(t == "Mention" and h == iris for (t, _), h in tags.items()), n["tag"]
+    assert iris in n["cc"], n["cc"]
+
+
+@test
 def test_unlisted_note():
     """an unlisted post is served too, with Public in cc"""
     n = doc(by_pat(note_path("rose", posts["unlisted"])), "unlisted note")
