@@ -66,7 +66,7 @@ ap_person_json(struct arena *a, const char *base, const struct account *acct,
 		ap_actor_path_uri(a, base, u, "following"), "featured",
 		ap_actor_path_uri(a, base, u, "collections/featured"), "endpoints", "sharedInbox",
 		ap_shared_inbox_uri(a, base), "manuallyApprovesFollowers", acct->locked,
-		"discoverable", 0, "indexable", 0, "published", arena_printf(a, "%sT00:00:00Z", day),
+		"discoverable", acct->discoverable, "indexable", acct->indexable, "published", arena_printf(a, "%sT00:00:00Z", day),
 		"publicKey", "id", ap_key_id(a, base, u), "owner", id, "publicKeyPem", public_pem,
 		"attachment", fields);
 	return doc;

@@ -215,7 +215,7 @@ account_update_profile(struct arena *a, int64_t id, const struct profile_update 
 	char *copy = arena_strdup(a, text);
 	free(text);
 	if (db_account_update_profile(a, id, u->display_name, u->bio, copy, u->locked,
-				      u->hide_collections, err) != 0)
+				      u->hide_collections, u->discoverable, u->indexable, err) != 0)
 		return -1;
 	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = id};
 	return events_emit(a, &ev, err);

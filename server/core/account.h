@@ -47,6 +47,8 @@ struct profile_update {
 	int nfields;
 	bool locked;
 	bool hide_collections;
+	bool discoverable; /* peers may list the profile in directories (off unless chosen) */
+	bool indexable;	   /* peers may index public posts for search (off unless chosen) */
 };
 int account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
 			   struct err *err);

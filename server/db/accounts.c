@@ -94,6 +94,8 @@ db_account_row(struct arena *a, const PGresult *r, int row, int col, struct acco
 	acct->domain = db_value(r, row, col + 12);
 	acct->uri = db_value(r, row, col + 13);
 	acct->url = db_value(r, row, col + 14);
+	acct->discoverable = db_bool(r, row, col + 15);
+	acct->indexable = db_bool(r, row, col + 16);
 }
 
 static struct account *
@@ -162,15 +164,22 @@ db_account_set_password_hash(struct arena *a, int64_t id, const char *hash, stru
 int
 db_account_update_profile(struct arena *a, int64_t id, const char *display_name, const char *bio,
 			  const char *fields_json, bool locked, bool hide_collections,
-			  struct err *err)
+			  bool discoverable, bool indexable, struct err *err)
 {
 	char buf[ID_STRLEN];
-	const char *p[] = {id_format(id, buf), display_name, bio, fields_json,
-			   locked ? "true" : "false", hide_collections ? "true" : "false"};
+	const char *p[] = {id_format(id, buf),
+			   display_name,
+			   bio,
+			   fields_json,
+			   locked ? "true" : "false",
+			   hide_collections ? "true" : "false",
+			   discoverable ? "true" : "false",
+			   indexable ? "true" : "false"};
 	return db_query(a, err,
 			"UPDATE accounts SET display_name = $2, bio = $3, fields = $4::jsonb,"
-			" locked = $5::boolean, hide_collections = $6::boolean WHERE id = $1",
-			6, p)
+			" locked = $5::boolean, hide_collections = $6::boolean,"
+			" discoverable = $7::boolean, indexable = $8::boolean WHERE id = $1",
+			8, p)
 		       ? 0
 		       : -1;
 }

@@ -33,8 +33,8 @@ int db_account_role_exists(struct arena *a, const char *role, struct err *err);
 	".locked, " t ".hide_collections, " t ".role, " t ".language, " t                        \
 	".default_visibility, " t ".approved, "                                                 \
 	"to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " t   \
-	".domain, " t ".uri, " t ".url"
-#define DB_ACCOUNT_NCOLUMNS 15
+	".domain, " t ".uri, " t ".url, " t ".discoverable, " t ".indexable"
+#define DB_ACCOUNT_NCOLUMNS 17
 
 struct account;
 
@@ -55,7 +55,8 @@ int db_account_set_password_hash(struct arena *a, int64_t id, const char *hash, 
 /* Saves profile columns; fields_json is a JSON array text. */
 int db_account_update_profile(struct arena *a, int64_t id, const char *display_name,
 			      const char *bio, const char *fields_json, bool locked,
-			      bool hide_collections, struct err *err);
+			      bool hide_collections, bool discoverable, bool indexable,
+			      struct err *err);
 int db_account_update_preferences(struct arena *a, int64_t id, const char *language,
 				  const char *default_visibility, struct err *err);
 

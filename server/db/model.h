@@ -58,6 +58,8 @@ struct account {
 	const char *domain;	/* NULL for this node's members, else the peer's host */
 	const char *uri;	/* remote accounts: the ActivityPub actor id; NULL locally */
 	const char *url;	/* remote accounts: their profile page; NULL locally */
+	bool discoverable;	/* opted in to directories and account search elsewhere */
+	bool indexable;		/* opted in to full-text search of public posts elsewhere */
 };
 
 /* An application waiting for a moderator (approval mode). */

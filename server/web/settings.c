@@ -42,6 +42,8 @@ profile_keys(struct req *req, struct tval *ctx, const struct profile_update *u)
 	tval_set_str(ctx, "bio", u->bio);
 	tval_set_bool(ctx, "locked", u->locked);
 	tval_set_bool(ctx, "hide_collections", u->hide_collections);
+	tval_set_bool(ctx, "discoverable", u->discoverable);
+	tval_set_bool(ctx, "indexable", u->indexable);
 	struct tval *fields = tval_list(req->arena);
 	for (int i = 0; i < ACCOUNT_MAX_FIELDS; i++) {
 		struct tval *f = tval_obj(req->arena);
@@ -78,6 +80,8 @@ saved_ctx(struct req *req)
 	    .nfields = me->nfields,
 	    .locked = me->locked,
 	    .hide_collections = me->hide_collections,
+	    .discoverable = me->discoverable,
+	    .indexable = me->indexable,
 	};
 	memcpy(u.fields, me->fields, sizeof u.fields);
 	struct tval *ctx = tval_obj(req->arena);
@@ -106,6 +110,8 @@ profile_submit(struct req *req)
 	    .nfields = ACCOUNT_MAX_FIELDS,
 	    .locked = checked(req, "locked"),
 	    .hide_collections = checked(req, "hide_collections"),
+	    .discoverable = checked(req, "discoverable"),
+	    .indexable = checked(req, "indexable"),
 	};
 	/* Only the four slots of the form are read: a fifth field is never looked at. */
 	for (int i = 0; i < ACCOUNT_MAX_FIELDS; i++) {

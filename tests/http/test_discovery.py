@@ -155,6 +155,22 @@ def test_person_honours_choices():
 
 
 @test
+def test_discoverable_opt_in():
+    """a member who ticks the two boxes on the settings page is discoverable and indexable;
+    unticking turns both off again"""
+    rose = harness.member(inst, "rose", create=False)
+    r = rose.post("/settings/profile", {"display_name": "Rose", "discoverable": "1",
+                                        "indexable": "1"})
+    harness.assert_status(r, 303, "opt in")
+    d = doc(get("/users/rose", AP))
+    assert d["discoverable"] is True and d["indexable"] is True, d
+    r = rose.post("/settings/profile", {"display_name": "Rose"})
+    harness.assert_status(r, 303, "opt out")
+    d = doc(get("/users/rose", AP))
+    assert d["discoverable"] is False and d["indexable"] is False, d
+
+
+@test
 def test_content_negotiation():
     """a browser asking for /users/rose is sent to the profile page; ld+json gets the
     document; unknown and pending accounts are 404"""
