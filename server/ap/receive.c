@@ -128,6 +128,9 @@ on_answer(struct arena *a, const json_t *act, const struct account *from, bool a
 	return db_follow_request_resolve(a, follower->id, from->id, accepted, err) < 0 ? -1 : 0;
 }
 
+static int64_t fetch_boosted(struct arena *a, const char *uri, const struct account *booster,
+			     struct err *err);
+
 /* Like or Announce (boost) of a post stored here, by a remote account: kept, and its author
  * told when it is one of our members. Reactions to posts we don't have are ignored. */
 static int
@@ -135,7 +138,10 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 	    bool undo, struct err *err)
 {
 	int64_t author = 0;
-	int64_t id = status_by_uri(a, id_of(json_object_get(act, "object")), &author, err);
+	const char *object = id_of(json_object_get(act, "object"));
+	int64_t id = status_by_uri(a, object, &author, err);
+	if (id == 0 && !like && !undo && object != NULL)
+		id = fetch_boosted(a, object, from, err);
 	if (id <= 0)
 		return (int)id;
 	struct db_ap_status st;
@@ -267,9 +273,14 @@ plain(struct arena *a, const char *html, size_t max_chars)
 	return arena_strndup(a, t, i);
 }
 
+/* Stores a Note by from (checked: attributed to from, id on from's host), sanitised. Unless
+ * wanted, it is stored only when a member follows from, is mentioned or is replied to.
+ * *id_out gets the post's id (0 when it was not stored). 0 or -1. */
 static int
-on_create_note(struct arena *a, const json_t *note, const struct account *from, struct err *err)
+store_note(struct arena *a, const json_t *note, const struct account *from, bool wanted,
+	   int64_t *id_out, struct err *err)
 {
+	*id_out = 0;
 	const char *uri = str(note, "id"), *type = str(note, "type");
 	const char *author = id_of(json_object_get(note, "attributedTo"));
 	if (uri == NULL || type == NULL || strcmp(type, "Note") != 0)
@@ -281,15 +292,17 @@ on_create_note(struct arena *a, const json_t *note, const struct account *from, 
 		return err_set(err, ERR_FORBIDDEN, NULL, "note id on another host");
 	int64_t existing_author;
 	int64_t existing = db_status_id_by_uri(a, uri, &existing_author, err);
-	if (existing != 0)
+	if (existing != 0) {
+		*id_out = existing > 0 ? existing : 0;
 		return existing < 0 ? -1 : 0; /* already stored */
+	}
 	int64_t mentions[32];
 	int nmentions = local_mentions(a, note, mentions, 32);
 	int64_t parent_author = 0;
 	int64_t parent = status_by_uri(a, str(note, "inReplyTo"), &parent_author, err);
 	if (parent < 0)
 		return -1;
-	int followed = db_has_local_follower(a, from->id, err);
+	int followed = wanted ? 1 : db_has_local_follower(a, from->id, err);
 	if (followed < 0)
 		return -1;
 	if (!followed && nmentions == 0 && parent == 0)
@@ -318,12 +331,51 @@ on_create_note(struct arena *a, const json_t *note, const struct account *from, 
 		}
 	if (db_commit(err) != 0)
 		return -1;
+	*id_out = id;
 	if (parent != 0 && parent_author != from->id)
 		notify(a, parent_author, from->id, NOTIF_REPLY, id);
 	for (int i = 0; i < nmentions; i++)
 		if (mentions[i] != parent_author)
 			notify(a, mentions[i], from->id, NOTIF_MENTION, id);
 	return 0;
+}
+
+static int
+on_create_note(struct arena *a, const json_t *note, const struct account *from, struct err *err)
+{
+	int64_t id;
+	return store_note(a, note, from, false, &id, err);
+}
+
+/* A boost by a remote account a member follows, of a post this node doesn't have: the post
+ * is fetched from its author's server (an allowed peer, or nothing is fetched) and stored.
+ * Returns the post's id, 0 when it can't be had, -1 on a failure worth retrying. */
+static int64_t
+fetch_boosted(struct arena *a, const char *uri, const struct account *booster, struct err *err)
+{
+	int followed = db_has_local_follower(a, booster->id, err);
+	if (followed <= 0)
+		return followed;
+	struct err ferr = {0};
+	json_t *note = ap_fetch_object(a, uri, &ferr);
+	if (note == NULL) {
+		if (ferr.code == ERR_UNAVAILABLE) {
+			*err = ferr;
+			return -1;
+		}
+		return 0; /* refused, gone or not a document: the boost is dropped */
+	}
+	const char *author_uri = id_of(json_object_get(note, "attributedTo"));
+	struct account *author = author_uri ? ap_resolve_actor(a, author_uri, false, &ferr) : NULL;
+	if (author == NULL)
+		return ferr.code == ERR_UNAVAILABLE ? (*err = ferr, -1) : 0;
+	const char *type = str(note, "type");
+	if (type == NULL || strcmp(type, "Note") != 0 || visibility_of(note, author) > VIS_UNLISTED)
+		return 0; /* only public and unlisted posts can be boosted */
+	int64_t id;
+	if (store_note(a, note, author, true, &id, err) != 0)
+		return -1;
+	return id;
 }
 
 static int

@@ -97,6 +97,20 @@ fetch_json(struct arena *a, const char *url, struct err *err)
 	return doc;
 }
 
+json_t *
+ap_fetch_object(struct arena *a, const char *uri, struct err *err)
+{
+	json_t *doc = fetch_json(a, uri, err);
+	if (doc == NULL)
+		return NULL;
+	const char *id = json_string_value(json_object_get(doc, "id"));
+	if (id == NULL || strcmp(id, uri) != 0) {
+		err_set(err, ERR_INVALID, NULL, "object id is not the URL it came from");
+		return NULL;
+	}
+	return doc;
+}
+
 static const char *
 str(const json_t *obj, const char *key)
 {

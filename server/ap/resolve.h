@@ -4,6 +4,7 @@
 #ifndef PARASOL_AP_RESOLVE_H
 #define PARASOL_AP_RESOLVE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "db/model.h"
@@ -26,6 +27,11 @@ struct account *ap_resolve_key(struct arena *a, const char *key_id, bool refresh
 /* Looks up "user@domain" (a leading '@' allowed) by WebFinger on that domain and resolves the
  * actor it names. ERR_NOT_FOUND when the peer knows no such user. */
 struct account *ap_resolve_acct(struct arena *a, const char *acct, struct err *err);
+
+/* GETs the ActivityStreams document at uri from an allowed peer (signed by the instance
+ * actor) and checks that its id is uri. The object is owned by the arena (released with it).
+ * NULL + err: ERR_FORBIDDEN (not a peer), ERR_UNAVAILABLE, ERR_NOT_FOUND, ERR_INVALID. */
+json_t *ap_fetch_object(struct arena *a, const char *uri, struct err *err);
 
 /* The host[:port] of an http(s) URL, lower-case, arena-owned; NULL when it has none. */
 char *ap_url_domain(struct arena *a, const char *url);

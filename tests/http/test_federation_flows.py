@@ -569,6 +569,26 @@ def test_block_reaches_peer():
     harness.wait_for(lambda: not blocked_on_b(), WAIT, what="B to drop the block")
 
 
+@test
+def test_boost_of_unknown_post_fetched():
+    """bob@B boosts carol's public post, which A never had (nobody there follows carol): A
+    fetches it from B and alice, who follows bob, sees it boosted by bob in her home"""
+    follow_from_ui(clients["alice"], "bob@" + dom(B))
+    wait_follow(A, lambda: local_id(A, "alice"), lambda: remote_id(A, actor_uri(B, "bob")),
+                "alice to follow bob again")
+    word = marker("boostedcarol")
+    sid = harness.post_and_get_id(B, clients["carol"], "carol", "carol says " + word,
+                                  visibility="public")
+    assert status_by_text(A, word) is None, "A had carol's post before the boost"
+    r = clients["bob"].post("/statuses/%s/reblog" % sid, {"back": "/home"})
+    assert r.status == 303, r
+    harness.wait_for(lambda: status_by_text(A, word), WAIT, what="carol's post fetched by A")
+    home = clients["alice"].get("/home").text
+    assert word in home, "the boosted post is not in alice's home"
+    carol_on_a = remote_id(A, actor_uri(B, "carol"))
+    assert carol_on_a, "carol's account was not stored on A"
+
+
 harness.add_server_end_tests(suite, lambda: A.server)
 harness.add_server_end_tests(suite, lambda: B.server)
 harness.add_server_end_tests(suite, lambda: C.server)
