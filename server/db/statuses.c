@@ -47,32 +47,37 @@
 	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM blocks k WHERE k.account_id = $1"     \
 	" AND k.target_account_id IN (t.account_id, s.account_id)))"
 
-static const char *const kind_where[DB_TL__MAX] = {
-	[DB_TL_HOME] = " AND (t.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"
-		       " WHERE f.account_id = $1 AND f.target_account_id = t.account_id))"
-		       NOT_SILENCED,
-	[DB_TL_LOCAL] = " AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED,
-	[DB_TL_TAG] = " AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
-		      " AND ($1 IS NOT NULL OR t.visibility = 'public')"
-		      " AND EXISTS (SELECT 1 FROM status_tags st JOIN tags g ON g.id = st.tag_id"
-		      " WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED,
-	[DB_TL_ACCOUNT] = " AND t.account_id = $5::bigint",
-	[DB_TL_PINNED] = " AND t.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM pins p"
-			 " WHERE p.account_id = $5::bigint AND p.status_id = t.id"
-			 " AND t.account_id = $5::bigint)",
-	[DB_TL_BOOKMARKS] = " AND EXISTS (SELECT 1 FROM bookmarks bk WHERE bk.account_id = $1"
-			    " AND bk.status_id = t.id)",
-	[DB_TL_ONE] = " AND t.id = $5::bigint AND t.reblog_of_id IS NULL",
-	[DB_TL_ANCESTORS] = " AND t.id IN (WITH RECURSIVE up (id, parent, depth) AS ("
-			    "SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $5::bigint"
-			    " UNION ALL SELECT p.id, p.in_reply_to_id, up.depth + 1"
-			    " FROM statuses p JOIN up ON p.id = up.parent WHERE up.depth < 200)"
-			    " SELECT id FROM up WHERE id <> $5::bigint)",
-	[DB_TL_DESCENDANTS] = " AND t.id IN (WITH RECURSIVE down (id, depth) AS ("
-			      "SELECT id, 0 FROM statuses WHERE in_reply_to_id = $5::bigint"
-			      " UNION ALL SELECT c.id, down.depth + 1 FROM statuses c"
-			      " JOIN down ON c.in_reply_to_id = down.id WHERE down.depth < 200)"
-			      " SELECT id FROM down)",
+/* Each timeline's whole query, in both orders, made at compile time: no SQL is put together
+ * at run time, not even from constant pieces. */
+#define TL_SQL(where, dir) \
+	"SELECT " STATUS_COLUMNS STATUS_FROM where " ORDER BY t.id " dir " LIMIT $4::int"
+#define TL(where) {TL_SQL(where, "DESC"), TL_SQL(where, "ASC")}
+static const char *const kind_sql[DB_TL__MAX][2] = {
+	[DB_TL_HOME] = TL(" AND (t.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"
+		" WHERE f.account_id = $1 AND f.target_account_id = t.account_id))"
+		NOT_SILENCED),
+	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED),
+	[DB_TL_TAG] = TL(" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
+		" AND ($1 IS NOT NULL OR t.visibility = 'public')"
+		" AND EXISTS (SELECT 1 FROM status_tags st JOIN tags g ON g.id = st.tag_id"
+		" WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED),
+	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint"),
+	[DB_TL_PINNED] = TL(" AND t.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM pins p"
+		" WHERE p.account_id = $5::bigint AND p.status_id = t.id"
+		" AND t.account_id = $5::bigint)"),
+	[DB_TL_BOOKMARKS] = TL(" AND EXISTS (SELECT 1 FROM bookmarks bk WHERE bk.account_id = $1"
+		" AND bk.status_id = t.id)"),
+	[DB_TL_ONE] = TL(" AND t.id = $5::bigint AND t.reblog_of_id IS NULL"),
+	[DB_TL_ANCESTORS] = TL(" AND t.id IN (WITH RECURSIVE up (id, parent, depth) AS ("
+		"SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $5::bigint"
+		" UNION ALL SELECT p.id, p.in_reply_to_id, up.depth + 1"
+		" FROM statuses p JOIN up ON p.id = up.parent WHERE up.depth < 200)"
+		" SELECT id FROM up WHERE id <> $5::bigint)"),
+	[DB_TL_DESCENDANTS] = TL(" AND t.id IN (WITH RECURSIVE down (id, depth) AS ("
+		"SELECT id, 0 FROM statuses WHERE in_reply_to_id = $5::bigint"
+		" UNION ALL SELECT c.id, down.depth + 1 FROM statuses c"
+		" JOIN down ON c.in_reply_to_id = down.id WHERE down.depth < 200)"
+		" SELECT id FROM down)"),
 };
 
 static const char *
@@ -128,10 +133,7 @@ db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t a
 		p[n++] = arg_text;
 	else if (kind != DB_TL_HOME && kind != DB_TL_LOCAL && kind != DB_TL_BOOKMARKS)
 		p[n++] = fmt_id(a, arg_id);
-	const char *sql = arena_printf(a, "SELECT %s%s%s ORDER BY t.id %s LIMIT $4::int",
-				       STATUS_COLUMNS, STATUS_FROM,
-				       kind_where[kind], ascending ? "ASC" : "DESC");
-	PGresult *r = db_query(a, err, sql, n, p);
+	PGresult *r = db_query(a, err, kind_sql[kind][ascending ? 1 : 0], n, p);
 	if (r == NULL)
 		return -1;
 	int rows = PQntuples(r);
