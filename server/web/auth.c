@@ -18,6 +18,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/tmpl.h"
+#include "web/rules.h"
 #include "web/web.h"
 
 /* Where to go after signing in: a local path from the form, else /home. */
@@ -60,7 +61,7 @@ register_ctx(struct req *req, const char *invite)
 	tval_set_bool(ctx, "has_invite", has_invite);
 	tval_set_bool(ctx, "mode_approval", mode == REG_APPROVAL);
 	tval_set_bool(ctx, "closed", mode == REG_INVITE && !has_invite);
-	tval_set(ctx, "rules", tval_list(req->arena)); /* rules arrive with moderation */
+	tval_set(ctx, "rules", web_rules_view(req));
 	return ctx;
 }
 

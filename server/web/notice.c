@@ -42,6 +42,8 @@ static const struct {
 	{"application_declined", N_("Application declined.")},
 	{"peer_added", N_("The domain is on the list now.")},
 	{"peer_removed", N_("The domain is off the list now.")},
+	{"rule_saved", N_("The rule is saved.")},
+	{"rule_deleted", N_("The rule is deleted; the ones after it moved up.")},
 };
 
 const char *

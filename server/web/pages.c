@@ -13,6 +13,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
+#include "web/rules.h"
 #include "web/web.h"
 
 /* Keys home and about share. */
@@ -26,7 +27,7 @@ instance_ctx(struct req *req)
 		      req->settings && req->settings->registration_mode != REG_INVITE);
 	if (members >= 0)
 		tval_set_int(ctx, "member_count", members);
-	tval_set(ctx, "rules", tval_list(req->arena)); /* rules arrive with moderation */
+	tval_set(ctx, "rules", web_rules_view(req));
 	return ctx;
 }
 

@@ -28,6 +28,7 @@
 #include "web/notifications.h"
 #include "web/pages.h"
 #include "web/peers.h"
+#include "web/rules.h"
 #include "web/search.h"
 #include "web/settings.h"
 #include "web/social.h"
@@ -51,6 +52,7 @@ web_routes(struct router *r)
 	rc |= web_social_routes(r);
 	rc |= web_settings_routes(r);
 	rc |= web_admin_routes(r);
+	rc |= web_rules_routes(r);
 	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
 	return rc ? -1 : 0;

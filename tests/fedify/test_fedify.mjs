@@ -175,7 +175,9 @@ test('alice follows fedi from the web pages; Fedify accepts; parasol records the
 		`alice's Follow at Fedify's inbox\n${describeReceived()}`, WAIT);
 	assert.equal(follow.signedKeyOwner, st.aliceUri, 'the Follow was not verified as signed by alice');
 	assert.equal(follow.objectId, peer.actorUri);
-	assert.ok(peer.followers.has(st.aliceUri), 'fedi did not keep alice as a follower');
+	// Fedify fetches alice's actor before it keeps her and answers: wait for that too.
+	await waitFor(() => peer.followers.has(st.aliceUri),
+		`fedi to keep alice as a follower\n${peer.errors.join('\n')}`, WAIT);
 
 	await waitFor(() => follows(st.aliceId, st.fediId),
 		'parasol to record alice -> fedi as accepted (follows row)', WAIT);

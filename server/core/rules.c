@@ -1,0 +1,158 @@
+/* rules.c - the community's rules: checks, and the transactions that keep the numbers
+ * 1..n without gaps. */
+#include "core/rules.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/utf8.h"
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* s without surrounding ASCII white space, in the arena (NULL reads as ""). */
+static const char *
+trim(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		return "";
+	while (is_space(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* Checks and trims a title and body; 0, or -1 + ERR_UNPROCESSABLE. */
+static int
+check(struct arena *a, const char **title, const char **body, struct err *err)
+{
+	if (!utf8_valid(*title, strlen(*title)) || !utf8_valid(*body, strlen(*body)))
+		return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
+			       "rule: bad utf-8");
+	*title = trim(a, *title);
+	*body = trim(a, *body);
+	size_t n = utf8_chars(*title);
+	if (n == 0)
+		return err_set(err, ERR_UNPROCESSABLE, "Give the rule a title.", "rule: no title");
+	if (n > RULE_TITLE_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "A rule's title can have at most 200 characters.",
+			       "rule: title of %zu characters", n);
+	n = utf8_chars(*body);
+	if (n > RULE_BODY_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "A rule's explanation can have at most 2000 characters.",
+			       "rule: body of %zu characters", n);
+	return 0;
+}
+
+static int
+not_found(struct err *err, int64_t id)
+{
+	return err_set(err, ERR_NOT_FOUND, "There is no such rule.", "no rule %lld", (long long)id);
+}
+
+int
+rules_list(struct arena *a, struct rule_row **out, struct err *err)
+{
+	return db_rules_list(a, out, err);
+}
+
+int
+rule_create(struct arena *a, const char *title, const char *body, int64_t *id, struct err *err)
+{
+	if (title == NULL)
+		title = "";
+	if (body == NULL)
+		body = "";
+	if (check(a, &title, &body, err) != 0)
+		return -1;
+	int64_t new_id;
+	if (db_begin(err) != 0)
+		return -1;
+	int n;
+	if (db_rules_lock(a, err) != 0 || (n = db_rules_count(a, err)) < 0)
+		goto fail;
+	if (n >= RULES_MAX) {
+		err_set(err, ERR_UNPROCESSABLE, "A community can have at most 100 rules.",
+			"rule: too many");
+		goto fail;
+	}
+	if (db_rule_insert(a, title, body, &new_id, err) != 0 || db_commit(err) != 0)
+		goto fail;
+	if (id != NULL)
+		*id = new_id;
+	return 0;
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+rule_update(struct arena *a, int64_t id, const char *title, const char *body, struct err *err)
+{
+	if (title == NULL)
+		title = "";
+	if (body == NULL)
+		body = "";
+	if (check(a, &title, &body, err) != 0)
+		return -1;
+	int n = db_rule_update(a, id, title, body, err);
+	if (n < 0)
+		return -1;
+	return n == 0 ? not_found(err, id) : 0;
+}
+
+int
+rule_move(struct arena *a, int64_t id, int delta, struct err *err)
+{
+	if (delta != -1 && delta != 1)
+		return err_set(err, ERR_INVALID, NULL, "rule_move: delta %d", delta);
+	if (db_begin(err) != 0)
+		return -1;
+	int pos, count;
+	if (db_rules_lock(a, err) != 0 || (pos = db_rule_position(a, id, err)) < 0 ||
+	    (count = db_rules_count(a, err)) < 0)
+		goto fail;
+	if (pos == 0) {
+		not_found(err, id);
+		goto fail;
+	}
+	int other = pos + delta;
+	if (other >= 1 && other <= count && db_rule_swap(a, pos, other, err) < 0)
+		goto fail;
+	if (db_commit(err) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+rule_delete(struct arena *a, int64_t id, struct err *err)
+{
+	if (db_begin(err) != 0)
+		return -1;
+	int pos = 0, n;
+	if (db_rules_lock(a, err) != 0 || (n = db_rule_delete(a, id, &pos, err)) < 0)
+		goto fail;
+	if (n == 0) {
+		not_found(err, id);
+		goto fail;
+	}
+	if (db_rules_close_gap(a, pos, err) != 0 || db_commit(err) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback();
+	return -1;
+}
