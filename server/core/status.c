@@ -68,7 +68,6 @@ spoiler_of(const struct status_draft *d)
 	return d->spoiler_text == NULL || text_is_blank(d->spoiler_text) ? "" : d->spoiler_text;
 }
 
-/* Records mentions and tags of a rendered post. */
 /* The remote accounts a text mentions ("@user@domain"), looked up (and fetched when new)
  * before the post's transaction starts: addresses that resolve to nobody stay plain text. */
 static int
@@ -85,14 +84,14 @@ resolve_remote_mentions(struct arena *a, const struct text_out *t, int64_t **ids
 	return n;
 }
 
+/* Records the mentions (local, and the remote ones already resolved) and tags of a post. */
 static int
-save_refs(struct arena *a, int64_t id, const struct text_out *t, struct err *err)
+save_refs(struct arena *a, int64_t id, const struct text_out *t, const int64_t *remote,
+	  int nremote, struct err *err)
 {
 	for (size_t i = 0; i < t->nmentions; i++)
 		if (db_status_add_mention(a, id, t->mention_ids[i], err) != 0)
 			return -1;
-	int64_t *remote;
-	int nremote = resolve_remote_mentions(a, t, &remote);
 	for (int i = 0; i < nremote; i++)
 		if (db_status_add_mention(a, id, remote[i], err) != 0)
 			return -1;
@@ -130,13 +129,15 @@ status_create(struct arena *a, const struct account *author, const struct status
 	}
 	struct text_out t;
 	text_render(a, d->text, lookup_member, a, &t);
+	int64_t *remote;
+	int nremote = resolve_remote_mentions(a, &t, &remote); /* may ask peers: before BEGIN */
 	if (db_begin(err) != 0)
 		return -1;
 	/* The post and its deliveries to peers are one transaction: both or neither. */
 	struct event ev = {.kind = EV_STATUS_CREATED, .actor_id = author->id};
 	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
-	    save_refs(a, *id_out, &t, err) != 0 ||
+	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
 	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;
@@ -202,11 +203,14 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 		return -1;
 	struct text_out t;
 	text_render(a, d->text, lookup_member, a, &t);
+	int64_t *remote;
+	int nremote = resolve_remote_mentions(a, &t, &remote); /* may ask peers: before BEGIN */
 	if (db_begin(err) != 0)
 		return -1;
 	struct event ev = {.kind = EV_STATUS_UPDATED, .actor_id = author->id, .status_id = id};
 	if (db_status_update(a, id, d->text, t.html, spoiler_of(d), d->sensitive, err) < 0 ||
-	    db_status_clear_refs(a, id, err) != 0 || save_refs(a, id, &t, err) != 0 ||
+	    db_status_clear_refs(a, id, err) != 0 ||
+	    save_refs(a, id, &t, remote, nremote, err) != 0 ||
 	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;
