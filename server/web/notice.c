@@ -44,6 +44,7 @@ static const struct {
 	{"peer_removed", N_("The domain is off the list now.")},
 	{"rule_saved", N_("The rule is saved.")},
 	{"rule_deleted", N_("The rule is deleted; the ones after it moved up.")},
+	{"report_sent", N_("Thank you. The moderators will look at your report.")},
 };
 
 const char *

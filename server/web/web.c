@@ -28,6 +28,7 @@
 #include "web/notifications.h"
 #include "web/pages.h"
 #include "web/peers.h"
+#include "web/reports.h"
 #include "web/rules.h"
 #include "web/search.h"
 #include "web/settings.h"
@@ -53,6 +54,7 @@ web_routes(struct router *r)
 	rc |= web_settings_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
+	rc |= web_reports_routes(r);
 	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
 	return rc ? -1 : 0;
