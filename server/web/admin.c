@@ -23,23 +23,6 @@
 #define INVITE_MAX_USES 10000
 #define INVITE_MAX_DAYS 365
 
-static const char *
-field(const struct req *req, const char *name)
-{
-	const char *v = req_form(req, name);
-	return v ? v : "";
-}
-
-/* The id in the path (":id"), or -1 with a 404 in req->err. */
-static int
-path_id(struct req *req, int64_t *id)
-{
-	const char *s = req_param(req, "id");
-	if (s == NULL || id_parse(s, id) != 0)
-		return err_set(&req->err, ERR_NOT_FOUND, NULL, "bad id in path");
-	return 0;
-}
-
 /* ---- instance settings ---- */
 
 static struct tval *
@@ -72,15 +55,15 @@ settings_submit(struct req *req)
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
 	struct instance_settings s = *req->settings;
-	s.name = field(req, "name");
-	s.description = field(req, "description");
-	s.local_timeline_public = *field(req, "local_timeline_public") != '\0';
+	s.name = web_field(req, "name");
+	s.description = web_field(req, "description");
+	s.local_timeline_public = *web_field(req, "local_timeline_public") != '\0';
 	struct err err;
 	int rc = 0;
-	if (reg_mode_parse(field(req, "registration_mode"), &s.registration_mode) != 0)
+	if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
 			     "bad registration mode");
-	else if (i18n_lang_parse(field(req, "default_language"), &s.default_language) != 0)
+	else if (i18n_lang_parse(web_field(req, "default_language"), &s.default_language) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a language from the list.",
 			     "bad language");
 	else
@@ -150,7 +133,7 @@ static int
 optional_count(const struct req *req, const char *name, int max, int *out, const char *message,
 	       struct err *err)
 {
-	const char *s = field(req, name);
+	const char *s = web_field(req, name);
 	*out = 0;
 	if (*s == '\0')
 		return 0;
@@ -170,8 +153,8 @@ invites_create(struct req *req)
 	struct invite_opts opts = {.created_by = req->viewer->id, .role = ROLE_MEMBER};
 	struct err err;
 	struct tval *ctx = tval_obj(req->arena);
-	tval_set_str(ctx, "max_uses_value", field(req, "max_uses"));
-	tval_set_str(ctx, "expires_days_value", field(req, "expires_days"));
+	tval_set_str(ctx, "max_uses_value", web_field(req, "max_uses"));
+	tval_set_str(ctx, "expires_days_value", web_field(req, "expires_days"));
 	if (optional_count(req, "max_uses", INVITE_MAX_USES, &opts.max_uses,
 			   "The number of uses must be a whole number from 1 to 10000, or empty.",
 			   &err) != 0 ||
@@ -193,7 +176,7 @@ invites_revoke(struct req *req)
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
 	int64_t id;
-	if (path_id(req, &id) != 0 || invite_revoke(req->arena, id, &req->err) != 0)
+	if (web_path_id(req, &id) != 0 || invite_revoke(req->arena, id, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/invites", "invite_revoked");
 }
@@ -233,7 +216,7 @@ decide(struct req *req, bool approve)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (path_id(req, &id) != 0 || registration_decide(req->arena, id, approve, &req->err) != 0)
+	if (web_path_id(req, &id) != 0 || registration_decide(req->arena, id, approve, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/applications",
 			    approve ? "application_approved" : "application_declined");

@@ -31,13 +31,6 @@ next_path(const char *next)
 	return "/home";
 }
 
-static const char *
-field(const struct req *req, const char *name)
-{
-	const char *v = req_form(req, name);
-	return v ? v : "";
-}
-
 /* Starts a session and sets its cookie. */
 static int
 sign_in(struct req *req, int64_t account_id)
@@ -78,10 +71,10 @@ static int
 register_submit(struct req *req)
 {
 	struct registration reg = {
-		.username = field(req, "username"),
-		.password = field(req, "password"),
-		.invite_code = field(req, "invite"),
-		.note = field(req, "note"),
+		.username = web_field(req, "username"),
+		.password = web_field(req, "password"),
+		.invite_code = web_field(req, "invite"),
+		.note = web_field(req, "note"),
 	};
 	struct registration_result res;
 	struct err err;
@@ -135,7 +128,7 @@ static int
 login_submit(struct req *req)
 {
 	struct app *app = req->app;
-	const char *username = field(req, "username"), *next = field(req, "next");
+	const char *username = web_field(req, "username"), *next = web_field(req, "next");
 	char client[33];
 	req_client_key(req, client);
 	/* Usernames are case-insensitive: so is their limit. */
@@ -152,7 +145,7 @@ login_submit(struct req *req)
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
 	}
-	struct account *acct = auth_login(req->arena, username, field(req, "password"), &err);
+	struct account *acct = auth_login(req->arena, username, web_field(req, "password"), &err);
 	if (acct == NULL) {
 		if (err.code == ERR_UNAUTHORIZED)
 			ratelimit_hit(app->login_by_account, account_key);
@@ -188,7 +181,7 @@ recover_submit(struct req *req)
 	struct app *app = req->app;
 	char client[33];
 	req_client_key(req, client);
-	const char *username = field(req, "username");
+	const char *username = web_field(req, "username");
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "username", username);
 	struct err err;
@@ -199,7 +192,7 @@ recover_submit(struct req *req)
 		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
 					     &err);
 	}
-	if (auth_recover(req->arena, username, field(req, "code"), field(req, "password"),
+	if (auth_recover(req->arena, username, web_field(req, "code"), web_field(req, "password"),
 			 &err) != 0)
 		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
 					     &err);

@@ -19,13 +19,6 @@
 #define PEERS_PAGE 100
 #define TITLE N_("Federation")
 
-static const char *
-field(const struct req *req, const char *name)
-{
-	const char *v = req_form(req, name);
-	return v ? v : "";
-}
-
 /* domain as one path segment: the port's ':' percent-encoded (the rest is [a-z0-9.-]). */
 static const char *
 domain_segment(struct arena *a, const char *domain)
@@ -119,7 +112,7 @@ peers_add(struct req *req)
 {
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
-	const char *domain = field(req, "domain"), *note = field(req, "note");
+	const char *domain = web_field(req, "domain"), *note = web_field(req, "note");
 	struct err err;
 	if (federation_peer_add(req->arena, domain, note, &err) != 0) {
 		struct tval *ctx = tval_obj(req->arena);
@@ -150,7 +143,7 @@ peers_mode(struct req *req)
 	enum fed_mode mode, current = federation_mode(req->arena, &req->err);
 	if (req->err.code != ERR_NONE)
 		return -1;
-	if (fed_mode_parse(field(req, "federation_mode"), &mode) != 0)
+	if (fed_mode_parse(web_field(req, "federation_mode"), &mode) != 0)
 		err_set(&err, ERR_UNPROCESSABLE, "Choose a federation mode from the list.",
 			"bad federation mode");
 	else if (mode == current)
@@ -163,7 +156,7 @@ peers_mode(struct req *req)
 		int listed = federation_peers_list(req->arena, NULL, 1, &first, &more, &req->err);
 		if (listed < 0)
 			return -1;
-		if (listed > 0 && strcmp(field(req, "confirm"), "1") != 0)
+		if (listed > 0 && strcmp(web_field(req, "confirm"), "1") != 0)
 			err_set(&err, ERR_UNPROCESSABLE,
 				"The list is not empty. Tick the box to confirm that its domains "
 				"will be treated the opposite way.",

@@ -107,10 +107,9 @@ report_page(struct req *req, const struct target *t, const struct err *form_err)
 static int
 status_target(struct req *req, struct target *t)
 {
-	const char *s = req_param(req, "id");
 	int64_t id;
-	if (s == NULL || id_parse(s, &id) != 0)
-		return err_set(&req->err, ERR_NOT_FOUND, NULL, "malformed status id");
+	if (web_path_id(req, &id) != 0)
+		return -1;
 	t->st = status_get(req->arena, req->viewer->id, id, &req->err);
 	if (t->st == NULL)
 		return -1;

@@ -36,23 +36,6 @@ web_rules_view(struct req *req)
 	return list;
 }
 
-static const char *
-field(const struct req *req, const char *name)
-{
-	const char *v = req_form(req, name);
-	return v ? v : "";
-}
-
-/* The id in the path (":id"), or -1 with a 404 in req->err. */
-static int
-path_id(struct req *req, int64_t *id)
-{
-	const char *s = req_param(req, "id");
-	if (s == NULL || id_parse(s, id) != 0)
-		return err_set(&req->err, ERR_NOT_FOUND, NULL, "bad id in path");
-	return 0;
-}
-
 /* The admin page. After a failed submission form_err is set: edit_id is the rule whose
  * form was sent (0: the add form) and its fields show what was sent. */
 static int
@@ -71,8 +54,8 @@ rules_page(struct req *req, int64_t edit_id, const struct err *form_err)
 		tval_set_str(v, "id", id_format(rows[i].id, buf));
 		tval_set_int(v, "number", rows[i].position);
 		tval_set_str(v, "title", rows[i].title);
-		tval_set_str(v, "title_value", edited ? field(req, "title") : rows[i].title);
-		tval_set_str(v, "text_value", edited ? field(req, "text") : rows[i].body);
+		tval_set_str(v, "title_value", edited ? web_field(req, "title") : rows[i].title);
+		tval_set_str(v, "text_value", edited ? web_field(req, "text") : rows[i].body);
 		tval_set_bool(v, "edited", edited);
 		tval_set_bool(v, "first", i == 0);
 		tval_set_bool(v, "last", i == n - 1);
@@ -83,8 +66,8 @@ rules_page(struct req *req, int64_t edit_id, const struct err *form_err)
 	bool new_error = form_err != NULL && edit_id == 0;
 	tval_set_bool(ctx, "new_error", new_error);
 	if (new_error) {
-		tval_set_str(ctx, "new_title_value", field(req, "title"));
-		tval_set_str(ctx, "new_text_value", field(req, "text"));
+		tval_set_str(ctx, "new_title_value", web_field(req, "title"));
+		tval_set_str(ctx, "new_text_value", web_field(req, "text"));
 	}
 	if (form_err != NULL)
 		return web_render_form_error(req, "admin_rules", N_("Rules"), ctx, form_err);
@@ -105,7 +88,7 @@ rules_create(struct req *req)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	struct err err;
-	if (rule_create(req->arena, field(req, "title"), field(req, "text"), NULL, &err) != 0)
+	if (rule_create(req->arena, web_field(req, "title"), web_field(req, "text"), NULL, &err) != 0)
 		return rules_page(req, 0, &err);
 	return web_redirect(req, "/admin/rules", "rule_saved");
 }
@@ -116,10 +99,10 @@ rules_update(struct req *req)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (path_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct err err;
-	if (rule_update(req->arena, id, field(req, "title"), field(req, "text"), &err) != 0) {
+	if (rule_update(req->arena, id, web_field(req, "title"), web_field(req, "text"), &err) != 0) {
 		if (err.code == ERR_NOT_FOUND) {
 			req->err = err;
 			return -1;
@@ -135,7 +118,7 @@ move(struct req *req, int delta)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (path_id(req, &id) != 0 || rule_move(req->arena, id, delta, &req->err) != 0)
+	if (web_path_id(req, &id) != 0 || rule_move(req->arena, id, delta, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/rules", "rule_saved");
 }
@@ -158,7 +141,7 @@ rules_delete(struct req *req)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (path_id(req, &id) != 0 || rule_delete(req->arena, id, &req->err) != 0)
+	if (web_path_id(req, &id) != 0 || rule_delete(req->arena, id, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/rules", "rule_deleted");
 }

@@ -19,13 +19,6 @@
 #define TEMPLATE "settings"
 #define TITLE N_("Settings")
 
-static const char *
-field(const struct req *req, const char *name)
-{
-	const char *v = req_form(req, name);
-	return v ? v : "";
-}
-
 /* A checkbox is on when the form sent it at all. */
 static bool
 checked(const struct req *req, const char *name)
@@ -105,8 +98,8 @@ profile_submit(struct req *req)
 	if (req->viewer == NULL)
 		return web_need_signin(req);
 	struct profile_update u = {
-	    .display_name = field(req, "display_name"),
-	    .bio = field(req, "bio"),
+	    .display_name = web_field(req, "display_name"),
+	    .bio = web_field(req, "bio"),
 	    .nfields = ACCOUNT_MAX_FIELDS,
 	    .locked = checked(req, "locked"),
 	    .hide_collections = checked(req, "hide_collections"),
@@ -117,9 +110,9 @@ profile_submit(struct req *req)
 	for (int i = 0; i < ACCOUNT_MAX_FIELDS; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "field_name_%d", i);
-		u.fields[i].name = field(req, name);
+		u.fields[i].name = web_field(req, name);
 		snprintf(name, sizeof name, "field_value_%d", i);
-		u.fields[i].value = field(req, name);
+		u.fields[i].value = web_field(req, name);
 	}
 	struct err err;
 	if (account_update_profile(req->arena, req->viewer->id, &u, &err) != 0) {
@@ -135,11 +128,11 @@ preferences_submit(struct req *req)
 {
 	if (req->viewer == NULL)
 		return web_need_signin(req);
-	const char *language = field(req, "language");
+	const char *language = web_field(req, "language");
 	enum visibility vis;
 	struct err err;
 	int rc;
-	if (visibility_parse(field(req, "default_visibility"), &vis) != 0)
+	if (visibility_parse(web_field(req, "default_visibility"), &vis) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a visibility from the list.",
 			     "bad visibility");
 	else
@@ -155,15 +148,15 @@ password_submit(struct req *req)
 {
 	if (req->viewer == NULL)
 		return web_need_signin(req);
-	const char *new_password = field(req, "new_password");
+	const char *new_password = web_field(req, "new_password");
 	struct err err;
 	int rc;
-	if (strcmp(new_password, field(req, "confirm_password")) != 0)
+	if (strcmp(new_password, web_field(req, "confirm_password")) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "The two new passwords are not the same.",
 			     "password confirmation differs");
 	else
 		rc = account_change_password(req->arena, req->viewer->id,
-					     field(req, "current_password"), new_password, &err);
+					     web_field(req, "current_password"), new_password, &err);
 	if (rc != 0)
 		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
 	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */

@@ -134,16 +134,6 @@ web_compose_view(struct req *req, const struct status_draft *d, const char *back
 	return c;
 }
 
-/* The :id of the route, or -1 with ERR_NOT_FOUND. */
-static int
-route_id(struct req *req, int64_t *id)
-{
-	const char *s = req_param(req, "id");
-	if (s == NULL || id_parse(s, id) != 0)
-		return err_set(&req->err, ERR_NOT_FOUND, NULL, "malformed status id");
-	return 0;
-}
-
 static int64_t
 viewer_id(const struct req *req)
 {
@@ -238,7 +228,7 @@ static int
 thread(struct req *req)
 {
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct thread t;
 	if (timeline_thread(req->arena, viewer_id(req), id, &t, &req->err) != 0)
@@ -272,7 +262,7 @@ act(struct req *req)
 		return web_need_signin(req);
 	int64_t id;
 	enum status_action action;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	if (status_action_parse(req_param(req, "action"), &action) != 0)
 		return err_set(&req->err, ERR_NOT_FOUND, NULL, "unknown status action");
@@ -307,7 +297,7 @@ edit_page(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
 	if (st == NULL)
@@ -322,7 +312,7 @@ edit_post(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
 	if (st == NULL)
@@ -351,7 +341,7 @@ static int
 history(struct req *req)
 {
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct status *st = status_get(req->arena, viewer_id(req), id, &req->err);
 	if (st == NULL)
@@ -382,7 +372,7 @@ delete_page(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	struct status *st = status_get_own(req->arena, req->viewer, id, &req->err);
 	if (st == NULL)
@@ -398,7 +388,7 @@ delete_post(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	int64_t id;
-	if (route_id(req, &id) != 0)
+	if (web_path_id(req, &id) != 0)
 		return -1;
 	if (status_delete(req->arena, req->viewer, id, &req->err) != 0)
 		return -1;

@@ -282,6 +282,22 @@ web_deny(struct req *req)
 }
 
 const char *
+web_field(const struct req *req, const char *name)
+{
+	const char *v = req_form(req, name);
+	return v ? v : "";
+}
+
+int
+web_path_id(struct req *req, int64_t *id)
+{
+	const char *s = req_param(req, "id");
+	if (s == NULL || id_parse(s, id) != 0)
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "malformed id in the path");
+	return 0;
+}
+
+const char *
 web_back(const struct req *req, const char *fallback)
 {
 	const char *back = req_form(req, "back");

@@ -63,6 +63,12 @@ int web_deny(struct req *req);
  * none); the next page shows the notice's translated message. Returns 0. */
 int web_redirect(struct req *req, const char *location, const char *notice);
 
+/* The value of form field name, "" when the form has none. */
+const char *web_field(const struct req *req, const char *name);
+
+/* The route's ":id" as an id; -1 with ERR_NOT_FOUND in req->err when it is malformed. */
+int web_path_id(struct req *req, int64_t *id);
+
 /* Where a form should send the member back to: the form's "back" field when it is a local
  * path (starts with one '/'), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
