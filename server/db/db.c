@@ -203,3 +203,27 @@ db_int64(const PGresult *r, int row, int col)
 	const char *v = db_value(r, row, col);
 	return v ? strtoll(v, NULL, 10) : 0;
 }
+
+int64_t
+db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
+	       const char *const *params)
+{
+	PGresult *r = db_query(a, err, sql, n, params);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) ? db_int64(r, 0, 0) : 0;
+}
+
+int
+db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
+		 const char *const *params, const char ***out)
+{
+	PGresult *r = db_query(a, err, sql, n, params);
+	if (r == NULL)
+		return -1;
+	int rows = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(rows + 1));
+	for (int i = 0; i < rows; i++)
+		(*out)[i] = db_value(r, i, 0);
+	return rows;
+}

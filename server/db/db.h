@@ -38,11 +38,31 @@ int db_begin(struct err *err);
 int db_commit(struct err *err);
 void db_rollback(void);
 
+/* Runs sql and returns the first column of its first row as an int64: 0 when there is no
+ * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
+int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
+		       const char *const *params);
+
+/* Runs sql and collects the first column of every row into *out (arena, NULLs included).
+ * Returns the count, or -1 + err. */
+int db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
+		     const char *const *params, const char ***out);
+
 /* The value at (row, col), or NULL for SQL NULL. */
 const char *db_value(const PGresult *r, int row, int col);
 
 /* Whether the value at (row, col) is PostgreSQL's true ("t"). */
 bool db_bool(const PGresult *r, int row, int col);
+
+/* Runs sql and returns the first column of its first row as an int64: 0 when there is no
+ * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
+int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
+		       const char *const *params);
+
+/* Runs sql and collects the first column of every row into *out (arena, NULLs included).
+ * Returns the count, or -1 + err. */
+int db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
+		     const char *const *params, const char ***out);
 
 /* The value at (row, col) as an int64 (0 for NULL or junk). */
 int64_t db_int64(const PGresult *r, int row, int col);

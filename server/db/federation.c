@@ -139,19 +139,12 @@ db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***ou
 {
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(account_id, buf)};
-	PGresult *r = db_query(a, err,
+	return db_query_strings(a, err,
 			       "SELECT DISTINCT coalesce(f.shared_inbox_url, f.inbox_url)"
 			       " FROM follows fo JOIN accounts f ON f.id = fo.account_id"
 			       " WHERE fo.target_account_id = $1 AND f.domain IS NOT NULL"
 			       " AND coalesce(f.shared_inbox_url, f.inbox_url) IS NOT NULL",
-			       1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_value(r, i, 0);
-	return n;
+				1, p, out);
 }
 
 int64_t
@@ -159,13 +152,9 @@ db_follow_request_id(struct arena *a, int64_t follower, int64_t target, struct e
 {
 	char f[ID_STRLEN], t[ID_STRLEN];
 	const char *p[] = {id_format(follower, f), id_format(target, t)};
-	PGresult *r = db_query(a, err,
+	return db_query_int64(a, err,
 			       "SELECT id FROM follow_requests WHERE account_id = $1"
-			       " AND target_account_id = $2",
-			       2, p);
-	if (r == NULL)
-		return -1;
-	return PQntuples(r) ? db_int64(r, 0, 0) : 0;
+			       " AND target_account_id = $2", 2, p);
 }
 
 int
@@ -302,17 +291,10 @@ db_status_tag_names(struct arena *a, int64_t status_id, const char ***out, struc
 {
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(status_id, buf)};
-	PGresult *r = db_query(a, err,
+	return db_query_strings(a, err,
 			       "SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id"
 			       " WHERE st.status_id = $1 ORDER BY t.name",
-			       1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_value(r, i, 0);
-	return n;
+				1, p, out);
 }
 
 int
@@ -362,13 +344,9 @@ db_follow_request_follower(struct arena *a, int64_t request_id, int64_t target, 
 {
 	char q[ID_STRLEN], t[ID_STRLEN];
 	const char *p[] = {id_format(request_id, q), id_format(target, t)};
-	PGresult *r = db_query(a, err,
+	return db_query_int64(a, err,
 			       "SELECT account_id FROM follow_requests WHERE id = $1"
-			       " AND target_account_id = $2",
-			       2, p);
-	if (r == NULL)
-		return -1;
-	return PQntuples(r) ? db_int64(r, 0, 0) : 0;
+			       " AND target_account_id = $2", 2, p);
 }
 
 int
