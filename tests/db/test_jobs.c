@@ -6,6 +6,7 @@
  * database, parasol_j_<pid>_<tag>, applies the real migrations and drops it; main() drops any a
  * failed test left behind. Check forks a child per test, so handler state in globals starts
  * fresh in every test. */
+#include "testdb.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "jobs/queue.h"
@@ -27,9 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static pid_t main_pid; /* set before forking: names every database of this run */
-
-/* Handler state: reset by testdb_create, so tests also pass without Check's fork. */
+/* Handler state: reset by jobs_db_create, so tests also pass without Check's fork. */
 #define CONCURRENT_JOBS 200
 #define CONCURRENT_THREADS 4
 static atomic_int handled[CONCURRENT_JOBS];
@@ -59,97 +58,18 @@ reset_state(void)
 
 /* --- databases ---------------------------------------------------------------------------- */
 
-static void
-server_conninfo(char *buf, size_t size, const char *dbname)
-{
-	const char *port = getenv("PARASOL_TEST_PGPORT");
-	const char *user = getenv("PARASOL_TEST_PGUSER");
-	snprintf(buf, size, "host='%s' port='%s' user='%s' dbname='%s'",
-		 getenv("PARASOL_TEST_PGHOST"), port ? port : "5432", user ? user : "postgres",
-		 dbname);
-}
-
-static void
-ignore_notice(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-static void
-admin_exec(const char *sql)
-{
-	char ci[512];
-	server_conninfo(ci, sizeof ci, "postgres");
-	PGconn *c = PQconnectdb(ci);
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	PQsetNoticeProcessor(c, ignore_notice, NULL);
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	PQfinish(c);
-	ck_assert_msg(ok, "%s", msg);
-}
-
-struct testdb {
-	char name[64];
-	char conninfo[512];
-};
-
 /* Creates a database for this test with every migration applied, and points db_init at it. */
 static void
-testdb_create(struct testdb *t, const char *tag)
+jobs_db_create(struct testdb *t, const char *tag)
 {
 	reset_state();
-	snprintf(t->name, sizeof t->name, "parasol_j_%ld_%s", (long)main_pid, tag);
-	char sql[160];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->name);
-	admin_exec(sql);
-	server_conninfo(t->conninfo, sizeof t->conninfo, t->name);
-	db_thread_close();
-	db_init(t->conninfo);
+	testdb_create(t, tag);
 	char dir[1024];
 	const char *src = getenv("PARASOL_SRCDIR");
 	snprintf(dir, sizeof dir, "%s/migrations", src ? src : ".");
 	struct err e;
 	err_clear(&e);
 	ck_assert_msg(migrate_run(dir, &e) > 0, "migrations: %s", e.detail);
-}
-
-static void
-testdb_drop(struct testdb *t)
-{
-	db_thread_close();
-	char sql[160];
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", t->name);
-	admin_exec(sql);
-}
-
-static void
-drop_leftovers(void)
-{
-	char ci[512], like[64];
-	server_conninfo(ci, sizeof ci, "postgres");
-	snprintf(like, sizeof like, "parasol\\_j\\_%ld\\_%%", (long)main_pid);
-	PGconn *c = PQconnectdb(ci);
-	if (PQstatus(c) == CONNECTION_OK) {
-		const char *p[] = {like};
-		PGresult *r =
-		    PQexecParams(c, "SELECT datname FROM pg_database WHERE datname LIKE $1", 1,
-				 NULL, p, NULL, NULL, 0);
-		for (int i = 0; i < PQntuples(r); i++) {
-			char sql[160];
-			snprintf(sql, sizeof sql, "DROP DATABASE \"%s\" WITH (FORCE)",
-				 PQgetvalue(r, i, 0));
-			PQclear(PQexec(c, sql));
-		}
-		PQclear(r);
-	}
-	PQfinish(c);
 }
 
 /* --- helpers ------------------------------------------------------------------------------ */
@@ -311,7 +231,7 @@ END_TEST
 START_TEST(test_enqueue_claim_done)
 {
 	struct testdb t;
-	testdb_create(&t, "basic");
+	jobs_db_create(&t, "basic");
 	struct arena *a = arena_new();
 	struct err e;
 	err_clear(&e);
@@ -375,7 +295,7 @@ END_TEST
 START_TEST(test_lease_hides_then_expires)
 {
 	struct testdb t;
-	testdb_create(&t, "lease");
+	jobs_db_create(&t, "lease");
 	int64_t id = enqueue_n(JOB_DELIVER, 1, 0), got = 0;
 	int attempts = 0;
 	ck_assert_int_eq(claim_elsewhere(1, &got, &attempts), 1);
@@ -397,7 +317,7 @@ END_TEST
 START_TEST(test_killed_worker_loses_nothing)
 {
 	struct testdb t;
-	testdb_create(&t, "killed");
+	jobs_db_create(&t, "killed");
 	int64_t id = enqueue_n(JOB_DELIVER, 7, 0);
 	db_thread_close(); /* the child must not share this connection */
 	pid_t child = fork();
@@ -462,7 +382,7 @@ drain_thread(void *arg)
 START_TEST(test_concurrent_claims_once_each)
 {
 	struct testdb t;
-	testdb_create(&t, "concurrent");
+	jobs_db_create(&t, "concurrent");
 	for (int i = 0; i < CONCURRENT_JOBS; i++)
 		enqueue_n(i % 2 ? JOB_INBOX : JOB_DELIVER, i, 0);
 	db_thread_close();
@@ -495,7 +415,7 @@ END_TEST
 START_TEST(test_retry_backoff)
 {
 	struct testdb t;
-	testdb_create(&t, "retry");
+	jobs_db_create(&t, "retry");
 	struct arena *a = arena_new();
 	struct err e;
 	err_clear(&e);
@@ -550,7 +470,7 @@ END_TEST
 START_TEST(test_give_up)
 {
 	struct testdb t;
-	testdb_create(&t, "giveup");
+	jobs_db_create(&t, "giveup");
 	struct arena *a = arena_new();
 	struct err e;
 	err_clear(&e);
@@ -629,7 +549,7 @@ wait_empty(int ms)
 START_TEST(test_pool_runs_jobs)
 {
 	struct testdb t;
-	testdb_create(&t, "pool");
+	jobs_db_create(&t, "pool");
 	worker_register(JOB_INBOX, count_handler);
 	worker_register(JOB_DELIVER, count_handler);
 	for (int i = 0; i < 60; i++)
@@ -686,7 +606,7 @@ slow_handler(struct arena *a, const json_t *payload, struct err *err)
 START_TEST(test_pool_stop_finishes_job)
 {
 	struct testdb t;
-	testdb_create(&t, "stop");
+	jobs_db_create(&t, "stop");
 	worker_register(JOB_DELIVER, slow_handler);
 	enqueue_n(JOB_DELIVER, 1, 0);
 	struct err e;
@@ -705,7 +625,7 @@ END_TEST
 START_TEST(test_permanent_failure_drops)
 {
 	struct testdb t;
-	testdb_create(&t, "invalid");
+	jobs_db_create(&t, "invalid");
 	static const enum err_code permanent[] = {ERR_INVALID, ERR_FORBIDDEN, ERR_NOT_FOUND};
 	worker_register(JOB_INBOX, failing_handler);
 	struct err e;
@@ -725,7 +645,7 @@ END_TEST
 START_TEST(test_transient_failure_retries)
 {
 	struct testdb t;
-	testdb_create(&t, "unavailable");
+	jobs_db_create(&t, "unavailable");
 	fail_with = ERR_UNAVAILABLE;
 	worker_register(JOB_DELIVER, failing_handler);
 	struct err e;
@@ -768,7 +688,7 @@ END_TEST
 START_TEST(test_unhandled_kind_waits)
 {
 	struct testdb t;
-	testdb_create(&t, "unknown");
+	jobs_db_create(&t, "unknown");
 	struct err e;
 	err_clear(&e);
 	int64_t deliver = enqueue_n(JOB_DELIVER, 1, 0);
@@ -803,7 +723,7 @@ END_TEST
 START_TEST(test_never_finishing_job_given_up)
 {
 	struct testdb t;
-	testdb_create(&t, "poison");
+	jobs_db_create(&t, "poison");
 	fail_with = ERR_NONE;
 	worker_register(JOB_DELIVER, failing_handler);
 	worker_register_give_up(JOB_DELIVER, count_give_up);
@@ -834,7 +754,7 @@ END_TEST
 START_TEST(test_queue_unreachable)
 {
 	struct testdb t;
-	testdb_create(&t, "down");
+	jobs_db_create(&t, "down");
 	worker_register(JOB_INBOX, count_handler);
 	testdb_drop(&t);
 	/* The database is gone: clear ERR_UNAVAILABLE, nothing run, no crash. */
@@ -896,12 +816,12 @@ main(void)
 		printf("1..0 # SKIP no PostgreSQL\n");
 		return 0;
 	}
-	main_pid = getpid();
+	testdb_init("j");
 	SRunner *sr = srunner_create(jobs_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failures = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	db_thread_close();
-	drop_leftovers();
+	testdb_drop_leftovers();
 	return failures ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * PARASOL_SRCDIR; without PARASOL_TEST_PGHOST it reports a skipped plan. Each test makes its own
  * database, parasol_m_<pid>_<tag>, and drops it; main() drops any a failed test left behind.
  * Check forks a child per test by default, so all setup happens inside the test function. */
+#include "testdb.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "util/arena.h"
@@ -20,98 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static pid_t main_pid; /* set before forking: names every database of this run */
-
-/* --- databases ---------------------------------------------------------------------------- */
-
-static void
-server_conninfo(char *buf, size_t size, const char *dbname)
-{
-	const char *port = getenv("PARASOL_TEST_PGPORT");
-	const char *user = getenv("PARASOL_TEST_PGUSER");
-	snprintf(buf, size, "host='%s' port='%s' user='%s' dbname='%s'",
-		 getenv("PARASOL_TEST_PGHOST"), port ? port : "5432", user ? user : "postgres",
-		 dbname);
-}
-
-static void
-ignore_notice(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
-
-/* Runs one statement on the maintenance database; fails the test on error. */
-static void
-admin_exec(const char *sql)
-{
-	char ci[512];
-	server_conninfo(ci, sizeof ci, "postgres");
-	PGconn *c = PQconnectdb(ci);
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
-	PQsetNoticeProcessor(c, ignore_notice, NULL); /* "does not exist, skipping" */
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-	PQfinish(c);
-	ck_assert_msg(ok, "%s", msg);
-}
-
-struct testdb {
-	char name[64];
-	char conninfo[512];
-};
-
-/* Creates an empty database for this test and points db_init at it. */
-static void
-testdb_create(struct testdb *t, const char *tag)
-{
-	snprintf(t->name, sizeof t->name, "parasol_m_%ld_%s", (long)main_pid, tag);
-	char sql[160];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
-	admin_exec(sql);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->name);
-	admin_exec(sql);
-	server_conninfo(t->conninfo, sizeof t->conninfo, t->name);
-	db_thread_close(); /* a connection left by an earlier test would still point elsewhere */
-	db_init(t->conninfo);
-}
-
-static void
-testdb_drop(struct testdb *t)
-{
-	db_thread_close();
-	char sql[160];
-	snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", t->name);
-	admin_exec(sql);
-}
-
-/* Drops every database of this run that a failed test left behind. */
-static void
-drop_leftovers(void)
-{
-	char ci[512], like[64];
-	server_conninfo(ci, sizeof ci, "postgres");
-	snprintf(like, sizeof like, "parasol\\_m\\_%ld\\_%%", (long)main_pid);
-	PGconn *c = PQconnectdb(ci);
-	if (PQstatus(c) == CONNECTION_OK) {
-		const char *p[] = {like};
-		PGresult *r =
-		    PQexecParams(c, "SELECT datname FROM pg_database WHERE datname LIKE $1", 1,
-				 NULL, p, NULL, NULL, 0);
-		for (int i = 0; i < PQntuples(r); i++) {
-			char sql[160];
-			snprintf(sql, sizeof sql, "DROP DATABASE \"%s\" WITH (FORCE)",
-				 PQgetvalue(r, i, 0));
-			PQclear(PQexec(c, sql));
-		}
-		PQclear(r);
-	}
-	PQfinish(c);
-}
 
 /* --- helpers ------------------------------------------------------------------------------ */
 
@@ -629,12 +538,12 @@ main(void)
 		printf("1..0 # SKIP no PostgreSQL\n");
 		return 0;
 	}
-	main_pid = getpid();
+	testdb_init("m");
 	SRunner *sr = srunner_create(migrate_suite());
 	srunner_run_all(sr, CK_ENV);
 	int failures = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	db_thread_close();
-	drop_leftovers();
+	testdb_drop_leftovers();
 	return failures ? 1 : 0;
 }
