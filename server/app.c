@@ -6,6 +6,7 @@
 
 #include "autoconfig.h"
 #include "ap/ap.h"
+#include "core/moderation.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
@@ -37,6 +38,8 @@ app_init(struct app *app, struct err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);
+	/* timed suspensions that end, purges that are due (core/moderation.h) */
+	worker_set_periodic(mod_sweep, app->cfg.sweep_interval);
 	return 0;
 }
 

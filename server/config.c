@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	{"federation_insecure_loopback", KEY_BOOL, OFF(federation_insecure_loopback), 0, 0,
 	 "false"},
 	{"retry_first_delay", KEY_INT, OFF(retry_first_delay), 1, 3600, "30"},
+	{"sweep_interval", KEY_INT, OFF(sweep_interval), 1, 86400, "300"},
 	{"templates_dir", KEY_STRING, OFF(templates_dir), 1, 0, PARASOL_DATADIR "/templates"},
 	{"static_dir", KEY_STRING, OFF(static_dir), 1, 0, PARASOL_DATADIR "/static"},
 	{"migrations_dir", KEY_STRING, OFF(migrations_dir), 1, 0, PARASOL_DATADIR "/migrations"},

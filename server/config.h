@@ -31,6 +31,7 @@ struct config {
 	int post_max_chars;
 	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */
 	int retry_first_delay;		   /* seconds before a failed job's first retry */
+	int sweep_interval;		   /* seconds between moderation sweeps (ends, purges) */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

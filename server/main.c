@@ -14,6 +14,7 @@
 #include "app.h"
 #include "autoconfig.h"
 #include "config.h"
+#include "core/moderation.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "jobs/worker.h"
@@ -87,6 +88,8 @@ work(const struct config *cfg)
 		return 1;
 	db_init(cfg->database_url);
 	ap_start(cfg); /* registers the 'inbox' and 'deliver' handlers */
+	/* timed suspensions that end, purges that are due (core/moderation.h) */
+	worker_set_periodic(mod_sweep, cfg->sweep_interval);
 	/* Blocked before the threads start, so they inherit the mask and sigwait gets them. */
 	sigset_t stop;
 	sigemptyset(&stop);

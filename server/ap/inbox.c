@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <string.h>
 
+#include "ap/flag.h"
 #include "ap/resolve.h"
 #include "ap/verify.h"
 #include "core/account.h"
@@ -55,6 +56,9 @@ inbox(struct req *req)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "The activity's actor is not the one who signed it.",
 			       "actor is not the signer");
+	if (strcmp(json_string_value(json_object_get(act, "type")), "Flag") == 0 &&
+	    ap_flag_check(act, &req->err) != 0)
+		return -1;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char *id_domain = id ? ap_url_domain(req->arena, id) : NULL;
 	if (id != NULL && (id_domain == NULL || strcmp(id_domain, signer->domain) != 0))

@@ -6,6 +6,7 @@
 
 #include "ap/actor.h"
 #include "ap/ap.h"
+#include "ap/flag.h"
 #include "ap/keys.h"
 #include "core/account.h"
 #include "db/federation.h"
@@ -402,6 +403,8 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 		return block_event(a, ev, err);
 	case EV_PROFILE_UPDATED:
 		return profile_event(a, ev, err);
+	case EV_REPORT_FORWARDED:
+		return ap_flag_event(a, ev, err);
 	case EV__MAX:
 		break;
 	}

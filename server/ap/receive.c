@@ -5,10 +5,13 @@
 #include <string.h>
 
 #include "ap/ap.h"
+#include "ap/flag.h"
 #include "ap/outbound.h"
 #include "ap/resolve.h"
 #include "core/account.h"
 #include "core/notification.h"
+#include "core/reports.h"
+#include "core/review.h"
 #include "db/blocks.h"
 #include "db/db.h"
 #include "db/federation.h"
@@ -197,6 +200,54 @@ on_undo(struct arena *a, const json_t *act, const struct account *from, struct e
 	return db_follow_request_resolve(a, from->id, target->id, false, err) < 0 ? -1 : 0;
 }
 
+/* ---- reports ---- */
+
+/* Flag: the peer reports one of our members, maybe with some of their posts, to our
+ * moderators. Only our own URIs in the object count: the first member named, else the
+ * author of the first post of ours named; with it, the first of that member's posts named.
+ * A Flag without an id, or naming nobody here, is acknowledged and dropped. Only the
+ * sender's domain is kept, never its account. */
+static int
+on_flag(struct arena *a, const json_t *act, const struct account *from, struct err *err)
+{
+	const char *flag_id = str(act, "id"), *base = ap_base_url();
+	const char **uris;
+	int n = ap_flag_object_uris(a, act, &uris);
+	if (flag_id == NULL || n == 0 || from->domain == NULL)
+		return 0;
+	struct account *target = NULL;
+	for (int i = 0; i < n && target == NULL; i++)
+		target = local_actor(a, uris[i]);
+	int64_t status = 0;
+	for (int i = 0; i < n && status == 0; i++) {
+		int64_t author = 0;
+		if (strncmp(uris[i], base, strlen(base)) != 0)
+			continue; /* not ours */
+		int64_t id = status_by_uri(a, uris[i], &author, err);
+		if (id < 0)
+			return -1;
+		if (id == 0)
+			continue;
+		if (target == NULL) {
+			struct err ignored;
+			struct account *acct = account_by_id(a, author, &ignored);
+			if (acct == NULL || acct->domain != NULL || !acct->approved)
+				continue;
+			target = acct;
+		}
+		if (author == target->id)
+			status = id;
+	}
+	if (target == NULL)
+		return 0;
+	struct peer_report p = {.flag_uri = flag_id,
+				.origin_domain = from->domain,
+				.target_id = target->id,
+				.status_id = status,
+				.comment = str(act, "content")};
+	return report_from_peer(a, &p, NULL, err) < 0 ? -1 : 0;
+}
+
 /* ---- notes ---- */
 
 static enum visibility
@@ -332,6 +383,7 @@ store_note(struct arena *a, const json_t *note, const struct account *from, bool
 	if (db_commit(err) != 0)
 		return -1;
 	*id_out = id;
+	review_check_status(a, id); /* files it for review only; failures are logged */
 	if (parent != 0 && parent_author != from->id)
 		notify(a, parent_author, from->id, NOTIF_REPLY, id);
 	for (int i = 0; i < nmentions; i++)
@@ -418,11 +470,12 @@ on_update(struct arena *a, const json_t *act, const struct account *from, struct
 	char *html = html_sanitize(a, content ? content : "", content ? strlen(content) : 0, &serr);
 	if (html == NULL)
 		return err_set(err, ERR_INVALID, NULL, "note content refused: %s", serr.detail);
-	return db_status_update(a, id, plain(a, content, 100000), html,
-				plain(a, str(obj, "summary"), 500),
-				json_is_true(json_object_get(obj, "sensitive")), err) < 0
-		       ? -1
-		       : 0;
+	if (db_status_update(a, id, plain(a, content, 100000), html,
+			     plain(a, str(obj, "summary"), 500),
+			     json_is_true(json_object_get(obj, "sensitive")), err) < 0)
+		return -1;
+	review_check_status(a, id); /* files it for review only; failures are logged */
+	return 0;
 }
 
 int
@@ -465,6 +518,8 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 		rc = on_reaction(a, act, from, true, false, err);
 	else if (strcmp(type, "Announce") == 0)
 		rc = on_reaction(a, act, from, false, false, err);
+	else if (strcmp(type, "Flag") == 0)
+		rc = on_flag(a, act, from, err);
 	if (rc != 0 && id != NULL && worker_retryable(err->code))
 		db_activity_unsee(a, id); /* let the retry apply it */
 	return rc;

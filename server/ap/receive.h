@@ -6,8 +6,9 @@
  * Reject), Accept and Reject of our Follows, Undo of a Follow, Like or Announce, Like and
  * Announce of posts stored here, Create and Update of Notes
  * (sanitised; stored when a member follows the author, is mentioned, or is replied to),
- * Update of the actor, Delete of a Note or of the actor, Block and Undo(Block). Others (Flag,
- * Move, Add/Remove, EmojiReact...) are acknowledged and ignored for now. */
+ * Update of the actor, Delete of a Note or of the actor, Block and Undo(Block), Flag (a
+ * report about one of our members, filed in the moderators' queue: ap/flag.h). Others (Move,
+ * Add/Remove, EmojiReact...) are acknowledged and ignored for now. */
 #ifndef PARASOL_AP_RECEIVE_H
 #define PARASOL_AP_RECEIVE_H
 

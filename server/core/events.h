@@ -25,6 +25,9 @@ enum event_kind {
 	EV_BLOCK,	     /* actor_id blocked remote target_id */
 	EV_UNBLOCK,	     /* actor_id unblocked remote target_id */
 	EV_PROFILE_UPDATED,  /* actor_id changed their profile */
+	EV_REPORT_FORWARDED, /* report_id: a moderator (actor_id) forwarded the report about a
+				remote account to its server; sent by the instance actor, the
+				moderator and the reporter unnamed */
 	EV__MAX
 };
 
@@ -35,6 +38,7 @@ struct event {
 	int64_t status_id;
 	int64_t request_id;	  /* the follow request, for follow events */
 	const char *activity_uri; /* the remote Follow's id, for accepted/rejected follows */
+	int64_t report_id;	  /* the report, for EV_REPORT_FORWARDED */
 };
 
 typedef int (*event_listener)(struct arena *a, const struct event *ev, struct err *err);

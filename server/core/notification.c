@@ -10,6 +10,7 @@ const char *const notification_type_names[NOTIF__MAX] = {
 	[NOTIF_MENTION] = "mention",	 [NOTIF_REPLY] = "reply",
 	[NOTIF_FOLLOW] = "follow",	 [NOTIF_FOLLOW_REQUEST] = "follow_request",
 	[NOTIF_REBLOG] = "reblog",	 [NOTIF_FAVOURITE] = "favourite",
+	[NOTIF_MODERATION] = "moderation", [NOTIF_APPEAL] = "appeal",
 };
 
 int

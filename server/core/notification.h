@@ -1,5 +1,5 @@
 /* notification.h - notifications: a member is told about mentions, replies, follows, follow
- * requests, boosts and likes. Other modules (statuses, follows) create them here; the web
+ * requests, boosts, likes, and moderators' actions and appeal decisions. Other modules (statuses, follows) create them here; the web
  * pages list them and mark them read. */
 #ifndef PARASOL_CORE_NOTIFICATION_H
 #define PARASOL_CORE_NOTIFICATION_H
@@ -19,6 +19,8 @@ enum notification_type {
 	NOTIF_FOLLOW_REQUEST,
 	NOTIF_REBLOG,
 	NOTIF_FAVOURITE,
+	NOTIF_MODERATION, /* a moderator acted on the member's account or post (core/moderation.c) */
+	NOTIF_APPEAL,	  /* the member's appeal was decided (core/moderation.c) */
 	NOTIF__MAX
 };
 

@@ -4,31 +4,13 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/events.h"
+#include "core/federation.h"
 #include "core/status.h"
 #include "db/db.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/utf8.h"
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-/* s without surrounding ASCII white space, in the arena (NULL reads as ""). */
-static const char *
-trim(struct arena *a, const char *s)
-{
-	if (s == NULL)
-		return "";
-	while (is_space(*s))
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
 
 /* The distinct ids among d's rule ids (arena); the count. */
 static int
@@ -72,7 +54,7 @@ report_create(struct arena *a, const struct account *reporter, const struct repo
 	if (!utf8_valid(comment, strlen(comment)))
 		return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
 			       "report: bad utf-8");
-	comment = trim(a, comment);
+	comment = arena_strtrim(a, comment);
 	size_t chars = utf8_chars(comment);
 	if (chars > REPORT_COMMENT_MAX)
 		return err_set(err, ERR_UNPROCESSABLE,
@@ -95,24 +77,96 @@ report_create(struct arena *a, const struct account *reporter, const struct repo
 	return db_report_insert(a, reporter->id, target, d->status_id, comment, rules, n, id, err);
 }
 
-int
-reports_open_list(struct arena *a, int64_t max_id, int64_t min_id, struct report_page *p,
-		  struct err *err)
+/* s, valid UTF-8, without control characters other than newline and tab (CR LF becomes LF),
+ * trimmed, cut to max code points (arena). Invalid UTF-8 gives "". */
+static const char *
+clean_text(struct arena *a, const char *s, size_t max)
 {
-	memset(p, 0, sizeof *p);
-	int n = db_reports_open(a, max_id, min_id, REPORTS_PAGE_SIZE, &p->items, err);
-	if (n < 0)
+	if (s == NULL || !utf8_valid(s, strlen(s)))
+		return "";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x20 && *p != 0x7f)
+			*o++ = (char)*p;
+		else if (*p == '\n' || *p == '\t')
+			*o++ = (char)*p;
+	*o = '\0';
+	const char *t = arena_strtrim(a, out);
+	size_t chars = 0, i = 0;
+	for (; t[i]; i++)
+		if (((unsigned char)t[i] & 0xC0) != 0x80 && chars++ == max)
+			break;
+	return arena_strtrim(a, arena_strndup(a, t, i));
+}
+
+int
+report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id, struct err *err)
+{
+	if (p->flag_uri == NULL || *p->flag_uri == '\0' || p->origin_domain == NULL)
+		return err_set(err, ERR_INVALID, NULL, "peer report without a flag id or domain");
+	if (strlen(p->flag_uri) > REPORT_FLAG_URI_MAX)
+		return err_set(err, ERR_INVALID, NULL, "flag id of %zu bytes", strlen(p->flag_uri));
+	struct account *target = account_by_id(a, p->target_id, err);
+	if (target == NULL)
 		return -1;
-	p->n = n;
-	if (n == 0)
-		return 0;
-	int older = db_reports_open_beyond(a, p->items[0].id, 1, err);
-	if (older < 0)
+	if (target->domain != NULL)
+		return err_set(err, ERR_INVALID, NULL, "peer report about a remote account");
+	struct peer_report_row row = {
+		.origin_domain = p->origin_domain,
+		.flag_uri = p->flag_uri,
+		.target_id = p->target_id,
+		.status_id = p->status_id,
+		.comment = clean_text(a, p->comment, REPORT_COMMENT_MAX),
+	};
+	return db_report_insert_peer(a, &row, id, err);
+}
+
+int
+report_forward(struct arena *a, const struct account *moderator, int64_t report_id,
+	       struct err *err)
+{
+	if (moderator == NULL || moderator->role < ROLE_MODERATOR)
+		return err_set(err, ERR_FORBIDDEN, NULL, "report forward by a member");
+	struct report_forward_row r;
+	if (db_report_forward_row(a, report_id, &r, err) != 0)
 		return -1;
-	int newer = db_reports_open_beyond(a, p->items[n - 1].id, 0, err);
-	if (newer < 0)
+	if (r.target_domain == NULL || r.target_uri == NULL)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "This report is about an account here: there is no other server to "
+			       "send it to.",
+			       "forward of a report about a local account");
+	if (r.forwarded)
+		return err_set(err, ERR_CONFLICT, "This report was already sent to that server.",
+			       "report forwarded twice");
+	if (r.target_inbox == NULL)
+		return err_set(err, ERR_UNPROCESSABLE, "That server can't receive reports.",
+			       "target without an inbox");
+	struct err ferr = {0};
+	if (!federation_domain_allowed(a, r.target_domain, &ferr)) {
+		if (ferr.code != ERR_FORBIDDEN) {
+			*err = ferr;
+			return -1;
+		}
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "This community doesn't federate with that server.",
+			       "forward to a domain that is not a peer");
+	}
+	if (db_begin(err) != 0)
 		return -1;
-	p->has_older = older;
-	p->has_newer = newer;
-	return 0;
+	int rc = db_report_mark_forwarded(a, report_id, err);
+	if (rc == 0) {
+		db_rollback();
+		return err_set(err, ERR_CONFLICT, "This report was already sent to that server.",
+			       "report forwarded twice (race)");
+	}
+	struct event ev = {.kind = EV_REPORT_FORWARDED,
+			   .actor_id = moderator->id,
+			   .target_id = r.target_id,
+			   .report_id = report_id};
+	if (rc < 0 || events_emit(a, &ev, err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err);
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "db/reports.h" /* struct report_row */
+#include "db/reports.h" /* struct peer_report_row */
 
 struct account;
 struct arena;
@@ -15,7 +15,7 @@ struct err;
 
 #define REPORT_COMMENT_MAX 1000 /* characters (code points) */
 #define REPORT_RULES_MAX 100	/* rules one report may cite (a node has at most RULES_MAX) */
-#define REPORTS_PAGE_SIZE 50
+#define REPORT_FLAG_URI_MAX 2048 /* bytes of a peer's Flag id (it is an indexed column) */
 
 /* What a member sends. */
 struct report_draft {
@@ -34,17 +34,34 @@ struct report_draft {
 int report_create(struct arena *a, const struct account *reporter, const struct report_draft *d,
 		  int64_t *id, struct err *err);
 
-/* A page of open reports, oldest first. */
-struct report_page {
-	struct report_row *items;
-	int n;
-	bool has_older; /* open reports before items[0] */
-	bool has_newer; /* open reports after items[n - 1] */
+/* What a peer's Flag brings, reduced by ap/ to this node's rows: the Flag names a local
+ * account (and maybe one of its posts). */
+struct peer_report {
+	const char *flag_uri;	   /* the Flag's id (required): a repeated Flag is stored once */
+	const char *origin_domain; /* the signer's server, host[:port] */
+	int64_t target_id;	   /* a local account */
+	int64_t status_id;	   /* one of target_id's posts; 0: none */
+	const char *comment;	   /* the Flag's content as plain text, untrusted; NULL reads "" */
 };
 
-/* Open reports after min_id, or before max_id (0: no bound), REPORTS_PAGE_SIZE at most,
- * oldest first; with neither, the oldest ones. 0 or -1 + err. */
-int reports_open_list(struct arena *a, int64_t max_id, int64_t min_id, struct report_page *p,
-		      struct err *err);
+/* Files a peer's report in the queue (source 'peer', no reporter: the peer's account is
+ * never recorded, only its domain). The comment is cleaned, never refused: invalid UTF-8
+ * makes it empty, control characters other than newlines and tabs are dropped, surrounding
+ * white space is trimmed and it is cut to REPORT_COMMENT_MAX characters. ERR_INVALID when
+ * flag_uri is missing or longer than REPORT_FLAG_URI_MAX bytes, origin_domain is missing, or
+ * the target is not a local account. *id (may be NULL) gets the new report's id. 1 stored,
+ * 0 the Flag was stored before, -1 + err. */
+int report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id,
+		     struct err *err);
+
+/* Forwards report report_id to the server of the remote account it is about: in one
+ * transaction, records forwarded_at and emits EV_REPORT_FORWARDED, which ap/ turns into a
+ * Flag from the instance actor (neither the reporter nor the moderator is named; the
+ * report's comment is sent). moderator must be a moderator or an admin (ERR_FORBIDDEN).
+ * ERR_NOT_FOUND for no such report, ERR_UNPROCESSABLE when the target is a member here (or
+ * has no inbox) or its server is not one this node federates with (core/federation.h),
+ * ERR_CONFLICT when the report was forwarded already. 0 or -1 + err. */
+int report_forward(struct arena *a, const struct account *moderator, int64_t report_id,
+		   struct err *err);
 
 #endif

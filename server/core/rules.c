@@ -10,26 +10,6 @@
 #include "util/err.h"
 #include "util/utf8.h"
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-/* s without surrounding ASCII white space, in the arena (NULL reads as ""). */
-static const char *
-trim(struct arena *a, const char *s)
-{
-	if (s == NULL)
-		return "";
-	while (is_space(*s))
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* Checks and trims a title and body; 0, or -1 + ERR_UNPROCESSABLE. */
 static int
 check(struct arena *a, const char **title, const char **body, struct err *err)
@@ -37,8 +17,8 @@ check(struct arena *a, const char **title, const char **body, struct err *err)
 	if (!utf8_valid(*title, strlen(*title)) || !utf8_valid(*body, strlen(*body)))
 		return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
 			       "rule: bad utf-8");
-	*title = trim(a, *title);
-	*body = trim(a, *body);
+	*title = arena_strtrim(a, *title);
+	*body = arena_strtrim(a, *body);
 	size_t n = utf8_chars(*title);
 	if (n == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Give the rule a title.", "rule: no title");

@@ -1,6 +1,8 @@
 /* settings.c - instance settings: config defaults, database overrides. */
 #include "settings.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -57,6 +59,9 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->default_language = cfg->default_language;
 	s->local_timeline_public = false;
 	s->federation_mode = FED_ALLOWLIST;
+	s->two_person_rule = false;
+	s->name_moderators = false;
+	s->suspension_purge_days = SETTINGS_PURGE_DAYS_DEFAULT;
 	struct db_setting *rows;
 	int n = db_settings_all(a, &rows, err);
 	if (n < 0)
@@ -75,6 +80,12 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			s->local_timeline_public = strcmp(v, "true") == 0;
 		else if (strcmp(k, SETTINGS_KEY_FEDERATION_MODE) == 0)
 			fed_mode_parse(v, &s->federation_mode);
+		else if (strcmp(k, "two_person_rule") == 0)
+			s->two_person_rule = strcmp(v, "true") == 0;
+		else if (strcmp(k, "name_moderators") == 0)
+			s->name_moderators = strcmp(v, "true") == 0;
+		else if (strcmp(k, "suspension_purge_days") == 0)
+			s->suspension_purge_days = atoi(v);
 	}
 	return 0;
 }
@@ -90,6 +101,12 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The description can have at most 2000 characters.",
 			       "description too long");
+	if (s->suspension_purge_days < 0 || s->suspension_purge_days > SETTINGS_PURGE_DAYS_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "The purge delay must be a number of days from 0 to 3650.",
+			       "purge days %d", s->suspension_purge_days);
+	char days[16];
+	snprintf(days, sizeof days, "%d", s->suspension_purge_days);
 	const struct db_setting rows[] = {
 		{"instance_name", s->name},
 		{"instance_description", s->description},
@@ -97,6 +114,9 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		{"default_language", i18n_lang_tag(s->default_language)},
 		{"local_timeline_public", s->local_timeline_public ? "true" : "false"},
 		{SETTINGS_KEY_FEDERATION_MODE, fed_mode_name(s->federation_mode)},
+		{"two_person_rule", s->two_person_rule ? "true" : "false"},
+		{"name_moderators", s->name_moderators ? "true" : "false"},
+		{"suspension_purge_days", days},
 	};
 	return db_settings_put(a, rows, sizeof rows / sizeof rows[0], err);
 }

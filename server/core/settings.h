@@ -43,17 +43,23 @@ struct instance_settings {
 	enum lang default_language;
 	bool local_timeline_public;
 	enum fed_mode federation_mode;
+	/* moderation (core/moderation.h) */
+	bool two_person_rule;	   /* suspensions and defederations wait for a second moderator */
+	bool name_moderators;	   /* the members' log names the moderator, not "a moderator" */
+	int suspension_purge_days; /* an indefinite suspension's data is purged after this */
 };
 
 #define SETTINGS_NAME_MAX 100
 #define SETTINGS_DESCRIPTION_MAX 2000
+#define SETTINGS_PURGE_DAYS_DEFAULT 30
+#define SETTINGS_PURGE_DAYS_MAX 3650
 
 /* Fills s from the config's defaults overlaid with the stored settings. When the database
  * can't be read, s holds the defaults and -1 + err is returned. */
 int settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
 		  struct err *err);
 
-/* Validates (name 1..100 characters, description up to 2000) and stores every setting;
+/* Validates (name 1..100 characters, description up to 2000, purge days 0..3650) and stores every setting;
  * ERR_UNPROCESSABLE naming the problem. */
 int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
 

@@ -6,6 +6,7 @@
 #include "core/account.h"
 #include "core/events.h"
 #include "core/notification.h"
+#include "core/review.h"
 #include "core/text.h"
 #include "db/accounts.h"
 #include "db/db.h"
@@ -142,6 +143,7 @@ status_create(struct arena *a, const struct account *author, const struct status
 		db_rollback();
 		return -1;
 	}
+	review_check_status(a, *id_out); /* files it for review only; failures are logged */
 	if (reply_account != 0)
 		notify(a, reply_account, author->id, NOTIF_REPLY, *id_out);
 	for (size_t i = 0; i < t.nmentions; i++)
@@ -215,6 +217,7 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 		db_rollback();
 		return -1;
 	}
+	review_check_status(a, id); /* files it for review only; failures are logged */
 	for (size_t i = 0; i < t.nmentions; i++)
 		if (!contains(before, nbefore, t.mention_ids[i]) &&
 		    t.mention_ids[i] != st->in_reply_to_account_id)

@@ -96,6 +96,9 @@ db_account_row(struct arena *a, const PGresult *r, int row, int col, struct acco
 	acct->url = db_value(r, row, col + 14);
 	acct->discoverable = db_bool(r, row, col + 15);
 	acct->indexable = db_bool(r, row, col + 16);
+	acct->limited = db_bool(r, row, col + 17);
+	acct->suspended = db_bool(r, row, col + 18);
+	acct->suspended_until = db_value(r, row, col + 19);
 }
 
 static struct account *

@@ -33,8 +33,10 @@ int db_account_role_exists(struct arena *a, const char *role, struct err *err);
 	".locked, " t ".hide_collections, " t ".role, " t ".language, " t                        \
 	".default_visibility, " t ".approved, "                                                 \
 	"to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " t   \
-	".domain, " t ".uri, " t ".url, " t ".discoverable, " t ".indexable"
-#define DB_ACCOUNT_NCOLUMNS 17
+	".domain, " t ".uri, " t ".url, " t ".discoverable, " t ".indexable, " t ".limited, "  \
+	t ".suspended_at IS NOT NULL, "                                                         \
+	"to_char(" t ".suspended_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define DB_ACCOUNT_NCOLUMNS 20
 
 struct account;
 

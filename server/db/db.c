@@ -7,6 +7,7 @@
 
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/id.h"
 #include "util/log.h"
 
 static char *db_conninfo;
@@ -163,15 +164,31 @@ db_ping(struct err *err)
 	return r != NULL;
 }
 
+/* How deep the calling thread is in db_begin calls: an inner begin/commit pair joins the
+ * outer transaction. */
+static _Thread_local int tx_depth;
+
 int
 db_begin(struct err *err)
 {
-	return db_exec_script(err, "BEGIN");
+	if (tx_depth > 0) {
+		tx_depth++;
+		return 0;
+	}
+	if (db_exec_script(err, "BEGIN") != 0)
+		return -1;
+	tx_depth = 1;
+	return 0;
 }
 
 int
 db_commit(struct err *err)
 {
+	if (tx_depth > 1) {
+		tx_depth--;
+		return 0;
+	}
+	tx_depth = 0;
 	if (db_exec_script(err, "COMMIT") != 0) {
 		db_rollback();
 		return -1;
@@ -182,6 +199,7 @@ db_commit(struct err *err)
 void
 db_rollback(void)
 {
+	tx_depth = 0;
 	pthread_once(&key_once, make_key);
 	PGconn *c = pthread_getspecific(conn_key);
 	if (c == NULL || PQstatus(c) != CONNECTION_OK ||
@@ -226,4 +244,49 @@ db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
 	for (int i = 0; i < rows; i++)
 		(*out)[i] = db_value(r, i, 0);
 	return rows;
+}
+
+/* n ids as a PostgreSQL array literal: "{1,2,3}" (arena). */
+const char *
+db_id_array(struct arena *a, const int64_t *ids, int n)
+{
+	size_t cap = 3 + (size_t)(n > 0 ? n : 0) * (ID_STRLEN + 1);
+	char *s = arena_alloc(a, cap), *p = s;
+	*p++ = '{';
+	for (int i = 0; i < n; i++) {
+		char buf[ID_STRLEN];
+		size_t len = strlen(id_format(ids[i], buf));
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, buf, len);
+		p += len;
+	}
+	*p++ = '}';
+	*p = '\0';
+	return s;
+}
+
+/* Reads a PostgreSQL bigint[] text ("{1,2}") into an arena array; the count. */
+int
+db_parse_id_array(struct arena *a, const char *s, int64_t **out)
+{
+	int cap = 1;
+	for (const char *p = s ? s : ""; *p; p++)
+		if (*p == ',')
+			cap++;
+	*out = arena_alloc(a, sizeof **out * (size_t)cap);
+	int n = 0;
+	const char *p = s ? s : "";
+	while (*p) {
+		if (*p >= '0' && *p <= '9') {
+			char *end;
+			long long v = strtoll(p, &end, 10);
+			if (n < cap)
+				(*out)[n++] = (int64_t)v;
+			p = end;
+		} else {
+			p++;
+		}
+	}
+	return n;
 }

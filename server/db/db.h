@@ -33,7 +33,9 @@ int db_exec_script(struct err *err, const char *sql);
 
 /* Transactions on the calling thread's connection: db_begin, then db_commit, or
  * db_rollback on any failure (db_rollback never fails and is a no-op outside a transaction).
- * Queries between them run on the same connection and are not retried. */
+ * Queries between them run on the same connection and are not retried. A begin/commit pair
+ * inside another joins the outer transaction (only the outermost commit commits); a rollback
+ * anywhere rolls back the whole transaction, so an inner failure must fail the outer caller. */
 int db_begin(struct err *err);
 int db_commit(struct err *err);
 void db_rollback(void);
@@ -48,16 +50,18 @@ int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
 int db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
 		     const char *const *params, const char ***out);
 
+/* n ids as a PostgreSQL array literal, "{1,2,3}" (arena), for a $n::bigint[] parameter. */
+const char *db_id_array(struct arena *a, const int64_t *ids, int n);
+
+/* Reads a PostgreSQL bigint[] in text form ("{1,2}") into an arena array; the count. */
+int db_parse_id_array(struct arena *a, const char *s, int64_t **out);
+
 /* The value at (row, col), or NULL for SQL NULL. */
 const char *db_value(const PGresult *r, int row, int col);
 
 /* Whether the value at (row, col) is PostgreSQL's true ("t"). */
 bool db_bool(const PGresult *r, int row, int col);
 
-/* Runs sql and returns the first column of its first row as an int64: 0 when there is no
- * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
-int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
-		       const char *const *params);
 
 /* Runs sql and collects the first column of every row into *out (arena, NULLs included).
  * Returns the count, or -1 + err. */

@@ -60,6 +60,9 @@ struct account {
 	const char *url;	/* remote accounts: their profile page; NULL locally */
 	bool discoverable;	/* opted in to directories and account search elsewhere */
 	bool indexable;		/* opted in to full-text search of public posts elsewhere */
+	bool limited;		/* a moderator limited it: posts for followers only */
+	bool suspended;		/* a moderator suspended it: nothing of it is shown */
+	const char *suspended_until; /* ISO 8601 end of a timed suspension; NULL otherwise */
 };
 
 /* An application waiting for a moderator (approval mode). */

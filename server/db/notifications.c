@@ -71,8 +71,11 @@ db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_
 		a,
 		"SELECT n.id, n.type, n.read,"
 		" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" s.id, s.content, s.spoiler_text, sa.username, " DB_ACCOUNT_COLUMNS("f")
-		" FROM notifications n JOIN accounts f ON f.id = n.from_account_id"
+		" s.id, s.content, s.spoiler_text, sa.username, m.id, m.kind, m.reason, ap.state, "
+		DB_ACCOUNT_COLUMNS("f")
+		" FROM notifications n LEFT JOIN accounts f ON f.id = n.from_account_id"
+		" LEFT JOIN mod_actions m ON m.id = n.mod_action_id"
+		" LEFT JOIN appeals ap ON ap.action_id = m.id"
 		" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")
 		" LEFT JOIN accounts sa ON sa.id = s.account_id"
 		" WHERE n.account_id = $1::bigint"
@@ -96,7 +99,14 @@ db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_
 		row->status_content = db_value(r, i, 5);
 		row->status_spoiler = db_value(r, i, 6);
 		row->status_author = db_value(r, i, 7);
-		db_account_row(a, r, i, 8, &row->from);
+		row->mod_action_id = db_value(r, i, 8) ? db_int64(r, i, 8) : 0;
+		row->mod_kind = db_value(r, i, 9);
+		row->mod_reason = db_value(r, i, 10);
+		row->appeal_state = db_value(r, i, 11);
+		if (db_value(r, i, 12) != NULL)
+			db_account_row(a, r, i, 12, &row->from);
+		else
+			memset(&row->from, 0, sizeof row->from);
 	}
 	return n;
 }

@@ -30,11 +30,17 @@ struct notification_row {
 	const char *type;
 	bool read;
 	const char *created_at;
-	struct account from;
+	struct account from; /* from.id 0: no account (moderation notifications) */
 	int64_t status_id;		/* 0: none, or the post is not visible any more */
 	const char *status_content;	/* trusted HTML (core/text.c), NULL without a post */
 	const char *status_spoiler;
 	const char *status_author;	/* username of the post's author */
+	/* moderation and appeal notifications: the action, its kind and reason, the appeal's
+	 * state ("granted", "denied") */
+	int64_t mod_action_id;
+	const char *mod_kind;
+	const char *mod_reason;
+	const char *appeal_state;
 };
 
 /* Notifications of account_id with ids below max_id / above min_id (0: no bound), at most

@@ -3,27 +3,11 @@
 #ifndef PARASOL_DB_REPORTS_H
 #define PARASOL_DB_REPORTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
 struct err;
-
-/* A report with what the moderators' list shows. */
-struct report_row {
-	int64_t id;
-	int64_t reporter_id;
-	const char *reporter_username;
-	const char *reporter_domain; /* NULL: a member here */
-	int64_t target_id;
-	const char *target_username;
-	const char *target_domain; /* NULL: a member here */
-	int64_t status_id;	   /* 0: a report about the account (or the post is gone) */
-	const char *status_content; /* trusted HTML from core/text.c; NULL when status_id is 0 */
-	const char *comment;
-	int64_t *rule_ids; /* the rules cited, as stored */
-	int nrules;
-	const char *created_at; /* ISO 8601, UTC */
-};
 
 /* The number of distinct existing rules among the n ids, or -1 + err. */
 int db_rules_existing(struct arena *a, const int64_t *ids, int n, struct err *err);
@@ -34,14 +18,40 @@ int db_report_insert(struct arena *a, int64_t reporter_id, int64_t target_id, in
 		     const char *comment, const int64_t *rule_ids, int nrules, int64_t *id,
 		     struct err *err);
 
-/* Open reports with ids below max_id and above min_id (0: no bound), at most limit, oldest
- * first (when only max_id is given, the limit newest below it, still returned oldest
- * first). *out is arena-owned. The count, or -1 + err. */
-int db_reports_open(struct arena *a, int64_t max_id, int64_t min_id, int limit,
-		    struct report_row **out, struct err *err);
+/* A peer's Flag about a local account, as stored (source 'peer', no reporter). */
+struct peer_report_row {
+	const char *origin_domain; /* the sending server, host[:port] */
+	const char *flag_uri;	   /* the Flag's id: one report per Flag */
+	int64_t target_id;	   /* the local account reported */
+	int64_t status_id;	   /* 0: none */
+	const char *comment;	   /* at most 1000 characters, checked by the caller */
+};
 
-/* Whether there is an open report with an id below (before) / above (!before) id: 1, 0, or
- * -1 + err. */
-int db_reports_open_beyond(struct arena *a, int64_t id, int before, struct err *err);
+/* Stores an open report from a peer's Flag unless one with the same flag_uri exists; *id
+ * gets the new report's id (may be NULL; untouched when nothing was stored). 1 stored, 0
+ * already there, or -1 + err. */
+int db_report_insert_peer(struct arena *a, const struct peer_report_row *p, int64_t *id,
+			  struct err *err);
+
+/* What forwarding a report to its target's server needs. */
+struct report_forward_row {
+	int64_t id;
+	int64_t target_id;
+	const char *target_domain; /* NULL: a member here */
+	const char *target_uri;	   /* the target's actor URI; NULL for a member here */
+	const char *target_inbox;  /* the shared inbox, else the actor's inbox; NULL if none */
+	const char *status_uri;	   /* the reported post's id when it is one of the target's remote
+				      posts; NULL otherwise */
+	const char *comment;
+	bool forwarded; /* forwarded_at is set */
+};
+
+/* Loads report id for forwarding; ERR_NOT_FOUND when there is none. 0 or -1 + err. */
+int db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *out,
+			  struct err *err);
+
+/* Sets report id's forwarded_at to now unless it is set already: 1 set, 0 it was set (or
+ * there is no such report), -1 + err. */
+int db_report_mark_forwarded(struct arena *a, int64_t id, struct err *err);
 
 #endif

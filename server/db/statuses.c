@@ -47,6 +47,11 @@
 	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM blocks k WHERE k.account_id = $1"     \
 	" AND k.target_account_id IN (t.account_id, s.account_id)))"
 
+/* Posts a moderator hid stay out of every timeline but their author's own view; limited
+ * accounts (or accounts of a limited domain) stay out of the shared ones. */
+#define NOT_HIDDEN " AND (NOT s.mod_hidden OR s.account_id = $1) AND (NOT t.mod_hidden OR t.account_id = $1)"
+#define NOT_LIMITED " AND NOT account_limited(t.account_id) AND NOT account_limited(s.account_id)"
+
 /* Each timeline's whole query, in both orders, made at compile time: no SQL is put together
  * at run time, not even from constant pieces. */
 #define TL_SQL(where, dir) \
@@ -55,13 +60,15 @@
 static const char *const kind_sql[DB_TL__MAX][2] = {
 	[DB_TL_HOME] = TL(" AND (t.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"
 		" WHERE f.account_id = $1 AND f.target_account_id = t.account_id))"
-		NOT_SILENCED),
-	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED),
+		NOT_SILENCED NOT_HIDDEN),
+	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED
+		NOT_HIDDEN NOT_LIMITED),
 	[DB_TL_TAG] = TL(" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
 		" AND ($1 IS NOT NULL OR t.visibility = 'public')"
 		" AND EXISTS (SELECT 1 FROM status_tags st JOIN tags g ON g.id = st.tag_id"
-		" WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED),
-	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint"),
+		" WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED
+		NOT_HIDDEN NOT_LIMITED),
+	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint" NOT_HIDDEN),
 	[DB_TL_PINNED] = TL(" AND t.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM pins p"
 		" WHERE p.account_id = $5::bigint AND p.status_id = t.id"
 		" AND t.account_id = $5::bigint)"),

@@ -251,6 +251,37 @@ wait_for_work(struct worker_pool *pool, unsigned long seen, int ms)
 	pthread_mutex_unlock(&wake_lock);
 }
 
+static worker_periodic_fn periodic_fn;
+static int periodic_seconds;
+static time_t periodic_last; /* under periodic_lock */
+static pthread_mutex_t periodic_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+worker_set_periodic(worker_periodic_fn fn, int seconds)
+{
+	periodic_fn = fn;
+	periodic_seconds = seconds;
+}
+
+/* Runs the periodic work when it is due and no other thread is running it. */
+static void
+maybe_periodic(void)
+{
+	if (periodic_fn == NULL || pthread_mutex_trylock(&periodic_lock) != 0)
+		return;
+	time_t now = time(NULL);
+	if (now - periodic_last >= periodic_seconds) {
+		periodic_last = now;
+		struct arena *a = arena_new();
+		struct err e;
+		err_clear(&e);
+		if (a != NULL && periodic_fn(a, &e) < 0)
+			log_msg(LOG_WARN, "periodic work failed: %s", e.detail);
+		arena_free(a);
+	}
+	pthread_mutex_unlock(&periodic_lock);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -267,6 +298,7 @@ worker_main(void *arg)
 		unsigned long seen = current_generation();
 		struct err e;
 		err_clear(&e);
+		maybe_periodic();
 		int rc = worker_run_one(&e);
 		if (rc == 1) {
 			queue_down = false;

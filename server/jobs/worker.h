@@ -57,6 +57,11 @@ bool worker_retryable(enum err_code code);
  * reached. The loop each pool thread runs; tests call it directly. */
 int worker_run_one(struct err *err);
 
+/* Periodic work the worker threads also do: fn runs about every `seconds` (one thread at a
+ * time, whichever is free), its failures logged. Set before worker_pool_start; NULL: none. */
+typedef int (*worker_periodic_fn)(struct arena *a, struct err *err);
+void worker_set_periodic(worker_periodic_fn fn, int seconds);
+
 struct worker_pool;
 
 /* Starts threads (0..WORKER_MAX_THREADS; 0 gives a pool that runs nothing) that run jobs

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "log.h"
@@ -152,4 +153,23 @@ arena_defer(struct arena *a, void (*fn)(void *), void *ptr)
 	d->ptr = ptr;
 	d->next = a->deferred;
 	a->deferred = d;
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+char *
+arena_strtrim(struct arena *a, const char *s)
+{
+	if (s == NULL)
+		s = "";
+	while (is_space(*s))
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
 }

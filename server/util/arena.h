@@ -26,6 +26,10 @@ char *arena_strdup(struct arena *a, const char *s);
 /* Returns a NUL-terminated copy of the first n bytes of s, owned by the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
+/* s without the ASCII white space (space, tab, CR, LF, FF, VT) around it, copied into a; NULL
+ * reads as "". */
+char *arena_strtrim(struct arena *a, const char *s);
+
 /* Returns a printf-formatted string owned by the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);

@@ -37,6 +37,9 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	tval_set_bool(ctx, "lang_en", s->default_language == LANG_EN);
 	tval_set_bool(ctx, "lang_zh", s->default_language == LANG_ZH_CN);
 	tval_set_bool(ctx, "local_public_checked", s->local_timeline_public);
+	tval_set_bool(ctx, "two_person_checked", s->two_person_rule);
+	tval_set_bool(ctx, "name_moderators_checked", s->name_moderators);
+	tval_set_int(ctx, "purge_days", s->suspension_purge_days);
 	return ctx;
 }
 
@@ -58,9 +61,20 @@ settings_submit(struct req *req)
 	s.name = web_field(req, "name");
 	s.description = web_field(req, "description");
 	s.local_timeline_public = *web_field(req, "local_timeline_public") != '\0';
+	s.two_person_rule = *web_field(req, "two_person_rule") != '\0';
+	s.name_moderators = *web_field(req, "name_moderators") != '\0';
+	/* the purge delay: absent keeps the stored one; anything but digits is refused */
+	const char *days = web_field(req, "suspension_purge_days");
+	bool days_ok = strlen(days) <= 4 && strspn(days, "0123456789") == strlen(days);
+	if (*days != '\0' && days_ok)
+		s.suspension_purge_days = atoi(days);
 	struct err err;
 	int rc = 0;
-	if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
+	if (!days_ok)
+		rc = err_set(&err, ERR_UNPROCESSABLE,
+			     "The purge delay must be a number of days from 0 to 3650.",
+			     "bad purge days");
+	else if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
 			     "bad registration mode");
 	else if (i18n_lang_parse(web_field(req, "default_language"), &s.default_language) != 0)

@@ -45,6 +45,15 @@ static const struct {
 	{"rule_saved", N_("The rule is saved.")},
 	{"rule_deleted", N_("The rule is deleted; the ones after it moved up.")},
 	{"report_sent", N_("Thank you. The moderators will look at your report.")},
+	{"report_forwarded", N_("The report was sent to the account's server.")},
+	{"appeal_sent", N_("Your appeal is sent. Another moderator will decide it.")},
+	{"action_taken", N_("The action is taken and recorded.")},
+	{"action_pending", N_("The action is recorded. It takes effect when a second moderator approves it.")},
+	{"action_approved", N_("The action is approved and takes effect now.")},
+	{"action_rejected", N_("The action is refused; nothing changes.")},
+	{"claimed", N_("The item is yours to decide.")},
+	{"released", N_("The item is back in the queue for anyone.")},
+	{"appeal_decided", N_("The appeal is decided and the member is told.")},
 };
 
 const char *

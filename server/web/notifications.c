@@ -10,6 +10,8 @@
 #include "util/arena.h"
 #include "util/i18n.h"
 #include "util/tmpl.h"
+#include "util/id.h"
+#include "web/moderation.h"
 #include "web/statuses.h"
 #include "web/web.h"
 
@@ -17,7 +19,18 @@ static struct tval *
 notification_view(struct req *req, const struct notification_row *n)
 {
 	struct tval *v = tval_obj(req->arena);
-	tval_set(v, "from", web_account_view(req, &n->from));
+	if (n->from.id != 0)
+		tval_set(v, "from", web_account_view(req, &n->from));
+	if (n->mod_action_id != 0) {
+		enum mod_kind k = MOD_NOTE;
+		mod_kind_parse(n->mod_kind, &k);
+		char buf[ID_STRLEN];
+		tval_set_str(v, "mod_id", id_format(n->mod_action_id, buf));
+		tval_set_str(v, "mod_label", i18n_gettext(req->lang, web_mod_kind_label(k)));
+		tval_set_str(v, "mod_reason", n->mod_reason ? n->mod_reason : "");
+		tval_set_bool(v, "appeal_granted",
+			      n->appeal_state && strcmp(n->appeal_state, "granted") == 0);
+	}
 	tval_set_bool(v, "unread", !n->read);
 	tval_set_str(v, "created_at", n->created_at);
 	for (int t = 0; t < NOTIF__MAX; t++)

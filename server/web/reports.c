@@ -1,6 +1,6 @@
 /* reports.c - the report form (a member reports a post or an account, citing rules and adding
- * a comment) and the moderators' list of open reports, oldest first. The reporter's name
- * appears on the moderators' list only; no page shows reports to anyone else. */
+ * a comment), and forwarding a report about a remote account to its server. Reports are read
+ * on the moderators' review queue (web/queue.c); no page shows them to anyone else. */
 #include "web/reports.h"
 
 #include <microhttpd.h>
@@ -28,28 +28,6 @@ struct target {
 	const char *back;   /* the post's or the profile's path */
 };
 
-/* The rule ids checked in the form ("rule" fields), into the arena. -1 + ERR_UNPROCESSABLE
- * for a malformed id. */
-static int
-form_rule_ids(struct req *req, int64_t **out, int *n, struct err *err)
-{
-	const struct body *b = &req->body;
-	size_t cap = b->kind == BODY_FORM ? b->nfields : 0;
-	*out = arena_alloc(req->arena, sizeof **out * (cap > 0 ? cap : 1));
-	*n = 0;
-	for (size_t i = 0; i < cap; i++) {
-		if (strcmp(b->fields[i].name, "rule") != 0)
-			continue;
-		int64_t id;
-		if (id_parse(b->fields[i].value, &id) != 0)
-			return err_set(err, ERR_UNPROCESSABLE,
-				       "One of the rules chosen doesn't exist.",
-				       "report: malformed rule id");
-		(*out)[(*n)++] = id;
-	}
-	return 0;
-}
-
 static bool
 checked(const int64_t *ids, int n, int64_t id)
 {
@@ -71,8 +49,7 @@ report_page(struct req *req, const struct target *t, const struct err *form_err)
 	int64_t *sent = NULL;
 	int nsent = 0;
 	if (form_err != NULL) {
-		struct err ignored;
-		if (form_rule_ids(req, &sent, &nsent, &ignored) != 0)
+		if (web_form_ids(req, "rule", &sent, &nsent) != 0)
 			nsent = 0;
 	}
 	struct tval *ctx = tval_obj(req->arena);
@@ -169,8 +146,11 @@ submit(struct req *req, int (*load)(struct req *, struct target *))
 	d.comment = req_form(req, "comment");
 	struct err err;
 	int64_t *ids;
-	if (form_rule_ids(req, &ids, &d.nrules, &err) != 0)
+	if (web_form_ids(req, "rule", &ids, &d.nrules) != 0) {
+		err_set(&err, ERR_UNPROCESSABLE, "One of the rules chosen doesn't exist.",
+			"report: malformed rule id");
 		return report_page(req, &t, &err);
+	}
 	d.rule_ids = ids;
 	if (report_create(req->arena, req->viewer, &d, NULL, &err) != 0) {
 		if (err.code != ERR_UNPROCESSABLE) {
@@ -206,79 +186,20 @@ account_report_post(struct req *req)
 	return submit(req, account_target);
 }
 
-/* "name" or "name@domain" (arena). */
-static const char *
-handle(struct req *req, const char *username, const char *domain)
-{
-	return domain ? arena_printf(req->arena, "%s@%s", username, domain) : username;
-}
-
-/* "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC" */
-static const char *
-shown_time(struct req *req, const char *iso)
-{
-	if (iso == NULL || strlen(iso) < 16)
-		return iso ? iso : "";
-	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
-}
-
+/* A moderator sends the report to the server of the remote account it is about (a Flag from
+ * the instance actor), then goes back to the report's queue page. */
 static int
-reports_get(struct req *req)
+report_forward_post(struct req *req)
 {
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
-	struct page pg;
-	if (web_page_params(req, &pg) != 0)
+	int64_t id;
+	if (web_path_id(req, &id) != 0 ||
+	    report_forward(req->arena, req->viewer, id, &req->err) != 0)
 		return -1;
-	struct report_page p;
-	struct rule_row *rules;
-	int nrules;
-	if (reports_open_list(req->arena, pg.max_id, pg.min_id, &p, &req->err) != 0 ||
-	    (nrules = rules_list(req->arena, &rules, &req->err)) < 0)
-		return -1;
-	struct tval *ctx = tval_obj(req->arena);
-	struct tval *list = tval_list(req->arena);
 	char buf[ID_STRLEN];
-	for (int i = 0; i < p.n; i++) {
-		const struct report_row *r = &p.items[i];
-		struct tval *v = tval_obj(req->arena);
-		tval_set_str(v, "id", id_format(r->id, buf));
-		tval_set_str(v, "created_at", shown_time(req, r->created_at));
-		tval_set_str(v, "created_iso", r->created_at);
-		const char *target = handle(req, r->target_username, r->target_domain);
-		tval_set_str(v, "target_acct", target);
-		tval_set_str(v, "target_url", arena_printf(req->arena, "/@%s", target));
-		const char *reporter = handle(req, r->reporter_username, r->reporter_domain);
-		tval_set_str(v, "reporter_acct", reporter);
-		tval_set_str(v, "reporter_url", arena_printf(req->arena, "/@%s", reporter));
-		bool has_status = r->status_id != 0 && r->status_content != NULL;
-		tval_set_bool(v, "has_status", has_status);
-		if (has_status) {
-			tval_set_str(v, "status_url", web_status_url(req, target, r->status_id));
-			tval_set_html(v, "content", r->status_content); /* core/text.c output */
-		}
-		tval_set_str(v, "comment", r->comment ? r->comment : "");
-		struct tval *cited = tval_list(req->arena);
-		int ncited = 0;
-		for (int j = 0; j < nrules; j++) {
-			if (!checked(r->rule_ids, r->nrules, rules[j].id))
-				continue;
-			struct tval *rv = tval_obj(req->arena);
-			tval_set_int(rv, "number", rules[j].position);
-			tval_set_str(rv, "title", rules[j].title);
-			tval_push(cited, rv);
-			ncited++;
-		}
-		tval_set(v, "rules", cited);
-		tval_set_bool(v, "has_rules", ncited > 0);
-		tval_push(list, v);
-	}
-	tval_set(ctx, "reports", list);
-	tval_set_bool(ctx, "has_reports", p.n > 0);
-	if (p.n > 0)
-		web_page_links(req, ctx, "/admin/reports", p.items[p.n - 1].id, p.items[0].id,
-			       p.has_newer, p.has_older);
-	return web_render(req, MHD_HTTP_OK, "admin_reports", N_("Reports"), ctx);
+	return web_redirect(req, arena_printf(req->arena, "/admin/queue/%s", id_format(id, buf)),
+			    "report_forwarded");
 }
 
 int
@@ -289,6 +210,6 @@ web_reports_routes(struct router *r)
 	rc |= router_add(r, "POST", "/statuses/:id/report", status_report_post);
 	rc |= router_add(r, "GET", "/@:name/report", account_report_get);
 	rc |= router_add(r, "POST", "/@:name/report", account_report_post);
-	rc |= router_add(r, "GET", "/admin/reports", reports_get);
+	rc |= router_add(r, "POST", "/admin/reports/:id/forward", report_forward_post);
 	return rc ? -1 : 0;
 }

@@ -1,5 +1,7 @@
 /* reports.h - web pages for reports: the form members use to report a post or an account,
- * and the moderators' list of open reports. */
+ * the moderators' list of open reports, and POST /admin/reports/:id/forward (moderators
+ * send a report about a remote account to its server; 404 unknown, 409 sent already, 422 a
+ * local account or a server this node doesn't federate with). */
 #ifndef PARASOL_WEB_REPORTS_H
 #define PARASOL_WEB_REPORTS_H
 

@@ -26,13 +26,38 @@ web_rules_view(struct req *req)
 		log_msg(LOG_WARN, "rules: %s", err.detail);
 		return list;
 	}
+	char buf[ID_STRLEN];
 	for (int i = 0; i < n; i++) {
 		struct tval *v = tval_obj(req->arena);
+		tval_set_str(v, "id", id_format(rows[i].id, buf));
 		tval_set_int(v, "number", rows[i].position);
 		tval_set_str(v, "title", rows[i].title);
 		tval_set_str(v, "text", rows[i].body);
 		tval_push(list, v);
 	}
+	return list;
+}
+
+struct tval *
+web_rules_cited(struct req *req, const int64_t *ids, int n)
+{
+	struct tval *list = tval_list(req->arena);
+	struct rule_row *rows;
+	struct err err;
+	int nrows = n > 0 ? rules_list(req->arena, &rows, &err) : 0;
+	if (nrows < 0) {
+		log_msg(LOG_WARN, "rules: %s", err.detail);
+		return list;
+	}
+	for (int i = 0; i < nrows; i++)
+		for (int j = 0; j < n; j++)
+			if (ids[j] == rows[i].id) {
+				struct tval *v = tval_obj(req->arena);
+				tval_set_int(v, "number", rows[i].position);
+				tval_set_str(v, "title", rows[i].title);
+				tval_push(list, v);
+				break;
+			}
 	return list;
 }
 

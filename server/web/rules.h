@@ -3,6 +3,8 @@
 #ifndef PARASOL_WEB_RULES_H
 #define PARASOL_WEB_RULES_H
 
+#include <stdint.h>
+
 struct req;
 struct router;
 struct tval;
@@ -10,8 +12,12 @@ struct tval;
 /* Registers this page group's routes. 0, or -1 for a bad pattern. */
 int web_rules_routes(struct router *r);
 
-/* The community's rules for the rules partial: a list of {number, title, text}, in order.
+/* The community's rules for the rules partial: a list of {id, number, title, text}, in order.
  * On a database error it is logged and the list is empty (the page still renders). */
 struct tval *web_rules_view(struct req *req);
+
+/* The rules among ids (a report's or an action's), in the rules' order, as a list of
+ * {number, title}; rules deleted since are left out. Logged and empty on a database error. */
+struct tval *web_rules_cited(struct req *req, const int64_t *ids, int n);
 
 #endif

@@ -26,22 +26,12 @@ web_status_url(struct req *req, const char *username, int64_t id)
 	return arena_printf(req->arena, "/@%s/%s", username, id_format(id, buf));
 }
 
-/* "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC" */
-
 /* This node's post length limit (config post_max_chars). */
 static int
 post_max_chars(const struct req *req)
 {
 	const struct app *app = req->app;
 	return app->cfg.post_max_chars;
-}
-
-static const char *
-shown_time(struct req *req, const char *iso)
-{
-	if (iso == NULL || strlen(iso) < 16)
-		return iso ? iso : "";
-	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
 }
 
 static void
@@ -65,7 +55,7 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_str(v, "id", id_format(st->id, buf));
 	tval_set_str(v, "url", web_status_url(req, account_handle(req->arena, &st->author), st->id));
 	tval_set(v, "author", web_account_view(req, &st->author));
-	tval_set_str(v, "created_at", shown_time(req, st->created_at));
+	tval_set_str(v, "created_at", web_time(req, st->created_at));
 	tval_set_str(v, "created_iso", st->created_at);
 	tval_set_bool(v, "edited", st->edited_at != NULL);
 	tval_set_str(v, "history_url",
@@ -357,7 +347,7 @@ history(struct req *req)
 		tval_set_html(v, "content", versions[i].content); /* core/text.c output */
 		tval_set_str(v, "spoiler_text", versions[i].spoiler_text);
 		tval_set_bool(v, "sensitive", versions[i].sensitive);
-		tval_set_str(v, "created_at", shown_time(req, versions[i].created_at));
+		tval_set_str(v, "created_at", web_time(req, versions[i].created_at));
 		tval_set_bool(v, "current", versions[i].current);
 		tval_push(list, v);
 	}

@@ -28,7 +28,11 @@
 #include "web/notifications.h"
 #include "web/pages.h"
 #include "web/peers.h"
+#include "web/moderation.h"
+#include "web/queue.h"
 #include "web/reports.h"
+#include "web/review.h"
+#include "web/roles.h"
 #include "web/rules.h"
 #include "web/search.h"
 #include "web/settings.h"
@@ -55,6 +59,10 @@ web_routes(struct router *r)
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
 	rc |= web_reports_routes(r);
+	rc |= web_queue_routes(r);
+	rc |= web_moderation_routes(r);
+	rc |= web_review_routes(r);
+	rc |= web_roles_routes(r);
 	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
 	return rc ? -1 : 0;
@@ -195,6 +203,16 @@ csrf_exempt(const char *path)
 	       strncmp(path, "/actor/", 7) == 0;
 }
 
+/* What a suspended member may still open: the moderators' reasons and the appeal form, the
+ * about page, signing out. */
+static bool
+suspended_may(const char *path)
+{
+	return strcmp(path, "/moderation/mine") == 0 ||
+	       strncmp(path, "/moderation/actions/", 20) == 0 || strcmp(path, "/logout") == 0 ||
+	       strcmp(path, "/about") == 0 || strcmp(path, "/") == 0;
+}
+
 int
 web_before(struct req *req)
 {
@@ -224,7 +242,15 @@ web_before(struct req *req)
 	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
 	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
 		return 0;
-	return load_csrf(req);
+	if (load_csrf(req) != 0)
+		return -1;
+	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Your account is suspended. The page \"Moderation of your account\" "
+			       "(/moderation/mine) gives the moderators' reasons, and you can appeal "
+			       "there.",
+			       "suspended member");
+	return 0;
 }
 
 int
@@ -334,4 +360,29 @@ web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newe
 		tval_set_str(ctx, "older_url",
 			     arena_printf(req->arena, "%s%smax_id=%s", base, sep,
 					  id_format(oldest, buf)));
+}
+
+const char *
+web_time(struct req *req, const char *iso)
+{
+	if (iso == NULL || strlen(iso) < 16)
+		return iso ? iso : "";
+	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+int
+web_form_ids(const struct req *req, const char *name, int64_t **out, int *n)
+{
+	const struct body *b = &req->body;
+	size_t cap = b->kind == BODY_FORM ? b->nfields : 0;
+	*out = arena_alloc(req->arena, sizeof **out * (cap > 0 ? cap : 1));
+	*n = 0;
+	for (size_t i = 0; i < cap; i++) {
+		if (strcmp(b->fields[i].name, name) != 0)
+			continue;
+		if (id_parse(b->fields[i].value, &(*out)[*n]) != 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
 }

@@ -66,12 +66,20 @@ int web_redirect(struct req *req, const char *location, const char *notice);
 /* The value of form field name, "" when the form has none. */
 const char *web_field(const struct req *req, const char *name);
 
+/* Every id the form sent in fields named name (checkboxes), into the arena; *n gets the
+ * count. -1 when one is not an id (nothing else is set then). */
+int web_form_ids(const struct req *req, const char *name, int64_t **out, int *n);
+
 /* The route's ":id" as an id; -1 with ERR_NOT_FOUND in req->err when it is malformed. */
 int web_path_id(struct req *req, int64_t *id);
 
 /* Where a form should send the member back to: the form's "back" field when it is a local
  * path (starts with one '/'), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
+
+/* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"
+ * (arena); NULL -> "". */
+const char *web_time(struct req *req, const char *iso);
 
 /* Keyset pagination: ?max_id= (older than) and ?min_id= (newer than), 20 a page. */
 #define WEB_PAGE_SIZE 20

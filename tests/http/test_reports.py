@@ -155,7 +155,7 @@ def test_missing_csrf():
 def test_visitor_sent_to_login():
     """visitors are sent to /login from the report forms and the moderators' list"""
     c = harness.WebClient(inst.port)
-    for path in ("/statuses/%s/report" % posts["public"], "/@ivy/report", "/admin/reports"):
+    for path in ("/statuses/%s/report" % posts["public"], "/@ivy/report", "/admin/queue"):
         r = c.get(path)
         harness.assert_status(r, 303, "visitor GET " + path)
         assert harness.location_path(r).startswith("/login"), path
@@ -168,26 +168,30 @@ def test_visitor_sent_to_login():
 
 @test
 def test_moderator_list():
-    """members get 403 on /admin/reports; the moderator sees both reports oldest first"""
-    harness.assert_status(clients["rose"].get("/admin/reports"), 403, "member")
-    harness.assert_status(clients["ivy"].get("/admin/reports"), 403, "reported member")
-    r = clients["mod"].get("/admin/reports")
+    """members get 403 on the review queue; the moderator sees both reports oldest first, and
+    each item's page shows the post, the rules cited and the comment (escaped)"""
+    harness.assert_status(clients["rose"].get("/admin/queue"), 403, "member")
+    harness.assert_status(clients["ivy"].get("/admin/queue"), 403, "reported member")
+    r = clients["mod"].get("/admin/queue")
     harness.assert_status(r, 200, "moderator")
-    items = re.findall(r'<li id="report-(\d+)">(.*?)</li>\s*(?=<li id="report-|</ol>)', r.text,
-                       re.S)
+    items = re.findall(r'<li class="queue-item" id="item-(\d+)">(.*?)</li>', r.text, re.S)
     assert len(items) == 2, r.text
-    first, second = items[0][1], items[1][1]
     assert int(items[0][0]) < int(items[1][0])
-    assert "a public post" in first
-    assert "1. Be kind" in first and "2. Keep clients" in first and "No outing" not in first
-    assert "Posted &lt;my&gt; client&#39;s number &amp; real name." in first or \
-        "Posted &lt;my&gt;" in first
-    assert "<my>" not in r.text
-    assert "@rose" in first
-    assert "3. No outing" in second and ACCOUNT_COMMENT in second and "@ivy" in second
-    assert 'href="/admin/reports"' in clients["mod"].get("/admin/rules").text
-    for f in re.findall(r"<form\b.*?</form>", r.text, re.S):
-        assert 'name="csrf"' in f, f
+    assert "Report by @rose" in items[0][1] and "A post by @ivy" in items[0][1]
+    assert "The account @ivy" in items[1][1]
+    first = clients["mod"].get("/admin/queue/%s" % items[0][0])
+    harness.assert_status(first, 200, "first item")
+    assert "a public post" in first.text
+    cited = re.search(r'<ul class="cited-rules">(.*?)</ul>', first.text, re.S).group(1)
+    assert "1. Be kind" in cited and "2. Keep clients" in cited and "No outing" not in cited
+    assert "Posted &lt;my&gt; client&#39;s number &amp; real name." in first.text
+    assert "<my>" not in first.text
+    second = clients["mod"].get("/admin/queue/%s" % items[1][0]).text
+    assert "3. No outing" in second and ACCOUNT_COMMENT in second
+    assert 'href="/admin/queue"' in clients["mod"].get("/admin/rules").text
+    for page in (r.text, first.text, second):
+        for f in re.findall(r"<form\b.*?</form>", page, re.S):
+            assert 'method="get"' in f or 'name="csrf"' in f, f
 
 
 @test

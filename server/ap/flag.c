@@ -1,0 +1,81 @@
+/* flag.c - Flag activities: checking inbound ones, building outbound ones. */
+#include "ap/flag.h"
+
+#include <string.h>
+
+#include "ap/ap.h"
+#include "ap/outbound.h"
+#include "db/reports.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+/* The id of an object entry: a URI string, or an object's "id". */
+static const char *
+entry_id(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v)
+				 : json_string_value(json_object_get(v, "id"));
+}
+
+int
+ap_flag_check(const json_t *act, struct err *err)
+{
+	const json_t *obj = json_object_get(act, "object");
+	const json_t *content = json_object_get(act, "content");
+	if (content != NULL && !json_is_string(content) && !json_is_null(content))
+		return err_set(err, ERR_INVALID, "A Flag's content must be text.",
+			       "flag content is not a string");
+	size_t n = json_is_array(obj) ? json_array_size(obj) : 1;
+	if (n == 0 || n > AP_FLAG_OBJECTS_MAX)
+		return err_set(err, ERR_INVALID,
+			       "A Flag's object must be a URI or a list of 1 to 100 URIs.",
+			       "flag object list of %zu", n);
+	for (size_t i = 0; i < n; i++)
+		if (entry_id(json_is_array(obj) ? json_array_get(obj, i) : obj) == NULL)
+			return err_set(err, ERR_INVALID,
+				       "A Flag's object must be a URI or a list of 1 to 100 URIs.",
+				       "flag object entry without an id");
+	return 0;
+}
+
+int
+ap_flag_object_uris(struct arena *a, const json_t *act, const char ***out)
+{
+	const json_t *obj = json_object_get(act, "object");
+	size_t n = json_is_array(obj) ? json_array_size(obj) : obj != NULL ? 1 : 0;
+	if (n > AP_FLAG_OBJECTS_MAX)
+		n = AP_FLAG_OBJECTS_MAX;
+	*out = arena_alloc(a, sizeof **out * (n > 0 ? n : 1));
+	int count = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *uri = entry_id(json_is_array(obj) ? json_array_get(obj, i) : obj);
+		if (uri != NULL)
+			(*out)[count++] = uri;
+	}
+	return count;
+}
+
+int
+ap_flag_event(struct arena *a, const struct event *ev, struct err *err)
+{
+	struct report_forward_row r;
+	if (db_report_forward_row(a, ev->report_id, &r, err) != 0)
+		return -1;
+	if (r.target_uri == NULL || r.target_inbox == NULL)
+		return 0; /* core/reports.c refuses these; nothing to send */
+	const char *actor = ap_instance_actor_uri(a, ap_base_url());
+	char buf[ID_STRLEN];
+	json_t *object = json_pack("[s]", r.target_uri);
+	if (r.status_uri != NULL)
+		json_array_append_new(object, json_string(r.status_uri));
+	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:[s]}", "@context", AP_CONTEXT, "id",
+				arena_printf(a, "%s#flags/%s", actor, id_format(r.id, buf)), "type",
+				"Flag", "actor", actor, "object", object, "content",
+				r.comment ? r.comment : "", "to", r.target_uri);
+	if (act == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "cannot build the Flag");
+	int rc = ap_enqueue_delivery(a, r.target_inbox, act, 0, err);
+	json_decref(act);
+	return rc;
+}

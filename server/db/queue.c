@@ -1,0 +1,219 @@
+/* queue.c - queries on the review queue (the reports table). */
+#include "queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+#define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define ACCT(t)                                                                                    \
+	"CASE WHEN " t ".domain IS NULL THEN " t ".username ELSE " t ".username || '@' || " t      \
+	".domain END"
+
+#define ITEM_COLUMNS                                                                                                                \
+	"r.id, r.source, r.state, r.reporter_id, " ACCT(                                                                            \
+	    "rp") ", r.origin_domain,"                                                                                              \
+		  " r.review_rule_id, r.target_account_id, " ACCT("t") ", t.domain, s.id, "                                         \
+								       "s.content,"                                                 \
+								       " s.spoiler_text, "                                          \
+								       "s.visibility, "                                             \
+								       "s.sensitive, "                                              \
+								       "s.mod_hidden, r.comment,"                                   \
+								       " r.rule_ids::text, "                                        \
+								       "r.claimed_by, "                                             \
+								       "c.username, " ISO("r."                                      \
+											  "create"                                  \
+											  "d_at") ", " ISO("r.closed_at") ", " ISO( \
+									   "r.forwarded_at") " FR"                                  \
+											     "OM "                                  \
+											     "rep"                                  \
+											     "ort"                                  \
+											     "s "                                   \
+											     "r "                                   \
+											     "JOI"                                  \
+											     "N "                                   \
+											     "acc"                                  \
+											     "oun"                                  \
+											     "ts "                                  \
+											     "t "                                   \
+											     "ON "                                  \
+											     "t."                                   \
+											     "id "                                  \
+											     "= "                                   \
+											     "r."                                   \
+											     "tar"                                  \
+											     "get"                                  \
+											     "_ac"                                  \
+											     "cou"                                  \
+											     "nt_"                                  \
+											     "id"                                   \
+											     " LE"                                  \
+											     "FT "                                  \
+											     "JOI"                                  \
+											     "N "                                   \
+											     "acc"                                  \
+											     "oun"                                  \
+											     "ts "                                  \
+											     "rp "                                  \
+											     "ON "                                  \
+											     "rp."                                  \
+											     "id "                                  \
+											     "= "                                   \
+											     "r."                                   \
+											     "rep"                                  \
+											     "ort"                                  \
+											     "er_"                                  \
+											     "id"                                   \
+											     " LE"                                  \
+											     "FT "                                  \
+											     "JOI"                                  \
+											     "N "                                   \
+											     "sta"                                  \
+											     "tus"                                  \
+											     "es "                                  \
+											     "s "                                   \
+											     "ON "                                  \
+											     "s."                                   \
+											     "id "                                  \
+											     "= "                                   \
+											     "r."                                   \
+											     "sta"                                  \
+											     "tus"                                  \
+											     "_id"                                  \
+											     " LE"                                  \
+											     "FT "                                  \
+											     "JOI"                                  \
+											     "N "                                   \
+											     "acc"                                  \
+											     "oun"                                  \
+											     "ts "                                  \
+											     "c "                                   \
+											     "ON "                                  \
+											     "c."                                   \
+											     "id "                                  \
+											     "= "                                   \
+											     "r."                                   \
+											     "cla"                                  \
+											     "ime"                                  \
+											     "d_"                                   \
+											     "by"
+
+static int64_t
+int_or_0(const PGresult *r, int row, int col)
+{
+	return db_value(r, row, col) ? db_int64(r, row, col) : 0;
+}
+
+static void
+item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
+{
+	memset(q, 0, sizeof *q);
+	q->id = db_int64(r, i, 0);
+	q->source = db_value(r, i, 1);
+	q->state = db_value(r, i, 2);
+	q->reporter_id = int_or_0(r, i, 3);
+	q->reporter_acct = q->reporter_id ? db_value(r, i, 4) : NULL;
+	q->origin_domain = db_value(r, i, 5);
+	q->review_rule_id = int_or_0(r, i, 6);
+	q->target_id = db_int64(r, i, 7);
+	q->target_acct = db_value(r, i, 8);
+	q->target_domain = db_value(r, i, 9);
+	q->status_id = int_or_0(r, i, 10);
+	q->status_content = db_value(r, i, 11);
+	q->status_spoiler = db_value(r, i, 12);
+	q->status_visibility = db_value(r, i, 13);
+	q->status_sensitive = db_bool(r, i, 14);
+	q->status_hidden = db_bool(r, i, 15);
+	q->comment = db_value(r, i, 16);
+	q->nrules = db_parse_id_array(a, db_value(r, i, 17), &q->rule_ids);
+	q->claimed_by = int_or_0(r, i, 18);
+	q->claimed_by_username = db_value(r, i, 19);
+	q->created_at = db_value(r, i, 20);
+	q->closed_at = db_value(r, i, 21);
+	q->forwarded_at = db_value(r, i, 22);
+}
+
+int
+db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, int limit,
+	      struct queue_item **out, struct err *err)
+{
+	char ab[ID_STRLEN], mb[ID_STRLEN], lb[16], cb[4];
+	snprintf(lb, sizeof lb, "%d", limit);
+	snprintf(cb, sizeof cb, "%d", f->claim);
+	const char *p[] = {f->closed ? "closed" : "open",
+			   f->source,
+			   after_id ? id_format(after_id, ab) : NULL,
+			   lb,
+			   cb,
+			   f->me ? id_format(f->me, mb) : NULL};
+	PGresult *r = db_query(a, err,
+			       "SELECT " ITEM_COLUMNS " WHERE r.state = $1"
+			       " AND ($2::text IS NULL OR r.source = $2::text)"
+			       " AND ($3::bigint IS NULL OR r.id > $3::bigint)"
+			       " AND ($5::int = 0 OR ($5::int = 1 AND r.claimed_by IS NULL)"
+			       "  OR ($5::int = 2 AND r.claimed_by = $6::bigint))"
+			       " ORDER BY r.id LIMIT $4::int",
+			       6, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++)
+		item_row(a, r, i, &(*out)[i]);
+	return n;
+}
+
+long
+db_queue_open_count(struct arena *a, struct err *err)
+{
+	return (long)db_query_int64(a, err, "SELECT count(*) FROM reports WHERE state = 'open'", 0,
+				    NULL);
+}
+
+struct queue_item *
+db_queue_get(struct arena *a, int64_t id, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err, "SELECT " ITEM_COLUMNS " WHERE r.id = $1::bigint", 1, p);
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) == 0) {
+		err_set(err, ERR_NOT_FOUND, "No queue item has that number.",
+			"queue item not found");
+		return NULL;
+	}
+	struct queue_item *q = arena_alloc(a, sizeof *q);
+	item_row(a, r, 0, q);
+	return q;
+}
+
+int
+db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, struct err *err)
+{
+	char b[ID_STRLEN], mb[ID_STRLEN];
+	const char *p[] = {id_format(id, b), moderator_id ? id_format(moderator_id, mb) : NULL};
+	PGresult *r = db_query(a, err,
+			       "UPDATE reports SET claimed_by = $2::bigint,"
+			       " claimed_at = CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END"
+			       " WHERE id = $1::bigint AND state = 'open'",
+			       2, p);
+	return r == NULL ? -1 : atoi(PQcmdTuples(r));
+}
+
+int
+db_queue_close(struct arena *a, int64_t id, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "UPDATE reports SET state = 'closed', closed_at = now()"
+			       " WHERE id = $1::bigint AND state = 'open'",
+			       1, p);
+	return r == NULL ? -1 : atoi(PQcmdTuples(r));
+}

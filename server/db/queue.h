@@ -1,0 +1,66 @@
+/* queue.h - SQL for the review queue: the reports table read as one queue of items (a member's
+ * report, a peer's Flag, a review rule's match), claimed and closed by moderators. */
+#ifndef PARASOL_DB_QUEUE_H
+#define PARASOL_DB_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct arena;
+struct err;
+
+/* An item with what the moderators' pages show (strings arena-owned, NULL for SQL NULL). */
+struct queue_item {
+	int64_t id;
+	const char *source; /* "member", "peer", "rule" */
+	const char *state;  /* "open", "closed" */
+	int64_t reporter_id;
+	const char *reporter_acct; /* member reports: who filed it (moderators only) */
+	const char *origin_domain; /* peer reports: whose Flag */
+	int64_t review_rule_id;	   /* rule matches: the rule (0 once deleted) */
+	int64_t target_id;
+	const char *target_acct;    /* "name" or "name@domain" */
+	const char *target_domain;  /* NULL: a member here */
+	int64_t status_id;	    /* 0: about the account, or the post is gone */
+	const char *status_content; /* trusted HTML */
+	const char *status_spoiler;
+	const char *status_visibility;
+	bool status_sensitive;
+	bool status_hidden;
+	const char *comment;
+	int64_t *rule_ids;
+	int nrules;
+	int64_t claimed_by;
+	const char *claimed_by_username;
+	const char *created_at; /* ISO 8601, UTC */
+	const char *closed_at;
+	const char *forwarded_at;
+};
+
+/* Which items a list shows. */
+struct queue_filter {
+	bool closed;	    /* the closed items instead of the open ones */
+	const char *source; /* one source, or NULL for all */
+	int claim;	    /* 0: all, 1: unclaimed, 2: claimed by `me` */
+	int64_t me;
+};
+
+/* Items matching f with ids above after_id (0: from the first), oldest first, at most limit.
+ * The count, or -1 + err. */
+int db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, int limit,
+		  struct queue_item **out, struct err *err);
+
+/* The number of open items. -1 + err. */
+long db_queue_open_count(struct arena *a, struct err *err);
+
+/* Item id, or NULL + ERR_NOT_FOUND. */
+struct queue_item *db_queue_get(struct arena *a, int64_t id, struct err *err);
+
+/* Claims open item id for moderator_id (release: moderator_id 0). 1 when done, 0 when the item
+ * isn't open; -1 + err. */
+int db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, struct err *err);
+
+/* Closes open item id. 1 when closed, 0 when it wasn't open; -1 + err. */
+int db_queue_close(struct arena *a, int64_t id, struct err *err);
+
+#endif

@@ -1,0 +1,486 @@
+"""Reports across servers (ActivityPub Flag), with two real parasol instances that allow each
+other — A (alice, a member; keeper, a moderator; ivy) and B (bob, carol) — and two fake peers
+this script runs: F (actor fay, allowed by A and B; it also sends Flags to B and records
+what A sends it) and S (actor sam, allowed by nobody).
+
+Out: a moderator on A forwards alice's report about bob's post; B files it in its queue as a
+peer report from A's domain, carrying the comment and naming neither alice nor the
+moderator; the Flag F receives for a report about fay comes from A's instance actor, signed
+by it. A second forward is 409, a report about a local account 422, a member 403, a server A
+no longer federates with 422.
+
+In: a Flag from an allowed peer lands once in B's queue even when sent twice (with the
+inbox's memory of activity ids wiped, so the reports table's own key is what holds);
+oversized and control characters in its content are cut; a Flag naming no account of B's, or
+from a domain B doesn't allow, stores nothing; a malformed Flag is refused with 400.
+
+Deliveries and inbound activities are applied by job workers, so checks poll (at most WAIT
+seconds)."""
+
+import base64
+import json
+import os
+import re
+import sys
+import time
+import urllib.parse
+import uuid
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+harness.skip_without_postgres()
+
+suite = harness.Suite("flags")
+test = suite.test
+A = harness.peer_instance(suite, "flags_a")
+B = harness.peer_instance(suite, "flags_b")
+AP = "application/activity+json"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+WAIT = 20
+COMMENT = "Posted <my> client's number & real name."
+
+state = {}
+clients = {}
+
+
+def setup():
+    for inst in (A, B):
+        inst.setup()
+        inst.start_server()
+    harness.allow_peer(A, dom(B))
+    harness.allow_peer(B, dom(A))
+    clients["alice"] = harness.member(A, "alice")
+    clients["keeper"] = harness.member(A, "keeper", role="moderator")
+    clients["ivy"] = harness.member(A, "ivy")
+    clients["bob"] = harness.member(B, "bob")
+    harness.create_account(B, "carol")
+    fake, stranger = harness.FakePeer(suite), harness.FakePeer(suite)
+    harness.allow_peer(A, fake.domain)
+    harness.allow_peer(B, fake.domain)
+    state.update(fake=fake, fay=fake.add_actor("fay"), stranger=stranger,
+                 sam=stranger.add_actor("sam"))
+
+
+def dom(inst):
+    return harness.instance_domain(inst)
+
+
+def base(inst):
+    return harness.instance_base(inst)
+
+
+def q(s):
+    return s.replace("'", "''")
+
+
+def actor_uri(inst, name):
+    return "%s/users/%s" % (base(inst), name)
+
+
+def note_uri(inst, name, sid):
+    return "%s/users/%s/statuses/%s" % (base(inst), name, sid)
+
+
+def local_id(inst, name):
+    return inst.scalar("SELECT id FROM accounts WHERE domain IS NULL AND username = '%s'" % name)
+
+
+def remote_id(inst, uri):
+    rows = inst.psql("SELECT id FROM accounts WHERE uri = '%s'" % q(uri))
+    return rows[0][0] if rows else None
+
+
+def needs(key):
+    if key not in state:
+        raise AssertionError("needs %s (an earlier test failed)" % key)
+    return state[key]
+
+
+def peer_reports(inst):
+    """inst's peer reports: [origin_domain, flag_uri, target username, status_id, comment with
+    newlines as '~', reporter_id], oldest first."""
+    return inst.psql("SELECT r.origin_domain, r.flag_uri, t.username, r.status_id,"
+                     " translate(r.comment, E'\\n', '~'), r.reporter_id FROM reports r"
+                     " JOIN accounts t ON t.id = r.target_account_id"
+                     " WHERE r.source = 'peer' ORDER BY r.id")
+
+
+def report_count(inst):
+    return int(inst.scalar("SELECT count(*) FROM reports"))
+
+
+def inbox_jobs_done(inst):
+    return inst.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'") == "0"
+
+
+def wait_inbox_done(inst, flag_id):
+    """Waits until inst has seen the activity flag_id and applied every inbound job."""
+    harness.wait_for(lambda: inst.scalar("SELECT count(*) FROM activities_seen WHERE uri = '%s'"
+                                         % q(flag_id)) == "1" and inbox_jobs_done(inst),
+                     WAIT, what="the Flag applied on %s" % inst.script)
+
+
+def settle_deliveries(inst):
+    for _ in range(2):
+        harness.wait_for(lambda: inst.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'"
+                                             " AND (last_error IS NULL OR run_at <= now()"
+                                             " + interval '1 second')") == "0",
+                         WAIT, what="no delivery left on %s" % inst.script)
+        time.sleep(0.5)
+
+
+def flag(actor, objects, content=None, flag_id=None):
+    """A Flag by a FakeActor, its id on the actor's server."""
+    act = {"@context": "https://www.w3.org/ns/activitystreams",
+           "id": flag_id or "%s/flags/%s" % (actor.peer.base, uuid.uuid4().hex),
+           "type": "Flag", "actor": actor.uri, "object": objects}
+    if content is not None:
+        act["content"] = content
+    return act
+
+
+def send_to_b(actor, activity):
+    return actor.post(B.port, "/inbox", activity)
+
+
+def main_part(text):
+    m = re.search(r"<main.*?</main>", text, re.S)
+    return (m.group(0) if m else text)[-1500:]
+
+
+def follow_from_ui(client, acct):
+    """Searches acct as client, opens the profile and presses Follow."""
+    r = client.get("/search?q=" + urllib.parse.quote("@" + acct))
+    harness.assert_status(r, 200, "search %s" % acct)
+    m = re.search(r'id="accounts-heading".*?</section>', r.text, re.S)
+    for item in re.findall(r"<li>(.*?)</li>", m.group(0), re.S) if m else []:
+        if ("@" + acct) in item:
+            path = urllib.parse.urlsplit(re.search(r'href="([^"]+)"', item).group(1)).path
+            page = client.get(path)
+            f = re.search(r'<form[^>]*action="([^"]*/follow)"', page.text)
+            assert f, "no Follow button on %s:\n%s" % (path, main_part(page.text))
+            harness.assert_status(client.post(f.group(1), {"back": path}), 303, "follow")
+            return path
+    raise AssertionError("no search result for @%s:\n%s" % (acct, main_part(r.text)))
+
+
+def report_post(client, status_id, comment):
+    r = client.post("/statuses/%s/report" % status_id, {"comment": comment})
+    harness.assert_status(r, 303, "report post %s" % status_id)
+
+
+def report_id_on_a(status_id=None, target_uri=None, target_name=None):
+    if status_id is not None:
+        where = "status_id = %s" % status_id
+    elif target_uri is not None:
+        where = ("status_id IS NULL AND target_account_id = (SELECT id FROM accounts"
+                 " WHERE uri = '%s')" % q(target_uri))
+    else:
+        where = "status_id IS NULL AND target_account_id = %s" % local_id(A, target_name)
+    rows = A.psql("SELECT id FROM reports WHERE %s ORDER BY id DESC LIMIT 1" % where)
+    assert rows, "no report on A where %s" % where
+    return rows[0][0]
+
+
+def forward(client, report_id, csrf=True):
+    return client.post("/admin/reports/%s/forward" % report_id, {}, csrf=csrf)
+
+
+def forwarded_at(report_id):
+    """The report's forwarded_at as text, "" when unset."""
+    v = A.scalar("SELECT coalesce(forwarded_at::text, 'unset') FROM reports WHERE id = %s"
+                 % report_id)
+    return "" if v == "unset" else v
+
+
+def fake_flags():
+    """The Flags F received: (request, parsed body)."""
+    out = []
+    for r in state["fake"].requests_to("POST"):
+        try:
+            body = json.loads(r["body"])
+        except ValueError:
+            continue
+        if body.get("type") == "Flag":
+            out.append((r, body))
+    return out
+
+
+def instance_actor_doc(inst):
+    return harness.request(inst.port, "GET", "/actor", headers={"Accept": AP}).json()
+
+
+def verify_signature(req, signer_doc):
+    h = {k.lower(): v for k, v in req["headers"].items()}
+    assert h.get("digest") == harness.body_digest(req["body"]), "Digest mismatch: %r" % h
+    sig = harness.parse_signature_header(h["signature"])
+    assert sig["keyId"] == signer_doc["publicKey"]["id"], sig
+    names = sig["headers"].split()
+    for must in ("(request-target)", "host", "date", "digest"):
+        assert must in names, names
+    text = harness.signing_string("POST", req["path"], h, names)
+    assert harness.rsa_verify(signer_doc["publicKey"]["publicKeyPem"], text.encode(),
+                              base64.b64decode(sig["signature"])), "bad signature on the Flag"
+
+
+# --- out: a moderator forwards a report to the reported account's server ------------------------
+
+@test
+def test_forward_reaches_peer_queue():
+    """alice@A reports bob@B's post; keeper (moderator) forwards it: 303 to the queue page with
+    the notice, forwarded_at set; B files one open peer report from A's domain about bob and
+    that post, with alice's comment, no reporter, and alice named nowhere in the row"""
+    follow_from_ui(clients["alice"], "bob@" + dom(B))
+    harness.wait_for(lambda: B.scalar("SELECT count(*) FROM follows WHERE target_account_id = %s"
+                                      % local_id(B, "bob")) == "1", WAIT, what="alice follows bob")
+    word = "flagme%d" % (int(time.time() * 1000) % 100000000)
+    sid = harness.post_and_get_id(B, clients["bob"], "bob", "selling lists " + word,
+                                  visibility="public")
+    uri = note_uri(B, "bob", sid)
+    on_a = harness.wait_for(lambda: A.psql("SELECT id FROM statuses WHERE uri = '%s'" % q(uri)),
+                            WAIT, what="bob's post on A")[0][0]
+    report_post(clients["alice"], on_a, COMMENT)
+    rid = report_id_on_a(status_id=on_a)
+    before_b = report_count(B)
+    r = forward(clients["keeper"], rid)
+    harness.assert_status(r, 303, "forward")
+    assert harness.location_path(r) == "/admin/queue/%s?notice=report_forwarded" % rid, r
+    assert forwarded_at(rid) != "", "forwarded_at not set"
+    rows = harness.wait_for(lambda: peer_reports(B), WAIT, what="the Flag in B's queue")
+    assert len(rows) == 1, rows
+    origin, flag_uri, target, status, comment, reporter = rows[0]
+    assert origin == dom(A), rows
+    assert flag_uri.startswith(base(A) + "/actor"), "the Flag is not the instance actor's: %r" % (
+        flag_uri,)
+    assert (target, status, comment, reporter) == ("bob", sid, COMMENT, ""), rows
+    assert report_count(B) == before_b + 1
+    state_row = B.scalar("SELECT state FROM reports WHERE source = 'peer'")
+    assert state_row == "open", state_row
+    whole = B.scalar("SELECT row_to_json(r)::text FROM reports r WHERE source = 'peer'")
+    for secret in ("alice", actor_uri(A, "alice"), "keeper"):
+        assert secret not in whole, "B's report names %r: %s" % (secret, whole)
+    # The Flag was signed by A's instance actor, which B stored as the sender.
+    signer = B.scalar("SELECT count(*) FROM accounts WHERE uri = '%s/actor'" % base(A))
+    assert signer == "1", "A's instance actor is unknown on B"
+    state["forwarded"] = rid
+
+
+@test
+def test_forward_flag_activity():
+    """the Flag A sends for a report about fay@F's post, as F receives it: from A's instance
+    actor (signature, keyId and actor), object [fay, the post], content the comment, addressed
+    to fay, delivered to F's shared inbox, naming neither the reporter nor the moderator"""
+    fay, fake = state["fay"], state["fake"]
+    nid = "%s/statuses/%s" % (fay.uri, uuid.uuid4().hex)
+    create = harness.activity_create(fay, "hello @alice", note_id=nid)
+    create["object"]["tag"] = [{"type": "Mention", "href": actor_uri(A, "alice"),
+                                "name": "@alice@" + dom(A)}]
+    harness.assert_status(fay.post(A.port, "/inbox", create), 202, "fay's Create")
+    on_a = harness.wait_for(lambda: A.psql("SELECT id FROM statuses WHERE uri = '%s'" % q(nid)),
+                            WAIT, what="fay's post on A")[0][0]
+    report_post(clients["alice"], on_a, "fay spams")
+    rid = report_id_on_a(status_id=on_a)
+    fake.clear()
+    harness.assert_status(forward(clients["keeper"], rid), 303, "forward fay's report")
+    flags = harness.wait_for(fake_flags, WAIT, what="the Flag at F")
+    assert len(flags) == 1, flags
+    req, act = flags[0]
+    assert req["path"] == "/inbox", req["path"]
+    inst_actor = base(A) + "/actor"
+    assert act["actor"] == inst_actor, act
+    assert act["id"].startswith(inst_actor), act
+    assert act["object"] == [fay.uri, nid], act
+    assert act["content"] == "fay spams", act
+    assert act["to"] == [fay.uri], act
+    body = req["body"].decode()
+    for secret in ("alice", "keeper", actor_uri(A, "alice")):
+        assert secret not in body, "the Flag names %r: %s" % (secret, body)
+    verify_signature(req, instance_actor_doc(A))
+    state["fay_report"] = rid
+
+
+@test
+def test_second_forward_is_409():
+    """forwarding the same report again is 409: forwarded_at keeps its first value, B still
+    has one report, F no second Flag"""
+    rid = needs("forwarded")
+    first = forwarded_at(rid)
+    r = forward(clients["keeper"], rid)
+    harness.assert_status(r, 409, "second forward")
+    assert forwarded_at(rid) == first
+    fay_rid = needs("fay_report")
+    harness.assert_status(forward(clients["keeper"], fay_rid), 409, "second forward (fay)")
+    settle_deliveries(A)
+    assert len(fake_flags()) == 1, fake_flags()
+    assert len(peer_reports(B)) == 1, peer_reports(B)
+
+
+@test
+def test_local_target_is_422():
+    """a report about a member of A (ivy) can't be forwarded: 422, nothing set, no delivery
+    queued"""
+    r = clients["alice"].post("/@ivy/report", {"comment": "local matter"})
+    harness.assert_status(r, 303, "report ivy")
+    rid = report_id_on_a(target_name="ivy")
+    jobs = A.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'")
+    r = forward(clients["keeper"], rid)
+    harness.assert_status(r, 422, "forward a local report")
+    assert forwarded_at(rid) == ""
+    assert A.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'") == jobs
+
+
+@test
+def test_forward_needs_moderator_and_csrf():
+    """a member gets 403 and a visitor the sign-in page; a moderator without the csrf field
+    gets 403; an unknown or malformed id is 404; none of them sets anything"""
+    r = clients["alice"].post("/@bob@%s/report" % dom(B), {"comment": "account report"})
+    harness.assert_status(r, 303, "report bob's account")
+    rid = report_id_on_a(target_uri=actor_uri(B, "bob"))
+    harness.assert_status(forward(clients["alice"], rid), 403, "member forwards")
+    visitor = harness.WebClient(A.port)
+    r = forward(visitor, rid)
+    assert r.status == 303 and "/login" in (r.header("Location") or ""), r
+    harness.assert_status(forward(clients["keeper"], rid, csrf=False), 403, "no csrf")
+    assert forwarded_at(rid) == ""
+    harness.assert_status(forward(clients["keeper"], "1234567"), 404, "unknown report")
+    harness.assert_status(forward(clients["keeper"], "x1"), 404, "malformed id")
+    state["bob_account_report"] = rid
+
+
+@test
+def test_forward_to_non_peer_is_422():
+    """once A stops federating with F, a report about fay can't be forwarded (422) and nothing
+    is queued; once F is a peer again it can"""
+    fay, fake = state["fay"], state["fake"]
+    r = clients["alice"].post("/@fay@%s/report" % fake.domain, {"comment": "fay again"})
+    harness.assert_status(r, 303, "report fay's account")
+    rid = report_id_on_a(target_uri=fay.uri)
+    A.psql("DELETE FROM peers WHERE domain = '%s'" % fake.domain)
+    try:
+        jobs = A.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'")
+        harness.assert_status(forward(clients["keeper"], rid), 422, "forward to a non-peer")
+        assert forwarded_at(rid) == ""
+        assert A.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'") == jobs
+    finally:
+        harness.allow_peer(A, fake.domain)
+    fake.clear()
+    harness.assert_status(forward(clients["keeper"], rid), 303, "forward once a peer again")
+    flags = harness.wait_for(fake_flags, WAIT, what="the account Flag at F")
+    assert flags[0][1]["object"] == [fay.uri], flags[0][1]
+
+
+# --- in: Flags peers send ------------------------------------------------------------------------
+
+@test
+def test_flag_from_non_peer_refused():
+    """a correctly signed Flag from S (not on B's list) about bob is 403: no job, no report"""
+    sam = state["sam"]
+    before, jobs = report_count(B), B.scalar("SELECT count(*) FROM jobs")
+    r = send_to_b(sam, flag(sam, [actor_uri(B, "bob")], "from a stranger"))
+    harness.assert_status(r, 403, "Flag from a non-peer")
+    assert report_count(B) == before
+    assert B.scalar("SELECT count(*) FROM jobs") == jobs
+
+
+@test
+def test_flag_stored_once():
+    """a Flag from fay@F with object [bob, bob's post] lands once in B's queue, sent twice
+    (the second time after B forgot the activity id, so the reports table's own key counts):
+    target bob, the post, F's domain, the comment as plain text with control characters
+    dropped, no reporter"""
+    fay, fake = state["fay"], state["fake"]
+    sid = harness.post_and_get_id(B, clients["bob"], "bob", "another post by bob")
+    act = flag(fay, [actor_uri(B, "bob"), note_uri(B, "bob", sid)],
+               "  <b>Spam</b> & scams\u0007\r\nline two  ")
+    before = len(peer_reports(B))
+    harness.assert_status(send_to_b(fay, act), 202, "Flag")
+    wait_inbox_done(B, act["id"])
+    B.psql("DELETE FROM activities_seen WHERE uri = '%s'" % q(act["id"]))
+    harness.assert_status(send_to_b(fay, act), 202, "the same Flag again")
+    wait_inbox_done(B, act["id"])
+    mine = [r for r in peer_reports(B) if r[1] == act["id"]]
+    assert mine == [[fake.domain, act["id"], "bob", sid, "<b>Spam</b> & scams~line two", ""]], mine
+    assert len(peer_reports(B)) == before + 1
+    failed = re.findall(r"job inbox \d+ (?:dropped|given up|attempt \d+ failed).*",
+                        B.server.log())
+    assert failed == [], "an inbound job failed: %r" % failed
+    assert B.scalar("SELECT count(*) FROM accounts WHERE uri = '%s'" % q(fay.uri)) == "1"
+    whole = B.scalar("SELECT row_to_json(r)::text FROM reports r WHERE flag_uri = '%s'"
+                     % q(act["id"]))
+    assert fay.uri not in whole and '"reporter_id":null' in whole, whole
+
+
+@test
+def test_flag_account_only_and_long_content():
+    """a Flag naming only bob (Misskey sends just the actor), as an object with an id, with
+    5000 characters of content: stored about bob without a post, the comment cut to 1000"""
+    fay = state["fay"]
+    act = flag(fay, {"id": actor_uri(B, "bob"), "type": "Person"}, "\u00e9" * 5000)
+    harness.assert_status(send_to_b(fay, act), 202, "Flag with a long content")
+    wait_inbox_done(B, act["id"])
+    rows = B.psql("SELECT t.username, r.status_id, char_length(r.comment), left(r.comment, 3)"
+                  " FROM reports r JOIN accounts t ON t.id = r.target_account_id"
+                  " WHERE r.flag_uri = '%s'" % q(act["id"]))
+    assert rows == [["bob", "", "1000", "\u00e9" * 3]], rows
+
+
+@test
+def test_flag_post_of_someone_else():
+    """a Flag naming carol and bob's post files a report about carol without the post (a post
+    goes with the report only when it is the reported account's); one naming only bob's post
+    files a report about bob with it"""
+    fay = state["fay"]
+    sid = harness.post_and_get_id(B, clients["bob"], "bob", "bob's third post")
+    act = flag(fay, [actor_uri(B, "carol"), note_uri(B, "bob", sid)], "mixed")
+    harness.assert_status(send_to_b(fay, act), 202, "Flag carol + bob's post")
+    wait_inbox_done(B, act["id"])
+    rows = [r[2:4] for r in peer_reports(B) if r[1] == act["id"]]
+    assert rows == [["carol", ""]], rows
+    act = flag(fay, [note_uri(B, "bob", sid)], "post only")
+    harness.assert_status(send_to_b(fay, act), 202, "Flag of a post only")
+    wait_inbox_done(B, act["id"])
+    rows = [r[2:4] for r in peer_reports(B) if r[1] == act["id"]]
+    assert rows == [["bob", sid]], rows
+
+
+@test
+def test_flag_naming_nobody_here():
+    """a Flag naming only accounts and posts of other servers, an unknown name here and a post
+    id B doesn't have is acknowledged (202) and stores nothing"""
+    fay, fake = state["fay"], state["fake"]
+    before = report_count(B)
+    act = flag(fay, [fay.uri, "%s/statuses/1" % fay.uri, actor_uri(A, "alice"),
+                     actor_uri(B, "nobody"), base(B) + "/users/bob/statuses/123456789"],
+               "about nobody here")
+    harness.assert_status(send_to_b(fay, act), 202, "Flag naming nobody here")
+    wait_inbox_done(B, act["id"])
+    assert report_count(B) == before
+
+
+@test
+def test_malformed_flag_is_400():
+    """Flags whose object is a number, an empty list, a list with a number in it or 101 URIs,
+    or whose content is not text, are refused with 400 and a message; nothing is queued"""
+    fay = state["fay"]
+    bob = actor_uri(B, "bob")
+    jobs, before = B.scalar("SELECT count(*) FROM jobs"), report_count(B)
+    cases = [("object a number", flag(fay, 42)),
+             ("empty object", flag(fay, [])),
+             ("number in the list", flag(fay, [bob, 7])),
+             ("101 URIs", flag(fay, [bob] * 101)),
+             ("content an object", flag(fay, [bob], {"text": "x"}))]
+    for what, act in cases:
+        r = send_to_b(fay, act)
+        harness.assert_status(r, 400, what)
+        assert "Flag" in r.text, "%s: no clear message: %r" % (what, r.text)
+    assert B.scalar("SELECT count(*) FROM jobs") == jobs
+    assert report_count(B) == before
+
+
+harness.add_server_end_tests(suite, lambda: A.server)
+harness.add_server_end_tests(suite, lambda: B.server)
+
+if __name__ == "__main__":
+    sys.exit(suite.run(setup))
