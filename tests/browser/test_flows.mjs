@@ -320,6 +320,47 @@ for (const lang of ['en', 'zh-CN']) {
 	});
 }
 
+test('zh-CN: a moderator warns a member citing a rule; the member reads why and appeals', { timeout: T }, async () => {
+	const ui = new UiText('zh-CN');
+	const zh = state['zh-CN'];
+	assert.ok(zh && zh.a && zh.b, 'needs the zh-CN flow');
+	const mod = zh.a.page, member = zh.b.page;
+	inst.psql("INSERT INTO rules (position, title) VALUES (1, '尊重他人')");
+	const lily = inst.scalar("SELECT id FROM accounts WHERE username = 'lily_zh'");
+	const res = await goto(mod, `/admin/accounts/${lily}`);
+	assert.equal(res.status(), 200, `the account's moderation page answered ${res.status()}`);
+	await ui.page(mod);
+	const form = mod.locator('form.mod-action-form');
+	await form.locator('select[name="kind"]').selectOption('warn');
+	await form.locator('input[name="rule"]').first().check();
+	await form.locator('textarea[name="reason"]').fill('请不要在公开帖子里提到客人的名字。');
+	await ui.is(form.locator('button[type="submit"]'), 'Take the action', 'the action button');
+	await screenshot(mod, 'zh-mod-action');
+	const done = await submit(mod, form.locator('button[type="submit"]'));
+	assert.ok(done.status() < 400, `the action answered ${done.status()}`);
+	await ui.is(mod.locator('p.notice'), 'The action is taken and recorded.', 'the action notice');
+	assert.equal(inst.scalar(`SELECT count(*) FROM mod_actions WHERE kind = 'warn' AND target_account_id = ${lily}`), '1');
+	await goto(member, '/notifications');
+	await ui.page(member);
+	assert.ok(await member.getByText('请不要在公开帖子里提到客人的名字。').first().isVisible(), 'the reason is not in the notifications');
+	await Promise.all([member.waitForNavigation(), member.locator('a[href^="/moderation/mine"]').first().click()]);
+	await ui.is(member.locator('h1'), 'Moderation of your account', 'the heading of the member\'s own page');
+	assert.ok(await member.getByText('1. 尊重他人').first().isVisible(), 'the rule is not shown');
+	await member.locator('form.appeal-form textarea[name="text"]').fill('我提到的是我自己的名字。');
+	await screenshot(member, 'zh-appeal');
+	const sent = await submit(member, member.locator('form.appeal-form button[type="submit"]'));
+	assert.ok(sent.status() < 400, `the appeal answered ${sent.status()}`);
+	await ui.is(member.locator('p.notice'), 'Your appeal is sent. Another moderator will decide it.', 'the appeal notice');
+	assert.equal(inst.scalar(`SELECT text FROM appeals a JOIN mod_actions m ON m.id = a.action_id WHERE m.target_account_id = ${lily}`), '我提到的是我自己的名字。');
+	assert.equal(await member.locator('form.appeal-form').count(), 0, 'the appeal form is still offered');
+	const queue = await goto(mod, '/admin/queue');
+	assert.equal(queue.status(), 200);
+	await ui.page(mod);
+	await screenshot(mod, 'zh-queue');
+	ui.done();
+	assertClean(zh.a, zh.b);
+});
+
 test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, async () => {
 	const en = state.en;
 	const visitor = await newContext('en', { width: 320, height: 640 });
@@ -339,7 +380,8 @@ test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, as
 	await member.page.fill('#username', 'rose_en');
 	await member.page.fill('#password', PASSWORD);
 	await submit(member.page, member.page.locator('form[action="/login"] button[type="submit"]'));
-	const signed = ['/home', '/@rose_en', '/settings', '/notifications'];
+	const signed = ['/home', '/@rose_en', '/settings', '/notifications', '/admin/queue',
+		'/moderation/log', '/moderation/mine'];
 	if (en && en.threadPath) signed.push(en.threadPath);
 	for (const p of signed) await check(member, p, `member-${p.replace(/\W+/g, '')}`);
 	// the zh-CN home page too: longer words break differently
