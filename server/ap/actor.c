@@ -84,7 +84,7 @@ person(struct req *req)
 {
 	const char *name = req_param(req, "name");
 	struct account *acct = account_by_username(req->arena, name, &req->err);
-	if (acct == NULL || !acct->approved)
+	if (acct == NULL || !acct->approved || acct->suspended)
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "no such actor");

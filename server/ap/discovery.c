@@ -81,7 +81,7 @@ webfinger(struct req *req)
 		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "webfinger: not ours");
 	}
 	struct account *acct = account_by_username(req->arena, username, &req->err);
-	if (acct == NULL || !acct->approved)
+	if (acct == NULL || !acct->approved || acct->suspended)
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "webfinger: no such member");

@@ -58,7 +58,7 @@ open_request(struct req *req, const char *html_suffix, struct account **owner,
 {
 	struct err err = {0};
 	*owner = account_by_username(req->arena, req_param(req, "name"), &err);
-	if (*owner == NULL || !(*owner)->approved)
+	if (*owner == NULL || !(*owner)->approved || (*owner)->suspended)
 		return err_set(&req->err,
 			       err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_NOT_FOUND,
 			       "Not found.", "no such member");

@@ -138,7 +138,10 @@ profile(struct req *req)
 {
 	const char *name = req_param(req, "name");
 	struct account *acct = name ? account_by_handle(req->arena, name, &req->err) : NULL;
-	if (acct == NULL || !acct->approved)
+	/* a suspended account's page is gone for all but itself and the moderators */
+	bool hidden = acct && acct->suspended && !web_has_role(req, ROLE_MODERATOR) &&
+		      (req->viewer == NULL || req->viewer->id != acct->id);
+	if (acct == NULL || !acct->approved || hidden)
 		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
 			       "no such profile");
 	int visible = timeline_profile_visible(req->arena, viewer_id(req), acct->id, &req->err);

@@ -331,6 +331,17 @@ def test_two_person_rule():
     assert inst.scalar("SELECT suspended_until > now() + interval '6 days' FROM accounts"
                        " WHERE username = 'dee'") == "t"
     harness.assert_status(visitor_get("/@dee/%s" % sid), 404, "suspended post")
+    harness.assert_status(visitor_get("/@dee"), 404, "suspended profile")
+    harness.assert_status(c["rose"].get("/@dee"), 404, "suspended profile for a member")
+    harness.assert_status(c["warden"].get("/@dee"), 200, "suspended profile for a moderator")
+    for path in ("/users/dee", "/users/dee/outbox"):
+        r = harness.request(inst.port, "GET", path, headers={"Accept": AP})
+        harness.assert_status(r, 404, "actor document of a suspended member " + path)
+    finger = "/.well-known/webfinger?resource=acct:%s@" + harness.instance_domain(inst)
+    harness.assert_status(visitor_get(finger % "rose"), 200, "webfinger of a member")
+    harness.assert_status(visitor_get(finger % "dee"), 404, "webfinger of a suspended member")
+    harness.assert_status(harness.request(inst.port, "GET", "/users/rose",
+                                          headers={"Accept": AP}), 200, "a member's actor")
     # the suspended member can only read the reasons and appeal
     harness.assert_status(c["dee"].get("/home"), 403, "suspended member's home")
     mine = c["dee"].get("/moderation/mine")
