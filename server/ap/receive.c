@@ -492,6 +492,9 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 	const char *type = str(act, "type"), *id = str(act, "id");
 	if (type == NULL || from->uri == NULL)
 		return err_set(err, ERR_INVALID, NULL, "activity without a type");
+	/* A suspended remote account is heard only taking things back. */
+	if (from->suspended && strcmp(type, "Delete") != 0 && strcmp(type, "Undo") != 0)
+		return 0;
 	if (id != NULL) {
 		int fresh = db_activity_seen(a, id, err);
 		if (fresh <= 0)

@@ -397,6 +397,41 @@ def test_named_moderators():
 
 
 @test
+def test_suspended_remote_account_unheard():
+    """a suspended remote account's new posts are acknowledged and dropped; another account
+    of the same server is still heard"""
+    fake = state["fake"]
+    fen = fake.add_actor("fen")
+    base = harness.instance_base(inst)
+
+    def create(actor, text):
+        act = harness.activity_create(actor, text)
+        act["object"]["tag"] = [{"type": "Mention", "href": base + "/users/ivy", "name": "@ivy"}]
+        act["object"]["content"] = '<p><a href="%s/users/ivy">@ivy</a> %s</p>' % (base, text)
+        harness.assert_status(actor.post(inst.port, "/inbox", act), 202, "Create")
+        return act["object"]["id"]
+
+    first = create(fen, "hello from fen")
+    harness.wait_for(lambda: inst.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'"
+                                         % first) == "1", WAIT, what="fen's first post")
+    fen_id = inst.scalar("SELECT id FROM accounts WHERE uri = '%s'" % fen.uri)
+    r = c["keeper"].post("/admin/accounts/%s/act" % fen_id,
+                         [("kind", "suspend"), ("reason", "Threats"), ("rule", rules()[0]),
+                          ("suspend_days", "0")])
+    harness.assert_status(r, 303, "suspend fen")
+    harness.assert_status(c["rose"].get("/@fen@%s/%s" % (
+        fake.domain, inst.scalar("SELECT id FROM statuses WHERE uri = '%s'" % first))), 404,
+        "a suspended remote account's post")
+    dropped = create(fen, "fen again, suspended")
+    heard = create(state["fay"], "fay is still heard")
+    harness.wait_for(lambda: inst.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'"
+                                         % heard) == "1", WAIT, what="fay's post")
+    harness.wait_for(lambda: inst.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'")
+                     == "0", WAIT, what="the inbox jobs done")
+    assert inst.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'" % dropped) == "0"
+
+
+@test
 def test_domain_actions():
     """on a remote account: limiting its server hides its posts from non-followers; a
     defederation waits for a second moderator under the two-person rule, then takes the server
