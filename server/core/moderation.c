@@ -333,6 +333,15 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	if (d->kind == MOD_UNSUSPEND && t.acct && !t.acct->suspended)
 		return err_set(err, ERR_CONFLICT, "This account isn't suspended.",
 			       "moderation: not suspended");
+	if (d->kind == MOD_DEFEDERATE) {
+		bool allowed = federation_domain_allowed(a, t.domain, err);
+		if (!allowed && err->code != ERR_FORBIDDEN)
+			return -1;
+		if (!allowed)
+			return err_set(err, ERR_UNPROCESSABLE,
+				       "This node does not federate with that server already.",
+				       "moderation: defederating a non-peer");
+	}
 	bool wait = needs_second(s, d->kind);
 
 	if (db_begin(err) != 0)

@@ -459,6 +459,9 @@ def test_domain_actions():
                           "approve defederation")
     assert inst.scalar("SELECT count(*) FROM peers WHERE domain = '%s'" % domain) == "0"
     assert inst.scalar("SELECT count(*) FROM follows WHERE account_id = %s" % fay_id) == "0"
+    n = actions()
+    harness.assert_status(act(c["keeper"], "defederate"), 422, "defederating twice")
+    assert actions() == n
     note = {"@context": "https://www.w3.org/ns/activitystreams", "id": fay.uri + "#like/x",
             "type": "Like", "actor": fay.uri, "object": "%s/users/ivy" %
             harness.instance_base(inst)}
