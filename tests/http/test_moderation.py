@@ -204,6 +204,30 @@ def test_report_action_appeal():
 
 
 @test
+def test_review_rule_match_dismissed():
+    """a review rule files a matching post while it stays published; dismissing the item
+    changes nothing for the member"""
+    r = c["keeper"].post("/admin/review-rules", {"kind": "phrase", "pattern": "full name",
+                                                 "scope": "local", "note": "outing"})
+    harness.assert_status(r, 303, "add a review rule")
+    sid = harness.post_and_get_id(inst, c["sam"], "sam", "never post a client's full name")
+    item = open_item(sid)
+    assert item and inst.scalar("SELECT source FROM reports WHERE id = %s" % item) == "rule"
+    assert sid in harness.status_ids_on(visitor_get("/local").text)
+    assert "Review rule match" in c["keeper"].get("/admin/queue?source=rule").text
+    assert item not in c["keeper"].get("/admin/queue?source=member").text
+    notes_before = c["sam"].get("/notifications").text.count("<article")
+    r = act_on_item(c["keeper"], item, "dismiss", reason="Advice, not outing", rule_ids=[])
+    harness.assert_status(r, 303, "dismiss")
+    assert sid in harness.status_ids_on(visitor_get("/local").text)
+    assert inst.psql("SELECT spoiler_text, sensitive, mod_hidden FROM statuses WHERE id = %s"
+                     % sid) == [["", "f", "f"]]
+    assert c["sam"].get("/notifications").text.count("<article") == notes_before
+    assert "moderators have taken no action" in c["sam"].get("/moderation/mine").text
+    assert item in c["keeper"].get("/admin/queue?state=closed").text
+
+
+@test
 def test_bad_actions_change_nothing():
     """no reason, no rule where one is needed, an unknown kind or rule, a domain action on a
     local account, acting on oneself, a closed item: precise 4xx, nothing written"""
@@ -264,13 +288,15 @@ def test_delete_federates():
     harness.wait_for(lambda: inst.scalar(
         "SELECT count(*) FROM follows WHERE target_account_id = %s" % account_id("ivy")) == "1",
         WAIT, what="fay's follow")
-    sid = harness.post_and_get_id(inst, c["ivy"], "ivy", "to be deleted by a moderator")
+    sid = harness.post_and_get_id(inst, c["ivy"], "ivy", "to be deleted by a moderator: "
+                                  "a client's full name")
     note = "%s/users/ivy/statuses/%s" % (harness.instance_base(inst), sid)
     harness.wait_for(lambda: [p for p in state["fake"].requests_to("POST")
                               if b'"Create"' in p["body"] and note.encode() in p["body"]],
                      WAIT, what="the Create at the fake peer")
-    c["rose"].post("/statuses/%s/report" % sid, {})
-    r = act_on_item(c["keeper"], open_item(sid), "delete")
+    item = open_item(sid)
+    assert inst.scalar("SELECT source FROM reports WHERE id = %s" % item) == "rule"
+    r = act_on_item(c["keeper"], item, "delete")
     harness.assert_status(r, 303, "delete")
     assert inst.scalar("SELECT count(*) FROM statuses WHERE id = %s" % sid) == "0"
     harness.assert_status(c["rose"].get("/@ivy/%s" % sid), 404, "deleted post")
