@@ -302,6 +302,22 @@ def test_forward_flag_activity():
 
 
 @test
+def test_report_unknown_remote_account():
+    """a member reports carol@B, whom A has never seen: A looks her up on B and files the
+    report about her"""
+    handle = "carol@" + dom(B)
+    assert A.scalar("SELECT count(*) FROM accounts WHERE username = 'carol'") == "0"
+    page = clients["ivy"].get("/@%s/report" % handle)
+    harness.assert_status(page, 200, "report form for an unknown remote account")
+    r = clients["ivy"].post("/@%s/report" % handle, {"comment": "impersonating a member"})
+    harness.assert_status(r, 303, "report")
+    assert A.scalar("SELECT count(*) FROM reports r JOIN accounts t ON t.id = r.target_account_id"
+                    " WHERE t.username = 'carol' AND t.domain = '%s'" % dom(B)) == "1"
+    harness.assert_status(clients["ivy"].get("/@nobody@%s/report" % dom(B)), 404,
+                          "an account B doesn't have")
+
+
+@test
 def test_second_forward_is_409():
     """forwarding the same report again is 409: forwarded_at keeps its first value, B still
     has one report, F no second Flag"""
