@@ -506,7 +506,7 @@ mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t acti
 	if (m->appeal_id == 0 || strcmp(m->appeal_state, "open") != 0)
 		return err_set(err, ERR_NOT_FOUND, "There is no open appeal of this action.",
 			       "appeal decide: none open");
-	if (m->moderator_id == moderator->id)
+	if (m->moderator_id == moderator->id || m->approved_by == moderator->id)
 		return err_set(err, ERR_FORBIDDEN,
 			       "You took this action: another moderator must decide the appeal.",
 			       "appeal decide: own action");

@@ -18,8 +18,8 @@
  *   roles:           grant_moderator / revoke_moderator (written by core/roles.c)
  * With the two-person rule on, suspend and defederate wait ("pending") until a second
  * moderator approves them.
- * The member affected may appeal an action on their account or posts once; a moderator other
- * than the one who acted decides, and a granted appeal undoes what can be undone. */
+ * The member affected may appeal an action on their account or posts once; a moderator who
+ * neither took nor approved it decides, and a granted appeal undoes what can be undone. */
 #ifndef PARASOL_CORE_MODERATION_H
 #define PARASOL_CORE_MODERATION_H
 
@@ -114,7 +114,8 @@ int mod_appeal(struct arena *a, const struct account *member, int64_t action_id,
 /* A moderator decides the open appeal of action_id: grant (the action is undone where it can
  * be — a deleted post can't come back — and marked reversed) or deny, with a decision text
  * (1..MOD_REASON_MAX characters). The member is notified. ERR_FORBIDDEN when moderator took
- * the action (another moderator must decide) or isn't a moderator; ERR_NOT_FOUND when there
+ * the action or approved it (two-person rule): another moderator must decide; or when they
+ * aren't a moderator; ERR_NOT_FOUND when there
  * is no open appeal. 0 or -1 + err. */
 int mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t action_id,
 		      bool grant, const char *decision, struct err *err);

@@ -471,7 +471,8 @@ appeals_page(struct req *req, int64_t form_id, const struct err *form_err)
 	struct tval *list = tval_list(req->arena);
 	for (int i = 0; i < n; i++) {
 		struct tval *v = web_mod_action_view(req, &rows[i], true);
-		tval_set_bool(v, "own", rows[i].moderator_id == req->viewer->id);
+		tval_set_bool(v, "own", rows[i].moderator_id == req->viewer->id ||
+						rows[i].approved_by == req->viewer->id);
 		if (form_err != NULL && rows[i].id == form_id) {
 			tval_set_bool(v, "form_error", true);
 			tval_set_str(v, "decision_value", web_field(req, "decision"));

@@ -380,7 +380,10 @@ def test_two_person_rule():
                           403, "the proposer deciding the appeal")
     harness.assert_status(c["warden"].post("/admin/appeals/%s" % action,
                                            {"outcome": "deny", "decision": "It stands."}),
-                          303, "another moderator denies")
+                          403, "the approver deciding the appeal")
+    harness.assert_status(c["boss"].post("/admin/appeals/%s" % action,
+                                         {"outcome": "deny", "decision": "It stands."}),
+                          303, "a third moderator (the admin) denies")
     assert inst.scalar("SELECT state FROM appeals WHERE action_id = %s" % action) == "denied"
     assert "Your appeal was denied" in c["dee"].get("/moderation/mine").text or \
         "It stands." in c["dee"].get("/moderation/mine").text
