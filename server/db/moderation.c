@@ -81,12 +81,6 @@ db_mod_action_insert(struct arena *a, const struct mod_action_new *in, int64_t *
 																	     " LEFT JOIN accounts t ON t.id = m.target_account_id"                 \
 																	     " LEFT JOIN appeals ap ON ap.action_id = m.id"
 
-static int64_t
-int_or_0(const PGresult *r, int row, int col)
-{
-	return db_value(r, row, col) ? db_int64(r, row, col) : 0;
-}
-
 static void
 action_row(struct arena *a, const PGresult *r, int i, struct mod_action_row *m)
 {
@@ -94,26 +88,26 @@ action_row(struct arena *a, const PGresult *r, int i, struct mod_action_row *m)
 	m->id = db_int64(r, i, 0);
 	m->kind = db_value(r, i, 1);
 	m->state = db_value(r, i, 2);
-	m->moderator_id = int_or_0(r, i, 3);
+	m->moderator_id = db_int64(r, i, 3);
 	m->moderator_username = db_value(r, i, 4);
-	m->target_id = int_or_0(r, i, 5);
+	m->target_id = db_int64(r, i, 5);
 	m->target_acct = db_value(r, i, 6);
 	m->target_local = db_bool(r, i, 7);
-	m->status_id = int_or_0(r, i, 8);
+	m->status_id = db_int64(r, i, 8);
 	m->status_excerpt = db_value(r, i, 9);
 	m->domain = db_value(r, i, 10);
-	m->report_id = int_or_0(r, i, 11);
+	m->report_id = db_int64(r, i, 11);
 	m->reason = db_value(r, i, 12);
 	m->nrules = db_parse_id_array(a, db_value(r, i, 13), &m->rule_ids);
 	m->suspend_until = db_value(r, i, 14);
-	m->approved_by = int_or_0(r, i, 15);
+	m->approved_by = db_int64(r, i, 15);
 	m->created_at = db_value(r, i, 16);
 	m->effective_at = db_value(r, i, 17);
-	m->appeal_id = int_or_0(r, i, 18);
+	m->appeal_id = db_int64(r, i, 18);
 	m->appeal_state = db_value(r, i, 19);
 	m->appeal_text = db_value(r, i, 20);
 	m->appeal_decision = db_value(r, i, 21);
-	m->appeal_decided_by = int_or_0(r, i, 22);
+	m->appeal_decided_by = db_int64(r, i, 22);
 	m->appeal_created_at = db_value(r, i, 23);
 	m->appeal_decided_at = db_value(r, i, 24);
 }

@@ -103,12 +103,6 @@
 											     "d_"                                   \
 											     "by"
 
-static int64_t
-int_or_0(const PGresult *r, int row, int col)
-{
-	return db_value(r, row, col) ? db_int64(r, row, col) : 0;
-}
-
 static void
 item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
 {
@@ -116,14 +110,14 @@ item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
 	q->id = db_int64(r, i, 0);
 	q->source = db_value(r, i, 1);
 	q->state = db_value(r, i, 2);
-	q->reporter_id = int_or_0(r, i, 3);
+	q->reporter_id = db_int64(r, i, 3);
 	q->reporter_acct = q->reporter_id ? db_value(r, i, 4) : NULL;
 	q->origin_domain = db_value(r, i, 5);
-	q->review_rule_id = int_or_0(r, i, 6);
+	q->review_rule_id = db_int64(r, i, 6);
 	q->target_id = db_int64(r, i, 7);
 	q->target_acct = db_value(r, i, 8);
 	q->target_domain = db_value(r, i, 9);
-	q->status_id = int_or_0(r, i, 10);
+	q->status_id = db_int64(r, i, 10);
 	q->status_content = db_value(r, i, 11);
 	q->status_spoiler = db_value(r, i, 12);
 	q->status_visibility = db_value(r, i, 13);
@@ -131,7 +125,7 @@ item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
 	q->status_hidden = db_bool(r, i, 15);
 	q->comment = db_value(r, i, 16);
 	q->nrules = db_parse_id_array(a, db_value(r, i, 17), &q->rule_ids);
-	q->claimed_by = int_or_0(r, i, 18);
+	q->claimed_by = db_int64(r, i, 18);
 	q->claimed_by_username = db_value(r, i, 19);
 	q->created_at = db_value(r, i, 20);
 	q->closed_at = db_value(r, i, 21);
