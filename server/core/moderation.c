@@ -112,6 +112,59 @@ mod_kind_appealable(enum mod_kind k)
 	}
 }
 
+int
+mod_target_state(struct arena *a, const struct account *acct, struct mod_target_state *st,
+		 struct err *err)
+{
+	st->remote = acct->domain != NULL;
+	st->suspended = acct->suspended;
+	st->limited = acct->limited;
+	st->media_rejected = st->domain_limited = false;
+	if (st->remote && db_domain_policy_get(a, acct->domain, &st->media_rejected,
+					       &st->domain_limited, err) != 0)
+		return -1;
+	return 0;
+}
+
+bool
+mod_kind_fits(enum mod_kind k, const struct mod_target_state *st)
+{
+	switch (mod_kind_on(k)) {
+	case MOD_ON_ITEM:
+		return st->item;
+	case MOD_ON_POST:
+		return st->post;
+	case MOD_ON_ROLE:
+		return false;
+	case MOD_ON_DOMAIN:
+		if (!st->remote)
+			return false;
+		break;
+	case MOD_ON_ACCOUNT:
+		break;
+	}
+	switch (k) {
+	case MOD_LIMIT:
+		return !st->limited;
+	case MOD_UNLIMIT:
+		return st->limited;
+	case MOD_SUSPEND:
+		return !st->suspended;
+	case MOD_UNSUSPEND:
+		return st->suspended;
+	case MOD_REJECT_MEDIA:
+		return !st->media_rejected;
+	case MOD_ACCEPT_MEDIA:
+		return st->media_rejected;
+	case MOD_LIMIT_DOMAIN:
+		return !st->domain_limited;
+	case MOD_UNLIMIT_DOMAIN:
+		return st->domain_limited;
+	default:
+		return true;
+	}
+}
+
 /* Whether the two-person rule holds this kind back. */
 static bool
 needs_second(const struct instance_settings *s, enum mod_kind k)
@@ -327,12 +380,16 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	struct target t;
 	if (resolve_target(a, moderator, d, &t, err) != 0)
 		return -1;
-	if (d->kind == MOD_SUSPEND && t.acct && t.acct->suspended)
-		return err_set(err, ERR_CONFLICT, "This account is suspended already.",
-			       "moderation: suspended already");
-	if (d->kind == MOD_UNSUSPEND && t.acct && !t.acct->suspended)
-		return err_set(err, ERR_CONFLICT, "This account isn't suspended.",
-			       "moderation: not suspended");
+	if (t.acct != NULL) { /* what the kind needs was checked: now the account's state */
+		struct mod_target_state st = {.item = true, .post = true};
+		if (mod_target_state(a, t.acct, &st, err) != 0)
+			return -1;
+		if (!mod_kind_fits(d->kind, &st))
+			return err_set(err, ERR_CONFLICT,
+				       "That is in force already, or there is nothing to lift.",
+				       "moderation: %s does not fit the state",
+				       mod_kind_name(d->kind));
+	}
 	if (d->kind == MOD_DEFEDERATE) {
 		bool allowed = federation_domain_allowed(a, t.domain, err);
 		if (!allowed && err->code != ERR_FORBIDDEN)

@@ -66,6 +66,27 @@ bool mod_kind_needs_rule(enum mod_kind k);
 /* Whether the member affected may appeal it. */
 bool mod_kind_appealable(enum mod_kind k);
 
+/* What an action's target is like now, to tell which kinds make sense for it. */
+struct mod_target_state {
+	bool item;	     /* a queue item is being answered */
+	bool post;	     /* the item is about a post that still exists */
+	bool remote;	     /* the account is another server's */
+	bool suspended;	     /* the account is suspended */
+	bool limited;	     /* the account is limited */
+	bool media_rejected; /* its server's media are rejected */
+	bool domain_limited; /* its server is limited */
+};
+
+/* Fills st's account and server fields for acct (item and post are the caller's). 0 or -1 +
+ * err. */
+int mod_target_state(struct arena *a, const struct account *acct, struct mod_target_state *st,
+		     struct err *err);
+
+/* Whether kind k makes sense for a target in state st: post actions need a post, domain
+ * actions a remote account, a dismissal a queue item; nothing is suspended, limited or
+ * rejected twice, nor lifted when it isn't in force. Role kinds never fit (core/roles.h). */
+bool mod_kind_fits(enum mod_kind k, const struct mod_target_state *st);
+
 #define MOD_REASON_MAX 1000 /* characters */
 #define MOD_APPEAL_MAX 1000 /* characters */
 #define MOD_SUSPEND_DAYS_MAX 3650

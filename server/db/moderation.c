@@ -64,22 +64,87 @@ db_mod_action_insert(struct arena *a, const struct mod_action_new *in, int64_t *
 	return 0;
 }
 
-#define ACTION_COLUMNS                                                                                                                                                                                             \
-	"m.id, m.kind, m.state, m.moderator_id, mo.username, m.target_account_id,"                                                                                                                                 \
-	" m.target_acct, (t.id IS NOT NULL AND t.domain IS NULL), m.status_id,"                                                                                                                                    \
-	" m.status_excerpt, m.domain, m.report_id, m.reason, m.rule_ids::text, " ISO("m.suspend_"                                                                                                                  \
-										     "until") ", "                                                                                                                 \
-											      "m."                                                                                                                 \
-											      "ap"                                                                                                                 \
-											      "pr"                                                                                                                 \
-											      "ov"                                                                                                                 \
-											      "ed"                                                                                                                 \
-											      "_b"                                                                                                                 \
-											      "y,"                                                                                                                 \
-											      " " ISO("m.created_at") ", " ISO("m.effective_at") ", ap.id, ap.state, ap.text, ap.decision, ap.decided_by, " ISO(   \
-												  "ap.created_at") ", " ISO("ap.decided_at") " FROM mod_actions m LEFT JOIN accounts mo ON mo.id = m.moderator_id" \
-																	     " LEFT JOIN accounts t ON t.id = m.target_account_id"                 \
-																	     " LEFT JOIN appeals ap ON ap.action_id = m.id"
+#define ACTION_COLUMNS                                                                                       \
+	"m.id, m.kind, m.state, m.moderator_id, mo.username, m.target_account_id,"                           \
+	" m.target_acct, (t.id IS NOT NULL AND t.domain IS NULL), m.status_id,"                              \
+	" m.status_excerpt, m.domain, m.report_id, m.reason, m.rule_ids::text, " ISO(                        \
+	    "m.suspend_"                                                                                     \
+	    "until") ", "                                                                                    \
+		     "m."                                                                                    \
+		     "ap"                                                                                    \
+		     "pr"                                                                                    \
+		     "ov"                                                                                    \
+		     "ed"                                                                                    \
+		     "_b"                                                                                    \
+		     "y,"                                                                                    \
+		     " " ISO("m.created_at") ", " ISO("m.effective_at") ", ap.id, ap.state, "                \
+									"ap.text, ap.decision, "             \
+									"ap.decided_by, " ISO("ap"           \
+											      ".c"           \
+											      "re"           \
+											      "at"           \
+											      "ed"           \
+											      "_a"           \
+											      "t") ", " ISO( \
+									    "ap.decided_at") " FR"           \
+											     "OM "           \
+											     "mod"           \
+											     "_ac"           \
+											     "tio"           \
+											     "ns "           \
+											     "m "            \
+											     "LEF"           \
+											     "T "            \
+											     "JOI"           \
+											     "N "            \
+											     "acc"           \
+											     "oun"           \
+											     "ts "           \
+											     "mo "           \
+											     "ON "           \
+											     "mo."           \
+											     "id "           \
+											     "= "            \
+											     "m."            \
+											     "mod"           \
+											     "era"           \
+											     "tor"           \
+											     "_id"           \
+											     " LE"           \
+											     "FT "           \
+											     "JOI"           \
+											     "N "            \
+											     "acc"           \
+											     "oun"           \
+											     "ts "           \
+											     "t "            \
+											     "ON "           \
+											     "t."            \
+											     "id "           \
+											     "= "            \
+											     "m."            \
+											     "tar"           \
+											     "get"           \
+											     "_ac"           \
+											     "cou"           \
+											     "nt_"           \
+											     "id"            \
+											     " LE"           \
+											     "FT "           \
+											     "JOI"           \
+											     "N "            \
+											     "app"           \
+											     "eal"           \
+											     "s "            \
+											     "ap "           \
+											     "ON "           \
+											     "ap."           \
+											     "act"           \
+											     "ion"           \
+											     "_id"           \
+											     " = "           \
+											     "m."            \
+											     "id"
 
 static void
 action_row(struct arena *a, const PGresult *r, int i, struct mod_action_row *m)

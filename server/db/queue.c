@@ -15,93 +15,94 @@
 	"CASE WHEN " t ".domain IS NULL THEN " t ".username ELSE " t ".username || '@' || " t      \
 	".domain END"
 
-#define ITEM_COLUMNS                                                                                                                \
-	"r.id, r.source, r.state, r.reporter_id, " ACCT(                                                                            \
-	    "rp") ", r.origin_domain,"                                                                                              \
-		  " r.review_rule_id, r.target_account_id, " ACCT("t") ", t.domain, s.id, "                                         \
-								       "s.content,"                                                 \
-								       " s.spoiler_text, "                                          \
-								       "s.visibility, "                                             \
-								       "s.sensitive, "                                              \
-								       "s.mod_hidden, r.comment,"                                   \
-								       " r.rule_ids::text, "                                        \
-								       "r.claimed_by, "                                             \
-								       "c.username, " ISO("r."                                      \
-											  "create"                                  \
-											  "d_at") ", " ISO("r.closed_at") ", " ISO( \
-									   "r.forwarded_at") " FR"                                  \
-											     "OM "                                  \
-											     "rep"                                  \
-											     "ort"                                  \
-											     "s "                                   \
-											     "r "                                   \
-											     "JOI"                                  \
-											     "N "                                   \
-											     "acc"                                  \
-											     "oun"                                  \
-											     "ts "                                  \
-											     "t "                                   \
-											     "ON "                                  \
-											     "t."                                   \
-											     "id "                                  \
-											     "= "                                   \
-											     "r."                                   \
-											     "tar"                                  \
-											     "get"                                  \
-											     "_ac"                                  \
-											     "cou"                                  \
-											     "nt_"                                  \
-											     "id"                                   \
-											     " LE"                                  \
-											     "FT "                                  \
-											     "JOI"                                  \
-											     "N "                                   \
-											     "acc"                                  \
-											     "oun"                                  \
-											     "ts "                                  \
-											     "rp "                                  \
-											     "ON "                                  \
-											     "rp."                                  \
-											     "id "                                  \
-											     "= "                                   \
-											     "r."                                   \
-											     "rep"                                  \
-											     "ort"                                  \
-											     "er_"                                  \
-											     "id"                                   \
-											     " LE"                                  \
-											     "FT "                                  \
-											     "JOI"                                  \
-											     "N "                                   \
-											     "sta"                                  \
-											     "tus"                                  \
-											     "es "                                  \
-											     "s "                                   \
-											     "ON "                                  \
-											     "s."                                   \
-											     "id "                                  \
-											     "= "                                   \
-											     "r."                                   \
-											     "sta"                                  \
-											     "tus"                                  \
-											     "_id"                                  \
-											     " LE"                                  \
-											     "FT "                                  \
-											     "JOI"                                  \
-											     "N "                                   \
-											     "acc"                                  \
-											     "oun"                                  \
-											     "ts "                                  \
-											     "c "                                   \
-											     "ON "                                  \
-											     "c."                                   \
-											     "id "                                  \
-											     "= "                                   \
-											     "r."                                   \
-											     "cla"                                  \
-											     "ime"                                  \
-											     "d_"                                   \
-											     "by"
+#define ITEM_COLUMNS                                                                               \
+	"r.id, r.source, r.state, r.reporter_id, " ACCT(                                           \
+	    "rp") ", r.origin_domain,"                                                             \
+		  " r.review_rule_id, r.target_account_id, " ACCT(                                 \
+		      "t") ", t.domain, s.id, "                                                    \
+			   "s.content,"                                                            \
+			   " s.spoiler_text, "                                                     \
+			   "s.visibility, "                                                        \
+			   "s.sensitive, "                                                         \
+			   "s.mod_hidden, r.comment,"                                              \
+			   " r.rule_ids::text, "                                                   \
+			   "r.claimed_by, "                                                        \
+			   "c.username, " ISO(                                                     \
+			       "r."                                                                \
+			       "create"                                                            \
+			       "d_at") ", " ISO("r.closed_at") ", " ISO("r.forwarded_at") " FR"    \
+											  "OM "    \
+											  "rep"    \
+											  "ort"    \
+											  "s "     \
+											  "r "     \
+											  "JOI"    \
+											  "N "     \
+											  "acc"    \
+											  "oun"    \
+											  "ts "    \
+											  "t "     \
+											  "ON "    \
+											  "t."     \
+											  "id "    \
+											  "= "     \
+											  "r."     \
+											  "tar"    \
+											  "get"    \
+											  "_ac"    \
+											  "cou"    \
+											  "nt_"    \
+											  "id"     \
+											  " LE"    \
+											  "FT "    \
+											  "JOI"    \
+											  "N "     \
+											  "acc"    \
+											  "oun"    \
+											  "ts "    \
+											  "rp "    \
+											  "ON "    \
+											  "rp."    \
+											  "id "    \
+											  "= "     \
+											  "r."     \
+											  "rep"    \
+											  "ort"    \
+											  "er_"    \
+											  "id"     \
+											  " LE"    \
+											  "FT "    \
+											  "JOI"    \
+											  "N "     \
+											  "sta"    \
+											  "tus"    \
+											  "es "    \
+											  "s "     \
+											  "ON "    \
+											  "s."     \
+											  "id "    \
+											  "= "     \
+											  "r."     \
+											  "sta"    \
+											  "tus"    \
+											  "_id"    \
+											  " LE"    \
+											  "FT "    \
+											  "JOI"    \
+											  "N "     \
+											  "acc"    \
+											  "oun"    \
+											  "ts "    \
+											  "c "     \
+											  "ON "    \
+											  "c."     \
+											  "id "    \
+											  "= "     \
+											  "r."     \
+											  "cla"    \
+											  "ime"    \
+											  "d_"     \
+											  "by"
 
 static void
 item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)

@@ -48,10 +48,10 @@ static const struct {
     {MOD_DEFEDERATE, N_("Defederate the account's server")},
 };
 
-/* The action form's context: options fitting the target, the rules to cite, what was sent. */
+/* The action form's context: the kinds that fit the target's state, the rules to cite, and
+ * what was sent. */
 static struct tval *
-action_form(struct req *req, const char *action, bool has_post, bool has_item,
-	    const struct account *acct)
+action_form(struct req *req, const char *action, const struct mod_target_state *st)
 {
 	struct tval *f = tval_obj(req->arena);
 	tval_set_str(f, "action", action);
@@ -59,14 +59,7 @@ action_form(struct req *req, const char *action, bool has_post, bool has_item,
 	struct tval *opts = tval_list(req->arena);
 	for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
 		enum mod_kind k = choices[i].kind;
-		enum mod_on on = mod_kind_on(k);
-		if ((on == MOD_ON_ITEM && !has_item) || (on == MOD_ON_POST && !has_post) ||
-		    (on == MOD_ON_DOMAIN && (acct == NULL || acct->domain == NULL)))
-			continue;
-		if ((k == MOD_SUSPEND && acct && acct->suspended) ||
-		    (k == MOD_UNSUSPEND && acct && !acct->suspended) ||
-		    (k == MOD_LIMIT && acct && acct->limited) ||
-		    (k == MOD_UNLIMIT && acct && !acct->limited))
+		if (!mod_kind_fits(k, st))
 			continue;
 		struct tval *o = tval_obj(req->arena);
 		tval_set_str(o, "value", mod_kind_name(k));
@@ -75,11 +68,26 @@ action_form(struct req *req, const char *action, bool has_post, bool has_item,
 		tval_push(opts, o);
 	}
 	tval_set(f, "kinds", opts);
-	struct tval *rules = web_rules_view(req);
-	tval_set(f, "rules", rules);
+	tval_set(f, "rules", web_rules_view(req));
 	tval_set_str(f, "reason_value", web_field(req, "reason"));
 	tval_set_str(f, "cw_value", web_field(req, "cw"));
 	return f;
+}
+
+/* The target's state for the form and the page's badges; -1 + req->err. */
+static int
+target_state(struct req *req, struct tval *ctx, const struct account *acct,
+	     struct mod_target_state *st)
+{
+	if (mod_target_state(req->arena, acct, st, &req->err) != 0)
+		return -1;
+	tval_set_bool(ctx, "limited", st->limited);
+	tval_set_bool(ctx, "suspended", st->suspended);
+	tval_set_bool(ctx, "media_rejected", st->media_rejected);
+	tval_set_bool(ctx, "domain_limited", st->domain_limited);
+	tval_set_str(ctx, "suspended_until",
+		     acct->suspended_until ? web_time(req, acct->suspended_until) : "");
+	return 0;
 }
 
 /* The item's context: the thread around the post, the account's recent posts, earlier
@@ -268,12 +276,16 @@ item_page(struct req *req, int64_t id, const struct err *form_err)
 	tval_set(ctx, "item", item_view(req, q));
 	char buf[ID_STRLEN];
 	bool open = strcmp(q->state, "open") == 0;
+	struct mod_target_state st = {.item = true,
+				      .post = q->status_id != 0 && q->status_content != NULL};
+	if (target_state(req, ctx, acct, &st) != 0)
+		return -1;
 	if (open)
 		tval_set(ctx, "form",
 			 action_form(
 			     req,
 			     arena_printf(req->arena, "/admin/queue/%s/act", id_format(q->id, buf)),
-			     q->status_id != 0 && q->status_content != NULL, true, acct));
+			     &st));
 	tval_set_bool(ctx, "can_forward",
 		      open && acct->domain != NULL && q->forwarded_at == NULL &&
 			  strcmp(q->source, "peer") != 0);
@@ -389,15 +401,14 @@ account_page(struct req *req, int64_t id, const struct err *form_err)
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set(ctx, "account", web_account_view(req, acct));
 	tval_set_str(ctx, "acct", account_handle(req->arena, acct));
-	tval_set_bool(ctx, "limited", acct->limited);
-	tval_set_bool(ctx, "suspended", acct->suspended);
-	tval_set_str(ctx, "suspended_until",
-		     acct->suspended_until ? web_time(req, acct->suspended_until) : "");
+	struct mod_target_state st = {0};
+	if (target_state(req, ctx, acct, &st) != 0)
+		return -1;
 	char buf[ID_STRLEN];
 	tval_set(ctx, "form",
 		 action_form(req,
 			     arena_printf(req->arena, "/admin/accounts/%s/act", id_format(id, buf)),
-			     false, false, acct));
+			     &st));
 	if (context(req, ctx, id, 0) != 0)
 		return -1;
 	const char *title = N_("Account moderation");
@@ -471,8 +482,9 @@ appeals_page(struct req *req, int64_t form_id, const struct err *form_err)
 	struct tval *list = tval_list(req->arena);
 	for (int i = 0; i < n; i++) {
 		struct tval *v = web_mod_action_view(req, &rows[i], true);
-		tval_set_bool(v, "own", rows[i].moderator_id == req->viewer->id ||
-						rows[i].approved_by == req->viewer->id);
+		tval_set_bool(v, "own",
+			      rows[i].moderator_id == req->viewer->id ||
+				  rows[i].approved_by == req->viewer->id);
 		if (form_err != NULL && rows[i].id == form_id) {
 			tval_set_bool(v, "form_error", true);
 			tval_set_str(v, "decision_value", web_field(req, "decision"));

@@ -322,6 +322,9 @@ def test_limit():
     assert sid not in harness.status_ids_on(c["dee"].get("/@pat").text)
     harness.assert_status(visitor_get("/@pat/%s" % sid), 404, "visitor on a limited post")
     assert sid in harness.status_ids_on(c["rose"].get("/home").text)
+    n = actions()
+    harness.assert_status(act_on_account(c["keeper"], "pat", "limit"), 409, "limiting twice")
+    assert actions() == n
     r = act_on_account(c["keeper"], "pat", "unlimit", rule_ids=[])
     harness.assert_status(r, 303, "unlimit")
     assert sid in harness.status_ids_on(c["dee"].get("/@pat").text)
@@ -478,6 +481,12 @@ def test_domain_actions():
     harness.assert_status(act(c["keeper"], "limit_domain"), 303, "limit the domain")
     assert inst.scalar("SELECT limited FROM domain_policies WHERE domain = '%s'" % domain) == "t"
     assert inst.scalar("SELECT account_limited(%s)" % fay_id) == "t"
+    page = c["keeper"].get("/admin/accounts/%s" % fay_id).text
+    assert "Its server is limited" in page
+    assert 'value="unlimit_domain"' in page and 'value="limit_domain"' not in page
+    n = actions()
+    harness.assert_status(act(c["keeper"], "limit_domain"), 409, "limiting the server twice")
+    assert actions() == n
     inst.psql("INSERT INTO instance_settings VALUES ('two_person_rule', 'true')"
               " ON CONFLICT (key) DO UPDATE SET value = 'true'")
     r = act(c["keeper"], "defederate")
