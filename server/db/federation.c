@@ -100,7 +100,10 @@ db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struc
 	const char *p[] = {id_format(status_id, buf)};
 	PGresult *r = db_query(
 		a, err,
-		"SELECT s.id, s.account_id, au.username, au.domain, s.uri, s.visibility, s.content,"
+		"SELECT s.id, s.account_id, au.username, au.domain, s.uri,"
+		" CASE WHEN s.visibility IN ('public', 'unlisted')"
+		"  AND account_limited(s.account_id) THEN 'private' ELSE s.visibility END,"
+		" s.content,"
 		" s.spoiler_text, s.sensitive,"
 		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 		" to_char(s.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"

@@ -44,6 +44,8 @@ struct db_ap_status {
 	const char *username; /* the author's */
 	const char *domain;   /* NULL for a local post */
 	const char *uri;      /* remote posts only */
+	/* as peers must treat it: a limited account's public and unlisted posts (moderation)
+	 * are followers-only */
 	enum visibility visibility;
 	const char *content, *spoiler_text;
 	bool sensitive;

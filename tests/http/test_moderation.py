@@ -315,9 +315,26 @@ def test_delete_federates():
 def test_limit():
     """a limited account's public posts leave the local timeline and reach only followers"""
     c["rose"].post("/@pat/follow", {})
-    sid = harness.post_and_get_id(inst, c["pat"], "pat", "pat's public post")
+    fay = state["fay"]
+    pat_uri = "%s/users/pat" % harness.instance_base(inst)
+    follow = {"@context": "https://www.w3.org/ns/activitystreams", "id": fay.uri + "#follow/pat",
+              "type": "Follow", "actor": fay.uri, "object": pat_uri}
+    harness.assert_status(fay.post(inst.port, "/users/pat/inbox", follow), 202, "fay follows")
+    harness.wait_for(lambda: inst.scalar(
+        "SELECT count(*) FROM follows WHERE target_account_id = %s" % account_id("pat")) == "2",
+        WAIT, what="fay's follow of pat")
     r = act_on_account(c["keeper"], "pat", "limit")
     harness.assert_status(r, 303, "limit")
+    sid = harness.post_and_get_id(inst, c["pat"], "pat", "pat's public post")
+    # it leaves for followers' servers as followers-only, not as public
+    note = ("%s/statuses/%s" % (pat_uri, sid)).encode()
+    sent = harness.wait_for(lambda: [p for p in state["fake"].requests_to("POST")
+                                     if b'"Create"' in p["body"] and note in p["body"]],
+                            WAIT, what="pat's post at the fake peer")
+    obj = json.loads(sent[0]["body"])["object"]
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    assert public not in obj["to"] + obj["cc"], obj
+    assert pat_uri + "/followers" in obj["to"], obj
     assert sid not in harness.status_ids_on(c["rose"].get("/local").text)
     assert sid not in harness.status_ids_on(c["dee"].get("/@pat").text)
     harness.assert_status(visitor_get("/@pat/%s" % sid), 404, "visitor on a limited post")
