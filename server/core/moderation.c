@@ -509,19 +509,6 @@ members_own(const struct mod_action_row *m, const struct account *member)
 	       (strcmp(m->state, "done") == 0 || strcmp(m->state, "reversed") == 0);
 }
 
-struct mod_action_row *
-mod_get(struct arena *a, const struct account *viewer, int64_t id, struct err *err)
-{
-	struct mod_action_row *m = db_mod_action_get(a, id, err);
-	if (m == NULL)
-		return NULL;
-	if (is_moderator(viewer) || (viewer != NULL && members_own(m, viewer)))
-		return m;
-	err_set(err, ERR_NOT_FOUND, "No moderation action has that number.",
-		"mod action not visible");
-	return NULL;
-}
-
 int
 mod_appeal(struct arena *a, const struct account *member, int64_t action_id, const char *text,
 	   struct err *err)

@@ -146,11 +146,6 @@ int mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t 
 int mod_list(struct arena *a, enum db_mod_list which, int64_t target_id, int64_t max_id,
 	     struct mod_action_row **out, struct err *err);
 
-/* One action, for the member it affects or a moderator: NULL + ERR_NOT_FOUND for anyone else
- * (and for the member, notes and dismissals). */
-struct mod_action_row *mod_get(struct arena *a, const struct account *viewer, int64_t id,
-			       struct err *err);
-
 /* Periodic work: lifts timed suspensions that are over and purges the data of indefinitely
  * suspended accounts whose purge delay has passed (their local posts are deleted with a
  * Delete to peers). Does at most a batch per call. The number of accounts handled, or -1 +

@@ -36,9 +36,7 @@ db_account_set_role(struct arena *a, const char *username, const char *role, str
 	PGresult *r = db_query(a, err,
 			       "UPDATE accounts SET role = $2 WHERE lower(username) = lower($1) AND domain IS NULL", 2,
 			       p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int
@@ -224,7 +222,7 @@ db_account_applications(struct arena *a, struct application **out, struct err *e
 static int
 changed(PGresult *r)
 {
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 int

@@ -208,6 +208,12 @@ db_rollback(void)
 	PQclear(PQexec(c, "ROLLBACK"));
 }
 
+int
+db_rows_changed(const PGresult *r)
+{
+	return r == NULL ? -1 : atoi(PQcmdTuples((PGresult *)r));
+}
+
 bool
 db_bool(const PGresult *r, int row, int col)
 {

@@ -56,6 +56,10 @@ const char *db_id_array(struct arena *a, const int64_t *ids, int n);
 /* Reads a PostgreSQL bigint[] in text form ("{1,2}") into an arena array; the count. */
 int db_parse_id_array(struct arena *a, const char *s, int64_t **out);
 
+/* How many rows the INSERT, UPDATE or DELETE that gave r changed, or -1 when r is NULL (the
+ * query failed; err was set by db_query). */
+int db_rows_changed(const PGresult *r);
+
 /* The value at (row, col), or NULL for SQL NULL. */
 const char *db_value(const PGresult *r, int row, int col);
 

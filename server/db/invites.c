@@ -91,7 +91,5 @@ db_invite_revoke(struct arena *a, int64_t id, struct err *err)
 			       "UPDATE invites SET revoked_at = coalesce(revoked_at, now())"
 			       " WHERE id = $1::bigint",
 			       1, p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }

@@ -19,12 +19,6 @@ opt_id(int64_t id, char *buf)
 	return id != 0 ? id_format(id, buf) : NULL;
 }
 
-static int
-affected(PGresult *r)
-{
-	return r == NULL ? -1 : atoi(PQcmdTuples(r));
-}
-
 int
 db_mod_action_insert(struct arena *a, const struct mod_action_new *in, int64_t *id, struct err *err)
 {
@@ -201,7 +195,7 @@ db_mod_action_transition(struct arena *a, int64_t id, const char *from, const ch
 {
 	char b[ID_STRLEN], ab[ID_STRLEN];
 	const char *p[] = {id_format(id, b), from, to, opt_id(approved_by, ab)};
-	return affected(db_query(
+	return db_rows_changed(db_query(
 	    a, err,
 	    "UPDATE mod_actions SET state = $3, approved_by = COALESCE($4::bigint, approved_by),"
 	    " effective_at = CASE WHEN $3 = 'done' THEN now() ELSE effective_at END,"
@@ -256,7 +250,7 @@ db_status_set_sensitive(struct arena *a, int64_t status_id, bool sensitive, cons
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(status_id, b), sensitive ? "true" : "false", cw ? cw : ""};
-	return affected(
+	return db_rows_changed(
 	    db_query(a, err,
 		     "UPDATE statuses SET sensitive = $2::boolean,"
 		     " spoiler_text = CASE WHEN $2::boolean AND spoiler_text = '' THEN $3"
@@ -269,7 +263,7 @@ db_status_set_hidden(struct arena *a, int64_t status_id, bool hidden, struct err
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(status_id, b), hidden ? "true" : "false"};
-	return affected(db_query(
+	return db_rows_changed(db_query(
 	    a, err, "UPDATE statuses SET mod_hidden = $2::boolean WHERE id = $1::bigint", 2, p));
 }
 
@@ -278,7 +272,7 @@ db_status_delete_any(struct arena *a, int64_t status_id, struct err *err)
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(status_id, b)};
-	return affected(db_query(a, err, "DELETE FROM statuses WHERE id = $1::bigint", 1, p));
+	return db_rows_changed(db_query(a, err, "DELETE FROM statuses WHERE id = $1::bigint", 1, p));
 }
 
 int
@@ -286,7 +280,7 @@ db_account_set_limited(struct arena *a, int64_t id, bool limited, struct err *er
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(id, b), limited ? "true" : "false"};
-	return affected(db_query(
+	return db_rows_changed(db_query(
 	    a, err, "UPDATE accounts SET limited = $2::boolean WHERE id = $1::bigint", 2, p));
 }
 
@@ -296,7 +290,7 @@ db_account_suspend(struct arena *a, int64_t id, int64_t action_id, int purge_day
 	char b[ID_STRLEN], ab[ID_STRLEN], pb[16];
 	snprintf(pb, sizeof pb, "%d", purge_days);
 	const char *p[] = {id_format(id, b), id_format(action_id, ab), purge_days >= 0 ? pb : NULL};
-	return affected(
+	return db_rows_changed(
 	    db_query(a, err,
 		     "WITH m AS (SELECT suspend_until FROM mod_actions WHERE id = $2::bigint)"
 		     " UPDATE accounts SET suspended_at = now(),"
@@ -311,7 +305,7 @@ db_account_unsuspend(struct arena *a, int64_t id, struct err *err)
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(id, b)};
-	return affected(
+	return db_rows_changed(
 	    db_query(a, err,
 		     "UPDATE accounts SET suspended_at = NULL, suspended_until = NULL,"
 		     " purge_at = NULL WHERE id = $1::bigint AND suspended_at IS NOT NULL",
@@ -423,7 +417,7 @@ db_appeal_insert(struct arena *a, int64_t action_id, int64_t account_id, const c
 {
 	char ab[ID_STRLEN], cb[ID_STRLEN];
 	const char *p[] = {id_format(action_id, ab), id_format(account_id, cb), text};
-	return affected(db_query(a, err,
+	return db_rows_changed(db_query(a, err,
 				 "INSERT INTO appeals (action_id, account_id, text)"
 				 " VALUES ($1::bigint, $2::bigint, $3)"
 				 " ON CONFLICT (action_id) DO NOTHING",
@@ -436,7 +430,7 @@ db_appeal_decide(struct arena *a, int64_t action_id, const char *state, int64_t 
 {
 	char ab[ID_STRLEN], mb[ID_STRLEN];
 	const char *p[] = {id_format(action_id, ab), state, id_format(moderator_id, mb), decision};
-	return affected(db_query(a, err,
+	return db_rows_changed(db_query(a, err,
 				 "UPDATE appeals SET state = $2, decided_by = $3::bigint,"
 				 " decision = $4, decided_at = now()"
 				 " WHERE action_id = $1::bigint AND state = 'open'",

@@ -34,7 +34,7 @@ db_notification_insert(struct arena *a, int64_t account_id, int64_t from_id, con
 		" AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM statuses s WHERE s.id = $4::bigint"
 		" AND " VISIBLE_TO("s", "$1::bigint") "))",
 		4, p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 long

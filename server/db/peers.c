@@ -38,9 +38,7 @@ db_peer_delete(struct arena *a, const char *domain, struct err *err)
 {
 	const char *p[] = {domain};
 	PGresult *r = db_query(a, err, "DELETE FROM peers WHERE domain = $1", 1, p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int

@@ -163,13 +163,6 @@ db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, i
 	return n;
 }
 
-long
-db_queue_open_count(struct arena *a, struct err *err)
-{
-	return (long)db_query_int64(a, err, "SELECT count(*) FROM reports WHERE state = 'open'", 0,
-				    NULL);
-}
-
 struct queue_item *
 db_queue_get(struct arena *a, int64_t id, struct err *err)
 {
@@ -198,7 +191,7 @@ db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, struct err *er
 			       " claimed_at = CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END"
 			       " WHERE id = $1::bigint AND state = 'open'",
 			       2, p);
-	return r == NULL ? -1 : atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int
@@ -210,5 +203,5 @@ db_queue_close(struct arena *a, int64_t id, struct err *err)
 			       "UPDATE reports SET state = 'closed', closed_at = now()"
 			       " WHERE id = $1::bigint AND state = 'open'",
 			       1, p);
-	return r == NULL ? -1 : atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }

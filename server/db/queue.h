@@ -50,9 +50,6 @@ struct queue_filter {
 int db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, int limit,
 		  struct queue_item **out, struct err *err);
 
-/* The number of open items. -1 + err. */
-long db_queue_open_count(struct arena *a, struct err *err);
-
 /* Item id, or NULL + ERR_NOT_FOUND. */
 struct queue_item *db_queue_get(struct arena *a, int64_t id, struct err *err);
 

@@ -98,9 +98,7 @@ db_review_rule_delete(struct arena *a, int64_t id, struct err *err)
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(id, buf)};
 	PGresult *r = db_query(a, err, "DELETE FROM review_rules WHERE id = $1::bigint", 1, p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int
@@ -167,7 +165,5 @@ db_review_file_status(struct arena *a, int64_t status_id, struct err *err)
 	    " ORDER BY r.id"
 	    " ON CONFLICT DO NOTHING",
 	    1, p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }

@@ -67,9 +67,7 @@ db_rule_update(struct arena *a, int64_t id, const char *title, const char *body,
 			       "UPDATE rules SET title = $2, body = $3, updated_at = now()"
 			       " WHERE id = $1::bigint",
 			       3, p);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int
@@ -95,9 +93,7 @@ db_rule_swap(struct arena *a, int p, int q, struct err *err)
 			       " THEN $2::integer ELSE $1::integer END, updated_at = now()"
 			       " WHERE position IN ($1::integer, $2::integer)",
 			       2, params);
-	if (r == NULL)
-		return -1;
-	return atoi(PQcmdTuples(r));
+	return db_rows_changed(r);
 }
 
 int

@@ -242,7 +242,7 @@ db_status_update(struct arena *a, int64_t status_id, const char *text, const cha
 		" UPDATE statuses SET text = $2, content = $3, spoiler_text = $4,"
 		" sensitive = $5::boolean, edited_at = now() WHERE id = $1 AND reblog_of_id IS NULL",
 		5, p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 int
@@ -280,7 +280,7 @@ db_status_delete(struct arena *a, int64_t status_id, int64_t account_id, struct 
 	const char *p[] = {fmt_id(a, status_id), fmt_id(a, account_id)};
 	PGresult *r = db_query(a, err, "DELETE FROM statuses WHERE id = $1 AND account_id = $2", 2,
 			       p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 int
@@ -293,7 +293,7 @@ db_status_reblog(struct arena *a, int64_t account_id, int64_t status_id, enum vi
 			       " VALUES ($1, $2, $3) ON CONFLICT (account_id, reblog_of_id)"
 			       " WHERE reblog_of_id IS NOT NULL DO NOTHING",
 			       3, p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 static const char *const mark_insert[DB_MARK__MAX] = {
@@ -318,7 +318,7 @@ db_status_mark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t s
 		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err, mark_insert[mark], 2, p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 int
@@ -329,7 +329,7 @@ db_status_unmark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t
 		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err, mark_delete[mark], 2, p);
-	return r ? atoi(PQcmdTuples(r)) : -1;
+	return db_rows_changed(r);
 }
 
 int
