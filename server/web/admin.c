@@ -129,9 +129,7 @@ invites_page(struct req *req, const char *link, struct tval *ctx, const struct e
 		web_page_links(req, ctx, "/admin/invites", rows[0].id, rows[n - 1].id, false, more);
 	if (link != NULL)
 		tval_set_str(ctx, "new_link", link);
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_invites", N_("Invites"), ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_invites", N_("Invites"), ctx);
+	return web_render_form(req, "admin_invites", N_("Invites"), ctx, form_err);
 }
 
 static int

@@ -137,9 +137,7 @@ action_page(struct req *req, enum db_mod_list which, int64_t target, const char 
 		tval_set_str(
 		    ctx, "older_url",
 		    arena_printf(req->arena, "%s?max_id=%s", base, id_format(rows[n - 1].id, buf)));
-	if (form_err != NULL)
-		return web_render_form_error(req, tmpl, title, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, tmpl, title, ctx);
+	return web_render_form(req, tmpl, title, ctx, form_err);
 }
 
 static int

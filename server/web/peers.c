@@ -94,9 +94,7 @@ peers_page(struct req *req, struct tval *ctx, const struct err *form_err)
 	}
 	tval_set(ctx, "attempts", seen);
 	tval_set_bool(ctx, "has_attempts", na > 0);
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_peers", TITLE, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_peers", TITLE, ctx);
+	return web_render_form(req, "admin_peers", TITLE, ctx, form_err);
 }
 
 static int

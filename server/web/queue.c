@@ -291,10 +291,7 @@ item_page(struct req *req, int64_t id, const struct err *form_err)
 			  strcmp(q->source, "peer") != 0);
 	if (context(req, ctx, q->target_id, q->status_content ? q->status_id : 0) != 0)
 		return -1;
-	const char *title = N_("Queue item");
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_queue_item", title, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_queue_item", title, ctx);
+	return web_render_form(req, "admin_queue_item", N_("Queue item"), ctx, form_err);
 }
 
 static int
@@ -411,10 +408,7 @@ account_page(struct req *req, int64_t id, const struct err *form_err)
 			     &st));
 	if (context(req, ctx, id, 0) != 0)
 		return -1;
-	const char *title = N_("Account moderation");
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_account", title, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_account", title, ctx);
+	return web_render_form(req, "admin_account", N_("Account moderation"), ctx, form_err);
 }
 
 static int
@@ -493,9 +487,7 @@ appeals_page(struct req *req, int64_t form_id, const struct err *form_err)
 	}
 	tval_set(ctx, "actions", list);
 	tval_set_bool(ctx, "has_actions", n > 0);
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_appeals", N_("Appeals"), ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_appeals", N_("Appeals"), ctx);
+	return web_render_form(req, "admin_appeals", N_("Appeals"), ctx, form_err);
 }
 
 static int

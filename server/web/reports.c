@@ -75,9 +75,7 @@ report_page(struct req *req, const struct target *t, const struct err *form_err)
 		tval_set(ctx, "status", web_status_view(req, t->st, t->back));
 	const char *title = t->st ? N_("Report a post") : N_("Report an account");
 	tval_set_bool(ctx, "is_post", t->st != NULL);
-	if (form_err != NULL)
-		return web_render_form_error(req, "report", title, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "report", title, ctx);
+	return web_render_form(req, "report", title, ctx, form_err);
 }
 
 /* Loads the post in the path (one the viewer can see). -1 + 404 otherwise. */

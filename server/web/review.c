@@ -83,9 +83,7 @@ admin_page(struct req *req, const struct err *form_err)
 	tval_set_str(ctx, "pattern_value", form_err ? web_field(req, "pattern") : "");
 	tval_set_str(ctx, "note_value", form_err ? web_field(req, "note") : "");
 	tval_set_bool(ctx, "invalid", form_err != NULL);
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_review_rules", TITLE, ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_review_rules", TITLE, ctx);
+	return web_render_form(req, "admin_review_rules", TITLE, ctx, form_err);
 }
 
 static int

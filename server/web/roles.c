@@ -117,9 +117,7 @@ roles_page(struct req *req, const struct sent *s)
 	tval_set_bool(ctx, "reason_invalid", grant_error && s->bad_reason);
 	tval_set_str(ctx, "username_value", grant_error ? web_field(req, "username") : "");
 	tval_set_str(ctx, "reason_value", grant_error ? web_field(req, "reason") : "");
-	if (s->err != NULL)
-		return web_render_form_error(req, "admin_roles", TITLE, ctx, s->err);
-	return web_render(req, MHD_HTTP_OK, "admin_roles", TITLE, ctx);
+	return web_render_form(req, "admin_roles", TITLE, ctx, s->err);
 }
 
 static int

@@ -94,9 +94,7 @@ rules_page(struct req *req, int64_t edit_id, const struct err *form_err)
 		tval_set_str(ctx, "new_title_value", web_field(req, "title"));
 		tval_set_str(ctx, "new_text_value", web_field(req, "text"));
 	}
-	if (form_err != NULL)
-		return web_render_form_error(req, "admin_rules", N_("Rules"), ctx, form_err);
-	return web_render(req, MHD_HTTP_OK, "admin_rules", N_("Rules"), ctx);
+	return web_render_form(req, "admin_rules", N_("Rules"), ctx, form_err);
 }
 
 static int

@@ -136,6 +136,15 @@ web_render_form_error(struct req *req, const char *name, const char *title, stru
 	return web_render(req, resp_status_for(err->code), name, title, ctx);
 }
 
+int
+web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
+		const struct err *err)
+{
+	if (err != NULL)
+		return web_render_form_error(req, name, title, ctx, err);
+	return web_render(req, MHD_HTTP_OK, name, title, ctx);
+}
+
 void
 web_render_error(struct req *req, int status, const char *message)
 {

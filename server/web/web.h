@@ -34,6 +34,10 @@ int web_render(struct req *req, int status, const char *name, const char *title,
 int web_render_form_error(struct req *req, const char *name, const char *title,
 			  struct tval *ctx, const struct err *err);
 
+/* A form page: rendered with 200 when err is NULL, else as web_render_form_error does. */
+int web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
+		    const struct err *err);
+
 /* The error answer for status and message (an English msgid, translated here): a page, or
  * {"error": "..."} when the client prefers JSON. Used as http_options.render_error. */
 void web_render_error(struct req *req, int status, const char *message);
