@@ -29,10 +29,14 @@ struct resp_header {
 struct resp {
 	int status; /* 0 until a handler or the server sets a response */
 	const char *content_type;
-	const char *body; /* arena-owned */
+	const char *body; /* arena-owned (or static) */
 	size_t len;
 	struct resp_header headers[RESP_MAX_HEADERS];
 	size_t nheaders;
+	/* A gzip variant of body made beforehand (static files), or NULL: http/finish.c sends
+	 * it instead of compressing body again. Same lifetime rules as body. */
+	const char *gz_body;
+	size_t gz_len;
 };
 
 struct req {
@@ -47,6 +51,7 @@ struct req {
 	const struct account *viewer;		 /* the signed-in member, or NULL (web/) */
 	const struct instance_settings *settings; /* loaded by web_before */
 	const char *csrf;			 /* this browser's CSRF token (web/) */
+	bool csrf_unsent; /* csrf was made for this request: set the cookie if a page uses it */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	struct timespec started;
 	struct err err;	  /* filled by a handler that returns -1 */

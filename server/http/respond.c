@@ -76,6 +76,55 @@ resp_get_header(const struct req *req, const char *name)
 	return NULL;
 }
 
+void
+resp_replace_header(struct req *req, const char *name, const char *value)
+{
+	for (size_t i = 0; i < req->resp.nheaders; i++)
+		if (strcasecmp(req->resp.headers[i].name, name) == 0) {
+			req->resp.headers[i].value = value;
+			return;
+		}
+	resp_header(req, name, value);
+}
+
+void
+resp_remove_header(struct req *req, const char *name)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < req->resp.nheaders; i++)
+		if (strcasecmp(req->resp.headers[i].name, name) != 0)
+			req->resp.headers[kept++] = req->resp.headers[i];
+	req->resp.nheaders = kept;
+}
+
+/* Whether a comma-separated list holds token (case-insensitively, as a whole element). */
+static bool
+list_has(const char *list, const char *token)
+{
+	size_t n = strlen(token);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == n && strncasecmp(p, token, n) == 0)
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+void
+resp_vary(struct req *req, const char *token)
+{
+	const char *vary = resp_get_header(req, "Vary");
+	if (vary == NULL)
+		resp_header(req, "Vary", token);
+	else if (!list_has(vary, token) && !list_has(vary, "*"))
+		resp_replace_header(req, "Vary", arena_printf(req->arena, "%s, %s", vary, token));
+}
+
 int
 resp_status_for(enum err_code code)
 {

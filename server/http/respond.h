@@ -32,6 +32,16 @@ void resp_header(struct req *req, const char *name, const char *value);
 /* A response header already set, or NULL. */
 const char *resp_get_header(const struct req *req, const char *name);
 
+/* Sets a header's value, replacing the first one of that name already set (value
+ * arena-owned or static). */
+void resp_replace_header(struct req *req, const char *name, const char *value);
+
+/* Removes every header of that name. */
+void resp_remove_header(struct req *req, const char *name);
+
+/* Adds token (e.g. "Accept-Encoding") to the one Vary header, unless it is listed already. */
+void resp_vary(struct req *req, const char *token);
+
 /* The HTTP status for an error code: the one place that mapping lives. */
 int resp_status_for(enum err_code code);
 

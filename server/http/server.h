@@ -1,5 +1,6 @@
 /* server.h - the libmicrohttpd daemon: a thread pool with epoll, body buffering with a hard
- * limit, routing, error answers and the security headers every response carries. */
+ * limit, routing, error answers, the security headers every response carries, and gzip,
+ * ETags and 304s (http/finish.h). */
 #ifndef PARASOL_SERVER_H
 #define PARASOL_SERVER_H
 

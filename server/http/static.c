@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/compress.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "util/err.h"
@@ -18,6 +19,8 @@ struct static_file {
 	size_t len;
 	const char *type;
 	char etag[24]; /* "\"" + 16 hex digits of SHA-256 + "\"" */
+	unsigned char *gz; /* the gzip variant, or NULL when it wouldn't help */
+	size_t gz_len;
 };
 
 struct static_files {
@@ -84,6 +87,8 @@ static_load(const char *dir, struct err *err)
 		}
 		f->type = content_type_for(f->name);
 		make_etag(f);
+		if (compress_type_ok(f->type) && f->len >= COMPRESS_MIN_BYTES)
+			f->gz = compress_gzip(f->data, f->len, 9, &f->gz_len);
 	}
 	fileio_list_free(names);
 	return sf;
@@ -101,6 +106,7 @@ static_free(struct static_files *sf)
 	for (size_t i = 0; i < sf->n; i++) {
 		free(sf->files[i].name);
 		free(sf->files[i].data);
+		free(sf->files[i].gz);
 	}
 	free(sf->files);
 	free(sf);
@@ -115,12 +121,9 @@ static_serve(const struct static_files *sf, struct req *req, const char *name)
 			continue;
 		resp_header(req, MHD_HTTP_HEADER_ETAG, f->etag);
 		resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-		const char *inm = req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-		if (inm != NULL && strstr(inm, f->etag) != NULL) {
-			resp_set(req, MHD_HTTP_NOT_MODIFIED, NULL, "", 0);
-			return 0;
-		}
 		resp_set(req, MHD_HTTP_OK, f->type, f->data, f->len);
+		req->resp.gz_body = (const char *)f->gz;
+		req->resp.gz_len = f->gz_len;
 		return 0;
 	}
 	return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "no static file");

@@ -1,5 +1,6 @@
-/* static.h - the files under /static/: read into memory at start, served with a strong ETag
- * (a hash of the content) and long-lived cache headers; If-None-Match answers 304. */
+/* static.h - the files under /static/: read into memory at start, with a gzip variant of the
+ * compressible ones made then too, served with a strong ETag (a hash of the content) and
+ * long-lived cache headers; http/finish.c picks the variant and answers If-None-Match. */
 #ifndef PARASOL_STATIC_H
 #define PARASOL_STATIC_H
 

@@ -75,6 +75,28 @@ secure_cookies(const struct req *req)
 	return strncmp(app->cfg.base_url, "https://", 8) == 0;
 }
 
+static void
+set_cookie(struct req *req, const char *name, const char *value, const char *attrs)
+{
+	resp_header(req, MHD_HTTP_HEADER_SET_COOKIE,
+		    arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; %s%s", name, value, attrs,
+				 secure_cookies(req) ? "; Secure" : ""));
+}
+
+/* The page being rendered holds this browser's CSRF token: send the cookie if the browser
+ * doesn't have it yet, and keep the page out of shared caches (ours included), since it is
+ * this browser's alone. */
+static void
+csrf_used(struct req *req)
+{
+	if (req->csrf_unsent) {
+		set_cookie(req, CSRF_COOKIE, req->csrf, "SameSite=Strict");
+		req->csrf_unsent = false;
+	}
+	if (!req->signed_in && resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
+		resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-cache");
+}
+
 /* Adds the layout's keys to ctx. */
 static void
 layout_keys(struct req *req, struct tval *ctx, const char *title)
@@ -119,6 +141,8 @@ web_render(struct req *req, int status, const char *name, const char *title, str
 	resp_html(req, status, out.data, out.len);
 	resp_header(req, "Vary", "Accept-Language, Cookie");
 	resp_header(req, "Content-Language", i18n_lang_tag(req->lang));
+	if (req->csrf != NULL && memmem(out.data, out.len, req->csrf, strlen(req->csrf)) != NULL)
+		csrf_used(req);
 	return 0;
 }
 
@@ -166,14 +190,6 @@ web_render_error(struct req *req, int status, const char *message)
 	}
 }
 
-static void
-set_cookie(struct req *req, const char *name, const char *value, const char *attrs)
-{
-	resp_header(req, MHD_HTTP_HEADER_SET_COOKIE,
-		    arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; %s%s", name, value, attrs,
-				 secure_cookies(req) ? "; Secure" : ""));
-}
-
 void
 web_set_session_cookie(struct req *req, const char *token)
 {
@@ -185,8 +201,10 @@ web_set_session_cookie(struct req *req, const char *token)
 		set_cookie(req, SESSION_COOKIE, "", "SameSite=Lax; Max-Age=0");
 }
 
-/* The CSRF token: this browser's cookie when it holds a well-formed one, else a new one
- * (sent with the response). Forms carry it back; a cross-site page can't read it. */
+/* The CSRF token: this browser's cookie when it holds a well-formed one, else a new one,
+ * which web_render sends as the cookie only if the page carries it (csrf_used). Forms carry
+ * it back; a cross-site page can't read it. Pages without a form set no cookie, so they are
+ * the same for every visitor: shared caches may keep them, and a 304 may answer. */
 static int
 load_csrf(struct req *req)
 {
@@ -199,7 +217,7 @@ load_csrf(struct req *req)
 	}
 	if ((req->csrf = token_random(req->arena, 32, &req->err)) == NULL)
 		return -1;
-	set_cookie(req, CSRF_COOKIE, req->csrf, "SameSite=Strict");
+	req->csrf_unsent = true;
 	return 0;
 }
 

@@ -70,9 +70,10 @@ export class WebClient {
 	get(path) { return this.request('GET', path); }
 
 	async csrf() {
-		if (!this.cookies.has('parasol_csrf')) await this.get('/about');
+		// only pages with a form set the cookie
+		if (!this.cookies.has('parasol_csrf')) await this.get('/login');
 		const t = this.cookies.get('parasol_csrf');
-		if (!t) throw new Error('no parasol_csrf cookie after GET /about');
+		if (!t) throw new Error('no parasol_csrf cookie after GET /login');
 		return t;
 	}
 

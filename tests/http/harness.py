@@ -775,7 +775,7 @@ def page_inputs(text):
 class WebClient:
     """A browser-like client of one server: keeps the cookies it is sent (Max-Age=0 or an
     empty value deletes one), sends Accept-Language when lang is set, and fills the `csrf`
-    field of forms from the parasol_csrf cookie, fetching a page first when it has none.
+    field of forms from the parasol_csrf cookie, fetching a form page first when it has none.
 
     source: a loopback address to connect from (e.g. "127.0.0.2"): the server's per-client
     limits count each source address separately."""
@@ -816,9 +816,12 @@ class WebClient:
         return self.request("GET", path, headers=headers)
 
     def csrf(self):
-        if self.CSRF_COOKIE not in self.cookies:
-            self.get("/about")
-        assert self.CSRF_COOKIE in self.cookies, "no %s cookie after GET /about" % (
+        # Only pages with a form set the cookie: the sign-in form, or (signed in, when
+        # /login redirects) the home page's compose form.
+        for path in ("/login", "/home"):
+            if self.CSRF_COOKIE not in self.cookies:
+                self.get(path)
+        assert self.CSRF_COOKIE in self.cookies, "no %s cookie after GET /login and /home" % (
             self.CSRF_COOKIE)
         return self.cookies[self.CSRF_COOKIE]
 
