@@ -82,6 +82,8 @@ def parameters(args):
     p["domains"] = args.domains
     p["seed"] = args.seed
     p["version"] = SEED_VERSION
+    if args.tag:
+        p["migrations_tag"] = args.tag
     if p["accounts"] < ROSE_FOLLOWS + 60:
         sys.exit("seed.py: --accounts must be at least %d" % (ROSE_FOLLOWS + 60))
     if p["posts"] < THREAD_REPLIES + 200:
@@ -587,6 +589,8 @@ def main():
     ap.add_argument("--notifications", type=int, help="at most this many for rose")
     ap.add_argument("--domains", type=int, default=50, help="remote peer domains")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--tag", help="a label kept with the parameters (./dev bench: a hash of "
+                    "the migrations)")
     ap.add_argument("--print-params", action="store_true",
                     help="print the parameters as JSON and exit (./dev bench compares them)")
     args = ap.parse_args()

@@ -1,0 +1,667 @@
+#!/usr/bin/env python3
+"""run.py - the benchmark of issue 9, run by `./dev bench`: parasol on a seeded node against a
+bare libmicrohttpd server (bench/ceiling) on the same machine, in the same run.
+
+    bench/run.py --build DIR [--reseed] [--duration S] [--quick] [--skip-small]
+
+Contract: PGHOST/PGPORT/PGUSER reach a running PostgreSQL (the private cluster ./dev starts)
+as a superuser; DIR holds an optimised parasol and bench/ceiling (bench/presign too, for the
+signed measures). The script (re)makes the databases parasol_bench (1M posts) and
+parasol_bench_small (1,000 posts) when their seed is missing or was made with other
+parameters or other migrations, serves each in turn on 127.0.0.1:8190 (workers = 1), the
+ceiling on 127.0.0.1:8191, and prints:
+
+  - the EXPLAIN (ANALYZE, BUFFERS) of every query on statuses or notifications each page runs
+    (auto_explain, for one request of each page), flagging sequential scans of statuses and
+    sorts of many rows;
+  - one table: each measure's req/s, p50 and p99 under wrk (keep-alive, -t2 -c64), the
+    ceiling's req/s, the ratio and its target, wrk's non-2xx count, and one client's median
+    time at 1M posts against 1,000 posts (the flat-cost ratio; for a deep page: against the
+    first page).
+
+A page that doesn't answer 200 is reported as an error, never as a speed. The script never
+fails on a number: it exits 0 unless something could not run. Python standard library only.
+"""
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+WORK = os.path.join(TOP, "var", "bench")
+DB_FULL, DB_SMALL = "parasol_bench", "parasol_bench_small"
+PORT, CEILING_PORT = 8190, 8191
+BASE = "http://127.0.0.1:%d" % PORT
+ROSE_PASSWORD = "rose-bench-password"
+AP_ACCEPT = "application/activity+json"
+WRK_THREADS, WRK_CONNECTIONS = 2, 64
+# Browsers ask for gzip; the ceiling ignores it.
+COMMON_HEADERS = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def warn(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+def psql(db, sql, check=True):
+    """Runs sql in db; returns the unaligned, tuples-only output ('' on failure if not check)."""
+    r = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        if check:
+            sys.exit("bench: psql failed on %s: %s\n%s" % (db, sql[:300], r.stderr))
+        return ""
+    return r.stdout.strip()
+
+
+def db_exists(db):
+    return psql("postgres", "SELECT 1 FROM pg_database WHERE datname = '%s'" % db) == "1"
+
+
+def migrations_tag():
+    """A hash of every migration file: a changed or added migration means seeding again."""
+    h = hashlib.sha256()
+    d = os.path.join(TOP, "migrations")
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".sql"):
+            h.update(name.encode())
+            with open(os.path.join(d, name), "rb") as f:
+                h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def seed_params(small):
+    args = [sys.executable, os.path.join(HERE, "seed.py"), "--db", "x", "--print-params"]
+    out = subprocess.run(args + (["--small"] if small else []), capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)
+
+
+def recorded_seed(db):
+    """(params, facts, tag) of the seed in db, or None when db holds none."""
+    if not db_exists(db):
+        return None
+    out = psql(db, "SELECT params::text || E'\\x1f' || facts::text FROM bench_seed", check=False)
+    if not out:
+        return None
+    params, facts = out.split("\x1f")
+    return json.loads(params), json.loads(facts)
+
+
+def ensure_seeded(db, small, reseed, parasol):
+    """Makes db a migrated, seeded node, unless it already holds a seed of the same
+    parameters and migrations. Returns the seed's facts."""
+    want = seed_params(small)
+    tag = migrations_tag()
+    have = None if reseed else recorded_seed(db)
+    if have and have[0].get("migrations_tag") == tag and \
+            {k: v for k, v in have[0].items() if k != "migrations_tag"} == want:
+        log("==> %s: seeded already (%s posts, seeded in %s s); --reseed seeds again" % (
+            db, want["posts"], have[1].get("seconds")))
+        return have[1]
+    log("==> %s: (re)creating, migrating and seeding" % db)
+    if db_exists(db):
+        psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname = '%s'" % db)
+        psql("postgres", "DROP DATABASE %s" % db)
+    psql("postgres", "CREATE DATABASE %s" % db)
+    conf = write_config(db, "migrate")
+    r = subprocess.run([parasol, "-c", conf, "migrate"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("bench: parasol migrate failed on %s:\n%s" % (db, r.stderr))
+    cmd = [sys.executable, os.path.join(HERE, "seed.py"), "--db", db, "--tag", tag]
+    if subprocess.run(cmd + (["--small"] if small else [])).returncode != 0:
+        sys.exit("bench: seeding %s failed" % db)
+    return recorded_seed(db)[1]
+
+
+# --- parasol and the ceiling ---------------------------------------------------------------------
+
+def write_config(db, name, extra=None):
+    """Writes var/bench/NAME.conf for db; extra: more key = value settings. Returns its path."""
+    os.makedirs(os.path.join(WORK, "data"), exist_ok=True)
+    settings = {
+        "listen_address": "127.0.0.1",
+        "port": PORT,
+        "base_url": BASE,
+        "database_url": "host=%s port=%s user=%s dbname=%s" % (
+            os.environ["PGHOST"], os.environ["PGPORT"], os.environ["PGUSER"], db),
+        "data_dir": os.path.join(WORK, "data"),
+        "templates_dir": os.path.join(TOP, "templates"),
+        "static_dir": os.path.join(TOP, "templates", "static"),
+        "migrations_dir": os.path.join(TOP, "migrations"),
+        "locale_dir": os.path.join(ARGS.build, "locale"),
+        "log_level": "info",
+        "auto_migrate": "false",
+        "workers": 1,
+    }
+    settings.update(extra or {})
+    path = os.path.join(WORK, name + ".conf")
+    with open(path, "w") as f:
+        f.write("# Written by bench/run.py on every run.\n")
+        f.write("".join("%s = %s\n" % kv for kv in settings.items()))
+    return path
+
+
+def config_accepts(parasol, db, key, value):
+    """Whether this parasol knows the configuration key (keys come and go as the server
+    changes): `checkconf` on a file that sets it."""
+    conf = write_config(db, "probe", {key: value})
+    r = subprocess.run([parasol, "-c", conf, "checkconf"], capture_output=True, text=True)
+    return r.returncode == 0
+
+
+class Process:
+    """A child process (parasol serve or the ceiling) with its output in var/bench/NAME.log.
+    start() waits until the port answers; stop() ends it with SIGTERM (SIGKILL after 10 s)."""
+
+    def __init__(self, name, argv, port):
+        self.name, self.argv, self.port = name, argv, port
+        self.logpath = os.path.join(WORK, name + ".log")
+        self.proc = None
+
+    def start(self):
+        if port_open(self.port):
+            sys.exit("bench: something already listens on 127.0.0.1:%d (an earlier run?); "
+                     "stop it first" % self.port)
+        self.logfile = open(self.logpath, "w")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARASOL_")}
+        env["LC_ALL"] = "C.UTF-8"
+        self.proc = subprocess.Popen(self.argv, stdout=self.logfile, stderr=subprocess.STDOUT,
+                                     env=env)
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                sys.exit("bench: %s exited at once (%d); its log, %s:\n%s" % (
+                    self.name, self.proc.returncode, self.logpath, self.log_text()[-3000:]))
+            if port_open(self.port):
+                return self
+            time.sleep(0.1)
+        sys.exit("bench: %s did not listen on port %d within 30 s" % (self.name, self.port))
+
+    def log_text(self):
+        with open(self.logpath, errors="replace") as f:
+            return f.read()
+
+    def rss_kb(self):
+        """VmRSS of the process in kB (None when it is gone)."""
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            return None
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.logfile.close()
+        self.proc = None
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def parasol_server(parasol, db, name, extra=None):
+    conf = write_config(db, name, extra)
+    return Process(name, [parasol, "-c", conf, "serve"], PORT)
+
+
+def server_threads(srv):
+    """The HTTP thread count parasol logged ("listening on port N with T threads")."""
+    m = re.search(r"with (\d+) threads", srv.log_text())
+    return int(m.group(1)) if m else os.cpu_count()
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+def get(path, headers=None, port=PORT, method="GET", body=None):
+    """One request on a fresh connection: (status, headers, body)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        return r.status, r.headers, r.read()
+    finally:
+        c.close()
+
+
+def sign_in(username, password):
+    """Signs in over HTTP like a browser (GET /login for the CSRF cookie, POST the form).
+    Returns the Cookie header value for signed-in requests; exits when sign-in fails."""
+    status, headers, _ = get("/login")
+    cookies = {}
+    for value in headers.get_all("Set-Cookie") or []:
+        name, _, rest = value.partition("=")
+        cookies[name.strip()] = rest.split(";")[0]
+    csrf = cookies.get("parasol_csrf")
+    if status != 200 or not csrf:
+        sys.exit("bench: GET /login answered %d without a parasol_csrf cookie" % status)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrf": csrf})
+    status, headers, body = get("/login", {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "parasol_csrf=" + csrf}, method="POST", body=form.encode())
+    for value in headers.get_all("Set-Cookie") or []:
+        name, _, rest = value.partition("=")
+        cookies[name.strip()] = rest.split(";")[0]
+    if status not in (302, 303) or not cookies.get("parasol_session"):
+        sys.exit("bench: signing in as %s failed (%d): %r" % (username, status, body[:300]))
+    return "; ".join("%s=%s" % kv for kv in cookies.items())
+
+
+def request_headers(m, cookie):
+    h = dict(COMMON_HEADERS)
+    if m.get("accept"):
+        h["Accept"] = m["accept"]
+    if m.get("signed_in"):
+        h["Cookie"] = cookie
+    return h
+
+
+def single_client(path, headers, budget=4.0, most=200):
+    """One client's time per request, keep-alive, in ms: the median of up to `most` requests
+    sent one after another for at most `budget` seconds (at least 5). None if any fails."""
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    times = []
+    start = time.monotonic()
+    try:
+        while len(times) < most and (len(times) < 5 or time.monotonic() - start < budget):
+            t = time.perf_counter()
+            c.request("GET", path, headers=headers)
+            r = c.getresponse()
+            r.read()
+            if r.status != 200:
+                return None
+            times.append((time.perf_counter() - t) * 1000)
+    finally:
+        c.close()
+    return statistics.median(times)
+
+
+# --- wrk ----------------------------------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk(url, headers, duration, script=None, connections=WRK_CONNECTIONS):
+    """Runs wrk (keep-alive, -t2 -c64 by default, --latency) and returns rps, p50/p99 in ms,
+    non2xx (responses neither 2xx nor 3xx), errors (socket errors) and requests."""
+    cmd = ["wrk", "-t%d" % WRK_THREADS, "-c%d" % connections, "-d%ds" % duration, "--latency",
+           "--timeout", "5s"]
+    for k, v in headers.items():
+        cmd += ["-H", "%s: %s" % (k, v)]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True).stdout
+    res = {"rps": None, "p50": None, "p99": None, "non2xx": 0, "errors": 0, "requests": 0,
+           "raw": out}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if m:
+        res["rps"] = float(m.group(1))
+    for pct, key in (("50", "p50"), ("99", "p99")):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s|m)\s*$" % pct, out, re.M)
+        if m:
+            res[key] = float(m.group(1)) * UNITS[m.group(2)]
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        res["non2xx"] = int(m.group(1))
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        res["errors"] = sum(int(x) for x in m.groups())
+    m = re.search(r"(\d+) requests in", out)
+    if m:
+        res["requests"] = int(m.group(1))
+    return res
+
+
+# --- what is measured ---------------------------------------------------------------------------
+
+def ids_of(db, facts):
+    """The ids and names the measures use, asked from the seeded database: rose's id, the
+    thread, and for each timeline an id deep in its history (max_id of an old page)."""
+    rose = psql(db, "SELECT id FROM accounts WHERE username = 'rose' AND domain IS NULL")
+    q = {
+        # rose's 9,900th-newest post: the visitor's page after it is still a full one
+        "profile": "SELECT id FROM statuses WHERE account_id = %s ORDER BY id DESC "
+                   "OFFSET 9900 LIMIT 1" % rose,
+        "local": "SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id "
+                 "WHERE a.domain IS NULL AND s.visibility = 'public' AND s.reblog_of_id IS NULL "
+                 "ORDER BY s.id DESC OFFSET 10000 LIMIT 1",
+        "tag": "SELECT st.status_id FROM status_tags st JOIN tags g ON g.id = st.tag_id "
+               "WHERE g.name = 'bench' ORDER BY st.status_id DESC OFFSET 10000 LIMIT 1",
+        "home": "SELECT id FROM statuses WHERE account_id = %s OR account_id IN (SELECT "
+                "target_account_id FROM follows WHERE account_id = %s) ORDER BY id DESC "
+                "OFFSET 10000 LIMIT 1" % (rose, rose),
+        "notifications": "SELECT id FROM notifications WHERE account_id = %s ORDER BY id DESC "
+                         "OFFSET 2000 LIMIT 1" % rose,
+        "followers_only": "SELECT id FROM statuses WHERE account_id = %s AND visibility = "
+                          "'private' AND reblog_of_id IS NULL ORDER BY id DESC LIMIT 1" % rose,
+    }
+    out = {"rose": rose, "thread": str(facts["thread_id"])}
+    for k, sql in q.items():
+        out[k] = psql(db, sql) or None
+    return out
+
+
+def measures(ids):
+    """The measures, in table order: name, path, whether signed in, Accept, target share of
+    the ceiling, and `deep_of` (the first page a deep page is compared with)."""
+    host = urllib.parse.urlsplit(BASE).netloc
+    pages = [
+        ("profile /@rose", "/@rose", False, 15, "profile"),
+        ("thread (50 replies)", "/@rose/%s" % ids["thread"], False, 15, None),
+        ("/local", "/local", False, 15, "local"),
+        ("/tags/bench", "/tags/bench", False, 15, "tag"),
+        ("/home (rose, follows 200)", "/home", True, 8, "home"),
+        ("/notifications", "/notifications", True, 8, "notifications"),
+    ]
+    out = []
+    for name, path, signed, target, deep in pages:
+        out.append({"name": name, "path": path, "signed_in": signed, "target": target,
+                    "page": True})
+        if deep and ids.get(deep):
+            out.append({"name": "  older page, deep", "path": "%s?max_id=%s" % (path, ids[deep]),
+                        "signed_in": signed, "target": target, "page": True,
+                        "deep_of": path})
+    out.append({"name": "actor /users/rose", "path": "/users/rose", "accept": AP_ACCEPT,
+                "target": 30})
+    out.append({"name": "WebFinger", "path": "/.well-known/webfinger?resource=" +
+                urllib.parse.quote("acct:rose@%s" % host), "target": 30})
+    return out
+
+
+# --- EXPLAIN via auto_explain ---------------------------------------------------------------------
+
+def pg_log_path():
+    path = os.path.join(TOP, "var", "pg", "postmaster.log")
+    return path if os.path.exists(path) else None
+
+
+def capture_plans(parasol, db, ms, cookie_user):
+    """Serves db with auto_explain loaded into every session of db alone, sends one request
+    of each page, and returns [(measure name, [plan text, ...])] of the queries that read
+    statuses or notifications, taken from the cluster's log. Resets the settings after."""
+    logpath = pg_log_path()
+    if logpath is None:
+        warn("the cluster's log (var/pg/postmaster.log) is missing: no plans")
+        return []
+    sets = {"session_preload_libraries": "'auto_explain'",
+            "auto_explain.log_min_duration": "0", "auto_explain.log_analyze": "on",
+            "auto_explain.log_buffers": "on", "auto_explain.log_timing": "on",
+            "auto_explain.log_nested_statements": "on"}
+    for k, v in sets.items():
+        psql("postgres", "ALTER DATABASE %s SET %s = %s" % (db, k, v))
+    srv = parasol_server(parasol, db, "serve-explain")
+    plans = []
+    try:
+        srv.start()
+        cookie = sign_in(cookie_user, ROSE_PASSWORD)
+        # one request each first, so the per-connection set-up (settings, prepared
+        # statements) is not what is shown
+        for m in ms:
+            get(m["path"], request_headers(m, cookie))
+        for m in ms:
+            if not m.get("page"):
+                continue
+            before = os.path.getsize(logpath)
+            get(m["path"], request_headers(m, cookie))
+            time.sleep(0.2)
+            with open(logpath, errors="replace") as f:
+                f.seek(before)
+                text = f.read()
+            plans.append((m["name"].strip() + " " + m["path"], extract_plans(text, db)))
+    finally:
+        srv.stop()
+        for k in sets:
+            psql("postgres", "ALTER DATABASE %s RESET %s" % (db, k))
+    return plans
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]* \w+ \[(\d+)\] ")
+
+
+def extract_plans(text, db):
+    """The auto_explain entries in a piece of the cluster log (an entry is a 'LOG:  duration:
+    ... plan:' line and the tab-indented lines after it) whose query reads statuses or
+    notifications."""
+    entries, cur = [], None
+    for line in text.splitlines():
+        if LOG_LINE.match(line):
+            cur = None
+            if "plan:" in line and "duration:" in line:
+                cur = [line]
+                entries.append(cur)
+        elif cur is not None and line.startswith("\t"):
+            cur.append(line[1:])
+    out = []
+    for e in entries:
+        body = "\n".join(e)
+        if re.search(r"\b(statuses|notifications)\b", body) and \
+                re.search(r"(Scan|Join|Loop)", body):
+            out.append(body)
+    return out
+
+
+def plan_flags(plan):
+    """What the issue forbids in a timeline plan: a sequential scan of statuses, a sort of
+    more than a page's rows."""
+    flags = []
+    if re.search(r"Seq Scan on statuses", plan):
+        flags.append("SEQ SCAN OF statuses")
+    for m in re.finditer(r"Sort .*?actual time=[\d.]+\.\.[\d.]+ rows=(\d+)", plan):
+        if int(m.group(1)) > 200:
+            flags.append("SORT OF %s ROWS" % m.group(1))
+    return flags
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+def fmt_ms(v):
+    if v is None:
+        return "-"
+    return "%.2f" % v if v < 10 else "%.1f" % v if v < 100 else "%.0f" % v
+
+
+def latency_phase(parasol, db, ms, extra, label):
+    """Serves db (page cache off when this parasol has one) and returns {path: one client's
+    median ms} for every measure that answers 200."""
+    srv = parasol_server(parasol, db, "serve-" + label, extra)
+    out = {}
+    try:
+        srv.start()
+        cookie = sign_in("rose", ROSE_PASSWORD)
+        for m in ms:
+            h = request_headers(m, cookie)
+            get(m["path"], h)  # warm up the connection's statements
+            out[m["path"]] = single_client(m["path"], h, budget=ARGS.latency_budget)
+    finally:
+        srv.stop()
+    return out
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True, help="the build directory (optimised)")
+    ap.add_argument("--reseed", action="store_true", help="seed the databases again")
+    ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    ap.add_argument("--latency-budget", type=float, default=4.0,
+                    help="seconds of single-client requests per page")
+    ap.add_argument("--quick", action="store_true", help="3-second wrk runs (trying it out)")
+    ap.add_argument("--skip-small", action="store_true",
+                    help="no 1,000-post database (no flat-cost column)")
+    ap.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN capture")
+    ARGS = ap.parse_args()
+    if ARGS.quick:
+        ARGS.duration, ARGS.latency_budget = 3, 1.5
+    ARGS.build = os.path.abspath(ARGS.build)
+    parasol = os.path.join(ARGS.build, "parasol")
+    ceiling_bin = os.path.join(ARGS.build, "bench", "ceiling")
+    for b in (parasol, ceiling_bin):
+        if not os.access(b, os.X_OK):
+            sys.exit("bench: %s is missing (./dev bench builds it)" % b)
+    os.makedirs(WORK, exist_ok=True)
+    started = time.time()
+    commit = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip()
+
+    facts = ensure_seeded(DB_FULL, False, ARGS.reseed, parasol)
+    facts_small = None if ARGS.skip_small else ensure_seeded(DB_SMALL, True, ARGS.reseed, parasol)
+    ids = ids_of(DB_FULL, facts)
+    ms = measures(ids)
+    no_cache = {"page_cache_seconds": 0} if config_accepts(
+        parasol, DB_FULL, "page_cache_seconds", "0") else {}
+
+    # plans first, on a server of their own (auto_explain slows every query down)
+    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms, "rose")
+
+    # one client, page cache off: 1,000 posts, then 1M
+    small = {}
+    if facts_small is not None:
+        # the same first pages, with the small node's ids (its thread has another id)
+        ms_small = [m for m in measures(ids_of(DB_SMALL, facts_small)) if not m.get("deep_of")]
+        lat = latency_phase(parasol, DB_SMALL, ms_small, no_cache, "small")
+        first = [m for m in ms if not m.get("deep_of")]
+        for m, m_small in zip(first, ms_small):
+            small[m["path"]] = lat.get(m_small["path"])
+    full = latency_phase(parasol, DB_FULL, ms, no_cache, "latency")
+
+    # under load, as configured by default
+    srv = parasol_server(parasol, DB_FULL, "serve")
+    srv.start()
+    rss = {"idle": srv.rss_kb()}
+    cookie = sign_in("rose", ROSE_PASSWORD)
+    threads = server_threads(srv)
+    ceiling = Process("ceiling", [ceiling_bin, "--port", str(CEILING_PORT), "--threads",
+                                  str(threads)], CEILING_PORT).start()
+    results = {}
+    try:
+        ceil1 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
+        for m in ms:
+            h = request_headers(m, cookie)
+            status, _, body = get(m["path"], h)
+            r = {"status": status, "bytes": len(body)}
+            if status == 200:
+                r.update(wrk(BASE + m["path"], h, ARGS.duration))
+                after, _, _ = get(m["path"], h)
+                if after != 200:
+                    r["status_after"] = after
+            results[m["path"]] = r
+            log("    %-28s %s" % (m["name"].strip(), "%.0f req/s" % r["rps"]
+                                  if r.get("rps") else "answered %d" % status))
+        rss["after"] = srv.rss_kb()
+        ceil2 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
+    finally:
+        ceiling.stop()
+        srv.stop()
+    ceil = [c["rps"] for c in (ceil1, ceil2) if c["rps"]]
+    ceiling_rps = sum(ceil) / len(ceil) if ceil else None
+
+    if plans:
+        print_plans(plans)
+    print_table(ms, results, ceiling_rps, (ceil1, ceil2), full, small, rss, threads, commit,
+                time.time() - started)
+
+
+def print_plans(plans):
+    log()
+    log("=" * 100)
+    log("EXPLAIN (ANALYZE, BUFFERS) of the queries on statuses/notifications, one request each "
+        "(auto_explain), 1M posts")
+    log("=" * 100)
+    for name, ps in plans:
+        log()
+        log("---- %s: %d quer%s" % (name, len(ps), "y" if len(ps) == 1 else "ies"))
+        for p in ps:
+            flags = plan_flags(p)
+            log("  !! " + ", ".join(flags) if flags else "  ok: no sequential scan of statuses, "
+                "no sort of more than 200 rows")
+            for line in p.splitlines():
+                log("    " + line)
+
+
+def print_table(ms, results, ceiling_rps, ceils, full, small, rss, threads, commit, secs):
+    log()
+    log("parasol bench, %s, commit %s; wrk -t%d -c%d -d%ds keep-alive, %s; "
+        "parasol %d HTTP threads, workers = 1" % (
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, WRK_THREADS,
+            WRK_CONNECTIONS, ARGS.duration, ", ".join("%s: %s" % kv for kv in
+                                                      COMMON_HEADERS.items()), threads))
+    log("ceiling (bench/ceiling, 14 KB page): %s req/s before, %s req/s after the runs" % tuple(
+        "%.0f" % c["rps"] if c["rps"] else "failed" for c in ceils))
+    head = ("measure", "req/s", "p50 ms", "p99 ms", "non-2xx", "ceiling", "ratio", "target",
+            "1 client ms", "flat x")
+    rows = []
+    for m in ms:
+        r = results.get(m["path"], {})
+        one = full.get(m["path"])
+        if m.get("deep_of"):
+            base = full.get(m["deep_of"])
+        else:
+            base = small.get(m["path"])
+        flat = "%.2f%s" % (one / base, " (vs p.1)" if m.get("deep_of") else "") \
+            if one and base else "-"
+        tgt = "%d%%" % m["target"]
+        if r.get("status") != 200:
+            rows.append((m["name"], "ERROR: HTTP %s" % r.get("status"), "", "", "", "", "",
+                         tgt, "", ""))
+            continue
+        ratio = r["rps"] / ceiling_rps if r.get("rps") and ceiling_rps else None
+        met = "" if ratio is None else (" ok" if ratio * 100 >= m["target"] else " NO")
+        non2xx = str(r["non2xx"]) + ("" if not r["errors"] else " +%d err" % r["errors"])
+        rows.append((m["name"], "%.0f" % r["rps"] if r.get("rps") else "-", fmt_ms(r.get("p50")),
+                     fmt_ms(r.get("p99")), non2xx, "%.0f" % ceiling_rps if ceiling_rps else "-",
+                     "%.1f%%" % (ratio * 100) if ratio else "-", tgt + met, fmt_ms(one), flat))
+    for extra in EXTRA_ROWS:
+        rows.append(extra)
+    rows.append(("RSS of serve, idle", "%.1f MB" % (rss["idle"] / 1024) if rss.get("idle")
+                 else "-", "", "", "", "", "", "<= 16 MB", "", ""))
+    rows.append(("RSS of serve, after the runs", "%.1f MB" % (rss["after"] / 1024)
+                 if rss.get("after") else "-", "", "", "", "", "", "", "", ""))
+    widths = [max(len(str(row[i])) for row in rows + [head]) for i in range(len(head))]
+    line = lambda row: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                                 for i, (c, w) in enumerate(zip(row, widths)))
+    log()
+    log(line(head))
+    log("  ".join("-" * w for w in widths))
+    for row in rows:
+        log(line(row))
+    log()
+    log("flat x: one client's median at 1M posts / at 1,000 posts (target <= 1.5); for an older "
+        "page: / the first page at 1M (target ~1). Page cache off for the one-client times.")
+    log("bench took %.0f s" % secs)
+
+
+EXTRA_ROWS = []
+ARGS = None
+
+if __name__ == "__main__":
+    main()
