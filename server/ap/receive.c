@@ -167,7 +167,7 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 }
 
 /* A remote account blocks one of our members: kept (their posts stop reaching each other
- * through status_visible_to), and follows both ways end. The member is not told. */
+ * through VISIBLE_TO), and follows both ways end. The member is not told. */
 static int
 on_block(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {

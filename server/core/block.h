@@ -1,5 +1,5 @@
 /* block.h - blocks and mutes, chosen by each member. A block cuts every follow and follow
- * request between the two accounts and hides each from the other (status_visible_to); a
+ * request between the two accounts and hides each from the other (VISIBLE_TO); a
  * mute only keeps the muted account out of the muter's timelines and notifications. */
 #ifndef PARASOL_CORE_BLOCK_H
 #define PARASOL_CORE_BLOCK_H

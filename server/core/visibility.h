@@ -1,6 +1,6 @@
 /* visibility.h - who may see a post: the visibility levels (db/model.h) and the one rule
- * every query applies, VISIBLE_TO (db/visibility.h, over the SQL function
- * status_visible_to). core/ code includes this header; db/ code includes db/visibility.h. */
+ * every query applies, VISIBLE_TO (db/visibility.h, a SQL expression the planner inlines).
+ * core/ code includes this header; db/ code includes db/visibility.h. */
 #ifndef PARASOL_VISIBILITY_H
 #define PARASOL_VISIBILITY_H
 

@@ -35,14 +35,19 @@ db_ap_note_visible(struct arena *a, int64_t author_id, int64_t status_id, int64_
 	" s.account_id = $1::bigint AND s.reblog_of_id IS NULL"                             \
 	" AND s.visibility IN ('public', 'unlisted') AND " VISIBLE_TO("s", "$2::bigint")
 static const char *const count_sql[] = {
-	[DB_AP_OUTBOX] = "SELECT count(*) FROM statuses s WHERE" POSTS_WHERE,
+	/* the author's public and unlisted posts, counted as they are written
+	 * (account_stats), when such a post of theirs would be visible to the viewer */
+	[DB_AP_OUTBOX] = "SELECT COALESCE((SELECT public_statuses_count FROM account_stats"
+			 " WHERE account_id = $1::bigint), 0) FROM (SELECT $1::bigint AS account_id,"
+			 " 'public'::text AS visibility, 0::bigint AS id) s"
+			 " WHERE " VISIBLE_TO("s", "$2::bigint"),
 	[DB_AP_FEATURED] = "SELECT count(*) FROM pins p JOIN statuses s ON s.id = p.status_id"
 			   " WHERE p.account_id = $1::bigint AND" POSTS_WHERE,
 };
 /* $3 the limit; the outbox's $4 the max_id bound (NULL: none). */
 static const char *const page_sql[] = {
 	[DB_AP_OUTBOX] = "SELECT s.id FROM statuses s WHERE" POSTS_WHERE
-			 " AND ($4::bigint IS NULL OR s.id < $4::bigint)"
+			 " AND s.id < COALESCE($4::bigint, 9223372036854775807)"
 			 " ORDER BY s.id DESC LIMIT $3::integer",
 	[DB_AP_FEATURED] = "SELECT s.id FROM pins p JOIN statuses s ON s.id = p.status_id"
 			   " WHERE p.account_id = $1::bigint AND" POSTS_WHERE

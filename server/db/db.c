@@ -2,6 +2,8 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +13,40 @@
 #include "util/log.h"
 
 static char *db_conninfo;
+static _Atomic uint64_t write_generation;
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
+/* Each connection's prepared statements: the SQL texts already prepared on it, by hash, and
+ * the name each got. Every query is a fixed text (never built from input), so a few hundred
+ * entries cover the program; past STMT_MAX texts, queries run unprepared. The cache belongs
+ * to the thread, like its connection, and is emptied when the connection is remade. */
+#define STMT_SLOTS 1024 /* a power of two */
+#define STMT_MAX (STMT_SLOTS / 2)
+struct stmt {
+	uint64_t hash;
+	char *sql; /* strdup'd; NULL: free slot */
+	unsigned serial;
+};
+static _Thread_local struct stmt stmts[STMT_SLOTS];
+static _Thread_local unsigned nstmts, stmt_serial;
+
+static void
+stmts_clear(void)
+{
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		free(stmts[i].sql);
+		stmts[i].sql = NULL;
+	}
+	nstmts = 0;
+}
+
+/* Runs in the exiting thread, whose thread-local statement cache is still there. */
 static void
 conn_destroy(void *p)
 {
 	PQfinish(p);
+	stmts_clear();
 }
 
 static void
@@ -43,6 +72,7 @@ db_thread_close(void)
 		PQfinish(c);
 		pthread_setspecific(conn_key, NULL);
 	}
+	stmts_clear();
 }
 
 /* PostgreSQL's notices (e.g. "relation already exists, skipping") are not errors. */
@@ -51,6 +81,35 @@ quiet_notice(void *arg, const char *message)
 {
 	(void)arg;
 	log_msg(LOG_DEBUG, "postgresql: %.200s", message);
+}
+
+static uint64_t
+sql_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of sql: its entry, or the free slot where it would go. */
+static struct stmt *
+stmt_slot(const char *sql, uint64_t h)
+{
+	for (size_t i = h & (STMT_SLOTS - 1);; i = (i + 1) & (STMT_SLOTS - 1))
+		if (stmts[i].sql == NULL || (stmts[i].hash == h && strcmp(stmts[i].sql, sql) == 0))
+			return &stmts[i];
+}
+
+/* Forgets the statement prepared for sql (PostgreSQL refused to run its cached plan after
+ * a schema change): the next call prepares it again under a new name. Entries are never
+ * removed from the middle of a probe chain, so the slot keeps its text and loses its name. */
+static void
+stmt_forget(const char *sql)
+{
+	struct stmt *st = stmt_slot(sql, sql_hash(sql));
+	if (st->sql != NULL)
+		st->serial = 0;
 }
 
 /* The thread's connection, connecting when there is none or it is broken. */
@@ -63,6 +122,7 @@ get_conn(struct err *err)
 		return c;
 	if (c != NULL)
 		PQfinish(c);
+	stmts_clear();
 	c = PQconnectdb(db_conninfo ? db_conninfo : "");
 	if (PQstatus(c) != CONNECTION_OK) {
 		/* libpq's message can name the socket path or host; it never holds a client's
@@ -74,6 +134,19 @@ get_conn(struct err *err)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet_notice, NULL);
+	/* Statements are prepared once per connection (run_prepared) and written so that one
+	 * generic plan serves every parameter value: page bounds as COALESCE, never "$n IS
+	 * NULL OR ...". Planning the timeline queries costs milliseconds; running them, less. */
+	PGresult *r = PQexec(c, "SET plan_cache_mode = force_generic_plan");
+	bool set = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!set) {
+		err_set(err, ERR_UNAVAILABLE, NULL, "cannot set up the PostgreSQL session: %s",
+			PQerrorMessage(c));
+		PQfinish(c);
+		pthread_setspecific(conn_key, NULL);
+		return NULL;
+	}
 	pthread_setspecific(conn_key, c);
 	return c;
 }
@@ -112,6 +185,60 @@ result_ok(const PGresult *r)
 	return r != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
 }
 
+/* Whether a statement that succeeded may have changed data: an INSERT, UPDATE or DELETE
+ * that touched rows, any other command but SELECT, and a SELECT whose text holds a
+ * data-modifying WITH (the SQL texts are ours, keywords in capitals; FOR UPDATE is a lock). */
+static bool
+may_write(const char *sql, const PGresult *r)
+{
+	const char *status = PQcmdStatus((PGresult *)r);
+	if (strncmp(status, "SELECT", 6) != 0) {
+		if (strncmp(status, "INSERT", 6) == 0 || strncmp(status, "UPDATE", 6) == 0 ||
+		    strncmp(status, "DELETE", 6) == 0)
+			return atoi(PQcmdTuples((PGresult *)r)) > 0;
+		return true;
+	}
+	if (strstr(sql, "INSERT INTO") != NULL || strstr(sql, "DELETE FROM") != NULL)
+		return true;
+	for (const char *p = sql; (p = strstr(p, "UPDATE ")) != NULL; p++)
+		if (p - sql < 4 || strncmp(p - 4, "FOR ", 4) != 0)
+			return true;
+	return false;
+}
+
+/* Runs sql on c as a prepared statement, preparing it on first use on this connection; the
+ * result (NULL or failed on errors, as PQexecParams gives them). */
+static PGresult *
+run_prepared(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	uint64_t h = sql_hash(sql);
+	struct stmt *st = stmt_slot(sql, h);
+	if (st->sql == NULL && nstmts >= STMT_MAX)
+		return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	char name[24];
+	if (st->sql == NULL || st->serial == 0) {
+		unsigned serial = ++stmt_serial;
+		snprintf(name, sizeof name, "p%u", serial);
+		PGresult *r = PQprepare(c, name, sql, n, NULL);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r; /* the caller maps the error */
+		PQclear(r);
+		if (st->sql == NULL) {
+			if ((st->sql = strdup(sql)) == NULL)
+				return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+			st->hash = h;
+			nstmts++;
+		}
+		st->serial = serial;
+	}
+	snprintf(name, sizeof name, "p%u", st->serial);
+	PGresult *r = PQexecPrepared(c, name, n, params, NULL, NULL, 0);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state != NULL && strcmp(state, "0A000") == 0)
+		stmt_forget(sql); /* "cached plan must not change result type" */
+	return r;
+}
+
 PGresult *
 db_query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
 {
@@ -120,13 +247,20 @@ db_query(struct arena *a, struct err *err, const char *sql, int n, const char *c
 		if (c == NULL)
 			return NULL;
 		bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
-		PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+		PGresult *r = run_prepared(c, sql, n, params);
 		if (result_ok(r)) {
+			/* writes inside a transaction count when it commits */
+			if (idle && may_write(sql, r))
+				atomic_fetch_add(&write_generation, 1);
 			arena_defer(a, result_release, r);
 			return r;
 		}
 		result_err(c, r, err);
+		const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		bool replan = state != NULL && strcmp(state, "0A000") == 0;
 		PQclear(r);
+		if (replan && idle)
+			continue; /* prepared again under a new name */
 		if (err->code != ERR_UNAVAILABLE || !idle)
 			return NULL;
 		/* The connection died under an idle session (a PostgreSQL restart):
@@ -189,11 +323,19 @@ db_commit(struct err *err)
 		return 0;
 	}
 	tx_depth = 0;
-	if (db_exec_script(err, "COMMIT") != 0) {
+	int rc = db_exec_script(err, "COMMIT");
+	atomic_fetch_add(&write_generation, 1); /* a failed COMMIT may still have committed */
+	if (rc != 0) {
 		db_rollback();
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t
+db_write_generation(void)
+{
+	return atomic_load(&write_generation);
 }
 
 void

@@ -75,6 +75,12 @@ int db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
 /* The value at (row, col) as an int64 (0 for NULL or junk). */
 int64_t db_int64(const PGresult *r, int row, int col);
 
+/* A number that grows whenever this process may have changed the database: a statement
+ * other than SELECT succeeded outside a transaction, or a transaction committed. Caches of
+ * what queries returned (the anonymous page cache) compare it to know they are stale. Other
+ * processes' writes don't move it; such caches also expire by time. */
+uint64_t db_write_generation(void);
+
 /* A one-shot check that the database answers ("SELECT 1"). */
 bool db_ping(struct err *err);
 

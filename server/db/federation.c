@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/visibility.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
@@ -102,7 +103,7 @@ db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struc
 		a, err,
 		"SELECT s.id, s.account_id, au.username, au.domain, s.uri,"
 		" CASE WHEN s.visibility IN ('public', 'unlisted')"
-		"  AND account_limited(s.account_id) THEN 'private' ELSE s.visibility END,"
+		"  AND " ACCOUNT_LIMITED("s.account_id") " THEN 'private' ELSE s.visibility END,"
 		" s.content,"
 		" s.spoiler_text, s.sensitive,"
 		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"

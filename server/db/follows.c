@@ -13,13 +13,14 @@
 /* The listing queries, made at compile time from fixed table and column names: $1 the
  * account, $2 the max_id or min_id bound (NULL for none), $3 the limit. */
 /* clang-format off */
-#define REL_SQL(table, mine, other, cmp, order)                                            \
+#define REL_SQL(table, mine, other, cmp, none, order)                                      \
 	"SELECT r.id, " DB_ACCOUNT_COLUMNS("a") " FROM " table " r JOIN accounts a"         \
 	" ON a.id = r." other " WHERE r." mine " = $1::bigint AND a.approved"                \
-	" AND ($2::bigint IS NULL OR r.id " cmp " $2::bigint)"                             \
+	" AND r.id " cmp " COALESCE($2::bigint, " none ")"                                 \
 	" ORDER BY r.id " order " LIMIT $3::integer"
 #define REL_SQLS(table, mine, other)                                                       \
-	{REL_SQL(table, mine, other, "<", "DESC"), REL_SQL(table, mine, other, ">", "ASC")}
+	{REL_SQL(table, mine, other, "<", "9223372036854775807", "DESC"),                    \
+	 REL_SQL(table, mine, other, ">", "0", "ASC")}
 /* clang-format on */
 
 /* [relation][incoming][ascending] */

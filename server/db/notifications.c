@@ -58,6 +58,25 @@ db_notification_read_all(struct arena *a, int64_t account_id, struct err *err)
 		       : -1;
 }
 
+/* A member's notifications, $1 the member, $2/$3 the bounds (NULL: none), $4 the limit. A
+ * post the member can no longer see (visibility narrowed by a block since) is left out of
+ * the row, not the notification. */
+#define LIST_SQL(dir)                                                                          \
+	"SELECT n.id, n.type, n.read,"                                                         \
+	" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"         \
+	" s.id, s.content, s.spoiler_text, sa.username, m.id, m.kind, m.reason, ap.state, "   \
+	DB_ACCOUNT_COLUMNS("f")                                                                \
+	" FROM notifications n LEFT JOIN accounts f ON f.id = n.from_account_id"              \
+	" LEFT JOIN mod_actions m ON m.id = n.mod_action_id"                                   \
+	" LEFT JOIN appeals ap ON ap.action_id = m.id"                                         \
+	" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")       \
+	" LEFT JOIN accounts sa ON sa.id = s.account_id"                                       \
+	" WHERE n.account_id = $1::bigint"                                                     \
+	" AND n.id < COALESCE($2::bigint, 9223372036854775807)"                                \
+	" AND n.id > COALESCE($3::bigint, 0)"                                                  \
+	" ORDER BY n.id " dir " LIMIT $4::int"
+static const char *const list_sql[2] = {LIST_SQL("DESC"), LIST_SQL("ASC")};
+
 int
 db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_t min_id,
 		     int limit, bool ascending, struct notification_row **out, struct err *err)
@@ -65,25 +84,7 @@ db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, max_id), fmt_id(a, min_id), lim};
-	/* A post the member can no longer see (visibility narrowed by a block since) is left
-	 * out of the row, not the notification. */
-	const char *sql = arena_printf(
-		a,
-		"SELECT n.id, n.type, n.read,"
-		" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" s.id, s.content, s.spoiler_text, sa.username, m.id, m.kind, m.reason, ap.state, "
-		DB_ACCOUNT_COLUMNS("f")
-		" FROM notifications n LEFT JOIN accounts f ON f.id = n.from_account_id"
-		" LEFT JOIN mod_actions m ON m.id = n.mod_action_id"
-		" LEFT JOIN appeals ap ON ap.action_id = m.id"
-		" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")
-		" LEFT JOIN accounts sa ON sa.id = s.account_id"
-		" WHERE n.account_id = $1::bigint"
-		" AND ($2::bigint IS NULL OR n.id < $2::bigint)"
-		" AND ($3::bigint IS NULL OR n.id > $3::bigint)"
-		" ORDER BY n.id %s LIMIT $4::int",
-		ascending ? "ASC" : "DESC");
-	PGresult *r = db_query(a, err, sql, 4, p);
+	PGresult *r = db_query(a, err, list_sql[ascending ? 1 : 0], 4, p);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);

@@ -22,9 +22,8 @@
 	"s.in_reply_to_id, s.in_reply_to_account_id, "                                          \
 	"(SELECT r.username FROM accounts r WHERE r.id = s.in_reply_to_account_id), "          \
 	ISO("s.created_at") ", " ISO("s.edited_at") ", "                                        \
-	"(SELECT count(*) FROM statuses x WHERE x.in_reply_to_id = s.id), "                     \
-	"(SELECT count(*) FROM statuses x WHERE x.reblog_of_id = s.id), "                       \
-	"(SELECT count(*) FROM favourites x WHERE x.status_id = s.id), "                        \
+	"COALESCE(ss.replies_count, 0), COALESCE(ss.reblogs_count, 0), "                       \
+	"COALESCE(ss.favourites_count, 0), "                                                    \
 	"EXISTS (SELECT 1 FROM favourites x WHERE x.status_id = s.id AND x.account_id = $1), " \
 	"EXISTS (SELECT 1 FROM statuses x WHERE x.reblog_of_id = s.id AND x.account_id = $1), " \
 	"EXISTS (SELECT 1 FROM bookmarks x WHERE x.status_id = s.id AND x.account_id = $1), "  \
@@ -32,13 +31,24 @@
 	"b.id, b.username, b.display_name, " DB_ACCOUNT_COLUMNS("a")
 #define STATUS_NCOLUMNS 22 /* before the author's columns */
 
+/* A timeline query has two levels. The inner one picks the page: the rows (t, the timeline
+ * row, and s, the post shown) of the kind's source that the viewer may see, between the page
+ * bounds, in key order, LIMIT $4 — an index scan that stops at the limit. The outer one
+ * joins what a page shows (authors, counters, the viewer's marks) to those few rows only;
+ * the LIMIT fences it off, so the planner can't mix the two. The bounds are written so that
+ * a generic plan (prepared statements) still uses them as index conditions: "$2 IS NULL OR
+ * t.id < $2" would not be one. */
+#define PAGE_FROM(source)                                                                    \
+	source " JOIN statuses s ON s.id = COALESCE(t.reblog_of_id, t.id)"                   \
+	" WHERE " VISIBLE_TO("t", "$1") " AND (t.reblog_of_id IS NULL OR "                   \
+	VISIBLE_TO("s", "$1") ")"                                                              \
+	" AND t.id < COALESCE($2::bigint, 9223372036854775807)"                              \
+	" AND t.id > COALESCE($3::bigint, 0)"
 #define STATUS_FROM                                                                          \
-	" FROM statuses t JOIN statuses s ON s.id = COALESCE(t.reblog_of_id, t.id)"          \
+	" JOIN statuses t ON t.id = pg.tid JOIN statuses s ON s.id = pg.sid"                 \
 	" JOIN accounts a ON a.id = s.account_id"                                            \
 	" LEFT JOIN accounts b ON b.id = t.account_id AND t.reblog_of_id IS NOT NULL"        \
-	" WHERE " VISIBLE_TO("t", "$1") " AND " VISIBLE_TO("s", "$1")                         \
-	" AND ($2::bigint IS NULL OR t.id < $2::bigint)"                                     \
-	" AND ($3::bigint IS NULL OR t.id > $3::bigint)"
+	" LEFT JOIN status_stats ss ON ss.status_id = s.id"
 
 /* Accounts the viewer muted or blocked drop out of the shared timelines. */
 #define NOT_SILENCED                                                                         \
@@ -50,41 +60,40 @@
 /* Posts a moderator hid stay out of every timeline but their author's own view; limited
  * accounts (or accounts of a limited domain) stay out of the shared ones. */
 #define NOT_HIDDEN " AND (NOT s.mod_hidden OR s.account_id = $1) AND (NOT t.mod_hidden OR t.account_id = $1)"
-#define NOT_LIMITED " AND NOT account_limited(t.account_id) AND NOT account_limited(s.account_id)"
+#define NOT_LIMITED " AND NOT " ACCOUNT_LIMITED("t.account_id") " AND NOT " ACCOUNT_LIMITED("s.account_id")
 
 /* Each timeline's whole query, in both orders, made at compile time: no SQL is put together
  * at run time, not even from constant pieces. */
-#define TL_SQL(where, dir) \
-	"SELECT " STATUS_COLUMNS STATUS_FROM where " ORDER BY t.id " dir " LIMIT $4::int"
-#define TL(where) {TL_SQL(where, "DESC"), TL_SQL(where, "ASC")}
+#define TL_SQL(source, where, dir)                                                           \
+	"SELECT " STATUS_COLUMNS " FROM (SELECT t.id AS tid, s.id AS sid FROM " PAGE_FROM(source) \
+	where " ORDER BY t.id " dir " LIMIT $4::int) pg" STATUS_FROM " ORDER BY t.id " dir
+#define TLS(source, where) {TL_SQL(source, where, "DESC"), TL_SQL(source, where, "ASC")}
+#define TL(where) TLS("statuses t", where)
 static const char *const kind_sql[DB_TL__MAX][2] = {
-	[DB_TL_HOME] = TL(" AND (t.account_id = $1 OR EXISTS (SELECT 1 FROM follows f"
-		" WHERE f.account_id = $1 AND f.target_account_id = t.account_id))"
-		NOT_SILENCED NOT_HIDDEN),
+	/* The kinds read through candidates (cand_sql below) filter the ids found ($5). */
+	[DB_TL_HOME] = TL(" AND t.id = ANY ($5::bigint[])" NOT_SILENCED NOT_HIDDEN),
 	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED
 		NOT_HIDDEN NOT_LIMITED),
-	[DB_TL_TAG] = TL(" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
-		" AND ($1 IS NOT NULL OR t.visibility = 'public')"
-		" AND EXISTS (SELECT 1 FROM status_tags st JOIN tags g ON g.id = st.tag_id"
-		" WHERE st.status_id = t.id AND lower(g.name) = lower($5::text))" NOT_SILENCED
-		NOT_HIDDEN NOT_LIMITED),
+	[DB_TL_TAG] = TL(" AND t.id = ANY ($5::bigint[])"
+		" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
+		" AND ($1 IS NOT NULL OR t.visibility = 'public')" NOT_SILENCED NOT_HIDDEN
+		NOT_LIMITED),
 	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint" NOT_HIDDEN),
-	[DB_TL_PINNED] = TL(" AND t.reblog_of_id IS NULL AND EXISTS (SELECT 1 FROM pins p"
-		" WHERE p.account_id = $5::bigint AND p.status_id = t.id"
-		" AND t.account_id = $5::bigint)"),
-	[DB_TL_BOOKMARKS] = TL(" AND EXISTS (SELECT 1 FROM bookmarks bk WHERE bk.account_id = $1"
-		" AND bk.status_id = t.id)"),
+	[DB_TL_PINNED] = TL(" AND t.id = ANY ($5::bigint[]) AND t.reblog_of_id IS NULL"),
+	[DB_TL_BOOKMARKS] = TL(" AND t.id = ANY ($5::bigint[])"),
 	[DB_TL_ONE] = TL(" AND t.id = $5::bigint AND t.reblog_of_id IS NULL"),
-	[DB_TL_ANCESTORS] = TL(" AND t.id IN (WITH RECURSIVE up (id, parent, depth) AS ("
+	/* the chain of parents, found first, then joined */
+	[DB_TL_ANCESTORS] = TLS("(WITH RECURSIVE up (id, parent, depth) AS ("
 		"SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = $5::bigint"
 		" UNION ALL SELECT p.id, p.in_reply_to_id, up.depth + 1"
 		" FROM statuses p JOIN up ON p.id = up.parent WHERE up.depth < 200)"
-		" SELECT id FROM up WHERE id <> $5::bigint)"),
-	[DB_TL_DESCENDANTS] = TL(" AND t.id IN (WITH RECURSIVE down (id, depth) AS ("
+		" SELECT id FROM up WHERE id <> $5::bigint) th JOIN statuses t ON t.id = th.id", ""),
+	/* the replies and their replies, by statuses_reply, found first, then joined */
+	[DB_TL_DESCENDANTS] = TLS("(WITH RECURSIVE down (id, depth) AS ("
 		"SELECT id, 0 FROM statuses WHERE in_reply_to_id = $5::bigint"
 		" UNION ALL SELECT c.id, down.depth + 1 FROM statuses c"
 		" JOIN down ON c.in_reply_to_id = down.id WHERE down.depth < 200)"
-		" SELECT id FROM down)"),
+		" SELECT id FROM down) th JOIN statuses t ON t.id = th.id", ""),
 };
 
 static const char *
@@ -124,6 +133,93 @@ status_row(struct arena *a, const PGresult *r, int row, struct status *st)
 	db_account_row(a, r, row, STATUS_NCOLUMNS, &st->author);
 }
 
+/* Runs one timeline query; appends its rows to *list (which holds *have of cap). */
+static int
+run_list(struct arena *a, const char *sql, const char *const *p, int n, struct status *list,
+	 int *have, struct err *err)
+{
+	PGresult *r = db_query(a, err, sql, n, p);
+	if (r == NULL)
+		return -1;
+	int rows = PQntuples(r);
+	for (int i = 0; i < rows; i++)
+		status_row(a, r, i, &list[(*have)++]);
+	return rows;
+}
+
+/* Candidates: for the kinds whose rows come from elsewhere than statuses (follows, tags,
+ * pins, bookmarks), the page's ids are first read on their own, from the one index that
+ * holds them in key order, and then filtered by the kind's timeline query (t.id = ANY ($5)).
+ * A query of one index and an ORDER BY on its columns has one sensible plan, whatever the
+ * planner thinks of the tables; the joined query left to itself sometimes walked all of a
+ * member's posts to find their five pins. $1/$2 the bounds, $3 the batch size, $4 the kind's
+ * argument (the viewer for home and bookmarks, the account for pins, the tag's name).
+ * The home timeline reads the newest ids of each account the viewer follows (and their own)
+ * from statuses_account and merges them, so its cost follows the page size and the number of
+ * accounts followed, never the size of the table. */
+#define CAND_BOUNDS(col)                                                                     \
+	" AND " col " < COALESCE($1::bigint, 9223372036854775807)"                           \
+	" AND " col " > COALESCE($2::bigint, 0)"
+#define CAND_HOME(dir)                                                                       \
+	"SELECT c.id FROM (SELECT $4::bigint AS aid UNION ALL SELECT f.target_account_id"     \
+	" FROM follows f WHERE f.account_id = $4::bigint) au CROSS JOIN LATERAL"              \
+	" (SELECT x.id FROM statuses x WHERE x.account_id = au.aid" CAND_BOUNDS("x.id")      \
+	" ORDER BY x.id " dir " LIMIT $3::int) c ORDER BY c.id " dir " LIMIT $3::int"
+#define CAND_TAG(dir)                                                                        \
+	"SELECT st.status_id FROM status_tags st WHERE st.tag_id ="                            \
+	" (SELECT g.id FROM tags g WHERE lower(g.name) = lower($4::text))"                    \
+	CAND_BOUNDS("st.status_id") " ORDER BY st.status_id " dir " LIMIT $3::int"
+#define CAND_MARK(table, dir)                                                                \
+	"SELECT m.status_id FROM " table " m WHERE m.account_id = $4::bigint"                 \
+	CAND_BOUNDS("m.status_id") " ORDER BY m.status_id " dir " LIMIT $3::int"
+#define CANDS(sql) {sql("DESC"), sql("ASC")}
+#define CANDS_MARK(table) {CAND_MARK(table, "DESC"), CAND_MARK(table, "ASC")}
+static const char *const cand_sql[DB_TL__MAX][2] = {
+	[DB_TL_HOME] = CANDS(CAND_HOME),
+	[DB_TL_TAG] = CANDS(CAND_TAG),
+	[DB_TL_PINNED] = CANDS_MARK("pins"),
+	[DB_TL_BOOKMARKS] = CANDS_MARK("bookmarks"),
+};
+
+/* A kind read through candidates: batches of candidates (growing), each filtered by the
+ * kind's timeline query, until the page is full or the candidates run out. Exact: a batch
+ * the filters thin out is followed by the next one. */
+static int
+candidate_list(struct arena *a, enum db_timeline kind, int64_t viewer, const char *arg,
+	       int64_t max_id, int64_t min_id, int limit, bool ascending, struct status *list,
+	       struct err *err)
+{
+	int have = 0, batch = limit > 0 ? limit : 1;
+	while (have < limit) {
+		char lim[16];
+		snprintf(lim, sizeof lim, "%d", batch);
+		const char *cp[4] = {fmt_id(a, max_id), fmt_id(a, min_id), lim, arg};
+		PGresult *r = db_query(a, err, cand_sql[kind][ascending ? 1 : 0], 4, cp);
+		if (r == NULL)
+			return -1;
+		int n = PQntuples(r);
+		if (n == 0)
+			break;
+		int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)n);
+		for (int i = 0; i < n; i++)
+			ids[i] = db_int64(r, i, 0);
+		char need[16];
+		snprintf(need, sizeof need, "%d", limit - have);
+		const char *p[5] = {fmt_id(a, viewer), NULL, NULL, need, db_id_array(a, ids, n)};
+		if (run_list(a, kind_sql[kind][ascending ? 1 : 0], p, 5, list, &have, err) < 0)
+			return -1;
+		if (n < batch)
+			break; /* no candidates beyond these */
+		if (ascending)
+			min_id = ids[n - 1];
+		else
+			max_id = ids[n - 1];
+		if (batch < 1000)
+			batch *= 2;
+	}
+	return have;
+}
+
 int
 db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t arg_id,
 	       const char *arg_text, int64_t max_id, int64_t min_id, int limit, bool ascending,
@@ -132,23 +228,29 @@ db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t a
 	*out = NULL;
 	if ((unsigned)kind >= DB_TL__MAX)
 		return err_set(err, ERR_INTERNAL, NULL, "bad timeline kind");
+	struct status *list = arena_alloc(a, sizeof *list * (size_t)(limit > 0 ? limit : 1));
+	int have = 0;
+	if (cand_sql[kind][0] != NULL) {
+		const char *arg = kind == DB_TL_TAG	   ? arg_text
+				  : kind == DB_TL_PINNED ? fmt_id(a, arg_id)
+							 : fmt_id(a, viewer);
+		have = candidate_list(a, kind, viewer, arg, max_id, min_id, limit, ascending, list,
+				      err);
+		if (have < 0)
+			return -1;
+		*out = list;
+		return have;
+	}
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[5] = {fmt_id(a, viewer), fmt_id(a, max_id), fmt_id(a, min_id), lim, NULL};
 	int n = 4;
-	if (kind == DB_TL_TAG)
-		p[n++] = arg_text;
-	else if (kind != DB_TL_HOME && kind != DB_TL_LOCAL && kind != DB_TL_BOOKMARKS)
+	if (kind != DB_TL_LOCAL)
 		p[n++] = fmt_id(a, arg_id);
-	PGresult *r = db_query(a, err, kind_sql[kind][ascending ? 1 : 0], n, p);
-	if (r == NULL)
+	if (run_list(a, kind_sql[kind][ascending ? 1 : 0], p, n, list, &have, err) < 0)
 		return -1;
-	int rows = PQntuples(r);
-	struct status *list = arena_alloc(a, sizeof *list * (size_t)(rows > 0 ? rows : 1));
-	for (int i = 0; i < rows; i++)
-		status_row(a, r, i, &list[i]);
 	*out = list;
-	return rows;
+	return have;
 }
 
 int
@@ -366,10 +468,8 @@ db_account_counts(struct arena *a, int64_t account_id, long *posts, long *follow
 	const char *p[] = {fmt_id(a, account_id)};
 	PGresult *r = db_query(
 		a, err,
-		"SELECT (SELECT count(*) FROM statuses WHERE account_id = $1"
-		" AND reblog_of_id IS NULL),"
-		" (SELECT count(*) FROM follows WHERE target_account_id = $1),"
-		" (SELECT count(*) FROM follows WHERE account_id = $1)",
+		"SELECT COALESCE(sum(statuses_count), 0), COALESCE(sum(followers_count), 0),"
+		" COALESCE(sum(following_count), 0) FROM account_stats WHERE account_id = $1",
 		1, p);
 	if (r == NULL)
 		return -1;

@@ -1,0 +1,217 @@
+"""Pages at scale: the counters pages show are kept by the database in the same transaction as
+each change (and agree with a full recount), and the timelines that read their rows through
+candidates (home, tags, pins, bookmarks) stay exact when the filters thin out a batch: an
+older visible post behind many hidden ones is still found, pages neither skip nor repeat."""
+
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+harness.skip_without_postgres()
+
+suite = harness.Suite("scale")
+test = suite.test
+inst = harness.Instance(suite, "scale")
+c = {}
+ids = {}
+
+
+def setup():
+    inst.setup()
+    inst.start_server()
+    for name in ("alice", "bob", "carol", "dave", "eve"):
+        c[name] = harness.member(inst, name)
+        ids[name] = inst.scalar("SELECT id FROM accounts WHERE username = '%s'" % name)
+
+
+def new_post(who, text, **kw):
+    return harness.post_and_get_id(inst, c[who], who, text, **kw)
+
+
+def page_ids(who, path):
+    r = c[who].get(path) if who else harness.request(inst.port, "GET", path)
+    assert r.status == 200, (path, r)
+    return harness.status_ids_on(r.text)
+
+
+def counts_on(who, sid):
+    """(replies, boosts, likes) as the thread page of sid shows them to who."""
+    r = c[who].get("/@%s/%s" % (author_of(sid), sid))
+    assert r.status == 200, r
+    block = r.text[r.text.index('id="s-%s"' % sid):]
+    m = re.search(r"Replies: (\d+) · Boosts: (\d+) · Likes: (\d+)", block)
+    assert m, block[:800]
+    return tuple(int(x) for x in m.groups())
+
+
+def author_of(sid):
+    return inst.scalar("SELECT a.username FROM statuses s JOIN accounts a ON a.id = s.account_id"
+                       " WHERE s.id = %s" % sid)
+
+
+def bulk_posts(who, n, visibility, text, mention=None):
+    """n posts by who made in one INSERT (the counters' triggers run for each row); the ids,
+    oldest first."""
+    rows = inst.psql(
+        "INSERT INTO statuses (account_id, text, content, visibility)"
+        " SELECT %s, '%s ' || i, '<p>%s ' || i || '</p>', '%s' FROM generate_series(1, %d) i"
+        " RETURNING id" % (ids[who], text, text, visibility, n))
+    made = sorted(int(r[0]) for r in rows)
+    if mention:
+        inst.psql("INSERT INTO mentions (status_id, account_id) SELECT unnest('{%s}'::bigint[]),"
+                  " %s" % (",".join(map(str, made)), ids[mention]))
+    return [str(x) for x in made]
+
+
+def follow(who, whom):
+    assert c[who].post("/@%s/follow" % whom, {}).status == 303
+
+
+def all_pages(who, path):
+    """Every post id of a timeline, following its "older" links from the first page."""
+    seen, url = [], path
+    for _ in range(50):
+        r = c[who].get(url) if who else harness.request(inst.port, "GET", url)
+        assert r.status == 200, (url, r)
+        seen += harness.status_ids_on(r.text)
+        m = re.search(r'href="([^"]*max_id=\d+[^"]*)"', r.text)
+        if not m:
+            return seen
+        url = m.group(1).replace("&amp;", "&")
+    raise AssertionError("more than 50 pages")
+
+
+@test
+def test_counters_follow_likes_and_boosts():
+    """a post's counts follow like, unlike, like again, boost, unboost, reply and delete"""
+    sid = new_post("alice", "count me")
+    assert counts_on("bob", sid) == (0, 0, 0)
+    for path, want in (("favourite", (0, 0, 1)), ("unfavourite", (0, 0, 0)),
+                       ("favourite", (0, 0, 1)), ("reblog", (0, 1, 1)),
+                       ("unreblog", (0, 0, 1))):
+        assert c["bob"].post("/statuses/%s/%s" % (sid, path), {}).status == 303, path
+        assert counts_on("carol", sid) == want, (path, counts_on("carol", sid))
+    reply = new_post("carol", "@alice an answer", in_reply_to_id=sid)
+    assert counts_on("bob", sid) == (1, 0, 1)
+    assert c["carol"].post("/statuses/%s/delete" % reply, {}).status == 303
+    assert counts_on("bob", sid) == (0, 0, 1)
+
+
+@test
+def test_profile_counts():
+    """a profile's posts, followers and following counts follow posts, deletes and follows"""
+    def counts():
+        r = c["bob"].get("/@eve")
+        assert r.status == 200, r
+        return [int(inst.scalar("SELECT COALESCE(sum(%s), 0) FROM account_stats"
+                                " WHERE account_id = %s" % (col, ids["eve"])))
+                for col in ("statuses_count", "followers_count", "following_count")]
+    before = counts()
+    sid = new_post("eve", "eve posts")
+    follow("dave", "eve")
+    follow("eve", "alice")
+    assert counts() == [before[0] + 1, before[1] + 1, before[2] + 1], counts()
+    r = c["bob"].get("/@eve")
+    assert re.search(r"\b%d\b" % (before[0] + 1), r.text), "the page doesn't show the count"
+    assert c["eve"].post("/statuses/%s/delete" % sid, {}).status == 303
+    assert c["dave"].post("/@eve/unfollow", {}).status == 303
+    assert counts() == [before[0], before[1], before[2] + 1], counts()
+
+
+@test
+def test_home_finds_older_posts_behind_hidden_ones():
+    """home finds a followed account's older post behind 60 newer ones the viewer can't see
+
+    carol follows dave, whose 60 newest posts are direct messages to eve; the candidates come
+    in batches until the page is full."""
+    follow("carol", "dave")
+    old = new_post("dave", "dave's older public post")
+    hidden = bulk_posts("dave", 60, "direct", "for eve only", mention="eve")
+    home = page_ids("carol", "/home")
+    assert old in home, home
+    assert not set(hidden) & set(home), "a direct message to someone else shows"
+    # muting dave empties carol's home of dave, however many of his posts there are
+    assert c["carol"].post("/@dave/mute", {}).status == 303
+    assert old not in page_ids("carol", "/home")
+    assert c["carol"].post("/@dave/unmute", {}).status == 303
+
+
+@test
+def test_home_pages_neither_skip_nor_repeat():
+    """home's older links show 70 posts of three followed accounts once each, newest first"""
+    for who in ("alice", "carol", "eve"):
+        follow("bob", who)
+    rows = inst.psql(
+        "INSERT INTO statuses (account_id, text, content, visibility)"
+        " SELECT (ARRAY[%s, %s, %s]::bigint[])[1 + i %% 3], 'paged ' || i, '<p>paged</p>',"
+        " CASE WHEN i %% 4 = 0 THEN 'private' ELSE 'public' END"
+        " FROM generate_series(1, 70) i RETURNING id"
+        % (ids["alice"], ids["carol"], ids["eve"]))
+    made = [r[0] for r in rows]
+    seen = all_pages("bob", "/home")
+    mine = [x for x in seen if x in set(made)]
+    assert mine == sorted(made, key=int, reverse=True), (len(mine), len(made))
+    assert len(seen) == len(set(seen)), "a post shows twice"
+
+
+@test
+def test_tag_finds_older_posts_behind_hidden_ones():
+    """a tag shows visitors an old public post behind 50 followers-only ones; followers all"""
+    pub = new_post("alice", "an old #scaletag post", visibility="public")
+    priv = bulk_posts("alice", 50, "private", "quiet #scaletag")
+    tag = inst.scalar("SELECT id FROM tags WHERE lower(name) = 'scaletag'")
+    inst.psql("INSERT INTO status_tags (tag_id, status_id) SELECT %s, unnest('{%s}'::bigint[])"
+              % (tag, ",".join(priv)))
+    assert page_ids(None, "/tags/scaletag") == [pub]
+    follow("dave", "alice")
+    seen = all_pages("dave", "/tags/scaletag")
+    assert seen == sorted(priv + [pub], key=int, reverse=True), seen
+
+
+@test
+def test_pins_of_a_member_with_many_posts():
+    """a pinned old post leads a profile with 300 newer posts; unpinned, it leaves page one"""
+    old = new_post("eve", "pin me")
+    bulk_posts("eve", 300, "public", "newer")
+    assert c["eve"].post("/statuses/%s/pin" % old, {}).status == 303
+    r = harness.request(inst.port, "GET", "/@eve")
+    assert harness.status_ids_on(r.text)[0] == old, harness.status_ids_on(r.text)[:3]
+    assert c["eve"].post("/statuses/%s/unpin" % old, {}).status == 303
+    r = harness.request(inst.port, "GET", "/@eve")
+    assert old not in harness.status_ids_on(r.text)
+
+
+@test
+def test_bookmarks_pages():
+    """bookmarks of posts far apart in time page in order, without the ones un-bookmarked"""
+    posts = bulk_posts("alice", 45, "public", "keep")
+    for sid in posts:
+        assert c["carol"].post("/statuses/%s/bookmark" % sid, {}).status == 303
+    gone = posts[10]
+    assert c["carol"].post("/statuses/%s/unbookmark" % gone, {}).status == 303
+    seen = all_pages("carol", "/bookmarks")
+    want = sorted((p for p in posts if p != gone), key=int, reverse=True)
+    assert seen == want, (len(seen), len(want))
+
+
+@test
+def test_counters_agree_with_a_recount():
+    """the counters the triggers kept through the tests above equal a full recount"""
+    q = ("SELECT string_agg(format('%s', x), ';' ORDER BY x::text) FROM (SELECT status_id,"
+         " replies_count, reblogs_count, favourites_count FROM status_stats WHERE replies_count"
+         " + reblogs_count + favourites_count > 0) x")
+    qa = ("SELECT string_agg(format('%s', x), ';' ORDER BY x::text) FROM (SELECT account_id,"
+          " statuses_count, public_statuses_count, followers_count, following_count"
+          " FROM account_stats WHERE statuses_count + followers_count + following_count > 0) x")
+    before = (inst.scalar(q), inst.scalar(qa))
+    assert before[0] and before[1], "no counters at all"
+    inst.psql("SELECT parasol_recount_stats()")
+    assert (inst.scalar(q), inst.scalar(qa)) == before
+
+
+harness.add_server_end_tests(suite, lambda: inst.server)
+suite.run(setup)
