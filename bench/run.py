@@ -39,6 +39,8 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import seed  # noqa: E402  (the password and its hash the seeded members share)
 WORK = os.path.join(TOP, "var", "bench")
 DB_FULL, DB_SMALL = "parasol_bench", "parasol_bench_small"
 PORT, CEILING_PORT = 8190, 8191
@@ -564,13 +566,14 @@ def durable_insert_per_s(db, seconds):
     return float(m.group(1)) if m else None
 
 
-def inbox_drain_seconds(db, timeout=120):
-    """Seconds until no inbox job is left (the workers applied them all), or None."""
+def inbox_drain(db, timeout=120):
+    """(inbox jobs waiting now, seconds until none is left), or None after timeout."""
     start = time.monotonic()
+    left = int(psql(db, "SELECT count(*) FROM jobs WHERE kind = 'inbox'") or 0)
     while time.monotonic() - start < timeout:
         if psql(db, "SELECT count(*) FROM jobs WHERE kind = 'inbox'") == "0":
-            return time.monotonic() - start
-        time.sleep(0.25)
+            return left, time.monotonic() - start
+        time.sleep(0.1)
     return None
 
 
@@ -597,6 +600,96 @@ def paced(url, headers, rate, duration):
     delay_ms = max(0, int(WRK_CONNECTIONS * 1000.0 / rate))
     return wrk(url, headers, duration, script=os.path.join(HERE, "pace.lua"),
                script_args=[str(delay_ms)])
+
+
+# --- fan-out ------------------------------------------------------------------------------------
+
+SINK_PORT = 8192
+FANOUT_FOLLOWERS, FANOUT_INBOXES = 10_000, 500
+
+
+def fanout_setup(db):
+    """The fan-out fixture, made once in db: a local member `fanout` followed by 10,000 remote
+    accounts on 500 domains whose shared inboxes are on a local sink (127.0.0.1:8192, a peer;
+    the bench node sets federation_insecure_loopback, a test-only setting, to reach it)."""
+    psql(db, "INSERT INTO accounts (username, password_hash) SELECT 'fanout', '%s' WHERE NOT "
+             "EXISTS (SELECT 1 FROM accounts WHERE username = 'fanout' AND domain IS NULL)"
+             % seed.PASSWORD_HASH)
+    psql(db, "INSERT INTO accounts (username, domain, uri, inbox_url, shared_inbox_url) "
+             "SELECT 'fan' || g, d, 'https://' || d || '/users/fan' || g, "
+             "'https://' || d || '/users/fan' || g || '/inbox', "
+             "'http://127.0.0.1:%d/' || d || '/inbox' "
+             "FROM generate_series(0, %d) g, LATERAL (SELECT 'fan' || (g %% %d) || '.bench.test' "
+             "AS d) x WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE username = 'fan0' AND "
+             "domain IS NOT NULL)" % (SINK_PORT, FANOUT_FOLLOWERS - 1, FANOUT_INBOXES))
+    psql(db, "INSERT INTO follows (account_id, target_account_id) SELECT a.id, t.id "
+             "FROM accounts a, accounts t WHERE a.domain LIKE 'fan%%.bench.test' AND "
+             "t.username = 'fanout' AND t.domain IS NULL ON CONFLICT DO NOTHING")
+    psql(db, "INSERT INTO peers (domain) VALUES ('127.0.0.1:%d'), ('127.0.0.1') "
+             "ON CONFLICT DO NOTHING" % SINK_PORT)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (clock-tick resolution)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fanout(parasol, ceiling_bin, db):
+    """One public post of `fanout` to its 10,000 followers on 500 shared inboxes: the CPU
+    `serve` spends building and queueing the deliveries (no workers running), then the CPU
+    and time a `parasol worker` (2 threads) spends signing and sending them to the sink.
+    Returns a dict, {} when it could not run."""
+    if not config_accepts(parasol, db, "federation_insecure_loopback", "true"):
+        warn("this parasol has no federation_insecure_loopback: no fan-out measure")
+        return {}
+    fanout_setup(db)
+    base = {"federation_insecure_loopback": "true"}
+    sink = Process("sink", [ceiling_bin, "--port", str(SINK_PORT), "--bytes", "256"],
+                   SINK_PORT).start()
+    out = {}
+    srv = parasol_server(parasol, db, "serve-fanout", dict(base, workers=0))
+    try:
+        psql(db, "DELETE FROM jobs WHERE kind = 'deliver'")
+        srv.start()
+        get("/users/fanout", {"Accept": AP_ACCEPT})  # makes its key pair, once
+        cookie = sign_in("fanout", seed.ROSE_PASSWORD)
+        csrf = re.search(r"parasol_csrf=([^;]+)", cookie).group(1)
+        form = urllib.parse.urlencode({"text": "Fan-out bench #bench", "visibility": "public",
+                                       "csrf": csrf}).encode()
+        cpu0, t0 = cpu_seconds(srv.proc.pid), time.monotonic()
+        status, _, _ = get("/statuses", {"Cookie": cookie, "Content-Type":
+                                         "application/x-www-form-urlencoded"}, method="POST",
+                           body=form)
+        out["queue_wall"] = time.monotonic() - t0
+        out["queue_cpu"] = cpu_seconds(srv.proc.pid) - cpu0
+        out["status"] = status
+        out["jobs"] = int(psql(db, "SELECT count(*) FROM jobs WHERE kind = 'deliver'") or 0)
+        srv.stop()
+        if out["jobs"]:
+            conf = write_config(db, "worker-fanout", dict(base, workers=2))
+            w = Process("worker-fanout", [parasol, "-c", conf, "worker"], None)
+            w.logfile = open(w.logpath, "w")
+            t0 = time.monotonic()
+            w.proc = subprocess.Popen(w.argv, stdout=w.logfile, stderr=subprocess.STDOUT)
+            while time.monotonic() - t0 < 120:
+                left = int(psql(db, "SELECT count(*) FROM jobs WHERE kind = 'deliver' "
+                                    "AND attempts = 0") or 0)
+                if left == 0:
+                    break
+                time.sleep(0.1)
+            out["deliver_wall"] = time.monotonic() - t0
+            out["deliver_cpu"] = cpu_seconds(w.proc.pid)
+            out["failed"] = int(psql(db, "SELECT count(*) FROM jobs WHERE kind = 'deliver'") or 0)
+            w.stop()
+    finally:
+        srv.stop()
+        sink.stop()
+        psql(db, "DELETE FROM jobs WHERE kind = 'deliver'")
+        psql(db, "DELETE FROM statuses WHERE account_id = (SELECT id FROM accounts WHERE "
+                 "username = 'fanout' AND domain IS NULL)")
+    return out
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -710,9 +803,9 @@ def main():
             log("    %-32s %s" % (m["name"].strip(), "%.0f req/s" % r["rps"]
                                   if r.get("rps") else "answered %s" % r["status"]))
             if m.get("inbox") and r.get("requests"):
-                drain = inbox_drain_seconds(DB_FULL)
+                drain = inbox_drain(DB_FULL)
                 if drain is not None:
-                    extra["applied"] = r["requests"] / (ARGS.duration + drain)
+                    extra["applied"] = r["requests"] / (ARGS.duration + drain[1])
                     extra["drain"] = drain
         rss["after"] = srv.rss_kb()
         socks = hold_connections(256, "/@rose")
@@ -737,6 +830,10 @@ def main():
         log("==> the inbox bound: RSA-2048 verify (openssl speed) and durable INSERTs (pgbench)")
         extra["verify"] = rsa_verify_per_s()
         extra["insert"] = durable_insert_per_s(DB_FULL, max(3, ARGS.duration // 2))
+
+    log("==> fan-out of one post to %d followers on %d shared inboxes" % (
+        FANOUT_FOLLOWERS, FANOUT_INBOXES))
+    extra["fanout"] = fanout(parasol, ceiling_bin, DB_FULL)
 
     if plans:
         print_plans(plans)
@@ -836,8 +933,10 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
                      "", "%.0f verify/s/core, %.0f INSERT/s" % (extra["verify"],
                                                                 extra["insert"])))
     if extra.get("applied"):
+        left, secs = extra["drain"]
         rows.append(("  inbox jobs applied (1 worker)", "%.0f" % extra["applied"], "", "", "",
-                     "", "", "", "", "queue empty %.1f s after" % extra["drain"]))
+                     "", "", "", "", "%d left at the end, %.0f/s then" % (
+                         left, left / secs if secs else 0)))
     p = extra.get("paced")
     if p and p.get("rps"):
         met = " ok" if p.get("p99") is not None and p["p99"] < 50 else " NO"
@@ -852,7 +951,21 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     n, kb = rss.get("conns", (0, None))
     rows.append(("RSS with %d open connections" % n, mb(kb)) + ("", "", "", "", "",
                  "<=64MB" + ("" if not kb else " ok" if kb <= 65536 else " NO"), "", ""))
-    rows.append(("fan-out to 10,000 followers", "not measured") + blank[1:])
+    f = extra.get("fanout") or {}
+    if f.get("status") in (302, 303) and f.get("jobs"):
+        rows.append(("fan-out: build + queue (serve)", "%d jobs" % f["jobs"], "", "", "", "", "",
+                     "", "%.0f" % (f["queue_wall"] * 1000),
+                     "%.2f s CPU" % f["queue_cpu"]))
+        if "deliver_cpu" in f:
+            total = f["queue_cpu"] + f["deliver_cpu"]
+            rows.append(("  sign + send (worker, 2 thr.)", "%.0f/s" % (
+                f["jobs"] / f["deliver_wall"]) if f["deliver_wall"] else "-", "", "", str(
+                f["failed"]) + " left", "", "", "<0.5s " + ("ok" if total < 0.5 else "NO"),
+                "%.0f" % (f["deliver_wall"] * 1000), "%.2f s CPU" % f["deliver_cpu"]))
+    else:
+        rows.append(("fan-out to 10,000 followers", "ERROR: %s" % (
+            "not measured" if not f else "POST answered %s, %s jobs" % (
+                f.get("status"), f.get("jobs")))) + blank[1:])
     widths = [max(len(str(row[i])) for row in rows + [head]) for i in range(len(head))]
 
     def line(row):
