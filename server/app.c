@@ -6,6 +6,7 @@
 
 #include "autoconfig.h"
 #include "ap/ap.h"
+#include "core/cache.h"
 #include "core/moderation.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
@@ -38,6 +39,8 @@ app_init(struct app *app, struct err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);
+	if (cache_start(app->cfg.database_url, err) != 0) /* settings, peers, keys: core/cache.h */
+		return -1;
 	/* timed suspensions that end, purges that are due (core/moderation.h) */
 	worker_set_periodic(mod_sweep, app->cfg.sweep_interval);
 	return 0;
@@ -102,3 +105,4 @@ app_free(struct app *app)
 	config_free(&app->cfg);
 	memset(app, 0, sizeof *app);
 }
+	cache_stop();

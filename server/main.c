@@ -14,6 +14,7 @@
 #include "app.h"
 #include "autoconfig.h"
 #include "config.h"
+#include "core/cache.h"
 #include "core/moderation.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -98,9 +99,11 @@ work(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct err err = {0};
-	struct worker_pool *pool = worker_pool_start(cfg->workers > 0 ? cfg->workers : 1, &err);
-	if (pool == NULL) {
+	struct worker_pool *pool = NULL;
+	if (cache_start(cfg->database_url, &err) != 0 || /* peers, keys: core/cache.h */
+	    (pool = worker_pool_start(cfg->workers > 0 ? cfg->workers : 1, &err)) == NULL) {
 		fprintf(stderr, "parasol: %s\n", err.detail[0] ? err.detail : err.safe);
+		cache_stop();
 		return 1;
 	}
 	log_msg(LOG_INFO, "parasol %s worker running", PACKAGE_VERSION);
@@ -108,6 +111,7 @@ work(const struct config *cfg)
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	worker_pool_stop(pool); /* jobs in progress finish first */
+	cache_stop();
 	ap_stop();
 	log_msg(LOG_INFO, "stopped");
 	return 0;

@@ -1,11 +1,12 @@
-/* federation.c - the federation policy: normalising domains, the mode, the peers list and
- * the contact attempts of unknown domains. */
+/* federation.c - the federation policy: normalising domains, the mode, the peers list (its
+ * domains kept in memory, core/cache.h) and the contact attempts of unknown domains. */
 #include "federation.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cache.h"
 #include "db/db.h"
 #include "db/peers.h"
 #include "db/settings.h"
@@ -107,7 +108,7 @@ federation_mode(struct arena *a, struct err *err)
 {
 	err_clear(err);
 	struct db_setting *rows;
-	int n = db_settings_all(a, &rows, err);
+	int n = settings_rows(a, &rows, err);
 	enum fed_mode mode = FED_ALLOWLIST;
 	for (int i = 0; i < n; i++)
 		if (strcmp(rows[i].key, SETTINGS_KEY_FEDERATION_MODE) == 0)
@@ -122,7 +123,57 @@ federation_set_mode(struct arena *a, enum fed_mode mode, struct err *err)
 		return err_set(err, ERR_UNPROCESSABLE, "Choose a federation mode from the list.",
 			       "bad federation mode %d", (int)mode);
 	const struct db_setting row = {SETTINGS_KEY_FEDERATION_MODE, fed_mode_name(mode)};
-	return db_settings_put(a, &row, 1, err);
+	return settings_put(a, &row, 1, err);
+}
+
+/* --- the listed domains, kept in memory ------------------------------------------------ */
+
+/* The snapshot: every listed domain, sorted by strcmp for bsearch. */
+struct peer_set {
+	const char **domains;
+	int n;
+};
+
+static int
+compare_domains(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void *
+load_peers(struct arena *a, struct err *err)
+{
+	struct peer_set *set = arena_alloc(a, sizeof *set);
+	set->n = db_peer_domains(a, &set->domains, err);
+	if (set->n < 0)
+		return NULL;
+	qsort(set->domains, (size_t)set->n, sizeof *set->domains, compare_domains);
+	return set;
+}
+
+static struct cache_slot peers_slot = CACHE_SLOT_INIT(CACHE_PEERS, load_peers);
+
+static int
+find_domain(const void *snapshot, void *ctx)
+{
+	const struct peer_set *set = snapshot;
+	return bsearch(&ctx, set->domains, (size_t)set->n, sizeof *set->domains,
+		       compare_domains) != NULL;
+}
+
+/* Whether domain (normalised) is listed: 1, 0, or -1 + err. */
+static int
+peer_listed(const char *domain, struct err *err)
+{
+	return cache_slot_read(&peers_slot, find_domain, (void *)domain, err);
+}
+
+/* In the writer's transaction: tells every process (this one included) that the list
+ * changed. */
+static int
+peers_changed(struct arena *a, struct err *err)
+{
+	return cache_notify(a, CACHE_PEERS, err);
 }
 
 bool
@@ -136,7 +187,7 @@ federation_domain_allowed(struct arena *a, const char *domain, struct err *err)
 	enum fed_mode mode = federation_mode(a, err);
 	if (err->code != ERR_NONE)
 		return false;
-	int listed = db_peer_listed(a, d, err);
+	int listed = peer_listed(d, err);
 	if (listed < 0)
 		return false;
 	bool allowed = mode == FED_ALLOWLIST ? listed == 1 : listed == 0;
@@ -178,14 +229,17 @@ federation_peer_add(struct arena *a, const char *domain, const char *note, struc
 		err_set(err, ERR_CONFLICT, "This domain is on the list already.", "peer exists");
 		goto fail;
 	}
-	if (db_attempt_delete(a, d, err) != 0)
+	if (db_attempt_delete(a, d, err) != 0 || peers_changed(a, err) != 0)
 		goto fail;
 	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
 	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, err) < 0)
 		goto fail;
-	return db_commit(err);
+	int rc = db_commit(err);
+	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */
+	return rc;
 fail:
 	db_rollback();
+	cache_invalidate(CACHE_PEERS);
 	return -1;
 }
 
@@ -210,11 +264,15 @@ federation_peer_remove(struct arena *a, const char *domain, struct err *err)
 	/* No longer a peer: its follows of and by members go now. Jobs already queued for the
 	 * domain stay in the queue, and the delivery worker drops each one when its own
 	 * federation_domain_allowed check refuses the domain. */
-	if (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, err) < 0)
+	if (peers_changed(a, err) != 0 ||
+	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, err) < 0))
 		goto fail;
-	return db_commit(err);
+	int rc = db_commit(err);
+	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */
+	return rc;
 fail:
 	db_rollback();
+	cache_invalidate(CACHE_PEERS);
 	return -1;
 }
 

@@ -10,7 +10,9 @@
  * the admin page and leaves no room for a look-alike subdomain someone else controls.
  *
  * Every door (inbox, signed fetches, deliveries, remote lookups and follows) asks
- * federation_domain_allowed; this module never sees HTTP. */
+ * federation_domain_allowed; this module never sees HTTP. The functions that change the mode
+ * or the list notify every process (core/cache.h), which all reload them before their next
+ * check; this process reloads at once. */
 #ifndef PARASOL_CORE_FEDERATION_H
 #define PARASOL_CORE_FEDERATION_H
 
@@ -34,15 +36,17 @@ struct err;
  * with ERR_UNPROCESSABLE and a message to show. Returns an arena string, or NULL + err. */
 char *federation_domain_normalise(struct arena *a, const char *input, struct err *err);
 
-/* The stored federation mode. When the database can't be read: FED_ALLOWLIST (the safe
- * answer) with err set; otherwise err->code is ERR_NONE. */
+/* The stored federation mode (from the settings kept in memory, core/settings.h). When the
+ * database can't be read: FED_ALLOWLIST (the safe answer) with err set; otherwise err->code
+ * is ERR_NONE. */
 enum fed_mode federation_mode(struct arena *a, struct err *err);
 
 /* Stores the federation mode (the list is kept as it is: it then means the opposite). */
 int federation_set_mode(struct arena *a, enum fed_mode mode, struct err *err);
 
 /* Whether this node may talk with domain (host[:port], normalised here): in allowlist mode
- * only when listed, in blocklist mode unless listed. false with err->code ERR_FORBIDDEN when
+ * only when listed, in blocklist mode unless listed. The mode and the listed domains come from
+ * the copies kept in memory (core/cache.h), so this costs no query while they are current. false with err->code ERR_FORBIDDEN when
  * the policy refuses it (a malformed domain included), or with another code (ERR_UNAVAILABLE,
  * ERR_INTERNAL) when the database could not answer: callers refuse in both cases. */
 bool federation_domain_allowed(struct arena *a, const char *domain, struct err *err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/cache.h"
 #include "core/events.h"
 #include "core/federation.h"
 #include "core/settings.h"
@@ -440,6 +441,7 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	}
 	if (db_commit(err) != 0)
 		return -1;
+	cache_invalidate(CACHE_PEERS); /* a defederation changed them: reload now it committed */
 	log_msg(LOG_INFO, "moderation: action %lld (%s)%s", (long long)action_id, row.kind,
 		wait ? " waits for a second moderator" : "");
 	if (id != NULL)
@@ -492,6 +494,7 @@ mod_approve(struct arena *a, const struct instance_settings *s, const struct acc
 	}
 	if (db_commit(err) != 0)
 		return -1;
+	cache_invalidate(CACHE_PEERS); /* as in mod_act */
 	log_msg(LOG_INFO, "moderation: action %lld %s by a second moderator", (long long)action_id,
 		approve ? "approved" : "refused");
 	return 0;
@@ -581,6 +584,7 @@ mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t acti
 		goto fail;
 	if (db_commit(err) != 0)
 		return -1;
+	cache_invalidate(CACHE_PEERS); /* as in mod_act: granting may undo a defederation */
 	log_msg(LOG_INFO, "moderation: appeal of action %lld %s", (long long)action_id,
 		grant ? "granted" : "denied");
 	return 0;

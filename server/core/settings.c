@@ -1,4 +1,5 @@
-/* settings.c - instance settings: config defaults, database overrides. */
+/* settings.c - instance settings: config defaults, database overrides, the stored rows kept
+ * in memory (core/cache.h). */
 #include "settings.h"
 
 #include <stdio.h>
@@ -6,6 +7,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "core/cache.h"
+#include "db/db.h"
 #include "db/settings.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -49,6 +52,65 @@ fed_mode_parse(const char *s, enum fed_mode *out)
 	return -1;
 }
 
+/* The stored rows, as the cache keeps them. */
+struct rows {
+	struct db_setting *rows;
+	int n;
+};
+
+static void *
+load_rows(struct arena *a, struct err *err)
+{
+	struct rows *r = arena_alloc(a, sizeof *r);
+	r->n = db_settings_all(a, &r->rows, err);
+	return r->n < 0 ? NULL : r;
+}
+
+static struct cache_slot rows_slot = CACHE_SLOT_INIT(CACHE_SETTINGS, load_rows);
+
+/* Copies the snapshot's rows into the reader's arena. */
+struct rows_copy {
+	struct arena *a;
+	struct db_setting *rows;
+};
+
+static int
+copy_rows(const void *snapshot, void *ctx)
+{
+	const struct rows *r = snapshot;
+	struct rows_copy *c = ctx;
+	c->rows = arena_alloc(c->a, sizeof *c->rows * (size_t)(r->n + 1));
+	for (int i = 0; i < r->n; i++) {
+		c->rows[i].key = arena_strdup(c->a, r->rows[i].key);
+		c->rows[i].value = arena_strdup(c->a, r->rows[i].value);
+	}
+	return r->n;
+}
+
+int
+settings_rows(struct arena *a, struct db_setting **out, struct err *err)
+{
+	struct rows_copy c = {.a = a};
+	int n = cache_slot_read(&rows_slot, copy_rows, &c, err);
+	*out = c.rows;
+	return n;
+}
+
+int
+settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct err *err)
+{
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_settings_put(a, rows, n, err) != 0 || cache_notify(a, CACHE_SETTINGS, err) != 0) {
+		db_rollback();
+		cache_invalidate(CACHE_SETTINGS);
+		return -1;
+	}
+	int rc = db_commit(err);
+	cache_invalidate(CACHE_SETTINGS); /* committed or not, this process reloads them */
+	return rc;
+}
+
 int
 settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
 	      struct err *err)
@@ -63,7 +125,7 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->name_moderators = false;
 	s->suspension_purge_days = SETTINGS_PURGE_DAYS_DEFAULT;
 	struct db_setting *rows;
-	int n = db_settings_all(a, &rows, err);
+	int n = settings_rows(a, &rows, err);
 	if (n < 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
@@ -118,5 +180,5 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		{"name_moderators", s->name_moderators ? "true" : "false"},
 		{"suspension_purge_days", days},
 	};
-	return db_settings_put(a, rows, sizeof rows / sizeof rows[0], err);
+	return settings_put(a, rows, sizeof rows / sizeof rows[0], err);
 }

@@ -8,8 +8,11 @@
 
 #include "util/i18n.h"
 
+#include <stddef.h>
+
 struct arena;
 struct config;
+struct db_setting;
 struct err;
 
 enum reg_mode {
@@ -54,10 +57,20 @@ struct instance_settings {
 #define SETTINGS_PURGE_DAYS_DEFAULT 30
 #define SETTINGS_PURGE_DAYS_MAX 3650
 
-/* Fills s from the config's defaults overlaid with the stored settings. When the database
+/* Fills s from the config's defaults overlaid with the stored settings (settings_rows: the
+ * copy in memory when there is a current one). Strings are the arena's. When the database
  * can't be read, s holds the defaults and -1 + err is returned. */
 int settings_load(struct arena *a, const struct config *cfg, struct instance_settings *s,
 		  struct err *err);
+
+/* The stored settings rows (key, value; db/settings.h), from the copy kept in memory
+ * (core/cache.h) or the database. *out and its strings are the arena's. The count, or -1 +
+ * err (ERR_UNAVAILABLE when the database can't be read; nothing is kept then). */
+int settings_rows(struct arena *a, struct db_setting **out, struct err *err);
+
+/* Upserts rows in one transaction (joining the caller's) with NOTIFY parasol_cache,
+ * 'settings', and makes this process reload its copy at once. 0, or -1 + err. */
+int settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct err *err);
 
 /* Validates (name 1..100 characters, description up to 2000, purge days 0..3650) and stores every setting;
  * ERR_UNPROCESSABLE naming the problem. */

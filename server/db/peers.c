@@ -11,13 +11,9 @@
 #define PEER_TIME(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
 
 int
-db_peer_listed(struct arena *a, const char *domain, struct err *err)
+db_peer_domains(struct arena *a, const char ***out, struct err *err)
 {
-	const char *p[] = {domain};
-	PGresult *r = db_query(a, err, "SELECT 1 FROM peers WHERE domain = $1", 1, p);
-	if (r == NULL)
-		return -1;
-	return PQntuples(r) > 0;
+	return db_query_strings(a, err, "SELECT domain FROM peers", 0, NULL, out);
 }
 
 int

@@ -24,8 +24,8 @@ struct fed_attempt {
 	const char *last_seen; /* "YYYY-MM-DD HH:MM" UTC */
 };
 
-/* Whether domain is listed in peers: 1, 0, or -1 + err. */
-int db_peer_listed(struct arena *a, const char *domain, struct err *err);
+/* Every listed domain, in no particular order, into *out (arena). The count, or -1 + err. */
+int db_peer_domains(struct arena *a, const char ***out, struct err *err);
 
 /* Inserts a peer unless it is listed already. 1 inserted, 0 already listed, -1 + err. */
 int db_peer_insert(struct arena *a, const char *domain, const char *note, struct err *err);

@@ -27,9 +27,20 @@ export class PeerInstance extends Instance {
 
 	get domain() { return `127.0.0.1:${this.port}`; }
 
-	allowPeer(domain) {
-		this.psql(`INSERT INTO peers (domain) VALUES ('${domain.replace(/'/g, "''")}')` +
-			' ON CONFLICT DO NOTHING');
+	// Lists domain in one transaction with NOTIFY parasol_cache, 'peers' (as parasol's own
+	// writers do), then waits until the server has heard of it: its log says so
+	// (harness.py's db_change does the same).
+	async allowPeer(domain) {
+		const rows = this.psql('SELECT pg_backend_pid(); INSERT INTO peers (domain) VALUES' +
+			` ('${domain.replace(/'/g, "''")}') ON CONFLICT DO NOTHING;` +
+			" NOTIFY parasol_cache, 'peers'");
+		const line = `cache: peers changed (notified by backend ${rows[0][0]})`;
+		const deadline = Date.now() + 15000;
+		while (!this.log().includes(line)) {
+			if (Date.now() > deadline)
+				throw new Error(`the server did not hear that peers changed:\n${this.logTail()}`);
+			await new Promise((r) => setTimeout(r, 50));
+		}
 	}
 
 	createAccount(name, password = PASSWORD) {

@@ -74,7 +74,7 @@ before(async () => {
 	parasol.createAccount('alice');
 	peer = new FedifyPeer(F);
 	await peer.start();
-	parasol.allowPeer(peer.domain);
+	await parasol.allowPeer(peer.domain);
 	recorder.rewriteHttps.add(parasol.domain);
 	alice = new WebClient(parasol.base);
 	await alice.login('alice');

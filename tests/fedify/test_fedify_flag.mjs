@@ -45,7 +45,7 @@ before(async () => {
 	parasol.cli(['admin', 'create-account', 'keeper', '--role', 'moderator'], `${PASSWORD}\n`);
 	peer = new FedifyPeer(F);
 	await peer.start();
-	parasol.allowPeer(peer.domain);
+	await parasol.allowPeer(peer.domain);
 	recorder.rewriteHttps.add(parasol.domain);
 	alice = new WebClient(parasol.base);
 	await alice.login('alice');

@@ -944,8 +944,30 @@ def instance_base(inst):
 
 def allow_peer(inst, domain):
     """Puts domain ("127.0.0.1:PORT") on inst's allowlist."""
-    inst.psql("INSERT INTO peers (domain) VALUES ('%s') ON CONFLICT DO NOTHING"
-              % domain.replace("'", "''"))
+    db_change(inst, "INSERT INTO peers (domain) VALUES ('%s') ON CONFLICT DO NOTHING"
+              % domain.replace("'", "''"), "peers")
+
+
+def cache_notified_line(what, backend_pid):
+    """The debug line a server logs when it hears NOTIFY parasol_cache, 'what' sent by the
+    PostgreSQL backend backend_pid (server/core/cache.c)."""
+    return "cache: %s changed (notified by backend %s)" % (what, backend_pid)
+
+
+def db_change(inst, sql, what, servers=None):
+    """Runs sql, a write by hand to what the servers keep in memory (instance_settings:
+    what = "settings"; peers: "peers"), in one transaction with NOTIFY parasol_cache, 'what',
+    as parasol's own writers do; then waits until each running server (inst's, or those
+    given) has heard of it, so that its next request sees the change. Returns the rows of
+    sql, if any."""
+    rows = inst.psql("SELECT pg_backend_pid(); %s; NOTIFY parasol_cache, '%s'" % (sql, what))
+    pid = rows[0][0]
+    line = cache_notified_line(what, pid)
+    for srv in servers if servers is not None else [inst.server]:
+        if srv is not None and srv.alive():
+            wait_for(lambda: line in srv.log(), timeout=15,
+                     what="%s to hear that %s changed" % (srv.tag, what))
+    return rows[1:]
 
 
 def wait_for(fn, timeout=20, interval=0.2, what="a condition"):

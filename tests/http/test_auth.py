@@ -79,12 +79,15 @@ def create_account(username, password=PASSWORD, role=None):
 
 
 def set_mode(mode):
-    inst.psql("INSERT INTO instance_settings (key, value) VALUES ('registration_mode', '%s') "
-              "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value" % mode)
+    harness.db_change(inst, "INSERT INTO instance_settings (key, value)"
+                      " VALUES ('registration_mode', '%s')"
+                      " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value" % mode,
+                      "settings")
 
 
 def reset_mode():
-    inst.psql("DELETE FROM instance_settings WHERE key = 'registration_mode'")
+    harness.db_change(inst, "DELETE FROM instance_settings WHERE key = 'registration_mode'",
+                      "settings")
 
 
 def register(c, username, password=PASSWORD, invite_code=None, note=None, **kw):

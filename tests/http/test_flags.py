@@ -373,7 +373,7 @@ def test_forward_to_non_peer_is_422():
     r = clients["alice"].post("/@fay@%s/report" % fake.domain, {"comment": "fay again"})
     harness.assert_status(r, 303, "report fay's account")
     rid = report_id_on_a(target_uri=fay.uri)
-    A.psql("DELETE FROM peers WHERE domain = '%s'" % fake.domain)
+    harness.db_change(A, "DELETE FROM peers WHERE domain = '%s'" % fake.domain, "peers")
     try:
         jobs = A.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'")
         harness.assert_status(forward(clients["keeper"], rid), 422, "forward to a non-peer")

@@ -63,9 +63,15 @@ def visitor_get(path):
     return harness.request(inst.port, "GET", path)
 
 
+def set_setting(key, value):
+    """Stores an instance setting by hand; the server hears of it (harness.db_change)."""
+    harness.db_change(inst, "INSERT INTO instance_settings VALUES ('%s', '%s')"
+                      " ON CONFLICT (key) DO UPDATE SET value = '%s'" % (key, value, value),
+                      "settings")
+
+
 def set_local_public():
-    inst.psql("INSERT INTO instance_settings VALUES ('local_timeline_public', 'true')"
-              " ON CONFLICT (key) DO UPDATE SET value = 'true'")
+    set_setting("local_timeline_public", "true")
 
 
 def act_on_item(client, item, kind, reason="Posting a client's real name", rule_ids=None,
@@ -412,15 +418,14 @@ def test_two_person_rule():
 @test
 def test_suspension_end_and_purge():
     """a timed suspension ends on its own; an indefinite one is purged after the purge delay"""
-    inst.psql("UPDATE instance_settings SET value = 'false' WHERE key = 'two_person_rule'")
+    set_setting("two_person_rule", "false")
     inst.psql("UPDATE accounts SET suspended_until = now() - interval '1 second'"
               " WHERE username = 'dee'")
     harness.wait_for(lambda: inst.scalar("SELECT suspended_at IS NULL FROM accounts"
                                          " WHERE username = 'dee'") == "t",
                      WAIT, what="dee's suspension to end")
     harness.assert_status(c["dee"].get("/home"), 200, "dee is back")
-    inst.psql("INSERT INTO instance_settings VALUES ('suspension_purge_days', '0')"
-              " ON CONFLICT (key) DO UPDATE SET value = '0'")
+    set_setting("suspension_purge_days", "0")
     harness.post_and_get_id(inst, c["lou"], "lou", "lou's last post")
     r = act_on_account(c["keeper"], "lou", "suspend", suspend_days="0")
     harness.assert_status(r, 303, "indefinite suspension")
@@ -439,11 +444,10 @@ def test_suspension_end_and_purge():
 @test
 def test_named_moderators():
     """the log names moderators only when the node chooses to"""
-    inst.psql("INSERT INTO instance_settings VALUES ('name_moderators', 'true')"
-              " ON CONFLICT (key) DO UPDATE SET value = 'true'")
+    set_setting("name_moderators", "true")
     body = main_part(c["rose"].get("/moderation/log").text)
     assert "keeper" in body
-    inst.psql("UPDATE instance_settings SET value = 'false' WHERE key = 'name_moderators'")
+    set_setting("name_moderators", "false")
     assert "keeper" not in main_part(c["rose"].get("/moderation/log").text)
 
 
@@ -507,8 +511,7 @@ def test_domain_actions():
     n = actions()
     harness.assert_status(act(c["keeper"], "limit_domain"), 409, "limiting the server twice")
     assert actions() == n
-    inst.psql("INSERT INTO instance_settings VALUES ('two_person_rule', 'true')"
-              " ON CONFLICT (key) DO UPDATE SET value = 'true'")
+    set_setting("two_person_rule", "true")
     r = act(c["keeper"], "defederate")
     harness.assert_status(r, 303, "propose defederation")
     assert inst.scalar("SELECT count(*) FROM peers WHERE domain = '%s'" % domain) == "1"
@@ -527,7 +530,7 @@ def test_domain_actions():
                           "a defederated server's delivery")
     log = main_part(c["rose"].get("/moderation/log").text)
     assert "Server defederated" in log and domain in log
-    inst.psql("UPDATE instance_settings SET value = 'false' WHERE key = 'two_person_rule'")
+    set_setting("two_person_rule", "false")
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)

@@ -145,7 +145,7 @@ def test_visitor_sent_to_login():
 @test
 def test_member_and_moderator_forbidden():
     """members and moderators get 403 on the page and every form; nothing changes"""
-    inst.psql("INSERT INTO peers (domain) VALUES ('peer.example')")
+    harness.db_change(inst, "INSERT INTO peers (domain) VALUES ('peer.example')", "peers")
     try:
         for who in ("member", "mod"):
             harness.assert_status(clients[who].get("/admin/peers"), 403, who + " GET")
@@ -155,8 +155,9 @@ def test_member_and_moderator_forbidden():
                 harness.assert_status(r, 403, "%s POST %s" % (who, path))
         assert peers() == ["peer.example"] and mode_row() is None
     finally:
-        inst.psql("DELETE FROM peers")
-        inst.psql("DELETE FROM instance_settings WHERE key = 'federation_mode'")
+        harness.db_change(inst, "DELETE FROM peers", "peers")
+        harness.db_change(inst, "DELETE FROM instance_settings WHERE key = 'federation_mode'",
+                          "settings")
 
 
 @test
@@ -260,7 +261,7 @@ def test_attempts_listed_and_added():
         harness.assert_status(add("fresh.example:8443"), 303, "add with port")
         assert attempts() == ["old.example"]
     finally:
-        inst.psql("DELETE FROM peers")
+        harness.db_change(inst, "DELETE FROM peers", "peers")
         inst.psql("DELETE FROM federation_attempts")
 
 
@@ -330,7 +331,7 @@ def test_remove_cuts_follows_both_ways():
         harness.assert_status(remove("other.example"), 303, "remove other.example")
         assert not related("follows", alice, kim) and related("follows", alice, bob)
     finally:
-        inst.psql("DELETE FROM peers")
+        harness.db_change(inst, "DELETE FROM peers", "peers")
         inst.psql("DELETE FROM follows")
         inst.psql("DELETE FROM follow_requests")
 
@@ -399,7 +400,7 @@ def test_blocklist_block_cuts_follows():
         harness.assert_status(remove("hostile.example"), 303, "unblock")
         assert related("follows", alice, vex), "unblocking removed a follow"
     finally:
-        inst.psql("DELETE FROM peers")
+        harness.db_change(inst, "DELETE FROM peers", "peers")
         inst.psql("DELETE FROM follows")
         harness.assert_status(switch("allowlist"), 303, "allowlist again")
 
@@ -451,8 +452,8 @@ def test_attempts_capped():
 @test
 def test_pagination():
     """a long list comes in pages of 100, in domain order"""
-    inst.psql("INSERT INTO peers (domain) SELECT 'p' || lpad(i::text, 3, '0') || '.example'"
-              " FROM generate_series(1, 105) i")
+    harness.db_change(inst, "INSERT INTO peers (domain) SELECT 'p' || lpad(i::text, 3, '0')"
+                      " || '.example' FROM generate_series(1, 105) i", "peers")
     try:
         text = page()
         shown = re.findall(r"<h3>(p\d{3}\.example)</h3>", text)
@@ -466,7 +467,7 @@ def test_pagination():
         harness.assert_status(clients["admin"].get("/admin/peers?after=bad%20domain"), 400,
                               "bad after")
     finally:
-        inst.psql("DELETE FROM peers WHERE domain LIKE 'p___.example'")
+        harness.db_change(inst, "DELETE FROM peers WHERE domain LIKE 'p___.example'", "peers")
 
 
 @test

@@ -37,8 +37,10 @@ def ids(who, path):
 
 
 def set_local_public(value):
-    inst.psql("INSERT INTO instance_settings (key, value) VALUES ('local_timeline_public', '%s')"
-              " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value" % value)
+    harness.db_change(inst, "INSERT INTO instance_settings (key, value)"
+                      " VALUES ('local_timeline_public', '%s')"
+                      " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value" % value,
+                      "settings")
 
 
 @test

@@ -46,8 +46,9 @@ def setup():
         posts[vis] = harness.post_and_get_id(
             inst, c["author"], "author", "a %s post for @mentioned #vis%s #visall" % (vis, vis),
             visibility=vis)
-    inst.psql("INSERT INTO instance_settings (key, value) VALUES ('local_timeline_public', 'true')"
-              " ON CONFLICT (key) DO UPDATE SET value = 'true'")
+    harness.db_change(inst, "INSERT INTO instance_settings (key, value)"
+                      " VALUES ('local_timeline_public', 'true')"
+                      " ON CONFLICT (key) DO UPDATE SET value = 'true'", "settings")
 
 
 def listed(viewer, path):

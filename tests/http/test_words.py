@@ -26,8 +26,9 @@ def setup():
     c["worker"] = harness.member(inst, "worker")
     c["friend"] = harness.member(inst, "friend")
     assert c["friend"].post("/@worker/follow", {}).status == 303
-    inst.psql("INSERT INTO instance_settings (key, value) VALUES ('local_timeline_public', 'true')"
-              " ON CONFLICT (key) DO UPDATE SET value = 'true'")
+    harness.db_change(inst, "INSERT INTO instance_settings (key, value)"
+                      " VALUES ('local_timeline_public', 'true')"
+                      " ON CONFLICT (key) DO UPDATE SET value = 'true'", "settings")
     for w in WORDS:
         text = "%s #words" % w
         posts[w] = harness.post_and_get_id(inst, c["worker"], "worker", text,
