@@ -30,17 +30,22 @@
 #define VIS_MEMBER(viewer) \
 	"EXISTS (SELECT 1 FROM accounts vm WHERE vm.id = " viewer " AND vm.domain IS NULL)"
 
+/* Whether the accounts row aliased va is limited, by a moderator's action on it or on its
+ * domain. */
+#define VIS_ROW_LIMITED                                                                          \
+	"(va.limited OR (va.domain IS NOT NULL AND EXISTS (SELECT 1 FROM domain_policies vd"  \
+	" WHERE vd.domain = va.domain AND vd.limited)))"
+
 /* 's' when the account is suspended, 'l' when it (or its domain) is limited, else 'n'. */
 #define VIS_AUTHOR_STATE(acct)                                                                  \
-	"(SELECT CASE WHEN va.suspended_at IS NOT NULL THEN 's' WHEN va.limited OR"            \
-	" (va.domain IS NOT NULL AND EXISTS (SELECT 1 FROM domain_policies vd"                 \
-	" WHERE vd.domain = va.domain AND vd.limited)) THEN 'l' ELSE 'n' END"                  \
-	" FROM accounts va WHERE va.id = " acct ")"
+	"(SELECT CASE WHEN va.suspended_at IS NOT NULL THEN 's' WHEN " VIS_ROW_LIMITED          \
+	" THEN 'l' ELSE 'n' END FROM accounts va WHERE va.id = " acct ")"
 
 /* Whether the account whose id is the SQL expression `acct` is limited (by itself or by its
- * domain), for the shared timelines and for federation, which treat its public posts as
- * followers-only. */
-#define ACCOUNT_LIMITED(acct) "(" VIS_AUTHOR_STATE(acct) " = 'l')"
+ * domain), suspended or not: the shared timelines leave its posts out, and federation sends
+ * its public posts as followers-only. */
+#define ACCOUNT_LIMITED(acct) \
+	"COALESCE((SELECT " VIS_ROW_LIMITED " FROM accounts va WHERE va.id = " acct "), false)"
 
 /* Whether the post aliased `alias` mentions the viewer. */
 #define VIS_MENTIONED(alias, viewer) \
