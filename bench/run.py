@@ -410,8 +410,9 @@ def pg_log_path():
     return path if os.path.exists(path) else None
 
 
-def capture_plans(parasol, db, ms, cookie_user):
-    """Serves db with auto_explain loaded into every session of db alone, sends one request
+def capture_plans(parasol, db, ms, cookie_user, extra=None):
+    """Serves db (extra: settings, e.g. the page cache off, so that every request reaches
+    the database) with auto_explain loaded into every session of db alone, sends one request
     of each page, and returns [(measure name, [plan text, ...])] of the queries that read
     statuses or notifications, taken from the cluster's log. Resets the settings after."""
     logpath = pg_log_path()
@@ -424,7 +425,7 @@ def capture_plans(parasol, db, ms, cookie_user):
             "auto_explain.log_nested_statements": "on"}
     for k, v in sets.items():
         psql("postgres", "ALTER DATABASE %s SET %s = %s" % (db, k, v))
-    srv = parasol_server(parasol, db, "serve-explain")
+    srv = parasol_server(parasol, db, "serve-explain", extra)
     plans = []
     try:
         srv.start()
@@ -475,16 +476,34 @@ def extract_plans(text, db):
     return out
 
 
+ACTUAL = re.compile(r"actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)")
+
+
 def plan_flags(plan):
-    """What the issue forbids in a timeline plan: a sequential scan of statuses, a sort of
-    more than a page's rows."""
+    """What the issue forbids in a timeline plan: a sequential scan of statuses, and a sort
+    of many rows (of all of a member's posts, say): a Sort node whose input (its first child)
+    produced more than SORT_INPUT_MAX rows in all."""
     flags = []
     if re.search(r"Seq Scan on statuses", plan):
         flags.append("SEQ SCAN OF statuses")
-    for m in re.finditer(r"Sort .*?actual time=[\d.]+\.\.[\d.]+ rows=(\d+)", plan):
-        if int(m.group(1)) > 200:
-            flags.append("SORT OF %s ROWS" % m.group(1))
+    lines = plan.splitlines()
+    for k, line in enumerate(lines):
+        if not re.match(r"\s*(->\s*)?(Incremental )?Sort\b", line):
+            continue
+        indent = len(line) - len(line.lstrip())
+        for child in lines[k + 1:]:
+            c_indent = len(child) - len(child.lstrip())
+            if c_indent <= indent:
+                break
+            if child.lstrip().startswith("->"):
+                m = ACTUAL.search(child)
+                if m and int(m.group(1)) * int(m.group(2)) > SORT_INPUT_MAX:
+                    flags.append("SORT OF %d ROWS" % (int(m.group(1)) * int(m.group(2))))
+                break
     return flags
+
+
+SORT_INPUT_MAX = 1000
 
 
 # --- federation ----------------------------------------------------------------------------------
@@ -594,12 +613,29 @@ def hold_connections(n, path):
 
 
 def paced(url, headers, rate, duration):
-    """wrk at about `rate` requests per second: every connection waits 64/rate s between
-    requests (bench/pace.lua). wrk2 is not in Debian; this open-loop approximation doesn't
-    correct for coordinated omission, which at 80 % load changes little."""
-    delay_ms = max(0, int(WRK_CONNECTIONS * 1000.0 / rate))
-    return wrk(url, headers, duration, script=os.path.join(HERE, "pace.lua"),
-               script_args=[str(delay_ms)])
+    """wrk at about `rate` requests per second (wrk2 is not in Debian): every connection
+    waits a delay between requests (bench/pace.lua). The delay (whole milliseconds) and, for
+    high rates, the number of connections are tuned by 2-second trials until wrk sends within
+    10 % of the rate; then the measured run. wrk doesn't correct for coordinated omission,
+    which below saturation changes little. Returns wrk's result with "connections" and
+    "delay_ms" added."""
+    script = os.path.join(HERE, "pace.lua")
+    conns = max(WRK_CONNECTIONS, int(rate * 0.005) + 1)  # at least 5 ms between requests
+    delay = max(1.0, conns * 1000.0 / rate)
+    for _ in range(6):
+        r = wrk(url, headers, 2, script=script, script_args=[str(int(round(delay)))],
+                connections=conns)
+        got = r.get("rps")
+        if not got or abs(got - rate) <= 0.1 * rate:
+            break
+        # a connection's cycle is delay + service time: move the delay by the difference
+        delay += conns * 1000.0 * (1.0 / rate - 1.0 / got)
+        if delay < 1.0:
+            conns, delay = min(conns * 2, 1000), 1.0
+    r = wrk(url, headers, duration, script=script, script_args=[str(int(round(delay)))],
+            connections=conns)
+    r["connections"], r["delay_ms"] = conns, int(round(delay))
+    return r
 
 
 # --- fan-out ------------------------------------------------------------------------------------
@@ -751,7 +787,11 @@ def main():
         parasol, DB_FULL, "page_cache_seconds", "0") else {}
 
     # plans first, on a server of their own (auto_explain slows every query down)
-    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms, "rose")
+    if not ARGS.no_plans:
+        log("==> plans: one request of each page with auto_explain on")
+    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms, "rose", no_cache)
+    log("==> one client, page cache off: %s" % ("1,000 posts, then 1M" if facts_small
+                                                else "1M posts"))
 
     # one client, page cache off: 1,000 posts, then 1M
     small = {}
@@ -876,7 +916,7 @@ def print_plans(plans):
         for p in ps:
             flags = plan_flags(p)
             log("  !! " + ", ".join(flags) if flags else "  ok: no sequential scan of statuses, "
-                "no sort of more than 200 rows")
+                "no sort of more than %d rows" % SORT_INPUT_MAX)
             for line in p.splitlines():
                 if line.startswith("Query Text:") and len(line) > 240:
                     line = line[:240] + " ... (%d characters)" % len(line)
@@ -940,7 +980,8 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     p = extra.get("paced")
     if p and p.get("rps"):
         met = " ok" if p.get("p99") is not None and p["p99"] < 50 else " NO"
-        rows.append(("/@rose at 80%% of max (%.0f/s)" % extra["paced_target"], "%.0f" % p["rps"],
+        rows.append(("/@rose at 80%% of max (%.0f/s, -c%d)" % (extra["paced_target"],
+                                                              p["connections"]), "%.0f" % p["rps"],
                      fmt_ms(p.get("p50")), fmt_ms(p.get("p99")), str(p["non2xx"]), "", "",
                      "p99<50" + met, "", ""))
     mb = lambda kb: "%.1f MB" % (kb / 1024.0) if kb else "-"
