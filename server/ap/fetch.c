@@ -1,11 +1,24 @@
-/* fetch.c - outbound HTTP with libcurl, for federation. One easy handle per hop; libcurl's
- * own redirect following is off so each hop is checked and signed here. */
+/* fetch.c - outbound HTTP with libcurl, for federation. libcurl's own redirect following is
+ * off so each hop is checked and signed here.
+ *
+ * Connections are reused: each thread keeps one easy handle (reset before every hop), whose
+ * connection cache keeps up to FETCH_KEEP_CONNS idle connections, so consecutive deliveries
+ * to one inbox by a worker thread go over one TLS connection. That weakens no check: libcurl
+ * reuses a connection only for the scheme, host and port it was opened for, and every
+ * connection it opens — to a new host, after a redirect, or when the old one died — goes
+ * through on_open_socket and fetch_address_allowed first. fetch_init and fetch_cleanup move
+ * a generation on, and a handle made under older options is dropped with its connections
+ * before its next use (so that a connection opened while loopback was allowed can't outlive
+ * that setting). */
 #include "ap/fetch.h"
 
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -28,6 +41,72 @@ static struct {
 	bool ready;
 } cfg;
 
+#define FETCH_KEEP_CONNS 4     /* idle connections kept per thread */
+#define FETCH_CONN_MAX_AGE_S 60 /* an idle connection older than this is not reused */
+
+/* Moves on whenever the options change; a thread's handle remembers the one it was made at. */
+static atomic_uint options_generation;
+
+/* The calling thread's handle (one per thread, never shared: libcurl handles aren't). */
+struct thread_handle {
+	CURL *curl;
+	unsigned generation;
+};
+
+static pthread_key_t handle_key;
+static pthread_once_t handle_once = PTHREAD_ONCE_INIT;
+
+static void
+handle_free(void *p)
+{
+	struct thread_handle *h = p;
+	if (h != NULL)
+		curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+static void
+make_handle_key(void)
+{
+	pthread_key_create(&handle_key, handle_free);
+}
+
+/* Closes the calling thread's handle and its connections. */
+static void
+thread_handle_drop(void)
+{
+	pthread_once(&handle_once, make_handle_key);
+	handle_free(pthread_getspecific(handle_key));
+	pthread_setspecific(handle_key, NULL);
+}
+
+/* The calling thread's handle, reset for a new transfer (its connections kept), or NULL
+ * when libcurl can't make one. */
+static CURL *
+thread_handle(void)
+{
+	pthread_once(&handle_once, make_handle_key);
+	struct thread_handle *h = pthread_getspecific(handle_key);
+	unsigned gen = atomic_load(&options_generation);
+	if (h != NULL && h->generation != gen) {
+		thread_handle_drop();
+		h = NULL;
+	}
+	if (h == NULL) {
+		if ((h = calloc(1, sizeof *h)) == NULL)
+			return NULL;
+		if ((h->curl = curl_easy_init()) == NULL) {
+			free(h);
+			return NULL;
+		}
+		h->generation = gen;
+		pthread_setspecific(handle_key, h);
+		return h->curl;
+	}
+	curl_easy_reset(h->curl);
+	return h->curl;
+}
+
 void
 fetch_init(const struct fetch_options *o)
 {
@@ -42,6 +121,7 @@ fetch_init(const struct fetch_options *o)
 	snprintf(cfg.user_agent, sizeof cfg.user_agent, "%s",
 		 cfg.o.user_agent != NULL ? cfg.o.user_agent : "parasol");
 	cfg.o.user_agent = cfg.user_agent;
+	atomic_fetch_add(&options_generation, 1);
 	if (cfg.o.allow_loopback_http)
 		log_msg(LOG_WARN,
 			"fetch: plain http and loopback addresses allowed (test setting)");
@@ -56,6 +136,8 @@ fetch_init(const struct fetch_options *o)
 void
 fetch_cleanup(void)
 {
+	atomic_fetch_add(&options_generation, 1);
+	thread_handle_drop();
 	if (cfg.ready)
 		curl_global_cleanup();
 	cfg.ready = false;
@@ -348,11 +430,13 @@ one_hop(struct arena *a, const struct hop *h, const char *url, bool from_https,
 	}
 	if ((headers = request_headers(a, h, &t, err)) == NULL)
 		goto done;
-	if ((c = curl_easy_init()) == NULL) {
+	if ((c = thread_handle()) == NULL) {
 		err_set(err, ERR_INTERNAL, NULL, "curl_easy_init failed");
 		goto done;
 	}
 	curl_easy_setopt(c, CURLOPT_CURLU, u);
+	curl_easy_setopt(c, CURLOPT_MAXCONNECTS, (long)FETCH_KEEP_CONNS);
+	curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, (long)FETCH_CONN_MAX_AGE_S);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
 			 cfg.o.allow_loopback_http ? "http,https" : "https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -392,7 +476,9 @@ one_hop(struct arena *a, const struct hop *h, const char *url, bool from_https,
 		*next = arena_strdup(a, location);
 	rc = 0;
 done:
-	curl_easy_cleanup(c);
+	if (c != NULL) /* the handle (and its connections) stays for the thread's next hop; what
+			* it points to is freed below */
+		curl_easy_reset(c);
 	curl_slist_free_all(headers);
 	curl_url_cleanup(u);
 	return rc;

@@ -4,7 +4,10 @@
  * Every connection libcurl opens goes through fetch_address_allowed first, so a name that
  * resolves (or is rebound) to a private address is refused before any packet is sent. Only
  * https is spoken unless the test-only allow_loopback_http is set. Redirects are followed
- * here, not by libcurl, so each hop is checked, re-dated and re-signed for its own host. */
+ * here, not by libcurl, so each hop is checked, re-dated and re-signed for its own host.
+ * Each thread keeps one libcurl handle, so consecutive requests to a host reuse its
+ * connection; a reused connection is one that was checked when opened, for the same scheme,
+ * host and port. */
 #ifndef PARASOL_AP_FETCH_H
 #define PARASOL_AP_FETCH_H
 
@@ -36,7 +39,9 @@ struct fetch_options {
  * If libcurl can't start, the failure is logged and every fetch fails with ERR_INTERNAL. */
 void fetch_init(const struct fetch_options *o);
 
-/* Releases libcurl's global state; no fetch may be running. */
+/* Releases the calling thread's handle (with its connections) and libcurl's global state;
+ * no fetch may be running, and the other threads that fetched must have exited (each
+ * thread's handle is freed when it exits). */
 void fetch_cleanup(void);
 
 /* Who signs outgoing requests: the keyId URL and the PEM private key. */

@@ -32,6 +32,7 @@ static volatile int stopping;
 /* What the server saw of the last request, and counts over the test. */
 static struct {
 	pthread_mutex_t mu;
+	int connections; /* TCP connections accepted */
 	int requests;
 	int verified; /* requests whose signature verified */
 	int unsigned_requests;
@@ -164,9 +165,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	(void)version;
 	struct conn *cn = *con_cls;
 	if (!cn->started) {
+		/* Answer on a later call, once the request is complete: a response queued on the
+		 * first call makes libmicrohttpd close the connection after it, and the tests of
+		 * connection reuse need it kept alive. */
 		cn->started = 1;
-		if (strcmp(method, "POST") == 0)
-			return MHD_YES; /* the body comes next */
+		return MHD_YES;
 	}
 	if (*upload_size != 0) {
 		cn->body = realloc(cn->body, cn->len + *upload_size + 1);
@@ -226,6 +229,20 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 }
 
 static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	(void)c;
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	pthread_mutex_lock(&seen.mu);
+	seen.connections++;
+	pthread_mutex_unlock(&seen.mu);
+}
+
+static void
 server_start(void)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -235,12 +252,13 @@ server_start(void)
 	    MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
 			     NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
 			     (struct sockaddr *)&sin, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
 	ck_assert_ptr_nonnull(daemon_);
 	port = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)->port;
 	ck_assert_int_gt(port, 0);
 	pthread_mutex_lock(&seen.mu);
-	seen.requests = seen.verified = seen.unsigned_requests = 0;
+	seen.connections = seen.requests = seen.verified = seen.unsigned_requests = 0;
 	pthread_mutex_unlock(&seen.mu);
 }
 
@@ -298,6 +316,15 @@ requests_seen(void)
 {
 	pthread_mutex_lock(&seen.mu);
 	int n = seen.requests;
+	pthread_mutex_unlock(&seen.mu);
+	return n;
+}
+
+static int
+connections_seen(void)
+{
+	pthread_mutex_lock(&seen.mu);
+	int n = seen.connections;
 	pthread_mutex_unlock(&seen.mu);
 	return n;
 }
@@ -611,6 +638,47 @@ START_TEST(test_post_redirects)
 }
 END_TEST
 
+START_TEST(test_connection_reused)
+{
+	/* consecutive requests to one host, a 404 and a POST among them, share one connection */
+	struct err err = {0};
+	struct fetch_response resp;
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(fetch_get(arena, url("/doc"), NULL, &signer, &resp, &err), 0);
+		ck_assert_int_eq(resp.status, 200);
+	}
+	ck_assert_int_eq(fetch_get(arena, url("/missing"), NULL, &signer, &resp, &err), 0);
+	ck_assert_int_eq(resp.status, 404);
+	ck_assert_int_eq(fetch_post(arena, url("/inbox"), NULL, "{}", 2, &signer, &resp, &err), 0);
+	ck_assert_int_eq(resp.status, 202);
+	ck_assert_int_eq(requests_seen(), 5);
+	ck_assert_int_eq(seen.verified, 5);
+	ck_assert_int_eq(connections_seen(), 1);
+	/* an aborted transfer (too large) leaves no connection to reuse: a new one is made */
+	ck_assert_int_eq(fetch_get(arena, url("/bytes?n=100000"), NULL, NULL, &resp, &err), -1);
+	ck_assert_int_eq(fetch_get(arena, url("/doc"), NULL, NULL, &resp, &err), 0);
+	ck_assert_int_eq(connections_seen(), 2);
+}
+END_TEST
+
+START_TEST(test_reuse_ends_with_new_options)
+{
+	/* a connection opened under some options is not reused under new ones */
+	struct err err = {0};
+	struct fetch_response resp;
+	ck_assert_int_eq(fetch_get(arena, url("/doc"), NULL, NULL, &resp, &err), 0);
+	ck_assert_int_eq(connections_seen(), 1);
+	fetch_init(NULL); /* production: https only, no loopback */
+	ck_assert_int_eq(fetch_get(arena, url("/doc"), NULL, NULL, &resp, &err), -1);
+	ck_assert_int_eq(err.code, ERR_FORBIDDEN);
+	ck_assert_int_eq(requests_seen(), 1);
+	init_loopback();
+	err_clear(&err);
+	ck_assert_int_eq(fetch_get(arena, url("/doc"), NULL, NULL, &resp, &err), 0);
+	ck_assert_int_eq(connections_seen(), 2);
+}
+END_TEST
+
 START_TEST(test_bad_signer)
 {
 	struct err err = {0};
@@ -645,6 +713,8 @@ fetch_suite(void)
 	tcase_add_test(net, test_redirect_to_private);
 	tcase_add_test(net, test_post_redirects);
 	tcase_add_test(net, test_bad_signer);
+	tcase_add_test(net, test_connection_reused);
+	tcase_add_test(net, test_reuse_ends_with_new_options);
 	suite_add_tcase(s, net);
 	return s;
 }
