@@ -8,6 +8,7 @@
 #include "ap/ap.h"
 #include "core/cache.h"
 #include "core/moderation.h"
+#include "core/session.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
@@ -70,6 +71,12 @@ app_serve(struct app *app, struct err *err)
 		.render_error = web_render_error,
 		.before = web_before,
 		.before_handler = web_check_csrf,
+		/* anonymous pages, stale after this process's writes or the TTL */
+		.page_cache_seconds = app->cfg.page_cache_seconds,
+		.page_cache_entries = (size_t)app->cfg.page_cache_entries,
+		.page_cache_bytes = (size_t)app->cfg.page_cache_bytes,
+		.write_generation = db_write_generation,
+		.session_cookie = SESSION_COOKIE,
 	};
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL)

@@ -27,6 +27,9 @@ struct config {
 	long body_limit;
 	int connection_timeout;
 	int threads;
+	int page_cache_seconds; /* 0: no page cache */
+	int page_cache_entries;
+	int page_cache_bytes;
 	int workers; /* in-process job worker threads; 0: run `parasol worker` instead */
 	int post_max_chars;
 	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */

@@ -73,8 +73,7 @@ compress_accepts_gzip(const char *accept_encoding)
 			end = p + strlen(p);
 		const char *name = skip_ows(p);
 		const char *name_end = name;
-		while (name_end < end && *name_end != ';' && *name_end != ' ' &&
-		       *name_end != '\t')
+		while (name_end < end && *name_end != ';' && *name_end != ' ' && *name_end != '\t')
 			name_end++;
 		size_t n = (size_t)(name_end - name);
 		int q = element_weight(name_end, end);
@@ -100,8 +99,8 @@ compress_type_ok(const char *content_type)
 		return false;
 	size_t n = strcspn(content_type, "; \t");
 	static const char *const exact[] = {
-		"application/json", "application/xml",	  "application/javascript",
-		"image/svg+xml",    "application/xhtml+xml",
+	    "application/json", "application/xml",	 "application/javascript",
+	    "image/svg+xml",	"application/xhtml+xml",
 	};
 	if (n > 5 && strncasecmp(content_type, "text/", 5) == 0)
 		return true;

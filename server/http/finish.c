@@ -86,8 +86,7 @@ finish_not_modified(struct req *req)
 	    resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) != NULL)
 		return false;
 	const char *tag = resp_get_header(req, MHD_HTTP_HEADER_ETAG);
-	return tag != NULL &&
-	       etag_none_match(req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH), tag);
+	return tag != NULL && etag_none_match(req_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH), tag);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "http/body.h"
@@ -29,7 +30,7 @@ struct resp_header {
 struct resp {
 	int status; /* 0 until a handler or the server sets a response */
 	const char *content_type;
-	const char *body; /* arena-owned (or static) */
+	const char *body; /* arena-owned (or static, or a page-cache entry's: see http/cache.h) */
 	size_t len;
 	struct resp_header headers[RESP_MAX_HEADERS];
 	size_t nheaders;
@@ -37,6 +38,7 @@ struct resp {
 	 * it instead of compressing body again. Same lifetime rules as body. */
 	const char *gz_body;
 	size_t gz_len;
+	bool not_for_page_cache; /* never store this answer (already in memory, e.g.) */
 };
 
 struct req {
@@ -54,6 +56,10 @@ struct req {
 	bool csrf_unsent; /* csrf was made for this request: set the cookie if a page uses it */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	struct timespec started;
+	/* page cache state, private to http/server.c */
+	const char *cache_key; /* non-NULL: the request may be answered from and stored in it */
+	uint64_t cache_generation; /* the write generation before the handler ran */
+	bool cache_hit;
 	struct err err;	  /* filled by a handler that returns -1 */
 	struct resp resp; /* filled by the respond_* functions */
 	/* body upload state, private to http/server.c */

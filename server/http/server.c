@@ -2,10 +2,38 @@
  *   on_request (first call)  -> new arena + struct req; a declared Content-Length over the
  *                               limit is answered 413 at once, before 100-continue
  *   on_request (upload data) -> appended to req->upload, 413 as soon as it passes the limit
- *   on_request (last call)   -> body parsed, options->before, route matched, handler run,
- *                               response finished (http/finish.c: Cache-Control, Vary,
- *                               ETag, gzip, 304) and sent with the security headers
- *   on_completed             -> arena freed (and with it everything the request made) */
+ *   on_request (last call)   -> an anonymous GET may be answered from the page cache at
+ *                               once; otherwise body parsed, options->before, route matched,
+ *                               handler run, response finished (http/finish.c: Cache-Control,
+ *                               Vary, ETag, gzip), perhaps stored in the page cache, turned
+ *                               into a 304 if If-None-Match matches, and sent with the
+ *                               security headers
+ *   on_completed             -> arena freed (and with it everything the request made, and
+ *                               the reference to a page-cache entry it was answered from)
+ *
+ * The page cache (http/cache.h) holds complete answers for visitors, so that a link going
+ * round costs one rendering per language and encoding every page_cache_seconds rather than
+ * one per reader. Cache lookup happens before any handler runs, so the rule is about what
+ * the handler *would* do:
+ *   - Only GET and HEAD without a body, carrying no Authorization, Signature or
+ *     Signature-Input header (signed fetches are answered per requesting server) and no
+ *     session cookie (options->session_cookie; any Cookie header at all when that is NULL),
+ *     are looked up and stored.
+ *   - Other cookies don't count. The only other cookie read is web/'s CSRF cookie, and a
+ *     page that uses it embeds its token and is marked Cache-Control: private (web_render),
+ *     and a new one is set only with such a page: so a stored page never depended on it, and
+ *     serving one never withholds a cookie the handler would have set.
+ *   - Stored: 200 answers without Set-Cookie whose Cache-Control has neither no-store (every
+ *     member's page) nor private, unless the handler marked them not_for_page_cache, and
+ *     only when options->write_generation didn't move while the handler ran.
+ *   - The key is the path and query as sent, the answer each supported language would get
+ *     from Accept-Language, the kind of Accept (page_cache_accept_kind) and whether gzip is
+ *     accepted: everything the handlers read from a visitor's request.
+ *   - An answer from the cache carries an Age header (seconds since it was made).
+ *   - An entry serves while the write generation is the one read before its handler ran
+ *     (any write by this process since makes it stale: a post, a delete, a suspension
+ *     shows at once) and for page_cache_seconds at most (writes by other processes: a
+ *     `parasol worker`, a second `serve`, psql by hand). */
 #include "server.h"
 
 #include <microhttpd.h>
@@ -18,6 +46,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "http/cache.h"
+#include "http/compress.h"
 #include "http/finish.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -35,14 +65,17 @@ log_request(const struct req *req)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	double ms = (double)(end.tv_sec - req->started.tv_sec) * 1e3 +
 		    (double)(end.tv_nsec - req->started.tv_nsec) / 1e6;
-	log_msg(LOG_DEBUG, "%s %s %d %.1fms", req->method,
-		req->route.pattern ? req->route.pattern : "(no route)", req->resp.status, ms);
+	const char *what = req->cache_hit ? "(page cache)"
+			   : req->route.pattern ? req->route.pattern
+						: "(no route)";
+	log_msg(LOG_DEBUG, "%s %s %d %.1fms", req->method, what, req->resp.status, ms);
 }
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_options opts;
 	int port;
+	struct page_cache *cache; /* NULL when page_cache_seconds is 0 */
 };
 
 /* Sent on every response. The CSP allows nothing inline and nothing from elsewhere. */
@@ -71,11 +104,101 @@ add_headers(struct MHD_Response *r, const struct req *req)
  * our pages at a fraction of its time. Static files are compressed once, at 9. */
 #define GZIP_LEVEL 5
 
-/* Finishes req->resp (http/finish.h) and queues it. */
-static enum MHD_Result
-send_resp(struct req *req)
+static int64_t
+now_ms(void)
 {
-	finish_response(req, GZIP_LEVEL);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+write_generation(const struct http_server *srv)
+{
+	return srv->opts.write_generation ? srv->opts.write_generation() : 0;
+}
+
+/* The page-cache key for req, in its arena, or NULL when the request is not a visitor's
+ * GET (see "The page cache" above). */
+static const char *
+cache_key(const struct http_server *srv, struct req *req)
+{
+	if (srv->cache == NULL || req->received > 0 ||
+	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
+		return NULL;
+	if (req_header(req, MHD_HTTP_HEADER_AUTHORIZATION) != NULL ||
+	    req_header(req, "Signature") != NULL || req_header(req, "Signature-Input") != NULL)
+		return NULL;
+	if (srv->opts.session_cookie != NULL ? req_cookie(req, srv->opts.session_cookie) != NULL
+					     : req_header(req, MHD_HTTP_HEADER_COOKIE) != NULL)
+		return NULL;
+	/* the language each possible fallback (the instance's default) would give */
+	char langs[LANG__MAX + 1];
+	const char *al = req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	for (int l = 0; l < LANG__MAX; l++)
+		langs[l] = (char)('0' + i18n_negotiate(al, (enum lang)l));
+	langs[LANG__MAX] = '\0';
+	bool gzip = compress_accepts_gzip(req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	const char *query = req_raw_query(req);
+	return arena_printf(req->arena, "%c%c%s %s%s%s", gzip ? 'g' : 'i',
+			    page_cache_accept_kind(req_header(req, MHD_HTTP_HEADER_ACCEPT)), langs,
+			    req->path, *query ? "?" : "", query);
+}
+
+static void
+release_entry(void *e)
+{
+	page_cache_release(e);
+}
+
+/* Answers req from the page cache if it holds a fresh entry for req->cache_key. */
+static bool
+cache_answer(struct http_server *srv, struct req *req)
+{
+	int64_t now = now_ms();
+	const struct page_cache_entry *e =
+		page_cache_get(srv->cache, req->cache_key, req->cache_generation, now);
+	if (e == NULL)
+		return false;
+	/* the entry's memory stays ours until the arena is freed, after the response is sent */
+	arena_defer(req->arena, release_entry, (void *)e);
+	req->cache_hit = true;
+	resp_set(req, e->status, e->content_type, e->body, e->len);
+	for (size_t i = 0; i < e->nheaders; i++)
+		resp_header(req, e->headers[i].name, e->headers[i].value);
+	/* RFC 9111 section 5.1: the answer was not made for this request */
+	long long age = (long long)(now - e->stored_ms) / 1000;
+	resp_header(req, "Age", arena_printf(req->arena, "%lld", age));
+	return true;
+}
+
+/* Keeps a copy of req's finished answer when the rule above allows. */
+static void
+cache_store(struct http_server *srv, struct req *req)
+{
+	if (req->cache_key == NULL || req->resp.status != MHD_HTTP_OK || req->signed_in ||
+	    req->resp.not_for_page_cache ||
+	    resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) != NULL)
+		return;
+	const char *cc = resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL);
+	if (cc != NULL && (strcasestr(cc, "no-store") != NULL || strcasestr(cc, "private") != NULL))
+		return;
+	/* a write while the handler ran: what it read may be older than the write */
+	if (write_generation(srv) != req->cache_generation)
+		return;
+	page_cache_put(srv->cache, req->cache_key, req->cache_generation, now_ms(), &req->resp);
+}
+
+/* Finishes req->resp (http/finish.h; a page-cache answer is finished already), stores it in
+ * the page cache when it may be, turns it into a 304 when If-None-Match matches, and queues
+ * it. */
+static enum MHD_Result
+send_resp(struct http_server *srv, struct req *req)
+{
+	if (!req->cache_hit) {
+		finish_response(req, GZIP_LEVEL);
+		cache_store(srv, req);
+	}
 	if (finish_not_modified(req))
 		finish_make_304(req);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -83,7 +206,7 @@ send_resp(struct req *req)
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(r, req);
-	/* The body lives in the arena, which lives until on_completed. */
+	/* The body lives in the arena (or a page-cache entry it holds), until on_completed. */
 	enum MHD_Result rc = MHD_queue_response(req->conn, (unsigned)req->resp.status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -155,7 +278,7 @@ too_large(struct http_server *srv, struct req *req)
 {
 	req->too_large = true;
 	error_resp(srv, req, MHD_HTTP_CONTENT_TOO_LARGE, "Request too large");
-	return send_resp(req);
+	return send_resp(srv, req);
 }
 
 static struct req *
@@ -208,8 +331,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return MHD_YES; /* answered at the first call */
 		return too_large(srv, req);
 	}
+	if ((req->cache_key = cache_key(srv, req)) != NULL) {
+		req->cache_generation = write_generation(srv);
+		if (cache_answer(srv, req))
+			return send_resp(srv, req);
+	}
 	dispatch(srv, req);
-	return send_resp(req);
+	return send_resp(srv, req);
 }
 
 static void
@@ -256,6 +384,13 @@ http_server_start(const struct http_options *opts, struct err *err)
 		return NULL;
 	}
 	srv->opts = *opts;
+	if (opts->page_cache_seconds > 0 && opts->page_cache_entries > 0 &&
+	    (srv->cache = page_cache_new(opts->page_cache_entries, opts->page_cache_bytes,
+					 (int64_t)opts->page_cache_seconds * 1000)) == NULL) {
+		err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		free(srv);
+		return NULL;
+	}
 	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads
 					     : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
@@ -278,6 +413,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 	} else {
 		err_set(err, ERR_INVALID, "listen_address must be a numeric IP address",
 			"bad listen address %s", opts->address);
+		page_cache_free(srv->cache);
 		free(srv);
 		return NULL;
 	}
@@ -296,6 +432,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 	if (srv->daemon == NULL) {
 		err_set(err, ERR_INTERNAL, "cannot listen on the configured address and port",
 			"cannot listen on port %d (in use, or a bad address?)", opts->port);
+		page_cache_free(srv->cache);
 		free(srv);
 		return NULL;
 	}
@@ -304,6 +441,11 @@ http_server_start(const struct http_options *opts, struct err *err)
 	srv->port = info ? info->port : opts->port;
 	/* Not even our own address is logged: the log test looks for any address at all. */
 	log_msg(LOG_INFO, "listening on port %d with %u threads", srv->port, threads);
+	if (srv->cache != NULL)
+		log_msg(LOG_INFO, "page cache: %d s, up to %zu entries and %zu bytes",
+			opts->page_cache_seconds, opts->page_cache_entries, opts->page_cache_bytes);
+	else
+		log_msg(LOG_INFO, "page cache: off");
 	return srv;
 }
 
@@ -312,7 +454,8 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	MHD_stop_daemon(srv->daemon);
+	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
+	page_cache_free(srv->cache);
 	free(srv);
 }
 

@@ -1,8 +1,11 @@
 /* server.h - the libmicrohttpd daemon: a thread pool with epoll, body buffering with a hard
- * limit, routing, error answers, the security headers every response carries, and gzip,
- * ETags and 304s (http/finish.h). */
+ * limit, routing, error answers, the security headers every response carries, gzip, ETags
+ * and 304s (http/finish.h), and the anonymous page cache (http/cache.h). */
 #ifndef PARASOL_SERVER_H
 #define PARASOL_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "util/i18n.h"
 
@@ -28,6 +31,21 @@ struct http_options {
 	/* Called once a route is found, before its handler (e.g. the CSRF check, which must
 	 * not turn a 404 or 405 into a 403). NULL for none. */
 	int (*before_handler)(struct req *req);
+	/* The anonymous page cache: complete answers to anonymous GETs kept this many seconds
+	 * (0: no cache), within these bounds. "The page cache" in server.c says what is stored
+	 * and served. */
+	int page_cache_seconds;
+	size_t page_cache_entries;
+	size_t page_cache_bytes;
+	/* A number that grows whenever this process may have changed what handlers read (the
+	 * database's db_write_generation); a cached answer is served only while it still has
+	 * the value it had before the handler that made the answer ran. NULL: none, the TTL
+	 * alone bounds staleness. */
+	uint64_t (*write_generation)(void);
+	/* The name of the cookie that makes a request a member's (the session cookie): a
+	 * request carrying it is never answered from, nor stored in, the page cache. NULL:
+	 * any Cookie header does that. */
+	const char *session_cookie;
 };
 
 struct http_server;

@@ -124,6 +124,7 @@ static_serve(const struct static_files *sf, struct req *req, const char *name)
 		resp_set(req, MHD_HTTP_OK, f->type, f->data, f->len);
 		req->resp.gz_body = (const char *)f->gz;
 		req->resp.gz_len = f->gz_len;
+		req->resp.not_for_page_cache = true; /* in memory already */
 		return 0;
 	}
 	return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "no static file");

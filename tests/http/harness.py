@@ -273,6 +273,11 @@ def base_settings(cluster, dbname, port, data_dir):
         "locale_dir": os.path.join(BUILDDIR, "locale"),
         "data_dir": data_dir,
         "log_level": "debug",
+        # Many tests write with psql behind the server's back and read as a visitor at once;
+        # the page cache would show them its copy for up to page_cache_seconds (as it would
+        # show a real node's visitors a change made by another process). Scripts that test
+        # through the cache turn it on (test_http_cache, test_pages).
+        "page_cache_seconds": 0,
     }
 
 

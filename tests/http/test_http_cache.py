@@ -1,9 +1,16 @@
 """Responses cheap for the network and for repeated reads: gzip negotiated with
-Accept-Encoding, ETags and 304 Not Modified."""
+Accept-Encoding, ETags and 304 Not Modified, and the anonymous page cache: what it serves,
+what a write makes stale at once, and what it must never hold (members' pages, signed
+fetches, answers that set a cookie).
+
+The cache's entries live an hour here, so that a fresh page after a write can only come from
+the write's invalidation, never from the entry's age. An answer from the cache carries an Age
+header; one made for the request has none."""
 
 import gzip
 import json
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
@@ -17,7 +24,7 @@ AS_JSON = "application/activity+json"
 
 suite = harness.Suite("http_cache")
 test = suite.test
-inst = harness.Instance(suite, "http_cache")
+inst = harness.Instance(suite, "http_cache", page_cache_seconds=3600)
 c = {}  # name -> signed-in WebClient
 
 
@@ -25,6 +32,10 @@ def setup():
     inst.setup()
     inst.start_server()
     c["rose"] = harness.member(inst, "rose")
+    c["ivy"] = harness.member(inst, "ivy")
+    c["dee"] = harness.member(inst, "dee")
+    c["keeper"] = harness.member(inst, "keeper", role="moderator")
+    inst.psql("INSERT INTO rules (position, title) VALUES (1, 'Be kind')")
     for i in range(3):
         r = harness.publish(c["rose"], "Parasol post number %d, long enough to count. " % i * 4)
         assert r.status == 303, r
@@ -223,6 +234,244 @@ def test_no_304_for_posts():
     r = c["rose"].post("/statuses", {"text": "posted with If-None-Match"},
                        headers={"If-None-Match": "*"})
     assert r.status == 303, r
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+def hit(r):
+    """Whether r came from the page cache."""
+    return r.header("Age") is not None
+
+
+def cached_read(path, headers=None):
+    """Reads path anonymously until an answer comes from the cache, and returns it: the
+    second read, or the third when the first wrote (an actor's first fetch makes its key, and
+    an answer made while the database changed isn't stored)."""
+    reads = [get(path, headers) for _ in range(2)]
+    if not hit(reads[1]):
+        reads.append(get(path, headers))
+    r = reads[-1]
+    assert r.status == 200, r
+    assert hit(r), "%d reads of %s and no cache hit" % (len(reads), path)
+    assert r.body == reads[-2].body, "the cache's copy differs"
+    return r
+
+
+def main_part(text):
+    m = re.search(r"<main\b.*?</main>", text, re.S)
+    return m.group(0) if m else text
+
+
+@test
+def test_cache_serves_repeats():
+    """a visitor's repeated read is answered from the cache, byte for byte the same, for
+    GET, HEAD and gzip alike"""
+    first = get("/@rose")
+    second = get("/@rose")
+    assert hit(second), "no cache hit"
+    assert int(second.header("Age")) >= 0, second.header("Age")
+    assert second.body == first.body
+    assert second.header("ETag") == first.header("ETag")
+    h = get("/@rose", method="HEAD")
+    assert hit(h), "HEAD was not answered from the cache"
+    assert h.status == 200 and h.body == b"", h
+    assert h.header("Content-Length") == str(len(first.body)), h.header("Content-Length")
+    g1 = get("/@rose", GZ)
+    g2 = get("/@rose", GZ)
+    assert hit(g2), "no cache hit for gzip"
+    assert g2.body == g1.body and gunzip(g2) == first.body
+    assert g2.header("ETag") == g1.header("ETag") != first.header("ETag")
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "Vary",
+                 "Content-Language", "Content-Type"):
+        assert g2.header(name) == g1.header(name), name
+
+
+@test
+def test_cache_304():
+    """If-None-Match is answered 304 from the cache too"""
+    tag = cached_read("/@rose", GZ).header("ETag")
+    r = get("/@rose", {"If-None-Match": tag, **GZ})
+    assert r.status == 304 and r.body == b"", r
+    assert hit(r), "the 304 did not come from the cache"
+    assert r.header("ETag") == tag
+
+
+@test
+def test_cache_post_invalidates():
+    """a visitor reading a profile sees the member's new post on the next read"""
+    cached_read("/@rose")
+    cached_read("/@rose", GZ)
+    r = harness.publish(c["rose"], "Fresh words under the parasol")
+    assert r.status == 303, r
+    r = get("/@rose")
+    assert "Fresh words under the parasol" in r.text, "a stale page after a post"
+    assert not hit(r), "the first read after a write came from the cache"
+    assert b"Fresh words under the parasol" in gunzip(get("/@rose", GZ))
+
+
+@test
+def test_cache_delete_invalidates():
+    """a visitor no longer sees a post the member deleted"""
+    sid = harness.post_and_get_id(inst, c["rose"], "rose", "Doomed words under the parasol")
+    assert "Doomed words" in cached_read("/@rose").text
+    assert "Doomed words" in cached_read("/@rose/%s" % sid).text
+    r = c["rose"].post("/statuses/%s/delete" % sid, {})
+    assert r.status == 303, r
+    assert "Doomed words" not in get("/@rose").text, "a deleted post still shown from cache"
+    assert get("/@rose/%s" % sid).status == 404
+
+
+@test
+def test_cache_suspension_invalidates():
+    """a visitor no longer sees the profile of a member a moderator suspended"""
+    harness.post_and_get_id(inst, c["dee"], "dee", "dee writes here")
+    assert "dee writes here" in cached_read("/@dee").text
+    cached_read("/users/dee", {"Accept": AS_JSON})
+    rule = inst.scalar("SELECT id FROM rules ORDER BY position LIMIT 1")
+    account = inst.scalar("SELECT id FROM accounts WHERE username = 'dee' AND domain IS NULL")
+    r = c["keeper"].post("/admin/accounts/%s/act" % account,
+                         [("kind", "suspend"), ("reason", "Threats"), ("rule", rule),
+                          ("suspend_days", "7")])
+    assert r.status == 303, r
+    assert inst.scalar("SELECT suspended_at IS NOT NULL FROM accounts WHERE id = %s"
+                       % account) == "t", "the suspension did not happen"
+    r = get("/@dee")
+    assert r.status == 404 and "dee writes here" not in r.text, r
+    assert get("/users/dee", {"Accept": AS_JSON}).status != 200
+
+
+@test
+def test_cache_other_process_writes():
+    """a change made by another process (psql here) is not seen while the entry lives, and
+    is as soon as this process writes anything"""
+    cached_read("/@rose")
+    inst.psql("UPDATE accounts SET display_name = 'Rose Renamed' WHERE username = 'rose'")
+    assert "Rose Renamed" not in get("/@rose").text, "the cache served nothing"
+    r = harness.publish(c["ivy"], "ivy writes, which makes every entry stale")
+    assert r.status == 303, r
+    assert "Rose Renamed" in get("/@rose").text
+
+
+@test
+def test_member_never_served_from_cache():
+    """a signed-in member never gets a visitor's cached page, and their pages are never
+    stored: members-only posts don't reach visitors"""
+    cached_read("/@rose")
+    r = c["ivy"].get("/@rose")
+    assert r.status == 200, r
+    assert not hit(r), "a member was answered from the cache"
+    assert "/logout" in r.text, "the member's page is a visitor's"
+    assert "no-store" in (r.header("Cache-Control") or "")
+    r = harness.publish(c["rose"], "Secret for members MEMBERS-ONLY-7731", visibility="members")
+    assert r.status == 303, r
+    # the member reads (and would store, if members' pages were stored) the pages
+    for path in ("/home", "/@rose", "/@rose"):
+        r = c["ivy"].get(path)
+        assert r.status == 200 and not hit(r), r
+    assert "MEMBERS-ONLY-7731" in r.text, "the member doesn't see the members-only post"
+    # a visitor: no cookie at all, and one with only a CSRF cookie
+    assert "MEMBERS-ONLY-7731" not in get("/@rose").text
+    assert "MEMBERS-ONLY-7731" not in get("/@rose", GZ).text
+    csrf = {"Cookie": "parasol_csrf=" + c["ivy"].cookies["parasol_csrf"]}
+    assert "MEMBERS-ONLY-7731" not in get("/@rose", csrf).text
+    assert "/logout" not in get("/@rose", csrf).text
+
+
+@test
+def test_visitor_page_not_served_to_member_after():
+    """a page a visitor read just before stays a visitor's: the member still gets theirs"""
+    cached_read("/@rose")
+    r = c["rose"].get("/@rose")
+    assert "/logout" in r.text and "/edit" in r.text, "rose does not see her own page"
+
+
+@test
+def test_signed_requests_bypass_cache():
+    """a request with a Signature, Signature-Input or Authorization header is never
+    answered from the cache, and its answer is never stored"""
+    headers = {"Accept": AS_JSON}
+    cached_read("/users/rose", headers)
+    sig = 'keyId="http://127.0.0.1:1/users/x#main-key",headers="(request-target) date",' \
+          'signature="AAAA"'
+    cached_read("/@rose")
+    for extra in ({"Signature": sig}, {"Signature-Input": 'sig1=("@method")'},
+                  {"Authorization": "Bearer nothing"}):
+        for r in (get("/users/rose", {**headers, **extra}), get("/@rose", extra)):
+            assert not hit(r), "%r was answered from the cache: %r" % (extra, r)
+    # a signed request's answer is not stored for visitors either
+    path = "/users/rose?signed=1"
+    for _ in range(2):
+        r = get(path, {**headers, "Signature": sig})
+        assert not hit(r), "a signed request was answered from the cache"
+    r = get(path, headers)
+    assert not hit(r), "a signed request's answer was stored"
+    assert hit(get(path, headers)), "the visitor's own answer was not stored"
+
+
+@test
+def test_set_cookie_never_cached():
+    """an answer that sets a cookie is never stored: every cookieless visitor of the sign-in
+    form gets a token of their own, and a form's token never reaches another browser"""
+    tokens = set()
+    for _ in range(3):
+        r = get("/login")
+        assert r.status == 200 and not hit(r), r
+        cookie = [v for v in r.headers.get_all("Set-Cookie") or [] if "parasol_csrf=" in v]
+        assert cookie, "no CSRF cookie for a cookieless visitor of /login"
+        tokens.add(harness.form_fields(r.text)["csrf"])
+    assert len(tokens) == 3, "two visitors got the same CSRF token"
+    # browsers that have their cookie: the page carries their token, never another's
+    a, b = harness.WebClient(inst.port), harness.WebClient(inst.port)
+    for client in (a, b, a, b):
+        r = client.get("/login")
+        assert not hit(r), "a form page was answered from the cache"
+        assert harness.form_fields(r.text)["csrf"] == client.csrf(), "another browser's token"
+        assert "private" in (r.header("Cache-Control") or ""), r.header("Cache-Control")
+
+
+@test
+def test_visitor_still_gets_csrf_cookie():
+    """a visitor whose pages came from the cache (no cookie set) gets the CSRF cookie with
+    the sign-in form and can sign in"""
+    cached_read("/@rose")
+    v = harness.WebClient(inst.port)
+    r = v.get("/@rose")
+    assert hit(r) and not r.set_cookies, r.set_cookies
+    r = v.get("/login")
+    assert "parasol_csrf" in r.set_cookies, "no CSRF cookie with the sign-in form"
+    assert harness.form_fields(r.text)["csrf"] == v.cookies["parasol_csrf"]
+    r = v.login("rose", harness.PASSWORD)
+    assert r.status == 303 and v.session, r
+
+
+@test
+def test_languages_and_kinds_apart():
+    """the cache keeps languages, Accept kinds and encodings apart"""
+    zh = cached_read("/@rose", {"Accept-Language": "zh-CN"})
+    en = cached_read("/@rose", {"Accept-Language": "en"})
+    assert zh.header("Content-Language") == "zh-CN", zh.header("Content-Language")
+    assert en.header("Content-Language") == "en", en.header("Content-Language")
+    assert get("/@rose", {"Accept-Language": "zh-CN"}).body == zh.body
+    j = cached_read("/users/rose", {"Accept": AS_JSON})
+    assert j.header("Content-Type").startswith("application/activity+json"), j
+    h = get("/users/rose", {"Accept": "text/html"})
+    assert not (h.header("Content-Type") or "").startswith("application/activity+json"), h
+    assert get("/users/rose", {"Accept": AS_JSON}).json()["preferredUsername"] == "rose"
+
+
+@test
+def test_cache_off():
+    """page_cache_seconds = 0 turns the cache off"""
+    off = harness.Instance(suite, "http_cache_off", page_cache_seconds=0)
+    off.setup()
+    srv = off.start_server()
+    harness.create_account(off, "lily")
+    for _ in range(3):
+        r = harness.request(off.port, "GET", "/@lily")
+        assert r.status == 200 and not hit(r), r
+    assert "page cache: off" in srv.log()
+    srv.stop()
+    harness.assert_no_sanitizer_reports(srv.log(), srv.log_path)
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)

@@ -28,7 +28,7 @@ START_TEST(test_refusals)
 	ck_assert(!compress_accepts_gzip("deflate, br"));
 	ck_assert(!compress_accepts_gzip("gzip;q=0"));
 	ck_assert(!compress_accepts_gzip("gzip;q=0.000"));
-	ck_assert(!compress_accepts_gzip("gzip; q=0, *"));   /* listed beats "*" */
+	ck_assert(!compress_accepts_gzip("gzip; q=0, *")); /* listed beats "*" */
 	ck_assert(!compress_accepts_gzip("*;q=0"));
 	ck_assert(!compress_accepts_gzip("*, gzip;q=0"));
 	/* not gzip, only a name that starts with it */
@@ -63,7 +63,8 @@ START_TEST(test_types)
 	ck_assert(compress_type_ok("text/plain"));
 	ck_assert(compress_type_ok("application/json; charset=utf-8"));
 	ck_assert(compress_type_ok("application/activity+json"));
-	ck_assert(compress_type_ok("application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""));
+	ck_assert(compress_type_ok(
+	    "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""));
 	ck_assert(compress_type_ok("application/jrd+json"));
 	ck_assert(compress_type_ok("application/xrd+xml; charset=utf-8"));
 	ck_assert(compress_type_ok("application/xml"));

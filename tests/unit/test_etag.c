@@ -45,7 +45,7 @@ START_TEST(test_none_match)
 {
 	const char *tag = "\"abc\"";
 	ck_assert(etag_none_match("\"abc\"", tag));
-	ck_assert(etag_none_match("W/\"abc\"", tag));		/* weak comparison */
+	ck_assert(etag_none_match("W/\"abc\"", tag)); /* weak comparison */
 	ck_assert(etag_none_match("\"abc\"", "W/\"abc\""));
 	ck_assert(etag_none_match("\"x\", \"abc\"", tag));
 	ck_assert(etag_none_match("\"x\",W/\"abc\" , \"y\"", tag));
@@ -55,11 +55,11 @@ START_TEST(test_none_match)
 	ck_assert(!etag_none_match("", tag));
 	ck_assert(!etag_none_match("\"abcd\"", tag));
 	ck_assert(!etag_none_match("\"ab\"", tag));
-	ck_assert(!etag_none_match("abc", tag));	       /* unquoted */
-	ck_assert(!etag_none_match("\"abc", tag));	       /* unterminated */
-	ck_assert(!etag_none_match("\"abc-gz\"", tag));    /* another variant */
-	ck_assert(!etag_none_match("\"ABC\"", tag));       /* tags are case-sensitive */
-	ck_assert(!etag_none_match("w/\"abc\"", tag));     /* "W/" is */
+	ck_assert(!etag_none_match("abc", tag));	/* unquoted */
+	ck_assert(!etag_none_match("\"abc", tag));	/* unterminated */
+	ck_assert(!etag_none_match("\"abc-gz\"", tag)); /* another variant */
+	ck_assert(!etag_none_match("\"ABC\"", tag));	/* tags are case-sensitive */
+	ck_assert(!etag_none_match("w/\"abc\"", tag));	/* "W/" is */
 	ck_assert(!etag_none_match("*abc", tag));
 	/* a comma inside a tag doesn't split it */
 	ck_assert(etag_none_match("\"a,b\"", "\"a,b\""));

@@ -1,0 +1,75 @@
+/* cache.h - a short-lived in-memory cache of complete answers to anonymous GETs.
+ *
+ * What may be cached is decided by http/server.c (see the rule there); this file only keeps
+ * entries. An entry is a copy of a finished 200 response: content type, headers (ETag, Vary,
+ * Content-Encoding, Cache-Control, ...) and the body as sent, compressed or not. It is valid
+ * while the caller's write generation equals the one it was stored with and it is younger
+ * than the TTL; otherwise it is dropped when next asked for.
+ *
+ * Ownership: the cache owns its entries (memory from malloc, never an arena). A lookup hands
+ * out a reference; the entry stays valid until page_cache_release, even if it is replaced or
+ * evicted meanwhile (a response being sent from it is never freed under libmicrohttpd). The
+ * cache is bounded by a number of entries and by bytes (bodies and headers), evicting the
+ * least recently used, and is safe to use from any number of threads. */
+#ifndef PARASOL_CACHE_H
+#define PARASOL_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct resp;
+
+struct page_cache_header {
+	char *name;
+	char *value;
+};
+
+/* What a lookup returns. Read-only for the holder of a reference. */
+struct page_cache_entry {
+	int status;
+	char *content_type; /* NULL for none */
+	struct page_cache_header *headers;
+	size_t nheaders;
+	char *body;
+	size_t len;
+	int64_t stored_ms; /* the now_ms it was stored at */
+};
+
+struct page_cache;
+
+/* A cache of at most max_entries entries and max_bytes bytes whose entries live ttl_ms
+ * milliseconds. NULL when memory runs out. Free with page_cache_free. */
+struct page_cache *page_cache_new(size_t max_entries, size_t max_bytes, int64_t ttl_ms);
+
+/* Frees the cache. Every reference handed out must have been released first. NULL is a
+ * no-op. */
+void page_cache_free(struct page_cache *c);
+
+/* The entry stored under key, or NULL when there is none or it is stale (stored under
+ * another generation, or ttl_ms or more before now_ms, a monotonic clock in milliseconds).
+ * A non-NULL entry carries a reference: give it back with page_cache_release. */
+const struct page_cache_entry *page_cache_get(struct page_cache *c, const char *key,
+					      uint64_t generation, int64_t now_ms);
+
+/* Drops a reference from page_cache_get; the last one frees an entry that has left the
+ * cache. Thread-safe; NULL is a no-op. */
+void page_cache_release(const struct page_cache_entry *e);
+
+/* Stores a copy of resp (status, content type, headers, body) under key, replacing what was
+ * there, then evicts the least recently used entries until both bounds hold. Does nothing
+ * when the copy alone would take more than an eighth of max_bytes, or when memory runs
+ * out. Returns whether it stored. */
+bool page_cache_put(struct page_cache *c, const char *key, uint64_t generation, int64_t now_ms,
+		    const struct resp *resp);
+
+/* How many entries and bytes the cache holds now (tests, logs). */
+void page_cache_stats(struct page_cache *c, size_t *entries, size_t *bytes);
+
+/* The part of a cache key for an Accept header, the same letter for every header that the
+ * handlers' negotiation treats alike. They look for substrings (req_wants_json in
+ * http/request.c, ap_wants_activity in ap/uri.c): the letter records which of those tests
+ * pass, so it must follow them when they change. Pure. */
+char page_cache_accept_kind(const char *accept);
+
+#endif

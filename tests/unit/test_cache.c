@@ -1,0 +1,267 @@
+/* test_cache.c - the page cache: copies in and out, staleness by generation and by age (with
+ * the clock passed in, no sleeping), LRU bounds on entries and bytes, references that outlive
+ * replacement and eviction, the Accept kinds, and four threads at once. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/cache.h"
+#include "http/request.h"
+
+static struct resp
+make_resp(const char *body, const char *etag)
+{
+	struct resp r = {0};
+	r.status = 200;
+	r.content_type = "text/html; charset=utf-8";
+	r.body = body;
+	r.len = strlen(body);
+	r.headers[0] = (struct resp_header){"ETag", etag};
+	r.headers[1] = (struct resp_header){"Vary", "Accept-Language, Cookie, Accept-Encoding"};
+	r.nheaders = 2;
+	return r;
+}
+
+START_TEST(test_round_trip)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 2000);
+	char body[] = "<p>rose's page</p>";
+	char tag[] = "\"abc\"";
+	struct resp r = make_resp(body, tag);
+	ck_assert(page_cache_put(c, "gh01 /@rose", 7, 1000, &r));
+	/* the cache keeps copies: the request's memory may go */
+	body[1] = 'X';
+	tag[1] = 'X';
+	const struct page_cache_entry *e = page_cache_get(c, "gh01 /@rose", 7, 1500);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->status, 200);
+	ck_assert_str_eq(e->content_type, "text/html; charset=utf-8");
+	ck_assert_uint_eq(e->len, strlen("<p>rose's page</p>"));
+	ck_assert_mem_eq(e->body, "<p>rose's page</p>", e->len);
+	ck_assert_uint_eq(e->nheaders, 2);
+	ck_assert_str_eq(e->headers[0].name, "ETag");
+	ck_assert_str_eq(e->headers[0].value, "\"abc\"");
+	page_cache_release(e);
+	/* other keys miss */
+	ck_assert_ptr_null(page_cache_get(c, "ih01 /@rose", 7, 1500));
+	ck_assert_ptr_null(page_cache_get(c, "gh01 /@rose?max_id=1", 7, 1500));
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_gt(bytes, e->len);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_stale_by_generation)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	struct resp r = make_resp("old", "\"1\"");
+	page_cache_put(c, "k", 1, 0, &r);
+	ck_assert_ptr_null(page_cache_get(c, "k", 2, 1)); /* a write since */
+	/* and it is gone, not kept for a generation that never comes back */
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(bytes, 0);
+	ck_assert_ptr_null(page_cache_get(c, "k", 1, 1));
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_stale_by_age)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 2000);
+	struct resp r = make_resp("page", "\"1\"");
+	page_cache_put(c, "k", 5, 10000, &r);
+	const struct page_cache_entry *e = page_cache_get(c, "k", 5, 11999);
+	ck_assert_ptr_nonnull(e);
+	page_cache_release(e);
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 12000));
+	/* a clock that goes backwards doesn't make an entry live for ever */
+	page_cache_put(c, "k", 5, 10000, &r);
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 9999));
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_replace)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	struct resp r1 = make_resp("first", "\"1\"");
+	struct resp r2 = make_resp("second", "\"2\"");
+	page_cache_put(c, "k", 1, 0, &r1);
+	const struct page_cache_entry *held = page_cache_get(c, "k", 1, 0);
+	page_cache_put(c, "k", 1, 0, &r2);
+	const struct page_cache_entry *e = page_cache_get(c, "k", 1, 0);
+	ck_assert_mem_eq(e->body, "second", 6);
+	/* the reference taken before the replacement still reads the old copy (ASan checks) */
+	ck_assert_mem_eq(held->body, "first", 5);
+	ck_assert_str_eq(held->headers[0].value, "\"1\"");
+	page_cache_release(held);
+	page_cache_release(e);
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_eq(n, 1);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_lru_by_entries)
+{
+	struct page_cache *c = page_cache_new(3, 1 << 20, 60000);
+	struct resp r = make_resp("page", "\"1\"");
+	page_cache_put(c, "a", 1, 0, &r);
+	page_cache_put(c, "b", 1, 0, &r);
+	page_cache_put(c, "c", 1, 0, &r);
+	page_cache_release(page_cache_get(c, "a", 1, 0)); /* a is now the most recent */
+	const struct page_cache_entry *b = page_cache_get(c, "b", 1, 0);
+	page_cache_put(c, "d", 1, 0, &r); /* evicts c, the least recently used */
+	ck_assert_ptr_null(page_cache_get(c, "c", 1, 0));
+	const struct page_cache_entry *e;
+	ck_assert_ptr_nonnull(e = page_cache_get(c, "a", 1, 0));
+	page_cache_release(e);
+	ck_assert_ptr_nonnull(e = page_cache_get(c, "d", 1, 0));
+	page_cache_release(e);
+	page_cache_put(c, "e", 1, 0, &r); /* evicts b, though a reference to it is held */
+	ck_assert_ptr_null(page_cache_get(c, "b", 1, 0));
+	ck_assert_mem_eq(b->body, "page", 4);
+	page_cache_release(b);
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_eq(n, 3);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_bytes_bound)
+{
+	static char big[5000];
+	memset(big, 'x', sizeof big - 1);
+	struct page_cache *c = page_cache_new(1000, 64 * 1024, 60000);
+	struct resp r = make_resp(big, "\"1\"");
+	char key[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		ck_assert(page_cache_put(c, key, 1, 0, &r));
+		size_t n, bytes;
+		page_cache_stats(c, &n, &bytes);
+		ck_assert_uint_le(bytes, 64 * 1024);
+	}
+	/* the newest are kept */
+	const struct page_cache_entry *e = page_cache_get(c, "k99", 1, 0);
+	ck_assert_ptr_nonnull(e);
+	page_cache_release(e);
+	ck_assert_ptr_null(page_cache_get(c, "k0", 1, 0));
+	/* an answer bigger than an eighth of the budget isn't kept at all */
+	static char huge[9000];
+	memset(huge, 'y', sizeof huge - 1);
+	struct resp h = make_resp(huge, "\"2\"");
+	ck_assert(!page_cache_put(c, "huge", 1, 0, &h));
+	ck_assert_ptr_null(page_cache_get(c, "huge", 1, 0));
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_accept_kinds)
+{
+	ck_assert_int_eq(page_cache_accept_kind(NULL), 'h');
+	ck_assert_int_eq(page_cache_accept_kind("*/*"), 'h');
+	ck_assert_int_eq(page_cache_accept_kind("text/html,application/xhtml+xml,*/*;q=0.8"), 'h');
+	ck_assert_int_eq(page_cache_accept_kind("application/json"), 'j');
+	ck_assert_int_eq(page_cache_accept_kind("application/json, text/html"), 'h');
+	ck_assert_int_eq(page_cache_accept_kind("application/activity+json"), 'A');
+	ck_assert_int_eq(
+	    page_cache_accept_kind(
+		"application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""),
+	    'A');
+	ck_assert_int_eq(page_cache_accept_kind("application/activity+json, text/html"), 'a');
+	/* browsers' and peers' usual headers fall in a few kinds, whatever their order */
+	ck_assert_int_eq(page_cache_accept_kind("text/html, application/json"),
+			 page_cache_accept_kind("application/json;q=0.5, text/html"));
+}
+END_TEST
+
+struct worker_arg {
+	struct page_cache *c;
+	int id;
+};
+
+static void *
+worker(void *p)
+{
+	struct worker_arg *w = p;
+	char key[32], body[64];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(key, sizeof key, "k%d", (i * 7 + w->id) % 40);
+		snprintf(body, sizeof body, "body of %s", key);
+		if (i % 3 == 0) {
+			struct resp r = make_resp(body, "\"t\"");
+			page_cache_put(w->c, key, (uint64_t)(i / 500), i, &r);
+		} else {
+			const struct page_cache_entry *e =
+			    page_cache_get(w->c, key, (uint64_t)(i / 500), i);
+			if (e != NULL) {
+				ck_assert_uint_eq(e->len, strlen(body));
+				ck_assert_mem_eq(e->body, body, e->len);
+				page_cache_release(e);
+			}
+		}
+	}
+	return NULL;
+}
+
+START_TEST(test_threads)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 1000000);
+	pthread_t t[4];
+	struct worker_arg args[4];
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct worker_arg){c, i};
+		pthread_create(&t[i], NULL, worker, &args[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_le(n, 16);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+	page_cache_free(NULL);
+	page_cache_release(NULL);
+}
+END_TEST
+
+static Suite *
+cache_suite(void)
+{
+	Suite *s = suite_create("cache");
+	TCase *tc = tcase_create("cache");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_stale_by_generation);
+	tcase_add_test(tc, test_stale_by_age);
+	tcase_add_test(tc, test_replace);
+	tcase_add_test(tc, test_lru_by_entries);
+	tcase_add_test(tc, test_bytes_bound);
+	tcase_add_test(tc, test_accept_kinds);
+	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_free_null);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cache_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
