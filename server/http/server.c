@@ -375,6 +375,19 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 	log_msg(LOG_DEBUG, "microhttpd: %.*s", (int)strcspn(fmt, "\n"), fmt);
 }
 
+unsigned
+http_thread_count(int threads, long cores)
+{
+	if (threads > 0)
+		return (unsigned)threads;
+	long n = (cores > 0 ? cores : 1) * HTTP_THREADS_PER_CORE;
+	if (n < HTTP_MIN_THREADS)
+		n = HTTP_MIN_THREADS;
+	if (n > HTTP_MAX_AUTO_THREADS)
+		n = HTTP_MAX_AUTO_THREADS;
+	return (unsigned)n;
+}
+
 struct http_server *
 http_server_start(const struct http_options *opts, struct err *err)
 {
@@ -391,10 +404,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 		free(srv);
 		return NULL;
 	}
-	unsigned threads = opts->threads > 0 ? (unsigned)opts->threads
-					     : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads < 1)
-		threads = 1;
+	unsigned threads = http_thread_count(opts->threads, sysconf(_SC_NPROCESSORS_ONLN));
 
 	struct sockaddr_storage ss = {0};
 	socklen_t sslen;

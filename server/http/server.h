@@ -16,7 +16,7 @@ struct router;
 struct http_options {
 	const char *address; /* numeric IPv4 or IPv6 address to listen on */
 	int port;
-	int threads;	     /* 0: one per core */
+	int threads;	     /* 0: http_thread_count's choice */
 	long body_limit;     /* bytes; larger bodies get 413 before they are read */
 	int timeout;	     /* seconds a connection may stay idle */
 	enum lang default_lang;
@@ -47,6 +47,19 @@ struct http_options {
 	 * any Cookie header does that. */
 	const char *session_cookie;
 };
+
+/* threads = 0: each request spends most of its time waiting for PostgreSQL, so one thread
+ * per core would leave the cores idle; this many per core keep them busy. Each thread holds
+ * one database connection: the cap leaves room under PostgreSQL's default max_connections
+ * (100) for workers and a second process. */
+#define HTTP_THREADS_PER_CORE 4
+#define HTTP_MIN_THREADS 4
+#define HTTP_MAX_AUTO_THREADS 64
+
+/* The size of the HTTP thread pool for the `threads` setting on a machine with cores online
+ * cores: threads itself when positive, else HTTP_THREADS_PER_CORE per core, at least
+ * HTTP_MIN_THREADS and at most HTTP_MAX_AUTO_THREADS. */
+unsigned http_thread_count(int threads, long cores);
 
 struct http_server;
 

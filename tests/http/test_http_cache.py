@@ -460,9 +460,17 @@ def test_languages_and_kinds_apart():
 
 
 @test
+def test_thread_pool_default():
+    """threads = 0 runs four HTTP threads per core, at least 4 and at most 64"""
+    want = min(64, max(4, 4 * os.cpu_count()))
+    assert "listening on port %d with %d threads" % (inst.port, want) in inst.server.log(), \
+        [line for line in inst.server.log().splitlines() if "listening" in line]
+
+
+@test
 def test_cache_off():
-    """page_cache_seconds = 0 turns the cache off"""
-    off = harness.Instance(suite, "http_cache_off", page_cache_seconds=0)
+    """page_cache_seconds = 0 turns the cache off; an explicit thread count is kept"""
+    off = harness.Instance(suite, "http_cache_off", page_cache_seconds=0, threads=3)
     off.setup()
     srv = off.start_server()
     harness.create_account(off, "lily")
@@ -470,6 +478,7 @@ def test_cache_off():
         r = harness.request(off.port, "GET", "/@lily")
         assert r.status == 200 and not hit(r), r
     assert "page cache: off" in srv.log()
+    assert "with 3 threads" in srv.log(), srv.log_tail()
     srv.stop()
     harness.assert_no_sanitizer_reports(srv.log(), srv.log_path)
 
