@@ -427,7 +427,7 @@ def pg_log_path():
 def capture_plans(parasol, db, ms, cookie_user, extra=None):
     """Serves db (extra: settings, e.g. the page cache off, so that every request reaches
     the database) with auto_explain loaded into every session of db alone, sends one request
-    of each page, and returns [(measure name, [plan text, ...])] of the queries that read
+    of each page and signed GET, and returns [(measure name, [plan text, ...])] of the queries that read
     statuses or notifications, taken from the cluster's log. Resets the settings after."""
     logpath = pg_log_path()
     if logpath is None:
@@ -446,13 +446,15 @@ def capture_plans(parasol, db, ms, cookie_user, extra=None):
         cookie = sign_in(cookie_user, ROSE_PASSWORD)
         # one request each first, so the per-connection set-up (settings, prepared
         # statements) is not what is shown
+        send = lambda m: replay_check(m["replay"]) if m.get("replay") else get(
+            m["path"], request_headers(m, cookie))
         for m in ms:
-            get(m["path"], request_headers(m, cookie))
+            send(m)
         for m in ms:
-            if not m.get("page"):
+            if not m.get("page") and not m.get("replay"):
                 continue
             before = os.path.getsize(logpath)
-            get(m["path"], request_headers(m, cookie))
+            send(m)
             time.sleep(0.2)
             with open(logpath, errors="replace") as f:
                 f.seek(before)
@@ -835,24 +837,7 @@ def main():
     no_cache = {"page_cache_seconds": 0} if config_accepts(
         parasol, DB_FULL, "page_cache_seconds", "0") else {}
 
-    # plans first, on a server of their own (auto_explain slows every query down)
-    if not ARGS.no_plans:
-        log("==> plans: one request of each page with auto_explain on")
-    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms, "rose", no_cache)
-    log("==> one client, page cache off: %s" % (
-        "1M and 1,000 posts in turn" if facts_small else "1M posts"))
-
-    # one client, page cache off, both nodes side by side
-    ms_small = None
-    if facts_small is not None:
-        # the same first pages, with the small node's ids (its thread has another id)
-        ms_small = [m for m in measures(ids_of(DB_SMALL, facts_small),
-                                        "http://127.0.0.1:%d" % SMALL_PORT)
-                    if not m.get("deep_of")]
-    full, small = one_client_phase(parasol, no_cache, ms, ms_small)
-
-    # under load, as configured by default, with durable commits like a real node
-    psql("postgres", "ALTER DATABASE %s SET synchronous_commit = on" % DB_FULL)
+    # the signed requests (valid for an hour), made now so that their plans are shown too
     presign_bin = os.path.join(ARGS.build, "bench", "presign")
     fed_ms = []
     if os.access(presign_bin, os.X_OK):
@@ -874,6 +859,26 @@ def main():
         ]
     else:
         warn("%s is missing: no signed measures" % presign_bin)
+
+    # plans first, on a server of their own (auto_explain slows every query down)
+    if not ARGS.no_plans:
+        log("==> plans: one request of each page with auto_explain on")
+    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms + [
+        m for m in fed_ms if not m.get("inbox")], "rose", no_cache)
+    log("==> one client, page cache off: %s" % (
+        "1M and 1,000 posts in turn" if facts_small else "1M posts"))
+
+    # one client, page cache off, both nodes side by side
+    ms_small = None
+    if facts_small is not None:
+        # the same first pages, with the small node's ids (its thread has another id)
+        ms_small = [m for m in measures(ids_of(DB_SMALL, facts_small),
+                                        "http://127.0.0.1:%d" % SMALL_PORT)
+                    if not m.get("deep_of")]
+    full, small = one_client_phase(parasol, no_cache, ms, ms_small)
+
+    # under load, as configured by default, with durable commits like a real node
+    psql("postgres", "ALTER DATABASE %s SET synchronous_commit = on" % DB_FULL)
     srv = parasol_server(parasol, DB_FULL, "serve")
     srv.start()
     rss = {"idle": srv.rss_kb()}
