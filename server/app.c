@@ -108,8 +108,8 @@ app_free(struct app *app)
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();
+	cache_stop();
 	ap_stop();
 	config_free(&app->cfg);
 	memset(app, 0, sizeof *app);
 }
-	cache_stop();
