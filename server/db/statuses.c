@@ -24,10 +24,10 @@
 	ISO("s.created_at") ", " ISO("s.edited_at") ", "                                        \
 	"COALESCE(ss.replies_count, 0), COALESCE(ss.reblogs_count, 0), "                       \
 	"COALESCE(ss.favourites_count, 0), "                                                    \
-	"EXISTS (SELECT 1 FROM favourites x WHERE x.status_id = s.id AND x.account_id = $1), " \
-	"EXISTS (SELECT 1 FROM statuses x WHERE x.reblog_of_id = s.id AND x.account_id = $1), " \
-	"EXISTS (SELECT 1 FROM bookmarks x WHERE x.status_id = s.id AND x.account_id = $1), "  \
-	"EXISTS (SELECT 1 FROM pins x WHERE x.status_id = s.id AND x.account_id = $1), "       \
+	VIS_ANY("favourites x", "x.account_id = $1 AND x.status_id = s.id") ", "               \
+	VIS_ANY("statuses x", "x.account_id = $1 AND x.reblog_of_id = s.id") ", "              \
+	VIS_ANY("bookmarks x", "x.account_id = $1 AND x.status_id = s.id") ", "                \
+	VIS_ANY("pins x", "x.account_id = $1 AND x.status_id = s.id") ", "                     \
 	"b.id, b.username, b.display_name, " DB_ACCOUNT_COLUMNS("a")
 #define STATUS_NCOLUMNS 22 /* before the author's columns */
 
@@ -52,10 +52,10 @@
 
 /* Accounts the viewer muted or blocked drop out of the shared timelines. */
 #define NOT_SILENCED                                                                         \
-	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1"      \
-	" AND m.target_account_id IN (t.account_id, s.account_id)))"                         \
-	" AND ($1 IS NULL OR NOT EXISTS (SELECT 1 FROM blocks k WHERE k.account_id = $1"     \
-	" AND k.target_account_id IN (t.account_id, s.account_id)))"
+	" AND NOT " VIS_ANY("mutes m", "m.account_id = $1"                                    \
+	" AND m.target_account_id IN (t.account_id, s.account_id)")                          \
+	" AND NOT " VIS_ANY("blocks k", "k.account_id = $1"                                   \
+	" AND k.target_account_id IN (t.account_id, s.account_id)")
 
 /* Posts a moderator hid stay out of every timeline but their author's own view; limited
  * accounts (or accounts of a limited domain) stay out of the shared ones. */
