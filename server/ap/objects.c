@@ -155,17 +155,13 @@ create_of(struct arena *a, const struct db_ap_status *st)
 static json_t *
 posts_json(struct arena *a, const int64_t *ids, int n, bool create, struct err *err)
 {
+	struct db_ap_status *st = arena_alloc(a, sizeof *st * (size_t)(n > 0 ? n : 1));
+	int found = db_ap_statuses(a, ids, n, st, err); /* posts deleted meanwhile are left out */
+	if (found < 0)
+		return NULL;
 	json_t *items = json_array();
-	for (int i = 0; i < n; i++) {
-		struct db_ap_status st;
-		if (db_ap_status(a, ids[i], &st, err) != 0) {
-			if (err->code == ERR_NOT_FOUND) /* deleted meanwhile */
-				continue;
-			json_decref(items);
-			return NULL;
-		}
-		json_array_append_new(items, create ? create_of(a, &st) : ap_note_json(a, &st));
-	}
+	for (int i = 0; i < found; i++)
+		json_array_append_new(items, create ? create_of(a, &st[i]) : ap_note_json(a, &st[i]));
 	return items;
 }
 

@@ -57,14 +57,12 @@ static void
 add_mentions(struct arena *a, const struct db_ap_status *st, json_t *to, json_t *cc,
 	     json_t *tags)
 {
-	struct db_mention *m;
-	struct err ignored;
-	int n = db_status_mention_actors(a, st->id, &m, &ignored);
 	const char *base = ap_base_url();
-	for (int i = 0; i < n; i++) {
-		const char *href = m[i].uri ? m[i].uri : ap_actor_uri(a, base, m[i].username);
-		const char *name = arena_printf(a, "@%s@%s", m[i].username,
-						m[i].domain ? m[i].domain : ap_local_domain(a, base));
+	for (int i = 0; i < st->nmentions; i++) {
+		const struct db_mention *m = &st->mentions[i];
+		const char *href = m->uri ? m->uri : ap_actor_uri(a, base, m->username);
+		const char *name = arena_printf(a, "@%s@%s", m->username,
+						m->domain ? m->domain : ap_local_domain(a, base));
 		json_array_append_new(tags, json_pack("{s:s,s:s,s:s}", "type", "Mention", "href",
 						      href, "name", name));
 		json_array_append_new(st->visibility == VIS_DIRECT ? to : cc, json_string(href));
@@ -75,14 +73,11 @@ add_mentions(struct arena *a, const struct db_ap_status *st, json_t *to, json_t 
 static void
 add_hashtags(struct arena *a, const struct db_ap_status *st, json_t *tags)
 {
-	const char **names;
-	struct err ignored;
-	int n = db_status_tag_names(a, st->id, &names, &ignored);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < st->ntags; i++)
 		json_array_append_new(tags, json_pack("{s:s,s:s,s:s}", "type", "Hashtag", "name",
-						      arena_printf(a, "#%s", names[i]), "href",
+						      arena_printf(a, "#%s", st->tags[i]), "href",
 						      arena_printf(a, "%s/tags/%s", ap_base_url(),
-								   names[i])));
+								   st->tags[i])));
 }
 
 json_t *

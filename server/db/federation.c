@@ -1,6 +1,7 @@
 /* federation.c - keys, the instance actor, node statistics. */
 #include "federation.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,46 +95,115 @@ db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err)
 	return 0;
 }
 
+/* A post as federation sends it, with its mentions and hashtags aggregated as JSON arrays
+ * (one query, however many posts); $1 the ids. */
+#define AP_STATUS_SQL                                                                          \
+	"SELECT s.id, s.account_id, au.username, au.domain, s.uri,"                            \
+	" CASE WHEN s.visibility IN ('public', 'unlisted')"                                    \
+	"  AND " ACCOUNT_LIMITED("s.account_id") " THEN 'private' ELSE s.visibility END,"      \
+	" s.content, s.spoiler_text, s.sensitive,"                                              \
+	" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"          \
+	" to_char(s.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"           \
+	" s.in_reply_to_id, p.uri, CASE WHEN pa.domain IS NULL THEN pa.username END,"          \
+	" (SELECT json_agg(json_build_array(ac.username, ac.domain, ac.uri, ac.inbox_url)"      \
+	"  ORDER BY ac.id) FROM mentions m JOIN accounts ac ON ac.id = m.account_id"           \
+	"  WHERE m.status_id = s.id)::text,"                                                    \
+	" (SELECT json_agg(t.name ORDER BY t.name) FROM status_tags st"                        \
+	"  JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id)::text "                  \
+	"FROM statuses s JOIN accounts au ON au.id = s.account_id"                              \
+	" LEFT JOIN statuses p ON p.id = s.in_reply_to_id"                                      \
+	" LEFT JOIN accounts pa ON pa.id = p.account_id "                                       \
+	"WHERE s.id = ANY ($1::bigint[]) AND s.reblog_of_id IS NULL"
+
+/* A JSON value's string as an arena copy, NULL for null or not a string. */
+static const char *
+json_str(struct arena *a, const json_t *v)
+{
+	return json_is_string(v) ? arena_strdup(a, json_string_value(v)) : NULL;
+}
+
+/* Reads the mentions and tags columns of row into out; -1 + err on malformed JSON. */
+static int
+ap_refs_row(struct arena *a, const PGresult *r, int row, struct db_ap_status *out,
+	    struct err *err)
+{
+	const char *mtext = db_value(r, row, 14), *ttext = db_value(r, row, 15);
+	json_t *m = mtext ? json_loads(mtext, 0, NULL) : json_array();
+	json_t *t = ttext ? json_loads(ttext, 0, NULL) : json_array();
+	int rc = 0;
+	if (!json_is_array(m) || !json_is_array(t)) {
+		rc = err_set(err, ERR_INTERNAL, NULL, "a post's mentions or tags are not JSON");
+		goto done;
+	}
+	out->nmentions = (int)json_array_size(m);
+	out->mentions = arena_alloc(a, sizeof *out->mentions * (json_array_size(m) + 1));
+	for (size_t i = 0; i < json_array_size(m); i++) {
+		const json_t *e = json_array_get(m, i);
+		out->mentions[i].username = json_str(a, json_array_get(e, 0));
+		out->mentions[i].domain = json_str(a, json_array_get(e, 1));
+		out->mentions[i].uri = json_str(a, json_array_get(e, 2));
+		out->mentions[i].inbox = json_str(a, json_array_get(e, 3));
+	}
+	out->ntags = (int)json_array_size(t);
+	out->tags = arena_alloc(a, sizeof *out->tags * (json_array_size(t) + 1));
+	for (size_t i = 0; i < json_array_size(t); i++)
+		out->tags[i] = json_str(a, json_array_get(t, i));
+done:
+	json_decref(m);
+	json_decref(t);
+	return rc;
+}
+
+static int
+ap_status_row(struct arena *a, const PGresult *r, int row, struct db_ap_status *out,
+	      struct err *err)
+{
+	memset(out, 0, sizeof *out);
+	out->id = db_int64(r, row, 0);
+	out->account_id = db_int64(r, row, 1);
+	out->username = db_value(r, row, 2);
+	out->domain = db_value(r, row, 3);
+	out->uri = db_value(r, row, 4);
+	if (visibility_parse(db_value(r, row, 5), &out->visibility) != 0)
+		out->visibility = VIS_DIRECT;
+	out->content = db_value(r, row, 6);
+	out->spoiler_text = db_value(r, row, 7);
+	out->sensitive = db_bool(r, row, 8);
+	out->published = db_value(r, row, 9);
+	out->updated = db_value(r, row, 10);
+	out->in_reply_to_id = db_int64(r, row, 11);
+	out->in_reply_to_uri = db_value(r, row, 12);
+	out->in_reply_to_username = db_value(r, row, 13);
+	return ap_refs_row(a, r, row, out, err);
+}
+
+int
+db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_status *out,
+	       struct err *err)
+{
+	const char *p[] = {db_id_array(a, ids, n)};
+	PGresult *r = db_query(a, err, AP_STATUS_SQL, 1, p);
+	if (r == NULL)
+		return -1;
+	int rows = PQntuples(r), found = 0;
+	for (int i = 0; i < n; i++) /* in the order of ids */
+		for (int k = 0; k < rows; k++)
+			if (db_int64(r, k, 0) == ids[i]) {
+				if (ap_status_row(a, r, k, &out[found++], err) != 0)
+					return -1;
+				break;
+			}
+	return found;
+}
+
 int
 db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err)
 {
-	char buf[ID_STRLEN];
-	const char *p[] = {id_format(status_id, buf)};
-	PGresult *r = db_query(
-		a, err,
-		"SELECT s.id, s.account_id, au.username, au.domain, s.uri,"
-		" CASE WHEN s.visibility IN ('public', 'unlisted')"
-		"  AND " ACCOUNT_LIMITED("s.account_id") " THEN 'private' ELSE s.visibility END,"
-		" s.content,"
-		" s.spoiler_text, s.sensitive,"
-		" to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" to_char(s.edited_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-		" s.in_reply_to_id, p.uri, CASE WHEN pa.domain IS NULL THEN pa.username END "
-		"FROM statuses s JOIN accounts au ON au.id = s.account_id"
-		" LEFT JOIN statuses p ON p.id = s.in_reply_to_id"
-		" LEFT JOIN accounts pa ON pa.id = p.account_id "
-		"WHERE s.id = $1 AND s.reblog_of_id IS NULL",
-		1, p);
-	if (r == NULL)
+	int n = db_ap_statuses(a, &status_id, 1, out, err);
+	if (n < 0)
 		return -1;
-	if (PQntuples(r) == 0)
+	if (n == 0)
 		return err_set(err, ERR_NOT_FOUND, NULL, "no such post");
-	memset(out, 0, sizeof *out);
-	out->id = db_int64(r, 0, 0);
-	out->account_id = db_int64(r, 0, 1);
-	out->username = db_value(r, 0, 2);
-	out->domain = db_value(r, 0, 3);
-	out->uri = db_value(r, 0, 4);
-	if (visibility_parse(db_value(r, 0, 5), &out->visibility) != 0)
-		out->visibility = VIS_DIRECT;
-	out->content = db_value(r, 0, 6);
-	out->spoiler_text = db_value(r, 0, 7);
-	out->sensitive = db_bool(r, 0, 8);
-	out->published = db_value(r, 0, 9);
-	out->updated = db_value(r, 0, 10);
-	out->in_reply_to_id = db_int64(r, 0, 11);
-	out->in_reply_to_uri = db_value(r, 0, 12);
-	out->in_reply_to_username = db_value(r, 0, 13);
 	return 0;
 }
 
@@ -288,17 +358,6 @@ db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention *
 		(*out)[i].inbox = db_value(r, i, 3);
 	}
 	return n;
-}
-
-int
-db_status_tag_names(struct arena *a, int64_t status_id, const char ***out, struct err *err)
-{
-	char buf[ID_STRLEN];
-	const char *p[] = {id_format(status_id, buf)};
-	return db_query_strings(a, err,
-			       "SELECT t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id"
-			       " WHERE st.status_id = $1 ORDER BY t.name",
-				1, p, out);
 }
 
 int

@@ -37,6 +37,14 @@ int db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err);
 
 #include "db/model.h"
 
+/* An account a post mentions, as ActivityStreams needs it. */
+struct db_mention {
+	const char *username;
+	const char *domain; /* NULL: a member here */
+	const char *uri;    /* remote accounts only */
+	const char *inbox;  /* remote accounts only */
+};
+
 /* A post as ActivityStreams needs it. */
 struct db_ap_status {
 	int64_t id;
@@ -54,8 +62,20 @@ struct db_ap_status {
 	int64_t in_reply_to_id;
 	const char *in_reply_to_uri;	  /* a remote parent's uri, else NULL */
 	const char *in_reply_to_username; /* a local parent's author, else NULL */
+	struct db_mention *mentions;	  /* the accounts it mentions, by id */
+	int nmentions;
+	const char **tags; /* its hashtags' names, sorted */
+	int ntags;
 };
+
+/* Loads post status_id (not a boost) with its mentions and tags; ERR_NOT_FOUND when there is
+ * no such post. Strings are the arena's. */
 int db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err);
+
+/* Loads the posts ids[0..n) that exist (not boosts) into out[] (room for n), in the order of
+ * ids, in one query; the count loaded, or -1 + err. */
+int db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_status *out,
+		   struct err *err);
 
 /* The distinct inboxes (shared inbox when the peer has one) of the remote followers of
  * account_id. Count (into *out, arena) or -1. */
@@ -103,20 +123,10 @@ int db_remote_account_delete(struct arena *a, int64_t account_id, struct err *er
 /* Forgets that an activity id was seen (its application failed and will be retried). */
 void db_activity_unsee(struct arena *a, const char *uri);
 
-/* An account a post mentions, as ActivityStreams needs it. */
-struct db_mention {
-	const char *username;
-	const char *domain; /* NULL: a member here */
-	const char *uri;    /* remote accounts only */
-	const char *inbox;  /* remote accounts only */
-};
-
 /* The accounts post status_id mentions; count (into *out, arena) or -1. */
 int db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention **out,
 			     struct err *err);
 
-/* The hashtag names of post status_id; count (into *out, arena) or -1. */
-int db_status_tag_names(struct arena *a, int64_t status_id, const char ***out, struct err *err);
 
 /* The inbox of the remote author of post status_id, or NULL (local author, or none). */
 int db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
