@@ -67,11 +67,6 @@ const char *db_value(const PGresult *r, int row, int col);
 bool db_bool(const PGresult *r, int row, int col);
 
 
-/* Runs sql and collects the first column of every row into *out (arena, NULLs included).
- * Returns the count, or -1 + err. */
-int db_query_strings(struct arena *a, struct err *err, const char *sql, int n,
-		     const char *const *params, const char ***out);
-
 /* The value at (row, col) as an int64 (0 for NULL or junk). */
 int64_t db_int64(const PGresult *r, int row, int col);
 
