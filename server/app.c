@@ -47,6 +47,20 @@ app_init(struct app *app, struct err *err)
 	return 0;
 }
 
+/* What the anonymous page cache compares: it grows with every write of this process
+ * (db_write_generation) and every change to the settings, peers or keys, this process's or,
+ * through LISTEN/NOTIFY, another's (core/cache.h). A change made by a commit and then
+ * announced to the in-memory copies moves it twice, so a page rendered in between, from the
+ * old copy, is stale as soon as the copy is. */
+static uint64_t
+data_generation(void)
+{
+	uint64_t g = db_write_generation();
+	for (int p = 0; p < CACHE__MAX; p++)
+		g += cache_generation((enum cache_part)p);
+	return g;
+}
+
 int
 app_serve(struct app *app, struct err *err)
 {
@@ -75,7 +89,7 @@ app_serve(struct app *app, struct err *err)
 		.page_cache_seconds = app->cfg.page_cache_seconds,
 		.page_cache_entries = (size_t)app->cfg.page_cache_entries,
 		.page_cache_bytes = (size_t)app->cfg.page_cache_bytes,
-		.write_generation = db_write_generation,
+		.write_generation = data_generation,
 		.session_cookie = SESSION_COOKIE,
 	};
 	struct http_server *srv = http_server_start(&opts, err);

@@ -32,11 +32,11 @@ db_ap_note_visible(struct arena *a, int64_t author_id, int64_t status_id, int64_
  * column that orders the collection (newest first). */
 /* clang-format off */
 #define POSTS_WHERE                                                                          \
-	" s.account_id = $1::bigint AND s.reblog_of_id IS NULL"                             \
+	" s.account_id = $1::bigint AND s.reblog_of_id IS NULL AND NOT s.mod_hidden"        \
 	" AND s.visibility IN ('public', 'unlisted') AND " VISIBLE_TO("s", "$2::bigint")
 static const char *const count_sql[] = {
-	/* the author's public and unlisted posts, counted as they are written
-	 * (account_stats), when such a post of theirs would be visible to the viewer */
+	/* the author's public and unlisted posts a moderator didn't hide, counted as they
+	 * change (account_stats), when such a post of theirs would be visible to the viewer */
 	[DB_AP_OUTBOX] = "SELECT COALESCE((SELECT public_statuses_count FROM account_stats"
 			 " WHERE account_id = $1::bigint), 0) FROM (SELECT $1::bigint AS account_id,"
 			 " 'public'::text AS visibility, 0::bigint AS id) s"

@@ -79,7 +79,8 @@ static const char *const kind_sql[DB_TL__MAX][2] = {
 		" AND ($1 IS NOT NULL OR t.visibility = 'public')" NOT_SILENCED NOT_HIDDEN
 		NOT_LIMITED),
 	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint" NOT_HIDDEN),
-	[DB_TL_PINNED] = TL(" AND t.id = ANY ($5::bigint[]) AND t.reblog_of_id IS NULL"),
+	[DB_TL_PINNED] = TL(" AND t.id = ANY ($5::bigint[]) AND t.reblog_of_id IS NULL"
+		NOT_HIDDEN),
 	[DB_TL_BOOKMARKS] = TL(" AND t.id = ANY ($5::bigint[])"),
 	[DB_TL_ONE] = TL(" AND t.id = $5::bigint AND t.reblog_of_id IS NULL"),
 	/* the chain of parents, found first, then joined */
@@ -172,12 +173,17 @@ run_list(struct arena *a, const char *sql, const char *const *p, int n, struct s
 #define CAND_MARK(table, dir)                                                                \
 	"SELECT m.status_id FROM " table " m WHERE m.account_id = $4::bigint"                 \
 	CAND_BOUNDS("m.status_id") " ORDER BY m.status_id " dir " LIMIT $3::int"
+/* a member's pins (five at most) of their own posts */
+#define CAND_PINS(dir)                                                                       \
+	"SELECT m.status_id FROM pins m JOIN statuses x ON x.id = m.status_id"                  \
+	" AND x.account_id = m.account_id WHERE m.account_id = $4::bigint"                     \
+	CAND_BOUNDS("m.status_id") " ORDER BY m.status_id " dir " LIMIT $3::int"
 #define CANDS(sql) {sql("DESC"), sql("ASC")}
 #define CANDS_MARK(table) {CAND_MARK(table, "DESC"), CAND_MARK(table, "ASC")}
 static const char *const cand_sql[DB_TL__MAX][2] = {
 	[DB_TL_HOME] = CANDS(CAND_HOME),
 	[DB_TL_TAG] = CANDS(CAND_TAG),
-	[DB_TL_PINNED] = CANDS_MARK("pins"),
+	[DB_TL_PINNED] = CANDS(CAND_PINS),
 	[DB_TL_BOOKMARKS] = CANDS_MARK("bookmarks"),
 };
 

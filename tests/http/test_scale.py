@@ -186,6 +186,22 @@ def test_pins_of_a_member_with_many_posts():
 
 
 @test
+def test_hidden_pin_leaves_the_profile():
+    """a pinned post a moderator hid leaves its profile for others, and stays for its author;
+    a pin of another member's post never shows"""
+    sid = new_post("dave", "pinned, then hidden")
+    assert c["dave"].post("/statuses/%s/pin" % sid, {}).status == 303
+    assert sid in page_ids("bob", "/@dave")
+    inst.psql("UPDATE statuses SET mod_hidden = true WHERE id = %s" % sid)
+    assert sid not in page_ids(None, "/@dave"), "a visitor sees the hidden pin"
+    assert sid not in page_ids("bob", "/@dave"), "a member sees the hidden pin"
+    assert sid in page_ids("dave", "/@dave"), "its author lost it"
+    other = new_post("alice", "alice's, pinned by dave by hand")
+    inst.psql("INSERT INTO pins (account_id, status_id) VALUES (%s, %s)" % (ids["dave"], other))
+    assert other not in page_ids("bob", "/@dave")
+
+
+@test
 def test_bookmarks_pages():
     """bookmarks of posts far apart in time page in order, without the ones un-bookmarked"""
     posts = bulk_posts("alice", 45, "public", "keep")
