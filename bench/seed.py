@@ -19,7 +19,7 @@ the past year, so id order is time order. Fixed names the benchmark relies on:
     rose      a local member, password ROSE_PASSWORD, following 200 accounts, ~1 % of the posts
               (10,000 at 1M)
     every local member gets the notifications of the likes, boosts, replies, mentions and
-              follows the data holds (1.3M at 1M posts), 97 % of them read
+              follows the data holds (1.1M at 1M posts), 97 % of them read
     admin     a local admin (same password)
     bencher   a remote account on peer00.bench.test; ./dev bench puts its own key in it
     #bench    a tag on ~6 % of the posts
