@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,10 +156,68 @@ decode_key(const char *pem, int selection)
 	return key;
 }
 
+/* Decoded keys, by the SHA-256 of their PEM text and what was asked for: OpenSSL 3 takes
+ * 0.3 ms to decode a public key and 0.4 ms a private one, 15 to 20 times an RSA verify, and
+ * every signed request and every delivery needs one of the few keys a node uses. The cache
+ * holds a reference to each key (EVP_PKEY is reference-counted and may be used by several
+ * threads at once); it keeps no PEM text, and is bounded: when full, slots are reused in
+ * turn. A key that rotates has other PEM text, hence another entry. */
+#define KEY_SLOTS 256
+static struct key_slot {
+	unsigned char digest[32];
+	int selection;
+	EVP_PKEY *key; /* NULL: free */
+} key_slots[KEY_SLOTS];
+static unsigned key_next;
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* decode_key through the cache; the caller owns a reference to the result. */
+static EVP_PKEY *
+decode_key_cached(const char *pem, int selection)
+{
+	unsigned char digest[32];
+	if (EVP_Digest(pem, strlen(pem), digest, NULL, EVP_sha256(), NULL) != 1)
+		return decode_key(pem, selection);
+	pthread_mutex_lock(&key_lock);
+	for (size_t i = 0; i < KEY_SLOTS; i++) {
+		struct key_slot *k = &key_slots[i];
+		if (k->key != NULL && k->selection == selection &&
+		    memcmp(k->digest, digest, sizeof digest) == 0) {
+			EVP_PKEY *key = EVP_PKEY_up_ref(k->key) == 1 ? k->key : NULL;
+			pthread_mutex_unlock(&key_lock);
+			return key != NULL ? key : decode_key(pem, selection);
+		}
+	}
+	pthread_mutex_unlock(&key_lock);
+	EVP_PKEY *key = decode_key(pem, selection);
+	if (key == NULL || EVP_PKEY_up_ref(key) != 1)
+		return key;
+	pthread_mutex_lock(&key_lock);
+	struct key_slot *k = &key_slots[key_next++ % KEY_SLOTS];
+	EVP_PKEY *old = k->key;
+	memcpy(k->digest, digest, sizeof digest);
+	k->selection = selection;
+	k->key = key;
+	pthread_mutex_unlock(&key_lock);
+	EVP_PKEY_free(old);
+	return key;
+}
+
+void
+httpsig_cache_clear(void)
+{
+	pthread_mutex_lock(&key_lock);
+	for (size_t i = 0; i < KEY_SLOTS; i++) {
+		EVP_PKEY_free(key_slots[i].key);
+		key_slots[i].key = NULL;
+	}
+	pthread_mutex_unlock(&key_lock);
+}
+
 EVP_PKEY *
 httpsig_load_private(struct arena *a, const char *pem, struct err *err)
 {
-	EVP_PKEY *key = pem != NULL ? decode_key(pem, OSSL_KEYMGMT_SELECT_KEYPAIR) : NULL;
+	EVP_PKEY *key = pem != NULL ? decode_key_cached(pem, OSSL_KEYMGMT_SELECT_KEYPAIR) : NULL;
 	if (key == NULL || !EVP_PKEY_is_a(key, "RSA")) {
 		EVP_PKEY_free(key);
 		err_set(err, ERR_INTERNAL, NULL, "not an RSA private key in PEM");
@@ -171,7 +230,7 @@ httpsig_load_private(struct arena *a, const char *pem, struct err *err)
 EVP_PKEY *
 httpsig_load_public(struct arena *a, const char *pem, struct err *err)
 {
-	EVP_PKEY *key = pem != NULL ? decode_key(pem, OSSL_KEYMGMT_SELECT_PUBLIC_KEY) : NULL;
+	EVP_PKEY *key = pem != NULL ? decode_key_cached(pem, OSSL_KEYMGMT_SELECT_PUBLIC_KEY) : NULL;
 	if (key == NULL || !EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_get_bits(key) < 1024) {
 		EVP_PKEY_free(key);
 		err_set(err, ERR_UNAUTHORIZED, "The signing key is not a usable RSA public key.",

@@ -60,6 +60,10 @@ EVP_PKEY *httpsig_load_private(struct arena *a, const char *pem, struct err *err
  * (a remote peer sent it). */
 EVP_PKEY *httpsig_load_public(struct arena *a, const char *pem, struct err *err);
 
+/* The two loaders above decode each PEM text once and keep the key (a bounded cache shared
+ * by all threads). Drops the kept keys; for shutdown. */
+void httpsig_cache_clear(void);
+
 /* --- Date and Digest ------------------------------------------------------------------- */
 
 /* t as an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), owned by the arena. Independent of

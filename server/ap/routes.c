@@ -1,5 +1,6 @@
 /* routes.c - the federation layer's start-up: its routes, job handlers and event listener. */
 #include "ap/ap.h"
+#include "ap/httpsig.h"
 
 #include "ap/actor.h"
 #include "ap/deliver.h"
@@ -54,4 +55,5 @@ ap_stop(void)
 {
 	events_listen(NULL);
 	fetch_cleanup();
+	httpsig_cache_clear();
 }
