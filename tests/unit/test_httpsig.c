@@ -334,6 +334,39 @@ START_TEST(test_keys)
 }
 END_TEST
 
+/* Keys are decoded once and kept (httpsig.c's cache): each load still hands out a key the
+ * arena owns, a freed arena doesn't take the kept key with it, two PEM texts never share one
+ * key, and what is kept for a public key never serves as a private one. */
+START_TEST(test_keys_cached)
+{
+	struct err err = {0};
+	for (int round = 0; round < 3; round++) {
+		struct arena *a1 = arena_new();
+		EVP_PKEY *k1 = httpsig_load_public(a1, gen_public, &err);
+		EVP_PKEY *o1 = httpsig_load_public(a1, other_public, &err);
+		ck_assert_ptr_nonnull(k1);
+		ck_assert_ptr_nonnull(o1);
+		ck_assert_int_ne(EVP_PKEY_eq(k1, o1), 1);
+		arena_free(a1); /* the arena's references go; the cache's stay */
+		EVP_PKEY *k2 = httpsig_load_public(arena, gen_public, &err);
+		ck_assert_ptr_nonnull(k2);
+		ck_assert_int_eq(EVP_PKEY_get_bits(k2), 2048);
+		ck_assert_ptr_null(httpsig_load_private(arena, gen_public, &err));
+		ck_assert_ptr_nonnull(httpsig_load_private(arena, gen_private, &err));
+	}
+	time_t now = time(NULL);
+	struct treq r;
+	treq_init(&r, "{}", now);
+	treq_sign(&r, NULL, NULL, 0, 0);
+	for (int round = 0; round < 3; round++) {
+		ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_OK);
+		ck_assert_failure(treq_verify(&r, other_public, now), HTTPSIG_BAD_SIGNATURE);
+	}
+	httpsig_cache_clear();
+	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_OK);
+}
+END_TEST
+
 /* --- round trips and refusals ----------------------------------------------------------- */
 
 START_TEST(test_round_trip_post)
@@ -759,6 +792,7 @@ httpsig_suite(void)
 	tcase_add_test(vectors, test_date);
 	tcase_add_test(vectors, test_digest);
 	tcase_add_test(vectors, test_keys);
+	tcase_add_test(vectors, test_keys_cached);
 	suite_add_tcase(s, vectors);
 
 	TCase *verify = tcase_create("verify");
