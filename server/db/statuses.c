@@ -413,9 +413,16 @@ static const char *const mark_insert[DB_MARK__MAX] = {
 			     " ON CONFLICT DO NOTHING",
 };
 
+/* Taking a boost or a like back also takes back the notification it gave its author, so
+ * like, unlike, like again leaves one. The count returned is the mark's. */
+#define UNNOTIFY(type)                                                                        \
+	"WITH n AS (DELETE FROM notifications WHERE status_id = $2 AND from_account_id = $1" \
+	" AND type = '" type "') "
 static const char *const mark_delete[DB_MARK__MAX] = {
-	[DB_MARK_REBLOG] = "DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
-	[DB_MARK_FAVOURITE] = "DELETE FROM favourites WHERE account_id = $1 AND status_id = $2",
+	[DB_MARK_REBLOG] = UNNOTIFY("reblog")
+	"DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+	[DB_MARK_FAVOURITE] = UNNOTIFY("favourite")
+	"DELETE FROM favourites WHERE account_id = $1 AND status_id = $2",
 	[DB_MARK_BOOKMARK] = "DELETE FROM bookmarks WHERE account_id = $1 AND status_id = $2",
 	[DB_MARK_PIN] = "DELETE FROM pins WHERE account_id = $1 AND status_id = $2",
 };

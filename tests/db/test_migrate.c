@@ -317,6 +317,41 @@ END_TEST
 
 /* --- parasol_id --------------------------------------------------------------------------- */
 
+/* Every foreign key has an index that starts with its column(s): deleting a row of the
+ * referenced table (a post, an account) looks its referrers up by that column, and without
+ * the index each such delete reads the whole referring table. */
+START_TEST(test_foreign_keys_indexed)
+{
+	struct testdb t;
+	testdb_create(&t, "fkidx");
+	struct err e;
+	err_clear(&e);
+	ck_assert_int_gt(migrate_run(real_migrations(), &e), 0);
+	struct arena *a = arena_new();
+	PGresult *r = db_query(
+		a, &e,
+		"SELECT c.conrelid::regclass::text || '(' || string_agg(x.attname, ', ') || ')'"
+		" FROM pg_constraint c CROSS JOIN LATERAL (SELECT at.attname FROM"
+		" unnest(c.conkey) WITH ORDINALITY k(num, ord) JOIN pg_attribute at"
+		" ON at.attrelid = c.conrelid AND at.attnum = k.num ORDER BY k.ord) x"
+		" WHERE c.contype = 'f' AND NOT EXISTS (SELECT 1 FROM pg_index i"
+		" WHERE i.indrelid = c.conrelid"
+		" AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey"
+		" AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey)"
+		" GROUP BY c.oid, c.conrelid ORDER BY 1",
+		0, NULL);
+	ck_assert_msg(r != NULL, "%s", e.detail);
+	char missing[2048] = "";
+	for (int i = 0; i < PQntuples(r); i++) {
+		strncat(missing, " ", sizeof missing - strlen(missing) - 1);
+		strncat(missing, db_value(r, i, 0), sizeof missing - strlen(missing) - 1);
+	}
+	ck_assert_msg(PQntuples(r) == 0, "foreign keys without an index:%s", missing);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
 static int
 cmp_i64(const void *a, const void *b)
 {
@@ -517,6 +552,7 @@ migrate_suite(void)
 			    (int)(sizeof bad_sets / sizeof bad_sets[0]));
 	tcase_add_test(mig, test_missing_dir);
 	tcase_add_test(mig, test_concurrent_runs);
+	tcase_add_test(mig, test_foreign_keys_indexed);
 	suite_add_tcase(s, mig);
 
 	TCase *db = tcase_create("db");

@@ -69,6 +69,19 @@ def test_boost_and_like():
 
 
 @test
+def test_undo_takes_the_notification_back():
+    """unliking and unboosting take their notification back: like, unlike, like again is one"""
+    sid = new_post("dan", "liked on and off")
+    for action in ("reblog", "favourite"):
+        assert c["alice"].post("/statuses/%s/%s" % (sid, action), {}).status == 303
+        assert count("dan", "alice", action, sid) == 1
+        assert c["alice"].post("/statuses/%s/un%s" % (sid, action), {}).status == 303
+        assert count("dan", "alice", action, sid) == 0, "the %s notification stays" % action
+        assert c["alice"].post("/statuses/%s/%s" % (sid, action), {}).status == 303
+        assert count("dan", "alice", action, sid) == 1
+
+
+@test
 def test_no_self_notification():
     """one's own mention, reply, boost and like notify nobody"""
     before = count("alice")
