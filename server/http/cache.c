@@ -15,6 +15,7 @@ struct node {
 	char *key;
 	uint64_t hash;
 	uint64_t generation;
+	bool refreshing; /* past its ttl, one caller is rendering it anew (under the lock) */
 	size_t bytes;
 	struct node *chain;	  /* next in the bucket */
 	struct node *prev, *next; /* LRU list, most recent first */
@@ -135,10 +136,16 @@ page_cache_get(struct page_cache *c, const char *key, uint64_t generation, int64
 	struct node *stale = NULL, *hit = NULL;
 	pthread_mutex_lock(&c->lock);
 	struct node *n = find(c, key, hash);
-	if (n != NULL && (n->generation != generation || now_ms - n->pub.stored_ms >= c->ttl_ms ||
-			  now_ms < n->pub.stored_ms)) {
+	int64_t age = n != NULL ? now_ms - n->pub.stored_ms : 0;
+	if (n != NULL && (n->generation != generation || age >= 2 * c->ttl_ms || age < 0)) {
 		unlink_node(c, n);
 		stale = n;
+	} else if (n != NULL && age >= c->ttl_ms && !n->refreshing) {
+		/* Past its ttl: this caller renders the page anew (and puts it), while the
+		 * others keep getting this copy until then, or until a second ttl has passed
+		 * (a render that failed), so that an entry's end doesn't send every waiting
+		 * connection to render the same page at once. A write still ends it at once. */
+		n->refreshing = true;
 	} else if (n != NULL) {
 		if (n != c->newest) { /* to the front of the LRU list */
 			n->prev->next = n->next;

@@ -46,9 +46,11 @@ struct page_cache *page_cache_new(size_t max_entries, size_t max_bytes, int64_t 
  * no-op. */
 void page_cache_free(struct page_cache *c);
 
-/* The entry stored under key, or NULL when there is none or it is stale (stored under
- * another generation, or ttl_ms or more before now_ms, a monotonic clock in milliseconds).
- * A non-NULL entry carries a reference: give it back with page_cache_release. */
+/* The entry stored under key, or NULL when there is none or it is stale: stored under
+ * another generation, or ttl_ms or more before now_ms (a monotonic clock in milliseconds).
+ * Of the callers that find an entry past its ttl, the first gets NULL (it renders the page
+ * and puts it) and the others get the old entry until it is replaced, or until 2 x ttl_ms
+ * have passed. A non-NULL entry carries a reference: give it back with page_cache_release. */
 const struct page_cache_entry *page_cache_get(struct page_cache *c, const char *key,
 					      uint64_t generation, int64_t now_ms);
 

@@ -32,8 +32,10 @@
  *   - An answer from the cache carries an Age header (seconds since it was made).
  *   - An entry serves while the write generation is the one read before its handler ran
  *     (any write by this process since makes it stale: a post, a delete, a suspension
- *     shows at once) and for page_cache_seconds at most (writes by other processes: a
- *     `parasol worker`, a second `serve`, psql by hand). */
+ *     shows at once) and for page_cache_seconds (writes by other processes: a
+ *     `parasol worker`, a second `serve`, psql by hand); past that, one request renders
+ *     the page anew while the others are still answered from the old entry, for another
+ *     page_cache_seconds at most (page_cache_get). */
 #include "server.h"
 
 #include <microhttpd.h>

@@ -78,7 +78,28 @@ START_TEST(test_stale_by_age)
 	const struct page_cache_entry *e = page_cache_get(c, "k", 5, 11999);
 	ck_assert_ptr_nonnull(e);
 	page_cache_release(e);
+	/* past the ttl, the first caller renders anew; the others keep the old copy meanwhile */
 	ck_assert_ptr_null(page_cache_get(c, "k", 5, 12000));
+	e = page_cache_get(c, "k", 5, 12001);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_mem_eq(e->body, "page", 4);
+	page_cache_release(e);
+	/* ... but never across a write */
+	ck_assert_ptr_null(page_cache_get(c, "k", 6, 12002));
+	/* the renderer's copy replaces it and lives its own ttl */
+	struct resp r2 = make_resp("page 2", "\"2\"");
+	page_cache_put(c, "k", 5, 12010, &r2);
+	e = page_cache_get(c, "k", 5, 13000);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_mem_eq(e->body, "page 2", 6);
+	page_cache_release(e);
+	/* a renderer that never puts: the old copy goes after a second ttl */
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 14010));
+	e = page_cache_get(c, "k", 5, 14011);
+	ck_assert_ptr_nonnull(e);
+	page_cache_release(e);
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 16010));
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 16011));
 	/* a clock that goes backwards doesn't make an entry live for ever */
 	page_cache_put(c, "k", 5, 10000, &r);
 	ck_assert_ptr_null(page_cache_get(c, "k", 5, 9999));
