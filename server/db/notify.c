@@ -232,6 +232,21 @@ listener_main(void *arg)
 	return NULL;
 }
 
+/* Frees l and what it holds; its thread, if it ran, has ended. */
+static void
+listener_free(struct db_listener *l)
+{
+	if (l->stop_pipe[0] >= 0) {
+		close(l->stop_pipe[0]);
+		close(l->stop_pipe[1]);
+	}
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->cond);
+	free(l->conninfo);
+	free(l->channel);
+	free(l);
+}
+
 struct db_listener *
 db_listener_start(const char *conninfo, const char *channel, db_listen_fn fn, void *ud,
 		  struct err *err)
@@ -274,15 +289,7 @@ db_listener_start(const char *conninfo, const char *channel, db_listen_fn fn, vo
 	pthread_mutex_unlock(&l->mu);
 	return l;
 fail:
-	if (l->stop_pipe[0] >= 0) {
-		close(l->stop_pipe[0]);
-		close(l->stop_pipe[1]);
-	}
-	pthread_mutex_destroy(&l->mu);
-	pthread_cond_destroy(&l->cond);
-	free(l->conninfo);
-	free(l->channel);
-	free(l);
+	listener_free(l);
 	return NULL;
 }
 
@@ -296,11 +303,5 @@ db_listener_stop(struct db_listener *l)
 		w = write(l->stop_pipe[1], "x", 1);
 	while (w < 0 && errno == EINTR);
 	pthread_join(l->thread, NULL);
-	close(l->stop_pipe[0]);
-	close(l->stop_pipe[1]);
-	pthread_mutex_destroy(&l->mu);
-	pthread_cond_destroy(&l->cond);
-	free(l->conninfo);
-	free(l->channel);
-	free(l);
+	listener_free(l);
 }
