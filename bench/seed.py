@@ -8,9 +8,10 @@ must hold parasol's schema and no data of its own; this script adds accounts, po
 replies, likes, mentions, tags, follows, blocks, mutes, notifications and peers, every table
 through `COPY ... FROM STDIN` piped into psql (never one INSERT per row), with foreign keys
 and triggers off for the loading sessions (session_replication_role = replica). Afterwards it
-calls parasol_recount_stats() when a migration made it, runs VACUUM ANALYZE, and records
-what it made in the table bench_seed (./dev bench reads it to skip seeding again). It prints
-what it made and how long it took; it exits non-zero when psql fails.
+calls parasol_recount_stats() and parasol_rebuild_home_feeds(800) when migrations made them,
+runs VACUUM ANALYZE, and records what it made in the table bench_seed (./dev bench reads it
+to skip seeding again). It prints what it made and how long it took; it exits non-zero
+when psql fails.
 
 The data is a pure function of the parameters and --seed: ids are time-ordered like
 parasol_id() makes them ((milliseconds since the epoch << 16) | sequence), posts spread over
@@ -561,6 +562,17 @@ class Seeder:
                               env=env, stdout=subprocess.DEVNULL).returncode != 0:
                 sys.exit("seed.py: parasol_recount_stats() failed")
             log("  parasol_recount_stats(): %.1f s" % (time.time() - t))
+        if psql(self.db, "SELECT count(*) FROM pg_proc WHERE proname = "
+                "'parasol_rebuild_home_feeds'") != "0":
+            t = time.time()
+            # the home feeds' triggers did not run for the rows COPY wrote
+            env = dict(os.environ, PGOPTIONS="-c session_replication_role=replica "
+                       "-c work_mem=256MB")
+            if subprocess.run(psql_args(self.db) + ["-c",
+                              "SELECT parasol_rebuild_home_feeds(800)"],
+                              env=env, stdout=subprocess.DEVNULL).returncode != 0:
+                sys.exit("seed.py: parasol_rebuild_home_feeds() failed")
+            log("  parasol_rebuild_home_feeds(800): %.1f s" % (time.time() - t))
         t = time.time()
         psql(self.db, "VACUUM (ANALYZE)")
         log("  VACUUM ANALYZE: %.1f s" % (time.time() - t))

@@ -7,7 +7,7 @@
 #include "autoconfig.h"
 #include "ap/ap.h"
 #include "core/cache.h"
-#include "core/moderation.h"
+#include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
 #include "http/ratelimit.h"
@@ -42,8 +42,8 @@ app_init(struct app *app, struct err *err)
 	ap_start(&app->cfg);
 	if (cache_start(app->cfg.database_url, err) != 0) /* settings, peers, keys: core/cache.h */
 		return -1;
-	/* timed suspensions that end, purges that are due (core/moderation.h) */
-	worker_set_periodic(mod_sweep, app->cfg.sweep_interval);
+	/* timed suspensions and purges, home feeds trimmed (core/sweep.h) */
+	worker_set_periodic(sweep_run, app->cfg.sweep_interval);
 	return 0;
 }
 

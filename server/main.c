@@ -15,7 +15,7 @@
 #include "autoconfig.h"
 #include "config.h"
 #include "core/cache.h"
-#include "core/moderation.h"
+#include "core/sweep.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "jobs/worker.h"
@@ -89,8 +89,8 @@ work(const struct config *cfg)
 		return 1;
 	db_init(cfg->database_url);
 	ap_start(cfg); /* registers the 'inbox' and 'deliver' handlers */
-	/* timed suspensions that end, purges that are due (core/moderation.h) */
-	worker_set_periodic(mod_sweep, cfg->sweep_interval);
+	/* timed suspensions and purges, home feeds trimmed (core/sweep.h) */
+	worker_set_periodic(sweep_run, cfg->sweep_interval);
 	/* Blocked before the threads start, so they inherit the mask and sigwait gets them. */
 	sigset_t stop;
 	sigemptyset(&stop);

@@ -6,6 +6,7 @@
 
 #include "core/status.h"
 #include "util/err.h"
+#include "util/log.h"
 
 #define THREAD_MAX 200 /* posts above or below the focus shown on a thread page */
 
@@ -108,4 +109,13 @@ timeline_account_counts(struct arena *a, int64_t account_id, long *posts, long *
 			long *following, struct err *err)
 {
 	return db_account_counts(a, account_id, posts, followers, following, err);
+}
+
+int
+timeline_sweep(struct arena *a, struct err *err)
+{
+	int n = db_home_feeds_trim(a, HOME_FEED_KEEP, err);
+	if (n > 0)
+		log_msg(LOG_DEBUG, "timelines: trimmed %d home feeds", n);
+	return n;
 }

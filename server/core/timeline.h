@@ -53,6 +53,13 @@ int timeline_pinned(struct arena *a, int64_t viewer_id, int64_t account_id,
 int timeline_bookmarks(struct arena *a, int64_t viewer_id, const struct timeline_query *q,
 		       struct timeline_page *out, struct err *err);
 
+/* Rows a member's home feed keeps (db/statuses.h: older ones are read the slower way). */
+#define HOME_FEED_KEEP 800
+
+/* Periodic work: trims the home feeds that grew past twice HOME_FEED_KEEP. The number of
+ * feeds trimmed, or -1 + err. */
+int timeline_sweep(struct arena *a, struct err *err);
+
 /* A thread around post id: ancestors oldest first, the post, replies in order. */
 struct thread {
 	struct status *ancestors;

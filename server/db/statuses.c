@@ -155,9 +155,10 @@ run_list(struct arena *a, const char *sql, const char *const *p, int n, struct s
  * planner thinks of the tables; the joined query left to itself sometimes walked all of a
  * member's posts to find their five pins. $1/$2 the bounds, $3 the batch size, $4 the kind's
  * argument (the viewer for home and bookmarks, the account for pins, the tag's name).
- * The home timeline reads the newest ids of each account the viewer follows (and their own)
- * from statuses_account and merges them, so its cost follows the page size and the number of
- * accounts followed, never the size of the table. */
+ * The home timeline reads its member's feed (home_candidates below); below the feed's floor
+ * it reads the newest ids of each account the member follows (and their own) from
+ * statuses_account and merges them (CAND_HOME), so that part costs one index scan per
+ * account followed. */
 #define CAND_BOUNDS(col)                                                                     \
 	" AND " col " < COALESCE($1::bigint, 9223372036854775807)"                           \
 	" AND " col " > COALESCE($2::bigint, 0)"
@@ -187,6 +188,88 @@ static const char *const cand_sql[DB_TL__MAX][2] = {
 	[DB_TL_BOOKMARKS] = CANDS_MARK("bookmarks"),
 };
 
+/* The home timeline's candidates come from the member's feed (home_feed, migration 0012),
+ * which holds every candidate from its floor up, and below the floor from the accounts
+ * followed (CAND_HOME). $1/$2 the bounds, $3 the batch size, $4 the member. One row per id,
+ * and always at least one row (its id NULL) when the member has a feed, for the floor. */
+#define CAND_FEED(dir)                                                                       \
+	"SELECT f.floor_id, h.status_id FROM home_feeds f LEFT JOIN LATERAL"                  \
+	" (SELECT x.status_id FROM home_feed x WHERE x.account_id = f.account_id"              \
+	" AND x.status_id >= f.floor_id" CAND_BOUNDS("x.status_id")                           \
+	" ORDER BY x.status_id " dir " LIMIT $3::int) h ON true"                              \
+	" WHERE f.account_id = $4::bigint ORDER BY h.status_id " dir
+static const char *const feed_sql[2] = {CAND_FEED("DESC"), CAND_FEED("ASC")};
+
+/* Appends to ids (which holds *n) up to `batch` - *n candidate ids of one query: `sql` with
+ * the bounds, the batch size and arg. */
+static int
+fetch_ids(struct arena *a, const char *sql, int64_t max_id, int64_t min_id, int batch,
+	  const char *arg, int64_t *ids, int *n, struct err *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", batch - *n);
+	const char *p[4] = {fmt_id(a, max_id), fmt_id(a, min_id), lim, arg};
+	PGresult *r = db_query(a, err, sql, 4, p);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && *n < batch; i++)
+		ids[(*n)++] = db_int64(r, i, 0);
+	return 0;
+}
+
+/* Up to `batch` home candidates of the member `arg` between the bounds (0: none), in key
+ * order: from the feed for ids from its floor up, the rest per followed account. Returns
+ * how many, -1 on failure. */
+static int
+home_candidates(struct arena *a, const char *arg, int64_t max_id, int64_t min_id, int batch,
+		bool ascending, int64_t *ids, struct err *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", batch);
+	const char *p[4] = {fmt_id(a, max_id), fmt_id(a, min_id), lim, arg};
+	PGresult *r = db_query(a, err, feed_sql[ascending ? 1 : 0], 4, p);
+	if (r == NULL)
+		return -1;
+	/* no feed: everything lies below an infinite floor */
+	int64_t floor = PQntuples(r) > 0 ? db_int64(r, 0, 0) : INT64_MAX;
+	int from_feed = 0;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (!PQgetisnull(r, i, 1))
+			from_feed++;
+	/* the ids below the floor within the bounds, if there are any such ids */
+	bool below = floor > 0 && (min_id == 0 || min_id < floor - 1);
+	int64_t below_max = max_id != 0 && max_id < floor ? max_id : floor;
+	int n = 0;
+	if (ascending && below) { /* the older ones first */
+		if (fetch_ids(a, cand_sql[DB_TL_HOME][1], below_max == INT64_MAX ? 0 : below_max,
+			      min_id, batch, arg, ids, &n, err) != 0)
+			return -1;
+	}
+	for (int i = 0; i < PQntuples(r) && n < batch; i++)
+		if (!PQgetisnull(r, i, 1))
+			ids[n++] = db_int64(r, i, 1);
+	if (!ascending && below && from_feed < batch) {
+		if (fetch_ids(a, cand_sql[DB_TL_HOME][0], below_max == INT64_MAX ? 0 : below_max,
+			      min_id, batch, arg, ids, &n, err) != 0)
+			return -1;
+	}
+	return n;
+}
+
+/* Up to `batch` candidate ids of a kind read through candidates, in key order. */
+static int
+candidates(struct arena *a, enum db_timeline kind, const char *arg, int64_t max_id,
+	   int64_t min_id, int batch, bool ascending, int64_t *ids, struct err *err)
+{
+	if (kind == DB_TL_HOME)
+		return home_candidates(a, arg, max_id, min_id, batch, ascending, ids, err);
+	int n = 0;
+	if (fetch_ids(a, cand_sql[kind][ascending ? 1 : 0], max_id, min_id, batch, arg, ids, &n,
+		      err) != 0)
+		return -1;
+	return n;
+}
+
 /* A kind read through candidates: batches of candidates (growing), each filtered by the
  * kind's timeline query, until the page is full or the candidates run out. Exact: a batch
  * the filters thin out is followed by the next one. */
@@ -199,18 +282,12 @@ candidate_list(struct arena *a, enum db_timeline kind, int64_t viewer, const cha
 	 * messages to others, mutes), and a second round costs more than the extra rows. */
 	int have = 0, batch = limit > 0 ? limit + limit / 2 : 1;
 	while (have < limit) {
-		char lim[16];
-		snprintf(lim, sizeof lim, "%d", batch);
-		const char *cp[4] = {fmt_id(a, max_id), fmt_id(a, min_id), lim, arg};
-		PGresult *r = db_query(a, err, cand_sql[kind][ascending ? 1 : 0], 4, cp);
-		if (r == NULL)
+		int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)batch);
+		int n = candidates(a, kind, arg, max_id, min_id, batch, ascending, ids, err);
+		if (n < 0)
 			return -1;
-		int n = PQntuples(r);
 		if (n == 0)
 			break;
-		int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)n);
-		for (int i = 0; i < n; i++)
-			ids[i] = db_int64(r, i, 0);
 		char need[16];
 		snprintf(need, sizeof need, "%d", limit - have);
 		const char *p[5] = {fmt_id(a, viewer), NULL, NULL, need, db_id_array(a, ids, n)};
@@ -259,6 +336,16 @@ db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t a
 		return -1;
 	*out = list;
 	return have;
+}
+
+int
+db_home_feeds_trim(struct arena *a, int keep, struct err *err)
+{
+	char k[16];
+	snprintf(k, sizeof k, "%d", keep);
+	const char *p[] = {k};
+	PGresult *r = db_query(a, err, "SELECT parasol_trim_home_feeds($1::int)", 1, p);
+	return r != NULL ? (int)db_int64(r, 0, 0) : -1;
 }
 
 int

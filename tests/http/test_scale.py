@@ -6,6 +6,7 @@ older visible post behind many hidden ones is still found, pages neither skip no
 import os
 import re
 import sys
+import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -15,7 +16,8 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("scale")
 test = suite.test
-inst = harness.Instance(suite, "scale")
+# sweep_interval 1: the periodic sweep trims the home feeds within a second or two
+inst = harness.Instance(suite, "scale", sweep_interval="1")
 c = {}
 ids = {}
 
@@ -158,6 +160,65 @@ def test_home_pages_neither_skip_nor_repeat():
     assert len(seen) == len(set(seen)), "a post shows twice"
 
 
+def newer_page(who, min_id):
+    """The ids /home?min_id= shows: the 20 oldest above min_id, newest first."""
+    return page_ids(who, "/home?min_id=%s" % min_id)
+
+
+@test
+def test_home_feed_floor_is_invisible():
+    """bob's home is the same, older and newer pages alike, whether its rows come from his
+    feed, from the accounts he follows (below a trimmed feed's floor) or both: trimmed,
+    rebuilt, without a feed; a follow after the trim brings old and new posts, an unfollow
+    takes them away"""
+    bob = ids["bob"]
+    full = all_pages("bob", "/home")
+    assert len(full) >= 70, len(full)
+    oldest_first = list(reversed(full))
+
+    def expect_newer(min_id):
+        above = [x for x in oldest_first if int(x) > int(min_id)]
+        return list(reversed(above[:20]))
+
+    def check(what):
+        assert all_pages("bob", "/home") == full, what
+        for k in (0, 5, 19, 20, 21, 40, len(full) - 2):
+            m = oldest_first[k]
+            assert newer_page("bob", m) == expect_newer(m), (what, k)
+
+    check("feed complete")
+    # trimmed to its newest 10 rows: the floor rises, the rest is read per followed account
+    assert inst.scalar("SELECT parasol_trim_home_feeds(10)") != "0"
+    floor = inst.scalar("SELECT floor_id FROM home_feeds WHERE account_id = %s" % bob)
+    assert int(floor) > 0
+    assert inst.scalar("SELECT count(*) FROM home_feed WHERE account_id = %s" % bob) == "10"
+    check("feed trimmed")
+    # dave's older posts (below the floor) and a new one show after a follow, and go after
+    # an unfollow
+    dave_old = new_post("dave", "dave before the follow")
+    inst.psql("UPDATE home_feeds SET floor_id = %s + 1 WHERE account_id = %s"
+              % (dave_old, bob))
+    follow("bob", "dave")
+    dave_new = new_post("dave", "dave after the follow")
+    home = all_pages("bob", "/home")
+    assert dave_old in home and dave_new in home, (dave_old, dave_new)
+    daves = set(r[0] for r in inst.psql("SELECT id FROM statuses WHERE account_id = %s"
+                                        % ids["dave"]))
+    assert [x for x in home if x not in daves] == full
+    assert c["bob"].post("/@dave/unfollow", {}).status == 303
+    assert all_pages("bob", "/home") == full
+    assert inst.scalar("SELECT count(*) FROM home_feed h JOIN statuses s ON s.id = h.status_id"
+                       " WHERE h.account_id = %s AND s.account_id = %s" % (bob, ids["dave"])) \
+        == "0"
+    # rebuilt from scratch, then without any feed at all
+    inst.psql("SELECT parasol_rebuild_home_feeds(15)")
+    check("feed rebuilt")
+    inst.psql("DELETE FROM home_feeds WHERE account_id = %s" % bob)
+    check("no feed")
+    inst.psql("SELECT parasol_rebuild_home_feeds(800)")
+    check("feed rebuilt whole")
+
+
 @test
 def test_tag_finds_older_posts_behind_hidden_ones():
     """a tag shows visitors an old public post behind 50 followers-only ones; followers all"""
@@ -212,6 +273,27 @@ def test_bookmarks_pages():
     seen = all_pages("carol", "/bookmarks")
     want = sorted((p for p in posts if p != gone), key=int, reverse=True)
     assert seen == want, (len(seen), len(want))
+
+
+@test
+def test_sweep_trims_a_long_home_feed():
+    """the periodic sweep trims a home feed past 1,600 rows to its newest 800 and raises its
+    floor; the first page and the pages across the floor still show the newest posts"""
+    bob = ids["bob"]
+    made = bulk_posts("alice", 1700, "public", "bulk")
+    deadline = time.monotonic() + 60
+    while inst.scalar("SELECT floor_id FROM home_feeds WHERE account_id = %s" % bob) == "0" \
+            or int(inst.scalar("SELECT count(*) FROM home_feed WHERE account_id = %s"
+                               % bob)) > 800:
+        assert time.monotonic() < deadline, "the sweep did not trim bob's feed"
+        time.sleep(0.2)
+    assert inst.scalar("SELECT count(*) FROM home_feed WHERE account_id = %s" % bob) == "800"
+    floor = inst.scalar("SELECT floor_id FROM home_feeds WHERE account_id = %s" % bob)
+    newest = list(reversed(made))
+    assert floor == newest[799], (floor, newest[799])
+    assert page_ids("bob", "/home") == newest[:20]
+    assert page_ids("bob", "/home?max_id=%s" % newest[789]) == newest[790:810]
+    assert page_ids("bob", "/home?min_id=%s" % newest[810]) == newest[790:810]
 
 
 @test

@@ -1,0 +1,19 @@
+/* sweep.c - the periodic work, in one list. */
+#include "core/sweep.h"
+
+#include "core/moderation.h"
+#include "core/timeline.h"
+
+int
+sweep_run(struct arena *a, struct err *err)
+{
+	int (*const parts[])(struct arena *, struct err *) = {mod_sweep, timeline_sweep};
+	int done = 0;
+	for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		int n = parts[i](a, err);
+		if (n < 0)
+			return -1;
+		done += n;
+	}
+	return done;
+}

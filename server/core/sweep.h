@@ -1,0 +1,14 @@
+/* sweep.h - the periodic work every `serve` and `parasol worker` does between jobs
+ * (jobs/worker.h runs it every sweep_interval seconds, one thread at a time). */
+#ifndef PARASOL_CORE_SWEEP_H
+#define PARASOL_CORE_SWEEP_H
+
+struct arena;
+struct err;
+
+/* One round: moderation's timed suspensions and purges (core/moderation.h), then the home
+ * feeds' trimming (core/timeline.h). The number of things done, or -1 + err (a failed part
+ * stops the round; the next round starts again from the first). */
+int sweep_run(struct arena *a, struct err *err);
+
+#endif
