@@ -1,7 +1,9 @@
 /* tval.c - render values: objects keep their fields in insertion order, lists their items,
- * both as linked lists in the arena (pages hold tens of values: a scan is fast enough). */
+ * both as linked lists in the arena (an object holds tens of fields: a scan is fast enough,
+ * when it compares each field's hash and length before its bytes). */
 #include "tval.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +12,8 @@
 
 struct tval_field {
 	const char *key;
+	size_t len;    /* strlen(key) */
+	uint32_t hash; /* key_hash(key, len) */
 	struct tval *val;
 	struct tval_field *next;
 };
@@ -50,15 +54,32 @@ tval_list(struct arena *a)
 	return tval_new(a, TVAL_LIST);
 }
 
+/* FNV-1a of the key's len bytes. */
+static uint32_t
+key_hash(const char *key, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)key[i]) * 16777619u;
+	return h;
+}
+
+static struct tval_field *
+find_field(const struct tval *obj, const char *key, size_t len, uint32_t hash)
+{
+	for (struct tval_field *f = obj->fields; f != NULL; f = f->next)
+		if (f->hash == hash && f->len == len && memcmp(f->key, key, len) == 0)
+			return f;
+	return NULL;
+}
+
 const struct tval *
 tval_get(const struct tval *obj, const char *key, size_t len)
 {
 	if (obj == NULL || obj->kind != TVAL_OBJ)
 		return NULL;
-	for (const struct tval_field *f = obj->fields; f != NULL; f = f->next)
-		if (strlen(f->key) == len && memcmp(f->key, key, len) == 0)
-			return f->val;
-	return NULL;
+	struct tval_field *f = find_field(obj, key, len, key_hash(key, len));
+	return f != NULL ? f->val : NULL;
 }
 
 static void
@@ -68,14 +89,17 @@ obj_put(struct tval *obj, const char *key, struct tval *val)
 		log_msg(LOG_ERROR, "tmpl: value set on something that is not an object");
 		return;
 	}
-	for (struct tval_field *f = obj->fields; f != NULL; f = f->next) {
-		if (strcmp(f->key, key) == 0) {
-			f->val = val;
-			return;
-		}
+	size_t len = strlen(key);
+	uint32_t hash = key_hash(key, len);
+	struct tval_field *f = find_field(obj, key, len, hash);
+	if (f != NULL) {
+		f->val = val;
+		return;
 	}
-	struct tval_field *f = arena_alloc(obj->arena, sizeof(*f));
+	f = arena_alloc(obj->arena, sizeof(*f));
 	f->key = arena_strdup(obj->arena, key);
+	f->len = len;
+	f->hash = hash;
 	f->val = val;
 	if (obj->last_field != NULL)
 		obj->last_field->next = f;
