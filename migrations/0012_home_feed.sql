@@ -121,28 +121,36 @@ END
 $$;
 SELECT parasol_rebuild_home_feeds(800);
 
--- Trims the feeds that hold more than 2 × keep rows to their newest `keep`, raising their
--- floors (older candidates are then read the old way). Returns how many feeds it trimmed.
--- Finding the (2 × keep)th row of a feed reads that many index entries, so a sweep reads at
--- most 2 × keep entries per member.
-CREATE FUNCTION parasol_trim_home_feeds(keep integer) RETURNS integer LANGUAGE plpgsql AS $$
+-- Trims, of the `batch` feeds after account id `after` (in account id order), those that hold
+-- more than 2 × keep rows to their newest `keep`, raising their floors (older candidates are
+-- then read the old way). Returns the last account id it looked at, NULL when there was none
+-- (the next round starts again from 0). Finding a feed's (2 × keep)th row reads that many
+-- index entries, so a call reads at most batch × 2 × keep entries (~0.5 ms a feed at keep 800):
+-- the sweep calls it once per round, going round all feeds a batch at a time.
+CREATE FUNCTION parasol_trim_home_feeds(keep integer, after bigint, batch integer)
+RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	feed record;
-	trimmed integer := 0;
+	last bigint;
 BEGIN
 	FOR feed IN
-		SELECT h.account_id, (SELECT x.status_id FROM home_feed x
-			WHERE x.account_id = h.account_id ORDER BY x.status_id DESC
-			OFFSET keep - 1 LIMIT 1) AS new_floor
-		FROM home_feeds h
-		WHERE EXISTS (SELECT 1 FROM home_feed y WHERE y.account_id = h.account_id
-			ORDER BY y.status_id DESC OFFSET 2 * keep LIMIT 1)
+		SELECT h.account_id FROM home_feeds h WHERE h.account_id > after
+		ORDER BY h.account_id LIMIT batch
 	LOOP
-		UPDATE home_feeds SET floor_id = feed.new_floor WHERE account_id = feed.account_id;
-		DELETE FROM home_feed WHERE account_id = feed.account_id
-			AND status_id < feed.new_floor;
-		trimmed := trimmed + 1;
+		last := feed.account_id;
+		UPDATE home_feeds h SET floor_id = c.new_floor
+			FROM (SELECT x.status_id AS new_floor FROM home_feed x
+				WHERE x.account_id = feed.account_id
+				ORDER BY x.status_id DESC OFFSET keep - 1 LIMIT 1) c
+			WHERE h.account_id = feed.account_id
+			AND EXISTS (SELECT 1 FROM home_feed y WHERE y.account_id = feed.account_id
+				ORDER BY y.status_id DESC OFFSET 2 * keep LIMIT 1);
+		IF FOUND THEN
+			DELETE FROM home_feed x USING home_feeds h
+				WHERE h.account_id = feed.account_id AND x.account_id = h.account_id
+				AND x.status_id < h.floor_id;
+		END IF;
 	END LOOP;
-	RETURN trimmed;
+	RETURN last;
 END
 $$;

@@ -6,7 +6,6 @@
 
 #include "core/status.h"
 #include "util/err.h"
-#include "util/log.h"
 
 #define THREAD_MAX 200 /* posts above or below the focus shown on a thread page */
 
@@ -111,11 +110,17 @@ timeline_account_counts(struct arena *a, int64_t account_id, long *posts, long *
 	return db_account_counts(a, account_id, posts, followers, following, err);
 }
 
+/* Where the sweep's round through the home feeds is: the last member id it looked at. The
+ * sweep runs in one thread at a time (jobs/worker.h); atomic all the same. */
+static _Atomic int64_t feed_cursor;
+
 int
 timeline_sweep(struct arena *a, struct err *err)
 {
-	int n = db_home_feeds_trim(a, HOME_FEED_KEEP, err);
-	if (n > 0)
-		log_msg(LOG_DEBUG, "timelines: trimmed %d home feeds", n);
-	return n;
+	int64_t last;
+	if (db_home_feeds_trim(a, HOME_FEED_KEEP, feed_cursor, HOME_FEED_SWEEP_BATCH, &last,
+			       err) != 0)
+		return -1;
+	feed_cursor = last;
+	return 0;
 }

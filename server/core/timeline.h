@@ -56,8 +56,11 @@ int timeline_bookmarks(struct arena *a, int64_t viewer_id, const struct timeline
 /* Rows a member's home feed keeps (db/statuses.h: older ones are read the slower way). */
 #define HOME_FEED_KEEP 800
 
-/* Periodic work: trims the home feeds that grew past twice HOME_FEED_KEEP. The number of
- * feeds trimmed, or -1 + err. */
+/* Feeds the sweep looks at per round (about 0.5 ms each). */
+#define HOME_FEED_SWEEP_BATCH 200
+
+/* Periodic work: trims, of the next HOME_FEED_SWEEP_BATCH home feeds (going round all of
+ * them, round after round), those that grew past twice HOME_FEED_KEEP. 0, or -1 + err. */
 int timeline_sweep(struct arena *a, struct err *err);
 
 /* A thread around post id: ancestors oldest first, the post, replies in order. */

@@ -339,13 +339,21 @@ db_status_list(struct arena *a, enum db_timeline kind, int64_t viewer, int64_t a
 }
 
 int
-db_home_feeds_trim(struct arena *a, int keep, struct err *err)
+db_home_feeds_trim(struct arena *a, int keep, int64_t after, int batch, int64_t *last,
+		   struct err *err)
 {
-	char k[16];
+	char k[16], b[16];
 	snprintf(k, sizeof k, "%d", keep);
-	const char *p[] = {k};
-	PGresult *r = db_query(a, err, "SELECT parasol_trim_home_feeds($1::int)", 1, p);
-	return r != NULL ? (int)db_int64(r, 0, 0) : -1;
+	snprintf(b, sizeof b, "%d", batch);
+	const char *p[] = {k, fmt_id(a, after), b};
+	PGresult *r = db_query(a, err,
+			       "SELECT parasol_trim_home_feeds($1::int, COALESCE($2::bigint, 0),"
+			       " $3::int)",
+			       3, p);
+	if (r == NULL)
+		return -1;
+	*last = db_int64(r, 0, 0);
+	return 0;
 }
 
 int

@@ -121,9 +121,11 @@ int db_account_counts(struct arena *a, int64_t account_id, long *posts, long *fo
 /* Whether blocker blocks target: 1, 0 or -1. */
 int db_account_blocks(struct arena *a, int64_t blocker, int64_t target, struct err *err);
 
-/* Trims the home feeds (migration 0012) that hold more than 2 × keep rows to their newest
- * keep, raising their floors; the timelines read older rows the slower way. The number of
- * feeds trimmed, or -1 + err. */
-int db_home_feeds_trim(struct arena *a, int keep, struct err *err);
+/* Trims, of the `batch` home feeds (migration 0012) of the members with ids above `after`,
+ * those holding more than 2 × keep rows to their newest keep, raising their floors (the
+ * timelines read older rows the slower way). *last is the last member id looked at, 0 when
+ * there were none left. 0, or -1 + err. */
+int db_home_feeds_trim(struct arena *a, int keep, int64_t after, int batch, int64_t *last,
+		       struct err *err);
 
 #endif

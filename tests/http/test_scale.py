@@ -188,7 +188,7 @@ def test_home_feed_floor_is_invisible():
 
     check("feed complete")
     # trimmed to its newest 10 rows: the floor rises, the rest is read per followed account
-    assert inst.scalar("SELECT parasol_trim_home_feeds(10)") != "0"
+    inst.psql("SELECT parasol_trim_home_feeds(10, 0, 1000)")
     floor = inst.scalar("SELECT floor_id FROM home_feeds WHERE account_id = %s" % bob)
     assert int(floor) > 0
     assert inst.scalar("SELECT count(*) FROM home_feed WHERE account_id = %s" % bob) == "10"
