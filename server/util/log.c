@@ -1,9 +1,13 @@
-/* log.c - formatted one-line events on stderr. */
+/* log.c - formatted one-line events on stderr, repeats folded into one summary. */
 #include "log.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -97,27 +101,153 @@ scrub_addresses(const char *msg, size_t n, char *out, size_t outsz)
 	return o;
 }
 
+/* Repeats: the same line (level and message) again within REPEAT_WINDOW seconds of its first
+ * printing is counted instead of printed; when the window is over (seen at the next line of
+ * any kind, or at exit) one summary line says how many there were. A database outage polled
+ * by health checks printed 405 identical warnings in 21 s. */
+#define REPEAT_WINDOW 30
+#define REPEAT_SLOTS 8
+
+struct repeat {
+	bool used;
+	uint32_t hash;
+	enum log_level level;
+	time_t first, last;  /* first printed, last seen */
+	unsigned long count; /* seen again, not printed */
+	char msg[1024];
+};
+
+static pthread_mutex_t repeat_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct repeat repeats[REPEAT_SLOTS];
+static time_t (*clock_fn)(void);
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+
+void
+log_set_clock(time_t (*now)(void))
+{
+	clock_fn = now;
+}
+
+static time_t
+log_now(void)
+{
+	return clock_fn != NULL ? clock_fn() : time(NULL);
+}
+
+static uint32_t
+msg_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Writes "TIME LEVEL msg\n" in one write. */
+static void
+emit(time_t now, enum log_level level, const char *msg, size_t len)
+{
+	char line[1200];
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	int m = snprintf(line + n, sizeof line - n, "%s %.*s\n", level_names[level], (int)len, msg);
+	size_t total = m < 0 ? n : n + (size_t)m;
+	if (total >= sizeof line) {
+		total = sizeof line - 1;
+		line[total - 1] = '\n';
+	}
+	fwrite(line, 1, total, stderr); /* one write per line; stdio locks the stream */
+}
+
+/* Prints slot r's summary if it counted repeats, and frees it. Under repeat_lock. */
+static void
+close_slot(struct repeat *r, time_t now)
+{
+	if (r->count > 0) {
+		char sum[1200];
+		int m = snprintf(sum, sizeof sum, "(repeated %lu times in %lld s) %s", r->count,
+				 (long long)(r->last - r->first), r->msg);
+		emit(now, r->level, sum,
+		     m < 0 ? 0 : ((size_t)m >= sizeof sum ? sizeof sum - 1 : (size_t)m));
+	}
+	r->used = false;
+}
+
+void
+log_flush(void)
+{
+	pthread_mutex_lock(&repeat_lock);
+	time_t now = log_now();
+	for (int i = 0; i < REPEAT_SLOTS; i++)
+		if (repeats[i].used)
+			close_slot(&repeats[i], now);
+	pthread_mutex_unlock(&repeat_lock);
+	fflush(stderr);
+}
+
+static void
+register_flush(void)
+{
+	atexit(log_flush);
+}
+
+/* Prints msg (scrubbed, one line) unless it repeats a line printed within the window. */
+static void
+print_or_count(enum log_level level, const char *msg, size_t len)
+{
+	pthread_once(&exit_once, register_flush);
+	uint32_t h = msg_hash(msg, len) ^ (uint32_t)level;
+	pthread_mutex_lock(&repeat_lock);
+	time_t now = log_now();
+	struct repeat *same = NULL, *free_slot = NULL, *oldest = NULL;
+	for (int i = 0; i < REPEAT_SLOTS; i++) {
+		struct repeat *r = &repeats[i];
+		if (r->used && now - r->first >= REPEAT_WINDOW)
+			close_slot(r, now); /* its window is over: its summary, then it's free */
+		if (!r->used) {
+			if (free_slot == NULL)
+				free_slot = r;
+			continue;
+		}
+		if (r->hash == h && r->level == level && strlen(r->msg) == len &&
+		    memcmp(r->msg, msg, len) == 0)
+			same = r;
+		if (oldest == NULL || r->first < oldest->first)
+			oldest = r;
+	}
+	if (same != NULL) {
+		same->count++;
+		same->last = now;
+		pthread_mutex_unlock(&repeat_lock);
+		return;
+	}
+	struct repeat *r = free_slot;
+	if (r == NULL) {
+		close_slot(oldest, now);
+		r = oldest;
+	}
+	*r = (struct repeat){.used = true, .hash = h, .level = level, .first = now, .last = now};
+	memcpy(r->msg, msg, len < sizeof r->msg ? len : sizeof r->msg - 1);
+	emit(now, level, msg, len);
+	pthread_mutex_unlock(&repeat_lock);
+}
+
 void
 log_msg(enum log_level level, const char *fmt, ...)
 {
 	if (level < min_level || level >= LOG__MAX)
 		return;
-	char line[1024];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	size_t n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	n += (size_t)snprintf(line + n, sizeof line - n, "%s ", level_names[level]);
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	size_t mlen = m < 0 ? 0 : ((size_t)m >= sizeof msg ? sizeof msg - 1 : (size_t)m);
-	size_t end = n + scrub_addresses(msg, mlen, line + n, sizeof line - n - 1);
-	for (size_t i = n; i < end; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = ' ';
-	line[end] = '\n';
-	fwrite(line, 1, end + 1, stderr); /* one write per line; stdio locks the stream */
+	char clean[1024];
+	size_t n = scrub_addresses(msg, mlen, clean, sizeof clean);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
+			clean[i] = ' ';
+	print_or_count(level, clean, n);
 }

@@ -5,6 +5,8 @@
 #ifndef PARASOL_LOG_H
 #define PARASOL_LOG_H
 
+#include <time.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR, LOG_CRIT, LOG__MAX };
 
 /* Sets the lowest level printed (default LOG_INFO). */
@@ -14,7 +16,16 @@ void log_set_level(enum log_level level);
 int log_level_parse(const char *s, enum log_level *out);
 
 /* Writes one line; newlines and control characters in the message are replaced with spaces
- * so one event is always one line. Thread-safe. */
+ * so one event is always one line. A line identical to one printed less than 30 s before
+ * (same level, same message) is counted, not printed; once those 30 s are over, one line
+ * "(repeated N times in S s) message" follows, at the next line logged or at exit.
+ * Thread-safe. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the summaries of the repeats still counted, and flushes stderr (also run at exit). */
+void log_flush(void);
+
+/* The clock log lines are stamped and repeats timed by (tests); NULL: time(). */
+void log_set_clock(time_t (*now)(void));
 
 #endif
