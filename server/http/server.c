@@ -228,6 +228,9 @@ error_resp(struct http_server *srv, struct req *req, int status, const char *mes
 		resp_set(req, status, "text/plain; charset=utf-8", message, strlen(message));
 }
 
+/* What a 503 asks clients to wait: storage outages are usually short (a restart). */
+#define RETRY_AFTER_SECONDS "10"
+
 static void
 answer_err(struct http_server *srv, struct req *req)
 {
@@ -236,6 +239,9 @@ answer_err(struct http_server *srv, struct req *req)
 		log_msg(LOG_ERROR, "%s %s: %s: %s", req->method, req->route.fn ? "handler" : "request",
 			err_code_name(req->err.code), req->err.detail);
 	error_resp(srv, req, status, req->err.safe[0] ? req->err.safe : "Error");
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+	    resp_get_header(req, MHD_HTTP_HEADER_RETRY_AFTER) == NULL)
+		resp_header(req, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS);
 }
 
 static void

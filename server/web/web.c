@@ -259,6 +259,12 @@ web_before(struct req *req)
 		req->viewer = session_account(req->arena, token, &err);
 		if (req->viewer == NULL && err.code == ERR_NOT_FOUND)
 			web_set_session_cookie(req, NULL); /* stale: clear it */
+		else if (req->viewer == NULL) {
+			/* Not known to be signed out: answering as to a visitor would send the
+			 * member to the sign-in page and drop what they posted. */
+			req->err = err;
+			return -1;
+		}
 		enum lang l;
 		if (req->viewer && req->viewer->language &&
 		    i18n_lang_parse(req->viewer->language, &l) == 0)

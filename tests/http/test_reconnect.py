@@ -124,6 +124,36 @@ def test_recovery_2():
     recovery(2)
 
 
+@test
+def test_members_told_the_truth_during_an_outage():
+    """PostgreSQL stopped (3rd time) with a member signed in: /home answers 503 with
+    Retry-After, never a redirect to the sign-in page; a post sent meanwhile answers 503 and
+    is not stored; when PostgreSQL is back the same session works again"""
+    c = harness.member(inst(), "rosa")
+    assert c.get("/home").status == 200
+    token = c.csrf()
+    state["cluster"].stop()
+    for _ in range(6):  # every worker thread meets the outage
+        r = c.get("/home")
+        assert r.status == 503, r
+        assert r.header("Retry-After", "").isdigit(), r.header("Retry-After")
+        assert r.header("Location") is None, r.header("Location")
+    r = c.post("/statuses", {"text": "sent during the outage", "visibility": "public"},
+               csrf=token)
+    assert r.status == 503, r
+    assert r.header("Retry-After", "").isdigit(), r.header("Retry-After")
+    state["cluster"].start()
+    deadline = time.monotonic() + RECOVERY_TIMEOUT
+    while get("/healthz").status != 200:
+        assert time.monotonic() < deadline, "not healthy again"
+        time.sleep(0.2)
+    r = c.get("/home")
+    assert r.status == 200 and "rosa" in r.text, r
+    assert inst().scalar("SELECT count(*) FROM statuses WHERE text = 'sent during the outage'") \
+        == "0"
+    assert_same_process()
+
+
 harness.add_server_end_tests(suite, lambda: inst().server)
 
 if __name__ == "__main__":
