@@ -82,7 +82,7 @@ act(struct req *req, enum social_action action)
 	}
 	if (rc != 0)
 		return -1;
-	return web_redirect(req, web_back(req, arena_printf(a, "/@%s", account_handle(a, target))), notice);
+	return web_redirect(req, web_back(req, web_account_path(a, account_handle(a, target))), notice);
 }
 
 static int
@@ -176,7 +176,8 @@ collection(struct req *req, bool followers)
 		if (rc != 0)
 			return -1;
 		page_ctx(req, ctx, &pg,
-			 arena_printf(req->arena, "/@%s/%s", owner->username,
+			 arena_printf(req->arena, "%s/%s",
+				      web_account_path(req->arena, account_handle(req->arena, owner)),
 				      followers ? "followers" : "following"),
 			 NULL);
 	}
