@@ -3,8 +3,6 @@
 
 #include <string.h>
 
-#include "ap/ap.h"
-
 size_t
 ap_prop_count(const json_t *v)
 {
@@ -103,16 +101,4 @@ bool
 ap_prop_is_type(const json_t *obj, const char *type)
 {
 	return ap_prop_type_in(obj, &type, 1) != NULL;
-}
-
-bool
-ap_prop_has_as_context(const json_t *obj)
-{
-	const json_t *v = json_is_object(obj) ? json_object_get(obj, "@context") : NULL;
-	for (size_t i = 0, n = ap_prop_count(v); i < n; i++) {
-		const char *c = json_string_value(ap_prop_item(v, i));
-		if (c != NULL && strcmp(c, AP_CONTEXT) == 0)
-			return true;
-	}
-	return false;
 }

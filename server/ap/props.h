@@ -2,9 +2,10 @@
  * be one value or an array, and a reference may be a URI string, a Link or Mention with
  * "href", or an embedded object with "id" (PROTOCOL.md section 4b: Fedify sends
  * "to": "<followers URL>" as a string and a lone "tag" as one object). Every inbound reader of
- * to, cc, bto, bcc, audience, tag, attachment, url, icon, image, attributedTo, inReplyTo,
- * object, type and @context goes through these functions. They never allocate: what they
- * return points into the JSON document and lives as long as it does. */
+ * to, cc, bto, bcc, audience, tag, url, attributedTo, inReplyTo, object and type goes through
+ * these functions (attachment, icon, image and @context are not read yet: read them here
+ * too when they are). They never allocate: what they return points into the JSON document
+ * and lives as long as it does. */
 #ifndef PARASOL_AP_PROPS_H
 #define PARASOL_AP_PROPS_H
 
@@ -40,9 +41,5 @@ bool ap_prop_is_type(const json_t *obj, const char *type);
 /* The first of obj's types that is one of the n names in types (the matching entry of
  * types, so the caller may keep it), or NULL. */
 const char *ap_prop_type_in(const json_t *obj, const char *const *types, size_t n);
-
-/* Whether obj's "@context" (a string, an array, or objects inside it) includes the
- * ActivityStreams context "https://www.w3.org/ns/activitystreams". */
-bool ap_prop_has_as_context(const json_t *obj);
 
 #endif

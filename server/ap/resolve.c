@@ -162,9 +162,12 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, struct remote_a
 	if (ra->domain == NULL ||
 	    strspn(ra->domain, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != strlen(ra->domain))
 		return err_set(err, ERR_INVALID, NULL, "actor id with a strange host");
-	/* The name goes into page paths, form actions and WebFinger queries. */
+	/* The name goes into page paths, form actions and WebFinger queries: Mastodon's pattern,
+	 * or the actor's own host[:port] (checked above), which instance actors (Mastodon's,
+	 * parasol's) take as their name. */
 	ra->username = str(doc, "preferredUsername");
-	if (!account_remote_username_ok(ra->username))
+	if (!account_remote_username_ok(ra->username) &&
+	    (ra->username == NULL || strcasecmp(ra->username, ra->domain) != 0))
 		return err_set(err, ERR_INVALID, NULL, "bad preferredUsername");
 	ra->inbox_url = str(doc, "inbox");
 	if (ra->inbox_url == NULL || ap_url_domain(a, ra->inbox_url) == NULL)

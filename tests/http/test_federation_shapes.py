@@ -367,7 +367,7 @@ class NamedActor(harness.FakeActor):
 
 
 HOSTILE = ["../admin", "x/y", "a?b", "a#b", "..", "a..b", "a b", "", ".hidden", "trail-",
-           "caf\u00e9", "a%2Fb", "a@b", "a\nb"]
+           "caf\u00e9", "a%2Fb", "a@b", "a\nb", "127.0.0.1:1"]  # the last: a host, not its own
 
 
 @test
