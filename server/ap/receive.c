@@ -503,16 +503,16 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 	struct account *from = account_by_id(a, signer_id, err);
 	if (from == NULL)
 		return err->code == ERR_NOT_FOUND ? 0 : -1; /* the peer's account went away */
-	static const char *const known[] = {"Follow", "Accept", "Reject", "Undo",
-					    "Create", "Delete", "Update", "Block",
+	static const char *const known[] = {"Follow", "Accept",	  "Reject", "Undo",
+					    "Create", "Delete",	  "Update", "Block",
 					    "Like",   "Announce", "Flag"};
 	const char *type = ap_prop_type_in(act, known, sizeof known / sizeof known[0]);
 	const char *id = str(act, "id");
 	if (json_string_value(first(act, "type")) == NULL || from->uri == NULL)
 		return err_set(err, ERR_INVALID, NULL, "activity without a type");
 	/* A suspended remote account is heard only taking things back. */
-	if (from->suspended && (type == NULL || (strcmp(type, "Delete") != 0 &&
-						 strcmp(type, "Undo") != 0)))
+	if (from->suspended &&
+	    (type == NULL || (strcmp(type, "Delete") != 0 && strcmp(type, "Undo") != 0)))
 		return 0;
 	if (id != NULL) {
 		int fresh = db_activity_seen(a, id, err);

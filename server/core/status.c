@@ -86,7 +86,7 @@ remote_href(void *arg, const char *acct)
 	for (size_t i = 0; i < found->n; i++)
 		if (strcasecmp(found->written[i], acct) == 0)
 			return found->accounts[i]->url ? found->accounts[i]->url
-							: found->accounts[i]->uri;
+						       : found->accounts[i]->uri;
 	return NULL;
 }
 
@@ -106,9 +106,9 @@ render_text(struct arena *a, const char *text, struct text_out *t, int64_t **ids
 	text_render(a, text, lookup_member, a, t);
 	*ids = arena_alloc(a, sizeof **ids * (t->nremote + 1));
 	struct remote_found found = {
-		.arena = a,
-		.written = arena_alloc(a, sizeof *found.written * (t->nremote + 1)),
-		.accounts = arena_alloc(a, sizeof *found.accounts * (t->nremote + 1)),
+	    .arena = a,
+	    .written = arena_alloc(a, sizeof *found.written * (t->nremote + 1)),
+	    .accounts = arena_alloc(a, sizeof *found.accounts * (t->nremote + 1)),
 	};
 	int n = 0;
 	for (size_t i = 0; i < t->nremote; i++) {

@@ -278,7 +278,8 @@ mention(struct scan *sc, const char *s, size_t n)
 		return 0;
 	size_t end = u;
 	size_t r = u; /* the longer remote name */
-	while (r + 1 < n && (s[r] == '.' || s[r] == '-') && is_ascii_word((unsigned char)s[r + 1])) {
+	while (r + 1 < n && (s[r] == '.' || s[r] == '-') &&
+	       is_ascii_word((unsigned char)s[r + 1])) {
 		r++;
 		while (r < n && is_ascii_word((unsigned char)s[r]))
 			r++;
@@ -417,8 +418,8 @@ text_render(struct arena *a, const char *text, text_account_fn lookup, void *arg
 }
 
 void
-text_render_linked(struct arena *a, const char *text, text_account_fn lookup,
-		   text_remote_fn remote, void *arg, struct text_out *out)
+text_render_linked(struct arena *a, const char *text, text_account_fn lookup, text_remote_fn remote,
+		   void *arg, struct text_out *out)
 {
 	memset(out, 0, sizeof *out);
 	struct scan sc = {.arena = a, .lookup = lookup, .remote = remote, .arg = arg, .out = out};

@@ -67,8 +67,8 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_html(v, "content", st->content); /* core/text.c output, nothing else */
 	tval_set_str(v, "booster_name", "");
 	if (st->booster_id != 0 && st->booster_acct != NULL) {
-		const char *name = st->booster_name && *st->booster_name ? st->booster_name
-									  : st->booster_acct;
+		const char *name =
+		    st->booster_name && *st->booster_name ? st->booster_name : st->booster_acct;
 		tval_set_str(v, "booster_name", name);
 		tval_set_str(v, "booster_url", web_account_path(a, st->booster_acct));
 	}

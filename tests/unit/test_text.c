@@ -161,21 +161,22 @@ static const char *
 remote(void *arg, const char *acct)
 {
 	(void)arg;
-	return strcasecmp(acct, "rose@other.example") == 0 ? "https://other.example/@rose\"x" : NULL;
+	return strcasecmp(acct, "rose@other.example") == 0 ? "https://other.example/@rose\"x"
+							   : NULL;
 }
 
 START_TEST(test_remote_mention_linked)
 {
 	struct text_out o;
-	text_render_linked(arena, "hi @rose@other.example, @ana_2 and @nobody@other.example", lookup,
-			   remote, NULL, &o);
+	text_render_linked(arena, "hi @rose@other.example, @ana_2 and @nobody@other.example",
+			   lookup, remote, NULL, &o);
 	ck_assert_uint_eq(o.nremote, 2);
 	ck_assert_uint_eq(o.nmentions, 1);
-	ck_assert_str_eq(o.html,
-			 "<p>hi <span class=\"h-card\"><a class=\"u-url mention\" "
-			 "href=\"https://other.example/@rose&quot;x\">@<span>rose</span></a></span>, "
-			 "<a href=\"/@ana_2\" class=\"mention\">@ana_2</a> and "
-			 "@nobody@other.example</p>");
+	ck_assert_str_eq(
+	    o.html, "<p>hi <span class=\"h-card\"><a class=\"u-url mention\" "
+		    "href=\"https://other.example/@rose&quot;x\">@<span>rose</span></a></span>, "
+		    "<a href=\"/@ana_2\" class=\"mention\">@ana_2</a> and "
+		    "@nobody@other.example</p>");
 }
 END_TEST
 
