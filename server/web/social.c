@@ -177,9 +177,10 @@ collection(struct req *req, bool followers)
 		if (rc != 0)
 			return -1;
 		const char *path = web_account_path(req->arena, account_handle(req->arena, owner));
-		page_ctx(req, ctx, &pg,
-			 arena_printf(req->arena, "%s/%s", path, followers ? "followers" : "following"),
-			 NULL);
+		page_ctx(
+		    req, ctx, &pg,
+		    arena_printf(req->arena, "%s/%s", path, followers ? "followers" : "following"),
+		    NULL);
 	}
 	return web_render(req, MHD_HTTP_OK, "account_list",
 			  followers ? N_("Followers") : N_("Following"), ctx);
