@@ -5,18 +5,11 @@
 
 #include "ap/ap.h"
 #include "ap/outbound.h"
+#include "ap/props.h"
 #include "db/reports.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
-
-/* The id of an object entry: a URI string, or an object's "id". */
-static const char *
-entry_id(const json_t *v)
-{
-	return json_is_string(v) ? json_string_value(v)
-				 : json_string_value(json_object_get(v, "id"));
-}
 
 int
 ap_flag_check(const json_t *act, struct err *err)
@@ -26,13 +19,13 @@ ap_flag_check(const json_t *act, struct err *err)
 	if (content != NULL && !json_is_string(content) && !json_is_null(content))
 		return err_set(err, ERR_INVALID, "A Flag's content must be text.",
 			       "flag content is not a string");
-	size_t n = json_is_array(obj) ? json_array_size(obj) : 1;
+	size_t n = ap_prop_count(obj);
 	if (n == 0 || n > AP_FLAG_OBJECTS_MAX)
 		return err_set(err, ERR_INVALID,
 			       "A Flag's object must be a URI or a list of 1 to 100 URIs.",
 			       "flag object list of %zu", n);
 	for (size_t i = 0; i < n; i++)
-		if (entry_id(json_is_array(obj) ? json_array_get(obj, i) : obj) == NULL)
+		if (ap_prop_ref(ap_prop_item(obj, i)) == NULL)
 			return err_set(err, ERR_INVALID,
 				       "A Flag's object must be a URI or a list of 1 to 100 URIs.",
 				       "flag object entry without an id");
@@ -43,13 +36,13 @@ int
 ap_flag_object_uris(struct arena *a, const json_t *act, const char ***out)
 {
 	const json_t *obj = json_object_get(act, "object");
-	size_t n = json_is_array(obj) ? json_array_size(obj) : obj != NULL ? 1 : 0;
+	size_t n = ap_prop_count(obj);
 	if (n > AP_FLAG_OBJECTS_MAX)
 		n = AP_FLAG_OBJECTS_MAX;
 	*out = arena_alloc(a, sizeof **out * (n > 0 ? n : 1));
 	int count = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *uri = entry_id(json_is_array(obj) ? json_array_get(obj, i) : obj);
+		const char *uri = ap_prop_ref(ap_prop_item(obj, i));
 		if (uri != NULL)
 			(*out)[count++] = uri;
 	}

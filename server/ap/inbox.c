@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap/flag.h"
+#include "ap/props.h"
 #include "ap/resolve.h"
 #include "ap/verify.h"
 #include "core/account.h"
@@ -18,14 +19,6 @@
 #include "util/id.h"
 
 #define ACTIVITY_MAX_BYTES (256 * 1024)
-
-/* The id of a property that may be a URI string or an object with an id. */
-static const char *
-id_of(const json_t *v)
-{
-	return json_is_string(v) ? json_string_value(v)
-				 : json_string_value(json_object_get(v, "id"));
-}
 
 static int
 inbox(struct req *req)
@@ -48,16 +41,16 @@ inbox(struct req *req)
 		return -1;
 	const json_t *act = req->body.json;
 	if (req->body.kind != BODY_JSON || !json_is_object(act) ||
-	    !json_is_string(json_object_get(act, "type")))
+	    ap_prop_count(json_object_get(act, "type")) == 0 ||
+	    !json_is_string(ap_prop_item(json_object_get(act, "type"), 0)))
 		return err_set(&req->err, ERR_INVALID, "The body must be an ActivityStreams activity.",
 			       "inbox body is not an activity");
-	const char *actor = id_of(json_object_get(act, "actor"));
+	const char *actor = ap_prop_first_ref(act, "actor");
 	if (actor == NULL || signer->uri == NULL || strcmp(actor, signer->uri) != 0)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "The activity's actor is not the one who signed it.",
 			       "actor is not the signer");
-	if (strcmp(json_string_value(json_object_get(act, "type")), "Flag") == 0 &&
-	    ap_flag_check(act, &req->err) != 0)
+	if (ap_prop_is_type(act, "Flag") && ap_flag_check(act, &req->err) != 0)
 		return -1;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char *id_domain = id ? ap_url_domain(req->arena, id) : NULL;

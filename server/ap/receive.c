@@ -7,6 +7,7 @@
 #include "ap/ap.h"
 #include "ap/flag.h"
 #include "ap/outbound.h"
+#include "ap/props.h"
 #include "ap/resolve.h"
 #include "core/account.h"
 #include "core/notification.h"
@@ -29,11 +30,19 @@ str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-/* The id of a property that is a URI or an object with an id. */
+/* The URI the property key of obj names first (ap/props.h: a value or an array of them). */
 static const char *
-id_of(const json_t *v)
+ref(const json_t *obj, const char *key)
 {
-	return json_is_string(v) ? json_string_value(v) : str(v, "id");
+	return ap_prop_first_ref(obj, key);
+}
+
+/* The first value of the property key of obj (an embedded object or a URI), or NULL. */
+static const json_t *
+first(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+	return ap_prop_count(v) > 0 ? ap_prop_item(v, 0) : NULL;
 }
 
 /* The local member a URI of ours names ("<base>/users/<name>"), or NULL. */
@@ -83,7 +92,7 @@ notify(struct arena *a, int64_t to, int64_t from, enum notification_type type, i
 static int
 on_follow(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
-	struct account *target = local_actor(a, id_of(json_object_get(act, "object")));
+	struct account *target = local_actor(a, ref(act, "object"));
 	const char *follow_id = str(act, "id");
 	if (target == NULL || follow_id == NULL)
 		return 0; /* not one of ours: nothing to do */
@@ -110,11 +119,11 @@ static int
 on_answer(struct arena *a, const json_t *act, const struct account *from, bool accepted,
 	  struct err *err)
 {
-	const json_t *obj = json_object_get(act, "object");
-	struct account *follower = local_actor(a, str(obj, "actor"));
+	const json_t *obj = first(act, "object");
+	struct account *follower = local_actor(a, ref(obj, "actor"));
 	if (follower == NULL) {
 		/* Only the Follow's id came back: "<base>/follows/<request id>". */
-		const char *fid = id_of(obj);
+		const char *fid = ap_prop_ref(obj);
 		const char *base = ap_base_url();
 		size_t n = strlen(base);
 		int64_t req;
@@ -141,7 +150,7 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 	    bool undo, struct err *err)
 {
 	int64_t author = 0;
-	const char *object = id_of(json_object_get(act, "object"));
+	const char *object = ref(act, "object");
 	int64_t id = status_by_uri(a, object, &author, err);
 	if (id == 0 && !like && !undo && object != NULL)
 		id = fetch_boosted(a, object, from, err);
@@ -171,7 +180,7 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 static int
 on_block(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
-	struct account *target = local_actor(a, id_of(json_object_get(act, "object")));
+	struct account *target = local_actor(a, ref(act, "object"));
 	if (target == NULL)
 		return 0;
 	return db_block_insert(a, from->id, target->id, err) < 0 ? -1 : 0;
@@ -180,21 +189,20 @@ on_block(struct arena *a, const json_t *act, const struct account *from, struct 
 static int
 on_undo(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
-	const json_t *obj = json_object_get(act, "object");
-	const char *type = str(obj, "type");
-	if (type != NULL && strcmp(type, "Block") == 0) {
-		struct account *target = local_actor(a, id_of(json_object_get(obj, "object")));
+	const json_t *obj = first(act, "object");
+	if (ap_prop_is_type(obj, "Block")) {
+		struct account *target = local_actor(a, ref(obj, "object"));
 		return target ? (db_block_delete(a, from->id, target->id, err) < 0 ? -1 : 0) : 0;
 	}
-	if (type != NULL && (strcmp(type, "Like") == 0 || strcmp(type, "Announce") == 0)) {
-		if (id_of(json_object_get(obj, "actor")) == NULL ||
-		    strcmp(id_of(json_object_get(obj, "actor")), from->uri) != 0)
+	bool like = ap_prop_is_type(obj, "Like");
+	if (like || ap_prop_is_type(obj, "Announce")) {
+		if (ref(obj, "actor") == NULL || strcmp(ref(obj, "actor"), from->uri) != 0)
 			return err_set(err, ERR_FORBIDDEN, NULL, "undo of someone else's activity");
-		return on_reaction(a, obj, from, strcmp(type, "Like") == 0, true, err);
+		return on_reaction(a, obj, from, like, true, err);
 	}
-	if (type == NULL || strcmp(type, "Follow") != 0)
+	if (!ap_prop_is_type(obj, "Follow"))
 		return 0;
-	struct account *target = local_actor(a, id_of(json_object_get(obj, "object")));
+	struct account *target = local_actor(a, ref(obj, "object"));
 	if (target == NULL)
 		return 0;
 	return db_follow_request_resolve(a, from->id, target->id, false, err) < 0 ? -1 : 0;
@@ -250,46 +258,53 @@ on_flag(struct arena *a, const json_t *act, const struct account *from, struct e
 
 /* ---- notes ---- */
 
+static bool
+is_public(const char *s)
+{
+	return strcmp(s, AP_PUBLIC) == 0 || strcmp(s, "as:Public") == 0 || strcmp(s, "Public") == 0;
+}
+
+/* Mastodon's reading of the addressing (PROTOCOL.md section 4.4): the public collection in
+ * to (or bto) is public, in cc, bcc or audience unlisted; from's followers collection without
+ * it is followers-only; anything else is direct. Each property may be one value or many. */
 static enum visibility
 visibility_of(const json_t *note, const struct account *from)
 {
-	const json_t *lists[2] = {json_object_get(note, "to"), json_object_get(note, "cc")};
+	static const char *const keys[] = {"to", "bto", "cc", "bcc", "audience"};
 	bool followers = false;
-	for (int l = 0; l < 2; l++) {
-		const json_t *v = lists[l];
-		size_t i;
-		json_t *item;
-		if (json_is_string(v) && strcmp(json_string_value(v), AP_PUBLIC) == 0)
-			return l == 0 ? VIS_PUBLIC : VIS_UNLISTED;
-		json_array_foreach(v, i, item)
-		{
-			const char *s = json_string_value(item);
+	size_t from_len = from->uri ? strlen(from->uri) : 0;
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		const json_t *v = json_object_get(note, keys[k]);
+		for (size_t i = 0, n = ap_prop_count(v); i < n; i++) {
+			const char *s = ap_prop_ref(ap_prop_item(v, i));
 			if (s == NULL)
 				continue;
-			if (strcmp(s, AP_PUBLIC) == 0 || strcmp(s, "as:Public") == 0 ||
-			    strcmp(s, "Public") == 0)
-				return l == 0 ? VIS_PUBLIC : VIS_UNLISTED;
-			if (from->uri && strstr(s, "/followers") && strncmp(s, from->uri, strlen(from->uri)) == 0)
+			if (is_public(s))
+				return k < 2 ? VIS_PUBLIC : VIS_UNLISTED;
+			if (from_len > 0 && strncmp(s, from->uri, from_len) == 0 &&
+			    s[from_len] == '/' && strstr(s + from_len, "/followers") != NULL)
 				followers = true;
 		}
 	}
 	return followers ? VIS_PRIVATE : VIS_DIRECT;
 }
 
-/* Local members a note mentions (tag entries of type Mention naming our actors). */
+/* Local members a note mentions (tag entries of type Mention naming our actors), each once. */
 static int
 local_mentions(struct arena *a, const json_t *note, int64_t *ids, int max)
 {
 	int n = 0;
-	size_t i;
-	json_t *tag;
-	json_array_foreach(json_object_get(note, "tag"), i, tag)
-	{
-		const char *type = str(tag, "type");
-		if (n == max || type == NULL || strcmp(type, "Mention") != 0)
+	const json_t *tags = json_object_get(note, "tag");
+	for (size_t i = 0, count = ap_prop_count(tags); i < count && n < max; i++) {
+		const json_t *tag = ap_prop_item(tags, i);
+		if (!ap_prop_is_type(tag, "Mention"))
 			continue;
-		struct account *acct = local_actor(a, str(tag, "href"));
-		if (acct != NULL)
+		const char *href = str(tag, "href");
+		struct account *acct = local_actor(a, href ? href : ap_prop_ref(tag));
+		bool seen = false;
+		for (int k = 0; acct != NULL && k < n; k++)
+			seen = seen || ids[k] == acct->id;
+		if (acct != NULL && !seen)
 			ids[n++] = acct->id;
 	}
 	return n;
@@ -299,7 +314,7 @@ local_mentions(struct arena *a, const json_t *note, int64_t *ids, int max)
 static const char *
 url_or_null(const json_t *note)
 {
-	const char *url = id_of(json_object_get(note, "url"));
+	const char *url = ap_prop_first_url(note, "url");
 	const char *id = str(note, "id");
 	if (url == NULL || id == NULL)
 		return NULL;
@@ -332,9 +347,9 @@ store_note(struct arena *a, const json_t *note, const struct account *from, bool
 	   int64_t *id_out, struct err *err)
 {
 	*id_out = 0;
-	const char *uri = str(note, "id"), *type = str(note, "type");
-	const char *author = id_of(json_object_get(note, "attributedTo"));
-	if (uri == NULL || type == NULL || strcmp(type, "Note") != 0)
+	const char *uri = str(note, "id");
+	const char *author = ref(note, "attributedTo");
+	if (uri == NULL || !ap_prop_is_type(note, "Note"))
 		return 0;
 	if (author == NULL || strcmp(author, from->uri) != 0)
 		return err_set(err, ERR_FORBIDDEN, NULL, "note attributed to someone else");
@@ -350,7 +365,7 @@ store_note(struct arena *a, const json_t *note, const struct account *from, bool
 	int64_t mentions[32];
 	int nmentions = local_mentions(a, note, mentions, 32);
 	int64_t parent_author = 0;
-	int64_t parent = status_by_uri(a, str(note, "inReplyTo"), &parent_author, err);
+	int64_t parent = status_by_uri(a, ref(note, "inReplyTo"), &parent_author, err);
 	if (parent < 0)
 		return -1;
 	int followed = wanted ? 1 : db_has_local_follower(a, from->id, err);
@@ -417,12 +432,11 @@ fetch_boosted(struct arena *a, const char *uri, const struct account *booster, s
 		}
 		return 0; /* refused, gone or not a document: the boost is dropped */
 	}
-	const char *author_uri = id_of(json_object_get(note, "attributedTo"));
+	const char *author_uri = ref(note, "attributedTo");
 	struct account *author = author_uri ? ap_resolve_actor(a, author_uri, false, &ferr) : NULL;
 	if (author == NULL)
 		return ferr.code == ERR_UNAVAILABLE ? (*err = ferr, -1) : 0;
-	const char *type = str(note, "type");
-	if (type == NULL || strcmp(type, "Note") != 0 || visibility_of(note, author) > VIS_UNLISTED)
+	if (!ap_prop_is_type(note, "Note") || visibility_of(note, author) > VIS_UNLISTED)
 		return 0; /* only public and unlisted posts can be boosted */
 	int64_t id;
 	if (store_note(a, note, author, true, &id, err) != 0)
@@ -433,7 +447,7 @@ fetch_boosted(struct arena *a, const char *uri, const struct account *booster, s
 static int
 on_delete(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
-	const char *target = id_of(json_object_get(act, "object"));
+	const char *target = ref(act, "object");
 	if (target == NULL)
 		return 0;
 	if (strcmp(target, from->uri) == 0)
@@ -450,17 +464,17 @@ on_delete(struct arena *a, const json_t *act, const struct account *from, struct
 static int
 on_update(struct arena *a, const json_t *act, const struct account *from, struct err *err)
 {
-	const json_t *obj = json_object_get(act, "object");
-	const char *type = str(obj, "type");
-	if (type == NULL)
+	const json_t *obj = first(act, "object");
+	if (!json_is_object(obj))
 		return 0;
-	if (strcmp(type, "Note") != 0) {
-		if (id_of(obj) && strcmp(id_of(obj), from->uri) == 0)
+	if (!ap_prop_is_type(obj, "Note")) {
+		if (ap_prop_ref(obj) && strcmp(ap_prop_ref(obj), from->uri) == 0)
 			return ap_resolve_actor(a, from->uri, true, err) ? 0 : -1;
 		return 0;
 	}
 	int64_t author = 0;
-	int64_t id = db_status_id_by_uri(a, id_of(obj), &author, err);
+	const char *uri = ap_prop_ref(obj);
+	int64_t id = uri ? db_status_id_by_uri(a, uri, &author, err) : 0;
 	if (id <= 0)
 		return (int)id;
 	if (author != from->id)
@@ -489,11 +503,16 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 	struct account *from = account_by_id(a, signer_id, err);
 	if (from == NULL)
 		return err->code == ERR_NOT_FOUND ? 0 : -1; /* the peer's account went away */
-	const char *type = str(act, "type"), *id = str(act, "id");
-	if (type == NULL || from->uri == NULL)
+	static const char *const known[] = {"Follow", "Accept",	  "Reject", "Undo",
+					    "Create", "Delete",	  "Update", "Block",
+					    "Like",   "Announce", "Flag"};
+	const char *type = ap_prop_type_in(act, known, sizeof known / sizeof known[0]);
+	const char *id = str(act, "id");
+	if (json_string_value(first(act, "type")) == NULL || from->uri == NULL)
 		return err_set(err, ERR_INVALID, NULL, "activity without a type");
 	/* A suspended remote account is heard only taking things back. */
-	if (from->suspended && strcmp(type, "Delete") != 0 && strcmp(type, "Undo") != 0)
+	if (from->suspended &&
+	    (type == NULL || (strcmp(type, "Delete") != 0 && strcmp(type, "Undo") != 0)))
 		return 0;
 	if (id != NULL) {
 		int fresh = db_activity_seen(a, id, err);
@@ -501,7 +520,9 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 			return fresh; /* seen before: done */
 	}
 	int rc = 0;
-	if (strcmp(type, "Follow") == 0)
+	if (type == NULL)
+		rc = 0; /* a kind of activity this node does nothing with */
+	else if (strcmp(type, "Follow") == 0)
 		rc = on_follow(a, act, from, err);
 	else if (strcmp(type, "Accept") == 0)
 		rc = on_answer(a, act, from, true, err);
@@ -510,7 +531,7 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 	else if (strcmp(type, "Undo") == 0)
 		rc = on_undo(a, act, from, err);
 	else if (strcmp(type, "Create") == 0)
-		rc = on_create_note(a, json_object_get(act, "object"), from, err);
+		rc = on_create_note(a, first(act, "object"), from, err);
 	else if (strcmp(type, "Delete") == 0)
 		rc = on_delete(a, act, from, err);
 	else if (strcmp(type, "Update") == 0)

@@ -11,12 +11,15 @@
 #include "ap/ap.h"
 #include "ap/fetch.h"
 #include "ap/keys.h"
+#include "ap/props.h"
+#include "core/account.h"
 #include "core/federation.h"
 #include "db/remote.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/sanitize.h"
+#include "util/strbuf.h"
 #include "util/utf8.h"
 
 #define ACCEPT_AS                                                                           \
@@ -117,19 +120,6 @@ str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
-/* A URL property that may be a string, a Link object or an array of them. */
-static const char *
-url_of(const json_t *v)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_object(v))
-		return str(v, "href");
-	if (json_is_array(v) && json_array_size(v) > 0)
-		return url_of(json_array_get(v, 0));
-	return NULL;
-}
-
 /* A string cut to max code points (whole characters only). */
 static const char *
 clip(struct arena *a, const char *s, size_t max)
@@ -161,21 +151,23 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, struct remote_a
 	static const char *const types[] = {"Person", "Service", "Application", "Group",
 					    "Organization"};
 	memset(ra, 0, sizeof *ra);
-	const char *id = str(doc, "id"), *type = str(doc, "type");
+	const char *id = str(doc, "id");
 	if (id == NULL || strcmp(id, uri) != 0)
 		return err_set(err, ERR_INVALID, NULL, "actor id is not the URL it came from");
-	ra->actor_type = NULL;
-	for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
-		if (strcmp(type, types[i]) == 0)
-			ra->actor_type = types[i];
+	ra->actor_type = ap_prop_type_in(doc, types, sizeof types / sizeof types[0]);
 	if (ra->actor_type == NULL)
 		return err_set(err, ERR_INVALID, NULL, "not an actor type");
 	ra->uri = id;
 	ra->domain = ap_url_domain(a, id);
+	if (ra->domain == NULL ||
+	    strspn(ra->domain, "abcdefghijklmnopqrstuvwxyz0123456789.-:[]") != strlen(ra->domain))
+		return err_set(err, ERR_INVALID, NULL, "actor id with a strange host");
+	/* The name goes into page paths, form actions and WebFinger queries: Mastodon's pattern,
+	 * or the actor's own host[:port] (checked above), which instance actors (Mastodon's,
+	 * parasol's) take as their name. */
 	ra->username = str(doc, "preferredUsername");
-	if (ra->username == NULL || *ra->username == '\0' || strlen(ra->username) > 255 ||
-	    strpbrk(ra->username, " \t\r\n@") != NULL || !utf8_valid(ra->username,
-								     strlen(ra->username)))
+	if (!account_remote_username_ok(ra->username) &&
+	    (ra->username == NULL || strcasecmp(ra->username, ra->domain) != 0))
 		return err_set(err, ERR_INVALID, NULL, "bad preferredUsername");
 	ra->inbox_url = str(doc, "inbox");
 	if (ra->inbox_url == NULL || ap_url_domain(a, ra->inbox_url) == NULL)
@@ -194,7 +186,7 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, struct remote_a
 	if (ra->shared_inbox_url && ap_url_domain(a, ra->shared_inbox_url) == NULL)
 		ra->shared_inbox_url = NULL;
 	ra->followers_url = str(doc, "followers");
-	ra->url = url_of(json_object_get(doc, "url"));
+	ra->url = ap_prop_first_url(doc, "url");
 	if (!same_host(a, ra->url, ra->domain))
 		ra->url = NULL;
 	ra->display_name = clip(a, str(doc, "name"), 100);
@@ -299,16 +291,23 @@ ap_resolve_acct(struct arena *a, const char *acct, struct err *err)
 		err_set(err, ERR_INVALID, "Write the address as user@server.", "bad domain");
 		return NULL;
 	}
+	if (!account_remote_username_ok(user)) {
+		err_set(err, ERR_INVALID, "Write the address as user@server.", "bad user name");
+		return NULL;
+	}
 	struct err lookup;
 	struct account *known = db_remote_by_acct(a, user, domain, &lookup);
 	if (known != NULL)
 		return known;
 	if (check_allowed(a, domain, err) != 0)
 		return NULL;
-	char *url = arena_printf(a, "%s://%s/.well-known/webfinger?resource=acct:%s@%s",
-				 ap_insecure_http() ? "http" : "https", domain, user, domain);
+	struct strbuf url;
+	strbuf_init(&url, a);
+	strbuf_printf(&url, "%s://%s/.well-known/webfinger?resource=",
+		      ap_insecure_http() ? "http" : "https", domain);
+	strbuf_put_pct(&url, arena_printf(a, "acct:%s@%s", user, domain), ":@");
 	struct fetch_response resp;
-	if (fetch_get(a, url, "application/jrd+json, application/json", NULL, &resp, err) != 0)
+	if (fetch_get(a, url.data, "application/jrd+json, application/json", NULL, &resp, err) != 0)
 		return NULL;
 	if (resp.status == 404 || resp.status == 410) {
 		err_set(err, ERR_NOT_FOUND, "That server knows no such user.", "webfinger 404");

@@ -22,6 +22,27 @@
 #define SALT_LEN 16
 #define HASH_LEN 32
 
+bool
+account_remote_username_ok(const char *username)
+{
+	size_t n = username ? strlen(username) : 0;
+	if (n == 0 || n > ACCOUNT_REMOTE_USERNAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)username[i];
+		if (isascii(c) && (isalnum(c) || c == '_'))
+			continue;
+		/* '.' and '-' only between two name characters: never first, last or doubled */
+		if ((c == '.' || c == '-') && i > 0 && i + 1 < n) {
+			unsigned char prev = (unsigned char)username[i - 1];
+			if (prev != '.' && prev != '-')
+				continue;
+		}
+		return false;
+	}
+	return true;
+}
+
 int
 account_check_username(const char *username, struct err *err)
 {

@@ -65,6 +65,13 @@ int account_change_password(struct arena *a, int64_t id, const char *current,
 #define ACCOUNT_PASSWORD_MIN 10 /* characters */
 #define ACCOUNT_PASSWORD_MAX 1024 /* bytes */
 
+/* Whether a remote account's username (an actor's preferredUsername, the user of a
+ * user@domain address) may be stored and shown: Mastodon's pattern, 1..ACCOUNT_REMOTE_USERNAME_MAX
+ * ASCII letters, digits and underscores, with single '.' or '-' allowed between them (never
+ * first, last or doubled), so never '/', '?', '#', '..', '@', spaces or nothing. */
+#define ACCOUNT_REMOTE_USERNAME_MAX 255
+bool account_remote_username_ok(const char *username);
+
 /* Checks a username: 1..30 ASCII letters, digits or underscores. 0, or -1 with
  * ERR_UNPROCESSABLE and a message saying what is wrong. */
 int account_check_username(const char *username, struct err *err);

@@ -2,6 +2,7 @@
 #include "status.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/account.h"
 #include "core/events.h"
@@ -69,19 +70,58 @@ spoiler_of(const struct status_draft *d)
 	return d->spoiler_text == NULL || text_is_blank(d->spoiler_text) ? "" : d->spoiler_text;
 }
 
-/* The remote accounts a text mentions ("@user@domain"), looked up (and fetched when new)
- * before the post's transaction starts: addresses that resolve to nobody stay plain text. */
-static int
-resolve_remote_mentions(struct arena *a, const struct text_out *t, int64_t **ids)
+/* The remote accounts a text mentions, as written ("user@domain") and as found. */
+struct remote_found {
+	struct arena *arena;
+	const char **written;
+	const struct account **accounts;
+	size_t n;
+};
+
+/* text_render_linked's remote lookup: the profile (else the actor) of an account found. */
+static const char *
+remote_href(void *arg, const char *acct)
 {
+	const struct remote_found *found = arg;
+	for (size_t i = 0; i < found->n; i++)
+		if (strcasecmp(found->written[i], acct) == 0)
+			return found->accounts[i]->url ? found->accounts[i]->url
+						       : found->accounts[i]->uri;
+	return NULL;
+}
+
+static int64_t
+lookup_member_found(void *arg, const char *username)
+{
+	return lookup_member(((struct remote_found *)arg)->arena, username);
+}
+
+/* Renders a member's text: local mentions linked, then the remote accounts it mentions
+ * ("@user@domain") looked up (and fetched when new) — before the post's transaction starts —
+ * and linked as peers expect; addresses that resolve to nobody stay plain text. *ids gets the
+ * remote accounts' ids; returns how many. */
+static int
+render_text(struct arena *a, const char *text, struct text_out *t, int64_t **ids)
+{
+	text_render(a, text, lookup_member, a, t);
 	*ids = arena_alloc(a, sizeof **ids * (t->nremote + 1));
+	struct remote_found found = {
+	    .arena = a,
+	    .written = arena_alloc(a, sizeof *found.written * (t->nremote + 1)),
+	    .accounts = arena_alloc(a, sizeof *found.accounts * (t->nremote + 1)),
+	};
 	int n = 0;
 	for (size_t i = 0; i < t->nremote; i++) {
 		struct err ignored;
 		struct account *acct = account_lookup_remote(a, t->remote_mentions[i], &ignored);
-		if (acct != NULL)
-			(*ids)[n++] = acct->id;
+		if (acct == NULL || (acct->url == NULL && acct->uri == NULL))
+			continue;
+		found.written[found.n] = t->remote_mentions[i];
+		found.accounts[found.n++] = acct;
+		(*ids)[n++] = acct->id;
 	}
+	if (found.n > 0)
+		text_render_linked(a, text, lookup_member_found, remote_href, &found, t);
 	return n;
 }
 
@@ -129,9 +169,8 @@ status_create(struct arena *a, const struct account *author, const struct status
 		reply_account = parent->author.id;
 	}
 	struct text_out t;
-	text_render(a, d->text, lookup_member, a, &t);
 	int64_t *remote;
-	int nremote = resolve_remote_mentions(a, &t, &remote); /* may ask peers: before BEGIN */
+	int nremote = render_text(a, d->text, &t, &remote); /* may ask peers: before BEGIN */
 	if (db_begin(err) != 0)
 		return -1;
 	/* The post and its deliveries to peers are one transaction: both or neither. */
@@ -204,9 +243,8 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 	if (nbefore < 0)
 		return -1;
 	struct text_out t;
-	text_render(a, d->text, lookup_member, a, &t);
 	int64_t *remote;
-	int nremote = resolve_remote_mentions(a, &t, &remote); /* may ask peers: before BEGIN */
+	int nremote = render_text(a, d->text, &t, &remote); /* may ask peers: before BEGIN */
 	if (db_begin(err) != 0)
 		return -1;
 	struct event ev = {.kind = EV_STATUS_UPDATED, .actor_id = author->id, .status_id = id};

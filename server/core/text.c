@@ -137,6 +137,7 @@ struct scan {
 	struct arena *arena;
 	struct strbuf html;
 	text_account_fn lookup;
+	text_remote_fn remote;
 	void *arg;
 	struct text_out *out;
 	size_t cap_mentions, cap_tags, cap_remote;
@@ -246,7 +247,27 @@ put_url(struct scan *sc, const char *s, size_t len)
 	strbuf_puts(&sc->html, "</a>");
 }
 
-/* Handles "@user" or "@user@domain" at s[0] == '@'; returns the bytes consumed, 0 if none. */
+/* "@user@domain" as linked when the remote lookup knows the account: the h-card markup peers
+ * write (PROTOCOL.md section 4.5), user being s[1..u), the whole address s[1..d). */
+static void
+put_remote_mention(struct scan *sc, const char *s, size_t u, size_t d)
+{
+	const char *href = NULL;
+	if (sc->remote != NULL)
+		href = sc->remote(sc->arg, arena_strndup(sc->arena, s + 1, d - 1));
+	if (href == NULL) {
+		strbuf_put_html(&sc->html, s, d);
+		return;
+	}
+	strbuf_puts(&sc->html, "<span class=\"h-card\"><a class=\"u-url mention\" href=\"");
+	strbuf_put_html(&sc->html, href, strlen(href));
+	strbuf_puts(&sc->html, "\">@<span>");
+	strbuf_put_html(&sc->html, s + 1, u - 1);
+	strbuf_puts(&sc->html, "</span></a></span>");
+}
+
+/* Handles "@user" or "@user@domain" at s[0] == '@'; returns the bytes consumed, 0 if none.
+ * A remote user name may also hold single '.' or '-' between its characters (first.last). */
 static size_t
 mention(struct scan *sc, const char *s, size_t n)
 {
@@ -256,6 +277,15 @@ mention(struct scan *sc, const char *s, size_t n)
 	if (u == 1 || u - 1 > USERNAME_MAX)
 		return 0;
 	size_t end = u;
+	size_t r = u; /* the longer remote name */
+	while (r + 1 < n && (s[r] == '.' || s[r] == '-') &&
+	       is_ascii_word((unsigned char)s[r + 1])) {
+		r++;
+		while (r < n && is_ascii_word((unsigned char)s[r]))
+			r++;
+	}
+	if (r + 1 < n && s[r] == '@')
+		u = r;
 	if (u + 1 < n && s[u] == '@') { /* a remote account: user@domain.tld */
 		size_t d = u + 1, dots = 0;
 		while (d < n && d - u - 1 < DOMAIN_MAX &&
@@ -277,9 +307,10 @@ mention(struct scan *sc, const char *s, size_t n)
 		if (dots > 0 && d > u + 1 && memchr(s + u + 1, '.', d - u - 1) != NULL) {
 			add_string(sc, &sc->out->remote_mentions, &sc->out->nremote, &sc->cap_remote,
 				   s + 1, d - 1);
-			strbuf_put_html(&sc->html, s, d);
+			put_remote_mention(sc, s, u, d);
 			return d;
 		}
+		u = end; /* not an address: maybe a member's name */
 	}
 	if (end < n && is_word((unsigned char)s[end]))
 		return 0;
@@ -383,8 +414,15 @@ void
 text_render(struct arena *a, const char *text, text_account_fn lookup, void *arg,
 	    struct text_out *out)
 {
+	text_render_linked(a, text, lookup, NULL, arg, out);
+}
+
+void
+text_render_linked(struct arena *a, const char *text, text_account_fn lookup, text_remote_fn remote,
+		   void *arg, struct text_out *out)
+{
 	memset(out, 0, sizeof *out);
-	struct scan sc = {.arena = a, .lookup = lookup, .arg = arg, .out = out};
+	struct scan sc = {.arena = a, .lookup = lookup, .remote = remote, .arg = arg, .out = out};
 	strbuf_init(&sc.html, a);
 	const char *s = clean(a, text ? text : "");
 	int in_para = 0, pending_break = 0, pending_para = 0;

@@ -16,6 +16,10 @@ struct arena;
  * when there is no such member. */
 typedef int64_t (*text_account_fn)(void *arg, const char *username);
 
+/* Returns the URL to link a remote mention to (the account's profile url, else its actor
+ * id) for acct, "user@domain" as written, or NULL to leave it plain text. */
+typedef const char *(*text_remote_fn)(void *arg, const char *acct);
+
 struct text_out {
 	const char *html;		/* the rendered HTML (arena) */
 	int64_t *mention_ids;		/* local accounts mentioned, each once, in order */
@@ -31,6 +35,12 @@ struct text_out {
  * local mention is linked). Everything out points to is owned by the arena. Never fails. */
 void text_render(struct arena *a, const char *text, text_account_fn lookup, void *arg,
 		 struct text_out *out);
+
+/* text_render, with remote mentions the remote callback knows linked as peers write them:
+ * <span class="h-card"><a class="u-url mention" href="URL">@<span>user</span></a></span>.
+ * remote may be NULL (none is linked); arg goes to both callbacks. */
+void text_render_linked(struct arena *a, const char *text, text_account_fn lookup,
+			text_remote_fn remote, void *arg, struct text_out *out);
 
 /* Number of Unicode code points in s (each invalid byte counts as one). */
 size_t text_length(const char *s);

@@ -64,7 +64,8 @@ db_notification_read_all(struct arena *a, int64_t account_id, struct err *err)
 #define LIST_SQL(dir)                                                                          \
 	"SELECT n.id, n.type, n.read,"                                                         \
 	" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"         \
-	" s.id, s.content, s.spoiler_text, sa.username, m.id, m.kind, m.reason, ap.state, "   \
+	" s.id, s.content, s.spoiler_text, sa.username || COALESCE('@' || sa.domain, ''),"     \
+	" m.id, m.kind, m.reason, ap.state, "                                                  \
 	DB_ACCOUNT_COLUMNS("f")                                                                \
 	" FROM notifications n LEFT JOIN accounts f ON f.id = n.from_account_id"              \
 	" LEFT JOIN mod_actions m ON m.id = n.mod_action_id"                                   \

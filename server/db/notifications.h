@@ -34,7 +34,7 @@ struct notification_row {
 	int64_t status_id;		/* 0: none, or the post is not visible any more */
 	const char *status_content;	/* trusted HTML (core/text.c), NULL without a post */
 	const char *status_spoiler;
-	const char *status_author;	/* username of the post's author */
+	const char *status_author;	/* its author's username, user@domain when remote */
 	/* moderation and appeal notifications: the action, its kind and reason, the appeal's
 	 * state ("granted", "denied") */
 	int64_t mod_action_id;

@@ -20,7 +20,8 @@
 #define STATUS_COLUMNS                                                                          \
 	"t.id, s.id, s.text, s.content, s.spoiler_text, s.sensitive, s.visibility, "           \
 	"s.in_reply_to_id, s.in_reply_to_account_id, "                                          \
-	"(SELECT r.username FROM accounts r WHERE r.id = s.in_reply_to_account_id), "          \
+	"(SELECT r.username || COALESCE('@' || r.domain, '') FROM accounts r"                 \
+	" WHERE r.id = s.in_reply_to_account_id), "                                             \
 	ISO("s.created_at") ", " ISO("s.edited_at") ", "                                        \
 	"COALESCE(ss.replies_count, 0), COALESCE(ss.reblogs_count, 0), "                       \
 	"COALESCE(ss.favourites_count, 0), "                                                    \
@@ -28,7 +29,8 @@
 	VIS_ANY("statuses x", "x.account_id = $1 AND x.reblog_of_id = s.id") ", "              \
 	VIS_ANY("bookmarks x", "x.account_id = $1 AND x.status_id = s.id") ", "                \
 	VIS_ANY("pins x", "x.account_id = $1 AND x.status_id = s.id") ", "                     \
-	"b.id, b.username, b.display_name, " DB_ACCOUNT_COLUMNS("a")
+	"b.id, b.username || COALESCE('@' || b.domain, ''), b.display_name, "                  \
+	DB_ACCOUNT_COLUMNS("a")
 #define STATUS_NCOLUMNS 22 /* before the author's columns */
 
 /* A timeline query has two levels. The inner one picks the page: the rows (t, the timeline
@@ -118,7 +120,7 @@ status_row(struct arena *a, const PGresult *r, int row, struct status *st)
 		st->visibility = VIS_DIRECT; /* unknown: the narrowest label */
 	st->in_reply_to_id = db_int64(r, row, 7);
 	st->in_reply_to_account_id = db_int64(r, row, 8);
-	st->in_reply_to_username = db_value(r, row, 9);
+	st->in_reply_to_acct = db_value(r, row, 9);
 	st->created_at = db_value(r, row, 10);
 	st->edited_at = db_value(r, row, 11);
 	st->replies_count = atol(db_value(r, row, 12));
@@ -129,7 +131,7 @@ status_row(struct arena *a, const PGresult *r, int row, struct status *st)
 	st->bookmarked = db_bool(r, row, 17);
 	st->pinned = db_bool(r, row, 18);
 	st->booster_id = db_int64(r, row, 19);
-	st->booster_username = db_value(r, row, 20);
+	st->booster_acct = db_value(r, row, 20);
 	st->booster_name = db_value(r, row, 21);
 	db_account_row(a, r, row, STATUS_NCOLUMNS, &st->author);
 }

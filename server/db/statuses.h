@@ -27,13 +27,13 @@ struct status {
 	enum visibility visibility;
 	int64_t in_reply_to_id;	  /* 0: not a reply (or the parent is gone) */
 	int64_t in_reply_to_account_id;
-	const char *in_reply_to_username; /* NULL when unknown */
+	const char *in_reply_to_acct; /* its author's username, "user@domain" when remote; NULL when unknown */
 	const char *created_at;		  /* ISO 8601, UTC */
 	const char *edited_at;		  /* NULL when never edited */
 	long replies_count, reblogs_count, favourites_count;
 	bool favourited, reblogged, bookmarked, pinned; /* by the viewer */
 	int64_t booster_id;				/* 0: not a boost */
-	const char *booster_username, *booster_name;
+	const char *booster_acct, *booster_name; /* acct: username, "user@domain" when remote */
 };
 
 /* Which posts db_status_list returns (arg is the account id, the tag name or the post id). */

@@ -86,3 +86,20 @@ strbuf_put_html(struct strbuf *sb, const char *s, size_t n)
 	}
 	strbuf_append(sb, s + start, n - start);
 }
+
+void
+strbuf_put_pct(struct strbuf *sb, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~' ||
+		    (keep != NULL && strchr(keep, *p) != NULL)) {
+			strbuf_putc(sb, (char)*p);
+			continue;
+		}
+		strbuf_putc(sb, '%');
+		strbuf_putc(sb, hex[*p >> 4]);
+		strbuf_putc(sb, hex[*p & 15]);
+	}
+}

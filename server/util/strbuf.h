@@ -25,4 +25,9 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 /* Appends s with & < > " ' escaped for HTML text and quoted attribute values. */
 void strbuf_put_html(struct strbuf *sb, const char *s, size_t n);
 
+/* Appends the NUL-terminated s percent-encoded for a URL path segment or query value: every
+ * byte except ASCII letters, digits, "-._~" and the characters in keep (may be NULL) becomes
+ * %XX. */
+void strbuf_put_pct(struct strbuf *sb, const char *s, const char *keep);
+
 #endif

@@ -59,7 +59,7 @@ web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_mo
 	tval_set_str(v, "when_iso", when);
 	if (m->target_acct != NULL) {
 		tval_set_str(v, "target_acct", m->target_acct);
-		tval_set_str(v, "target_url", arena_printf(req->arena, "/@%s", m->target_acct));
+		tval_set_str(v, "target_url", web_account_path(req->arena, m->target_acct));
 	}
 	bool has_post = m->status_id != 0;
 	tval_set_bool(v, "has_post", has_post);

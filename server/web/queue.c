@@ -141,7 +141,7 @@ item_view(struct req *req, const struct queue_item *q)
 	if (q->origin_domain)
 		tval_set_str(v, "origin_domain", q->origin_domain);
 	tval_set_str(v, "target_acct", q->target_acct);
-	tval_set_str(v, "target_url", arena_printf(req->arena, "/@%s", q->target_acct));
+	tval_set_str(v, "target_url", web_account_path(req->arena, q->target_acct));
 	tval_set_str(v, "account_url",
 		     arena_printf(req->arena, "/admin/accounts/%s", id_format(q->target_id, buf)));
 	tval_set_bool(v, "remote", q->target_domain != NULL);

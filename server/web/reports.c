@@ -108,7 +108,7 @@ account_target(struct req *req, struct target *t)
 	if (t->acct == NULL || !t->acct->approved)
 		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
 			       "report: no such account");
-	t->back = arena_printf(req->arena, "/@%s", account_handle(req->arena, t->acct));
+	t->back = web_account_path(req->arena, account_handle(req->arena, t->acct));
 	t->action = arena_printf(req->arena, "%s/report", t->back);
 	return 0;
 }

@@ -39,7 +39,7 @@ staff_list(struct req *req, const struct roles_staff_page *p, const struct sent 
 		tval_set_str(v, "id", id_format(row->id, buf));
 		tval_set_str(v, "username", row->username);
 		tval_set_str(v, "name", *row->display_name ? row->display_name : row->username);
-		tval_set_str(v, "url", arena_printf(req->arena, "/@%s", row->username));
+		tval_set_str(v, "url", web_account_path(req->arena, row->username));
 		tval_set_bool(v, "is_admin", row->role == ROLE_ADMIN);
 		tval_set_bool(v, "is_moderator", row->role == ROLE_MODERATOR);
 		tval_set_bool(v, "reason_invalid", sent_here && s->bad_reason);

@@ -82,7 +82,8 @@ act(struct req *req, enum social_action action)
 	}
 	if (rc != 0)
 		return -1;
-	return web_redirect(req, web_back(req, arena_printf(a, "/@%s", account_handle(a, target))), notice);
+	return web_redirect(req, web_back(req, web_account_path(a, account_handle(a, target))),
+			    notice);
 }
 
 static int
@@ -175,10 +176,11 @@ collection(struct req *req, bool followers)
 			     : follow_list_following(req->arena, owner->id, &key, &pg, &req->err);
 		if (rc != 0)
 			return -1;
-		page_ctx(req, ctx, &pg,
-			 arena_printf(req->arena, "/@%s/%s", owner->username,
-				      followers ? "followers" : "following"),
-			 NULL);
+		const char *path = web_account_path(req->arena, account_handle(req->arena, owner));
+		page_ctx(
+		    req, ctx, &pg,
+		    arena_printf(req->arena, "%s/%s", path, followers ? "followers" : "following"),
+		    NULL);
 	}
 	return web_render(req, MHD_HTTP_OK, "account_list",
 			  followers ? N_("Followers") : N_("Following"), ctx);

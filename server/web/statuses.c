@@ -20,10 +20,11 @@
 #include "web/web.h"
 
 const char *
-web_status_url(struct req *req, const char *username, int64_t id)
+web_status_url(struct req *req, const char *acct, int64_t id)
 {
 	char buf[ID_STRLEN];
-	return arena_printf(req->arena, "/@%s/%s", username, id_format(id, buf));
+	return arena_printf(req->arena, "%s/%s", web_account_path(req->arena, acct),
+			    id_format(id, buf));
 }
 
 /* This node's post length limit (config post_max_chars). */
@@ -65,17 +66,17 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_bool(v, "sensitive", st->sensitive);
 	tval_set_html(v, "content", st->content); /* core/text.c output, nothing else */
 	tval_set_str(v, "booster_name", "");
-	if (st->booster_id != 0 && st->booster_username != NULL) {
-		const char *name = st->booster_name && *st->booster_name ? st->booster_name
-									  : st->booster_username;
+	if (st->booster_id != 0 && st->booster_acct != NULL) {
+		const char *name =
+		    st->booster_name && *st->booster_name ? st->booster_name : st->booster_acct;
 		tval_set_str(v, "booster_name", name);
-		tval_set_str(v, "booster_url", arena_printf(a, "/@%s", st->booster_username));
+		tval_set_str(v, "booster_url", web_account_path(a, st->booster_acct));
 	}
 	tval_set_str(v, "reply_to_url", "");
-	if (st->in_reply_to_id != 0 && st->in_reply_to_username != NULL) {
+	if (st->in_reply_to_id != 0 && st->in_reply_to_acct != NULL) {
 		tval_set_str(v, "reply_to_url",
-			     web_status_url(req, st->in_reply_to_username, st->in_reply_to_id));
-		tval_set_str(v, "reply_to_username", st->in_reply_to_username);
+			     web_status_url(req, st->in_reply_to_acct, st->in_reply_to_id));
+		tval_set_str(v, "reply_to_username", st->in_reply_to_acct);
 	}
 	tval_set_int(v, "replies_count", st->replies_count);
 	tval_set_int(v, "reblogs_count", st->reblogs_count);
@@ -122,6 +123,14 @@ web_compose_view(struct req *req, const struct status_draft *d, const char *back
 	tval_set_int(c, "max_chars", post_max_chars(req));
 	set_visibility_flags(c, vis);
 	return c;
+}
+
+/* What a reply to author's post starts with: "@name " for a member here, "@name@domain " for a
+ * remote account, so that the reply mentions the author, never a member of the same name. */
+static const char *
+reply_prefill(struct req *req, const struct account *author)
+{
+	return arena_printf(req->arena, "@%s ", account_handle(req->arena, author));
 }
 
 static int64_t
@@ -206,7 +215,7 @@ compose_page(struct req *req)
 			return -1;
 		tval_set(ctx, "reply_to", web_status_view(req, parent, req->path));
 		if (parent->author.id != req->viewer->id)
-			d.text = arena_printf(req->arena, "@%s ", parent->author.username);
+			d.text = reply_prefill(req, &parent->author);
 		if (parent->visibility > d.visibility)
 			d.visibility = parent->visibility;
 	}
@@ -223,10 +232,12 @@ thread(struct req *req)
 	struct thread t;
 	if (timeline_thread(req->arena, viewer_id(req), id, &t, &req->err) != 0)
 		return -1;
+	/* "/@name/ID" for a member's post, "/@name@domain/ID" for a remote one. */
 	const char *name = req_param(req, "name");
-	if (name == NULL || strcasecmp(name, t.focus->author.username) != 0)
+	const char *acct = account_handle(req->arena, &t.focus->author);
+	if (name == NULL || strcasecmp(name, acct) != 0)
 		return err_set(&req->err, ERR_NOT_FOUND, NULL, "status under another name");
-	const char *back = web_status_url(req, t.focus->author.username, id);
+	const char *back = web_status_url(req, acct, id);
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set(ctx, "ancestors", web_status_list(req, t.ancestors, t.nancestors, back));
 	tval_set(ctx, "focus", web_status_view(req, t.focus, back));
@@ -236,7 +247,7 @@ thread(struct req *req)
 		struct status_draft d = {.visibility = req->viewer->default_visibility,
 					 .in_reply_to_id = id};
 		if (t.focus->author.id != req->viewer->id)
-			d.text = arena_printf(req->arena, "@%s ", t.focus->author.username);
+			d.text = reply_prefill(req, &t.focus->author);
 		if (t.focus->visibility > d.visibility)
 			d.visibility = t.focus->visibility;
 		tval_set(ctx, "compose", web_compose_view(req, &d, back));
@@ -273,7 +284,8 @@ edit_ctx(struct req *req, const struct status *st, const struct status_draft *d)
 	struct tval *ctx = tval_obj(req->arena);
 	char buf[ID_STRLEN];
 	tval_set_str(ctx, "id", id_format(st->id, buf));
-	tval_set_str(ctx, "url", web_status_url(req, st->author.username, st->id));
+	tval_set_str(ctx, "url",
+		     web_status_url(req, account_handle(req->arena, &st->author), st->id));
 	tval_set_str(ctx, "text", d ? d->text : st->text);
 	tval_set_str(ctx, "spoiler_text", d ? d->spoiler_text : st->spoiler_text);
 	tval_set_bool(ctx, "sensitive", d ? d->sensitive : st->sensitive);
@@ -324,7 +336,8 @@ edit_post(struct req *req)
 		return web_render_form_error(req, "status_edit", N_("Edit your post"),
 					     edit_ctx(req, st, &d), &err);
 	}
-	return web_redirect(req, web_status_url(req, st->author.username, id), "edited");
+	return web_redirect(req, web_status_url(req, account_handle(req->arena, &st->author), id),
+			    "edited");
 }
 
 static int
@@ -352,7 +365,7 @@ history(struct req *req)
 		tval_push(list, v);
 	}
 	tval_set(ctx, "versions", list);
-	tval_set_str(ctx, "url", web_status_url(req, st->author.username, id));
+	tval_set_str(ctx, "url", web_status_url(req, account_handle(req->arena, &st->author), id));
 	return web_render(req, MHD_HTTP_OK, "status_history", N_("Edit history"), ctx);
 }
 
@@ -382,8 +395,7 @@ delete_post(struct req *req)
 		return -1;
 	if (status_delete(req->arena, req->viewer, id, &req->err) != 0)
 		return -1;
-	return web_redirect(req, arena_printf(req->arena, "/@%s", req->viewer->username),
-			    "deleted");
+	return web_redirect(req, web_account_path(req->arena, req->viewer->username), "deleted");
 }
 
 int

@@ -26,7 +26,8 @@ struct tval *web_status_list(struct req *req, const struct status *items, int n,
  * empty form with the viewer's default visibility) and where to go after posting. */
 struct tval *web_compose_view(struct req *req, const struct status_draft *d, const char *back);
 
-/* The path of a post's page: /@username/id (arena). */
-const char *web_status_url(struct req *req, const char *username, int64_t id);
+/* The path of a post's page: /@acct/id, acct being the author's username or user@domain
+ * (escaped as web_account_path does; arena). */
+const char *web_status_url(struct req *req, const char *acct, int64_t id);
 
 #endif

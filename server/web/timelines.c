@@ -162,7 +162,7 @@ profile(struct req *req)
 	if (timeline_account_counts(req->arena, acct->id, &posts, &followers, &following,
 				    &req->err) != 0)
 		return -1;
-	const char *base = arena_printf(req->arena, "/@%s", account_handle(req->arena, acct));
+	const char *base = web_account_path(req->arena, account_handle(req->arena, acct));
 	struct tval *ctx = tval_obj(req->arena);
 	struct tval *av = web_account_view(req, acct);
 	struct tval *fields = tval_list(req->arena);

@@ -5,8 +5,19 @@
 #include "http/request.h"
 #include "util/arena.h"
 #include "util/id.h"
+#include "util/strbuf.h"
 #include "util/tmpl.h"
 #include "web/web.h"
+
+const char *
+web_account_path(struct arena *a, const char *acct)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a);
+	strbuf_puts(&sb, "/@");
+	strbuf_put_pct(&sb, acct, "@:");
+	return sb.data;
+}
 
 struct tval *
 web_account_view(struct req *req, const struct account *acct)
@@ -18,7 +29,7 @@ web_account_view(struct req *req, const struct account *acct)
 	const char *handle = account_handle(req->arena, acct);
 	tval_set_str(v, "acct", handle);
 	tval_set_str(v, "name", account_shown_name(acct));
-	tval_set_str(v, "url", arena_printf(req->arena, "/@%s", handle));
+	tval_set_str(v, "url", web_account_path(req->arena, handle));
 	tval_set_bool(v, "remote", acct->domain != NULL);
 	if (acct->url != NULL)
 		tval_set_str(v, "remote_url", acct->url);

@@ -16,6 +16,7 @@
 
 #include "db/model.h"
 
+struct arena;
 struct err;
 struct req;
 struct router;
@@ -101,6 +102,12 @@ int web_page_params(struct req *req, struct page *page);
  * query string already in it is kept). */
 void web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newest,
 		    int64_t oldest, bool has_newer, bool has_older);
+
+/* The path of an account's page from its acct ("name", or "name@domain" for a remote
+ * account; account_handle gives it): "/@" and the acct with every byte but letters, digits,
+ * "-._~" and the '@' and ':' of "name@host:port" percent-encoded, so that a name can never
+ * add a path segment, a query or a fragment. Owned by the arena. */
+const char *web_account_path(struct arena *a, const char *acct);
 
 /* An account for templates: id, username, acct ("username" locally), name (display name or
  * username), url (/@username), bio, locked, is_self (the viewer). */

@@ -219,9 +219,12 @@ function nodeHandler(federation, log, verifyInboxPost) {
 // signatures, an Ed25519 key for object integrity proofs). Every activity that reaches an
 // inbox listener (which Fedify runs only for requests whose signature it verified) is kept
 // in `received`; fedi accepts every Follow and keeps the follower in `followers`.
+// extraActors: more Persons, identifier -> preferredUsername (a hostile name, say), served
+// with fedi's keys.
 export class FedifyPeer {
-	constructor(F) {
+	constructor(F, extraActors = {}) {
 		this.F = F;
+		this.extraActors = new Map(Object.entries(extraActors));
 		this.received = [];
 		this.requests = [];
 		this.followers = new Map(); // actor URI -> Actor
@@ -245,11 +248,11 @@ export class FedifyPeer {
 		this.federation = federation;
 
 		federation.setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
-			if (identifier !== 'fedi') return null;
+			if (identifier !== 'fedi' && !this.extraActors.has(identifier)) return null;
 			const keys = await ctx.getActorKeyPairs(identifier);
 			return new F.Person({
 				id: ctx.getActorUri(identifier),
-				preferredUsername: identifier,
+				preferredUsername: this.extraActors.get(identifier) ?? identifier,
 				name: 'Fedi (Fedify)',
 				summary: 'An actor of the Fedify test server.',
 				url: ctx.getActorUri(identifier),
@@ -261,7 +264,7 @@ export class FedifyPeer {
 				assertionMethods: keys.map((k) => k.multikey),
 			});
 		}).setKeyPairsDispatcher(async (_ctx, identifier) =>
-			(identifier === 'fedi' ? this.keys : []));
+			(identifier === 'fedi' || this.extraActors.has(identifier) ? this.keys : []));
 
 		federation.setFollowersDispatcher('/users/{identifier}/followers', async (_ctx, identifier) => {
 			if (identifier !== 'fedi') return null;

@@ -313,7 +313,7 @@ def test_remote_post():
         "SELECT text FROM statuses WHERE id = %s" % sid), what="the update applied")
     time.sleep(1)  # the check runs just after the update is stored
     assert len(queue(sid)) == 2, queue(sid)
-    page = clients["rose"].get("/@pat/%s" % sid)
+    page = clients["rose"].get("/@pat@%s/%s" % (fake.domain, sid))  # a remote post's page
     harness.assert_status(page, 200, "the remote post's page")
     assert "moonlight meetup, edited" in page.text
 

@@ -156,6 +156,42 @@ START_TEST(test_remote_mention_recorded)
 }
 END_TEST
 
+/* The remote accounts the linked rendering knows: rose@other.example only. */
+static const char *
+remote(void *arg, const char *acct)
+{
+	(void)arg;
+	return strcasecmp(acct, "rose@other.example") == 0 ? "https://other.example/@rose\"x"
+							   : NULL;
+}
+
+START_TEST(test_remote_mention_linked)
+{
+	struct text_out o;
+	text_render_linked(arena, "hi @rose@other.example, @ana_2 and @nobody@other.example",
+			   lookup, remote, NULL, &o);
+	ck_assert_uint_eq(o.nremote, 2);
+	ck_assert_uint_eq(o.nmentions, 1);
+	ck_assert_str_eq(
+	    o.html, "<p>hi <span class=\"h-card\"><a class=\"u-url mention\" "
+		    "href=\"https://other.example/@rose&quot;x\">@<span>rose</span></a></span>, "
+		    "<a href=\"/@ana_2\" class=\"mention\">@ana_2</a> and "
+		    "@nobody@other.example</p>");
+}
+END_TEST
+
+/* A remote name with '.' or '-' inside is one address, never a member's name followed by
+ * punctuation: "@rose.b@peer.example" does not mention the member rose. */
+START_TEST(test_dotted_remote_name)
+{
+	struct text_out o = render("@rose.b-c@peer.example:8443 hi @rose. and @rose.b");
+	ck_assert_uint_eq(o.nremote, 1);
+	ck_assert_str_eq(o.remote_mentions[0], "rose.b-c@peer.example:8443");
+	ck_assert_uint_eq(o.nmentions, 1); /* "@rose." and "@rose.b" are the member rose */
+	ck_assert_int_eq(o.mention_ids[0], 7);
+}
+END_TEST
+
 START_TEST(test_mention_without_lookup)
 {
 	struct text_out o;
@@ -253,6 +289,8 @@ text_suite(void)
 	tcase_add_test(tc, test_url_in_cjk_text);
 	tcase_add_test(tc, test_mentions);
 	tcase_add_test(tc, test_remote_mention_recorded);
+	tcase_add_test(tc, test_remote_mention_linked);
+	tcase_add_test(tc, test_dotted_remote_name);
 	tcase_add_test(tc, test_mention_without_lookup);
 	tcase_add_test(tc, test_hashtags);
 	tcase_add_test(tc, test_cjk_hashtag);
