@@ -105,6 +105,8 @@ account_target(struct req *req, struct target *t)
 	/* someone of an allowed peer this node hasn't met yet: look them up (ap/resolve.c) */
 	if (t->acct == NULL && name && strchr(name, '@') && req->err.code == ERR_NOT_FOUND)
 		t->acct = account_lookup_remote(req->arena, name, &req->err);
+	if (t->acct == NULL && req->err.code == ERR_UNAVAILABLE)
+		return -1;
 	if (t->acct == NULL || !t->acct->approved)
 		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
 			       "report: no such account");

@@ -23,6 +23,8 @@ path_account(struct req *req)
 {
 	const char *name = req_param(req, "name");
 	struct account *acct = name ? account_by_handle(req->arena, name, &req->err) : NULL;
+	if (acct == NULL && req->err.code == ERR_UNAVAILABLE)
+		return NULL;
 	if (name == NULL || (acct != NULL && !acct->approved)) {
 		err_set(&req->err, ERR_NOT_FOUND, "There is no such account.", "no account");
 		return NULL;

@@ -138,6 +138,8 @@ profile(struct req *req)
 {
 	const char *name = req_param(req, "name");
 	struct account *acct = name ? account_by_handle(req->arena, name, &req->err) : NULL;
+	if (acct == NULL && req->err.code == ERR_UNAVAILABLE)
+		return -1; /* not "no such account": we can't tell */
 	/* a suspended account's page is gone for all but itself and the moderators */
 	bool hidden = acct && acct->suspended && !web_has_role(req, ROLE_MODERATOR) &&
 		      (req->viewer == NULL || req->viewer->id != acct->id);

@@ -138,6 +138,9 @@ def test_members_told_the_truth_during_an_outage():
         assert r.status == 503, r
         assert r.header("Retry-After", "").isdigit(), r.header("Retry-After")
         assert r.header("Location") is None, r.header("Location")
+    for path in ("/@rosa", "/@rosa@elsewhere.example"):  # not "no such account"
+        r = get(path)
+        assert r.status == 503, (path, r)
     r = c.post("/statuses", {"text": "sent during the outage", "visibility": "public"},
                csrf=token)
     assert r.status == 503, r
