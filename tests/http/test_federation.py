@@ -210,6 +210,76 @@ def test_id_on_other_host_is_403():
 
 
 @test
+def test_foreign_host_is_401():
+    """a request correctly signed for another server (its Host) is 401 here, inbox and signed
+    fetch alike: a captured request can't be replayed at this node; our own Host spelt with
+    the default port, upper case or a trailing dot still names us"""
+    pat = state["pat"]
+    before = jobs_count()
+    body = json.dumps(create_by(pat, "meant for someone else")).encode()
+    for host in ("elsewhere.example", "127.0.0.1:%d" % B.port, "127.0.0.1"):
+        h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", host, body=body)
+        r = harness.request(A.port, "POST", "/inbox", headers=h, body=body)
+        harness.assert_status(r, 401, "inbox, signed Host %s" % host)
+        assert "another server" in r.text, r.text
+        h = harness.sign_headers(pat.key, pat.key_id, "GET", "/users/rose/outbox", host)
+        r = harness.request(A.port, "GET", "/users/rose/outbox", headers=h)
+        harness.assert_status(r, 401, "signed fetch, signed Host %s" % host)
+    assert jobs_count() == before
+    h = harness.sign_headers(pat.key, pat.key_id, "GET", "/users/rose/outbox",
+                             "127.0.0.1:%d" % A.port)
+    harness.assert_status(harness.request(A.port, "GET", "/users/rose/outbox", headers=h), 200,
+                          "signed fetch for us")
+    body = json.dumps(create_by(pat, "meant for us")).encode()
+    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1.:%d" % A.port,
+                             body=body)
+    harness.assert_status(harness.request(A.port, "POST", "/inbox", headers=h, body=body), 202,
+                          "our Host with a trailing dot")
+    assert jobs_count() == before + 1
+
+
+@test
+def test_replayed_activity_has_no_second_effect():
+    """an activity applied once and sent again (freshly signed, or the same request) is
+    answered 202 and changes nothing: no job is queued for it, a deleted note stays deleted"""
+    pat, friend = state["pat"], state["friend"]
+    harness.allow_peer(B, friend.domain)
+    create = create_by(pat, "said once")
+    nid = create["object"]["id"]
+
+    def stored():
+        return int(B.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'" % nid))
+
+    def jobs_for(activity_id):
+        return int(B.scalar("SELECT count(*) FROM jobs WHERE payload->'activity'->>'id' = '%s'"
+                            % activity_id))
+
+    # bob follows pat on B, so that B keeps pat's public notes
+    harness.assert_status(pat.post(B.port, "/inbox", create_by(pat, "hello B")), 202, "hello")
+    pat_on_b = harness.wait_for(lambda: B.scalar(
+        "SELECT id FROM accounts WHERE uri = '%s'" % pat.uri), what="pat known to B")
+    B.psql("INSERT INTO follows (account_id, target_account_id) SELECT id, %s FROM accounts"
+           " WHERE username = 'bob' AND domain IS NULL" % pat_on_b)
+    harness.assert_status(pat.post(B.port, "/inbox", create), 202, "create")
+    harness.wait_for(lambda: stored() == 1, what="the note stored on B")
+    delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": nid + "#delete",
+              "type": "Delete", "actor": pat.uri,
+              "object": {"id": nid, "type": "Tombstone"}}
+    harness.assert_status(pat.post(B.port, "/inbox", delete), 202, "delete")
+    harness.wait_for(lambda: stored() == 0 and jobs_for(delete["id"]) == 0,
+                     what="the note deleted on B")
+    harness.wait_for(lambda: jobs_for(create["id"]) == 0, what="the create's job done")
+    body = json.dumps(create).encode()
+    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1:%d" % B.port,
+                             body=body)
+    for attempt in ("replayed", "the same request again"):
+        r = harness.request(B.port, "POST", "/inbox", headers=h, body=body)
+        harness.assert_status(r, 202, attempt)
+        assert jobs_for(create["id"]) == 0, "a replayed activity was queued (%s)" % attempt
+    assert stored() == 0, "the replayed Create brought the note back"
+
+
+@test
 def test_invalid_json_is_400():
     """a signed body that is not JSON is 400; JSON that is not an activity is 400 too"""
     pat = state["pat"]
