@@ -10,6 +10,8 @@
 #include "ap/verify.h"
 #include "core/account.h"
 #include "db/federation.h"
+#include "app.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -77,6 +79,12 @@ inbox(struct req *req)
 			return 0;
 		}
 	}
+	struct app *app = req->app;
+	if (strcmp(json_string_value(json_object_get(act, "type")), "Flag") == 0 &&
+	    !ratelimit_hit(app->flags_by_peer, signer->domain))
+		return err_set(&req->err, ERR_RATE_LIMITED,
+			       "Too many reports from your server. Try again in an hour.",
+			       "Flags from %s over the limit", signer->domain);
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
 				    id_format(signer->id, buf));
