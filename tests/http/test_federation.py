@@ -9,6 +9,8 @@ documents whose keys harness.RSAKey made with the openssl command line. Instance
 import json
 import os
 import re
+import signal
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -240,43 +242,54 @@ def test_foreign_host_is_401():
 
 @test
 def test_replayed_activity_has_no_second_effect():
-    """an activity applied once and sent again (freshly signed, or the same request) is
-    answered 202 and changes nothing: no job is queued for it, a deleted note stays deleted"""
-    pat, friend = state["pat"], state["friend"]
-    harness.allow_peer(B, friend.domain)
-    create = create_by(pat, "said once")
-    nid = create["object"]["id"]
+    """pat follows rose and unfollows her, applied by a `parasol worker` run for the purpose;
+    the Follow sent again (freshly signed, or the very same request) is answered 202, is not
+    queued and follows nobody"""
+    pat = state["pat"]
+    rose_uri = harness.instance_base(A) + "/users/rose"
+    follow = {"@context": "https://www.w3.org/ns/activitystreams",
+              "id": pat.uri + "#follows/replayed", "type": "Follow", "actor": pat.uri,
+              "object": rose_uri}
+    undo = {"@context": "https://www.w3.org/ns/activitystreams",
+            "id": pat.uri + "#follows/replayed/undo", "type": "Undo", "actor": pat.uri,
+            "object": follow}
 
-    def stored():
-        return int(B.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'" % nid))
+    def follows():
+        return int(A.scalar("SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+                            " WHERE a.uri = '%s'" % pat.uri))
 
-    def jobs_for(activity_id):
-        return int(B.scalar("SELECT count(*) FROM jobs WHERE payload->'activity'->>'id' = '%s'"
-                            % activity_id))
+    def queued(activity_id):
+        return int(A.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'"
+                            " AND payload->'activity'->>'id' = '%s'" % activity_id))
 
-    # bob follows pat on B, so that B keeps pat's public notes
-    harness.assert_status(pat.post(B.port, "/inbox", create_by(pat, "hello B")), 202, "hello")
-    pat_on_b = harness.wait_for(lambda: B.scalar(
-        "SELECT id FROM accounts WHERE uri = '%s'" % pat.uri), what="pat known to B")
-    B.psql("INSERT INTO follows (account_id, target_account_id) SELECT id, %s FROM accounts"
-           " WHERE username = 'bob' AND domain IS NULL" % pat_on_b)
-    harness.assert_status(pat.post(B.port, "/inbox", create), 202, "create")
-    harness.wait_for(lambda: stored() == 1, what="the note stored on B")
-    delete = {"@context": "https://www.w3.org/ns/activitystreams", "id": nid + "#delete",
-              "type": "Delete", "actor": pat.uri,
-              "object": {"id": nid, "type": "Tombstone"}}
-    harness.assert_status(pat.post(B.port, "/inbox", delete), 202, "delete")
-    harness.wait_for(lambda: stored() == 0 and jobs_for(delete["id"]) == 0,
-                     what="the note deleted on B")
-    harness.wait_for(lambda: jobs_for(create["id"]) == 0, what="the create's job done")
-    body = json.dumps(create).encode()
-    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1:%d" % B.port,
+    log_path = harness.output_path("federation_replay_worker.log")
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen([harness.BIN, "-c", A.conf, "worker"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=log, env=harness.child_env())
+    suite.add_cleanup(lambda: worker.poll() is None and worker.kill())
+    try:
+        harness.assert_status(post_inbox(pat, follow), 202, "follow")
+        harness.wait_for(lambda: follows() == 1 and queued(follow["id"]) == 0,
+                         what="the follow applied")
+        harness.assert_status(post_inbox(pat, undo), 202, "unfollow")
+        harness.wait_for(lambda: follows() == 0 and queued(undo["id"]) == 0,
+                         what="the unfollow applied")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 0, "the worker did not stop cleanly"
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        harness.assert_no_sanitizer_reports(f.read(), log_path)
+    # A runs no worker now: whatever is queued stays in the jobs table.
+    body = json.dumps(follow).encode()
+    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1:%d" % A.port,
                              body=body)
-    for attempt in ("replayed", "the same request again"):
-        r = harness.request(B.port, "POST", "/inbox", headers=h, body=body)
-        harness.assert_status(r, 202, attempt)
-        assert jobs_for(create["id"]) == 0, "a replayed activity was queued (%s)" % attempt
-    assert stored() == 0, "the replayed Create brought the note back"
+    harness.assert_status(post_inbox(pat, follow), 202, "the follow replayed, signed anew")
+    for attempt in (1, 2):
+        r = harness.request(A.port, "POST", "/inbox", headers=h, body=body)
+        harness.assert_status(r, 202, "the same request, %d" % attempt)
+    assert queued(follow["id"]) == 0, "a replayed activity was queued"
+    assert follows() == 0
 
 
 @test
