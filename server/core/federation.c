@@ -286,7 +286,7 @@ federation_peer_add(struct arena *a, const char *domain, const char *note, struc
 	if (db_attempt_delete(a, d, err) != 0 || peers_changed(a, err) != 0)
 		goto fail;
 	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
-	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, err) < 0)
+	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, true, err) < 0)
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */
@@ -319,7 +319,7 @@ federation_peer_remove(struct arena *a, const char *domain, struct err *err)
 	 * domain stay in the queue, and the delivery worker drops each one when its own
 	 * federation_domain_allowed check refuses the domain. */
 	if (peers_changed(a, err) != 0 ||
-	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, err) < 0))
+	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, false, err) < 0))
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */

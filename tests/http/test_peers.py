@@ -390,17 +390,24 @@ def test_mode_switch():
 
 @test
 def test_blocklist_block_cuts_follows():
-    """in blocklist mode blocking a domain cuts its follows; unblocking leaves follows be"""
+    """in blocklist mode blocking a domain cuts its follows, and its subdomains' (not those
+    of a domain that merely ends in the same letters); unblocking leaves follows be"""
     harness.assert_status(switch("blocklist"), 303, "blocklist")
     try:
         alice = local("alice")
         vex = remote("vex", "hostile.example")
+        sub = remote("sub", "social.hostile.example:8443")
+        near = remote("near", "nothostile.example")
         relate("follows", vex, alice)
         relate("follows", alice, vex)
+        relate("follows", alice, sub)
+        relate("follows", near, alice)
         r = add("hostile.example")
         harness.assert_status(r, 303, "block")
         assert "hostile.example" in peers()
         assert not related("follows", vex, alice) and not related("follows", alice, vex)
+        assert not related("follows", alice, sub), "a follow of a subdomain's account stayed"
+        assert related("follows", near, alice), "a look-alike domain's follow was cut"
         relate("follows", alice, vex)  # (as if made after unblocking)
         harness.assert_status(remove("hostile.example"), 303, "unblock")
         assert related("follows", alice, vex), "unblocking removed a follow"
