@@ -231,6 +231,9 @@ def test_report_keeps_the_deleted_post():
     assert "my client&#39;s name is Kim Doe" in page.text, "the post is gone from the report"
     assert '<p class="spoiler">names</p>' in page.text and "unlisted" in page.text
     assert "ivy" in page.text
+    listing = clients["mod"].get("/admin/queue").text
+    m = re.search(r'<li class="queue-item" id="item-%s">(.*?)</li>' % rid, listing, re.S)
+    assert m and "A post by @ivy" in m.group(1), "the queue lists it as about the account"
     r = clients["mod"].post("/admin/queue/%s/act" % rid,
                             [("kind", "dismiss"), ("reason", "seen to")])
     harness.assert_status(r, 303, "dismiss")
