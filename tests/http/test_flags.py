@@ -342,6 +342,10 @@ def test_report_unknown_remote_account():
                     " WHERE t.username = 'carol' AND t.domain = '%s'" % dom(B)) == "1"
     harness.assert_status(clients["ivy"].get("/@nobody@%s/report" % dom(B)), 404,
                           "an account B doesn't have")
+    # the same account, its domain spelt with a trailing dot: the one stored, nobody new
+    harness.assert_status(clients["ivy"].get("/@carol@127.0.0.1.:%d/report" % B.port), 200,
+                          "carol's domain with a trailing dot")
+    assert A.scalar("SELECT count(*) FROM accounts WHERE username = 'carol'") == "1"
 
 
 @test
