@@ -6,6 +6,7 @@
 
 #include "autoconfig.h"
 #include "ap/ap.h"
+#include "ap/flag.h"
 #include "core/cache.h"
 #include "core/sweep.h"
 #include "core/session.h"
@@ -32,7 +33,9 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	app->login_by_account = ratelimit_new(4096, 10, 15 * 60);
 	app->login_by_client = ratelimit_new(4096, 30, 15 * 60);
-	if (app->login_by_account == NULL || app->login_by_client == NULL)
+	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600);
+	if (app->login_by_account == NULL || app->login_by_client == NULL ||
+	    app->flags_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = router_new()) == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -119,6 +122,7 @@ app_free(struct app *app)
 	router_free(app->router);
 	ratelimit_free(app->login_by_account);
 	ratelimit_free(app->login_by_client);
+	ratelimit_free(app->flags_by_peer);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();

@@ -65,7 +65,7 @@ ap_flag_event(struct arena *a, const struct event *ev, struct err *err)
 	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:[s]}", "@context", AP_CONTEXT, "id",
 				arena_printf(a, "%s#flags/%s", actor, id_format(r.id, buf)), "type",
 				"Flag", "actor", actor, "object", object, "content",
-				r.comment ? r.comment : "", "to", r.target_uri);
+				r.forwarded_text ? r.forwarded_text : "", "to", r.target_uri);
 	if (act == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "cannot build the Flag");
 	int rc = ap_enqueue_delivery(a, r.target_inbox, act, 0, err);

@@ -10,6 +10,9 @@
 #include "ap/resolve.h"
 #include "ap/verify.h"
 #include "core/account.h"
+#include "db/federation.h"
+#include "app.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -58,6 +61,23 @@ inbox(struct req *req)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "The activity's id is not on its actor's server.",
 			       "activity id on another host");
+	/* A replay (the same activity again, however freshly signed) is acknowledged as the
+	 * first one was and changes nothing: the worker would skip it too (ap/receive.c). */
+	if (id != NULL) {
+		int known = db_activity_known(req->arena, id, &req->err);
+		if (known < 0)
+			return -1;
+		if (known) {
+			resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
+			return 0;
+		}
+	}
+	struct app *app = req->app;
+	if (strcmp(json_string_value(json_object_get(act, "type")), "Flag") == 0 &&
+	    !ratelimit_hit(app->flags_by_peer, signer->domain))
+		return err_set(&req->err, ERR_RATE_LIMITED,
+			       "Too many reports from your server. Try again in an hour.",
+			       "Flags from %s over the limit", signer->domain);
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
 				    id_format(signer->id, buf));

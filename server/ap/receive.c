@@ -211,8 +211,10 @@ on_undo(struct arena *a, const json_t *act, const struct account *from, struct e
 /* ---- reports ---- */
 
 /* Flag: the peer reports one of our members, maybe with some of their posts, to our
- * moderators. Only our own URIs in the object count: the first member named, else the
- * author of the first post of ours named; with it, the first of that member's posts named.
+ * moderators. Only our own URIs in the object count, and of our posts only those the peer's
+ * accounts could have seen (db_status_seen_by_domain; the others are treated as unknown):
+ * the first member named, else the author of the first such post named; with it, the first
+ * of that member's such posts named.
  * A Flag without an id, or naming nobody here, is acknowledged and dropped. Only the
  * sender's domain is kept, never its account. */
 static int
@@ -234,7 +236,12 @@ on_flag(struct arena *a, const json_t *act, const struct account *from, struct e
 		int64_t id = status_by_uri(a, uris[i], &author, err);
 		if (id < 0)
 			return -1;
-		if (id == 0)
+		/* A post the peer's accounts could never have seen counts as one that doesn't
+		 * exist: a Flag can't be used to learn of it, nor to report it. */
+		int seen = id > 0 ? db_status_seen_by_domain(a, id, from->domain, err) : 0;
+		if (seen < 0)
+			return -1;
+		if (seen == 0)
 			continue;
 		if (target == NULL) {
 			struct err ignored;

@@ -39,10 +39,11 @@ ap_url_domain(struct arena *a, const char *url)
 	size_t n = strcspn(host, "/?#");
 	if (n == 0 || memchr(host, '@', n) != NULL)
 		return NULL; /* no user info: "https://user@host" is never an actor */
-	char *d = arena_strndup(a, host, n);
-	for (char *p = d; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
+	/* Normalised as the peers list is (core/federation.h), so that "HOST.:443" is "host"
+	 * wherever a domain is compared or stored. */
+	struct err ignored;
+	return federation_domain_normalise(a, arena_strndup(a, url, (size_t)(host - url) + n),
+					   &ignored);
 }
 
 /* Refuses domains the policy does not allow, before any connection. */
@@ -284,10 +285,9 @@ ap_resolve_acct(struct arena *a, const char *acct, struct err *err)
 		return NULL;
 	}
 	char *user = arena_strndup(a, acct, (size_t)(at - acct));
-	char *domain = arena_strdup(a, at + 1);
-	for (char *p = domain; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (strspn(domain, "abcdefghijklmnopqrstuvwxyz0123456789.-:") != strlen(domain)) {
+	struct err ignored;
+	char *domain = federation_domain_normalise(a, at + 1, &ignored);
+	if (domain == NULL || strchr(at + 1, '/') != NULL) {
 		err_set(err, ERR_INVALID, "Write the address as user@server.", "bad domain");
 		return NULL;
 	}

@@ -33,7 +33,8 @@ struct account *ap_resolve_acct(struct arena *a, const char *acct, struct err *e
  * NULL + err: ERR_FORBIDDEN (not a peer), ERR_UNAVAILABLE, ERR_NOT_FOUND, ERR_INVALID. */
 json_t *ap_fetch_object(struct arena *a, const char *uri, struct err *err);
 
-/* The host[:port] of an http(s) URL, lower-case, arena-owned; NULL when it has none. */
+/* The host[:port] of an http(s) URL, normalised (core/federation.h: lower-case, A-labels, no
+ * trailing dot or default port), arena-owned; NULL when it has none or it is malformed. */
 char *ap_url_domain(struct arena *a, const char *url);
 
 #endif

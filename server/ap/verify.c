@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ap/ap.h"
 #include "ap/httpsig.h"
 #include "ap/resolve.h"
 #include "core/federation.h"
@@ -24,6 +25,23 @@ request_target(struct req *req)
 {
 	const char *query = req_raw_query(req);
 	return query && *query ? arena_printf(req->arena, "%s?%s", req->path, query) : req->path;
+}
+
+/* Whether the request's Host (which every signature covers, httpsig_check) names this
+ * server: base_url's host and port, normalised on both sides (core/federation.h), so that a
+ * request signed for another server can't be replayed here. false fills req->err (401). */
+static bool
+signed_for_us(struct req *req)
+{
+	struct err ignored;
+	const char *host = req_header(req, "Host");
+	char *ours = federation_domain_normalise(req->arena, ap_base_url(), &ignored);
+	char *theirs = host ? federation_domain_normalise(req->arena, host, &ignored) : NULL;
+	if (ours != NULL && theirs != NULL && strcmp(ours, theirs) == 0)
+		return true;
+	err_set(&req->err, ERR_UNAUTHORIZED, "The signature is for another server.",
+		"signed Host is not base_url's");
+	return false;
 }
 
 struct account *
@@ -53,6 +71,8 @@ ap_verify_request(struct req *req, const char *body, size_t body_len)
 	time_t now = time(NULL);
 	if (httpsig_parse(req->arena, value, &sig, &why, &req->err) != 0 ||
 	    httpsig_check(&hr, &sig, now, &why, &req->err) != 0)
+		return NULL;
+	if (!signed_for_us(req))
 		return NULL;
 	char *domain = ap_url_domain(req->arena, sig.key_id);
 	if (domain == NULL) {

@@ -1,6 +1,8 @@
 /* verify.h - who signed an incoming request. Checks, in order: an RFC 9421 signature is
  * refused with 401 (Fedify then retries with draft-cavage); the Signature header parses and
- * passes the key-free checks (signed headers, Digest, Date within an hour); the signer's
+ * passes the key-free checks (signed headers, Digest, Date within HTTPSIG_CLOCK_SKEW of now);
+ * the signed Host is this server's (base_url's host and port, so a request signed for
+ * another server is refused 401 here); the signer's
  * domain is an allowed peer — otherwise the attempt is counted (domain only) and the request
  * refused 403 before anything is fetched or stored; the key (cached, else fetched) verifies
  * the signature, and when a cached key fails the actor is fetched once more (key rotation). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/events.h"
+#include "core/federation.h"
 #include "db/accounts.h"
 #include "db/remote.h"
 #include "util/arena.h"
@@ -164,7 +165,9 @@ account_by_handle(struct arena *a, const char *handle, struct err *err)
 	if (at == NULL)
 		return account_by_username(a, handle, err);
 	char *user = arena_strndup(a, handle, (size_t)(at - handle));
-	return db_remote_by_acct(a, user, at + 1, err);
+	struct err ignored; /* a domain that doesn't normalise matches nobody, as stored */
+	const char *domain = federation_domain_normalise(a, at + 1, &ignored);
+	return db_remote_by_acct(a, user, domain ? domain : at + 1, err);
 }
 
 static account_remote_fn remote_lookup;

@@ -19,8 +19,8 @@ struct account *account_by_id(struct arena *a, int64_t id, struct err *err);
 struct account *account_by_username(struct arena *a, const char *username, struct err *err);
 
 /* The account a handle names: "name" for a member of this node, "name@domain" for a remote
- * account this node already knows (core never contacts a peer; ap/resolve.c fetches new
- * ones). NULL + ERR_NOT_FOUND otherwise. */
+ * account this node already knows (the domain compared normalised, core/federation.h; core
+ * never contacts a peer; ap/resolve.c fetches new ones). NULL + ERR_NOT_FOUND otherwise. */
 struct account *account_by_handle(struct arena *a, const char *handle, struct err *err);
 
 /* Finds (and stores) a remote account by "user@domain": ap/resolve.c registers it at start-up;

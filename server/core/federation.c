@@ -2,6 +2,8 @@
  * domains kept in memory, core/cache.h) and the contact attempts of unknown domains. */
 #include "federation.h"
 
+#include <idn2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,24 @@ host_valid(const char *host, size_t len)
 	return true;
 }
 
+/* The A-label form of host, a name with letters outside ASCII (UTS #46 mapping, so upper
+ * case and full-width forms map too), in the arena; NULL when libidn2 refuses it. */
+static char *
+host_to_ascii(struct arena *a, const char *host)
+{
+	char *out = NULL;
+	if (idn2_to_ascii_8z(host, &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK) {
+		idn2_free(out);
+		return NULL;
+	}
+	char *copy = arena_strdup(a, out);
+	idn2_free(out);
+	for (char *p = copy; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return copy;
+}
+
 char *
 federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 {
@@ -66,23 +86,27 @@ federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 	if (n == 0)
 		return refuse(err, MSG_EMPTY, "empty domain");
 	char *s = arena_strndup(a, input, n);
+	bool ascii = true;
 	for (char *p = s; *p; p++) {
 		if ((unsigned char)*p >= 0x80)
-			return refuse(err,
-				      N_("Write a domain with letters outside a-z in its ASCII "
-					 "form, which starts with xn--."),
-				      "non-ASCII domain");
-		if (*p >= 'A' && *p <= 'Z')
+			ascii = false;
+		else if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	}
-	/* A pasted address: keep its host[:port]. */
-	if (strncmp(s, "https://", 8) == 0)
+	if (!ascii && !utf8_valid(s, strlen(s)))
+		return refuse(err, MSG_BAD, "domain not in UTF-8");
+	/* A pasted address: keep its host[:port]; the scheme's own port is the default one. */
+	long default_port = 0;
+	if (strncmp(s, "https://", 8) == 0) {
 		s += 8;
-	else if (strncmp(s, "http://", 7) == 0)
+		default_port = 443;
+	} else if (strncmp(s, "http://", 7) == 0) {
 		s += 7;
+		default_port = 80;
+	}
 	s[strcspn(s, "/?#")] = '\0';
 
-	char *colon = strchr(s, ':');
+	char *colon = strrchr(s, ':');
 	const char *port = NULL;
 	if (colon != NULL) {
 		*colon = '\0';
@@ -91,6 +115,12 @@ federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 	size_t host_len = strlen(s);
 	if (host_len > 1 && s[host_len - 1] == '.')
 		s[--host_len] = '\0'; /* the root dot: "peer.example." is "peer.example" */
+	if (!ascii) {
+		s = host_to_ascii(a, s);
+		if (s == NULL)
+			return refuse(err, MSG_BAD, "not an internationalised domain name");
+		host_len = strlen(s);
+	}
 	if (!host_valid(s, host_len))
 		return refuse(err, MSG_BAD, "bad host");
 	if (port == NULL)
@@ -100,6 +130,9 @@ federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 	if (digits == 0 || digits > 5 || port[digits] != '\0' ||
 	    (value = strtol(port, NULL, 10)) < 1 || value > 65535)
 		return refuse(err, N_("The port must be a number from 1 to 65535."), "bad port");
+	/* The port HTTPS (or HTTP) uses anyway names the same server as no port. */
+	if (value == default_port || (default_port == 0 && (value == 443 || value == 80)))
+		return s;
 	return arena_printf(a, "%s:%ld", s, value);
 }
 
@@ -176,6 +209,27 @@ peers_changed(struct arena *a, struct err *err)
 	return cache_notify(a, CACHE_PEERS, err);
 }
 
+/* Whether blocklist mode refuses d (normalised): d itself, its host on any port, or a
+ * domain it is a subdomain of is listed. 1, 0, or -1 + err. */
+static int
+blocked(struct arena *a, const char *d, struct err *err)
+{
+	int listed = peer_listed(d, err);
+	if (listed != 0)
+		return listed;
+	char *host = arena_strdup(a, d);
+	char *colon = strchr(host, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		if ((listed = peer_listed(host, err)) != 0)
+			return listed;
+	}
+	for (const char *dot = strchr(host, '.'); dot != NULL; dot = strchr(dot + 1, '.'))
+		if (dot[1] != '\0' && (listed = peer_listed(dot + 1, err)) != 0)
+			return listed;
+	return 0;
+}
+
 bool
 federation_domain_allowed(struct arena *a, const char *domain, struct err *err)
 {
@@ -187,7 +241,7 @@ federation_domain_allowed(struct arena *a, const char *domain, struct err *err)
 	enum fed_mode mode = federation_mode(a, err);
 	if (err->code != ERR_NONE)
 		return false;
-	int listed = peer_listed(d, err);
+	int listed = mode == FED_ALLOWLIST ? peer_listed(d, err) : blocked(a, d, err);
 	if (listed < 0)
 		return false;
 	bool allowed = mode == FED_ALLOWLIST ? listed == 1 : listed == 0;
@@ -232,7 +286,7 @@ federation_peer_add(struct arena *a, const char *domain, const char *note, struc
 	if (db_attempt_delete(a, d, err) != 0 || peers_changed(a, err) != 0)
 		goto fail;
 	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
-	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, err) < 0)
+	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, true, err) < 0)
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */
@@ -265,7 +319,7 @@ federation_peer_remove(struct arena *a, const char *domain, struct err *err)
 	 * domain stay in the queue, and the delivery worker drops each one when its own
 	 * federation_domain_allowed check refuses the domain. */
 	if (peers_changed(a, err) != 0 ||
-	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, err) < 0))
+	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, false, err) < 0))
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */

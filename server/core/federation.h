@@ -4,10 +4,14 @@
  * One list, two modes (core/settings.h, enum fed_mode):
  *   allowlist (the default, and recommended): only listed domains federate with us;
  *   blocklist: every domain federates except the listed ones.
- * Domains are compared as normalised strings, lower-case "host" or "host:port", and match
- * exactly: a listed "peer.example" does NOT cover "social.peer.example" nor
- * "peer.example:8443" — each must be listed on its own. That keeps the rule easy to read on
- * the admin page and leaves no room for a look-alike subdomain someone else controls.
+ * Domains are stored and compared normalised (federation_domain_normalise): lower-case,
+ * A-labels for international names, no trailing dot, no default port. In allowlist mode a
+ * domain must be listed exactly: a listed "peer.example" does NOT let in
+ * "social.peer.example" nor "peer.example:8443" — each must be listed on its own, which
+ * leaves no room for a look-alike subdomain someone else controls. In blocklist mode a
+ * listed "peer.example" blocks the host on every port and every subdomain of it
+ * ("a.b.peer.example"), since whoever runs a domain runs its subdomains; a listed
+ * "peer.example:8443" blocks that port only.
  *
  * Every door (inbox, signed fetches, deliveries, remote lookups and follows) asks
  * federation_domain_allowed; this module never sees HTTP. The functions that change the mode
@@ -30,10 +34,13 @@ struct err;
 #define FEDERATION_ATTEMPTS_SHOWN 200  /* rows federation_attempts_list returns */
 
 /* Normalises what an admin typed, or a host from a remote URL, into "host" or "host:port":
- * ASCII lower-case, one trailing dot dropped, port without leading zeros. A pasted
- * http(s):// URL is reduced to its host[:port] (so is "host/path"); other schemes, user
- * info, IPv6 literals, non-ASCII names (use the xn-- form), bad labels and ports are refused
- * with ERR_UNPROCESSABLE and a message to show. Returns an arena string, or NULL + err. */
+ * ASCII lower-case, international names as A-labels ("bücher.example" is
+ * "xn--bcher-kva.example", through libidn2's UTS #46 mapping), one trailing dot dropped,
+ * port without leading zeros and dropped when it is the default one (443 or 80; for a
+ * pasted URL, its scheme's). A pasted http(s):// URL is reduced to its host[:port] (so is
+ * "host/path"); other schemes, user info, IPv6 literals, names libidn2 refuses, bad labels
+ * and ports are refused with ERR_UNPROCESSABLE and a message to show. Returns an arena
+ * string, or NULL + err. */
 char *federation_domain_normalise(struct arena *a, const char *input, struct err *err);
 
 /* The stored federation mode (from the settings kept in memory, core/settings.h). When the
@@ -45,7 +52,7 @@ enum fed_mode federation_mode(struct arena *a, struct err *err);
 int federation_set_mode(struct arena *a, enum fed_mode mode, struct err *err);
 
 /* Whether this node may talk with domain (host[:port], normalised here): in allowlist mode
- * only when listed, in blocklist mode unless listed. The mode and the listed domains come from
+ * only when listed, in blocklist mode unless it, its host or a parent domain is listed. The mode and the listed domains come from
  * the copies kept in memory (core/cache.h), so this costs no query while they are current. false with err->code ERR_FORBIDDEN when
  * the policy refuses it (a malformed domain included), or with another code (ERR_UNAVAILABLE,
  * ERR_INTERNAL) when the database could not answer: callers refuse in both cases. */

@@ -74,7 +74,8 @@ report_create(struct arena *a, const struct account *reporter, const struct repo
 				       "One of the rules chosen doesn't exist.",
 				       "report: unknown rule id");
 	}
-	return db_report_insert(a, reporter->id, target, d->status_id, comment, rules, n, id, err);
+	return db_report_insert(a, reporter->id, target, d->status_id, comment, d->forward_comment,
+				rules, n, id, err);
 }
 
 /* s, valid UTF-8, without control characters other than newline and tab (CR LF becomes LF),
@@ -124,10 +125,20 @@ report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id, stru
 
 int
 report_forward(struct arena *a, const struct account *moderator, int64_t report_id,
-	       struct err *err)
+	       const char *text, struct err *err)
 {
 	if (moderator == NULL || moderator->role < ROLE_MODERATOR)
 		return err_set(err, ERR_FORBIDDEN, NULL, "report forward by a member");
+	if (text == NULL)
+		text = "";
+	if (!utf8_valid(text, strlen(text)))
+		return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
+			       "forward: bad utf-8");
+	text = arena_strtrim(a, text);
+	if (utf8_chars(text) > REPORT_COMMENT_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "What is sent can have at most 1000 characters.",
+			       "forward: text of %zu characters", utf8_chars(text));
 	struct report_forward_row r;
 	if (db_report_forward_row(a, report_id, &r, err) != 0)
 		return -1;
@@ -154,7 +165,7 @@ report_forward(struct arena *a, const struct account *moderator, int64_t report_
 	}
 	if (db_begin(err) != 0)
 		return -1;
-	int rc = db_report_mark_forwarded(a, report_id, err);
+	int rc = db_report_mark_forwarded(a, report_id, text, err);
 	if (rc == 0) {
 		db_rollback();
 		return err_set(err, ERR_CONFLICT, "This report was already sent to that server.",

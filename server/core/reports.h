@@ -24,6 +24,10 @@ struct report_draft {
 	const int64_t *rule_ids; /* the rules cited; may be empty, duplicates count once */
 	int nrules;
 	const char *comment; /* NULL reads as "" */
+	/* the reporter agrees that their comment may be sent to the reported account's server
+	 * when a moderator forwards the report (off by default: the form promises that only
+	 * this community's moderators read it) */
+	bool forward_comment;
 };
 
 /* Files reporter's report. A post must be one reporter may see (status_get with reporter as
@@ -55,13 +59,17 @@ int report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id,
 		     struct err *err);
 
 /* Forwards report report_id to the server of the remote account it is about: in one
- * transaction, records forwarded_at and emits EV_REPORT_FORWARDED, which ap/ turns into a
- * Flag from the instance actor (neither the reporter nor the moderator is named; the
- * report's comment is sent). moderator must be a moderator or an admin (ERR_FORBIDDEN).
- * ERR_NOT_FOUND for no such report, ERR_UNPROCESSABLE when the target is a member here (or
- * has no inbox) or its server is not one this node federates with (core/federation.h),
- * ERR_CONFLICT when the report was forwarded already. 0 or -1 + err. */
+ * transaction, records forwarded_at and the text sent, and emits EV_REPORT_FORWARDED, which
+ * ap/ turns into a Flag from the instance actor (neither the reporter nor the moderator is
+ * named). The Flag's content is text, what the moderator wrote (NULL or "" sends none): the
+ * reporter's comment never leaves by itself, and the form offers it only when the reporter
+ * agreed (forward_comment). text is cleaned like a comment (trimmed, at most
+ * REPORT_COMMENT_MAX characters, ERR_UNPROCESSABLE beyond or for invalid UTF-8).
+ * moderator must be a moderator or an admin (ERR_FORBIDDEN). ERR_NOT_FOUND for no such
+ * report, ERR_UNPROCESSABLE when the target is a member here (or has no inbox) or its server
+ * is not one this node federates with (core/federation.h), ERR_CONFLICT when the report was
+ * forwarded already. 0 or -1 + err. */
 int report_forward(struct arena *a, const struct account *moderator, int64_t report_id,
-		   struct err *err);
+		   const char *text, struct err *err);
 
 #endif

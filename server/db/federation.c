@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/moderation.h"
 #include "db/visibility.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -323,6 +324,38 @@ db_activity_seen(struct arena *a, const char *uri, struct err *err)
 }
 
 int
+db_status_seen_by_domain(struct arena *a, int64_t status_id, const char *domain,
+			 struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf), domain};
+	PGresult *r = db_query(
+	    a, err,
+	    "SELECT 1 FROM statuses s WHERE s.id = $1::bigint AND s.reblog_of_id IS NULL AND ("
+	    " s.visibility IN ('public', 'unlisted')"
+	    " OR (s.visibility IN ('private', 'direct') AND EXISTS (SELECT 1 FROM mentions m"
+	    "  JOIN accounts ma ON ma.id = m.account_id"
+	    "  WHERE m.status_id = s.id AND ma.domain = $2))"
+	    " OR (s.visibility = 'private' AND EXISTS (SELECT 1 FROM follows f"
+	    "  JOIN accounts fa ON fa.id = f.account_id"
+	    "  WHERE f.target_account_id = s.account_id AND fa.domain = $2)))",
+	    2, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
+db_activity_known(struct arena *a, const char *uri, struct err *err)
+{
+	const char *p[] = {uri};
+	PGresult *r = db_query(a, err, "SELECT 1 FROM activities_seen WHERE uri = $1", 1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
 db_has_local_follower(struct arena *a, int64_t account_id, struct err *err)
 {
 	char buf[ID_STRLEN];
@@ -417,9 +450,29 @@ db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err)
 {
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(account_id, buf)};
-	return db_query(a, err, "DELETE FROM accounts WHERE id = $1 AND domain IS NOT NULL", 1, p)
-		       ? 0
-		       : -1;
+	if (db_begin(err) != 0)
+		return -1;
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM accounts WHERE id = $1 AND domain IS NOT NULL"
+			       " AND NOT EXISTS (SELECT 1 FROM reports WHERE target_account_id = $1)"
+			       " RETURNING id",
+			       1, p);
+	if (r == NULL)
+		goto fail;
+	if (PQntuples(r) == 0) { /* reports name it (or it is no remote account): a tombstone */
+		r = db_query(a, err,
+			     "UPDATE accounts SET deleted_at = coalesce(deleted_at, now()),"
+			     " suspended_at = coalesce(suspended_at, now()),"
+			     " key_id = NULL, public_key_pem = NULL"
+			     " WHERE id = $1 AND domain IS NOT NULL RETURNING id",
+			     1, p);
+		if (r == NULL || (PQntuples(r) > 0 && db_account_purge(a, account_id, err) != 0))
+			goto fail;
+	}
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
 }
 
 void

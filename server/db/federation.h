@@ -107,6 +107,17 @@ int db_status_set_uri(struct arena *a, int64_t status_id, const char *uri, const
 /* Records an activity id: 1 when new, 0 when seen before, -1. */
 int db_activity_seen(struct arena *a, const char *uri, struct err *err);
 
+/* Whether accounts of domain (normalised host[:port]) could have seen post status_id: it is
+ * public or unlisted, or followers-only with a follower of that domain, or followers-only or
+ * direct and mentions an account of that domain (never a members-only post, nor a boost).
+ * 1 yes, 0 no (or no such post), -1 + err. */
+int db_status_seen_by_domain(struct arena *a, int64_t status_id, const char *domain,
+			     struct err *err);
+
+/* Whether activity id uri was applied already (db_activity_seen recorded it), without
+ * recording it: 1 yes, 0 no, -1 + err. */
+int db_activity_known(struct arena *a, const char *uri, struct err *err);
+
 /* Whether any local member follows account_id: 1, 0 or -1. */
 int db_has_local_follower(struct arena *a, int64_t account_id, struct err *err);
 
@@ -117,7 +128,10 @@ int db_account_inbox(struct arena *a, int64_t account_id, const char **inbox, st
 int64_t db_follow_request_follower(struct arena *a, int64_t request_id, int64_t target,
 				   struct err *err);
 
-/* Deletes a remote account and everything of it (its posts, follows, notifications). */
+/* Deletes a remote account and everything of it (its posts, follows, notifications) — unless
+ * a report is about it: then, in one transaction, the row stays as a tombstone (deleted_at
+ * and suspended_at set, key forgotten, data purged as db_account_purge does) so that the
+ * reports keep their target. 0, or -1 + err. */
 int db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err);
 
 /* Forgets that an activity id was seen (its application failed and will be retried). */

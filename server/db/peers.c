@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db/db.h"
 #include "util/arena.h"
@@ -62,22 +63,30 @@ db_peer_list(struct arena *a, const char *after, int limit, struct peer **out, s
 	return n;
 }
 
+/* Whether accounts.domain col is $1, or with $2 a port of it or a subdomain of it. */
+#define OF_DOMAIN(col)                                                                             \
+	"(" col " = $1 OR ($2::boolean AND (split_part(" col ", ':', 1) = $1"                     \
+	" OR split_part(" col ", ':', 1) LIKE '%.' || $1)))"
+
 long
-db_peer_sever_follows(struct arena *a, const char *domain, struct err *err)
+db_peer_sever_follows(struct arena *a, const char *domain, bool subdomains, struct err *err)
 {
-	/* Local accounts have no domain; remote ones always have one (0004_federation.sql). */
+	/* Local accounts have no domain; remote ones always have one (0004_federation.sql).
+	 * Domains hold only a-z, 0-9, '.', '-' and ':', so $1 has no LIKE wildcard. */
 	static const char *const sql[] = {
 	    "DELETE FROM follows f USING accounts x, accounts y"
 	    " WHERE x.id = f.account_id AND y.id = f.target_account_id"
-	    " AND ((x.domain = $1 AND y.domain IS NULL) OR (x.domain IS NULL AND y.domain = $1))",
+	    " AND ((" OF_DOMAIN("x.domain") " AND y.domain IS NULL)"
+	    " OR (x.domain IS NULL AND " OF_DOMAIN("y.domain") "))",
 	    "DELETE FROM follow_requests f USING accounts x, accounts y"
 	    " WHERE x.id = f.account_id AND y.id = f.target_account_id"
-	    " AND ((x.domain = $1 AND y.domain IS NULL) OR (x.domain IS NULL AND y.domain = $1))",
+	    " AND ((" OF_DOMAIN("x.domain") " AND y.domain IS NULL)"
+	    " OR (x.domain IS NULL AND " OF_DOMAIN("y.domain") "))",
 	};
-	const char *p[] = {domain};
+	const char *p[] = {domain, subdomains && strchr(domain, ':') == NULL ? "true" : "false"};
 	long total = 0;
 	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		PGresult *r = db_query(a, err, sql[i], 1, p);
+		PGresult *r = db_query(a, err, sql[i], 2, p);
 		if (r == NULL)
 			return -1;
 		total += atol(PQcmdTuples(r));

@@ -38,8 +38,11 @@ int db_peer_delete(struct arena *a, const char *domain, struct err *err);
 int db_peer_list(struct arena *a, const char *after, int limit, struct peer **out, struct err *err);
 
 /* Deletes the follows and follow requests between local accounts and accounts of domain, in
- * both directions. Rows deleted, or -1 + err. */
-long db_peer_sever_follows(struct arena *a, const char *domain, struct err *err);
+ * both directions; with subdomains (a domain without a port), also those of its host on any
+ * port and of every subdomain of it, as a block covers them (core/federation.h). Rows
+ * deleted, or -1 + err. */
+long db_peer_sever_follows(struct arena *a, const char *domain, bool subdomains,
+			   struct err *err);
 
 /* Counts one contact attempt from domain (attempts + 1, last_seen now) unless the domain is a
  * listed peer; when that added a new row, drops the rows seen least recently beyond max_rows.

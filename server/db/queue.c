@@ -15,94 +15,21 @@
 	"CASE WHEN " t ".domain IS NULL THEN " t ".username ELSE " t ".username || '@' || " t      \
 	".domain END"
 
+/* Every column item_row reads, then FROM. The snapshot (snap_*) is the reported post and
+ * account as they were when the report was filed (migration 0013). */
 #define ITEM_COLUMNS                                                                               \
-	"r.id, r.source, r.state, r.reporter_id, " ACCT(                                           \
-	    "rp") ", r.origin_domain,"                                                             \
-		  " r.review_rule_id, r.target_account_id, " ACCT(                                 \
-		      "t") ", t.domain, s.id, "                                                    \
-			   "s.content,"                                                            \
-			   " s.spoiler_text, "                                                     \
-			   "s.visibility, "                                                        \
-			   "s.sensitive, "                                                         \
-			   "s.mod_hidden, r.comment,"                                              \
-			   " r.rule_ids::text, "                                                   \
-			   "r.claimed_by, "                                                        \
-			   "c.username, " ISO(                                                     \
-			       "r."                                                                \
-			       "create"                                                            \
-			       "d_at") ", " ISO("r.closed_at") ", " ISO("r.forwarded_at") " FR"    \
-											  "OM "    \
-											  "rep"    \
-											  "ort"    \
-											  "s "     \
-											  "r "     \
-											  "JOI"    \
-											  "N "     \
-											  "acc"    \
-											  "oun"    \
-											  "ts "    \
-											  "t "     \
-											  "ON "    \
-											  "t."     \
-											  "id "    \
-											  "= "     \
-											  "r."     \
-											  "tar"    \
-											  "get"    \
-											  "_ac"    \
-											  "cou"    \
-											  "nt_"    \
-											  "id"     \
-											  " LE"    \
-											  "FT "    \
-											  "JOI"    \
-											  "N "     \
-											  "acc"    \
-											  "oun"    \
-											  "ts "    \
-											  "rp "    \
-											  "ON "    \
-											  "rp."    \
-											  "id "    \
-											  "= "     \
-											  "r."     \
-											  "rep"    \
-											  "ort"    \
-											  "er_"    \
-											  "id"     \
-											  " LE"    \
-											  "FT "    \
-											  "JOI"    \
-											  "N "     \
-											  "sta"    \
-											  "tus"    \
-											  "es "    \
-											  "s "     \
-											  "ON "    \
-											  "s."     \
-											  "id "    \
-											  "= "     \
-											  "r."     \
-											  "sta"    \
-											  "tus"    \
-											  "_id"    \
-											  " LE"    \
-											  "FT "    \
-											  "JOI"    \
-											  "N "     \
-											  "acc"    \
-											  "oun"    \
-											  "ts "    \
-											  "c "     \
-											  "ON "    \
-											  "c."     \
-											  "id "    \
-											  "= "     \
-											  "r."     \
-											  "cla"    \
-											  "ime"    \
-											  "d_"     \
-											  "by"
+	"r.id, r.source, r.state, r.reporter_id, " ACCT("rp") ", r.origin_domain,"                 \
+	" r.review_rule_id, r.target_account_id, " ACCT("t") ", t.domain, s.id, s.content,"       \
+	" s.spoiler_text, s.visibility, s.sensitive, s.mod_hidden, r.comment, r.rule_ids::text,"   \
+	" r.claimed_by, c.username, " ISO("r.created_at") ", " ISO("r.closed_at") ", "            \
+	ISO("r.forwarded_at") ", r.snap_display_name, r.snap_account_url, t.deleted_at IS NOT NULL," \
+	" r.snap_status_id, r.snap_status_content, r.snap_status_spoiler,"                        \
+	" r.snap_status_visibility, coalesce(r.snap_status_sensitive, false), r.snap_status_url, " \
+	ISO("r.snap_status_created_at") ", r.forward_comment, r.forwarded_text"                    \
+	" FROM reports r JOIN accounts t ON t.id = r.target_account_id"                            \
+	" LEFT JOIN accounts rp ON rp.id = r.reporter_id"                                          \
+	" LEFT JOIN statuses s ON s.id = r.status_id"                                              \
+	" LEFT JOIN accounts c ON c.id = r.claimed_by"
 
 static void
 item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
@@ -131,6 +58,18 @@ item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
 	q->created_at = db_value(r, i, 20);
 	q->closed_at = db_value(r, i, 21);
 	q->forwarded_at = db_value(r, i, 22);
+	q->snap_display_name = db_value(r, i, 23);
+	q->snap_account_url = db_value(r, i, 24);
+	q->target_deleted = db_bool(r, i, 25);
+	q->snap_status_id = db_int64(r, i, 26);
+	q->snap_status_content = db_value(r, i, 27);
+	q->snap_status_spoiler = db_value(r, i, 28);
+	q->snap_status_visibility = db_value(r, i, 29);
+	q->snap_status_sensitive = db_bool(r, i, 30);
+	q->snap_status_url = db_value(r, i, 31);
+	q->snap_status_created_at = db_value(r, i, 32);
+	q->forward_comment = db_bool(r, i, 33);
+	q->forwarded_text = db_value(r, i, 34);
 }
 
 int

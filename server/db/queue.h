@@ -35,6 +35,20 @@ struct queue_item {
 	const char *created_at; /* ISO 8601, UTC */
 	const char *closed_at;
 	const char *forwarded_at;
+	/* What was reported as it was when the report was filed, kept while it is open (NULL
+	 * once closed, or for a post or account that had none of it). */
+	const char *snap_display_name;
+	const char *snap_account_url; /* a remote account's page; NULL for a member here */
+	bool target_deleted;	      /* its server deleted the account (a tombstone) */
+	int64_t snap_status_id;	      /* the post reported (0: about the account); may be gone */
+	const char *snap_status_content; /* trusted HTML */
+	const char *snap_status_spoiler;
+	const char *snap_status_visibility;
+	bool snap_status_sensitive;
+	const char *snap_status_url;	    /* a remote post's page; NULL for a post here */
+	const char *snap_status_created_at; /* ISO 8601, UTC */
+	bool forward_comment;		    /* the reporter let their comment be forwarded */
+	const char *forwarded_text;	    /* what the Flag carried when forwarded ("" none) */
 };
 
 /* Which items a list shows. */

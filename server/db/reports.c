@@ -25,19 +25,22 @@ db_rules_existing(struct arena *a, const int64_t *ids, int n, struct err *err)
 
 int
 db_report_insert(struct arena *a, int64_t reporter_id, int64_t target_id, int64_t status_id,
-		 const char *comment, const int64_t *rule_ids, int nrules, int64_t *id,
-		 struct err *err)
+		 const char *comment, bool forward_comment, const int64_t *rule_ids, int nrules,
+		 int64_t *id, struct err *err)
 {
 	char rb[ID_STRLEN], tb[ID_STRLEN], sb[ID_STRLEN];
-	const char *p[] = {id_format(reporter_id, rb), id_format(target_id, tb),
-			   status_id != 0 ? id_format(status_id, sb) : NULL, comment,
-			   db_id_array(a, rule_ids, nrules)};
+	const char *p[] = {id_format(reporter_id, rb),
+			   id_format(target_id, tb),
+			   status_id != 0 ? id_format(status_id, sb) : NULL,
+			   comment,
+			   db_id_array(a, rule_ids, nrules),
+			   forward_comment ? "true" : "false"};
 	PGresult *r = db_query(a, err,
 			       "INSERT INTO reports (reporter_id, target_account_id, status_id,"
-			       " comment, rule_ids)"
-			       " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5::bigint[])"
-			       " RETURNING id",
-			       5, p);
+			       " comment, rule_ids, forward_comment)"
+			       " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5::bigint[],"
+			       " $6::boolean) RETURNING id",
+			       6, p);
 	if (r == NULL)
 		return -1;
 	if (id != NULL)
@@ -78,7 +81,7 @@ db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *ou
 			       "SELECT r.id, r.target_account_id, t.domain, t.uri,"
 			       " coalesce(t.shared_inbox_url, t.inbox_url),"
 			       " CASE WHEN s.account_id = r.target_account_id THEN s.uri END,"
-			       " r.comment, r.forwarded_at IS NOT NULL"
+			       " r.forwarded_text, r.forwarded_at IS NOT NULL"
 			       " FROM reports r JOIN accounts t ON t.id = r.target_account_id"
 			       " LEFT JOIN statuses s ON s.id = r.status_id"
 			       " WHERE r.id = $1::bigint",
@@ -94,19 +97,19 @@ db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *ou
 	out->target_uri = db_value(r, 0, 3);
 	out->target_inbox = db_value(r, 0, 4);
 	out->status_uri = db_value(r, 0, 5);
-	out->comment = db_value(r, 0, 6);
+	out->forwarded_text = db_value(r, 0, 6);
 	out->forwarded = db_bool(r, 0, 7);
 	return 0;
 }
 
 int
-db_report_mark_forwarded(struct arena *a, int64_t id, struct err *err)
+db_report_mark_forwarded(struct arena *a, int64_t id, const char *text, struct err *err)
 {
 	char buf[ID_STRLEN];
-	const char *p[] = {id_format(id, buf)};
+	const char *p[] = {id_format(id, buf), text ? text : ""};
 	PGresult *r = db_query(a, err,
-			       "UPDATE reports SET forwarded_at = now()"
+			       "UPDATE reports SET forwarded_at = now(), forwarded_text = $2"
 			       " WHERE id = $1::bigint AND forwarded_at IS NULL RETURNING id",
-			       1, p);
+			       2, p);
 	return r == NULL ? -1 : PQntuples(r) > 0 ? 1 : 0;
 }

@@ -12,11 +12,12 @@ struct err;
 /* The number of distinct existing rules among the n ids, or -1 + err. */
 int db_rules_existing(struct arena *a, const int64_t *ids, int n, struct err *err);
 
-/* Stores an open report (status_id 0: about the account); *id gets its id (may be NULL).
- * 0, or -1 + err. */
+/* Stores an open report (status_id 0: about the account; forward_comment: the reporter lets
+ * the comment be forwarded); *id gets its id (may be NULL). A trigger copies the reported
+ * post and account into the row (migration 0013). 0, or -1 + err. */
 int db_report_insert(struct arena *a, int64_t reporter_id, int64_t target_id, int64_t status_id,
-		     const char *comment, const int64_t *rule_ids, int nrules, int64_t *id,
-		     struct err *err);
+		     const char *comment, bool forward_comment, const int64_t *rule_ids,
+		     int nrules, int64_t *id, struct err *err);
 
 /* A peer's Flag about a local account, as stored (source 'peer', no reporter). */
 struct peer_report_row {
@@ -42,16 +43,16 @@ struct report_forward_row {
 	const char *target_inbox;  /* the shared inbox, else the actor's inbox; NULL if none */
 	const char *status_uri;	   /* the reported post's id when it is one of the target's remote
 				      posts; NULL otherwise */
-	const char *comment;
-	bool forwarded; /* forwarded_at is set */
+	const char *forwarded_text; /* what the Flag carries ("" none; NULL before forwarding) */
+	bool forwarded;		    /* forwarded_at is set */
 };
 
 /* Loads report id for forwarding; ERR_NOT_FOUND when there is none. 0 or -1 + err. */
 int db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *out,
 			  struct err *err);
 
-/* Sets report id's forwarded_at to now unless it is set already: 1 set, 0 it was set (or
- * there is no such report), -1 + err. */
-int db_report_mark_forwarded(struct arena *a, int64_t id, struct err *err);
+/* Sets report id's forwarded_at to now and forwarded_text to text unless it was forwarded
+ * already: 1 set, 0 it was set (or there is no such report), -1 + err. */
+int db_report_mark_forwarded(struct arena *a, int64_t id, const char *text, struct err *err);
 
 #endif

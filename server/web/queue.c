@@ -155,6 +155,32 @@ item_view(struct req *req, const struct queue_item *q)
 		tval_set_bool(v, "sensitive", q->status_sensitive);
 		tval_set_bool(v, "hidden", q->status_hidden);
 	}
+	/* The post is gone (its author or server deleted it): the copy kept with the report. */
+	bool has_copy = !has_status && q->snap_status_id != 0 && q->snap_status_content != NULL;
+	tval_set_bool(v, "has_copy", has_copy);
+	if (has_copy) {
+		tval_set_html(v, "copy_content", q->snap_status_content); /* as statuses.content */
+		tval_set_str(v, "copy_spoiler", q->snap_status_spoiler ? q->snap_status_spoiler : "");
+		tval_set_str(v, "copy_visibility",
+			     q->snap_status_visibility ? q->snap_status_visibility : "");
+		tval_set_bool(v, "copy_sensitive", q->snap_status_sensitive);
+		if (q->snap_status_url)
+			tval_set_str(v, "copy_url", q->snap_status_url);
+		if (q->snap_status_created_at) {
+			tval_set_str(v, "copy_time", web_time(req, q->snap_status_created_at));
+			tval_set_str(v, "copy_iso", q->snap_status_created_at);
+		}
+	}
+	tval_set_bool(v, "target_deleted", q->target_deleted);
+	if (q->snap_display_name && *q->snap_display_name)
+		tval_set_str(v, "target_name", q->snap_display_name);
+	if (q->snap_account_url)
+		tval_set_str(v, "target_page", q->snap_account_url);
+	tval_set_bool(v, "forward_comment", q->forward_comment);
+	if (q->forwarded_text && *q->forwarded_text)
+		tval_set_str(v, "forwarded_text", q->forwarded_text);
+	tval_set_str(v, "forward_text",
+		     q->forward_comment && q->comment ? q->comment : "");
 	tval_set_str(v, "comment", q->comment ? q->comment : "");
 	tval_set(v, "rules", web_rules_cited(req, q->rule_ids, q->nrules));
 	tval_set_bool(v, "has_rules", q->nrules > 0);

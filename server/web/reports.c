@@ -68,6 +68,9 @@ report_page(struct req *req, const struct target *t, const struct err *form_err)
 	const char *comment = form_err != NULL ? req_form(req, "comment") : NULL;
 	tval_set_str(ctx, "comment_value", comment ? comment : "");
 	tval_set_bool(ctx, "invalid", form_err != NULL);
+	const char *fwd = form_err != NULL ? req_form(req, "forward_comment") : NULL;
+	tval_set_bool(ctx, "remote", t->acct->domain != NULL);
+	tval_set_bool(ctx, "forward_checked", fwd != NULL && strcmp(fwd, "1") == 0);
 	tval_set_str(ctx, "action", t->action);
 	tval_set_str(ctx, "back", t->back);
 	tval_set(ctx, "account", web_account_view(req, t->acct));
@@ -147,6 +150,9 @@ submit(struct req *req, int (*load)(struct req *, struct target *))
 	d.status_id = t.st ? t.st->id : 0;
 	d.account_id = t.acct->id;
 	d.comment = req_form(req, "comment");
+	/* only a report about a remote account can ever be forwarded */
+	const char *fwd = req_form(req, "forward_comment");
+	d.forward_comment = t.acct->domain != NULL && fwd != NULL && strcmp(fwd, "1") == 0;
 	struct err err;
 	int64_t *ids;
 	if (web_form_ids(req, "rule", &ids, &d.nrules) != 0) {
@@ -198,7 +204,8 @@ report_forward_post(struct req *req)
 		return web_deny(req);
 	int64_t id;
 	if (web_path_id(req, &id) != 0 ||
-	    report_forward(req->arena, req->viewer, id, &req->err) != 0)
+	    report_forward(req->arena, req->viewer, id, req_form(req, "forward_text"),
+			   &req->err) != 0)
 		return -1;
 	char buf[ID_STRLEN];
 	return web_redirect(req, arena_printf(req->arena, "/admin/queue/%s", id_format(id, buf)),

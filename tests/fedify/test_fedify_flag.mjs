@@ -5,9 +5,10 @@
 //
 // In: fedi sends a Flag built with Fedify's vocabulary, object [alice, alice's post], to
 // alice's inbox; parasol files it once in its queue as a peer report from Fedify's domain.
+// A Flag naming a direct post Fedify's accounts never saw files nothing.
 // Out: alice reports fedi; keeper forwards the report; Fedify receives a Flag whose HTTP
 // signature it verified as the parasol instance actor's, naming fedi and neither alice nor
-// keeper.
+// keeper, without alice's comment; with her consent, it carries what keeper wrote.
 //
 // Environment: as tests/browser/lib.mjs (PARASOL_BIN, PARASOL_TEST_PG*, PARASOL_TEST_OUTPUT).
 
@@ -90,6 +91,25 @@ test("fedi's Flag about alice and her post lands in parasol's queue as a peer re
 		'Reported from Fedify: spam & scams', 'none']]);
 });
 
+test("a Fedify Flag naming alice's direct post to someone else is ignored like an unknown post", opts, async () => {
+	const r = await alice.post('/statuses', { text: 'a secret for nobody there', visibility: 'direct' });
+	assert.equal(r.status, 303, `posting: ${r.status} ${mainPart(r.text)}`);
+	const sid = parasol.scalar("SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id" +
+		" WHERE a.username = 'alice' ORDER BY s.id DESC LIMIT 1");
+	const ctx = peer.context();
+	const person = await ctx.lookupObject(st.aliceUri);
+	const flagId = `${peer.actorUri}#flags/direct-${Date.now()}`;
+	await ctx.sendActivity({ identifier: 'fedi' }, person, new F.Flag({
+		id: new URL(flagId), actor: ctx.getActorUri('fedi'),
+		objects: [new URL(`${st.aliceUri}/statuses/${sid}`)], content: 'guessing',
+	}));
+	await waitFor(() => parasol.scalar(`SELECT count(*) FROM activities_seen WHERE uri = '${q(flagId)}'`) === '1' &&
+		parasol.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'") === '0',
+	`the Flag applied\n${parasol.logTail()}`, WAIT);
+	assert.equal(parasol.scalar(`SELECT count(*) FROM reports WHERE flag_uri = '${q(flagId)}'`), '0',
+		'a Flag filed a post Fedify could never have seen');
+});
+
 test("keeper forwards alice's report about fedi; Fedify verifies a Flag from parasol's instance actor", opts, async () => {
 	const acct = `fedi@${peer.domain}`;
 	const r = await alice.post(`/@${acct}/report`, { comment: 'fedi keeps spamming' });
@@ -104,10 +124,27 @@ test("keeper forwards alice's report about fedi; Fedify verifies a Flag from par
 	assert.equal(got.actor, instanceActor);
 	assert.equal(got.signedKeyOwner, instanceActor, 'Fedify did not verify the Flag as the instance actor\'s');
 	assert.equal(got.objectId, peer.actorUri);
-	assert.equal(got.json.content, 'fedi keeps spamming');
+	assert.ok(!got.json.content, `alice didn't agree to send her comment: ${got.json.content}`);
 	const text = JSON.stringify(got.json);
-	for (const secret of ['alice', 'keeper'])
+	for (const secret of ['alice', 'keeper', 'fedi keeps spamming'])
 		assert.ok(!text.includes(secret), `the Flag names ${secret}: ${text}`);
+	assert.deepEqual(peer.errors, []);
+});
+
+test("with alice's consent, the Flag carries what keeper wrote from her comment", opts, async () => {
+	const acct = `fedi@${peer.domain}`;
+	const r = await alice.post(`/@${acct}/report`, { comment: 'fedi spams again', forward_comment: '1' });
+	assert.equal(r.status, 303, `report fedi: ${r.status} ${mainPart(r.text)}`);
+	const rid = parasol.scalar(`SELECT r.id FROM reports r JOIN accounts t ON t.id = r.target_account_id` +
+		` WHERE t.uri = '${q(peer.actorUri)}' AND r.forward_comment ORDER BY r.id DESC LIMIT 1`);
+	assert.ok(rid, 'the consent was not stored');
+	const before = peer.received.length;
+	const f = await keeper.post(`/admin/reports/${rid}/forward`, { forward_text: 'Spam, seen by our moderators' });
+	assert.equal(f.status, 303, `forward: ${f.status} ${mainPart(f.text)}`);
+	const got = await waitFor(() => peer.received.slice(before).find((x) => x.json?.type === 'Flag'),
+		`a second Flag at Fedify's inbox\n${describeReceived()}\n${parasol.logTail()}`, WAIT);
+	assert.equal(got.signedKeyOwner, `${parasol.base}/actor`);
+	assert.equal(got.json.content, 'Spam, seen by our moderators');
 	assert.deepEqual(peer.errors, []);
 });
 

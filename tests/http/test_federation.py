@@ -9,6 +9,8 @@ documents whose keys harness.RSAKey made with the openssl command line. Instance
 import json
 import os
 import re
+import signal
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -207,6 +209,87 @@ def test_id_on_other_host_is_403():
     r = post_inbox(pat, activity)
     harness.assert_status(r, 403, "id on another host")
     assert jobs_count() == before
+
+
+@test
+def test_foreign_host_is_401():
+    """a request correctly signed for another server (its Host) is 401 here, inbox and signed
+    fetch alike: a captured request can't be replayed at this node; our own Host spelt with
+    the default port, upper case or a trailing dot still names us"""
+    pat = state["pat"]
+    before = jobs_count()
+    body = json.dumps(create_by(pat, "meant for someone else")).encode()
+    for host in ("elsewhere.example", "127.0.0.1:%d" % B.port, "127.0.0.1"):
+        h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", host, body=body)
+        r = harness.request(A.port, "POST", "/inbox", headers=h, body=body)
+        harness.assert_status(r, 401, "inbox, signed Host %s" % host)
+        assert "another server" in r.text, r.text
+        h = harness.sign_headers(pat.key, pat.key_id, "GET", "/users/rose/outbox", host)
+        r = harness.request(A.port, "GET", "/users/rose/outbox", headers=h)
+        harness.assert_status(r, 401, "signed fetch, signed Host %s" % host)
+    assert jobs_count() == before
+    h = harness.sign_headers(pat.key, pat.key_id, "GET", "/users/rose/outbox",
+                             "127.0.0.1:%d" % A.port)
+    harness.assert_status(harness.request(A.port, "GET", "/users/rose/outbox", headers=h), 200,
+                          "signed fetch for us")
+    body = json.dumps(create_by(pat, "meant for us")).encode()
+    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1.:%d" % A.port,
+                             body=body)
+    harness.assert_status(harness.request(A.port, "POST", "/inbox", headers=h, body=body), 202,
+                          "our Host with a trailing dot")
+    assert jobs_count() == before + 1
+
+
+@test
+def test_replayed_activity_has_no_second_effect():
+    """pat follows rose and unfollows her, applied by a `parasol worker` run for the purpose;
+    the Follow sent again (freshly signed, or the very same request) is answered 202, is not
+    queued and follows nobody"""
+    pat = state["pat"]
+    rose_uri = harness.instance_base(A) + "/users/rose"
+    follow = {"@context": "https://www.w3.org/ns/activitystreams",
+              "id": pat.uri + "#follows/replayed", "type": "Follow", "actor": pat.uri,
+              "object": rose_uri}
+    undo = {"@context": "https://www.w3.org/ns/activitystreams",
+            "id": pat.uri + "#follows/replayed/undo", "type": "Undo", "actor": pat.uri,
+            "object": follow}
+
+    def follows():
+        return int(A.scalar("SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+                            " WHERE a.uri = '%s'" % pat.uri))
+
+    def queued(activity_id):
+        return int(A.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'"
+                            " AND payload->'activity'->>'id' = '%s'" % activity_id))
+
+    log_path = harness.output_path("federation_replay_worker.log")
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen([harness.BIN, "-c", A.conf, "worker"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=log, env=harness.child_env())
+    suite.add_cleanup(lambda: worker.poll() is None and worker.kill())
+    try:
+        harness.assert_status(post_inbox(pat, follow), 202, "follow")
+        harness.wait_for(lambda: follows() == 1 and queued(follow["id"]) == 0,
+                         what="the follow applied")
+        harness.assert_status(post_inbox(pat, undo), 202, "unfollow")
+        harness.wait_for(lambda: follows() == 0 and queued(undo["id"]) == 0,
+                         what="the unfollow applied")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=10) == 0, "the worker did not stop cleanly"
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        harness.assert_no_sanitizer_reports(f.read(), log_path)
+    # A runs no worker now: whatever is queued stays in the jobs table.
+    body = json.dumps(follow).encode()
+    h = harness.sign_headers(pat.key, pat.key_id, "POST", "/inbox", "127.0.0.1:%d" % A.port,
+                             body=body)
+    harness.assert_status(post_inbox(pat, follow), 202, "the follow replayed, signed anew")
+    for attempt in (1, 2):
+        r = harness.request(A.port, "POST", "/inbox", headers=h, body=body)
+        harness.assert_status(r, 202, "the same request, %d" % attempt)
+    assert queued(follow["id"]) == 0, "a replayed activity was queued"
+    assert follows() == 0
 
 
 @test

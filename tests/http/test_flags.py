@@ -4,15 +4,17 @@ this script runs: F (actor fay, allowed by A and B; it also sends Flags to B and
 what A sends it) and S (actor sam, allowed by nobody).
 
 Out: a moderator on A forwards alice's report about bob's post; B files it in its queue as a
-peer report from A's domain, carrying the comment and naming neither alice nor the
-moderator; the Flag F receives for a report about fay comes from A's instance actor, signed
+peer report from A's domain, without alice's comment (she didn't agree to send it), naming
+neither alice nor the moderator; what the moderator writes is sent when she did agree; the Flag F receives for a report about fay comes from A's instance actor, signed
 by it. A second forward is 409, a report about a local account 422, a member 403, a server A
 no longer federates with 422.
 
 In: a Flag from an allowed peer lands once in B's queue even when sent twice (with the
 inbox's memory of activity ids wiped, so the reports table's own key is what holds);
 oversized and control characters in its content are cut; a Flag naming no account of B's, or
-from a domain B doesn't allow, stores nothing; a malformed Flag is refused with 400.
+from a domain B doesn't allow, stores nothing, nor does one naming posts F's accounts could
+never have seen; over 30 Flags an hour from one peer get 429; a malformed Flag is refused
+with 400. A report keeps the post and account it is about when their author deletes them.
 
 Deliveries and inbound activities are applied by job workers, so checks poll (at most WAIT
 seconds)."""
@@ -166,8 +168,11 @@ def follow_from_ui(client, acct):
     raise AssertionError("no search result for @%s:\n%s" % (acct, main_part(r.text)))
 
 
-def report_post(client, status_id, comment):
-    r = client.post("/statuses/%s/report" % status_id, {"comment": comment})
+def report_post(client, status_id, comment, forward_comment=False):
+    fields = {"comment": comment}
+    if forward_comment:
+        fields["forward_comment"] = "1"
+    r = client.post("/statuses/%s/report" % status_id, fields)
     harness.assert_status(r, 303, "report post %s" % status_id)
 
 
@@ -184,8 +189,17 @@ def report_id_on_a(status_id=None, target_uri=None, target_name=None):
     return rows[0][0]
 
 
-def forward(client, report_id, csrf=True):
-    return client.post("/admin/reports/%s/forward" % report_id, {}, csrf=csrf)
+def forward(client, report_id, csrf=True, text=None):
+    fields = {} if text is None else {"forward_text": text}
+    return client.post("/admin/reports/%s/forward" % report_id, fields, csrf=csrf)
+
+
+def forward_field(client, report_id):
+    """The forward form's text on the queue item page (None when there is no form)."""
+    r = client.get("/admin/queue/%s" % report_id)
+    harness.assert_status(r, 200, "queue item %s" % report_id)
+    fields = harness.form_fields(r.text)
+    return fields.get("forward_text"), r.text
 
 
 def forwarded_at(report_id):
@@ -231,7 +245,8 @@ def verify_signature(req, signer_doc):
 def test_forward_reaches_peer_queue():
     """alice@A reports bob@B's post; keeper (moderator) forwards it: 303 to the queue page with
     the notice, forwarded_at set; B files one open peer report from A's domain about bob and
-    that post, with alice's comment, no reporter, and alice named nowhere in the row"""
+    that post, without alice's comment (she didn't agree to send it: the form offers none),
+    no reporter, and alice named nowhere in the row"""
     follow_from_ui(clients["alice"], "bob@" + dom(B))
     harness.wait_for(lambda: B.scalar("SELECT count(*) FROM follows WHERE target_account_id = %s"
                                       % local_id(B, "bob")) == "1", WAIT, what="alice follows bob")
@@ -241,8 +256,12 @@ def test_forward_reaches_peer_queue():
     uri = note_uri(B, "bob", sid)
     on_a = harness.wait_for(lambda: A.psql("SELECT id FROM statuses WHERE uri = '%s'" % q(uri)),
                             WAIT, what="bob's post on A")[0][0]
-    report_post(clients["alice"], on_a, COMMENT)
+    report_post(clients["alice"], on_a, COMMENT)  # (not agreeing to forward the comment)
     rid = report_id_on_a(status_id=on_a)
+    assert A.scalar("SELECT forward_comment FROM reports WHERE id = %s" % rid) == "f"
+    text, page = forward_field(clients["keeper"], rid)
+    assert text == "", "the comment is offered for forwarding without consent: %r" % text
+    assert "did not agree to send their comment" in page
     before_b = report_count(B)
     r = forward(clients["keeper"], rid)
     harness.assert_status(r, 303, "forward")
@@ -254,7 +273,8 @@ def test_forward_reaches_peer_queue():
     assert origin == dom(A), rows
     assert flag_uri.startswith(base(A) + "/actor"), "the Flag is not the instance actor's: %r" % (
         flag_uri,)
-    assert (target, status, comment, reporter) == ("bob", sid, COMMENT, ""), rows
+    assert (target, status, comment, reporter) == ("bob", sid, "", ""), rows
+    assert "client's number" not in B.cluster.dump_data(B.dbname), "the comment left A"
     assert report_count(B) == before_b + 1
     state_row = B.scalar("SELECT state FROM reports WHERE source = 'peer'")
     assert state_row == "open", state_row
@@ -270,7 +290,8 @@ def test_forward_reaches_peer_queue():
 @test
 def test_forward_flag_activity():
     """the Flag A sends for a report about fay@F's post, as F receives it: from A's instance
-    actor (signature, keyId and actor), object [fay, the post], content the comment, addressed
+    actor (signature, keyId and actor), object [fay, the post], content what the moderator
+    wrote from the comment alice agreed to let go, addressed
     to fay, delivered to F's shared inbox, naming neither the reporter nor the moderator"""
     fay, fake = state["fay"], state["fake"]
     nid = "%s/statuses/%s" % (fay.uri, uuid.uuid4().hex)
@@ -280,10 +301,16 @@ def test_forward_flag_activity():
     harness.assert_status(fay.post(A.port, "/inbox", create), 202, "fay's Create")
     on_a = harness.wait_for(lambda: A.psql("SELECT id FROM statuses WHERE uri = '%s'" % q(nid)),
                             WAIT, what="fay's post on A")[0][0]
-    report_post(clients["alice"], on_a, "fay spams")
+    report_post(clients["alice"], on_a, "fay spams", forward_comment=True)
     rid = report_id_on_a(status_id=on_a)
+    text, page = forward_field(clients["keeper"], rid)
+    assert text == "fay spams", "the comment the reporter let go is not offered: %r" % text
+    assert "agreed that their comment may be sent" in page
     fake.clear()
-    harness.assert_status(forward(clients["keeper"], rid), 303, "forward fay's report")
+    harness.assert_status(forward(clients["keeper"], rid, text="fay spams (checked by us)"), 303,
+                          "forward fay's report")
+    assert A.scalar("SELECT forwarded_text FROM reports WHERE id = %s" % rid) == (
+        "fay spams (checked by us)")
     flags = harness.wait_for(fake_flags, WAIT, what="the Flag at F")
     assert len(flags) == 1, flags
     req, act = flags[0]
@@ -292,7 +319,7 @@ def test_forward_flag_activity():
     assert act["actor"] == inst_actor, act
     assert act["id"].startswith(inst_actor), act
     assert act["object"] == [fay.uri, nid], act
-    assert act["content"] == "fay spams", act
+    assert act["content"] == "fay spams (checked by us)", act
     assert act["to"] == [fay.uri], act
     body = req["body"].decode()
     for secret in ("alice", "keeper", actor_uri(A, "alice")):
@@ -315,6 +342,10 @@ def test_report_unknown_remote_account():
                     " WHERE t.username = 'carol' AND t.domain = '%s'" % dom(B)) == "1"
     harness.assert_status(clients["ivy"].get("/@nobody@%s/report" % dom(B)), 404,
                           "an account B doesn't have")
+    # the same account, its domain spelt with a trailing dot: the one stored, nobody new
+    harness.assert_status(clients["ivy"].get("/@carol@127.0.0.1.:%d/report" % B.port), 200,
+                          "carol's domain with a trailing dot")
+    assert A.scalar("SELECT count(*) FROM accounts WHERE username = 'carol'") == "1"
 
 
 @test
@@ -473,6 +504,142 @@ def test_flag_naming_nobody_here():
     harness.assert_status(send_to_b(fay, act), 202, "Flag naming nobody here")
     wait_inbox_done(B, act["id"])
     assert report_count(B) == before
+
+
+@test
+def test_report_survives_its_author_deleting():
+    """alice@A reports a post of gil@F (a content warning, public); gil deletes the post, then
+    his account: the report stays open on A, its target kept as a tombstone (no posts, no key,
+    hidden), and the moderator's page still shows the post and the account as reported"""
+    fake = state["fake"]
+    gil = fake.add_actor("gil")
+    nid = "%s/statuses/%s" % (gil.uri, uuid.uuid4().hex)
+    create = harness.activity_create(gil, "the address of @alice is 12 Main St", note_id=nid)
+    create["object"]["tag"] = [{"type": "Mention", "href": actor_uri(A, "alice"),
+                                "name": "@alice@" + dom(A)}]
+    create["object"]["summary"] = "doxx"
+    harness.assert_status(gil.post(A.port, "/inbox", create), 202, "gil's Create")
+    on_a = harness.wait_for(lambda: A.psql("SELECT id FROM statuses WHERE uri = '%s'" % q(nid)),
+                            WAIT, what="gil's post on A")[0][0]
+    report_post(clients["alice"], on_a, "he posts my address")
+    rid = report_id_on_a(status_id=on_a)
+
+    delete_note = {"@context": "https://www.w3.org/ns/activitystreams", "id": nid + "#delete",
+                   "type": "Delete", "actor": gil.uri, "object": {"id": nid, "type": "Tombstone"}}
+    harness.assert_status(gil.post(A.port, "/inbox", delete_note), 202, "Delete(Note)")
+    harness.wait_for(lambda: A.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'" % q(nid))
+                     == "0", WAIT, what="the note deleted on A")
+
+    def page_shows_copy(what):
+        r = clients["keeper"].get("/admin/queue/%s" % rid)
+        harness.assert_status(r, 200, "queue item after %s" % what)
+        assert "12 Main St" in r.text, "the reported post is gone after %s" % what
+        assert '<p class="spoiler">doxx</p>' in r.text
+        assert "deleted after it was reported" in r.text
+        assert "gil@" + fake.domain in r.text
+        return r.text
+
+    page_shows_copy("Delete(Note)")
+    delete_person = {"@context": "https://www.w3.org/ns/activitystreams",
+                     "id": gil.uri + "#delete", "type": "Delete", "actor": gil.uri,
+                     "object": gil.uri, "to": [PUBLIC]}
+    harness.assert_status(gil.post(A.port, "/inbox", delete_person), 202, "Delete(Person)")
+    harness.wait_for(lambda: A.scalar("SELECT deleted_at IS NOT NULL FROM accounts WHERE uri = '%s'"
+                                      % q(gil.uri)) == "t", WAIT, what="gil tombstoned on A")
+    row = A.psql("SELECT a.public_key_pem IS NULL, a.suspended_at IS NOT NULL,"
+                 " (SELECT count(*) FROM statuses s WHERE s.account_id = a.id), r.state"
+                 " FROM accounts a JOIN reports r ON r.target_account_id = a.id"
+                 " WHERE a.uri = '%s' AND r.id = %s" % (q(gil.uri), rid))
+    assert row == [["t", "t", "0", "open"]], row
+    text = page_shows_copy("Delete(Person)")
+    assert "Its server deleted this account" in text
+    # an account nobody reported is deleted for real
+    hal = fake.add_actor("hal")
+    harness.assert_status(hal.post(A.port, "/inbox", harness.activity_create(hal, "hi")), 202,
+                          "hal says hi")
+    harness.wait_for(lambda: remote_id(A, hal.uri), WAIT, what="hal known to A")
+    harness.assert_status(hal.post(A.port, "/inbox", {
+        "@context": "https://www.w3.org/ns/activitystreams", "id": hal.uri + "#delete",
+        "type": "Delete", "actor": hal.uri, "object": hal.uri}), 202, "hal's Delete(Person)")
+    harness.wait_for(lambda: remote_id(A, hal.uri) is None, WAIT, what="hal deleted on A")
+
+
+def flag_report(act):
+    """[target username, status_id] of the report act filed on B, or None."""
+    rows = B.psql("SELECT t.username, r.status_id FROM reports r"
+                  " JOIN accounts t ON t.id = r.target_account_id WHERE r.flag_uri = '%s'"
+                  % q(act["id"]))
+    return rows[0] if rows else None
+
+
+@test
+def test_flag_naming_posts_the_peer_never_saw():
+    """a Flag naming bob's direct post (mentioning nobody of F), a followers-only post (no
+    follower on F) or a members-only post is treated like one naming an unknown post: 202,
+    no report (nor, with bob named too, the post in it); a followers-only post with a follower
+    on F and a direct post mentioning fay are filed with the report"""
+    fay, fake = state["fay"], state["fake"]
+    bob = clients["bob"]
+    hidden = [harness.post_and_get_id(B, bob, "bob", "not for F (%s)" % v, visibility=v)
+              for v in ("direct", "private", "members")]
+    before = report_count(B)
+    for sid in hidden:
+        act = flag(fay, [note_uri(B, "bob", sid)], "what is this?")
+        harness.assert_status(send_to_b(fay, act), 202, "Flag of hidden post %s" % sid)
+        wait_inbox_done(B, act["id"])
+        assert flag_report(act) is None, "a Flag filed a post F never saw: %s" % sid
+    assert report_count(B) == before
+    act = flag(fay, [actor_uri(B, "bob")] + [note_uri(B, "bob", sid) for sid in hidden], "bob")
+    harness.assert_status(send_to_b(fay, act), 202, "Flag of bob and hidden posts")
+    wait_inbox_done(B, act["id"])
+    assert flag_report(act) == ["bob", ""], flag_report(act)
+    # What F's accounts could see: a follower on F, a mention of fay.
+    fay_on_b = remote_id(B, fay.uri)
+    assert fay_on_b, "fay unknown to B"
+    B.psql("INSERT INTO follows (account_id, target_account_id) VALUES (%s, %s)"
+           % (fay_on_b, local_id(B, "bob")))
+    try:
+        act = flag(fay, [note_uri(B, "bob", hidden[1])], "followers-only, seen")
+        harness.assert_status(send_to_b(fay, act), 202, "Flag of a post fay follows")
+        wait_inbox_done(B, act["id"])
+        assert flag_report(act) == ["bob", hidden[1]], flag_report(act)
+    finally:
+        B.psql("DELETE FROM follows WHERE account_id = %s" % fay_on_b)
+    sid = harness.post_and_get_id(B, bob, "bob", "@fay@%s just you" % fake.domain,
+                                  visibility="direct")
+    assert B.scalar("SELECT count(*) FROM mentions WHERE status_id = %s AND account_id = %s"
+                    % (sid, fay_on_b)) == "1", "the direct post doesn't mention fay"
+    act = flag(fay, [note_uri(B, "bob", sid)], "direct, to fay")
+    harness.assert_status(send_to_b(fay, act), 202, "Flag of a direct post to fay")
+    wait_inbox_done(B, act["id"])
+    assert flag_report(act) == ["bob", sid], flag_report(act)
+
+
+@test
+def test_flags_over_the_limit_are_429():
+    """one peer may send 30 Flags an hour: the 31st is 429 and queued nowhere; another
+    peer's Flags are still taken"""
+    flood = harness.FakePeer(suite)
+    harness.allow_peer(B, flood.domain)
+    try:
+        vic = flood.add_actor("vic")
+        for i in range(30):
+            act = flag(vic, [vic.uri], "flood %d" % i)
+            harness.assert_status(send_to_b(vic, act), 202, "Flag %d" % (i + 1))
+        jobs = B.scalar("SELECT count(*) FROM jobs")
+        r = send_to_b(vic, flag(vic, [vic.uri], "one too many"))
+        harness.assert_status(r, 429, "the 31st Flag")
+        assert B.scalar("SELECT count(*) FROM jobs WHERE payload->'activity'->>'content'"
+                        " = 'one too many'") == "0"
+        fay = state["fay"]
+        act = flag(fay, [fay.uri], "another peer")
+        harness.assert_status(send_to_b(fay, act), 202, "a Flag from F")
+        # other activities from the flooding peer still pass
+        harness.assert_status(send_to_b(vic, harness.activity_create(vic, "still here")), 202,
+                              "a Create from the flooding peer")
+        assert int(B.scalar("SELECT count(*) FROM jobs")) >= int(jobs)
+    finally:
+        harness.db_change(B, "DELETE FROM peers WHERE domain = '%s'" % flood.domain, "peers")
 
 
 @test

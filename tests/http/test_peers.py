@@ -187,14 +187,16 @@ def test_add_normalised():
     assert peers() == ["peer.example"]
     harness.assert_status(add("https://Other.Example:0443/users/x?y#z"), 303, "add a URL")
     harness.assert_status(add("http://third.example./"), 303, "add an http URL, root dot")
-    assert peers() == ["other.example:443", "peer.example", "third.example"], peers()
+    harness.assert_status(add("B\u00dcCHER.example:8443"), 303, "add an international name")
+    assert peers() == ["other.example", "peer.example", "third.example",
+                       "xn--bcher-kva.example:8443"], peers()
     text = page()
     lst = section(text, "peer-list")
-    for d in ("peer.example", "other.example:443", "third.example"):
+    for d in ("peer.example", "other.example", "third.example"):
         assert "<h3>%s</h3>" % d in lst, d
     assert "Run by the &lt;Night&gt; collective &amp; friends" in lst
     assert "<Night>" not in text
-    assert 'action="/admin/peers/other.example%3A443/remove"' in lst
+    assert 'action="/admin/peers/xn--bcher-kva.example%3A8443/remove"' in lst
     assert inst.scalar("SELECT note FROM peers WHERE domain = 'peer.example'") == (
         "Run by the <Night> collective & friends")
     # the same domain again, however spelt: 409 with the form kept
@@ -202,8 +204,11 @@ def test_add_normalised():
     harness.assert_status(r, 409, "add again")
     assert "on the list already" in r.text
     assert harness.form_fields(r.text)["domain"] == "PEER.example"
-    assert peers() == ["other.example:443", "peer.example", "third.example"]
-    for d in ("other.example:443", "third.example", "peer.example"):
+    harness.assert_status(add("https://other.example:443"), 409, "the default port is no port")
+    harness.assert_status(add("b\u00fccher.example:8443"), 409, "the same international name")
+    assert peers() == ["other.example", "peer.example", "third.example",
+                       "xn--bcher-kva.example:8443"]
+    for d in ("other.example", "third.example", "peer.example", "xn--bcher-kva.example:8443"):
         harness.assert_status(remove(d), 303, "clean up " + d)
 
 
@@ -214,7 +219,7 @@ def test_invalid_domains_refused():
     bad = ["", "   ", "peer example", "-bad.example", "bad-.example", "a..b.example",
            ".example", "peer.example:99999", "peer.example:0", "peer.example:", "peer.example:8a",
            "peer.example:1:2", "ftp://peer.example", "user@peer.example",
-           "https://user@peer.example/", "[::1]:8080", "例え.jp", "peer_x.example",
+           "https://user@peer.example/", "[::1]:8080", "例え..jp", "peer_x.example",
            "a" * 64 + ".example", ("abcdefghi." * 26) + "example", "peer.example\\x",
            "javascript:alert(1)", "<b>.example"]
     for d in bad:
@@ -385,17 +390,24 @@ def test_mode_switch():
 
 @test
 def test_blocklist_block_cuts_follows():
-    """in blocklist mode blocking a domain cuts its follows; unblocking leaves follows be"""
+    """in blocklist mode blocking a domain cuts its follows, and its subdomains' (not those
+    of a domain that merely ends in the same letters); unblocking leaves follows be"""
     harness.assert_status(switch("blocklist"), 303, "blocklist")
     try:
         alice = local("alice")
         vex = remote("vex", "hostile.example")
+        sub = remote("sub", "social.hostile.example:8443")
+        near = remote("near", "nothostile.example")
         relate("follows", vex, alice)
         relate("follows", alice, vex)
+        relate("follows", alice, sub)
+        relate("follows", near, alice)
         r = add("hostile.example")
         harness.assert_status(r, 303, "block")
         assert "hostile.example" in peers()
         assert not related("follows", vex, alice) and not related("follows", alice, vex)
+        assert not related("follows", alice, sub), "a follow of a subdomain's account stayed"
+        assert related("follows", near, alice), "a look-alike domain's follow was cut"
         relate("follows", alice, vex)  # (as if made after unblocking)
         harness.assert_status(remove("hostile.example"), 303, "unblock")
         assert related("follows", alice, vex), "unblocking removed a follow"
@@ -403,6 +415,44 @@ def test_blocklist_block_cuts_follows():
         harness.db_change(inst, "DELETE FROM peers", "peers")
         inst.psql("DELETE FROM follows")
         harness.assert_status(switch("allowlist"), 303, "allowlist again")
+
+
+@test
+def test_blocklist_normalises_and_covers_subdomains():
+    """in blocklist mode a blocked domain is refused however it is spelt — upper case, a
+    trailing dot, the default port, its international form — and so are its subdomains and
+    its other ports; a domain merely ending in the same letters is not. The allowlist matches
+    normalised domains too, but never lets a subdomain in."""
+    harness.assert_status(switch("blocklist"), 303, "blocklist")
+    try:
+        harness.assert_status(add("Evil.Example"), 303, "block evil.example")
+        harness.assert_status(add("b\u00fccher.example"), 303, "block an international name")
+        assert "xn--bcher-kva.example" in peers(), peers()
+        inst.psql("DELETE FROM federation_attempts")
+        for spelling in ("evil.example", "EVIL.EXAMPLE", "evil.example.", "evil.example:443",
+                         "Evil.Example.:443", "evil.example:8443", "sub.evil.example",
+                         "a.b.SUB.evil.example.", "XN--BCHER-KVA.example",
+                         "www.xn--bcher-kva.example:443"):
+            harness.assert_status(knock(spelling), 403, "blocked spelling %r" % spelling)
+        got = attempts()
+        # (a listed domain is never counted, its subdomains and other ports are)
+        assert "sub.evil.example" in got and "evil.example:8443" in got, got
+        assert not [d for d in got if ":443" in d or d.endswith(".") or d != d.lower()], got
+        # not blocked: the key fetch is tried (and fails), it is not refused 403
+        for spelling in ("notevil.example", "example", "evil.example.org"):
+            r = knock(spelling)
+            assert r.status != 403, "an unlisted domain was blocked: %r %r" % (spelling, r)
+    finally:
+        harness.db_change(inst, "DELETE FROM peers", "peers")
+        inst.psql("DELETE FROM federation_attempts")
+        harness.assert_status(switch("allowlist"), 303, "allowlist again")
+    harness.assert_status(add("friend.example"), 303, "allow friend.example")
+    try:
+        for spelling in ("sub.friend.example", "friend.example:8443", "friend.example.evil"):
+            harness.assert_status(knock(spelling), 403, "allowlist: %r" % spelling)
+    finally:
+        harness.assert_status(remove("friend.example"), 303, "clean up")
+        inst.psql("DELETE FROM federation_attempts")
 
 
 @test

@@ -209,6 +209,40 @@ def test_reported_member_sees_nothing():
                        " ON a.id = n.account_id WHERE a.username = 'ivy'") == "0"
 
 
+@test
+def test_report_keeps_the_deleted_post():
+    """rose reports a post of ivy's with a content warning; ivy deletes it: the report stays,
+    and the moderator's page shows the post as it was (text, warning, visibility, time) with
+    a note that it was deleted; closing the report lets the copy go"""
+    sid = harness.post_and_get_id(inst, clients["ivy"], "ivy", "my client's name is Kim Doe",
+                                  spoiler_text="names", visibility="unlisted")
+    r = clients["rose"].post("/statuses/%s/report" % sid, {"comment": "outing"})
+    harness.assert_status(r, 303, "report")
+    rid = inst.scalar("SELECT id FROM reports WHERE status_id = %s" % sid)
+    assert rid, "no report"
+    assert "forward_comment" not in harness.form_fields(
+        clients["rose"].get("/statuses/%s/report" % sid).text), "a local post can't be forwarded"
+    harness.assert_status(clients["ivy"].post("/statuses/%s/delete" % sid, {}), 303, "delete")
+    assert inst.scalar("SELECT count(*) FROM statuses WHERE id = %s" % sid) == "0"
+    assert inst.scalar("SELECT count(*) FROM reports WHERE id = %s" % rid) == "1"
+    page = clients["mod"].get("/admin/queue/%s" % rid)
+    harness.assert_status(page, 200, "the queue item")
+    assert "deleted after it was reported" in page.text
+    assert "my client&#39;s name is Kim Doe" in page.text, "the post is gone from the report"
+    assert '<p class="spoiler">names</p>' in page.text and "unlisted" in page.text
+    assert "ivy" in page.text
+    listing = clients["mod"].get("/admin/queue").text
+    m = re.search(r'<li class="queue-item" id="item-%s">(.*?)</li>' % rid, listing, re.S)
+    assert m and "A post by @ivy" in m.group(1), "the queue lists it as about the account"
+    r = clients["mod"].post("/admin/queue/%s/act" % rid,
+                            [("kind", "dismiss"), ("reason", "seen to")])
+    harness.assert_status(r, 303, "dismiss")
+    row = inst.psql("SELECT state, snap_acct, snap_status_content IS NULL,"
+                    " snap_status_spoiler IS NULL FROM reports WHERE id = %s" % rid)
+    assert row == [["closed", "ivy", "t", "t"]], row
+    assert "Kim Doe" not in inst.cluster.dump_data(inst.dbname), "the copy outlived the report"
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":

@@ -472,6 +472,18 @@ START_TEST(test_dates)
 	treq_init(&r, "{}", now - 3500);
 	treq_sign(&r, NULL, NULL, 0, 0);
 	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_OK);
+	/* the window's edges, with the clock given: Date within ±HTTPSIG_CLOCK_SKEW (one hour,
+	 * what Mastodon and Fedify accept; README), a second more is refused */
+	const time_t fixed = 1700000000;
+	const time_t edges[][2] = {{fixed - 3600, HTTPSIG_OK},
+				   {fixed + 3600, HTTPSIG_OK},
+				   {fixed - 3601, HTTPSIG_STALE_DATE},
+				   {fixed + 3601, HTTPSIG_STALE_DATE}};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		treq_init(&r, "{}", edges[i][0]);
+		treq_sign(&r, NULL, NULL, 0, 0);
+		ck_assert_failure(treq_verify(&r, gen_public, fixed), (enum httpsig_failure)edges[i][1]);
+	}
 	treq_init(&r, "{}", now);
 	treq_set(&r, "Date", "yesterday");
 	treq_sign(&r, NULL, NULL, 0, 0);

@@ -117,7 +117,19 @@ START_TEST(domains_normalised)
 	ck_assert_int_eq(check("link_domain", "bad_name.example", "both", "", &r, &err), -1);
 	ck_assert_int_eq(check("remote_domain", "xn--bcher-kva.example", "remote", "", &r, &err),
 			 0);
-	ck_assert_int_eq(check("remote_domain", "bücher.example", "remote", "", &r, &err), -1);
+	/* international names as A-labels, default ports dropped (core/federation.h) */
+	ck_assert_int_eq(check("remote_domain", "BÜCHER.example.", "remote", "", &r, &err), 0);
+	ck_assert_str_eq(r.pattern, "xn--bcher-kva.example");
+	ck_assert_int_eq(check("remote_domain", "Peer.Example:443", "remote", "", &r, &err), 0);
+	ck_assert_str_eq(r.pattern, "peer.example");
+	ck_assert_int_eq(check("remote_domain", "http://peer.example:80/x", "remote", "", &r, &err),
+			 0);
+	ck_assert_str_eq(r.pattern, "peer.example");
+	ck_assert_int_eq(check("remote_domain", "http://peer.example:443/", "remote", "", &r, &err),
+			 0);
+	ck_assert_str_eq(r.pattern, "peer.example:443");
+	ck_assert_int_eq(check("remote_domain", "b\xc3\xbc\xc3" "cher.example", "remote", "", &r, &err),
+			 -1);
 	/* a phrase that looks like a URL stays as typed */
 	ck_assert_int_eq(check("phrase", "HTTPS://X.example", "both", "", &r, &err), 0);
 	ck_assert_str_eq(r.pattern, "HTTPS://X.example");
