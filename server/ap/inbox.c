@@ -73,7 +73,7 @@ inbox(struct req *req)
 		}
 	}
 	struct app *app = req->app;
-	if (strcmp(json_string_value(json_object_get(act, "type")), "Flag") == 0 &&
+	if (ap_prop_is_type(act, "Flag") &&
 	    !ratelimit_hit(app->flags_by_peer, signer->domain))
 		return err_set(&req->err, ERR_RATE_LIMITED,
 			       "Too many reports from your server. Try again in an hour.",
