@@ -164,7 +164,8 @@ def test_like_unlike_like_again():
     """like, unlike, like again: two Likes with different ids, and the Undo embeds the first
     Like with its id"""
     sid, note = fay_note_on_a(marker("likeme"))
-    F, fay = state["F"], state["fay"]
+    state["fay_note"] = (sid, note)
+    F = state["F"]
     for action in ("favourite", "unfavourite", "favourite"):
         r = clients["alice"].post("/statuses/%s/%s" % (sid, action), {"back": "/home"})
         harness.assert_status(r, 303, action)
@@ -180,7 +181,6 @@ def test_like_unlike_like_again():
     fav = A.scalar("SELECT id FROM favourites WHERE status_id = %s" % sid)
     assert like2["id"].endswith("/" + fav), (like2["id"], fav)
     assert all(a["_path"] == "/users/fay/inbox" for a in acts), [a["_path"] for a in acts]
-    state["fay_note"] = (sid, note)
 
 
 @test
