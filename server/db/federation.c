@@ -446,8 +446,8 @@ db_follow_request_set_uri(struct arena *a, int64_t request_id, const char *uri, 
 {
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(request_id, buf), uri};
-	return db_query(a, err, "UPDATE follow_requests SET uri = $2 WHERE id = $1", 2, p) ? 0
-											   : -1;
+	PGresult *r = db_query(a, err, "UPDATE follow_requests SET uri = $2 WHERE id = $1", 2, p);
+	return r ? 0 : -1;
 }
 
 long
