@@ -14,6 +14,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/log.h"
 
 /* The key id and private key of the signer: a local member, or the instance actor (0). */
 static int
@@ -35,6 +36,47 @@ signer_for(struct arena *a, int64_t id, struct fetch_signer *s, struct err *err)
 	return 0;
 }
 
+/* Whether activity is the Create or Update of a post of ours that no longer exists: 1, 0, or
+ * -1 + err. Deleting a post drops such deliveries; this catches one claimed meanwhile. */
+static int
+post_gone(struct arena *a, const json_t *activity, struct err *err)
+{
+	const char *type = json_string_value(json_object_get(activity, "type"));
+	if (type == NULL || (strcmp(type, "Create") != 0 && strcmp(type, "Update") != 0))
+		return 0;
+	const char *uri = json_string_value(json_object_get(json_object_get(activity, "object"),
+							    "id"));
+	const char *base = ap_base_url();
+	size_t n = strlen(base);
+	const char *mark = uri ? strstr(uri, "/statuses/") : NULL;
+	int64_t id;
+	if (mark == NULL || strncmp(uri, base, n) != 0 || strncmp(uri + n, "/users/", 7) != 0 ||
+	    id_parse(mark + 10, &id) != 0)
+		return 0; /* not a post of ours */
+	struct db_ap_status st;
+	if (db_ap_status(a, id, &st, err) == 0)
+		return 0;
+	return err->code == ERR_NOT_FOUND ? 1 : -1;
+}
+
+/* Whether the delivery may go to domain: a peer (or, in blocklist mode, not blocked); or a
+ * farewell (the Reject and Undo that end a removed peer's follows) to a domain that is simply
+ * no longer listed in allowlist mode. false with err when not (ERR_UNAVAILABLE: ask later). */
+static bool
+may_deliver(struct arena *a, const char *domain, bool farewell, struct err *err)
+{
+	if (federation_domain_allowed(a, domain, err))
+		return true;
+	if (err->code == ERR_UNAVAILABLE || !farewell)
+		return false;
+	struct err mode_err;
+	if (federation_mode(a, &mode_err) == FED_ALLOWLIST && mode_err.code == ERR_NONE) {
+		err_clear(err);
+		return true;
+	}
+	return false;
+}
+
 int
 ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 {
@@ -48,11 +90,18 @@ ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 	char *domain = ap_url_domain(a, inbox);
 	if (domain == NULL)
 		return err_set(err, ERR_INVALID, NULL, "inbox is not an http(s) URL");
-	bool allowed = federation_domain_allowed(a, domain, err);
-	if (!allowed)
+	bool farewell = json_is_true(json_object_get(payload, "farewell"));
+	if (!may_deliver(a, domain, farewell, err))
 		return err->code == ERR_UNAVAILABLE
 			       ? -1
 			       : err_set(err, ERR_FORBIDDEN, NULL, "%s is no longer a peer", domain);
+	int gone = post_gone(a, activity, err);
+	if (gone < 0)
+		return -1;
+	if (gone) {
+		log_msg(LOG_INFO, "a delivery was dropped: its post was deleted");
+		return 0;
+	}
 	struct fetch_signer s;
 	if (signer_for(a, signer_id, &s, err) != 0)
 		return -1;

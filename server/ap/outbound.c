@@ -2,7 +2,7 @@
 #include "ap/outbound.h"
 
 #include <string.h>
-#include <time.h>
+#include <stdlib.h>
 
 #include "ap/actor.h"
 #include "ap/ap.h"
@@ -15,16 +15,84 @@
 #include "util/err.h"
 #include "util/id.h"
 
-int
-ap_enqueue_delivery(struct arena *a, const char *inbox, const json_t *activity,
-		    int64_t signer_id, struct err *err)
+/* Queues activity for inbox; farewell lets it through after the inbox's domain stopped being
+ * a peer (deliver.c), for the Reject and Undo that end its follows. */
+static int
+enqueue(struct arena *a, const char *inbox, const json_t *activity, int64_t signer_id,
+	bool farewell, struct err *err)
 {
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:s,s:O,s:s}", "inbox", inbox, "activity", activity,
 				    "signer", id_format(signer_id, buf));
+	if (farewell)
+		json_object_set_new(payload, "farewell", json_true());
 	int64_t id = job_enqueue(a, JOB_DELIVER, payload, 0, err);
 	json_decref(payload);
 	return id < 0 ? -1 : 0;
+}
+
+int
+ap_enqueue_delivery(struct arena *a, const char *inbox, const json_t *activity,
+		    int64_t signer_id, struct err *err)
+{
+	return enqueue(a, inbox, activity, signer_id, false, err);
+}
+
+/* A new activity id: "<prefix>/<a parasol_id()>", never sent before (receivers drop an id
+ * they have seen, so a second like or edit with an old id would be lost). NULL + err. */
+static char *
+fresh_id(struct arena *a, const char *prefix, struct err *err)
+{
+	int64_t id = db_fresh_id(a, err);
+	if (id < 0)
+		return NULL;
+	char buf[ID_STRLEN];
+	return arena_printf(a, "%s/%s", prefix, id_format(id, buf));
+}
+
+/* The inboxes one activity goes to, each once however many reasons it has (a follower who
+ * is also mentioned, the replied-to author on a follower's server). */
+struct inboxes {
+	const char **v;
+	int n, cap;
+};
+
+static void
+inboxes_add(struct arena *a, struct inboxes *s, const char *inbox)
+{
+	if (inbox == NULL)
+		return;
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 16;
+		const char **v = arena_alloc(a, sizeof *v * (size_t)cap);
+		if (s->n > 0)
+			memcpy(v, s->v, sizeof *v * (size_t)s->n);
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = inbox;
+}
+
+static int
+compare_strings(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Queues activity (not consumed), signed by signer, once per distinct inbox of s. */
+static int
+inboxes_send(struct arena *a, struct inboxes *s, const json_t *activity, int64_t signer,
+	     struct err *err)
+{
+	if (s->n > 1)
+		qsort(s->v, (size_t)s->n, sizeof *s->v, compare_strings);
+	for (int i = 0; i < s->n; i++) {
+		if (i > 0 && strcmp(s->v[i], s->v[i - 1]) == 0)
+			continue;
+		if (enqueue(a, s->v[i], activity, signer, false, err) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 void
@@ -108,9 +176,9 @@ ap_note_json(struct arena *a, const struct db_ap_status *st)
 	return note;
 }
 
-/* Wraps object in an activity of type by the author of st, addressed like st. */
+/* Wraps object in an activity of type with id by the author of st, addressed like st. */
 static json_t *
-wrap(struct arena *a, const char *type, const char *id_suffix, const struct db_ap_status *st,
+wrap(struct arena *a, const char *type, const char *id, const struct db_ap_status *st,
      json_t *object)
 {
 	const char *base = ap_base_url();
@@ -124,17 +192,15 @@ wrap(struct arena *a, const char *type, const char *id_suffix, const struct db_a
 		add_mentions(a, st, to, cc, tags);
 		json_decref(tags);
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "@context", AP_CONTEXT, "id",
-			 arena_printf(a, "%s%s", ap_note_uri(a, base, st->username, st->id),
-				      id_suffix),
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "@context", AP_CONTEXT, "id", id,
 			 "type", type, "actor", ap_actor_uri(a, base, st->username), "to", to, "cc",
 			 cc, "object", object);
 }
 
-/* Sends activity to the inboxes of the remote accounts the post (the activity's object, or
- * its Tombstone's post) mentions. */
+/* Adds the inboxes of the remote accounts the post (the activity's object, or its
+ * Tombstone's post) mentions. */
 static int
-to_mentioned(struct arena *a, int64_t signer, const json_t *activity, struct err *err)
+add_mentioned(struct arena *a, const json_t *activity, struct inboxes *to, struct err *err)
 {
 	const char *note = json_string_value(json_object_get(json_object_get(activity, "object"),
 							     "id"));
@@ -145,32 +211,30 @@ to_mentioned(struct arena *a, int64_t signer, const json_t *activity, struct err
 	struct db_mention *m;
 	int n = db_status_mention_actors(a, id, &m, err);
 	for (int i = 0; i < n; i++)
-		if (m[i].inbox != NULL &&
-		    ap_enqueue_delivery(a, m[i].inbox, activity, signer, err) != 0)
-			return -1;
+		inboxes_add(a, to, m[i].inbox);
 	return n < 0 ? -1 : 0;
 }
 
-/* Sends activity (consumed), signed by signer, to the remote followers of signer and to the
- * remote author of post also_author_of (0: none) — a reply's parent, a liked post — each
- * inbox once. */
+/* Sends activity (consumed), signed by signer, to the remote followers of signer, the
+ * remote accounts its post mentions and the remote author of post also_author_of (0: none)
+ * — a reply's parent, a boosted post —, each inbox once (shared inboxes where servers have
+ * them). */
 static int
 fan_out(struct arena *a, int64_t signer, int64_t also_author_of, json_t *activity,
 	struct err *err)
 {
-	const char **inboxes, *extra = NULL;
+	struct inboxes to = {0};
+	const char **inboxes, *author = NULL;
 	int n = db_remote_follower_inboxes(a, signer, &inboxes, err);
 	int rc = n < 0 ? -1 : 0;
-	rc = rc == 0 ? to_mentioned(a, signer, activity, err) : rc;
+	for (int i = 0; i < n; i++)
+		inboxes_add(a, &to, inboxes[i]);
+	rc = rc == 0 ? add_mentioned(a, activity, &to, err) : rc;
 	if (rc == 0 && also_author_of != 0)
-		rc = db_status_remote_author_inbox(a, also_author_of, &extra, err);
-	for (int i = 0; rc == 0 && i < n; i++) {
-		rc = ap_enqueue_delivery(a, inboxes[i], activity, signer, err);
-		if (extra != NULL && strcmp(extra, inboxes[i]) == 0)
-			extra = NULL; /* the author's server gets it through its shared inbox */
-	}
-	if (rc == 0 && extra != NULL)
-		rc = ap_enqueue_delivery(a, extra, activity, signer, err);
+		rc = db_status_remote_author_inbox(a, also_author_of, true, &author, err);
+	inboxes_add(a, &to, author);
+	if (rc == 0)
+		rc = inboxes_send(a, &to, activity, signer, err);
 	json_decref(activity);
 	return rc;
 }
@@ -180,6 +244,31 @@ static const char *
 note_uri(struct arena *a, const struct db_ap_status *st)
 {
 	return st->uri ? st->uri : ap_note_uri(a, ap_base_url(), st->username, st->id);
+}
+
+/* Wraps act (consumed) in an Undo by actor whose id is act's plus "/undo": each activity is
+ * taken back at most once, so that id is new too, and the same on every retry. */
+static json_t *
+undo_of(struct arena *a, const char *actor, json_t *act)
+{
+	const char *id = json_string_value(json_object_get(act, "id"));
+	json_object_del(act, "@context");
+	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(a, "%s/undo", id ? id : actor), "type", "Undo", "actor",
+			 actor, "object", act);
+}
+
+/* The id of an activity that made a row (a like, a boost, a block): "<actor>#<kind>/<row>",
+ * the same when its Undo names it later; a fresh one if the row is unknown. NULL + err. */
+static char *
+row_activity_id(struct arena *a, const char *actor, const char *kind, int64_t row,
+		struct err *err)
+{
+	char *prefix = arena_printf(a, "%s#%s", actor, kind);
+	if (row <= 0)
+		return fresh_id(a, prefix, err);
+	char buf[ID_STRLEN];
+	return arena_printf(a, "%s/%s", prefix, id_format(row, buf));
 }
 
 /* Like, Announce and their Undo by member about post st. */
@@ -192,11 +281,13 @@ reaction_event(struct arena *a, const struct event *ev, const struct db_ap_statu
 		return -1;
 	const char *base = ap_base_url();
 	char *actor = ap_actor_uri(a, base, me->username);
-	char buf[ID_STRLEN];
-	id_format(st->id, buf);
 	bool like = ev->kind == EV_FAVOURITE || ev->kind == EV_UNFAVOURITE;
 	bool undo = ev->kind == EV_UNFAVOURITE || ev->kind == EV_UNREBLOG;
-	char *id = arena_printf(a, "%s#%s/%s", actor, like ? "likes" : "announces", buf);
+	/* The like's or boost's own id names the activity: a like after an unlike is a new
+	 * like with a new id, and the Undo names the one it takes back. */
+	char *id = row_activity_id(a, actor, like ? "likes" : "announces", ev->object_id, err);
+	if (id == NULL)
+		return -1;
 	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@context", AP_CONTEXT, "id", id, "type",
 				like ? "Like" : "Announce", "actor", actor, "object",
 				note_uri(a, st));
@@ -206,15 +297,11 @@ reaction_event(struct arena *a, const struct event *ev, const struct db_ap_statu
 										   me->username,
 										   "followers")));
 	}
-	if (undo) {
-		json_object_del(act, "@context");
-		act = json_pack("{s:s,s:s,s:s,s:s,s:o}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s/undo", id), "type", "Undo", "actor", actor,
-				"object", act);
-	}
+	if (undo)
+		act = undo_of(a, actor, act);
 	if (like) { /* only the author's server needs to hear of a like */
 		const char *inbox;
-		int rc = db_status_remote_author_inbox(a, st->id, &inbox, err);
+		int rc = db_status_remote_author_inbox(a, st->id, false, &inbox, err);
 		if (rc == 0 && inbox != NULL)
 			rc = ap_enqueue_delivery(a, inbox, act, me->id, err);
 		json_decref(act);
@@ -236,36 +323,77 @@ status_event(struct arena *a, const struct event *ev, struct err *err)
 			return 0;
 		return reaction_event(a, ev, &st, err);
 	}
-	/* Members-only never leaves the node; remote posts are not ours to send. */
-	if (st.domain != NULL || st.visibility == VIS_MEMBERS)
+	/* Remote posts are not ours to send. */
+	if (st.domain != NULL)
 		return 0;
-	int64_t parent = st.in_reply_to_id;
+	const char *uri = note_uri(a, &st);
+	/* What a deleted post said must not go out any more: its Creates and Updates still
+	 * queued (for a peer that is down, say) go, before its Delete is queued. */
+	if (ev->kind == EV_STATUS_DELETING && db_drop_object_deliveries(a, uri, err) < 0)
+		return -1;
+	/* Members-only never leaves the node. */
+	if (st.visibility == VIS_MEMBERS)
+		return 0;
+	json_t *act;
+	if (ev->kind == EV_STATUS_DELETING) {
+		act = wrap(a, "Delete", arena_printf(a, "%s#delete", uri), &st,
+			   json_pack("{s:s,s:s}", "id", uri, "type", "Tombstone"));
+	} else if (ev->kind == EV_STATUS_CREATED) {
+		act = wrap(a, "Create", arena_printf(a, "%s/activity", uri), &st,
+			   ap_note_json(a, &st));
+	} else { /* every edit is a new Update: a receiver drops an id it has seen */
+		char *id = fresh_id(a, arena_printf(a, "%s#updates", uri), err);
+		if (id == NULL)
+			return -1;
+		act = wrap(a, "Update", id, &st, ap_note_json(a, &st));
+	}
 	if (st.visibility == VIS_DIRECT) { /* the mentioned accounts, and nobody else */
-		json_t *act =
-			ev->kind == EV_STATUS_DELETING
-				? wrap(a, "Delete", "#delete", &st,
-				       json_pack("{s:s,s:s}", "id", note_uri(a, &st), "type",
-						 "Tombstone"))
-				: wrap(a, ev->kind == EV_STATUS_CREATED ? "Create" : "Update",
-				       ev->kind == EV_STATUS_CREATED ? "/activity" : "#update", &st,
-				       ap_note_json(a, &st));
-		int rc = to_mentioned(a, st.account_id, act, err);
+		struct inboxes to = {0};
+		int rc = add_mentioned(a, act, &to, err);
+		if (rc == 0)
+			rc = inboxes_send(a, &to, act, st.account_id, err);
 		json_decref(act);
 		return rc;
 	}
-	if (ev->kind == EV_STATUS_CREATED)
-		return fan_out(a, st.account_id, parent,
-			       wrap(a, "Create", "/activity", &st, ap_note_json(a, &st)), err);
-	if (ev->kind == EV_STATUS_UPDATED) {
-		char *suffix = arena_printf(a, "#updates/%s", st.updated ? st.updated : "");
-		return fan_out(a, st.account_id, parent,
-			       wrap(a, "Update", suffix, &st, ap_note_json(a, &st)), err);
+	return fan_out(a, st.account_id, st.in_reply_to_id, act, err);
+}
+
+/* Undo(Follow) by actor of the follow of them_uri whose Follow had id follow_uri (NULL when it
+ * was not stored: the Follow is then named by actor and object, with a fresh Undo id). */
+static json_t *
+undo_follow(struct arena *a, const char *actor, const char *them_uri, const char *follow_uri,
+	    struct err *err)
+{
+	json_t *follow = json_pack("{s:s,s:s,s:s}", "type", "Follow", "actor", actor, "object",
+				   them_uri);
+	if (follow_uri != NULL) {
+		json_object_set_new(follow, "id", json_string(follow_uri));
+		return undo_of(a, actor, follow);
 	}
-	json_t *tombstone = json_pack("{s:s,s:s}", "id",
-				      ap_note_uri(a, ap_base_url(), st.username, st.id), "type",
-				      "Tombstone");
-	return fan_out(a, st.account_id, parent, wrap(a, "Delete", "#delete", &st, tombstone),
-		       err);
+	char *id = fresh_id(a, arena_printf(a, "%s#follows", actor), err);
+	if (id == NULL) {
+		json_decref(follow);
+		return NULL;
+	}
+	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "@context", AP_CONTEXT, "id",
+			 arena_printf(a, "%s/undo", id), "type", "Undo", "actor", actor, "object",
+			 follow);
+}
+
+/* Accept or Reject by actor of them_uri's Follow (id follow_uri, "" when unknown), with a
+ * fresh id: a peer may follow, be refused and follow again. */
+static json_t *
+answer_follow(struct arena *a, bool accept, const char *actor, const char *them_uri,
+	      const char *follow_uri, struct err *err)
+{
+	char *id = fresh_id(a, arena_printf(a, "%s#%s", actor, accept ? "accepts" : "rejects"),
+			    err);
+	if (id == NULL)
+		return NULL;
+	return json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s}}", "@context", AP_CONTEXT, "id",
+			 id, "type", accept ? "Accept" : "Reject", "actor", actor, "object", "id",
+			 follow_uri ? follow_uri : "", "type", "Follow", "actor", them_uri,
+			 "object", actor);
 }
 
 static int
@@ -286,35 +414,31 @@ follow_event(struct arena *a, const struct event *ev, struct err *err)
 	char buf[ID_STRLEN];
 	switch (ev->kind) {
 	case EV_FOLLOW: {
+		/* One request, one Follow id; kept with the request (and the follow it becomes)
+		 * so that the Undo names it. */
 		int64_t req = db_follow_request_id(a, me->id, them->id, err);
 		if (req < 0)
 			return -1;
-		act = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s/follows/%s", base, id_format(req, buf)), "type",
+		char *id = arena_printf(a, "%s/follows/%s", base, id_format(req, buf));
+		if (req > 0 && db_follow_request_set_uri(a, req, id, err) != 0)
+			return -1;
+		act = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@context", AP_CONTEXT, "id", id, "type",
 				"Follow", "actor", actor, "object", them->uri);
 		break;
 	}
 	case EV_UNFOLLOW:
-		act = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s}}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s#follows/%s/undo", actor,
-					     id_format(them->id, buf)),
-				"type", "Undo", "actor", actor, "object", "type", "Follow", "actor",
-				actor, "object", them->uri);
+		act = undo_follow(a, actor, them->uri, ev->activity_uri, err);
 		break;
 	case EV_FOLLOW_ACCEPTED:
 	case EV_FOLLOW_REJECTED:
-		act = json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s}}", "@context", AP_CONTEXT,
-				"id",
-				arena_printf(a, "%s#%s/%s", actor,
-					     ev->kind == EV_FOLLOW_ACCEPTED ? "accepts" : "rejects",
-					     id_format(ev->request_id, buf)),
-				"type", ev->kind == EV_FOLLOW_ACCEPTED ? "Accept" : "Reject", "actor",
-				actor, "object", "id", ev->activity_uri ? ev->activity_uri : "",
-				"type", "Follow", "actor", them->uri, "object", actor);
+		act = answer_follow(a, ev->kind == EV_FOLLOW_ACCEPTED, actor, them->uri,
+				    ev->activity_uri, err);
 		break;
 	default:
 		return 0;
 	}
+	if (act == NULL)
+		return -1;
 	int rc = ap_enqueue_delivery(a, inbox, act, me->id, err);
 	json_decref(act);
 	return rc;
@@ -332,19 +456,58 @@ block_event(struct arena *a, const struct event *ev, struct err *err)
 	if (them->uri == NULL || db_account_inbox(a, them->id, &inbox, err) != 0)
 		return them->uri == NULL ? 0 : -1;
 	char *actor = ap_actor_uri(a, ap_base_url(), me->username);
-	char buf[ID_STRLEN];
-	char *id = arena_printf(a, "%s#blocks/%s", actor, id_format(them->id, buf));
+	char *id = row_activity_id(a, actor, "blocks", ev->object_id, err);
+	if (id == NULL)
+		return -1;
 	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:s}", "@context", AP_CONTEXT, "id", id, "type",
 				"Block", "actor", actor, "object", them->uri);
-	if (ev->kind == EV_UNBLOCK) {
-		json_object_del(act, "@context");
-		act = json_pack("{s:s,s:s,s:s,s:s,s:o}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s/undo", id), "type", "Undo", "actor", actor,
-				"object", act);
-	}
+	if (ev->kind == EV_UNBLOCK)
+		act = undo_of(a, actor, act);
 	int rc = ap_enqueue_delivery(a, inbox, act, me->id, err);
 	json_decref(act);
 	return rc;
+}
+
+/* The most follows one peer removal tells the peer about. */
+#define PEER_FAREWELL_MAX 100000
+
+/* A peer is about to be removed: while it still may be reached, each follow between a member
+ * and one of its accounts is ended on its side too — our members' follows with an
+ * Undo(Follow), its accounts' follows of our members with a Reject —, so that both sides
+ * agree. The deliveries are marked farewell: deliver.c lets them through after the removal. */
+static int
+peer_removed_event(struct arena *a, const struct event *ev, struct err *err)
+{
+	struct db_peer_follow *f;
+	int n = db_peer_follows(a, ev->domain, PEER_FAREWELL_MAX, &f, err);
+	if (n < 0)
+		return -1;
+	const char *base = ap_base_url();
+	for (int i = 0; i < n; i++) {
+		int64_t local_id = f[i].outgoing ? f[i].follower_id : f[i].target_id;
+		int64_t remote_id = f[i].outgoing ? f[i].target_id : f[i].follower_id;
+		struct account *me = account_by_id(a, local_id, err);
+		struct account *them = me ? account_by_id(a, remote_id, err) : NULL;
+		const char *inbox;
+		if (them == NULL || them->uri == NULL)
+			return -1;
+		if (db_account_inbox(a, them->id, &inbox, err) != 0) {
+			if (err->code != ERR_NOT_FOUND)
+				return -1;
+			continue; /* nowhere to send it */
+		}
+		char *actor = ap_actor_uri(a, base, me->username);
+		json_t *act = f[i].outgoing
+				      ? undo_follow(a, actor, them->uri, f[i].uri, err)
+				      : answer_follow(a, false, actor, them->uri, f[i].uri, err);
+		if (act == NULL)
+			return -1;
+		int rc = enqueue(a, inbox, act, me->id, true, err);
+		json_decref(act);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Update(Person) to every remote follower, after a profile change. */
@@ -365,13 +528,16 @@ profile_event(struct arena *a, const struct event *ev, struct err *err)
 		return -1;
 	const char *base = ap_base_url();
 	char *actor = ap_actor_uri(a, base, me->username);
-	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:o}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s#updates/%lld", actor, (long long)time(NULL)),
+	char *id = fresh_id(a, arena_printf(a, "%s#updates", actor), err);
+	if (id == NULL)
+		return -1;
+	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:o}", "@context", AP_CONTEXT, "id", id,
 				"type", "Update", "actor", actor, "to", AP_PUBLIC, "object",
 				ap_person_json(a, base, me, pub));
-	int rc = 0;
-	for (int i = 0; rc == 0 && i < n; i++)
-		rc = ap_enqueue_delivery(a, inboxes[i], act, me->id, err);
+	struct inboxes to = {0};
+	for (int i = 0; i < n; i++)
+		inboxes_add(a, &to, inboxes[i]);
+	int rc = inboxes_send(a, &to, act, me->id, err);
 	json_decref(act);
 	return rc;
 }
@@ -400,6 +566,8 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 		return profile_event(a, ev, err);
 	case EV_REPORT_FORWARDED:
 		return ap_flag_event(a, ev, err);
+	case EV_PEER_REMOVED:
+		return peer_removed_event(a, ev, err);
 	case EV__MAX:
 		break;
 	}

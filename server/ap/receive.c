@@ -163,11 +163,12 @@ on_reaction(struct arena *a, const json_t *act, const struct account *from, bool
 		return 0; /* only those can be boosted, and only their likes are federated */
 	int rc;
 	if (undo)
-		rc = db_status_unmark(a, like ? DB_MARK_FAVOURITE : DB_MARK_REBLOG, from->id, id, err);
+		rc = db_status_unmark(a, like ? DB_MARK_FAVOURITE : DB_MARK_REBLOG, from->id, id,
+				      NULL, err);
 	else if (like)
-		rc = db_status_mark(a, DB_MARK_FAVOURITE, from->id, id, err);
+		rc = db_status_mark(a, DB_MARK_FAVOURITE, from->id, id, NULL, err);
 	else
-		rc = db_status_reblog(a, from->id, id, st.visibility, err);
+		rc = db_status_reblog(a, from->id, id, st.visibility, NULL, err);
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && !undo && st.domain == NULL)
@@ -183,7 +184,7 @@ on_block(struct arena *a, const json_t *act, const struct account *from, struct 
 	struct account *target = local_actor(a, ref(act, "object"));
 	if (target == NULL)
 		return 0;
-	return db_block_insert(a, from->id, target->id, err) < 0 ? -1 : 0;
+	return db_block_insert(a, from->id, target->id, NULL, err) < 0 ? -1 : 0;
 }
 
 static int
@@ -192,7 +193,8 @@ on_undo(struct arena *a, const json_t *act, const struct account *from, struct e
 	const json_t *obj = first(act, "object");
 	if (ap_prop_is_type(obj, "Block")) {
 		struct account *target = local_actor(a, ref(obj, "object"));
-		return target ? (db_block_delete(a, from->id, target->id, err) < 0 ? -1 : 0) : 0;
+		return target ? (db_block_delete(a, from->id, target->id, NULL, err) < 0 ? -1 : 0)
+			      : 0;
 	}
 	bool like = ap_prop_is_type(obj, "Like");
 	if (like || ap_prop_is_type(obj, "Announce")) {

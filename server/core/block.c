@@ -1,11 +1,13 @@
 /* block.c - blocks and mutes; SQL lives in db/blocks.c. */
 #include "block.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/account.h"
 #include "core/events.h"
 #include "db/blocks.h"
+#include "db/db.h"
 #include "util/err.h"
 
 /* Checks that target_id is another, existing account. */
@@ -18,18 +20,39 @@ check_target(struct arena *a, int64_t account_id, int64_t target_id, struct err 
 	return account_by_id(a, target_id, err) == NULL ? -1 : 0;
 }
 
-/* Tells a remote account's server (events.h): Mastodon hides the blocker from the blocked. */
+/* Tells a remote account's server (events.h): Mastodon hides the blocker from the blocked.
+ * block_id: the block made or taken back. */
 static int
 tell_remote(struct arena *a, enum event_kind kind, int64_t account_id, int64_t target_id,
-	    struct err *err)
+	    int64_t block_id, struct err *err)
 {
 	struct account *target = account_by_id(a, target_id, err);
 	if (target == NULL)
 		return -1;
 	if (target->domain == NULL)
 		return 0;
-	struct event ev = {.kind = kind, .actor_id = account_id, .target_id = target_id};
+	struct event ev = {.kind = kind, .actor_id = account_id, .target_id = target_id,
+			   .object_id = block_id};
 	return events_emit(a, &ev, err);
+}
+
+/* Blocks (add) or unblocks, and queues what peers must hear, in one transaction. */
+static int
+change_block(struct arena *a, int64_t account_id, int64_t target_id, bool add, struct err *err)
+{
+	if (db_begin(err) != 0)
+		return -1;
+	int64_t block_id = 0;
+	int n = add ? db_block_insert(a, account_id, target_id, &block_id, err)
+		    : db_block_delete(a, account_id, target_id, &block_id, err);
+	if (n < 0 ||
+	    (n > 0 && tell_remote(a, add ? EV_BLOCK : EV_UNBLOCK, account_id, target_id, block_id,
+				  err) != 0) ||
+	    db_commit(err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -37,19 +60,13 @@ block_add(struct arena *a, int64_t account_id, int64_t target_id, struct err *er
 {
 	if (check_target(a, account_id, target_id, err) != 0)
 		return -1;
-	int n = db_block_insert(a, account_id, target_id, err);
-	if (n < 0)
-		return -1;
-	return n > 0 ? tell_remote(a, EV_BLOCK, account_id, target_id, err) : 0;
+	return change_block(a, account_id, target_id, true, err);
 }
 
 int
 block_remove(struct arena *a, int64_t account_id, int64_t target_id, struct err *err)
 {
-	int n = db_block_delete(a, account_id, target_id, err);
-	if (n < 0)
-		return -1;
-	return n > 0 ? tell_remote(a, EV_UNBLOCK, account_id, target_id, err) : 0;
+	return change_block(a, account_id, target_id, false, err);
 }
 
 int

@@ -19,7 +19,8 @@ enum event_kind {
 	EV_FAVOURITE,	     /* actor_id liked status_id */
 	EV_UNFAVOURITE,	     /* actor_id took the like of status_id back */
 	EV_FOLLOW,	     /* actor_id follows (or asked to follow) remote target_id */
-	EV_UNFOLLOW,	     /* actor_id stopped following (or withdrew) remote target_id */
+	EV_UNFOLLOW,	     /* actor_id stopped following (or withdrew) remote target_id;
+				activity_uri: the id of the Follow sent, when it was stored */
 	EV_FOLLOW_ACCEPTED,  /* actor_id accepted remote target_id's follow (request_id) */
 	EV_FOLLOW_REJECTED,  /* actor_id refused remote target_id's follow (request_id) */
 	EV_BLOCK,	     /* actor_id blocked remote target_id */
@@ -28,6 +29,8 @@ enum event_kind {
 	EV_REPORT_FORWARDED, /* report_id: a moderator (actor_id) forwarded the report about a
 				remote account to its server; sent by the instance actor, the
 				moderator and the reporter unnamed */
+	EV_PEER_REMOVED,     /* domain is about to stop being a peer: its follows of and by
+				members still exist, and end right after (same transaction) */
 	EV__MAX
 };
 
@@ -39,6 +42,11 @@ struct event {
 	int64_t request_id;	  /* the follow request, for follow events */
 	const char *activity_uri; /* the remote Follow's id, for accepted/rejected follows */
 	int64_t report_id;	  /* the report, for EV_REPORT_FORWARDED */
+	/* The row made or taken back — the boost (a status), the like, the block — for those
+	 * events (and their undoing): its id names the activity, so that an Undo names exactly
+	 * the activity it takes back. */
+	int64_t object_id;
+	const char *domain; /* the peer, for EV_PEER_REMOVED */
 };
 
 typedef int (*event_listener)(struct arena *a, const struct event *ev, struct err *err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cache.h"
+#include "core/events.h"
 #include "db/db.h"
 #include "db/peers.h"
 #include "db/settings.h"
@@ -315,11 +316,15 @@ federation_peer_remove(struct arena *a, const char *domain, struct err *err)
 		err_set(err, ERR_NOT_FOUND, "That domain is not on the list.", "no such peer");
 		goto fail;
 	}
-	/* No longer a peer: its follows of and by members go now. Jobs already queued for the
+	/* No longer a peer: its follows of and by members go now, and the peer is told first
+	 * (a Reject of each of its follows, an Undo of each of ours: ap/ queues them, marked so
+	 * that they still go out), so that both sides agree. Other jobs already queued for the
 	 * domain stay in the queue, and the delivery worker drops each one when its own
 	 * federation_domain_allowed check refuses the domain. */
+	struct event ev = {.kind = EV_PEER_REMOVED, .domain = d};
 	if (peers_changed(a, err) != 0 ||
-	    (mode == FED_ALLOWLIST && db_peer_sever_follows(a, d, false, err) < 0))
+	    (mode == FED_ALLOWLIST &&
+	     (events_emit(a, &ev, err) != 0 || db_peer_sever_follows(a, d, false, err) < 0)))
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */

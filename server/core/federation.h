@@ -72,7 +72,8 @@ int federation_peer_add(struct arena *a, const char *domain, const char *note, s
 
 /* Takes domain off the list. In allowlist mode, in one transaction, also removes the follows
  * and follow requests between local members and the domain's accounts, both directions: the
- * peer is cut off at once. Deliveries already queued for it are dropped by the delivery
+ * peer is cut off at once, after queueing the Reject or Undo of each (EV_PEER_REMOVED) that
+ * tells the peer, which go out although the domain is no longer allowed. Deliveries already queued for it are dropped by the delivery
  * worker, which asks federation_domain_allowed before each attempt. In blocklist mode this
  * unblocks it, and nothing else changes. ERR_NOT_FOUND when not listed. 0, or -1 + err. */
 int federation_peer_remove(struct arena *a, const char *domain, struct err *err);

@@ -6,6 +6,7 @@
 #include "core/account.h"
 #include "core/events.h"
 #include "core/notification.h"
+#include "db/db.h"
 #include "db/follows.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -41,47 +42,65 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 		return -1;
 	if (!target->approved)
 		return err_set(err, ERR_NOT_FOUND, "There is no such account.", "pending account");
-	/* A remote account answers with Accept or Reject: until then it is a request. */
+	/* A remote account answers with Accept or Reject: until then it is a request. The row
+	 * and the Follow queued for the peer are one transaction. */
 	bool ask = target->locked || target->domain != NULL;
+	if (db_begin(err) != 0)
+		return -1;
 	int rc = ask ? db_follow_request_insert(a, follower_id, target_id, err)
 		     : db_follow_insert(a, follower_id, target_id, err);
 	if (rc < 0)
-		return -1;
-	if (rc == 2)
-		return err_set(err, ERR_FORBIDDEN,
-			       "You can't follow this account because one of you blocks the other.",
-			       "follow refused by a block");
+		goto fail;
+	if (rc == 2) {
+		err_set(err, ERR_FORBIDDEN,
+			"You can't follow this account because one of you blocks the other.",
+			"follow refused by a block");
+		goto fail;
+	}
 	if (ask) {
 		/* rc 0 with no request pending means we already follow them */
 		struct relationship rel = {0};
 		if (rc == 0 && relationship_get(a, follower_id, target_id, &rel, err) != 0)
-			return -1;
+			goto fail;
 		*requested = rc == 1 || rel.requested;
 	}
 	if (rc == 1 && target->domain != NULL) {
 		struct event ev = {.kind = EV_FOLLOW, .actor_id = follower_id, .target_id = target_id};
-		return events_emit(a, &ev, err);
+		if (events_emit(a, &ev, err) != 0)
+			goto fail;
+	} else if (rc == 1 &&
+		   notification_add(a, target_id, follower_id,
+				    target->locked ? NOTIF_FOLLOW_REQUEST : NOTIF_FOLLOW, 0, err) != 0) {
+		goto fail;
 	}
-	if (rc == 1)
-		return notification_add(a, target_id, follower_id,
-					target->locked ? NOTIF_FOLLOW_REQUEST : NOTIF_FOLLOW, 0,
-					err);
-	return 0;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
 }
 
 int
 follow_undo(struct arena *a, int64_t follower_id, int64_t target_id, struct err *err)
 {
-	int n = db_follow_delete(a, follower_id, target_id, err);
-	if (n < 0)
+	if (db_begin(err) != 0)
 		return -1;
+	const char *follow_uri = NULL;
+	int n = db_follow_delete(a, follower_id, target_id, &follow_uri, err);
+	if (n < 0)
+		goto fail;
 	struct account *target = n > 0 ? account_by_id(a, target_id, err) : NULL;
+	if (n > 0 && target == NULL)
+		goto fail;
 	if (target != NULL && target->domain != NULL) {
 		struct event ev = {.kind = EV_UNFOLLOW, .actor_id = follower_id,
-				   .target_id = target_id};
-		return events_emit(a, &ev, err);
+				   .target_id = target_id, .activity_uri = follow_uri};
+		if (events_emit(a, &ev, err) != 0)
+			goto fail;
 	}
-	return 0;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
 }
 
 static int
@@ -89,24 +108,32 @@ decide(struct arena *a, int64_t owner_id, int64_t request_id, bool accept, struc
 {
 	int64_t requester = 0;
 	const char *uri = NULL;
+	if (db_begin(err) != 0) /* the answer and the Accept or Reject queued: both or neither */
+		return -1;
 	int rc = db_follow_request_decide(a, owner_id, request_id, accept, &requester, &uri, err);
 	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return err_set(err, ERR_NOT_FOUND, "That follow request no longer exists.",
-			       "no follow request %lld for this account", (long long)request_id);
+		goto fail;
+	if (rc == 0) {
+		err_set(err, ERR_NOT_FOUND, "That follow request no longer exists.",
+			"no follow request %lld for this account", (long long)request_id);
+		goto fail;
+	}
 	struct account *requester_acct = account_by_id(a, requester, err);
 	if (requester_acct == NULL)
-		return -1;
+		goto fail;
 	if (requester_acct->domain != NULL) {
 		struct event ev = {.kind = accept ? EV_FOLLOW_ACCEPTED : EV_FOLLOW_REJECTED,
 				   .actor_id = owner_id,
 				   .target_id = requester,
 				   .request_id = request_id,
 				   .activity_uri = uri};
-		return events_emit(a, &ev, err);
+		if (events_emit(a, &ev, err) != 0)
+			goto fail;
 	}
-	return 0;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
 }
 
 int

@@ -277,17 +277,25 @@ status_delete(struct arena *a, const struct account *author, int64_t id, struct 
 {
 	if (status_get_own(a, author, id, err) == NULL)
 		return -1;
-	/* Peers hear of it first, while the post (and who it reached) can still be read. */
+	if (db_begin(err) != 0)
+		return -1;
+	/* Peers hear of it first, while the post (and who it reached) can still be read; the
+	 * deliveries and the deletion are one transaction. */
 	struct event ev = {.kind = EV_STATUS_DELETING, .actor_id = author->id, .status_id = id};
 	if (events_emit(a, &ev, err) != 0)
-		return -1;
+		goto fail;
 	int n = db_status_delete(a, id, author->id, err);
 	if (n < 0)
-		return -1;
-	if (n == 0)
-		return err_set(err, ERR_NOT_FOUND, "This post does not exist any more.",
-			       "status gone before delete");
-	return 0;
+		goto fail;
+	if (n == 0) {
+		err_set(err, ERR_NOT_FOUND, "This post does not exist any more.",
+			"status gone before delete");
+		goto fail;
+	}
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
 }
 
 static int
@@ -297,12 +305,16 @@ act_reblog(struct arena *a, const struct account *member, const struct status *s
 	if (st->visibility != VIS_PUBLIC && st->visibility != VIS_UNLISTED)
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "Only public and unlisted posts can be boosted.", "boost refused");
-	int made = db_status_reblog(a, member->id, st->id, st->visibility, err);
+	int64_t boost = 0;
+	int made = db_status_reblog(a, member->id, st->id, st->visibility, &boost, err);
 	if (made < 0)
 		return -1;
 	if (made > 0) {
 		notify(a, st->author.id, member->id, NOTIF_REBLOG, st->id);
-		struct event ev = {.kind = EV_REBLOG, .actor_id = member->id, .status_id = st->id};
+		struct event ev = {.kind = EV_REBLOG,
+				   .actor_id = member->id,
+				   .status_id = st->id,
+				   .object_id = boost};
 		return events_emit(a, &ev, err);
 	}
 	return 0;
@@ -327,12 +339,60 @@ act_pin(struct arena *a, const struct account *member, const struct status *st,
 	return 0;
 }
 
-/* Tells the layers above that member did something to a post (events.h). */
+/* Tells the layers above that member did something to a post (events.h); object the row
+ * (the like, the boost) made or taken back. */
 static int
-tell(struct arena *a, enum event_kind kind, int64_t member, int64_t status, struct err *err)
+tell(struct arena *a, enum event_kind kind, int64_t member, int64_t status, int64_t object,
+     struct err *err)
 {
-	struct event ev = {.kind = kind, .actor_id = member, .status_id = status};
+	struct event ev = {.kind = kind, .actor_id = member, .status_id = status,
+			   .object_id = object};
 	return events_emit(a, &ev, err);
+}
+
+/* The action's change and the deliveries it queues (events.h), inside the caller's
+ * transaction. */
+static int
+act(struct arena *a, const struct account *member, const struct status *st,
+    enum status_action action, struct err *err)
+{
+	int rc = 0;
+	int64_t row = 0;
+	switch (action) {
+	case STATUS_REBLOG:
+		return act_reblog(a, member, st, err);
+	case STATUS_UNREBLOG:
+		rc = db_status_unmark(a, DB_MARK_REBLOG, member->id, st->id, &row, err);
+		if (rc > 0)
+			rc = tell(a, EV_UNREBLOG, member->id, st->id, row, err);
+		break;
+	case STATUS_FAVOURITE:
+		rc = db_status_mark(a, DB_MARK_FAVOURITE, member->id, st->id, &row, err);
+		if (rc > 0) {
+			notify(a, st->author.id, member->id, NOTIF_FAVOURITE, st->id);
+			rc = tell(a, EV_FAVOURITE, member->id, st->id, row, err);
+		}
+		break;
+	case STATUS_UNFAVOURITE:
+		rc = db_status_unmark(a, DB_MARK_FAVOURITE, member->id, st->id, &row, err);
+		if (rc > 0)
+			rc = tell(a, EV_UNFAVOURITE, member->id, st->id, row, err);
+		break;
+	case STATUS_BOOKMARK:
+		rc = db_status_mark(a, DB_MARK_BOOKMARK, member->id, st->id, NULL, err);
+		break;
+	case STATUS_UNBOOKMARK:
+		rc = db_status_unmark(a, DB_MARK_BOOKMARK, member->id, st->id, NULL, err);
+		break;
+	case STATUS_PIN:
+		return act_pin(a, member, st, err);
+	case STATUS_UNPIN:
+		rc = db_status_unmark(a, DB_MARK_PIN, member->id, st->id, NULL, err);
+		break;
+	default:
+		return err_set(err, ERR_NOT_FOUND, NULL, "bad status action");
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -342,40 +402,12 @@ status_act(struct arena *a, const struct account *member, int64_t id,
 	struct status *st = status_get(a, member->id, id, err);
 	if (st == NULL)
 		return -1;
-	int rc = 0;
-	switch (action) {
-	case STATUS_REBLOG:
-		return act_reblog(a, member, st, err);
-	case STATUS_UNREBLOG:
-		rc = db_status_unmark(a, DB_MARK_REBLOG, member->id, st->id, err);
-		if (rc > 0)
-			rc = tell(a, EV_UNREBLOG, member->id, st->id, err);
-		break;
-	case STATUS_FAVOURITE:
-		rc = db_status_mark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
-		if (rc > 0) {
-			notify(a, st->author.id, member->id, NOTIF_FAVOURITE, st->id);
-			rc = tell(a, EV_FAVOURITE, member->id, st->id, err);
-		}
-		break;
-	case STATUS_UNFAVOURITE:
-		rc = db_status_unmark(a, DB_MARK_FAVOURITE, member->id, st->id, err);
-		if (rc > 0)
-			rc = tell(a, EV_UNFAVOURITE, member->id, st->id, err);
-		break;
-	case STATUS_BOOKMARK:
-		rc = db_status_mark(a, DB_MARK_BOOKMARK, member->id, st->id, err);
-		break;
-	case STATUS_UNBOOKMARK:
-		rc = db_status_unmark(a, DB_MARK_BOOKMARK, member->id, st->id, err);
-		break;
-	case STATUS_PIN:
-		return act_pin(a, member, st, err);
-	case STATUS_UNPIN:
-		rc = db_status_unmark(a, DB_MARK_PIN, member->id, st->id, err);
-		break;
-	default:
-		return err_set(err, ERR_NOT_FOUND, NULL, "bad status action");
+	/* The mark and its deliveries to peers: both or neither, whenever the process dies. */
+	if (db_begin(err) != 0)
+		return -1;
+	if (act(a, member, st, action, err) != 0 || db_commit(err) != 0) {
+		db_rollback();
+		return -1;
 	}
-	return rc < 0 ? -1 : 0;
+	return 0;
 }

@@ -22,29 +22,48 @@ run(struct arena *a, const char *sql, int64_t account, int64_t target, struct er
 	return atoi(PQcmdTuples(r));
 }
 
-int
-db_block_insert(struct arena *a, int64_t account, int64_t target, struct err *err)
+/* Runs sql, whose one row is (count, id), with the two ids; the count or -1, the id into
+ * *id (unless NULL; 0 when the count is 0). */
+static int
+run_with_id(struct arena *a, const char *sql, int64_t account, int64_t target, int64_t *id,
+	    struct err *err)
 {
-	return run(a,
-		   "WITH b AS (INSERT INTO blocks (account_id, target_account_id)"
-		   "  VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING RETURNING 1),"
-		   " f AS (DELETE FROM follows WHERE (account_id = $1::bigint"
-		   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
-		   "  AND target_account_id = $1::bigint)),"
-		   " q AS (DELETE FROM follow_requests WHERE (account_id = $1::bigint"
-		   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
-		   "  AND target_account_id = $1::bigint))"
-		   " SELECT count(*) FROM b",
-		   account, target, err);
+	char s[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(account, s), id_format(target, t)};
+	PGresult *r = db_query(a, err, sql, 2, p);
+	if (r == NULL)
+		return -1;
+	if (id != NULL)
+		*id = db_int64(r, 0, 1);
+	return (int)db_int64(r, 0, 0);
 }
 
 int
-db_block_delete(struct arena *a, int64_t account, int64_t target, struct err *err)
+db_block_insert(struct arena *a, int64_t account, int64_t target, int64_t *block_id,
+		struct err *err)
 {
-	return run(a,
-		   "DELETE FROM blocks WHERE account_id = $1::bigint"
-		   " AND target_account_id = $2::bigint",
-		   account, target, err);
+	return run_with_id(a,
+			   "WITH b AS (INSERT INTO blocks (account_id, target_account_id)"
+			   "  VALUES ($1::bigint, $2::bigint) ON CONFLICT DO NOTHING RETURNING id),"
+			   " f AS (DELETE FROM follows WHERE (account_id = $1::bigint"
+			   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
+			   "  AND target_account_id = $1::bigint)),"
+			   " q AS (DELETE FROM follow_requests WHERE (account_id = $1::bigint"
+			   "  AND target_account_id = $2::bigint) OR (account_id = $2::bigint"
+			   "  AND target_account_id = $1::bigint))"
+			   " SELECT count(*), max(id) FROM b",
+			   account, target, block_id, err);
+}
+
+int
+db_block_delete(struct arena *a, int64_t account, int64_t target, int64_t *block_id,
+		struct err *err)
+{
+	return run_with_id(a,
+			   "WITH b AS (DELETE FROM blocks WHERE account_id = $1::bigint"
+			   "  AND target_account_id = $2::bigint RETURNING id)"
+			   " SELECT count(*), max(id) FROM b",
+			   account, target, block_id, err);
 }
 
 int

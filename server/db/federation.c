@@ -2,6 +2,7 @@
 #include "federation.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,9 +271,10 @@ db_follow_request_resolve(struct arena *a, int64_t follower, int64_t target, boo
 	PGresult *r = db_query(
 		a, err,
 		accepted ? "WITH d AS (DELETE FROM follow_requests WHERE account_id = $1"
-			   " AND target_account_id = $2 RETURNING account_id, target_account_id),"
-			   " i AS (INSERT INTO follows (account_id, target_account_id)"
-			   " SELECT account_id, target_account_id FROM d ON CONFLICT DO NOTHING)"
+			   " AND target_account_id = $2"
+			   " RETURNING account_id, target_account_id, uri),"
+			   " i AS (INSERT INTO follows (account_id, target_account_id, uri)"
+			   " SELECT account_id, target_account_id, uri FROM d ON CONFLICT DO NOTHING)"
 			   " SELECT count(*) FROM d"
 			 : "WITH d AS (DELETE FROM follow_requests WHERE account_id = $1"
 			   " AND target_account_id = $2 RETURNING 1),"
@@ -376,7 +378,8 @@ db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention *
 	char buf[ID_STRLEN];
 	const char *p[] = {id_format(status_id, buf)};
 	PGresult *r = db_query(a, err,
-			       "SELECT ac.username, ac.domain, ac.uri, ac.inbox_url FROM mentions m"
+			       "SELECT ac.username, ac.domain, ac.uri,"
+			       " coalesce(ac.shared_inbox_url, ac.inbox_url) FROM mentions m"
 			       " JOIN accounts ac ON ac.id = m.account_id WHERE m.status_id = $1"
 			       " ORDER BY ac.id",
 			       1, p);
@@ -394,15 +397,16 @@ db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention *
 }
 
 int
-db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
+db_status_remote_author_inbox(struct arena *a, int64_t status_id, bool shared, const char **inbox,
 			      struct err *err)
 {
 	char buf[ID_STRLEN];
-	const char *p[] = {id_format(status_id, buf)};
+	const char *p[] = {id_format(status_id, buf), shared ? "t" : "f"};
 	PGresult *r = db_query(a, err,
-			       "SELECT au.inbox_url FROM statuses s JOIN accounts au"
+			       "SELECT CASE WHEN $2::boolean THEN coalesce(au.shared_inbox_url,"
+			       " au.inbox_url) ELSE au.inbox_url END FROM statuses s JOIN accounts au"
 			       " ON au.id = s.account_id WHERE s.id = $1 AND au.domain IS NOT NULL",
-			       1, p);
+			       2, p);
 	if (r == NULL)
 		return -1;
 	*inbox = PQntuples(r) ? db_value(r, 0, 0) : NULL;
@@ -481,4 +485,65 @@ db_activity_unsee(struct arena *a, const char *uri)
 	struct err ignored;
 	const char *p[] = {uri};
 	db_query(a, &ignored, "DELETE FROM activities_seen WHERE uri = $1", 1, p);
+}
+
+int64_t
+db_fresh_id(struct arena *a, struct err *err)
+{
+	PGresult *r = db_query(a, err, "SELECT parasol_id()", 0, NULL);
+	return r == NULL ? -1 : db_int64(r, 0, 0);
+}
+
+int
+db_follow_request_set_uri(struct arena *a, int64_t request_id, const char *uri, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(request_id, buf), uri};
+	PGresult *r = db_query(a, err, "UPDATE follow_requests SET uri = $2 WHERE id = $1", 2, p);
+	return r ? 0 : -1;
+}
+
+long
+db_drop_object_deliveries(struct arena *a, const char *object_uri, struct err *err)
+{
+	const char *p[] = {object_uri};
+	/* The expression is the one of the index jobs_deliver_object (0015_delivery_ids.sql). */
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM jobs WHERE kind = 'deliver'"
+			       " AND (payload #>> '{activity,object,id}') = $1"
+			       " AND (payload #>> '{activity,type}') IN ('Create', 'Update')",
+			       1, p);
+	return r == NULL ? -1 : atol(PQcmdTuples(r));
+}
+
+int
+db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
+		struct err *err)
+{
+	char lim[16];
+	snprintf(lim, sizeof lim, "%d", max);
+	const char *p[] = {domain, lim};
+	PGresult *r = db_query(
+		a, err,
+		"SELECT f.account_id, f.target_account_id, x.domain IS NULL, f.request, f.id, f.uri"
+		" FROM (SELECT account_id, target_account_id, id, uri, false AS request FROM follows"
+		"  UNION ALL SELECT account_id, target_account_id, id, uri, true FROM follow_requests)"
+		" f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id"
+		" WHERE (x.domain = $1 AND y.domain IS NULL) OR (x.domain IS NULL AND y.domain = $1)"
+		" ORDER BY f.id LIMIT $2::int",
+		2, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		struct db_peer_follow *f = &(*out)[i];
+		f->follower_id = db_int64(r, i, 0);
+		f->target_id = db_int64(r, i, 1);
+		f->outgoing = db_bool(r, i, 2);
+		f->request = db_bool(r, i, 3);
+		f->request_id = db_int64(r, i, 4);
+		f->uri = db_value(r, i, 5);
+	}
+	return n;
 }

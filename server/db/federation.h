@@ -137,16 +137,46 @@ int db_remote_account_delete(struct arena *a, int64_t account_id, struct err *er
 /* Forgets that an activity id was seen (its application failed and will be retried). */
 void db_activity_unsee(struct arena *a, const char *uri);
 
-/* The accounts post status_id mentions; count (into *out, arena) or -1. */
+/* The accounts post status_id mentions; count (into *out, arena) or -1. Their inbox is the
+ * one to deliver to: their server's shared inbox when it has one, else their own. */
 int db_status_mention_actors(struct arena *a, int64_t status_id, struct db_mention **out,
 			     struct err *err);
 
 
-/* The inbox of the remote author of post status_id, or NULL (local author, or none). */
-int db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char **inbox,
-				  struct err *err);
+/* The inbox of the remote author of post status_id, or NULL (local author, or none): their
+ * server's shared inbox when shared is true and it has one, else their own. */
+int db_status_remote_author_inbox(struct arena *a, int64_t status_id, bool shared,
+				  const char **inbox, struct err *err);
 
 /* Marks a peer unreachable (deliveries gave up). */
 int db_peer_unreachable(struct arena *a, const char *domain, struct err *err);
+
+/* A new id from parasol_id(): unique across every process sharing the database, for the ids
+ * of activities that have no row of their own. The id, or -1 + err. */
+int64_t db_fresh_id(struct arena *a, struct err *err);
+
+/* Records uri as the id of the Follow that follow request request_id sent (kept with the
+ * follow once accepted, so that an Undo names it). 0 or -1. */
+int db_follow_request_set_uri(struct arena *a, int64_t request_id, const char *uri,
+			      struct err *err);
+
+/* Deletes the pending deliveries of Create and Update activities whose object is object_uri
+ * (a post being deleted: what it said must not go out any more). A delivery a worker is
+ * sending at this moment is not stopped. Rows deleted, or -1 + err. */
+long db_drop_object_deliveries(struct arena *a, const char *object_uri, struct err *err);
+
+/* A follow or follow request between a member here and an account of a peer. */
+struct db_peer_follow {
+	int64_t follower_id, target_id;
+	bool outgoing;	    /* the member here follows (or asked to follow) the remote account */
+	bool request;	    /* a request not answered yet */
+	int64_t request_id; /* the follow_requests or follows row */
+	const char *uri;    /* the Follow activity's id, when stored */
+};
+
+/* The follows and follow requests between local accounts and accounts of domain, both
+ * directions (at most max); count (into *out, arena) or -1 + err. */
+int db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
+		    struct err *err);
 
 #endif

@@ -141,19 +141,23 @@ db_follow_request_insert(struct arena *a, int64_t follower, int64_t target, stru
 }
 
 int
-db_follow_delete(struct arena *a, int64_t follower, int64_t target, struct err *err)
+db_follow_delete(struct arena *a, int64_t follower, int64_t target, const char **uri,
+		 struct err *err)
 {
 	char f[ID_STRLEN], t[ID_STRLEN];
 	const char *p[] = {id_format(follower, f), id_format(target, t)};
 	PGresult *r = db_query(a, err,
 			       "WITH f AS (DELETE FROM follows WHERE account_id = $1::bigint"
-			       "  AND target_account_id = $2::bigint RETURNING 1),"
+			       "  AND target_account_id = $2::bigint RETURNING uri),"
 			       " q AS (DELETE FROM follow_requests WHERE account_id = $1::bigint"
-			       "  AND target_account_id = $2::bigint RETURNING 1)"
-			       " SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM q)",
+			       "  AND target_account_id = $2::bigint RETURNING uri)"
+			       " SELECT (SELECT count(*) FROM f) + (SELECT count(*) FROM q),"
+			       " coalesce((SELECT max(uri) FROM f), (SELECT max(uri) FROM q))",
 			       2, p);
 	if (r == NULL)
 		return -1;
+	if (uri != NULL)
+		*uri = db_value(r, 0, 1);
 	return (int)db_int64(r, 0, 0);
 }
 

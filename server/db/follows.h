@@ -50,8 +50,11 @@ int db_follow_insert(struct arena *a, int64_t follower, int64_t target, struct e
  * following, 2 refused by a block, -1 + err. */
 int db_follow_request_insert(struct arena *a, int64_t follower, int64_t target, struct err *err);
 
-/* Deletes the follow and the follow request from follower to target. Rows removed or -1. */
-int db_follow_delete(struct arena *a, int64_t follower, int64_t target, struct err *err);
+/* Deletes the follow and the follow request from follower to target. Rows removed or -1.
+ * *uri (unless NULL) gets the id of the Follow activity that made the removed row (arena;
+ * NULL when none was stored). */
+int db_follow_delete(struct arena *a, int64_t follower, int64_t target, const char **uri,
+		     struct err *err);
 
 /* Deletes the request request_id made to target; when accept, turns it into a follow.
  * *requester gets who asked, *uri (may be NULL) the remote Follow's id (NULL for a local

@@ -35,11 +35,12 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	snprintf(lease, sizeof lease, "%d", lease_s);
 	const char *p[] = {kinds_array, lease};
 	/* One statement: the inner SELECT locks the row (skipping rows other claimers hold),
-	 * the UPDATE hides it behind the lease. If this worker dies, the lease simply runs out
-	 * and the job is due again: nothing is lost. */
+	 * the UPDATE hides it behind the lease and names this connection's backend as the
+	 * holder. If this worker dies, db_job_release_orphans makes the job due again as soon
+	 * as its backend is gone (at the latest the lease runs out): nothing is lost. */
 	PGresult *r = db_query(a, err,
 			       "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
-			       " attempts = attempts + 1"
+			       " attempts = attempts + 1, leased_by = pg_backend_pid()"
 			       " WHERE id = (SELECT id FROM jobs"
 			       "  WHERE run_at <= now() AND kind = ANY($1::text[])"
 			       "  ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)"
@@ -91,10 +92,24 @@ db_job_reschedule(struct arena *a, int64_t id, int delay_s, const char *last_err
 	const char *p[] = {id_format(id, buf), delay, last_error};
 	/* The jitter spreads retries of jobs that failed together (a peer that was down). */
 	return db_query(a, err,
-			"UPDATE jobs SET last_error = $3, run_at = now()"
+			"UPDATE jobs SET last_error = $3, leased_by = NULL, run_at = now()"
 			" + make_interval(secs => $2::int * (1 + random() * 0.1))"
 			" WHERE id = $1",
 			3, p)
 		   ? 0
 		   : -1;
+}
+
+long
+db_job_release_orphans(struct arena *a, struct err *err)
+{
+	/* pg_stat_activity lists every backend of the cluster (its pid is shown to any role). A
+	 * pid reused by another backend keeps the job hidden until its lease ends: safe. */
+	PGresult *r = db_query(a, err,
+			       "UPDATE jobs SET run_at = now(), leased_by = NULL"
+			       " WHERE leased_by IS NOT NULL AND run_at > now()"
+			       " AND leased_by NOT IN (SELECT pid FROM pg_stat_activity"
+			       "  WHERE pid IS NOT NULL)",
+			       0, NULL);
+	return r == NULL ? -1 : atol(PQcmdTuples(r));
 }

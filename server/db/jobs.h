@@ -24,8 +24,9 @@ struct db_job {
 };
 
 /* Claims the oldest due job whose kind is in kinds_array (a PostgreSQL text[] literal such
- * as "{inbox,deliver}") in one statement: its run_at moves lease_s seconds ahead and attempts
- * goes up by one, so no other claimer sees it until the lease runs out. Rows locked by
+ * as "{inbox,deliver}") in one statement: its run_at moves lease_s seconds ahead, attempts
+ * goes up by one and leased_by names this connection's backend, so no other claimer sees it
+ * until the lease runs out or the backend is gone (db_job_release_orphans). Rows locked by
  * another claimer are skipped, never waited for. 1 (claimed, *out filled), 0 (nothing due)
  * or -1. */
 int db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
@@ -40,8 +41,13 @@ int db_job_give_up(struct arena *a, int64_t id, int attempts, int max_attempts, 
 		   struct err *err);
 
 /* Makes the job due again in delay_s seconds plus a random 0..10% and records last_error
- * (a short reason, already trimmed by the caller). 0 or -1. */
+ * (a short reason, already trimmed by the caller); it is no longer leased. 0 or -1. */
 int db_job_reschedule(struct arena *a, int64_t id, int delay_s, const char *last_error,
 		      struct err *err);
+
+/* Makes every leased job whose holder's backend no longer exists (its worker was killed:
+ * PostgreSQL ends the backend when the connection closes) due now. Jobs held by a live
+ * backend are left alone. The jobs released, or -1 + err. */
+long db_job_release_orphans(struct arena *a, struct err *err);
 
 #endif

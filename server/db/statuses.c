@@ -490,24 +490,33 @@ db_status_delete(struct arena *a, int64_t status_id, int64_t account_id, struct 
 	return db_rows_changed(r);
 }
 
+/* The rows a statement RETURNING one id changed (or -1), and that id into *id (0: none). */
+static int
+rows_and_id(const PGresult *r, int64_t *id)
+{
+	if (id != NULL)
+		*id = r != NULL && PQntuples(r) > 0 ? db_int64(r, 0, 0) : 0;
+	return db_rows_changed(r);
+}
+
 int
 db_status_reblog(struct arena *a, int64_t account_id, int64_t status_id, enum visibility vis,
-		 struct err *err)
+		 int64_t *boost_id, struct err *err)
 {
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id), visibility_name(vis)};
 	PGresult *r = db_query(a, err,
 			       "INSERT INTO statuses (account_id, reblog_of_id, visibility)"
 			       " VALUES ($1, $2, $3) ON CONFLICT (account_id, reblog_of_id)"
-			       " WHERE reblog_of_id IS NOT NULL DO NOTHING",
+			       " WHERE reblog_of_id IS NOT NULL DO NOTHING RETURNING id",
 			       3, p);
-	return db_rows_changed(r);
+	return rows_and_id(r, boost_id);
 }
 
 static const char *const mark_insert[DB_MARK__MAX] = {
 	[DB_MARK_FAVOURITE] = "INSERT INTO favourites (account_id, status_id) VALUES ($1, $2)"
-			      " ON CONFLICT DO NOTHING",
+			      " ON CONFLICT DO NOTHING RETURNING id",
 	[DB_MARK_BOOKMARK] = "INSERT INTO bookmarks (account_id, status_id) VALUES ($1, $2)"
-			     " ON CONFLICT DO NOTHING",
+			     " ON CONFLICT DO NOTHING RETURNING id",
 };
 
 /* Taking a boost or a like back also takes back the notification it gave its author, so
@@ -517,33 +526,35 @@ static const char *const mark_insert[DB_MARK__MAX] = {
 	" AND type = '" type "') "
 static const char *const mark_delete[DB_MARK__MAX] = {
 	[DB_MARK_REBLOG] = UNNOTIFY("reblog")
-	"DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2",
+	"DELETE FROM statuses WHERE account_id = $1 AND reblog_of_id = $2 RETURNING id",
 	[DB_MARK_FAVOURITE] = UNNOTIFY("favourite")
-	"DELETE FROM favourites WHERE account_id = $1 AND status_id = $2",
-	[DB_MARK_BOOKMARK] = "DELETE FROM bookmarks WHERE account_id = $1 AND status_id = $2",
-	[DB_MARK_PIN] = "DELETE FROM pins WHERE account_id = $1 AND status_id = $2",
+	"DELETE FROM favourites WHERE account_id = $1 AND status_id = $2 RETURNING id",
+	[DB_MARK_BOOKMARK] = "DELETE FROM bookmarks WHERE account_id = $1 AND status_id = $2"
+			     " RETURNING 0",
+	[DB_MARK_PIN] = "DELETE FROM pins WHERE account_id = $1 AND status_id = $2 RETURNING 0",
 };
+
 
 int
 db_status_mark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
-	       struct err *err)
+	       int64_t *row_id, struct err *err)
 {
 	if ((unsigned)mark >= DB_MARK__MAX || mark_insert[mark] == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err, mark_insert[mark], 2, p);
-	return db_rows_changed(r);
+	return rows_and_id(r, row_id);
 }
 
 int
 db_status_unmark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
-		 struct err *err)
+		 int64_t *row_id, struct err *err)
 {
 	if ((unsigned)mark >= DB_MARK__MAX)
 		return err_set(err, ERR_INTERNAL, NULL, "bad mark");
 	const char *p[] = {fmt_id(a, account_id), fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err, mark_delete[mark], 2, p);
-	return db_rows_changed(r);
+	return rows_and_id(r, row_id);
 }
 
 int

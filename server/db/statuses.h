@@ -95,20 +95,23 @@ int db_status_versions(struct arena *a, int64_t status_id, struct status_version
  * and notifications go with it). Rows deleted (0 or 1) or -1. */
 int db_status_delete(struct arena *a, int64_t status_id, int64_t account_id, struct err *err);
 
-/* Boosts status_id as account_id with visibility vis: 1 when made, 0 when it existed. */
+/* Boosts status_id as account_id with visibility vis: 1 when made (*boost_id, unless NULL,
+ * gets the boost's id), 0 when it existed. */
 int db_status_reblog(struct arena *a, int64_t account_id, int64_t status_id, enum visibility vis,
-		     struct err *err);
+		     int64_t *boost_id, struct err *err);
 
 /* Marks kept per member and post. */
 enum db_mark { DB_MARK_REBLOG, DB_MARK_FAVOURITE, DB_MARK_BOOKMARK, DB_MARK_PIN, DB_MARK__MAX };
 
-/* Removes a mark (for DB_MARK_REBLOG: the boost). Rows removed or -1. */
+/* Removes a mark (for DB_MARK_REBLOG: the boost). Rows removed or -1; *row_id (unless NULL)
+ * gets the removed row's id (the boost's, the like's), 0 when none was removed. */
 int db_status_unmark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
-		     struct err *err);
+		     int64_t *row_id, struct err *err);
 
-/* Adds a like or bookmark: 1 when made, 0 when it existed, -1. */
+/* Adds a like or bookmark: 1 when made (*row_id, unless NULL, gets its id), 0 when it
+ * existed, -1. */
 int db_status_mark(struct arena *a, enum db_mark mark, int64_t account_id, int64_t status_id,
-		   struct err *err);
+		   int64_t *row_id, struct err *err);
 
 /* Pins status_id for account_id unless max pins exist: 1 made, 0 existed, 2 full, -1. */
 int db_status_pin(struct arena *a, int64_t account_id, int64_t status_id, int max,

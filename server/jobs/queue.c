@@ -98,6 +98,12 @@ job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct 
 	return 1;
 }
 
+long
+job_release_orphans(struct arena *a, struct err *err)
+{
+	return db_job_release_orphans(a, err);
+}
+
 int
 job_done(struct arena *a, int64_t id, struct err *err)
 {

@@ -3,8 +3,10 @@
  *
  * Any number of workers, in any number of processes on any number of machines, claim jobs
  * with FOR UPDATE SKIP LOCKED. A claim is a lease: the job stays in the table, hidden until
- * the lease runs out, so a worker killed mid-job loses nothing (the job runs again later);
- * handlers must therefore be idempotent. jobs/worker.c runs the claim / handle / done-or-retry
+ * the lease runs out or the claimer's database connection is gone, so a worker killed mid-job
+ * loses nothing (the job runs again within about a second of its death); handlers must
+ * therefore be idempotent, and a delivery may reach its peer twice (with the same activity
+ * id, which receivers de-duplicate). jobs/worker.c runs the claim / handle / done-or-retry
  * loop; this file is the queue itself. */
 #ifndef PARASOL_JOBS_QUEUE_H
 #define PARASOL_JOBS_QUEUE_H
@@ -61,6 +63,11 @@ struct job {
  * seconds. Returns 1 with *out filled, 0 when nothing is due, -1 with err. A payload that is
  * not JSON jansson reads (it never should be) yields payload NULL; the caller drops the job. */
 int job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct err *err);
+
+/* Makes the jobs whose worker died (its process was killed mid-job, so its database
+ * connection is gone) due now instead of when their lease ends. Workers call it about once a
+ * second. The count released, or -1 with err. */
+long job_release_orphans(struct arena *a, struct err *err);
 
 /* The job is finished: deletes it. 0 or -1. */
 int job_done(struct arena *a, int64_t id, struct err *err);

@@ -282,6 +282,31 @@ maybe_periodic(void)
 	pthread_mutex_unlock(&periodic_lock);
 }
 
+static time_t orphans_last; /* under orphans_lock */
+static pthread_mutex_t orphans_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* About once a second (one thread of the process at a time), makes the jobs of dead workers
+ * due again: a process killed mid-job leaves its claims behind (jobs/queue.h). */
+static void
+maybe_release_orphans(void)
+{
+	if (pthread_mutex_trylock(&orphans_lock) != 0)
+		return;
+	time_t now = time(NULL);
+	if (now != orphans_last) {
+		orphans_last = now;
+		struct arena *a = arena_new();
+		struct err e;
+		err_clear(&e);
+		long n = a != NULL ? job_release_orphans(a, &e) : 0;
+		if (n > 0)
+			log_msg(LOG_INFO, "%ld job%s of a worker that died due again now", n,
+				n == 1 ? "" : "s");
+		arena_free(a);
+	}
+	pthread_mutex_unlock(&orphans_lock);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -299,6 +324,7 @@ worker_main(void *arg)
 		struct err e;
 		err_clear(&e);
 		maybe_periodic();
+		maybe_release_orphans();
 		int rc = worker_run_one(&e);
 		if (rc == 1) {
 			queue_down = false;

@@ -345,6 +345,43 @@ START_TEST(test_killed_worker_loses_nothing)
 }
 END_TEST
 
+START_TEST(test_dead_claimer_released)
+{
+	struct testdb t;
+	jobs_db_create(&t, "orphans");
+	int64_t id = enqueue_n(JOB_DELIVER, 8, 0), got = 0;
+	int attempts = 0;
+	/* A claim held by a live connection (this thread's) is left alone... */
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	struct job job;
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 300, &e), 1);
+	ck_assert(job.id == id);
+	ck_assert_int_eq(job_release_orphans(a, &e), 0);
+	ck_assert_int_eq(claim_elsewhere(60, &got, &attempts), 0);
+	/* ...and once that connection is gone (its worker died), the job is due at once, long
+	 * before its 300 s lease ends. The backend leaves pg_stat_activity shortly after the
+	 * connection closes: poll for it. */
+	arena_free(a);
+	db_thread_close();
+	a = arena_new();
+	long released = 0;
+	for (int i = 0; i < 100 && released == 0; i++) {
+		released = job_release_orphans(a, &e);
+		ck_assert_msg(released >= 0, "release: %s", e.detail);
+		if (released == 0)
+			usleep(50 * 1000);
+	}
+	ck_assert_int_eq(released, 1);
+	ck_assert_int_eq(claim_elsewhere(60, &got, &attempts), 1);
+	ck_assert(got == id);
+	ck_assert_int_eq(attempts, 2);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
 struct drainer {
 	int done;
 	struct err err;
@@ -791,6 +828,7 @@ jobs_suite(void)
 	tcase_add_test(q, test_enqueue_claim_done);
 	tcase_add_test(q, test_lease_hides_then_expires);
 	tcase_add_test(q, test_killed_worker_loses_nothing);
+	tcase_add_test(q, test_dead_claimer_released);
 	tcase_add_test(q, test_concurrent_claims_once_each);
 	tcase_add_test(q, test_retry_backoff);
 	tcase_add_test(q, test_give_up);

@@ -231,6 +231,8 @@ export class FedifyPeer {
 		this.notes = new Map(); // note URI -> Note (deleted ones removed)
 		this.errors = [];
 		this.verified = new Map(); // activity id -> { keyId, owner } of its request's signature
+		this.likes = new Set(); // "actor object" of the Likes in force (an Undo removes one)
+		this.remoteNotes = new Map(); // note URI -> its content, from Creates and Updates
 	}
 
 	get base() { return `http://127.0.0.1:${this.port}`; }
@@ -313,10 +315,31 @@ export class FedifyPeer {
 			})
 			.on(F.Accept, async (ctx, a) => { await record('Accept')(ctx, a); })
 			.on(F.Reject, async (ctx, a) => { await record('Reject')(ctx, a); })
-			.on(F.Create, async (ctx, a) => { await record('Create')(ctx, a); })
-			.on(F.Update, async (ctx, a) => { await record('Update')(ctx, a); })
+			.on(F.Create, async (ctx, a) => {
+				const entry = await record('Create')(ctx, a);
+				if (entry.object?.id) this.remoteNotes.set(entry.object.id, entry.object.content);
+			})
+			.on(F.Update, async (ctx, a) => {
+				await record('Update')(ctx, a);
+				const o = await a.getObject();
+				if (o instanceof F.Note && o.id) this.remoteNotes.set(o.id.href, o.content?.toString() ?? null);
+			})
 			.on(F.Delete, async (ctx, a) => { await record('Delete')(ctx, a); })
-			.on(F.Undo, async (ctx, a) => { await record('Undo')(ctx, a); })
+			.on(F.Like, async (ctx, a) => {
+				await record('Like')(ctx, a);
+				this.likes.add(`${a.actorId?.href} ${a.objectId?.href}`);
+			})
+			// What an Undo takes back is what the peer's state forgets: a Like, or a Follow of
+			// fedi (the follower is dropped).
+			.on(F.Undo, async (ctx, a) => {
+				await record('Undo')(ctx, a);
+				const o = await a.getObject();
+				if (o instanceof F.Like && o.actorId?.href === a.actorId?.href)
+					this.likes.delete(`${o.actorId?.href} ${o.objectId?.href}`);
+				if (o instanceof F.Follow && o.actorId?.href === a.actorId?.href &&
+					o.objectId?.href === ctx.getActorUri('fedi').href)
+					this.followers.delete(o.actorId.href);
+			})
 			.on(F.Activity, async (ctx, a) => { await record('Activity')(ctx, a); })
 			.onError((_ctx, error) => { this.errors.push(String(error && error.stack || error)); });
 

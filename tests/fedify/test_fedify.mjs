@@ -238,6 +238,80 @@ test("fedi's Delete of the note removes it from alice's home", opts, async () =>
 		'the note is still stored');
 });
 
+// Posts the `action` form (follow, unfollow) of fedi's profile page as alice.
+async function fediProfileAction(action) {
+	const path = `/@fedi@${peer.domain}`;
+	const page = await alice.get(path);
+	assert.equal(page.status, 200, `fedi's profile: ${page.status}`);
+	const form = new RegExp(`<form[^>]*action="([^"]*/${action})"`).exec(page.text);
+	assert.ok(form, `no ${action} button on ${path}:\n${mainPart(page.text)}`);
+	const r = await alice.post(form[1].replace(/&amp;/g, '&'), { back: path });
+	assert.equal(r.status, 303, `${action}: ${r.status} ${mainPart(r.text)}`);
+}
+
+test("alice likes, unlikes and likes fedi's note again: Fedify ends with her like", opts, async () => {
+	assert.ok(follows(st.aliceId, st.fediId), 'alice does not follow fedi (see the tests before)');
+	const ctx = peer.context();
+	const fedi = ctx.getActorUri('fedi');
+	const w = word('likednote');
+	const noteUri = new URL(`${peer.actorUri}/posts/${w}`);
+	const note = new F.Note({
+		id: noteUri, attribution: fedi, to: F.PUBLIC_COLLECTION,
+		cc: ctx.getFollowersUri('fedi'), url: noteUri, content: `<p>Like me ${w}</p>`,
+		published: F.Temporal.Now.instant(),
+	});
+	peer.notes.set(noteUri.href, note);
+	await ctx.sendActivity({ identifier: 'fedi' }, 'followers', new F.Create({
+		id: new URL(`${noteUri.href}#create`), actor: fedi, object: note,
+		to: F.PUBLIC_COLLECTION, cc: ctx.getFollowersUri('fedi'), published: note.published,
+	}), { preferSharedInbox: true });
+	const sid = await waitFor(() => {
+		const rows = parasol.psql(`SELECT id FROM statuses WHERE uri = '${q(noteUri.href)}'`);
+		return rows.length ? rows[0][0] : null;
+	}, `fedi's note ${w} on parasol\n${logTail()}`, WAIT);
+	const key = `${st.aliceUri} ${noteUri.href}`;
+	const steps = [['favourite', true], ['unfavourite', false], ['favourite', true]];
+	for (const [action, liked] of steps) {
+		const r = await alice.post(`/statuses/${sid}/${action}`, { back: '/home' });
+		assert.equal(r.status, 303, `${action}: ${r.status}`);
+		await waitFor(() => peer.likes.has(key) === liked,
+			`Fedify to see alice's ${action} (liked: ${liked})\n${describeReceived()}`, WAIT);
+	}
+	const likes = received('Like', (x) => x.objectId === noteUri.href);
+	assert.equal(likes.length, 2, 'Fedify did not take two Likes');
+	assert.notEqual(likes[0].id, likes[1].id);
+});
+
+test('alice edits her post twice: Fedify has the second edit', opts, async () => {
+	const w = word('editedtwice');
+	const r = await alice.post('/statuses', { text: `first ${w}`, visibility: 'public' });
+	assert.equal(r.status, 303, `posting: ${r.status}`);
+	const sid = parasol.scalar(`SELECT id FROM statuses WHERE text LIKE '%${w}%'`);
+	const noteUri = `${st.aliceUri}/statuses/${sid}`;
+	await waitFor(() => peer.remoteNotes.get(noteUri)?.includes(`first ${w}`),
+		`the post at Fedify\n${describeReceived()}`, WAIT);
+	for (const text of [`second ${w}`, `third ${w}`]) {
+		const e = await alice.post(`/statuses/${sid}/edit`, { text });
+		assert.equal(e.status, 303, `edit: ${e.status}`);
+	}
+	await waitFor(() => peer.remoteNotes.get(noteUri)?.includes(`third ${w}`),
+		`Fedify to have the second edit (it has ${JSON.stringify(peer.remoteNotes.get(noteUri))})` +
+		`\n${describeReceived()}`, WAIT);
+});
+
+test('alice unfollows, follows and unfollows fedi: both sides agree at every step', opts, async () => {
+	assert.ok(follows(st.aliceId, st.fediId), 'alice does not follow fedi (see the tests before)');
+	for (const [action, following] of [['unfollow', false], ['follow', true], ['unfollow', false]]) {
+		await fediProfileAction(action);
+		await waitFor(() => peer.followers.has(st.aliceUri) === following &&
+			follows(st.aliceId, st.fediId) === following,
+		`both sides to agree after ${action} (Fedify: ${peer.followers.has(st.aliceUri)},` +
+			` parasol: ${follows(st.aliceId, st.fediId)})\n${describeReceived()}`, WAIT);
+	}
+	const undos = received('Undo', (x) => x.actor === st.aliceUri);
+	assert.equal(new Set(undos.map((u) => u.id)).size, undos.length, 'two Undos with one id');
+});
+
 test('Fedify knocks with RFC 9421 first, parasol answers 401, Fedify falls back to draft-cavage', opts, async (t) => {
 	const origin = parasol.base;
 	const toParasol = recorder.entries.filter((e) => e.url.startsWith(`${origin}/`) && e.method === 'POST');

@@ -1108,8 +1108,9 @@ def sign_headers(key, key_id, method, target, host, body=None, date=None, algori
 
 
 class FakeActor:
-    def __init__(self, peer, name, key):
+    def __init__(self, peer, name, key, shared_inbox=True):
         self.peer, self.name, self.key = peer, name, key
+        self.shared_inbox = shared_inbox
 
     @property
     def uri(self):
@@ -1127,7 +1128,8 @@ class FakeActor:
             "name": self.name.capitalize(), "summary": "",
             "inbox": self.uri + "/inbox", "outbox": self.uri + "/outbox",
             "followers": self.uri + "/followers", "following": self.uri + "/following",
-            "endpoints": {"sharedInbox": self.peer.base + "/inbox"},
+            "endpoints": ({"sharedInbox": self.peer.base + "/inbox"} if self.shared_inbox
+                          else {}),
             "url": "%s/@%s" % (self.peer.base, self.name),
             "manuallyApprovesFollowers": False,
             "publicKey": {"id": self.key_id, "owner": self.uri,
@@ -1155,7 +1157,12 @@ class FakeActor:
 class FakePeer:
     """A tiny ActivityPub server on 127.0.0.1 (stdlib http.server on a thread): serves its
     actors' documents (and WebFinger), accepts POSTs to any inbox, and records every request
-    (method, path, headers, body) in `requests`."""
+    (method, path, headers, body) in `requests`.
+
+    inbox_status: the status POSTs are answered with (202; 503 plays a server that is down;
+    each POST's record keeps it as "answered"). hold: a threading.Event, or None: while it is
+    not set, a POST is recorded (with "held": True) and its answer waits until it is set (a
+    slow peer, holding a delivery in flight)."""
 
     def __init__(self, suite):
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -1163,6 +1170,8 @@ class FakePeer:
         self.actors = {}
         self.requests = []
         self.lock = threading.Lock()
+        self.inbox_status = 202
+        self.hold = None
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -1171,11 +1180,12 @@ class FakePeer:
             def log_message(self, *args):
                 pass
 
-            def _record(self, body):
+            def _record(self, body, **extra):
+                entry = {"method": self.command, "path": self.path,
+                         "headers": {k: v for k, v in self.headers.items()}, "body": body}
+                entry.update(extra)
                 with peer.lock:
-                    peer.requests.append({"method": self.command, "path": self.path,
-                                          "headers": {k: v for k, v in self.headers.items()},
-                                          "body": body})
+                    peer.requests.append(entry)
 
             def _send(self, status, body=b"", ctype="application/activity+json"):
                 self.send_response(status)
@@ -1206,8 +1216,16 @@ class FakePeer:
             def do_POST(self):
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
-                self._record(body)
-                self._send(202)
+                hold = peer.hold
+                held = hold is not None and not hold.is_set()
+                status = peer.inbox_status
+                self._record(body, answered=status, held=held)
+                if held:
+                    hold.wait(60)
+                try:
+                    self._send(status)
+                except OSError:
+                    pass  # the sender is gone (killed while we held its request)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -1228,10 +1246,26 @@ class FakePeer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def add_actor(self, name):
-        a = FakeActor(self, name, RSAKey(self.suite))
+    def add_actor(self, name, shared_inbox=True):
+        """A new actor; shared_inbox False: its document names no shared inbox."""
+        a = FakeActor(self, name, RSAKey(self.suite), shared_inbox)
         self.actors[name] = a
         return a
+
+    def activities(self, type_=None, path=None):
+        """The activities POSTed to this peer (parsed JSON, in order, with "_path" and
+        "_answered" added), those of type_ and to path when given."""
+        import json
+        out = []
+        for r in self.requests_to("POST", path):
+            try:
+                act = json.loads(r["body"])
+            except ValueError:
+                continue
+            if type_ is None or act.get("type") == type_:
+                act["_path"], act["_answered"] = r["path"], r.get("answered")
+                out.append(act)
+        return out
 
     def requests_to(self, method=None, path=None):
         with self.lock:
