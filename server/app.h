@@ -18,6 +18,7 @@ struct app {
 	struct router *router;
 	struct ratelimit *login_by_account; /* failed sign-ins per username */
 	struct ratelimit *login_by_client;  /* sign-in attempts per client (keyed hash) */
+	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
 };
 
 /* Loads templates (a syntax error fails with "file:line: message"), static files, the

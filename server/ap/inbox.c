@@ -8,7 +8,9 @@
 #include "ap/flag.h"
 #include "ap/resolve.h"
 #include "ap/verify.h"
+#include "app.h"
 #include "core/account.h"
+#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -16,6 +18,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/log.h"
 
 #define ACTIVITY_MAX_BYTES (256 * 1024)
 
@@ -65,6 +68,19 @@ inbox(struct req *req)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "The activity's id is not on its actor's server.",
 			       "activity id on another host");
+	/* Counted once verified, so nobody can spend a peer's allowance in its name. */
+	const struct app *app = req->app;
+	if (app != NULL && app->inbox_by_peer != NULL &&
+	    !ratelimit_hit(app->inbox_by_peer, signer->domain)) {
+		/* Answered here, not as an error: error pages drop the handler's headers, and
+		 * the peer needs Retry-After. */
+		static const char msg[] = "Too many activities from your server; retry later.\n";
+		log_msg(LOG_INFO, "inbox: rate limit of %s reached", signer->domain);
+		resp_set(req, MHD_HTTP_TOO_MANY_REQUESTS, "text/plain; charset=utf-8", msg,
+			 sizeof msg - 1);
+		resp_header(req, "Retry-After", arena_printf(req->arena, "%d", INBOX_RATE_WINDOW_S));
+		return 0;
+	}
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
 				    id_format(signer->id, buf));

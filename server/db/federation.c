@@ -2,6 +2,7 @@
 #include "federation.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -428,4 +429,21 @@ db_activity_unsee(struct arena *a, const char *uri)
 	struct err ignored;
 	const char *p[] = {uri};
 	db_query(a, &ignored, "DELETE FROM activities_seen WHERE uri = $1", 1, p);
+}
+
+int
+db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err)
+{
+	char d[16], l[16];
+	snprintf(d, sizeof d, "%d", days);
+	snprintf(l, sizeof l, "%d", limit);
+	const char *p[] = {d, l};
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM activities_seen WHERE uri IN (SELECT uri FROM"
+			       " activities_seen WHERE seen_at < now() - make_interval(days =>"
+			       " $1::int) ORDER BY seen_at LIMIT $2::int)",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	return atoi(PQcmdTuples(r));
 }

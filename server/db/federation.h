@@ -135,4 +135,7 @@ int db_status_remote_author_inbox(struct arena *a, int64_t status_id, const char
 /* Marks a peer unreachable (deliveries gave up). */
 int db_peer_unreachable(struct arena *a, const char *domain, struct err *err);
 
+/* Forgets up to limit activity ids seen more than days days ago, oldest first; how many. */
+int db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err);
+
 #endif
