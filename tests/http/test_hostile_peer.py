@@ -225,6 +225,36 @@ def test_squatted_handle():
 
 
 @test
+def test_follow_of_squatted_handle():
+    """following @lee@friend from a profile page whose row is a squatter's (stored before the
+    check) follows the actor WebFinger names, never the squatter, so followers-only posts
+    can't reach it"""
+    friend, alice = state["friend"], state["alice"]
+    lee = friend.add_actor("lee")
+    squat = friend.add_actor("lee_squat")
+    A.psql("INSERT INTO accounts (username, domain, uri, inbox_url, key_id, public_key_pem)"
+           " VALUES ('lee', '%s', '%s', '%s', '%s', 'x')"
+           % (friend.domain, squat.uri, squat.uri + "/inbox", squat.key_id))
+    friend.clear()
+    r = alice.post("/@lee@%s/follow" % friend.domain, {})
+    assert r.status == 303, r
+
+    def follows_to(uri):
+        out = []
+        for q in friend.requests_to("POST"):
+            try:
+                act = json.loads(q["body"])
+            except ValueError:
+                continue
+            if act.get("type") == "Follow" and act.get("object") == uri:
+                out.append(act)
+        return out
+    harness.wait_for(lambda: follows_to(lee.uri), what="the Follow delivered for lee")
+    assert not follows_to(squat.uri), "the squatter was followed"
+    assert not [q for q in friend.requests_to("POST") if q["path"] == "/users/lee_squat/inbox"]
+
+
+@test
 def test_squatter_arriving_first_does_not_lock_out():
     """when a handle moves (WebFinger named one actor, then another), the actor WebFinger
     names now gets the handle and the old row is renamed, instead of the new one being 401"""
