@@ -4,6 +4,7 @@
 #include "ap/keyfetch.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

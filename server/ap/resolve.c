@@ -316,8 +316,8 @@ query_escape(struct arena *a, const char *s)
 }
 
 /* Asks domain's WebFinger for acct:user@domain and sets *href to the actor its self link
- * names. ERR_NOT_FOUND when the peer knows no such user (or names no actor), ERR_INVALID
- * when it answers for another account, else as fetch_get. */
+ * names. ERR_NOT_FOUND when the peer knows no such user (or names no actor), else as
+ * fetch_get. */
 static int
 webfinger_self(struct arena *a, const char *user, const char *domain, const char **href,
 	       struct err *err)
@@ -341,9 +341,8 @@ webfinger_self(struct arena *a, const char *user, const char *domain, const char
 									     : ERR_INVALID,
 			       NULL, "webfinger answered %ld", resp.status);
 	arena_defer(a, (void (*)(void *))json_decref, jrd);
-	const char *subject = str(jrd, "subject");
-	if (subject != NULL && strcasecmp(subject, acct) != 0)
-		return err_set(err, ERR_INVALID, NULL, "webfinger answered for another account");
+	/* The subject may name the account on another domain (a server whose handles use
+	 * the bare domain while it is served from a subdomain): what counts is the self link. */
 	size_t i;
 	json_t *link;
 	json_array_foreach(json_object_get(jrd, "links"), i, link)
