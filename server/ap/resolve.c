@@ -460,6 +460,12 @@ ap_resolve_key(struct arena *a, const char *key_id, bool refresh, const char **p
 			err_set(err, ERR_INVALID, NULL, "key document without an owner");
 			return NULL;
 		}
+		/* A key document speaks only for an owner on its own origin. */
+		const char *o1 = fetch_origin(a, actor_uri), *o2 = fetch_origin(a, final);
+		if (o1 == NULL || o2 == NULL || strcmp(o1, o2) != 0) {
+			err_set(err, ERR_INVALID, NULL, "key document names an owner elsewhere");
+			return NULL;
+		}
 	}
 	struct account *acct = fetch_and_store(a, actor_uri, err);
 	if (acct == NULL)
