@@ -7,6 +7,8 @@
 #include "autoconfig.h"
 #include "ap/ap.h"
 #include "ap/flag.h"
+#include "ap/inbox.h"
+#include "ap/verify.h"
 #include "core/cache.h"
 #include "core/sweep.h"
 #include "core/session.h"
@@ -34,8 +36,9 @@ app_init(struct app *app, struct err *err)
 	app->login_by_account = ratelimit_new(4096, 10, 15 * 60);
 	app->login_by_client = ratelimit_new(4096, 30, 15 * 60);
 	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600);
+	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S);
 	if (app->login_by_account == NULL || app->login_by_client == NULL ||
-	    app->flags_by_peer == NULL)
+	    app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = router_new()) == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -95,14 +98,20 @@ app_serve(struct app *app, struct err *err)
 		.write_generation = data_generation,
 		.session_cookie = SESSION_COOKIE,
 	};
+	/* Keys of signed requests are fetched by threads of their own (ap/keyfetch.h). */
+	if (ap_verify_start() != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "the key-fetching threads did not start");
 	struct http_server *srv = http_server_start(&opts, err);
-	if (srv == NULL)
+	if (srv == NULL) {
+		ap_verify_stop();
 		return -1;
+	}
 	log_msg(LOG_INFO, "parasol %s serving", PACKAGE_VERSION);
 	/* Job workers (config `workers`; 0 leaves the jobs to `parasol worker` processes). */
 	struct worker_pool *workers = worker_pool_start(app->cfg.workers, err);
 	if (workers == NULL) {
 		http_server_stop(srv);
+		ap_verify_stop();
 		db_thread_close();
 		return -1;
 	}
@@ -111,6 +120,7 @@ app_serve(struct app *app, struct err *err)
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	worker_pool_stop(workers); /* jobs in progress finish first */
 	http_server_stop(srv);
+	ap_verify_stop();
 	db_thread_close();
 	log_msg(LOG_INFO, "stopped");
 	return 0;
@@ -123,6 +133,7 @@ app_free(struct app *app)
 	ratelimit_free(app->login_by_account);
 	ratelimit_free(app->login_by_client);
 	ratelimit_free(app->flags_by_peer);
+	ratelimit_free(app->inbox_by_peer);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();

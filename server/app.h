@@ -19,6 +19,7 @@ struct app {
 	struct ratelimit *login_by_account; /* failed sign-ins per username */
 	struct ratelimit *login_by_client;  /* sign-in attempts per client (keyed hash) */
 	struct ratelimit *flags_by_peer;    /* Flags received per peer domain (ap/flag.h) */
+	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
 };
 
 /* Loads templates (a syntax error fails with "file:line: message"), static files, the

@@ -80,12 +80,26 @@ webfinger(struct req *req)
 		}
 		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "webfinger: not ours");
 	}
+	const char *base = base_url(req);
+	const char *domain = ap_local_domain(req->arena, base);
+	if (strcasecmp(username, domain) == 0) {
+		/* The instance actor's handle is the domain at the domain (as Mastodon's), so
+		 * that peers can check it by WebFinger like any actor's. */
+		json_t *doc = json_pack("{s:s, s:[s], s:[{s:s,s:s,s:s}]}", "subject",
+					arena_printf(req->arena, "acct:%s@%s", domain, domain),
+					"aliases", ap_instance_actor_uri(req->arena, base), "links",
+					"rel", "self", "type", AP_CONTENT_TYPE, "href",
+					ap_instance_actor_uri(req->arena, base));
+		resp_json(req, MHD_HTTP_OK, doc);
+		json_decref(doc);
+		req->resp.content_type = "application/jrd+json";
+		return 0;
+	}
 	struct account *acct = account_by_username(req->arena, username, &req->err);
 	if (acct == NULL || !acct->approved || acct->suspended)
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "webfinger: no such member");
-	const char *base = base_url(req);
 	char *actor = ap_actor_uri(req->arena, base, acct->username);
 	char *profile = arena_printf(req->arena, "%s/@%s", base, acct->username);
 	json_t *doc = json_pack(

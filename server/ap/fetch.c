@@ -44,6 +44,14 @@ static struct {
 #define FETCH_KEEP_CONNS 4     /* idle connections kept per thread */
 #define FETCH_CONN_MAX_AGE_S 60 /* an idle connection older than this is not reused */
 
+static fetch_hop_check_fn hop_check; /* set once at start, before any thread fetches */
+
+void
+fetch_set_hop_check(fetch_hop_check_fn fn)
+{
+	hop_check = fn;
+}
+
 /* Moves on whenever the options change; a thread's handle remembers the one it was made at. */
 static atomic_uint options_generation;
 
@@ -484,10 +492,31 @@ done:
 	return rc;
 }
 
-/* Runs h against url, following redirects. */
+char *
+fetch_origin(struct arena *a, const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		out = arena_printf(a, "%s://%s:%s", scheme, host, port);
+		for (char *p = out; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return out;
+}
+
+/* Runs h against url, following redirects (within url's origin when same_origin). */
 static int
-fetch_run(struct arena *a, struct hop *h, const char *url, struct fetch_response *out,
-	  struct err *err)
+fetch_run(struct arena *a, struct hop *h, const char *url, bool same_origin,
+	  struct fetch_response *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
 	if (!cfg.ready)
@@ -495,9 +524,14 @@ fetch_run(struct arena *a, struct hop *h, const char *url, struct fetch_response
 	if (h->signer != NULL &&
 	    (h->key = httpsig_load_private(a, h->signer->private_pem, err)) == NULL)
 		return -1;
+	const char *origin = same_origin ? fetch_origin(a, url) : NULL;
+	if (same_origin && origin == NULL)
+		return err_set(err, ERR_INVALID, "The address is not a valid URL.", "malformed URL");
 	bool from_https = false;
 	for (long hops = 0;; hops++) {
 		char *next = NULL;
+		if (hop_check != NULL && !hop_check(a, url, err))
+			return -1;
 		if (one_hop(a, h, url, from_https, out, &next, err) != 0)
 			return -1;
 		if (next == NULL)
@@ -506,18 +540,38 @@ fetch_run(struct arena *a, struct hop *h, const char *url, struct fetch_response
 			return err_set(
 			    err, ERR_UNAVAILABLE, "The remote server redirects too often.",
 			    "%s: more than %ld redirects", h->method, cfg.o.max_redirects);
+		if (same_origin) {
+			const char *to = fetch_origin(a, next);
+			if (to == NULL || strcmp(to, origin) != 0)
+				return err_set(err, ERR_FORBIDDEN,
+					       "The remote server redirected to another server.",
+					       "%s %s: redirect to another origin refused", h->method,
+					       origin);
+		}
 		from_https = strncasecmp(url, "https:", 6) == 0;
 		url = next;
 	}
 }
 
 int
+fetch_get_with(struct arena *a, const char *url, const struct fetch_request *rq,
+	       struct fetch_response *out, struct err *err)
+{
+	struct fetch_request none = {0};
+	if (rq == NULL)
+		rq = &none;
+	struct hop h = {.method = "GET",
+			.accept = rq->accept != NULL ? rq->accept : DEFAULT_ACCEPT,
+			.signer = rq->signer};
+	return fetch_run(a, &h, url, rq->same_origin, out, err);
+}
+
+int
 fetch_get(struct arena *a, const char *url, const char *accept, const struct fetch_signer *signer,
 	  struct fetch_response *out, struct err *err)
 {
-	struct hop h = {
-	    .method = "GET", .accept = accept != NULL ? accept : DEFAULT_ACCEPT, .signer = signer};
-	return fetch_run(a, &h, url, out, err);
+	struct fetch_request rq = {.accept = accept, .signer = signer};
+	return fetch_get_with(a, url, &rq, out, err);
 }
 
 int
@@ -529,5 +583,5 @@ fetch_post(struct arena *a, const char *url, const char *content_type, const cha
 			.body = body != NULL ? body : "",
 			.len = body != NULL ? len : 0,
 			.signer = signer};
-	return fetch_run(a, &h, url, out, err);
+	return fetch_run(a, &h, url, false, out, err);
 }

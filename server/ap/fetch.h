@@ -59,6 +59,32 @@ struct fetch_response {
 	const char *url;	  /* where the response came from, after redirects */
 };
 
+/* Checks every hop of every fetch (the first URL and each redirect target) before it is
+ * requested: returns true to go on, or false with err filled (the fetch then fails with that
+ * error). The federation layer installs the allowlist here (ap/routes.c), so a redirect can't
+ * lead to a server this community doesn't federate with. NULL (the default): no check. */
+typedef bool (*fetch_hop_check_fn)(struct arena *a, const char *url, struct err *err);
+void fetch_set_hop_check(fetch_hop_check_fn fn);
+
+/* What one GET asks for, beyond the URL. */
+struct fetch_request {
+	const char *accept;		   /* NULL: ActivityStreams JSON */
+	const struct fetch_signer *signer; /* NULL: unsigned */
+	/* Refuse (ERR_FORBIDDEN) a redirect to another origin (scheme, host, port — the
+	 * default port made explicit): an ActivityPub document must come from the origin of
+	 * the URL it was asked at, or anyone with an open redirect on a peer could serve
+	 * documents in that peer's name. */
+	bool same_origin;
+};
+
+/* fetch_get with the options of rq (NULL: the defaults). */
+int fetch_get_with(struct arena *a, const char *url, const struct fetch_request *rq,
+		   struct fetch_response *out, struct err *err);
+
+/* The origin of an http(s) URL, "scheme://host:port" in lower case with the default port
+ * made explicit, owned by the arena; NULL when url is not a URL. */
+char *fetch_origin(struct arena *a, const char *url);
+
 /* GETs url with Accept: accept (NULL: ActivityStreams JSON), signed over
  * "(request-target) host date" when signer is not NULL. 301/302/303/307/308 are followed up
  * to max_redirects. Returns 0 with *out filled for any HTTP status (4xx/5xx included: the

@@ -9,6 +9,7 @@
 #include "ap/props.h"
 #include "ap/resolve.h"
 #include "ap/verify.h"
+#include "app.h"
 #include "core/account.h"
 #include "db/federation.h"
 #include "app.h"
@@ -20,6 +21,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
+#include "util/log.h"
 
 #define ACTIVITY_MAX_BYTES (256 * 1024)
 
@@ -72,8 +74,20 @@ inbox(struct req *req)
 			return 0;
 		}
 	}
+	/* Counted once verified, so nobody can spend a peer's allowance in its name. */
 	struct app *app = req->app;
-	if (ap_prop_is_type(act, "Flag") &&
+	if (app != NULL && app->inbox_by_peer != NULL &&
+	    !ratelimit_hit(app->inbox_by_peer, signer->domain)) {
+		/* Answered here, not as an error: error pages drop the handler's headers, and
+		 * the peer needs Retry-After. */
+		static const char msg[] = "Too many activities from your server; retry later.\n";
+		log_msg(LOG_INFO, "inbox: rate limit of %s reached", signer->domain);
+		resp_set(req, MHD_HTTP_TOO_MANY_REQUESTS, "text/plain; charset=utf-8", msg,
+			 sizeof msg - 1);
+		resp_header(req, "Retry-After", arena_printf(req->arena, "%d", INBOX_RATE_WINDOW_S));
+		return 0;
+	}
+	if (app != NULL && app->flags_by_peer != NULL && ap_prop_is_type(act, "Flag") &&
 	    !ratelimit_hit(app->flags_by_peer, signer->domain))
 		return err_set(&req->err, ERR_RATE_LIMITED,
 			       "Too many reports from your server. Try again in an hour.",

@@ -1,6 +1,10 @@
-/* resolve.c - remote actors. Every document is checked before anything of it is stored:
- * its id must be the URL it was fetched from, its key must belong to it, and its links must
- * stay on its own host (PROTOCOL.md section 2.1). */
+/* resolve.c - remote actors. Every document is checked before anything of it is stored
+ * (PROTOCOL.md section 2.1, SAFETY.md "forged identities"): it must be served as an
+ * ActivityStreams media type, from the origin it was asked at (no redirect to another one),
+ * its id must be the URL it was fetched from, its key must belong to it, its links must stay
+ * on its own host, and an actor's handle (preferredUsername@host) must lead back to it by
+ * WebFinger. A stored handle is trusted for HANDLE_FRESH_S; after that, looking it up asks
+ * WebFinger again. */
 #include "ap/resolve.h"
 
 #include <ctype.h>
@@ -25,6 +29,11 @@
 #define ACCEPT_AS                                                                           \
 	"application/activity+json, application/ld+json; "                                 \
 	"profile=\"https://www.w3.org/ns/activitystreams\""
+#define ACCEPT_JRD "application/jrd+json, application/json"
+
+/* How long a handle verified by WebFinger is trusted before a lookup by handle (a mention, a
+ * search) asks WebFinger again: a day, as Mastodon does. */
+#define HANDLE_FRESH_S (24 * 60 * 60)
 
 char *
 ap_url_domain(struct arena *a, const char *url)
@@ -61,9 +70,75 @@ check_allowed(struct arena *a, const char *domain, struct err *err)
 	return 0;
 }
 
-/* GETs an ActivityStreams document, signed by the instance actor, as a JSON object. */
+bool
+ap_fetch_hop_allowed(struct arena *a, const char *url, struct err *err)
+{
+	return check_allowed(a, ap_url_domain(a, url), err) == 0;
+}
+
+/* Skips spaces and tabs. */
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+bool
+ap_is_activity_media_type(const char *content_type)
+{
+	if (content_type == NULL)
+		return false;
+	const char *p = skip_ws(content_type);
+	size_t n = strcspn(p, ";");
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 25 && strncasecmp(p, "application/activity+json", 25) == 0)
+		return true;
+	if (n != 19 || strncasecmp(p, "application/ld+json", 19) != 0)
+		return false;
+	/* ld+json only with the ActivityStreams profile (a space-separated list of URIs). */
+	for (p += strcspn(p, ";"); *p == ';';) {
+		p = skip_ws(p + 1);
+		size_t name = strcspn(p, "=;");
+		bool profile = name == 7 && strncasecmp(p, "profile", 7) == 0 && p[7] == '=';
+		p += name;
+		if (*p != '=')
+			continue;
+		p++;
+		const char *value = p;
+		size_t len;
+		if (*p == '"') {
+			value = ++p;
+			len = strcspn(p, "\"");
+			p += len;
+			if (*p == '"')
+				p++;
+		} else {
+			len = strcspn(p, ";");
+			p += len;
+		}
+		p += strcspn(p, ";");
+		if (!profile)
+			continue;
+		for (size_t i = 0; i < len;) {
+			size_t w = strcspn(value + i, " \t\"");
+			if (w > len - i)
+				w = len - i;
+			if (w == strlen(AP_CONTEXT) && strncmp(value + i, AP_CONTEXT, w) == 0)
+				return true;
+			i += w + 1;
+		}
+	}
+	return false;
+}
+
+/* GETs an ActivityStreams document, signed by the instance actor, as a JSON object: only
+ * from the origin of url (redirects within it are followed), and only when served as an
+ * ActivityStreams media type. *final gets the URL the answer came from. */
 static json_t *
-fetch_json(struct arena *a, const char *url, struct err *err)
+fetch_json(struct arena *a, const char *url, const char **final, struct err *err)
 {
 	if (check_allowed(a, ap_url_domain(a, url), err) != 0)
 		return NULL;
@@ -75,12 +150,10 @@ fetch_json(struct arena *a, const char *url, struct err *err)
 		.private_pem = priv,
 	};
 	struct fetch_response resp;
-	if (fetch_get(a, url, ACCEPT_AS, &signer, &resp, err) != 0)
+	struct fetch_request rq = {.accept = ACCEPT_AS, .signer = &signer, .same_origin = true};
+	if (fetch_get_with(a, url, &rq, &resp, err) != 0)
 		return NULL;
-	/* A redirect may have led elsewhere: the answer counts only from an allowed peer. */
-	if (resp.url != NULL && strcmp(resp.url, url) != 0 &&
-	    check_allowed(a, ap_url_domain(a, resp.url), err) != 0)
-		return NULL;
+	*final = resp.url != NULL ? resp.url : url;
 	if (resp.status == 404 || resp.status == 410) {
 		err_set(err, ERR_NOT_FOUND, NULL, "%ld from the peer", resp.status);
 		return NULL;
@@ -88,6 +161,10 @@ fetch_json(struct arena *a, const char *url, struct err *err)
 	if (resp.status < 200 || resp.status > 299) {
 		err_set(err, resp.status >= 500 ? ERR_UNAVAILABLE : ERR_INVALID, NULL,
 			"%ld from the peer", resp.status);
+		return NULL;
+	}
+	if (!ap_is_activity_media_type(resp.content_type)) {
+		err_set(err, ERR_INVALID, NULL, "the peer's document is not served as ActivityStreams");
 		return NULL;
 	}
 	json_error_t jerr;
@@ -101,14 +178,26 @@ fetch_json(struct arena *a, const char *url, struct err *err)
 	return doc;
 }
 
+/* Whether a document fetched by its id (uri) and answered from final names itself: its id
+ * is exactly uri, and on the origin of the answer. */
+static bool
+names_itself(struct arena *a, const json_t *doc, const char *uri, const char *final)
+{
+	const char *id = json_string_value(json_object_get(doc, "id"));
+	if (id == NULL || strcmp(id, uri) != 0)
+		return false;
+	const char *o1 = fetch_origin(a, id), *o2 = fetch_origin(a, final);
+	return o1 != NULL && o2 != NULL && strcmp(o1, o2) == 0;
+}
+
 json_t *
 ap_fetch_object(struct arena *a, const char *uri, struct err *err)
 {
-	json_t *doc = fetch_json(a, uri, err);
+	const char *final;
+	json_t *doc = fetch_json(a, uri, &final, err);
 	if (doc == NULL)
 		return NULL;
-	const char *id = json_string_value(json_object_get(doc, "id"));
-	if (id == NULL || strcmp(id, uri) != 0) {
+	if (!names_itself(a, doc, uri, final)) {
 		err_set(err, ERR_INVALID, NULL, "object id is not the URL it came from");
 		return NULL;
 	}
@@ -144,16 +233,16 @@ same_host(struct arena *a, const char *url, const char *domain)
 	return d != NULL && strcmp(d, domain) == 0;
 }
 
-/* Checks an actor document fetched from uri and converts it. */
+/* Checks an actor document fetched from uri (answered from final) and converts it. */
 static int
-parse_actor(struct arena *a, const json_t *doc, const char *uri, struct remote_actor *ra,
-	    struct err *err)
+parse_actor(struct arena *a, const json_t *doc, const char *uri, const char *final,
+	    struct remote_actor *ra, struct err *err)
 {
 	static const char *const types[] = {"Person", "Service", "Application", "Group",
 					    "Organization"};
 	memset(ra, 0, sizeof *ra);
 	const char *id = str(doc, "id");
-	if (id == NULL || strcmp(id, uri) != 0)
+	if (!names_itself(a, doc, uri, final))
 		return err_set(err, ERR_INVALID, NULL, "actor id is not the URL it came from");
 	ra->actor_type = ap_prop_type_in(doc, types, sizeof types / sizeof types[0]);
 	if (ra->actor_type == NULL)
@@ -199,18 +288,113 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, struct remote_a
 	return 0;
 }
 
+/* A URL query value: unreserved characters as they are, the rest percent-encoded. */
+static char *
+query_escape(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out = arena_alloc(a, n * 3 + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("-._~@:", *p) != NULL) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Asks domain's WebFinger for acct:user@domain and sets *href to the actor its self link
+ * names. ERR_NOT_FOUND when the peer knows no such user (or names no actor), else as
+ * fetch_get. */
+static int
+webfinger_self(struct arena *a, const char *user, const char *domain, const char **href,
+	       struct err *err)
+{
+	if (check_allowed(a, domain, err) != 0)
+		return -1;
+	const char *acct = arena_printf(a, "acct:%s@%s", user, domain);
+	char *url = arena_printf(a, "%s://%s/.well-known/webfinger?resource=%s",
+				 ap_insecure_http() ? "http" : "https", domain,
+				 query_escape(a, acct));
+	struct fetch_response resp;
+	struct fetch_request rq = {.accept = ACCEPT_JRD};
+	if (fetch_get_with(a, url, &rq, &resp, err) != 0)
+		return -1;
+	if (resp.status == 404 || resp.status == 410)
+		return err_set(err, ERR_NOT_FOUND, "That server knows no such user.",
+			       "webfinger %ld", resp.status);
+	json_t *jrd = resp.status == 200 ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
+	if (jrd == NULL)
+		return err_set(err, resp.status >= 500 || resp.status == 200 ? ERR_UNAVAILABLE
+									     : ERR_INVALID,
+			       NULL, "webfinger answered %ld", resp.status);
+	arena_defer(a, (void (*)(void *))json_decref, jrd);
+	/* The subject may name the account on another domain (a server whose handles use
+	 * the bare domain while it is served from a subdomain): what counts is the self link. */
+	size_t i;
+	json_t *link;
+	json_array_foreach(json_object_get(jrd, "links"), i, link)
+	{
+		const char *rel = str(link, "rel"), *type = str(link, "type");
+		if (rel && strcmp(rel, "self") == 0 && ap_is_activity_media_type(type) &&
+		    str(link, "href") != NULL) {
+			*href = str(link, "href");
+			return 0;
+		}
+	}
+	return err_set(err, ERR_NOT_FOUND, "That server knows no such user.", "no self link");
+}
+
+/* The WebFinger round trip: the handle an actor document claims (preferredUsername at the
+ * host of its id) must name that very actor, or anyone who can place a document on a peer's
+ * origin could take a remote user's handle — and the direct messages sent to it. */
+static int
+verify_handle(struct arena *a, const struct remote_actor *ra, struct err *err)
+{
+	const char *href = NULL;
+	struct err wf = {0};
+	if (webfinger_self(a, ra->username, ra->domain, &href, &wf) != 0) {
+		if (wf.code == ERR_UNAVAILABLE || wf.code == ERR_FORBIDDEN) {
+			*err = wf;
+			return -1;
+		}
+		return err_set(err, ERR_INVALID, NULL, "handle %s@%s does not verify: %s",
+			       ra->username, ra->domain, wf.detail);
+	}
+	if (strcmp(href, ra->uri) != 0)
+		return err_set(err, ERR_INVALID, NULL,
+			       "WebFinger for %s@%s names another actor", ra->username, ra->domain);
+	return 0;
+}
+
 static struct account *
 fetch_and_store(struct arena *a, const char *uri, struct err *err)
 {
-	json_t *doc = fetch_json(a, uri, err);
+	const char *final;
+	json_t *doc = fetch_json(a, uri, &final, err);
 	if (doc == NULL)
 		return NULL;
 	struct remote_actor ra;
-	if (parse_actor(a, doc, uri, &ra, err) != 0)
+	if (parse_actor(a, doc, uri, final, &ra, err) != 0 || verify_handle(a, &ra, err) != 0)
 		return NULL;
 	int64_t id;
-	if (db_remote_upsert(a, &ra, &id, err) != 0)
-		return NULL;
+	if (db_remote_upsert(a, &ra, &id, err) != 0) {
+		if (err->code != ERR_CONFLICT)
+			return NULL;
+		/* Another row holds this handle: WebFinger has just said it is this actor's, so
+		 * that row's claim no longer verifies (a squatter, or an account the peer
+		 * renamed). It loses the handle and keeps everything else. */
+		log_msg(LOG_INFO, "resolve: handle on %s moved to the actor WebFinger names",
+			ra.domain);
+		if (db_remote_release_handle(a, ra.username, ra.domain, ra.uri, err) != 0 ||
+		    db_remote_upsert(a, &ra, &id, err) != 0)
+			return NULL;
+	}
 	return db_remote_by_uri(a, uri, err);
 }
 
@@ -234,6 +418,12 @@ ap_resolve_actor(struct arena *a, const char *uri, bool refresh, struct err *err
 }
 
 struct account *
+ap_cached_key(struct arena *a, const char *key_id, const char **public_pem, struct err *err)
+{
+	return db_remote_by_key_id(a, key_id, public_pem, err);
+}
+
+struct account *
 ap_resolve_key(struct arena *a, const char *key_id, bool refresh, const char **public_pem,
 	       struct err *err)
 {
@@ -253,13 +443,20 @@ ap_resolve_key(struct arena *a, const char *key_id, bool refresh, const char **p
 	if (hash != NULL) {
 		actor_uri = arena_strndup(a, key_id, (size_t)(hash - key_id));
 	} else {
-		json_t *doc = fetch_json(a, key_id, err);
+		const char *final;
+		json_t *doc = fetch_json(a, key_id, &final, err);
 		if (doc == NULL)
 			return NULL;
 		const json_t *key = json_object_get(doc, "publicKey");
 		actor_uri = str(key ? key : doc, "owner");
 		if (actor_uri == NULL) {
 			err_set(err, ERR_INVALID, NULL, "key document without an owner");
+			return NULL;
+		}
+		/* A key document speaks only for an owner on its own origin. */
+		const char *o1 = fetch_origin(a, actor_uri), *o2 = fetch_origin(a, final);
+		if (o1 == NULL || o2 == NULL || strcmp(o1, o2) != 0) {
+			err_set(err, ERR_INVALID, NULL, "key document names an owner elsewhere");
 			return NULL;
 		}
 	}
@@ -296,39 +493,18 @@ ap_resolve_acct(struct arena *a, const char *acct, struct err *err)
 		return NULL;
 	}
 	struct err lookup;
-	struct account *known = db_remote_by_acct(a, user, domain, &lookup);
+	struct account *known = db_remote_by_verified_acct(a, user, domain, HANDLE_FRESH_S, &lookup);
 	if (known != NULL)
 		return known;
-	if (check_allowed(a, domain, err) != 0)
-		return NULL;
-	struct strbuf url;
-	strbuf_init(&url, a);
-	strbuf_printf(&url, "%s://%s/.well-known/webfinger?resource=",
-		      ap_insecure_http() ? "http" : "https", domain);
-	strbuf_put_pct(&url, arena_printf(a, "acct:%s@%s", user, domain), ":@");
-	struct fetch_response resp;
-	if (fetch_get(a, url.data, "application/jrd+json, application/json", NULL, &resp, err) != 0)
-		return NULL;
-	if (resp.status == 404 || resp.status == 410) {
-		err_set(err, ERR_NOT_FOUND, "That server knows no such user.", "webfinger 404");
+	if (lookup.code != ERR_NOT_FOUND) {
+		*err = lookup;
 		return NULL;
 	}
-	json_t *jrd = resp.status == 200 ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
-	if (jrd == NULL) {
-		err_set(err, ERR_UNAVAILABLE, NULL, "webfinger answered %ld", resp.status);
+	/* Unknown, or not verified lately: WebFinger decides whose handle it is, and the actor
+	 * it names is fetched again (which verifies the handle the other way round and moves it
+	 * away from any row that held it before). */
+	const char *href;
+	if (webfinger_self(a, user, domain, &href, err) != 0)
 		return NULL;
-	}
-	arena_defer(a, (void (*)(void *))json_decref, jrd);
-	size_t i;
-	json_t *link;
-	json_array_foreach(json_object_get(jrd, "links"), i, link)
-	{
-		const char *rel = str(link, "rel"), *type = str(link, "type");
-		const char *href = str(link, "href");
-		if (rel && strcmp(rel, "self") == 0 && type && href &&
-		    (strcmp(type, AP_CONTENT_TYPE) == 0 || strncmp(type, "application/ld+json", 19) == 0))
-			return ap_resolve_actor(a, href, false, err);
-	}
-	err_set(err, ERR_NOT_FOUND, "That server knows no such user.", "no self link");
-	return NULL;
+	return ap_resolve_actor(a, href, true, err);
 }

@@ -13,7 +13,8 @@ struct arena;
 struct err;
 
 /* The account of actor uri: the stored one, or — when none is stored or refresh is set —
- * fetched now and stored. NULL + err: ERR_FORBIDDEN (the domain is not an allowed peer),
+ * fetched now, checked (media type, origin, id, WebFinger round trip of its handle) and
+ * stored; a row that held the same handle before loses it. NULL + err: ERR_FORBIDDEN (the domain is not an allowed peer),
  * ERR_UNAVAILABLE (the peer did not answer), ERR_INVALID (not a usable actor document). */
 struct account *ap_resolve_actor(struct arena *a, const char *uri, bool refresh,
 				 struct err *err);
@@ -24,14 +25,29 @@ struct account *ap_resolve_actor(struct arena *a, const char *uri, bool refresh,
 struct account *ap_resolve_key(struct arena *a, const char *key_id, bool refresh,
 			       const char **public_pem, struct err *err);
 
-/* Looks up "user@domain" (a leading '@' allowed) by WebFinger on that domain and resolves the
- * actor it names. ERR_NOT_FOUND when the peer knows no such user. */
+/* The stored account of key_id and its public key (PEM, arena), never fetched: NULL +
+ * ERR_NOT_FOUND when none is stored. */
+struct account *ap_cached_key(struct arena *a, const char *key_id, const char **public_pem,
+			      struct err *err);
+
+/* The account "user@domain" (a leading '@' allowed) names: the stored one when its handle
+ * was verified by WebFinger within the last day, else the actor WebFinger on that domain
+ * names now, fetched and stored. ERR_NOT_FOUND when the peer knows no such user. */
 struct account *ap_resolve_acct(struct arena *a, const char *acct, struct err *err);
 
 /* GETs the ActivityStreams document at uri from an allowed peer (signed by the instance
- * actor) and checks that its id is uri. The object is owned by the arena (released with it).
+ * actor; served as ActivityStreams, from uri's origin) and checks that its id is uri. The object is owned by the arena (released with it).
  * NULL + err: ERR_FORBIDDEN (not a peer), ERR_UNAVAILABLE, ERR_NOT_FOUND, ERR_INVALID. */
 json_t *ap_fetch_object(struct arena *a, const char *uri, struct err *err);
+
+/* The fetch hop check (fetch_set_hop_check): true when url's domain is an allowed peer,
+ * else false with err (ERR_FORBIDDEN, or ERR_UNAVAILABLE when the policy can't be read). */
+bool ap_fetch_hop_allowed(struct arena *a, const char *url, struct err *err);
+
+/* Whether a Content-Type is an ActivityStreams media type: application/activity+json, or
+ * application/ld+json with the profile https://www.w3.org/ns/activitystreams; parameters
+ * allowed, names compared without case. */
+bool ap_is_activity_media_type(const char *content_type);
 
 /* The host[:port] of an http(s) URL, normalised (core/federation.h: lower-case, A-labels, no
  * trailing dot or default port), arena-owned; NULL when it has none or it is malformed. */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core/events.h"
 #include "core/account.h"
+#include "db/federation.h"
 #include "ap/resolve.h"
 #include "jobs/worker.h"
 #include "util/log.h"
@@ -31,6 +32,18 @@ ap_routes(struct router *r)
 	return rc ? -1 : 0;
 }
 
+/* Activity ids are kept this long (and at least as long as a signed request may be
+ * replayed, two hours): long enough that a peer's retries of one delivery find the id. */
+#define ACTIVITIES_SEEN_DAYS 30
+#define PRUNE_BATCH 10000
+
+/* Periodic work (jobs/worker.h): forgets old activity ids, a batch per run. */
+static int
+prune_seen(struct arena *a, struct err *err)
+{
+	return db_activities_seen_prune(a, ACTIVITIES_SEEN_DAYS, PRUNE_BATCH, err);
+}
+
 void
 ap_start(const struct config *cfg)
 {
@@ -39,6 +52,8 @@ ap_start(const struct config *cfg)
 	fo.allow_loopback_http = cfg->federation_insecure_loopback;
 	fo.user_agent = "parasol/" PACKAGE_VERSION;
 	fetch_init(&fo);
+	/* Every hop of every outbound request — a redirect too — must lead to an allowed peer. */
+	fetch_set_hop_check(ap_fetch_hop_allowed);
 	if (cfg->federation_insecure_loopback)
 		log_msg(LOG_WARN, "federation_insecure_loopback is on: for tests only");
 	/* Deliveries are the jobs that retry; their first delay is configurable. */
@@ -48,6 +63,8 @@ ap_start(const struct config *cfg)
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
 	events_listen(ap_outbound_event);
 	account_set_remote_lookup(ap_resolve_acct);
+	if (worker_add_periodic(prune_seen) != 0)
+		log_msg(LOG_ERROR, "ap: no room for the pruning of activities_seen");
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "ap/ap.h"
 #include "ap/httpsig.h"
+#include "ap/keyfetch.h"
 #include "ap/resolve.h"
 #include "core/federation.h"
 #include "http/request.h"
@@ -44,6 +45,55 @@ signed_for_us(struct req *req)
 	return false;
 }
 
+/* 0 when domain is an allowed peer; else -1 with req->err (403, the attempt counted by
+ * domain only; or 503 when the policy can't be read). */
+static int
+refuse_unless_allowed(struct req *req, const char *domain)
+{
+	struct err err = {0};
+	if (federation_domain_allowed(req->arena, domain, &err))
+		return 0;
+	if (err.code == ERR_UNAVAILABLE) {
+		req->err = err;
+		return -1;
+	}
+	struct err ignored;
+	federation_record_attempt(req->arena, domain, &ignored);
+	return err_set(&req->err, ERR_FORBIDDEN, "This server does not federate with yours.",
+		       "refused an unknown domain");
+}
+
+/* The keyid parameter of the first signature a Signature-Input header describes
+ * (`sig1=("@method" ...);created=1;keyid="https://peer/key"`), or NULL. */
+static const char *
+rfc9421_key_id(struct arena *a, const char *input)
+{
+	if (input == NULL)
+		return NULL;
+	const char *p = strchr(input, ')'); /* past the list of covered components */
+	for (p = p != NULL ? p + 1 : input; *p == ';';) {
+		p++;
+		size_t name = strcspn(p, "=;,");
+		bool keyid = name == 5 && strncmp(p, "keyid", 5) == 0;
+		p += name;
+		if (*p != '=')
+			continue;
+		p++;
+		if (*p == '"') {
+			size_t len = strcspn(p + 1, "\"");
+			if (keyid && p[1 + len] == '"')
+				return arena_strndup(a, p + 1, len);
+			p += 1 + len + (p[1 + len] == '"');
+		} else {
+			size_t len = strcspn(p, ";,");
+			if (keyid)
+				return NULL; /* keyid is a string; a bare token is malformed */
+			p += len;
+		}
+	}
+	return NULL;
+}
+
 struct account *
 ap_verify_request(struct req *req, const char *body, size_t body_len)
 {
@@ -56,6 +106,12 @@ ap_verify_request(struct req *req, const char *body, size_t body_len)
 		.header_ctx = req,
 	};
 	if (httpsig_is_rfc9421(&hr)) {
+		/* Not verified here, but a server that is no peer is still counted and refused
+		 * like any other, by the domain of the keyid it names. */
+		const char *key_id = rfc9421_key_id(req->arena, req_header(req, "Signature-Input"));
+		char *domain = key_id != NULL ? ap_url_domain(req->arena, key_id) : NULL;
+		if (domain != NULL && refuse_unless_allowed(req, domain) != 0)
+			return NULL;
 		err_set(&req->err, ERR_UNAUTHORIZED, "Sign with draft-cavage HTTP signatures.",
 			"RFC 9421 signature");
 		return NULL;
@@ -80,28 +136,36 @@ ap_verify_request(struct req *req, const char *body, size_t body_len)
 			"bad keyId");
 		return NULL;
 	}
+	if (refuse_unless_allowed(req, domain) != 0)
+		return NULL;
 	struct err err = {0};
-	bool allowed = federation_domain_allowed(req->arena, domain, &err);
-	if (!allowed) {
-		if (err.code == ERR_UNAVAILABLE) {
-			req->err = err;
-			return NULL;
-		}
-		struct err ignored;
-		federation_record_attempt(req->arena, domain, &ignored);
-		err_set(&req->err, ERR_FORBIDDEN, "This server does not federate with yours.",
-			"refused an unknown domain");
+	/* The stored key first; an unknown key, or a stored one that fails (it may have
+	 * rotated), is fetched by the key-fetching threads (ap/keyfetch.h), which this request
+	 * waits for only briefly. */
+	const char *pem = NULL;
+	struct account *acct = ap_cached_key(req->arena, sig.key_id, &pem, &err);
+	if (acct == NULL && err.code != ERR_NOT_FOUND) {
+		req->err = err;
 		return NULL;
 	}
-	const char *pem = NULL;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		struct account *acct = ap_resolve_key(req->arena, sig.key_id, attempt > 0, &pem, &err);
-		if (acct == NULL) {
-			req->err = err;
-			if (err.code != ERR_UNAVAILABLE && err.code != ERR_FORBIDDEN)
-				err_set(&req->err, ERR_UNAUTHORIZED, "The signing key can't be used.",
-					"key: %s", err.detail);
-			return NULL;
+		if (acct == NULL || attempt > 0) {
+			enum keyfetch_result r = keyfetch_request(sig.key_id, acct != NULL);
+			if (r != KEYFETCH_READY) {
+				err_set(&req->err, ERR_UNAUTHORIZED,
+					r == KEYFETCH_PENDING
+					    ? "The signing key is being fetched; try again later."
+					    : "The signing key can't be used.",
+					"key %s", r == KEYFETCH_PENDING ? "pending" : "refused");
+				return NULL;
+			}
+			if ((acct = ap_cached_key(req->arena, sig.key_id, &pem, &err)) == NULL) {
+				req->err = err;
+				if (err.code == ERR_NOT_FOUND)
+					err_set(&req->err, ERR_UNAUTHORIZED,
+						"The signing key can't be used.", "key not stored");
+				return NULL;
+			}
 		}
 		EVP_PKEY *key = pem ? httpsig_load_public(req->arena, pem, &req->err) : NULL;
 		if (key != NULL &&
@@ -115,4 +179,35 @@ ap_verify_request(struct req *req, const char *body, size_t body_len)
 		err_set(&req->err, ERR_UNAUTHORIZED, "The signature does not verify.",
 			"bad signature after refetch");
 	return NULL;
+}
+
+/* The key-fetching threads' work: the key's document (and its owner) fetched, checked and
+ * stored by ap/resolve.c, on the thread's own arena. */
+static int
+fetch_key(const char *key_id, bool refresh)
+{
+	struct arena *a = arena_new();
+	if (a == NULL)
+		return -1;
+	struct err err = {0};
+	const char *pem = NULL;
+	struct account *acct = ap_resolve_key(a, key_id, refresh, &pem, &err);
+	if (acct == NULL)
+		log_msg(LOG_INFO, "keyfetch: a key could not be had: %s", err.detail);
+	arena_free(a);
+	return acct != NULL ? 0 : -1;
+}
+
+int
+ap_verify_start(void)
+{
+	struct keyfetch_options o = KEYFETCH_OPTIONS_INIT;
+	o.fetch = fetch_key;
+	return keyfetch_start(&o);
+}
+
+void
+ap_verify_stop(void)
+{
+	keyfetch_stop();
 }

@@ -29,7 +29,10 @@ typedef struct account *(*account_remote_fn)(struct arena *a, const char *acct,
 					     struct err *err);
 void account_set_remote_lookup(account_remote_fn fn);
 
-/* The registered lookup of "user@domain", or NULL + ERR_NOT_FOUND when there is none. */
+/* The registered lookup of "user@domain", or NULL + ERR_NOT_FOUND when there is none. The
+ * one ap/resolve.c registers answers with the account the handle's server names by WebFinger
+ * (asking again once a day), so use it, not account_by_handle, before sending anything to a
+ * remote account chosen by its handle. */
 struct account *account_lookup_remote(struct arena *a, const char *acct, struct err *err);
 
 /* "name" for a member here, "name@domain" for a remote account: what pages show and link. */

@@ -547,3 +547,20 @@ db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_fol
 	}
 	return n;
 }
+
+int
+db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err)
+{
+	char d[16], l[16];
+	snprintf(d, sizeof d, "%d", days);
+	snprintf(l, sizeof l, "%d", limit);
+	const char *p[] = {d, l};
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM activities_seen WHERE uri IN (SELECT uri FROM"
+			       " activities_seen WHERE seen_at < now() - make_interval(days =>"
+			       " $1::int) ORDER BY seen_at LIMIT $2::int)",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	return atoi(PQcmdTuples(r));
+}

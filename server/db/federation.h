@@ -178,5 +178,7 @@ struct db_peer_follow {
  * directions (at most max); count (into *out, arena) or -1 + err. */
 int db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
 		    struct err *err);
+/* Forgets up to limit activity ids seen more than days days ago, oldest first; how many. */
+int db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* remote.c - remote accounts. */
 #include "remote.h"
 
+#include <stdio.h>
+
 #include "db/accounts.h"
 #include "db/db.h"
 #include "util/arena.h"
@@ -20,15 +22,15 @@ db_remote_upsert(struct arena *a, const struct remote_actor *ra, int64_t *id_out
 		a, err,
 		"INSERT INTO accounts (uri, domain, username, display_name, bio, url, actor_type,"
 		" inbox_url, shared_inbox_url, followers_url, key_id, public_key_pem, locked,"
-		" fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-		" $13::boolean, now()) "
+		" fetched_at, handle_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10, $11, $12, $13::boolean, now(), now()) "
 		"ON CONFLICT (uri) WHERE uri IS NOT NULL DO UPDATE SET username = EXCLUDED.username,"
 		" display_name = EXCLUDED.display_name, bio = EXCLUDED.bio, url = EXCLUDED.url,"
 		" actor_type = EXCLUDED.actor_type, inbox_url = EXCLUDED.inbox_url,"
 		" shared_inbox_url = EXCLUDED.shared_inbox_url,"
 		" followers_url = EXCLUDED.followers_url, key_id = EXCLUDED.key_id,"
 		" public_key_pem = EXCLUDED.public_key_pem, locked = EXCLUDED.locked,"
-		" fetched_at = now() RETURNING id",
+		" fetched_at = now(), handle_verified_at = now() RETURNING id",
 		13, p);
 	if (r == NULL)
 		return -1;
@@ -86,4 +88,34 @@ db_remote_by_acct(struct arena *a, const char *username, const char *domain, str
 			    " WHERE lower(a.username) = lower($1) AND a.domain = lower($2)",
 			    2, p),
 		   err);
+}
+
+struct account *
+db_remote_by_verified_acct(struct arena *a, const char *username, const char *domain,
+			   int max_age_s, struct err *err)
+{
+	char age[16];
+	snprintf(age, sizeof age, "%d", max_age_s);
+	const char *p[] = {username, domain, age};
+	return one(a,
+		   db_query(a, err,
+			    "SELECT " DB_ACCOUNT_COLUMNS("a") " FROM accounts a"
+			    " WHERE lower(a.username) = lower($1) AND a.domain = lower($2)"
+			    " AND a.handle_verified_at > now() - make_interval(secs => $3::int)",
+			    3, p),
+		   err);
+}
+
+int
+db_remote_release_handle(struct arena *a, const char *username, const char *domain,
+			 const char *keep_uri, struct err *err)
+{
+	const char *p[] = {username, domain, keep_uri};
+	return db_query(a, err,
+			"UPDATE accounts SET username = 'unverified~' || id,"
+			" handle_verified_at = NULL WHERE lower(username) = lower($1)"
+			" AND domain = lower($2) AND uri <> $3",
+			3, p)
+		       ? 0
+		       : -1;
 }

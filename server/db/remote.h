@@ -28,7 +28,8 @@ struct remote_actor {
 	bool locked;
 };
 
-/* Inserts or refreshes (by uri) a remote account and stamps fetched_at; *id_out gets its id.
+/* Inserts or refreshes (by uri) a remote account whose handle was just verified by
+ * WebFinger, and stamps fetched_at and handle_verified_at; *id_out gets its id.
  * ERR_CONFLICT when another actor already holds the same username on that domain. */
 int db_remote_upsert(struct arena *a, const struct remote_actor *ra, int64_t *id_out,
 		     struct err *err);
@@ -42,5 +43,15 @@ struct account *db_remote_by_key_id(struct arena *a, const char *key_id, const c
 /* The stored remote account user@domain; NULL + ERR_NOT_FOUND. */
 struct account *db_remote_by_acct(struct arena *a, const char *username, const char *domain,
 				  struct err *err);
+
+/* The same, only when its handle was verified within max_age_s seconds; else ERR_NOT_FOUND. */
+struct account *db_remote_by_verified_acct(struct arena *a, const char *username,
+					   const char *domain, int max_age_s, struct err *err);
+
+/* Takes the handle username@domain from every account but the one with actor uri keep_uri:
+ * each is renamed "unverified~<its id>" (a name no WebFinger answers for) and marked
+ * unverified. Everything else of those accounts stays. 0 or -1 + err. */
+int db_remote_release_handle(struct arena *a, const char *username, const char *domain,
+			     const char *keep_uri, struct err *err);
 
 #endif

@@ -256,6 +256,9 @@ static int periodic_seconds;
 static time_t periodic_last; /* under periodic_lock */
 static pthread_mutex_t periodic_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static worker_periodic_fn periodic_more[WORKER_MAX_PERIODIC];
+static int periodic_nmore;
+
 void
 worker_set_periodic(worker_periodic_fn fn, int seconds)
 {
@@ -263,21 +266,40 @@ worker_set_periodic(worker_periodic_fn fn, int seconds)
 	periodic_seconds = seconds;
 }
 
+int
+worker_add_periodic(worker_periodic_fn fn)
+{
+	if (periodic_nmore == WORKER_MAX_PERIODIC)
+		return -1;
+	periodic_more[periodic_nmore++] = fn;
+	return 0;
+}
+
+static void
+run_periodic(worker_periodic_fn fn)
+{
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	if (a != NULL && fn(a, &e) < 0)
+		log_msg(LOG_WARN, "periodic work failed: %s", e.detail);
+	arena_free(a);
+}
+
 /* Runs the periodic work when it is due and no other thread is running it. */
 static void
 maybe_periodic(void)
 {
-	if (periodic_fn == NULL || pthread_mutex_trylock(&periodic_lock) != 0)
+	if ((periodic_fn == NULL && periodic_nmore == 0) ||
+	    pthread_mutex_trylock(&periodic_lock) != 0)
 		return;
 	time_t now = time(NULL);
 	if (now - periodic_last >= periodic_seconds) {
 		periodic_last = now;
-		struct arena *a = arena_new();
-		struct err e;
-		err_clear(&e);
-		if (a != NULL && periodic_fn(a, &e) < 0)
-			log_msg(LOG_WARN, "periodic work failed: %s", e.detail);
-		arena_free(a);
+		if (periodic_fn != NULL)
+			run_periodic(periodic_fn);
+		for (int i = 0; i < periodic_nmore; i++)
+			run_periodic(periodic_more[i]);
 	}
 	pthread_mutex_unlock(&periodic_lock);
 }

@@ -62,6 +62,12 @@ int worker_run_one(struct err *err);
 typedef int (*worker_periodic_fn)(struct arena *a, struct err *err);
 void worker_set_periodic(worker_periodic_fn fn, int seconds);
 
+/* Adds fn to the periodic work (up to WORKER_MAX_PERIODIC): it runs right after the one
+ * worker_set_periodic set, at the same interval (with its own arena). Call before
+ * worker_pool_start. -1 when the list is full. */
+#define WORKER_MAX_PERIODIC 4
+int worker_add_periodic(worker_periodic_fn fn);
+
 struct worker_pool;
 
 /* Starts threads (0..WORKER_MAX_THREADS; 0 gives a pool that runs nothing) that run jobs

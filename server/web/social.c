@@ -58,6 +58,15 @@ act(struct req *req, enum social_action action)
 	bool requested = false;
 	switch (action) {
 	case ACT_FOLLOW:
+		if (target->domain != NULL) {
+			/* A remote handle counts only while its server's WebFinger names this
+			 * account (core/account.h): whoever holds it now is the one followed, so
+			 * followers-only posts never go to a squatter of the handle. */
+			target = account_lookup_remote(a, account_handle(a, target), &req->err);
+			if (target == NULL)
+				return -1;
+			them = target->id;
+		}
 		rc = follow_account(a, me, them, &requested, &req->err);
 		notice = requested ? "follow_requested" : "followed";
 		break;

@@ -1168,6 +1168,9 @@ class FakePeer:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
         self.suite = suite
         self.actors = {}
+        # GET path (no query) -> fn(path with query) returning None (serve as usual) or
+        # (status, body, content_type[, headers]): for peers that misbehave on purpose.
+        self.routes = {}
         self.requests = []
         self.lock = threading.Lock()
         self.inbox_status = 202
@@ -1187,10 +1190,12 @@ class FakePeer:
                 with peer.lock:
                     peer.requests.append(entry)
 
-            def _send(self, status, body=b"", ctype="application/activity+json"):
+            def _send(self, status, body=b"", ctype="application/activity+json", headers=None):
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -1199,6 +1204,11 @@ class FakePeer:
                 import urllib.parse
                 self._record(b"")
                 u = urllib.parse.urlsplit(self.path)
+                route = peer.routes.get(u.path)
+                if route is not None:
+                    got = route(self.path)
+                    if got is not None:
+                        return self._send(*got)
                 m = re.fullmatch(r"/users/([^/]+)", u.path)
                 if m and m.group(1) in peer.actors:
                     return self._send(200, json.dumps(peer.actors[m.group(1)].document()).encode())

@@ -1,0 +1,192 @@
+/* test_keyfetch.c - the key fetcher of ap/keyfetch.c with a fake fetch and an injected
+ * clock: one fetch per key at a time, the negative cache, at most one refetch per key per
+ * interval, the cap on concurrent fetches, and requests that don't wait past wait_ms or when
+ * enough others wait. */
+#include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ap/keyfetch.h"
+
+static atomic_llong fake_now; /* ms */
+static atomic_int calls, running, max_running;
+static atomic_bool fail, hold;
+
+static int64_t
+fake_clock(void)
+{
+	return atomic_load(&fake_now);
+}
+
+static int
+fake_fetch(const char *key_id, bool refresh)
+{
+	(void)key_id;
+	(void)refresh;
+	atomic_fetch_add(&calls, 1);
+	int now = atomic_fetch_add(&running, 1) + 1;
+	int seen = atomic_load(&max_running);
+	while (now > seen && !atomic_compare_exchange_weak(&max_running, &seen, now))
+		;
+	while (atomic_load(&hold))
+		usleep(1000);
+	atomic_fetch_sub(&running, 1);
+	return atomic_load(&fail) ? -1 : 0;
+}
+
+static void
+start(int threads, int wait_ms, int max_waiters)
+{
+	atomic_store(&fake_now, 1000000);
+	atomic_store(&calls, 0);
+	atomic_store(&running, 0);
+	atomic_store(&max_running, 0);
+	atomic_store(&fail, false);
+	atomic_store(&hold, false);
+	struct keyfetch_options o = {.threads = threads,
+				     .wait_ms = wait_ms,
+				     .max_waiters = max_waiters,
+				     .interval_ms = 60 * 1000,
+				     .slots = 64,
+				     .fetch = fake_fetch,
+				     .clock = fake_clock};
+	ck_assert_int_eq(keyfetch_start(&o), 0);
+}
+
+START_TEST(test_fetched_then_ready)
+{
+	start(2, 5000, 2);
+	ck_assert_int_eq(keyfetch_request("https://peer/users/a#main-key", false), KEYFETCH_READY);
+	ck_assert_int_eq(atomic_load(&calls), 1);
+	keyfetch_stop();
+}
+END_TEST
+
+START_TEST(test_negative_cache)
+{
+	start(2, 5000, 2);
+	atomic_store(&fail, true);
+	const char *k = "https://peer/users/gone#main-key";
+	ck_assert_int_eq(keyfetch_request(k, false), KEYFETCH_REFUSED);
+	ck_assert_int_eq(atomic_load(&calls), 1);
+	/* within the minute: refused without asking the peer again */
+	atomic_fetch_add(&fake_now, 59 * 1000);
+	ck_assert_int_eq(keyfetch_request(k, false), KEYFETCH_REFUSED);
+	ck_assert_int_eq(atomic_load(&calls), 1);
+	/* a minute later it is tried again */
+	atomic_store(&fail, false);
+	atomic_fetch_add(&fake_now, 1000);
+	ck_assert_int_eq(keyfetch_request(k, false), KEYFETCH_READY);
+	ck_assert_int_eq(atomic_load(&calls), 2);
+	keyfetch_stop();
+}
+END_TEST
+
+START_TEST(test_one_refetch_per_minute)
+{
+	start(2, 5000, 2);
+	const char *k = "https://peer/users/b#main-key";
+	ck_assert_int_eq(keyfetch_request(k, false), KEYFETCH_READY); /* first fetch */
+	ck_assert_int_eq(keyfetch_request(k, true), KEYFETCH_READY);  /* a refetch */
+	ck_assert_int_eq(atomic_load(&calls), 2);
+	atomic_fetch_add(&fake_now, 30 * 1000);
+	ck_assert_int_eq(keyfetch_request(k, true), KEYFETCH_REFUSED); /* again, too soon */
+	ck_assert_int_eq(atomic_load(&calls), 2);
+	atomic_fetch_add(&fake_now, 30 * 1000);
+	ck_assert_int_eq(keyfetch_request(k, true), KEYFETCH_READY);
+	ck_assert_int_eq(atomic_load(&calls), 3);
+	/* another key has its own minute */
+	ck_assert_int_eq(keyfetch_request("https://peer/users/c#main-key", true), KEYFETCH_READY);
+	keyfetch_stop();
+}
+END_TEST
+
+START_TEST(test_concurrency_cap_and_no_wait)
+{
+	/* wait_ms 0: requests never wait; the peer hangs until released */
+	start(2, 0, 2);
+	atomic_store(&hold, true);
+	char key[64];
+	for (int i = 0; i < 6; i++) {
+		snprintf(key, sizeof key, "https://slow/users/%d#main-key", i);
+		ck_assert_int_eq(keyfetch_request(key, false), KEYFETCH_PENDING);
+	}
+	/* the same key asked again while queued or running: no second fetch */
+	ck_assert_int_eq(keyfetch_request("https://slow/users/0#main-key", false), KEYFETCH_PENDING);
+	for (int i = 0; i < 2000 && atomic_load(&running) < 2; i++)
+		usleep(5000);
+	ck_assert_int_eq(atomic_load(&running), 2);
+	atomic_store(&hold, false);
+	for (int i = 0; i < 2000 && atomic_load(&calls) < 6; i++)
+		usleep(5000);
+	ck_assert_int_eq(atomic_load(&calls), 6);
+	ck_assert_int_le(atomic_load(&max_running), 2);
+	keyfetch_stop();
+}
+END_TEST
+
+struct waiter {
+	const char *key;
+	enum keyfetch_result r;
+};
+
+static void *
+wait_for_key(void *p)
+{
+	struct waiter *w = p;
+	w->r = keyfetch_request(w->key, false);
+	return NULL;
+}
+
+START_TEST(test_waiters_bounded)
+{
+	/* one request may wait; the next is answered at once while the first waits */
+	start(1, 60 * 1000, 1);
+	atomic_store(&hold, true);
+	struct waiter w = {.key = "https://slow/users/w#main-key"};
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, wait_for_key, &w), 0);
+	/* the waiter counts itself in the same critical section that queues its key, so once
+	 * the fetch runs, it is waiting */
+	for (int i = 0; i < 2000 && atomic_load(&running) < 1; i++)
+		usleep(5000);
+	ck_assert_int_eq(keyfetch_request("https://slow/users/x#main-key", false), KEYFETCH_PENDING);
+	atomic_store(&hold, false);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(w.r, KEYFETCH_READY);
+	keyfetch_stop();
+}
+END_TEST
+
+START_TEST(test_wait_is_bounded)
+{
+	start(1, 50, 4);
+	atomic_store(&hold, true);
+	ck_assert_int_eq(keyfetch_request("https://slow/users/y#main-key", false), KEYFETCH_PENDING);
+	atomic_store(&hold, false);
+	keyfetch_stop();
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("keyfetch");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_fetched_then_ready);
+	tcase_add_test(tc, test_negative_cache);
+	tcase_add_test(tc, test_one_refetch_per_minute);
+	tcase_add_test(tc, test_concurrency_cap_and_no_wait);
+	tcase_add_test(tc, test_waiters_bounded);
+	tcase_add_test(tc, test_wait_is_bounded);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
