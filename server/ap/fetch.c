@@ -296,6 +296,7 @@ struct hop {
 	size_t len;
 	const struct fetch_signer *signer;
 	EVP_PKEY *key;
+	bool first_checked; /* the caller checked the first URL: only redirects go to hop_check */
 };
 
 /* The parts of a URL the request is built from. */
@@ -530,7 +531,7 @@ fetch_run(struct arena *a, struct hop *h, const char *url, bool same_origin,
 	bool from_https = false;
 	for (long hops = 0;; hops++) {
 		char *next = NULL;
-		if (hop_check != NULL && !hop_check(a, url, err))
+		if (hop_check != NULL && (hops > 0 || !h->first_checked) && !hop_check(a, url, err))
 			return -1;
 		if (one_hop(a, h, url, from_https, out, &next, err) != 0)
 			return -1;
@@ -582,6 +583,7 @@ fetch_post(struct arena *a, const char *url, const char *content_type, const cha
 			.content_type = content_type != NULL ? content_type : DEFAULT_CONTENT_TYPE,
 			.body = body != NULL ? body : "",
 			.len = body != NULL ? len : 0,
-			.signer = signer};
+			.signer = signer,
+			.first_checked = true};
 	return fetch_run(a, &h, url, false, out, err);
 }

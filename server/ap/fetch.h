@@ -97,8 +97,10 @@ int fetch_get(struct arena *a, const char *url, const char *accept,
 
 /* POSTs len bytes of body as content_type (NULL: application/activity+json) with a
  * Digest header, signed over "(request-target) host date digest" when signer is not NULL.
- * Only 307 and 308 are followed (re-POSTed and re-signed); other redirects are returned as
- * responses. Results and errors as fetch_get. */
+ * Only 307 and 308 are followed (re-POSTed and re-signed), each target through the hop check;
+ * other redirects are returned as responses. Whether url itself may be reached is the
+ * caller's decision (deliveries: ap/deliver.c, which lets a removed peer's farewell Reject
+ * and Undo through). Results and errors as fetch_get. */
 int fetch_post(struct arena *a, const char *url, const char *content_type, const char *body,
 	       size_t len, const struct fetch_signer *signer, struct fetch_response *out,
 	       struct err *err);

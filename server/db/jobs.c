@@ -37,13 +37,18 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	/* One statement: the inner SELECT locks the row (skipping rows other claimers hold),
 	 * the UPDATE hides it behind the lease and names this connection's backend as the
 	 * holder. If this worker dies, db_job_release_orphans makes the job due again as soon
-	 * as its backend is gone (at the latest the lease runs out): nothing is lost. */
+	 * as its backend is gone (at the latest the lease runs out): nothing is lost. A
+	 * delivery waits while an older one to the same inbox is queued, retried or running,
+	 * so that one inbox gets its activities in order (migration 0016). */
 	PGresult *r = db_query(a, err,
 			       "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
 			       " attempts = attempts + 1, leased_by = pg_backend_pid()"
-			       " WHERE id = (SELECT id FROM jobs"
-			       "  WHERE run_at <= now() AND kind = ANY($1::text[])"
-			       "  ORDER BY run_at, id FOR UPDATE SKIP LOCKED LIMIT 1)"
+			       " WHERE id = (SELECT j.id FROM jobs j"
+			       "  WHERE j.run_at <= now() AND j.kind = ANY($1::text[])"
+			       "  AND (j.kind <> 'deliver' OR NOT EXISTS (SELECT 1 FROM jobs o"
+			       "   WHERE o.kind = 'deliver' AND (o.payload ->> 'inbox') ="
+			       "   (j.payload ->> 'inbox') AND o.id < j.id))"
+			       "  ORDER BY j.run_at, j.id FOR UPDATE OF j SKIP LOCKED LIMIT 1)"
 			       " RETURNING id, kind, payload::text, attempts",
 			       2, p);
 	if (r == NULL)

@@ -292,6 +292,51 @@ START_TEST(test_enqueue_claim_done)
 }
 END_TEST
 
+static int64_t
+enqueue_delivery(struct arena *a, const char *inbox, int n)
+{
+	struct err e;
+	err_clear(&e);
+	json_t *p = json_pack("{s:s, s:i}", "inbox", inbox, "n", n);
+	int64_t id = job_enqueue(a, JOB_DELIVER, p, 0, &e);
+	json_decref(p);
+	ck_assert_msg(id > 0, "enqueue: %s", e.detail);
+	return id;
+}
+
+/* Deliveries to one inbox are claimed one at a time, oldest first, even with the older one
+ * running or waiting for a retry; other inboxes are not held up. */
+START_TEST(test_deliveries_to_one_inbox_in_order)
+{
+	struct testdb t;
+	jobs_db_create(&t, "order");
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	int64_t like = enqueue_delivery(a, "https://peer.example/inbox", 1);
+	int64_t undo = enqueue_delivery(a, "https://peer.example/inbox", 2);
+	int64_t other = enqueue_delivery(a, "https://other.example/inbox", 3);
+	struct job job;
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == like);
+	/* the Like is out (running): its Undo waits, the other inbox's delivery goes */
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == other);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 0);
+	/* the Like failed and waits for its retry: the Undo still waits behind it */
+	ck_assert_int_eq(job_retry(a, like, 1, "peer down", &e), 0);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 0);
+	query_num("UPDATE jobs SET run_at = now() WHERE id = $1 RETURNING 1", like);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == like);
+	ck_assert_int_eq(job_done(a, like, &e), 0);
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == undo);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
 START_TEST(test_lease_hides_then_expires)
 {
 	struct testdb t;
@@ -826,6 +871,7 @@ jobs_suite(void)
 	tcase_set_timeout(q, 60);
 	tcase_add_test(q, test_kind_names);
 	tcase_add_test(q, test_enqueue_claim_done);
+	tcase_add_test(q, test_deliveries_to_one_inbox_in_order);
 	tcase_add_test(q, test_lease_hides_then_expires);
 	tcase_add_test(q, test_killed_worker_loses_nothing);
 	tcase_add_test(q, test_dead_claimer_released);
