@@ -50,6 +50,23 @@ static const struct {
 
 /* The action form's context: the kinds that fit the target's state, the rules to cite, and
  * what was sent. */
+
+/* The label posts show for the visibility named name ("public", ...), translated; "" for
+ * none. */
+static const char *
+visibility_label(struct req *req, const char *name)
+{
+	static const char *const labels[VIS__MAX] = {
+	    [VIS_PUBLIC] = N_("Public"),	  [VIS_UNLISTED] = N_("Unlisted"),
+	    [VIS_PRIVATE] = N_("Followers only"), [VIS_MEMBERS] = N_("Members only"),
+	    [VIS_DIRECT] = N_("Direct"),
+	};
+	enum visibility v;
+	if (name == NULL || visibility_parse(name, &v) != 0)
+		return "";
+	return i18n_gettext(req->lang, labels[v]);
+}
+
 static struct tval *
 action_form(struct req *req, const char *action, const struct mod_target_state *st)
 {
@@ -151,7 +168,7 @@ item_view(struct req *req, const struct queue_item *q)
 		tval_set_str(v, "status_url", web_status_url(req, q->target_acct, q->status_id));
 		tval_set_html(v, "content", q->status_content); /* core/text.c or sanitised */
 		tval_set_str(v, "spoiler", q->status_spoiler ? q->status_spoiler : "");
-		tval_set_str(v, "visibility", q->status_visibility);
+		tval_set_str(v, "visibility", visibility_label(req, q->status_visibility));
 		tval_set_bool(v, "sensitive", q->status_sensitive);
 		tval_set_bool(v, "hidden", q->status_hidden);
 	}
@@ -160,9 +177,10 @@ item_view(struct req *req, const struct queue_item *q)
 	tval_set_bool(v, "has_copy", has_copy);
 	if (has_copy) {
 		tval_set_html(v, "copy_content", q->snap_status_content); /* as statuses.content */
-		tval_set_str(v, "copy_spoiler", q->snap_status_spoiler ? q->snap_status_spoiler : "");
+		tval_set_str(v, "copy_spoiler",
+			     q->snap_status_spoiler ? q->snap_status_spoiler : "");
 		tval_set_str(v, "copy_visibility",
-			     q->snap_status_visibility ? q->snap_status_visibility : "");
+			     visibility_label(req, q->snap_status_visibility));
 		tval_set_bool(v, "copy_sensitive", q->snap_status_sensitive);
 		if (q->snap_status_url)
 			tval_set_str(v, "copy_url", q->snap_status_url);
@@ -179,8 +197,7 @@ item_view(struct req *req, const struct queue_item *q)
 	tval_set_bool(v, "forward_comment", q->forward_comment);
 	if (q->forwarded_text && *q->forwarded_text)
 		tval_set_str(v, "forwarded_text", q->forwarded_text);
-	tval_set_str(v, "forward_text",
-		     q->forward_comment && q->comment ? q->comment : "");
+	tval_set_str(v, "forward_text", q->forward_comment && q->comment ? q->comment : "");
 	tval_set_str(v, "comment", q->comment ? q->comment : "");
 	tval_set(v, "rules", web_rules_cited(req, q->rule_ids, q->nrules));
 	tval_set_bool(v, "has_rules", q->nrules > 0);

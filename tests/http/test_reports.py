@@ -229,7 +229,7 @@ def test_report_keeps_the_deleted_post():
     harness.assert_status(page, 200, "the queue item")
     assert "deleted after it was reported" in page.text
     assert "my client&#39;s name is Kim Doe" in page.text, "the post is gone from the report"
-    assert '<p class="spoiler">names</p>' in page.text and "unlisted" in page.text
+    assert '<p class="spoiler">names</p>' in page.text and "· Unlisted" in page.text
     assert "ivy" in page.text
     listing = clients["mod"].get("/admin/queue").text
     m = re.search(r'<li class="queue-item" id="item-%s">(.*?)</li>' % rid, listing, re.S)
