@@ -458,12 +458,22 @@ db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err)
 		return -1;
 	PGresult *r = db_query(a, err,
 			       "DELETE FROM accounts WHERE id = $1 AND domain IS NOT NULL"
+			       " AND suspended_at IS NULL AND NOT limited"
 			       " AND NOT EXISTS (SELECT 1 FROM reports WHERE target_account_id = $1)"
+			       " AND NOT EXISTS (SELECT 1 FROM blocks WHERE target_account_id = $1)"
+			       " AND NOT EXISTS (SELECT 1 FROM mutes WHERE target_account_id = $1)"
+			       " AND NOT EXISTS (SELECT 1 FROM mod_actions"
+			       "  WHERE target_account_id = $1)"
 			       " RETURNING id",
 			       1, p);
 	if (r == NULL)
 		goto fail;
-	if (PQntuples(r) == 0) { /* reports name it (or it is no remote account): a tombstone */
+	/* Kept as a tombstone (suspended, no key, its data purged) when anything of ours is
+	 * about it: a report, a member's block or mute, a moderator's action or a suspension or
+	 * limit. Deleting the row would take those with it, and an actor that deletes itself
+	 * and signs again would come back as a stranger, unblocked and unsuspended; with the
+	 * row kept, it comes back as itself (the same uri), still suspended and blocked. */
+	if (PQntuples(r) == 0) {
 		r = db_query(a, err,
 			     "UPDATE accounts SET deleted_at = coalesce(deleted_at, now()),"
 			     " suspended_at = coalesce(suspended_at, now()),"

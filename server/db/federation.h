@@ -129,9 +129,10 @@ int64_t db_follow_request_follower(struct arena *a, int64_t request_id, int64_t 
 				   struct err *err);
 
 /* Deletes a remote account and everything of it (its posts, follows, notifications) — unless
- * a report is about it: then, in one transaction, the row stays as a tombstone (deleted_at
- * and suspended_at set, key forgotten, data purged as db_account_purge does) so that the
- * reports keep their target. 0, or -1 + err. */
+ * a report, a block, a mute or a moderator's action is about it, or it is suspended or
+ * limited: then, in one transaction, the row stays as a tombstone (deleted_at and
+ * suspended_at set, key forgotten, data purged as db_account_purge does) so that those keep
+ * their target and the actor can't shed them by deleting itself. 0, or -1 + err. */
 int db_remote_account_delete(struct arena *a, int64_t account_id, struct err *err);
 
 /* Forgets that an activity id was seen (its application failed and will be retried). */
