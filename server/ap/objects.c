@@ -69,6 +69,8 @@ open_request(struct req *req, const char *html_suffix, struct account **owner,
 		return 1;
 	}
 	*signer = ap_verify_request(req, NULL, 0);
+	if (*signer != NULL && (*signer)->suspended) /* sees nothing of ours, as if gone */
+		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "suspended signer");
 	return *signer == NULL ? -1 : 0;
 }
 

@@ -219,6 +219,7 @@ db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***ou
 			       "SELECT DISTINCT coalesce(f.shared_inbox_url, f.inbox_url)"
 			       " FROM follows fo JOIN accounts f ON f.id = fo.account_id"
 			       " WHERE fo.target_account_id = $1 AND f.domain IS NOT NULL"
+			       " AND f.suspended_at IS NULL"
 			       " AND coalesce(f.shared_inbox_url, f.inbox_url) IS NOT NULL",
 				1, p, out);
 }

@@ -78,7 +78,7 @@ int db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_stat
 		   struct err *err);
 
 /* The distinct inboxes (shared inbox when the peer has one) of the remote followers of
- * account_id. Count (into *out, arena) or -1. */
+ * account_id that are not suspended. Count (into *out, arena) or -1. */
 int db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***out,
 			       struct err *err);
 

@@ -300,6 +300,33 @@ def accepted_creates(peer, word):
 
 
 @test
+def test_suspended_follower_gets_nothing():
+    """sid@S follows alice and is suspended: alice's followers-only post goes to fay's server
+    and not to sid's, and sid's signed fetch of it answers 404 (as for a stranger), while
+    fay's answers 200"""
+    S = harness.FakePeer(suite)
+    harness.allow_peer(A, S.domain)
+    sid_actor = S.add_actor("sid")
+    follow_alice(sid_actor)
+    A.psql("UPDATE accounts SET suspended_at = now() WHERE uri = '%s'" % q(sid_actor.uri))
+    word = marker("forfollowers")
+    post = harness.post_and_get_id(A, clients["alice"], "alice", "followers only " + word,
+                                   visibility="private")
+    wait_activities(state["F"], 1, "the post at fay's server", "Create",
+                    pred=lambda x: word in json.dumps(x))
+    settle(S)
+    assert not activities(S, "Create", pred=lambda x: word in json.dumps(x)), \
+        "the suspended follower's server got the post"
+    path = "/users/alice/statuses/%s" % post
+    host = "127.0.0.1:%d" % A.port
+    for actor, want in ((sid_actor, 404), (state["fay"], 200)):
+        h = harness.sign_headers(actor.key, actor.key_id, "GET", path, host)
+        h["Accept"] = "application/activity+json"
+        harness.assert_status(harness.request(A.port, "GET", path, headers=h), want,
+                              "%s's signed fetch" % actor.name)
+
+
+@test
 def test_deleted_post_not_delivered_later():
     """D is down (503) when alice posts; she deletes the post; when D is back it gets the
     Delete and never the Create"""
