@@ -17,6 +17,7 @@ enum state { IDLE, QUEUED, RUNNING };
 struct entry {
 	char *key_id; /* malloc'd; NULL: a free slot */
 	uint64_t hash;
+	uint64_t domain_hash; /* of the key URL's host[:port] */
 	enum state state;
 	bool refresh;	     /* what the queued fetch is for */
 	bool last_ok;	     /* how the last fetch ended */
@@ -57,14 +58,30 @@ now_ms(void)
 }
 
 static uint64_t
-hash_of(const char *s)
+hash_n(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+static uint64_t
+hash_of(const char *s)
+{
+	return hash_n(s, strlen(s));
+}
+
+/* The hash of key_id's authority (host[:port] as written: other spellings of one host
+ * count apart, which gives a peer with several spellings a few more fetches, no more). */
+static uint64_t
+domain_hash_of(const char *key_id)
+{
+	const char *p = strstr(key_id, "//");
+	p = p != NULL ? p + 2 : key_id;
+	return hash_n(p, strcspn(p, "/?#"));
 }
 
 /* Whether e's windows (negative cache, refetch) are over at now. */
@@ -81,7 +98,7 @@ static struct entry *
 entry_for(const char *key_id, int64_t now)
 {
 	uint64_t h = hash_of(key_id);
-	struct entry *spare = NULL;
+	struct entry *spare = NULL, *failed = NULL;
 	for (int i = 0; i < kf.o.slots; i++) {
 		struct entry *e = &kf.entries[i];
 		if (e->key_id == NULL) {
@@ -93,15 +110,34 @@ entry_for(const char *key_id, int64_t now)
 			return e;
 		if (spare == NULL && e->state == IDLE && e->waiters == 0 && quiet(e, now))
 			spare = e;
+		/* the key that failed first, in case nothing else is free */
+		if (e->state == IDLE && e->waiters == 0 && e->failed && !e->refreshed &&
+		    (failed == NULL || e->failed_at < failed->failed_at))
+			failed = e;
 	}
+	if (spare == NULL)
+		spare = failed;
 	if (spare == NULL)
 		return NULL;
 	char *copy = strdup(key_id);
 	if (copy == NULL)
 		return NULL;
 	free(spare->key_id);
-	*spare = (struct entry){.key_id = copy, .hash = h};
+	*spare = (struct entry){.key_id = copy, .hash = h, .domain_hash = domain_hash_of(copy)};
 	return spare;
+}
+
+/* Whether e's domain has per_domain fetches queued or running. Under kf.lock. */
+static bool
+busy_domain(const struct entry *e)
+{
+	int n = 0;
+	for (int i = 0; i < kf.o.slots && n < kf.o.per_domain; i++) {
+		const struct entry *x = &kf.entries[i];
+		if (x->key_id != NULL && x->state != IDLE && x->domain_hash == e->domain_hash)
+			n++;
+	}
+	return n >= kf.o.per_domain;
 }
 
 /* The fetching threads: take a key, fetch it, record how it went, wake its waiters. */
@@ -162,6 +198,8 @@ keyfetch_start(const struct keyfetch_options *o)
 		kf.o.interval_ms = d.interval_ms;
 	if (kf.o.slots <= 0)
 		kf.o.slots = d.slots;
+	if (kf.o.per_domain <= 0)
+		kf.o.per_domain = d.per_domain;
 	kf.entries = calloc((size_t)kf.o.slots, sizeof *kf.entries);
 	kf.queue = calloc((size_t)kf.o.slots, sizeof *kf.queue);
 	kf.threads = calloc((size_t)kf.o.threads, sizeof *kf.threads);
@@ -246,6 +284,10 @@ keyfetch_request(const char *key_id, bool refresh)
 		if (refresh && e->refreshed && now - e->refreshed_at < kf.o.interval_ms) {
 			pthread_mutex_unlock(&kf.lock); /* refetched lately */
 			return KEYFETCH_REFUSED;
+		}
+		if (busy_domain(e)) {
+			pthread_mutex_unlock(&kf.lock); /* its domain has enough fetches going */
+			return KEYFETCH_PENDING;
 		}
 		if (refresh) {
 			e->refreshed = true;

@@ -10,8 +10,12 @@
  *
  * Per key: one fetch at a time (requests for a key being fetched wait for that fetch); a
  * failed fetch is not tried again for `interval_ms` (the negative cache); a refetch of a
- * stored key (refresh) happens at most once per `interval_ms`. The clock is injectable for
- * tests. */
+ * stored key (refresh) happens at most once per `interval_ms`. Per domain: at most
+ * `per_domain` fetches queued or running, so that requests naming made-up keys on one peer
+ * (anyone can send them: the key is what is unknown) neither queue up ahead of other peers'
+ * keys nor make this node send that peer more than a few requests at once. A table full of
+ * keys that failed makes room by forgetting the one that failed first. The clock is
+ * injectable for tests. */
 #ifndef PARASOL_AP_KEYFETCH_H
 #define PARASOL_AP_KEYFETCH_H
 
@@ -31,6 +35,7 @@ struct keyfetch_options {
 	int max_waiters; /* requests waiting at once; more are answered at once (< 0: 0) */
 	int interval_ms; /* negative cache and refetch interval (<= 0: 60 s) */
 	int slots;	 /* keys remembered (<= 0: 4096) */
+	int per_domain;	 /* fetches of one domain's keys queued or running at once (<= 0: 4) */
 	keyfetch_fn fetch;
 	keyfetch_clock_fn clock; /* NULL: CLOCK_MONOTONIC */
 };
@@ -41,7 +46,7 @@ struct keyfetch_options {
 #define KEYFETCH_OPTIONS_INIT                                                                      \
 	{                                                                                          \
 		.threads = 2, .wait_ms = 10000, .max_waiters = 2, .interval_ms = 60 * 1000,        \
-		.slots = 4096                                                                      \
+		.slots = 4096, .per_domain = 4                                                     \
 	}
 
 /* Starts the fetching threads (they block SIGINT and SIGTERM). 0, or -1 when a thread or

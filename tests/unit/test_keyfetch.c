@@ -111,11 +111,12 @@ START_TEST(test_concurrency_cap_and_no_wait)
 	atomic_store(&hold, true);
 	char key[64];
 	for (int i = 0; i < 6; i++) {
-		snprintf(key, sizeof key, "https://slow/users/%d#main-key", i);
+		/* six peers (one peer's keys are capped per domain, tested below) */
+		snprintf(key, sizeof key, "https://slow%d/users/%d#main-key", i, i);
 		ck_assert_int_eq(keyfetch_request(key, false), KEYFETCH_PENDING);
 	}
 	/* the same key asked again while queued or running: no second fetch */
-	ck_assert_int_eq(keyfetch_request("https://slow/users/0#main-key", false), KEYFETCH_PENDING);
+	ck_assert_int_eq(keyfetch_request("https://slow0/users/0#main-key", false), KEYFETCH_PENDING);
 	for (int i = 0; i < 2000 && atomic_load(&running) < 2; i++)
 		usleep(5000);
 	ck_assert_int_eq(atomic_load(&running), 2);
@@ -171,6 +172,53 @@ START_TEST(test_wait_is_bounded)
 }
 END_TEST
 
+/* Waits (bounded, no clock involved in the assertion) until fn's count reaches n. */
+static void
+wait_calls(int n)
+{
+	for (int i = 0; i < 5000 && atomic_load(&calls) < n; i++)
+		usleep(1000);
+	ck_assert_int_ge(atomic_load(&calls), n);
+}
+
+START_TEST(test_one_domain_has_few_fetches_going)
+{
+	start(2, 0, 0); /* requests never wait: each is answered at once */
+	atomic_store(&hold, true);
+	char key[64];
+	for (int i = 0; i < 10; i++) {
+		snprintf(key, sizeof key, "https://evil.example/users/ghost%d#main-key", i);
+		ck_assert_int_eq(keyfetch_request(key, false), KEYFETCH_PENDING);
+	}
+	/* another peer's key is fetched, not queued behind the made-up ones */
+	ck_assert_int_eq(keyfetch_request("https://good.example/users/ann#main-key", false),
+			 KEYFETCH_PENDING);
+	atomic_store(&hold, false);
+	wait_calls(5);
+	keyfetch_stop();
+	/* four of evil.example's keys were fetched (the per-domain cap), and good.example's */
+	ck_assert_int_eq(atomic_load(&calls), 5);
+}
+END_TEST
+
+START_TEST(test_full_table_of_failures_makes_room)
+{
+	start(2, 5000, 2);
+	atomic_store(&fail, true);
+	char key[64];
+	for (int i = 0; i < 64; i++) { /* as many as the table has slots, all failing */
+		snprintf(key, sizeof key, "https://peer%d.example/users/x#main-key", i);
+		ck_assert_int_eq(keyfetch_request(key, false), KEYFETCH_REFUSED);
+	}
+	atomic_store(&fail, false);
+	/* within the negative cache's minute, a new key still gets a slot and is fetched */
+	ck_assert_int_eq(keyfetch_request("https://new.example/users/ann#main-key", false),
+			 KEYFETCH_READY);
+	ck_assert_int_eq(atomic_load(&calls), 65);
+	keyfetch_stop();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -183,6 +231,8 @@ main(void)
 	tcase_add_test(tc, test_concurrency_cap_and_no_wait);
 	tcase_add_test(tc, test_waiters_bounded);
 	tcase_add_test(tc, test_wait_is_bounded);
+	tcase_add_test(tc, test_one_domain_has_few_fetches_going);
+	tcase_add_test(tc, test_full_table_of_failures_makes_room);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
