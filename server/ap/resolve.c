@@ -233,6 +233,17 @@ same_host(struct arena *a, const char *url, const char *domain)
 	return d != NULL && strcmp(d, domain) == 0;
 }
 
+/* Whether key_id lies under the actor's own id (id#main-key, id/main-key, as Mastodon,
+ * GoToSocial, Akkoma, Misskey, snac and Fedify make them). Another actor's key id — even on
+ * the same server — is refused: stored with the wrong account it would lock the real owner
+ * out, every request it signs then failing the key's owner check. */
+static bool
+key_under_actor(const char *key_id, const char *id)
+{
+	size_t n = strlen(id);
+	return strncmp(key_id, id, n) == 0 && (key_id[n] == '#' || key_id[n] == '/');
+}
+
 /* Checks an actor document fetched from uri (answered from final) and converts it. */
 static int
 parse_actor(struct arena *a, const json_t *doc, const char *uri, const char *final,
@@ -269,7 +280,7 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, const char *fin
 	ra->public_key_pem = str(key, "publicKeyPem");
 	const char *owner = str(key, "owner");
 	if (ra->key_id == NULL || ra->public_key_pem == NULL || owner == NULL ||
-	    strcmp(owner, id) != 0 || !same_host(a, ra->key_id, ra->domain))
+	    strcmp(owner, id) != 0 || !key_under_actor(ra->key_id, id))
 		return err_set(err, ERR_INVALID, NULL, "actor key missing or not its own");
 	const json_t *endpoints = json_object_get(doc, "endpoints");
 	ra->shared_inbox_url = str(endpoints, "sharedInbox");
@@ -372,9 +383,24 @@ verify_handle(struct arena *a, const struct remote_actor *ra, struct err *err)
 	return 0;
 }
 
+/* Whether uri is one of this node's own (under base_url, at a path boundary). */
+static bool
+ours(const char *uri)
+{
+	const char *base = ap_base_url();
+	size_t n = strlen(base);
+	return strncmp(uri, base, n) == 0 && strchr("/#?", uri[n]) != NULL;
+}
+
+/* Fetches the actor at uri and stores it as a remote account. Never one of our own URIs:
+ * a keyId naming a member's key must not make a "remote" copy of that member. */
 static struct account *
 fetch_and_store(struct arena *a, const char *uri, struct err *err)
 {
+	if (ours(uri)) {
+		err_set(err, ERR_INVALID, NULL, "one of our own URIs");
+		return NULL;
+	}
 	const char *final;
 	json_t *doc = fetch_json(a, uri, &final, err);
 	if (doc == NULL)
@@ -401,7 +427,7 @@ fetch_and_store(struct arena *a, const char *uri, struct err *err)
 struct account *
 ap_resolve_actor(struct arena *a, const char *uri, bool refresh, struct err *err)
 {
-	if (strncmp(uri, ap_base_url(), strlen(ap_base_url())) == 0) {
+	if (ours(uri)) {
 		err_set(err, ERR_INVALID, NULL, "one of our own URIs");
 		return NULL;
 	}

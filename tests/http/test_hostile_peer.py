@@ -130,6 +130,44 @@ def test_cross_origin_redirect_refused():
 
 
 @test
+def test_another_actors_key_id_refused():
+    """an actor on sam's own server whose document names sam's key id as its own (owner:
+    itself) is refused with nothing stored, and sam, signing after it, is accepted (such a
+    row locked the real owner out for good)"""
+    friend = state["friend"]
+    samk = friend.add_actor("samk")
+    malk = friend.add_actor("malk")
+    doc = dict(malk.document())
+    doc["publicKey"] = dict(doc["publicKey"], id=samk.key_id)
+    friend.routes["/users/malk"] = doc_route(doc)
+    refused_with_nothing_stored(malk, "another actor's key id")
+    assert A.scalar("SELECT count(*) FROM accounts WHERE key_id = '%s'" % samk.key_id) == "0"
+    r = samk.post(A.port, "/inbox", harness.activity_create(samk, "the real owner"))
+    harness.assert_status(r, 202, "the key's real owner")
+
+
+@test
+def test_own_member_key_makes_no_remote_copy():
+    """in blocklist mode (no allowlist to stop it), a request naming a member's own key is
+    refused and no "remote" copy of the member (with the member's public key) is stored"""
+    harness.db_change(A, "INSERT INTO instance_settings (key, value) VALUES"
+                      " ('federation_mode', 'blocklist') ON CONFLICT (key) DO UPDATE"
+                      " SET value = excluded.value", "settings")
+    try:
+        own = "%s/users/alice#main-key" % harness.instance_base(A)
+        stranger = harness.RSAKey(suite)
+        r = state["friend"].add_actor("copycat").post(
+            A.port, "/inbox", {"type": "Create", "id": "urn:x:1", "actor": own},
+            key=stranger, key_id=own)
+        harness.assert_status(r, 401, "a member's own key")
+        assert A.scalar("SELECT count(*) FROM accounts WHERE domain IS NOT NULL AND uri LIKE"
+                        " '%s/%%'" % harness.instance_base(A)) == "0"
+    finally:
+        harness.db_change(A, "DELETE FROM instance_settings WHERE key = 'federation_mode'",
+                          "settings")
+
+
+@test
 def test_same_origin_redirect_followed():
     """a redirect within the origin is followed, and the document must still name the URL it
     was asked at"""
