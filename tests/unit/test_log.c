@@ -9,26 +9,41 @@
 
 #include "util/log.h"
 
+static int capture_fd = -1, saved_fd = -1;
+static char capture_path[64];
+
+static void
+begin_capture(void)
+{
+	snprintf(capture_path, sizeof capture_path, "/tmp/parasol-logtest-XXXXXX");
+	capture_fd = mkstemp(capture_path);
+	ck_assert_int_ge(capture_fd, 0);
+	fflush(stderr);
+	saved_fd = dup(STDERR_FILENO);
+	dup2(capture_fd, STDERR_FILENO);
+}
+
+static char *
+end_capture(void)
+{
+	fflush(stderr);
+	dup2(saved_fd, STDERR_FILENO);
+	close(saved_fd);
+	static char buf[8192];
+	ssize_t n = pread(capture_fd, buf, sizeof buf - 1, 0);
+	close(capture_fd);
+	unlink(capture_path);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
 /* Runs log_msg with stderr redirected to a temp file and returns what was written. */
 static char *
 capture(enum log_level level, const char *msg)
 {
-	char path[] = "/tmp/parasol-logtest-XXXXXX";
-	int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	fflush(stderr);
-	int saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
+	begin_capture();
 	log_msg(level, "%s", msg);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	static char buf[4096];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	close(fd);
-	unlink(path);
-	buf[n < 0 ? 0 : n] = '\0';
-	return buf;
+	return end_capture();
 }
 
 START_TEST(format_one_line)
@@ -90,34 +105,6 @@ static time_t
 fake_clock(void)
 {
 	return fake_now;
-}
-
-static int capture_fd = -1, saved_fd = -1;
-static char capture_path[64];
-
-static void
-begin_capture(void)
-{
-	snprintf(capture_path, sizeof capture_path, "/tmp/parasol-logtest-XXXXXX");
-	capture_fd = mkstemp(capture_path);
-	ck_assert_int_ge(capture_fd, 0);
-	fflush(stderr);
-	saved_fd = dup(STDERR_FILENO);
-	dup2(capture_fd, STDERR_FILENO);
-}
-
-static char *
-end_capture(void)
-{
-	fflush(stderr);
-	dup2(saved_fd, STDERR_FILENO);
-	close(saved_fd);
-	static char buf[8192];
-	ssize_t n = pread(capture_fd, buf, sizeof buf - 1, 0);
-	close(capture_fd);
-	unlink(capture_path);
-	buf[n < 0 ? 0 : n] = '\0';
-	return buf;
 }
 
 static int
