@@ -168,10 +168,10 @@ invites_create(struct req *req)
 	tval_set_str(ctx, "max_uses_value", web_field(req, "max_uses"));
 	tval_set_str(ctx, "expires_days_value", web_field(req, "expires_days"));
 	if (optional_count(req, "max_uses", INVITE_MAX_USES, &opts.max_uses,
-			   "The number of uses must be a whole number from 1 to 10000, or empty.",
+			   N_("The number of uses must be a whole number from 1 to 10000, or empty."),
 			   &err) != 0 ||
 	    optional_count(req, "expires_days", INVITE_MAX_DAYS, &opts.expires_days,
-			   "The number of days must be a whole number from 1 to 365, or empty.",
+			   N_("The number of days must be a whole number from 1 to 365, or empty."),
 			   &err) != 0)
 		return invites_page(req, NULL, ctx, &err);
 	char *code = invite_create(req->arena, &opts, &req->err);

@@ -192,6 +192,12 @@ def test_invite_bad_input():
         r = clients["admin"].post("/admin/invites", fields)
         harness.assert_status(r, 422, "invite %r" % fields)
         assert not INVITE_RE.search(r.text)
+    # the errors are translated like the rest of the page
+    for fields, zh in (({"max_uses": "abc"}, "使用次数必须是 1 到 10000 之间的整数"),
+                       ({"expires_days": "abc"}, "天数必须是 1 到 365 之间的整数")):
+        r = clients["admin"].post("/admin/invites", fields, headers={"Accept-Language": "zh-CN"})
+        harness.assert_status(r, 422, "invite %r in Chinese" % fields)
+        assert zh in r.text, r.text[:2000]
     assert inst.scalar("SELECT count(*) FROM invites") == before
 
 
