@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "util/log.h"
+#include "util/hash.h"
 
 enum state { IDLE, QUEUED, RUNNING };
 
@@ -57,23 +58,6 @@ now_ms(void)
 	return kf.o.clock != NULL ? kf.o.clock() : monotonic_ms();
 }
 
-static uint64_t
-hash_n(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static uint64_t
-hash_of(const char *s)
-{
-	return hash_n(s, strlen(s));
-}
-
 /* The hash of key_id's authority (host[:port] as written: other spellings of one host
  * count apart, which gives a peer with several spellings a few more fetches, no more). */
 static uint64_t
@@ -81,7 +65,7 @@ domain_hash_of(const char *key_id)
 {
 	const char *p = strstr(key_id, "//");
 	p = p != NULL ? p + 2 : key_id;
-	return hash_n(p, strcspn(p, "/?#"));
+	return hash_bytes(p, strcspn(p, "/?#"));
 }
 
 /* Whether e's windows (negative cache, refetch) are over at now. */
@@ -97,7 +81,7 @@ quiet(const struct entry *e, int64_t now)
 static struct entry *
 entry_for(const char *key_id, int64_t now)
 {
-	uint64_t h = hash_of(key_id);
+	uint64_t h = hash_str(key_id);
 	struct entry *spare = NULL, *failed = NULL;
 	for (int i = 0; i < kf.o.slots; i++) {
 		struct entry *e = &kf.entries[i];

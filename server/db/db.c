@@ -11,6 +11,7 @@
 #include "util/err.h"
 #include "util/id.h"
 #include "util/log.h"
+#include "util/hash.h"
 
 static char *db_conninfo;
 static _Atomic uint64_t write_generation;
@@ -83,15 +84,6 @@ quiet_notice(void *arg, const char *message)
 	log_msg(LOG_DEBUG, "postgresql: %.200s", message);
 }
 
-static uint64_t
-sql_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 /* The slot of sql: its entry, or the free slot where it would go. */
 static struct stmt *
 stmt_slot(const char *sql, uint64_t h)
@@ -107,7 +99,7 @@ stmt_slot(const char *sql, uint64_t h)
 static void
 stmt_forget(const char *sql)
 {
-	struct stmt *st = stmt_slot(sql, sql_hash(sql));
+	struct stmt *st = stmt_slot(sql, hash_str(sql));
 	if (st->sql != NULL)
 		st->serial = 0;
 }
@@ -211,7 +203,7 @@ may_write(const char *sql, const PGresult *r)
 static PGresult *
 run_prepared(PGconn *c, const char *sql, int n, const char *const *params)
 {
-	uint64_t h = sql_hash(sql);
+	uint64_t h = hash_str(sql);
 	struct stmt *st = stmt_slot(sql, h);
 	if (st->sql == NULL && nstmts >= STMT_MAX)
 		return PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/request.h"
+#include "util/hash.h"
 
 struct node {
 	struct page_cache_entry pub; /* first: a lookup hands out &node->pub */
@@ -30,15 +31,6 @@ struct page_cache {
 	size_t max_entries, max_bytes;
 	int64_t ttl_ms;
 };
-
-static uint64_t
-hash_key(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 static void
 node_free(struct node *n)
@@ -132,7 +124,7 @@ find(struct page_cache *c, const char *key, uint64_t hash)
 const struct page_cache_entry *
 page_cache_get(struct page_cache *c, const char *key, uint64_t generation, int64_t now_ms)
 {
-	uint64_t hash = hash_key(key);
+	uint64_t hash = hash_str(key);
 	struct node *stale = NULL, *hit = NULL;
 	pthread_mutex_lock(&c->lock);
 	struct node *n = find(c, key, hash);
@@ -218,7 +210,7 @@ page_cache_put(struct page_cache *c, const char *key, uint64_t generation, int64
 	struct node *n = node_copy(key, resp);
 	if (n == NULL)
 		return false;
-	n->hash = hash_key(key);
+	n->hash = hash_str(key);
 	n->generation = generation;
 	n->pub.stored_ms = now_ms;
 	struct node *victims = NULL; /* unlinked here, released after the lock */

@@ -1,6 +1,7 @@
 /* ratelimit.c - an open-addressing table of (key hash, window start, count). Collisions of
  * 64-bit key hashes are ignored: at worst two keys share a limit. */
 #include "ratelimit.h"
+#include "util/hash.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -50,12 +51,8 @@ ratelimit_free(struct ratelimit *rl)
 static uint64_t
 fnv1a(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h ? h : 1;
+	uint64_t h = hash_str(s);
+	return h ? h : 1; /* 0 marks an empty slot */
 }
 
 /* The slot for key: its own, else an empty or expired one, else the oldest probed. */

@@ -1,6 +1,8 @@
 /* log.c - formatted one-line events on stderr, repeats folded into one summary. */
 #include "log.h"
 
+#include "util/hash.h"
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -110,7 +112,7 @@ scrub_addresses(const char *msg, size_t n, char *out, size_t outsz)
 
 struct repeat {
 	bool used;
-	uint32_t hash;
+	uint64_t hash;
 	enum log_level level;
 	time_t first, last;  /* first printed, last seen */
 	unsigned long count; /* seen again, not printed */
@@ -132,15 +134,6 @@ static time_t
 log_now(void)
 {
 	return clock_fn != NULL ? clock_fn() : time(NULL);
-}
-
-static uint32_t
-msg_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
 }
 
 /* Writes "TIME LEVEL msg\n" in one write. */
@@ -197,7 +190,7 @@ static void
 print_or_count(enum log_level level, const char *msg, size_t len)
 {
 	pthread_once(&exit_once, register_flush);
-	uint32_t h = msg_hash(msg, len) ^ (uint32_t)level;
+	uint64_t h = hash_bytes(msg, len) ^ (uint64_t)level;
 	pthread_mutex_lock(&repeat_lock);
 	time_t now = log_now();
 	struct repeat *same = NULL, *free_slot = NULL, *oldest = NULL;

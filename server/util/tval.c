@@ -9,11 +9,12 @@
 
 #include "arena.h"
 #include "log.h"
+#include "util/hash.h"
 
 struct tval_field {
 	const char *key;
 	size_t len;    /* strlen(key) */
-	uint32_t hash; /* key_hash(key, len) */
+	uint64_t hash; /* hash_bytes(key, len) */
 	struct tval *val;
 	struct tval_field *next;
 };
@@ -54,18 +55,8 @@ tval_list(struct arena *a)
 	return tval_new(a, TVAL_LIST);
 }
 
-/* FNV-1a of the key's len bytes. */
-static uint32_t
-key_hash(const char *key, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)key[i]) * 16777619u;
-	return h;
-}
-
 static struct tval_field *
-find_field(const struct tval *obj, const char *key, size_t len, uint32_t hash)
+find_field(const struct tval *obj, const char *key, size_t len, uint64_t hash)
 {
 	for (struct tval_field *f = obj->fields; f != NULL; f = f->next)
 		if (f->hash == hash && f->len == len && memcmp(f->key, key, len) == 0)
@@ -78,7 +69,7 @@ tval_get(const struct tval *obj, const char *key, size_t len)
 {
 	if (obj == NULL || obj->kind != TVAL_OBJ)
 		return NULL;
-	struct tval_field *f = find_field(obj, key, len, key_hash(key, len));
+	struct tval_field *f = find_field(obj, key, len, hash_bytes(key, len));
 	return f != NULL ? f->val : NULL;
 }
 
@@ -90,7 +81,7 @@ obj_put(struct tval *obj, const char *key, struct tval *val)
 		return;
 	}
 	size_t len = strlen(key);
-	uint32_t hash = key_hash(key, len);
+	uint64_t hash = hash_bytes(key, len);
 	struct tval_field *f = find_field(obj, key, len, hash);
 	if (f != NULL) {
 		f->val = val;
