@@ -89,6 +89,8 @@ note(struct req *req)
 	int ok = db_ap_note_visible(req->arena, owner->id, id, signer->id, &req->err);
 	if (ok <= 0)
 		return ok < 0 ? -1 : not_found(req, "no such post, or not for this peer");
+	if (req_shared_answer(req)) /* a post is the same document for every peer it shows */
+		return 0;
 	struct db_ap_status st;
 	if (db_ap_status(req->arena, id, &st, &req->err) != 0)
 		return -1;
@@ -167,11 +169,25 @@ posts_json(struct arena *a, const int64_t *ids, int n, bool create, struct err *
 	return items;
 }
 
+/* After open_request, for the collections of owner's public posts: 1 when req was answered
+ * from the page cache (every peer that may see owner's public posts is shown the same
+ * collection), 0 to go on, -1 + req->err. */
+static int
+shared_posts_answer(struct req *req, const struct account *owner, const struct account *signer)
+{
+	int sees = db_ap_sees_public(req->arena, owner->id, signer->id, &req->err);
+	if (sees < 0)
+		return -1;
+	return sees && req_shared_answer(req) ? 1 : 0;
+}
+
 static int
 outbox(struct req *req)
 {
 	struct account *owner, *signer;
 	int rc = open_request(req, "", &owner, &signer);
+	if (rc == 0)
+		rc = shared_posts_answer(req, owner, signer);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	const char *coll = ap_actor_path_uri(req->arena, ap_base_url(), owner->username, "outbox");
@@ -215,6 +231,8 @@ follow_collection(struct req *req, bool incoming)
 	if (paged < 0)
 		return -1;
 	bool shown = follow_lists_visible(owner, signer->id);
+	if (shown && req_shared_answer(req)) /* the lists don't depend on who may read them */
+		return 0;
 	if (!paged || !shown) {
 		if (!shown && paged) /* hidden: an empty page, for whoever follows a stale link */
 			return send_doc(req, page_doc(a, coll, max_id, json_array(), 0));
@@ -256,6 +274,8 @@ featured(struct req *req)
 {
 	struct account *owner, *signer;
 	int rc = open_request(req, "", &owner, &signer);
+	if (rc == 0)
+		rc = shared_posts_answer(req, owner, signer);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	int64_t *ids;

@@ -28,6 +28,21 @@ db_ap_note_visible(struct arena *a, int64_t author_id, int64_t status_id, int64_
 	return PQntuples(r) > 0 ? 1 : 0;
 }
 
+int
+db_ap_sees_public(struct arena *a, int64_t author_id, int64_t viewer_id, struct err *err)
+{
+	char au[ID_STRLEN], vw[ID_STRLEN];
+	const char *p[] = {id_format(author_id, au), id_format(viewer_id, vw)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM (SELECT $1::bigint AS account_id,"
+			       " 'public'::text AS visibility, 0::bigint AS id) s"
+			       " WHERE " VISIBLE_TO("s", "$2::bigint"),
+			       2, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0 ? 1 : 0;
+}
+
 /* The rows of each collection: $1 the author, $2 the viewer. Aliases: s the post, k the
  * column that orders the collection (newest first). */
 /* clang-format off */

@@ -21,6 +21,12 @@ struct err;
 int db_ap_note_visible(struct arena *a, int64_t author_id, int64_t status_id, int64_t viewer_id,
 		       struct err *err);
 
+/* Whether viewer_id may see author_id's public posts: VISIBLE_TO(viewer_id) of a public
+ * post of theirs, which for public and unlisted posts depends on the two accounts only
+ * (blocks either way, the author's suspension or limit, a follow). So every viewer for whom
+ * this holds is shown the same outbox and featured collections. 1 yes, 0 no, -1 + err. */
+int db_ap_sees_public(struct arena *a, int64_t author_id, int64_t viewer_id, struct err *err);
+
 /* The posts a collection of a member holds. */
 enum db_ap_posts {
 	DB_AP_OUTBOX,	/* the member's public and unlisted posts, by post id */

@@ -98,7 +98,8 @@ db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err)
 }
 
 /* A post as federation sends it, with its mentions and hashtags aggregated as JSON arrays
- * (one query, however many posts); $1 the ids. */
+ * (one query, however many posts); $1 the ids. Each tag's name is one probe of tags' key: as
+ * a join, the planner hashed the whole tags table once per post (half the query's time). */
 #define AP_STATUS_SQL                                                                          \
 	"SELECT s.id, s.account_id, au.username, au.domain, s.uri,"                            \
 	" CASE WHEN s.visibility IN ('public', 'unlisted')"                                    \
@@ -110,8 +111,8 @@ db_node_stats(struct arena *a, struct db_node_stats *out, struct err *err)
 	" (SELECT json_agg(json_build_array(ac.username, ac.domain, ac.uri, ac.inbox_url)"      \
 	"  ORDER BY ac.id) FROM mentions m JOIN accounts ac ON ac.id = m.account_id"           \
 	"  WHERE m.status_id = s.id)::text,"                                                    \
-	" (SELECT json_agg(t.name ORDER BY t.name) FROM status_tags st"                        \
-	"  JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id)::text "                  \
+	" (SELECT json_agg(tn ORDER BY tn) FROM (SELECT (SELECT t.name FROM tags t"            \
+	"  WHERE t.id = st.tag_id) AS tn FROM status_tags st WHERE st.status_id = s.id) q)::text " \
 	"FROM statuses s JOIN accounts au ON au.id = s.account_id"                              \
 	" LEFT JOIN statuses p ON p.id = s.in_reply_to_id"                                      \
 	" LEFT JOIN accounts pa ON pa.id = p.account_id "                                       \

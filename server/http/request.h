@@ -57,6 +57,7 @@ struct req {
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	struct timespec started;
 	/* page cache state, private to http/server.c */
+	void *server;	       /* the struct http_server answering it */
 	const char *cache_key; /* non-NULL: the request may be answered from and stored in it */
 	uint64_t cache_generation; /* the write generation before the handler ran */
 	bool cache_hit;
@@ -87,6 +88,17 @@ void req_client_key(struct req *req, char buf[33]);
 /* The query string as sent ("a=1&b=2", without the '?'), rebuilt from libmicrohttpd's
  * argument list in order; "" when there is none. Arena-owned. */
 const char *req_raw_query(struct req *req);
+
+/* For a handler whose answer, once it has decided that this requester may have it, is the
+ * same for everyone it lets have it: a peer's signed fetch of a post or of a collection page
+ * whose content doesn't depend on which peer asks (the handler's checks do). Call it after
+ * every check that depends on the requester and before reading what the answer shows. When
+ * the page cache holds a fresh answer for this path and query (and Accept kind and gzip),
+ * req is answered from it and true returned: the handler returns 0 at once. Otherwise false,
+ * and a 200 the handler goes on to make is kept for the next requester under the rules of
+ * anonymous pages (http/server.c: the write generation, page_cache_seconds). Always false
+ * when the page cache is off. Implemented in http/server.c. */
+bool req_shared_answer(struct req *req);
 
 /* A route capture (":name" in the pattern), or NULL. */
 const char *req_param(const struct req *req, const char *name);

@@ -35,7 +35,12 @@
  *     shows at once) and for page_cache_seconds (writes by other processes: a
  *     `parasol worker`, a second `serve`, psql by hand); past that, one request renders
  *     the page anew while the others are still answered from the old entry, for another
- *     page_cache_seconds at most (page_cache_get). */
+ *     page_cache_seconds at most (page_cache_get).
+ * Shared answers (req_shared_answer) use the same cache for requests the rule above leaves
+ * out, when the handler says so: a peer's signed fetch of what every peer it lets in gets
+ * alike (a post, a page of a public collection). The handler checks the requester first, on
+ * every request; only then is the answer looked up, under the path and query (and the kind
+ * of Accept and gzip, but no language: these answers have none), and stored like a page. */
 #include "server.h"
 
 #include <microhttpd.h>
@@ -178,6 +183,23 @@ cache_answer(struct http_server *srv, struct req *req)
 	return true;
 }
 
+bool
+req_shared_answer(struct req *req)
+{
+	struct http_server *srv = req->server;
+	if (srv == NULL || srv->cache == NULL || req->cache_key != NULL ||
+	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
+		return false;
+	/* '=' where a visitor's key has its languages: the two kinds of keys never meet */
+	bool gzip = compress_accepts_gzip(req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	const char *query = req_raw_query(req);
+	req->cache_key = arena_printf(req->arena, "%c%c= %s%s%s", gzip ? 'g' : 'i',
+				      page_cache_accept_kind(req_header(req, MHD_HTTP_HEADER_ACCEPT)),
+				      req->path, *query ? "?" : "", query);
+	req->cache_generation = write_generation(srv);
+	return cache_answer(srv, req);
+}
+
 /* Keeps a copy of req's finished answer when the rule above allows. */
 static void
 cache_store(struct http_server *srv, struct req *req)
@@ -304,6 +326,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *url, c
 	req->method = arena_strdup(a, method);
 	req->path = arena_strdup(a, url);
 	req->app = srv->opts.app;
+	req->server = srv;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 				   srv->opts.default_lang);
