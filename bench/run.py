@@ -1006,6 +1006,10 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     log("ceiling (bench/ceiling, 14 KB page, %d threads): %s req/s before, %s req/s after the "
         "runs; the ratio uses their mean" % ((threads,) + tuple(
             "%.0f" % c["rps"] if c["rps"] else "failed" for c in ceils)))
+    # the ceiling's own tail: a p99 of parasol's near it is the machine's (scheduling, a
+    # VM's stolen time), not parasol's
+    log("ceiling p50/p99: %s before, %s after" % tuple(
+        "%s/%s ms" % (fmt_ms(c["p50"]), fmt_ms(c["p99"])) for c in ceils))
     head = ("measure", "req/s", "p50 ms", "p99 ms", "non-2xx", "ceiling", "ratio", "target",
             "1 client ms", "flat x")
     rows = []
