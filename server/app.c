@@ -63,7 +63,9 @@ data_generation(void)
 {
 	uint64_t g = db_write_generation();
 	for (int p = 0; p < CACHE__MAX; p++)
-		g += cache_generation((enum cache_part)p);
+		if (p != CACHE_REMOTE) /* every actor refetched would empty the cache; pages
+					* show remote accounts' changes within page_cache_seconds */
+			g += cache_generation((enum cache_part)p);
 	return g;
 }
 

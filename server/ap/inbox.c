@@ -63,21 +63,13 @@ inbox(struct req *req)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "The activity's id is not on its actor's server.",
 			       "activity id on another host");
-	/* A replay (the same activity again, however freshly signed) is acknowledged as the
-	 * first one was and changes nothing: the worker would skip it too (ap/receive.c). */
-	if (id != NULL) {
-		int known = db_activity_known(req->arena, id, &req->err);
-		if (known < 0)
-			return -1;
-		if (known) {
-			resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
-			return 0;
-		}
-	}
-	/* Counted once verified, so nobody can spend a peer's allowance in its name. */
+	/* Counted once verified and stored, so that nobody can spend a peer's allowance in its
+	 * name, not even by replaying what it signed: the limit is checked here and the
+	 * activity counted once it is queued (two requests at once may both pass the check:
+	 * the limit can be passed by a few, never by many). */
 	struct app *app = req->app;
 	if (app != NULL && app->inbox_by_peer != NULL &&
-	    !ratelimit_hit(app->inbox_by_peer, signer->domain)) {
+	    ratelimit_blocked(app->inbox_by_peer, signer->domain)) {
 		/* Answered here, not as an error: error pages drop the handler's headers, and
 		 * the peer needs Retry-After. */
 		static const char msg[] = "Too many activities from your server; retry later.\n";
@@ -95,10 +87,15 @@ inbox(struct req *req)
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
 				    id_format(signer->id, buf));
-	int64_t job = job_enqueue(req->arena, JOB_INBOX, payload, 0, &req->err);
+	/* A replay (the same activity again, however freshly signed) is acknowledged as the
+	 * first one was and changes nothing: the worker would skip it too (ap/receive.c). */
+	int64_t job = id != NULL ? job_enqueue_unseen(req->arena, JOB_INBOX, payload, id, &req->err)
+				 : job_enqueue(req->arena, JOB_INBOX, payload, 0, &req->err);
 	json_decref(payload);
 	if (job < 0)
 		return -1;
+	if (job > 0 && app != NULL && app->inbox_by_peer != NULL)
+		ratelimit_hit(app->inbox_by_peer, signer->domain);
 	resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
 	return 0;
 }

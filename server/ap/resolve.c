@@ -14,6 +14,7 @@
 
 #include "ap/ap.h"
 #include "ap/fetch.h"
+#include "ap/signers.h"
 #include "ap/keys.h"
 #include "ap/props.h"
 #include "core/account.h"
@@ -446,7 +447,7 @@ ap_resolve_actor(struct arena *a, const char *uri, bool refresh, struct err *err
 struct account *
 ap_cached_key(struct arena *a, const char *key_id, const char **public_pem, struct err *err)
 {
-	return db_remote_by_key_id(a, key_id, public_pem, err);
+	return signers_get(a, key_id, public_pem, err);
 }
 
 struct account *

@@ -8,6 +8,7 @@
 #include "ap/httpsig.h"
 #include "ap/keyfetch.h"
 #include "ap/resolve.h"
+#include "core/cache.h"
 #include "core/federation.h"
 #include "http/request.h"
 #include "util/arena.h"
@@ -192,6 +193,9 @@ fetch_key(const char *key_id, bool refresh)
 	struct err err = {0};
 	const char *pem = NULL;
 	struct account *acct = ap_resolve_key(a, key_id, refresh, &pem, &err);
+	/* the request waiting for this key reads it next: from the database, not from a copy
+	 * kept before (the trigger's notice of the change may still be on its way) */
+	cache_invalidate(CACHE_REMOTE);
 	if (acct == NULL)
 		log_msg(LOG_INFO, "keyfetch: a key could not be had: %s", err.detail);
 	arena_free(a);

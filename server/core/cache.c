@@ -9,7 +9,7 @@
 #include "util/err.h"
 #include "util/log.h"
 
-static const char *const part_names[CACHE__MAX] = {"settings", "peers", "keys"};
+static const char *const part_names[CACHE__MAX] = {"settings", "peers", "keys", "remote"};
 
 static _Atomic uint64_t generations[CACHE__MAX];
 static atomic_bool live;

@@ -1,5 +1,6 @@
 /* cache.h - rarely-changing data kept in memory: the instance settings (core/settings.c), the
- * peers list (core/federation.c) and the signing keys (ap/keys.c), each a "part".
+ * peers list (core/federation.c), the signing keys (ap/keys.c) and the remote signers
+ * (ap/signers.c), each a "part".
  *
  * Each part has a generation number. A copy of a part is used only while it was loaded at
  * the part's current generation and the process listens for changes; anything that may
@@ -17,6 +18,7 @@
  *
  * Whoever writes these tables by hand must send the notification too:
  *   NOTIFY parasol_cache, 'settings';   -- or 'peers', 'keys', 'all'
+ * (remote accounts need nothing: a trigger sends 'remote' whenever one changes).
  *
  * Copies are loaded outside any transaction that wrote (a transaction's own uncommitted rows
  * are never kept), one thread per part at a time; a failed load is not kept and returns the
@@ -35,13 +37,15 @@ enum cache_part {
 	CACHE_SETTINGS, /* instance_settings */
 	CACHE_PEERS,	/* peers (the domains; not their notes or reachability) */
 	CACHE_KEYS,	/* local members' and the instance actor's key pairs */
+	CACHE_REMOTE,	/* remote accounts that sign requests, with their public keys
+			 * (ap/signers.c); notified by a trigger on accounts (migration 0021) */
 	CACHE__MAX
 };
 
 /* The channel every process listens on. */
 #define CACHE_CHANNEL "parasol_cache"
 
-/* "settings", "peers", "keys". */
+/* "settings", "peers", "keys", "remote". */
 const char *cache_part_name(enum cache_part p);
 
 /* Starts listening for changes on a connection of its own made from conninfo (a thread; see

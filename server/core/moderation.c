@@ -442,6 +442,8 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	if (db_commit(err) != 0)
 		return -1;
 	cache_invalidate(CACHE_PEERS); /* a defederation changed them: reload now it committed */
+	cache_invalidate(CACHE_REMOTE); /* a remote actor's suspension counts from its next
+					 * request, not from when the trigger's notice arrives */
 	log_msg(LOG_INFO, "moderation: action %lld (%s)%s", (long long)action_id, row.kind,
 		wait ? " waits for a second moderator" : "");
 	if (id != NULL)
@@ -495,6 +497,7 @@ mod_approve(struct arena *a, const struct instance_settings *s, const struct acc
 	if (db_commit(err) != 0)
 		return -1;
 	cache_invalidate(CACHE_PEERS); /* as in mod_act */
+	cache_invalidate(CACHE_REMOTE);
 	log_msg(LOG_INFO, "moderation: action %lld %s by a second moderator", (long long)action_id,
 		approve ? "approved" : "refused");
 	return 0;
@@ -585,6 +588,7 @@ mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t acti
 	if (db_commit(err) != 0)
 		return -1;
 	cache_invalidate(CACHE_PEERS); /* as in mod_act: granting may undo a defederation */
+	cache_invalidate(CACHE_REMOTE);
 	log_msg(LOG_INFO, "moderation: appeal of action %lld %s", (long long)action_id,
 		grant ? "granted" : "denied");
 	return 0;

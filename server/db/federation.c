@@ -350,16 +350,6 @@ db_status_seen_by_domain(struct arena *a, int64_t status_id, const char *domain,
 }
 
 int
-db_activity_known(struct arena *a, const char *uri, struct err *err)
-{
-	const char *p[] = {uri};
-	PGresult *r = db_query(a, err, "SELECT 1 FROM activities_seen WHERE uri = $1", 1, p);
-	if (r == NULL)
-		return -1;
-	return PQntuples(r) > 0;
-}
-
-int
 db_has_local_follower(struct arena *a, int64_t account_id, struct err *err)
 {
 	char buf[ID_STRLEN];

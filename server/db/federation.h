@@ -114,10 +114,6 @@ int db_activity_seen(struct arena *a, const char *uri, struct err *err);
 int db_status_seen_by_domain(struct arena *a, int64_t status_id, const char *domain,
 			     struct err *err);
 
-/* Whether activity id uri was applied already (db_activity_seen recorded it), without
- * recording it: 1 yes, 0 no, -1 + err. */
-int db_activity_known(struct arena *a, const char *uri, struct err *err);
-
 /* Whether any local member follows account_id: 1, 0 or -1. */
 int db_has_local_follower(struct arena *a, int64_t account_id, struct err *err);
 

@@ -28,6 +28,22 @@ db_job_insert(struct arena *a, const char *kind, const char *payload_json, int d
 }
 
 int
+db_job_insert_unseen(struct arena *a, const char *kind, const char *payload_json,
+		     const char *unless_seen, int64_t *id, struct err *err)
+{
+	const char *p[] = {kind, payload_json, unless_seen};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO jobs (kind, payload) SELECT $1, $2::jsonb"
+			       " WHERE NOT EXISTS (SELECT 1 FROM activities_seen WHERE uri = $3)"
+			       " RETURNING id",
+			       3, p);
+	if (r == NULL)
+		return -1;
+	*id = PQntuples(r) > 0 ? db_int64(r, 0, 0) : 0;
+	return 0;
+}
+
+int
 db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
 	     struct err *err)
 {

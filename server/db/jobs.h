@@ -15,6 +15,12 @@ struct err;
 int db_job_insert(struct arena *a, const char *kind, const char *payload_json, int delay_s,
 		  int64_t *id, struct err *err);
 
+/* Inserts a job due now unless activities_seen holds unless_seen (an activity's id), in one
+ * statement. Sets *id to the job's id, or to 0 when the activity was seen (nothing stored).
+ * 0 or -1 + err. */
+int db_job_insert_unseen(struct arena *a, const char *kind, const char *payload_json,
+			 const char *unless_seen, int64_t *id, struct err *err);
+
 /* A claimed row; strings owned by the arena. */
 struct db_job {
 	int64_t id;

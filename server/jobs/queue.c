@@ -33,9 +33,10 @@ job_kind_parse(const char *name, enum job_kind *out)
 	return -1;
 }
 
-int64_t
-job_enqueue(struct arena *a, enum job_kind kind, const json_t *payload, int delay_s,
-	    struct err *err)
+/* Both enqueues: unless_seen NULL for a plain job. */
+static int64_t
+enqueue(struct arena *a, enum job_kind kind, const json_t *payload, int delay_s,
+	const char *unless_seen, struct err *err)
 {
 	if ((unsigned)kind >= JOB__MAX || payload == NULL || delay_s < 0)
 		return err_set(err, ERR_INTERNAL, NULL, "job_enqueue: bad arguments");
@@ -45,13 +46,31 @@ job_enqueue(struct arena *a, enum job_kind kind, const json_t *payload, int dela
 		return err_set(err, ERR_INTERNAL, NULL, "cannot serialise a %s job",
 			       kind_names[kind]);
 	int64_t id;
-	int rc = db_job_insert(a, kind_names[kind], text, delay_s, &id, err);
+	int rc = unless_seen != NULL
+		     ? db_job_insert_unseen(a, kind_names[kind], text, unless_seen, &id, err)
+		     : db_job_insert(a, kind_names[kind], text, delay_s, &id, err);
 	free(text);
 	if (rc != 0)
 		return -1;
-	if (delay_s == 0)
+	if (delay_s == 0 && id != 0)
 		worker_wake();
 	return id;
+}
+
+int64_t
+job_enqueue(struct arena *a, enum job_kind kind, const json_t *payload, int delay_s,
+	    struct err *err)
+{
+	return enqueue(a, kind, payload, delay_s, NULL, err);
+}
+
+int64_t
+job_enqueue_unseen(struct arena *a, enum job_kind kind, const json_t *payload,
+		   const char *unless_seen, struct err *err)
+{
+	if (unless_seen == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "job_enqueue_unseen: no activity id");
+	return enqueue(a, kind, payload, 0, unless_seen, err);
 }
 
 static void

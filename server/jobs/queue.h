@@ -50,6 +50,13 @@ int job_kind_parse(const char *name, enum job_kind *out);
 int64_t job_enqueue(struct arena *a, enum job_kind kind, const json_t *payload, int delay_s,
 		    struct err *err);
 
+/* job_enqueue of a job due now, unless the activity whose id is unless_seen was received
+ * already (activities_seen; one statement, no race with a worker recording it between a
+ * check and the insert). The job id, 0 when the activity was seen (nothing stored), or -1
+ * with err. */
+int64_t job_enqueue_unseen(struct arena *a, enum job_kind kind, const json_t *payload,
+			   const char *unless_seen, struct err *err);
+
 /* A claimed job. payload is owned by the arena (released when it is freed). */
 struct job {
 	int64_t id;

@@ -60,13 +60,19 @@ def cached(r):
 
 
 def twice(path, actor):
-    """Fetches path twice as actor; the second answer, which must come from the cache."""
-    first = get(path, actor)
-    harness.assert_status(first, 200, "GET %s" % path)
-    again = get(path, actor)
+    """Fetches path as actor until an answer comes from the cache, and returns it: the second
+    fetch, or a later one when a write landed while the answer before was made (the worker
+    may still be delivering a post of an earlier test), which is then not kept."""
+    reads = [get(path, actor)]
+    for _ in range(5):
+        harness.assert_status(reads[-1], 200, "GET %s" % path)
+        reads.append(get(path, actor))
+        if cached(reads[-1]):
+            break
+    again = reads[-1]
     harness.assert_status(again, 200, "GET %s again" % path)
     assert cached(again), "%s was not kept for the next peer" % path
-    assert again.body == first.body, "the kept answer differs from the one made"
+    assert again.body == reads[-2].body, "the kept answer differs from the one made"
     return again
 
 
@@ -164,6 +170,31 @@ def test_encodings_kept_apart():
     assert cached(r) and r.header("Content-Encoding") == "gzip", r.headers
     r = get(path, state["pat"])
     assert cached(r) and r.header("Content-Encoding") is None, r.headers
+
+
+def suspend_by_hand(actor, on):
+    """Suspends (or lifts the suspension of) actor's account here with psql alone, no NOTIFY,
+    and waits until the server has heard of it from the trigger (migration 0021)."""
+    rows = A.psql("SELECT pg_backend_pid(); UPDATE accounts SET suspended_at = %s WHERE uri = '%s'"
+                  % ("now()" if on else "NULL", actor.uri))
+    line = harness.cache_notified_line("remote", rows[0][0])
+    harness.wait_for(lambda: line in A.server.log(), timeout=15,
+                     what="the server to hear that a remote account changed")
+
+
+@test
+def test_signer_suspended_by_hand_is_refused():
+    """the signers kept in memory (ap/signers.c) follow the database: once kim's account is
+    suspended by hand, kim's next signed fetch is 404, although kim's account was kept in
+    memory as not suspended a moment before; lifted, kim reads again"""
+    path = "/users/rose/statuses/%s" % posts["public"]
+    harness.assert_status(get(path, state["kim"]), 200, "kim's fetch before")
+    suspend_by_hand(state["kim"], True)
+    try:
+        harness.assert_status(get(path, state["kim"]), 404, "a suspended signer's fetch")
+    finally:
+        suspend_by_hand(state["kim"], False)
+    harness.assert_status(get(path, state["kim"]), 200, "kim's fetch after")
 
 
 harness.add_server_end_tests(suite, lambda: A.server)
