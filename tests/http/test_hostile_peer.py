@@ -429,6 +429,29 @@ def test_inbox_rate_limit_per_peer():
 
 
 @test
+def test_replays_spend_no_allowance():
+    """an activity sent again after it was applied (a replay, freshly signed) is answered 202,
+    queued never, and counted against its peer's allowance never: after 25 replays the peer
+    still has 19 of its 20 activities a minute"""
+    echo = harness.FakePeer(suite)
+    harness.allow_peer(A, echo.domain)
+    e = echo.add_actor("echo")
+    act = harness.activity_create(e, "said once")
+    harness.assert_status(e.post(A.port, "/inbox", act), 202, "the first time")
+    harness.wait_for(lambda: A.scalar("SELECT count(*) FROM activities_seen WHERE uri = '%s'"
+                                      % act["id"]) == "1", what="the activity to be applied")
+    before = jobs_count()
+    for i in range(25):
+        harness.assert_status(e.post(A.port, "/inbox", act), 202, "replay %d" % i)
+    assert jobs_count() == before, "a replay was queued"
+    for i in range(19):
+        r = e.post(A.port, "/inbox", harness.activity_create(e, "new %d" % i))
+        harness.assert_status(r, 202, "new activity %d after the replays" % i)
+    r = e.post(A.port, "/inbox", harness.activity_create(e, "the 21st"))
+    harness.assert_status(r, 429, "the 21st activity of the minute")
+
+
+@test
 def test_activities_seen_pruned():
     """the periodic sweep forgets activity ids older than 30 days and keeps the newer ones"""
     A.psql("INSERT INTO activities_seen (uri, seen_at) VALUES"
