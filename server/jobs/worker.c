@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,15 @@ wait_for_work(struct worker_pool *pool, unsigned long seen, int ms)
 	pthread_mutex_unlock(&wake_lock);
 }
 
+static _Atomic int poll_ms = WORKER_POLL_MS;
+
+void
+worker_set_poll_ms(int ms)
+{
+	atomic_store(&poll_ms, ms > 0 ? ms : WORKER_POLL_MS);
+	worker_wake(); /* sleepers take the new interval from their next wait */
+}
+
 static worker_periodic_fn periodic_fn;
 static int periodic_seconds;
 static time_t periodic_last; /* under periodic_lock */
@@ -354,11 +364,11 @@ worker_main(void *arg)
 		}
 		if (rc < 0 && !queue_down)
 			log_msg(LOG_WARN, "job queue unreachable, retrying every %d ms: %s",
-				WORKER_POLL_MS, e.detail);
+				atomic_load(&poll_ms), e.detail);
 		else if (rc == 0 && queue_down)
 			log_msg(LOG_INFO, "job queue reachable again");
 		queue_down = rc < 0;
-		wait_for_work(pool, seen, WORKER_POLL_MS);
+		wait_for_work(pool, seen, atomic_load(&poll_ms));
 	}
 	db_thread_close();
 	return NULL;

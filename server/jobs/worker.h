@@ -28,6 +28,11 @@ struct arena;
  * the job to run again once it expires. */
 #define WORKER_LEASE_S 300
 
+/* Sets how long an idle worker sleeps before it claims again (WORKER_POLL_MS unless set; ms <=
+ * 0 restores it) and wakes every sleeper. For tests, which make the poll long to show that a
+ * job was run because its enqueue woke the worker, not because the poll came round. */
+void worker_set_poll_ms(int ms);
+
 /* Applies one job's payload (owned by the job; a, fresh for the job, holds anything else).
  * Returns 0 when done, or -1 with err: ERR_UNAVAILABLE, ERR_INTERNAL, ERR_RATE_LIMITED (or no
  * code) mean "try again later" (see job_retry's backoff); any other code means the job can
