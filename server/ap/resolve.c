@@ -340,11 +340,23 @@ webfinger_self(struct arena *a, const char *user, const char *domain, const char
 	if (resp.status == 404 || resp.status == 410)
 		return err_set(err, ERR_NOT_FOUND, "That server knows no such user.",
 			       "webfinger %ld", resp.status);
-	json_t *jrd = resp.status == 200 ? json_loadb(resp.body, resp.len, 0, NULL) : NULL;
-	if (jrd == NULL)
+	int found = resp.status == 200 ? ap_jrd_self(a, resp.body, resp.len, href) : -1;
+	if (found < 0)
 		return err_set(err, resp.status >= 500 || resp.status == 200 ? ERR_UNAVAILABLE
 									     : ERR_INVALID,
 			       NULL, "webfinger answered %ld", resp.status);
+	if (found == 0)
+		return err_set(err, ERR_NOT_FOUND, "That server knows no such user.",
+			       "no self link");
+	return 0;
+}
+
+int
+ap_jrd_self(struct arena *a, const char *body, size_t len, const char **href)
+{
+	json_t *jrd = json_loadb(body, len, 0, NULL);
+	if (jrd == NULL)
+		return -1;
 	arena_defer(a, (void (*)(void *))json_decref, jrd);
 	/* The subject may name the account on another domain (a server whose handles use
 	 * the bare domain while it is served from a subdomain): what counts is the self link. */
@@ -356,10 +368,10 @@ webfinger_self(struct arena *a, const char *user, const char *domain, const char
 		if (rel && strcmp(rel, "self") == 0 && ap_is_activity_media_type(type) &&
 		    str(link, "href") != NULL) {
 			*href = str(link, "href");
-			return 0;
+			return 1;
 		}
 	}
-	return err_set(err, ERR_NOT_FOUND, "That server knows no such user.", "no self link");
+	return 0;
 }
 
 /* The WebFinger round trip: the handle an actor document claims (preferredUsername at the

@@ -53,4 +53,9 @@ bool ap_is_activity_media_type(const char *content_type);
  * trailing dot or default port), arena-owned; NULL when it has none or it is malformed. */
 char *ap_url_domain(struct arena *a, const char *url);
 
+/* The actor a WebFinger answer (a JRD, body[0..len)) names: the href of its first "self"
+ * link whose type is an ActivityStreams media type, in *href (owned by a, with the parsed
+ * document). 1 found, 0 none, -1 when the body is not JSON. */
+int ap_jrd_self(struct arena *a, const char *body, size_t len, const char **href);
+
 #endif
