@@ -6,6 +6,7 @@
 
 #include "autoconfig.h"
 #include "ap/ap.h"
+#include "ap/fetch.h"
 #include "ap/flag.h"
 #include "ap/inbox.h"
 #include "ap/verify.h"
@@ -120,6 +121,7 @@ app_serve(struct app *app, struct err *err)
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fetch_cancel_after(app->cfg.shutdown_grace); /* a slow peer can't hold the stop up */
 	worker_pool_stop(workers); /* jobs in progress finish first */
 	http_server_stop(srv);
 	ap_verify_stop();

@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	 "false"},
 	{"retry_first_delay", KEY_INT, OFF(retry_first_delay), 1, 3600, "30"},
 	{"sweep_interval", KEY_INT, OFF(sweep_interval), 1, 86400, "300"},
+	{"fetch_timeout", KEY_INT, OFF(fetch_timeout), 1, 3600, "10"},
+	{"shutdown_grace", KEY_INT, OFF(shutdown_grace), 0, 3600, "5"},
 	{"inbox_rate_limit", KEY_INT, OFF(inbox_rate_limit), 1, 1000000, "600"},
 	{"templates_dir", KEY_STRING, OFF(templates_dir), 1, 0, PARASOL_DATADIR "/templates"},
 	{"static_dir", KEY_STRING, OFF(static_dir), 1, 0, PARASOL_DATADIR "/static"},

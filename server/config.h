@@ -35,6 +35,8 @@ struct config {
 	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */
 	int retry_first_delay;		   /* seconds before a failed job's first retry */
 	int sweep_interval;		   /* seconds between moderation sweeps (ends, purges) */
+	int fetch_timeout;  /* seconds an outbound request (delivery, fetch) may take */
+	int shutdown_grace; /* seconds a stopping process lets outbound requests finish */
 	int inbox_rate_limit; /* activities accepted per minute from one peer domain */
 	char *templates_dir;
 	char *static_dir;

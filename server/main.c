@@ -11,6 +11,7 @@
 
 #include "admin.h"
 #include "ap/ap.h"
+#include "ap/fetch.h"
 #include "app.h"
 #include "autoconfig.h"
 #include "config.h"
@@ -110,6 +111,7 @@ work(const struct config *cfg)
 	int sig = 0;
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	fetch_cancel_after(cfg->shutdown_grace); /* a slow peer can't hold the stop up */
 	worker_pool_stop(pool); /* jobs in progress finish first */
 	cache_stop();
 	ap_stop();

@@ -256,8 +256,43 @@ struct transfer {
 	struct strbuf body;
 	size_t max;
 	bool too_large;
-	bool refused; /* an address was refused before connecting */
+	bool refused;	/* an address was refused before connecting */
+	bool cancelled; /* fetch_cancel_after's time came */
 };
+
+/* CLOCK_MONOTONIC milliseconds after which transfers stop (fetch_cancel_after); 0: never. */
+static _Atomic int64_t cancel_at_ms;
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+fetch_cancel_after(int seconds)
+{
+	atomic_store(&cancel_at_ms, monotonic_ms() + (int64_t)(seconds > 0 ? seconds : 0) * 1000);
+}
+
+/* libcurl calls it about once a second, and whenever data moves: non-zero aborts. */
+static int
+on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	struct transfer *t = ud;
+	int64_t at = atomic_load(&cancel_at_ms);
+	if (at != 0 && monotonic_ms() >= at) {
+		t->cancelled = true;
+		return 1;
+	}
+	return 0;
+}
 
 static size_t
 on_data(char *data, size_t size, size_t n, void *ud)
@@ -405,6 +440,9 @@ transfer_error(const struct transfer *tr, CURLcode code, const struct hop *h,
 		return err_set(err, ERR_TOO_LARGE, "The remote answer is too large.",
 			       "%s %s: response larger than %zu bytes", h->method, t->host,
 			       cfg.o.max_bytes);
+	if (tr->cancelled)
+		return err_set(err, ERR_UNAVAILABLE, "The server is shutting down.",
+			       "%s %s: cancelled, shutting down", h->method, t->host);
 	if (tr->refused && code == CURLE_COULDNT_CONNECT)
 		return err_set(err, ERR_FORBIDDEN, "That address can't be fetched.",
 			       "%s %s: address refused", h->method, t->host);
@@ -462,6 +500,9 @@ one_hop(struct arena *a, const struct hop *h, const char *url, bool from_https,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &tr);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &tr);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &tr);
 	if (h->body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->len);

@@ -44,6 +44,12 @@ void fetch_init(const struct fetch_options *o);
  * thread's handle is freed when it exits). */
 void fetch_cleanup(void);
 
+/* Makes every transfer, running or started later, stop `seconds` from now (0: at once) with
+ * ERR_UNAVAILABLE ("shutting down"), so that a process stopping waits for a slow peer no
+ * longer than that (a delivery cut so is retried, by this process's successor or another
+ * worker). For shutdown; it can't be undone. Thread-safe. */
+void fetch_cancel_after(int seconds);
+
 /* Who signs outgoing requests: the keyId URL and the PEM private key. */
 struct fetch_signer {
 	const char *key_id;

@@ -51,6 +51,7 @@ ap_start(const struct config *cfg)
 	struct fetch_options fo = FETCH_OPTIONS_INIT;
 	fo.allow_loopback_http = cfg->federation_insecure_loopback;
 	fo.user_agent = "parasol/" PACKAGE_VERSION;
+	fo.timeout_s = cfg->fetch_timeout;
 	fetch_init(&fo);
 	/* Every hop of every outbound request — a redirect too — must lead to an allowed peer. */
 	fetch_set_hop_check(ap_fetch_hop_allowed);

@@ -203,6 +203,38 @@ def test_worker_killed_mid_delivery():
 
 
 @test
+def test_worker_stop_bounded_by_shutdown_grace():
+    """a `parasol worker` told to stop (SIGTERM) while a peer holds its delivery stops after
+    its shutdown_grace (1 s here) although its fetch_timeout is ten minutes: the transfer is
+    cut, not waited for; the cut delivery stays queued and, the worker started again, every
+    follower's server gets the post exactly once"""
+    conf = A.write_config(os.path.join(A.tmp, "worker-grace.conf"),
+                          dict(A.settings, workers=1, shutdown_grace=1, fetch_timeout=600))
+    worker = Worker(conf, "fault_delivery_grace")
+    suite.add_cleanup(worker.stop)
+    word = "gracestop" + uuid.uuid4().hex[:8]
+    close_gates()
+    try:
+        publish(word)
+        worker.start()
+        harness.wait_for(lambda: held_somewhere(word), WAIT,
+                         what="a delivery held by a fake peer")
+        worker.proc.send_signal(signal.SIGTERM)
+        try:
+            worker.proc.wait(300)  # far below the ten minutes a wait for the peer would take
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the worker waited for the slow peer instead of stopping")
+        assert worker.proc.returncode == 0, "exit status %r" % worker.proc.returncode
+        assert "cancelled, shutting down" in worker.log(), worker.log()[-2000:]
+    finally:
+        open_gates()
+    assert pending_deliveries() >= 1, "the cut delivery is not in the queue any more"
+    state["worker"].start()
+    check_exactly_once(word)
+    state["worker"].stop()
+
+
+@test
 def test_serve_killed_during_fan_out():
     """`parasol serve` (two worker threads) killed by SIGKILL while it fans a post out: after
     the restart every follower's server gets it exactly once"""
