@@ -25,6 +25,22 @@
 #include "util/tmpl.h"
 #include "web/web.h"
 
+struct router *
+app_routes(struct err *err)
+{
+	struct router *r = router_new();
+	if (r == NULL) {
+		err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	if (web_routes(r) != 0 || ap_routes(r) != 0) {
+		router_free(r);
+		err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
+		return NULL;
+	}
+	return r;
+}
+
 int
 app_init(struct app *app, struct err *err)
 {
@@ -41,10 +57,8 @@ app_init(struct app *app, struct err *err)
 	if (app->login_by_account == NULL || app->login_by_client == NULL ||
 	    app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	if ((app->router = router_new()) == NULL)
-		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-	if (web_routes(app->router) != 0 || ap_routes(app->router) != 0)
-		return err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
+	if ((app->router = app_routes(err)) == NULL)
+		return -1;
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);
 	if (cache_start(app->cfg.database_url, err) != 0) /* settings, peers, keys: core/cache.h */

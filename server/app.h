@@ -27,6 +27,10 @@ struct app {
  * On failure everything loaded so far is freed by app_free. */
 int app_init(struct app *app, struct err *err);
 
+/* Every route the server answers (web/ and ap/), in a new router (router_free it). NULL +
+ * err when a pattern is malformed or memory runs out. Needs no database. */
+struct router *app_routes(struct err *err);
+
 /* Serves until SIGINT or SIGTERM, then stops cleanly (requests in flight finish). */
 int app_serve(struct app *app, struct err *err);
 

@@ -19,6 +19,7 @@
 #include "core/sweep.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "http/router.h"
 #include "jobs/worker.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -33,6 +34,7 @@ usage(void)
 	      "  worker      run only the job workers, no HTTP (`workers` threads, at least one)\n"
 	      "  migrate     apply pending database migrations\n"
 	      "  checkconf   validate the configuration and templates\n"
+	      "  routes      list every route the server answers (METHOD PATTERN per line)\n"
 	      "  version     print the version\n",
 	      stderr);
 	admin_usage();
@@ -78,6 +80,29 @@ checkconf(const char *path, const struct config *cfg)
 	}
 	tmpl_set_free(t);
 	printf("%s: configuration OK\n", path ? path : "(defaults and environment)");
+	return 0;
+}
+
+static void
+print_route(const char *method, const char *pattern, void *ctx)
+{
+	(void)ctx;
+	printf("%s %s\n", method, pattern);
+}
+
+/* `parasol routes`: what the router answers, for tests that must cover every route (a route
+ * added without its row in their tables fails them). */
+static int
+list_routes(void)
+{
+	struct err err = {0};
+	struct router *r = app_routes(&err);
+	if (r == NULL) {
+		fprintf(stderr, "parasol: %s\n", err.detail);
+		return 1;
+	}
+	router_each(r, print_route, NULL);
+	router_free(r);
 	return 0;
 }
 
@@ -174,6 +199,8 @@ main(int argc, char **argv)
 		rc = work(&cfg);
 	else if (strcmp(cmd, "migrate") == 0 && optind + 1 == argc)
 		rc = run_migrations(&cfg);
+	else if (strcmp(cmd, "routes") == 0 && optind + 1 == argc)
+		rc = list_routes();
 	else if (strcmp(cmd, "checkconf") == 0 && optind + 1 == argc)
 		rc = checkconf(path, &cfg);
 	else if (strcmp(cmd, "admin") == 0)

@@ -24,6 +24,14 @@ struct router {
 	size_t n, cap;
 };
 
+void
+router_each(const struct router *r, void (*fn)(const char *method, const char *pattern, void *ctx),
+	    void *ctx)
+{
+	for (size_t i = 0; i < r->n; i++)
+		fn(r->routes[i].method, r->routes[i].orig, ctx);
+}
+
 struct router *
 router_new(void)
 {

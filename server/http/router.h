@@ -43,6 +43,13 @@ int router_add(struct router *r, const char *method, const char *pattern, route_
 enum route_result router_match(const struct router *r, const char *method, const char *path,
 			       struct arena *a, struct route_match *out);
 
+/* Calls fn(method, pattern, ctx) for every route, in registration order (patterns as
+ * registered, ":name" for captures): how `parasol routes` lists them for the tests that must
+ * cover every route. */
+void router_each(const struct router *r, void (*fn)(const char *method, const char *pattern,
+						   void *ctx),
+		 void *ctx);
+
 /* Percent-decodes n bytes of s into an arena string; returns NULL on a bad escape or an
  * encoded NUL. When plus_is_space is set, '+' becomes ' ' (form encoding). */
 char *router_decode(struct arena *a, const char *s, size_t n, int plus_is_space);
