@@ -115,6 +115,9 @@ add_headers(struct MHD_Response *r, const struct req *req)
  * under half of 5's time for a body ~15 % larger. */
 #define GZIP_LEVEL_ONCE 1
 
+/* What a 503 asks clients to wait: storage outages are usually short (a restart). */
+#define RETRY_AFTER_SECONDS "10"
+
 static int64_t
 now_ms(void)
 {
@@ -228,6 +231,10 @@ send_resp(struct http_server *srv, struct req *req)
 		finish_response(req, kept ? GZIP_LEVEL : GZIP_LEVEL_ONCE);
 		cache_store(srv, req);
 	}
+	/* Every 503, a handler's own (the health check's) or an error's, says when to retry. */
+	if (req->resp.status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+	    resp_get_header(req, MHD_HTTP_HEADER_RETRY_AFTER) == NULL)
+		resp_header(req, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS);
 	if (finish_not_modified(req))
 		finish_make_304(req);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -250,9 +257,6 @@ error_resp(struct http_server *srv, struct req *req, int status, const char *mes
 		resp_set(req, status, "text/plain; charset=utf-8", message, strlen(message));
 }
 
-/* What a 503 asks clients to wait: storage outages are usually short (a restart). */
-#define RETRY_AFTER_SECONDS "10"
-
 static void
 answer_err(struct http_server *srv, struct req *req)
 {
@@ -261,9 +265,6 @@ answer_err(struct http_server *srv, struct req *req)
 		log_msg(LOG_ERROR, "%s %s: %s: %s", req->method, req->route.fn ? "handler" : "request",
 			err_code_name(req->err.code), req->err.detail);
 	error_resp(srv, req, status, req->err.safe[0] ? req->err.safe : "Error");
-	if (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
-	    resp_get_header(req, MHD_HTTP_HEADER_RETRY_AFTER) == NULL)
-		resp_header(req, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS);
 }
 
 static void
