@@ -3,6 +3,7 @@
 #include "web/rules.h"
 
 #include <microhttpd.h>
+#include <stdbool.h>
 
 #include "core/rules.h"
 #include "http/request.h"
@@ -17,6 +18,12 @@
 
 struct tval *
 web_rules_view(struct req *req)
+{
+	return web_rules_view_checked(req, NULL, 0);
+}
+
+struct tval *
+web_rules_view_checked(struct req *req, const int64_t *checked, int nchecked)
 {
 	struct tval *list = tval_list(req->arena);
 	struct rule_row *rows;
@@ -33,6 +40,10 @@ web_rules_view(struct req *req)
 		tval_set_int(v, "number", rows[i].position);
 		tval_set_str(v, "title", rows[i].title);
 		tval_set_str(v, "text", rows[i].body);
+		bool on = false;
+		for (int j = 0; j < nchecked && !on; j++)
+			on = checked[j] == rows[i].id;
+		tval_set_bool(v, "checked", on);
 		tval_push(list, v);
 	}
 	return list;

@@ -16,6 +16,10 @@ int web_rules_routes(struct router *r);
  * On a database error it is logged and the list is empty (the page still renders). */
 struct tval *web_rules_view(struct req *req);
 
+/* web_rules_view with {checked} set on the rules whose ids are among checked[0..nchecked) (a
+ * form shown again after an error keeps what was ticked). */
+struct tval *web_rules_view_checked(struct req *req, const int64_t *checked, int nchecked);
+
 /* The rules among ids (a report's or an action's), in the rules' order, as a list of
  * {number, title}; rules deleted since are left out. Logged and empty on a database error. */
 struct tval *web_rules_cited(struct req *req, const int64_t *ids, int n);
