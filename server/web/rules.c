@@ -14,6 +14,7 @@
 #include "util/id.h"
 #include "util/log.h"
 #include "util/tmpl.h"
+#include "web/confirm.h"
 #include "web/web.h"
 
 struct tval *
@@ -175,7 +176,27 @@ rules_delete(struct req *req)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (web_path_id(req, &id) != 0 || rule_delete(req->arena, id, &req->err) != 0)
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (!web_confirmed(req)) { /* a destructive action: say what happens first */
+		struct rule_row *rows;
+		int n = rules_list(req->arena, &rows, &req->err);
+		if (n < 0)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			if (rows[i].id != id)
+				continue;
+			struct tval *ctx = tval_obj(req->arena);
+			struct tval *rule = tval_obj(req->arena);
+			tval_set_int(rule, "number", rows[i].position);
+			tval_set_str(rule, "title", rows[i].title);
+			tval_set(ctx, "rule", rule);
+			return web_confirm_page(req, N_("Delete a rule"), ctx, "/admin/rules");
+		}
+		return err_set(&req->err, ERR_NOT_FOUND, "There is no such rule.",
+			       "rule delete: no rule %lld", (long long)id);
+	}
+	if (rule_delete(req->arena, id, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/rules", "rule_deleted");
 }

@@ -306,6 +306,77 @@ def test_action_form_keeps_ticked_rules():
     c["keeper"].post("/admin/queue/%s/act" % item, [("kind", "dismiss"), ("reason", "ok")])
 
 
+def confirm_step(client, path, fields, what, says):
+    """Posts like the list page's button: the confirmation page (200) that says `says`,
+    whose form posts path again with confirm=1, and a Cancel link; nothing changed yet.
+    Returns the confirmation form's fields."""
+    r = client.post(path, fields)
+    harness.assert_status(r, 200, what + ": the confirmation page")
+    assert says in r.text, (what, r.text)
+    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', main_part(r.text),
+                       re.S)
+    assert [f[0] for f in forms] == [path], forms
+    fields = harness.form_fields(forms[0][1])
+    assert fields.get("confirm") == "1" and fields.get("csrf"), fields
+    assert re.search(r'<a href="/admin/[a-z]+">[^<]+</a>', main_part(r.text)), "no Cancel"
+    return fields
+
+
+@test
+def test_destructive_admin_actions_confirm():
+    """removing a peer, deleting a rule, declining an application and revoking an invite each
+    show a confirmation page first (no JavaScript: a second post with confirm=1); only that
+    second post changes anything"""
+    boss = harness.member(inst, "boss", role="admin")
+    # a peer
+    harness.assert_status(boss.post("/admin/peers", {"domain": "peer.example"}), 303, "add")
+    path = "/admin/peers/peer.example/remove"
+    confirm_step(boss, path, {}, "remove peer", "Deliveries to peer.example stop at once")
+    assert count("SELECT count(*) FROM peers WHERE domain = 'peer.example'") == 1
+    r = boss.post(path, {"confirm": "1"})
+    harness.assert_status(r, 303, "remove peer, confirmed")
+    assert count("SELECT count(*) FROM peers WHERE domain = 'peer.example'") == 0
+    # a rule
+    harness.assert_status(boss.post("/admin/rules", {"title": "Temporary rule", "text": ""}),
+                          303, "rule")
+    rid = inst.scalar("SELECT id FROM rules WHERE title = 'Temporary rule'")
+    n = count("SELECT count(*) FROM rules")
+    path = "/admin/rules/%s/delete" % rid
+    confirm_step(c["keeper"], path, {}, "delete rule", "Delete rule %d?" % n)
+    assert count("SELECT count(*) FROM rules") == n
+    harness.assert_status(c["keeper"].post(path, {"confirm": "1"}), 303, "delete, confirmed")
+    assert count("SELECT count(*) FROM rules") == n - 1
+    harness.assert_status(c["keeper"].post(path, {}), 404, "the confirmation of no rule")
+    # an application
+    harness.create_account(inst, "applicant")
+    inst.psql("UPDATE accounts SET approved = false, application_note = 'hello'"
+              " WHERE username = 'applicant'")
+    aid = inst.scalar("SELECT id FROM accounts WHERE username = 'applicant'")
+    path = "/admin/applications/%s/decline" % aid
+    confirm_step(c["keeper"], path, {}, "decline", "Decline the application of applicant?")
+    assert count("SELECT count(*) FROM accounts WHERE username = 'applicant'") == 1
+    harness.assert_status(c["keeper"].post(path, {"confirm": "1"}), 303, "decline, confirmed")
+    assert count("SELECT count(*) FROM accounts WHERE username = 'applicant'") == 0
+    # approving needs no confirmation (it deletes nothing)
+    # an invite
+    p = inst.cli("admin", "invite")
+    assert p.returncode == 0, harness.describe(p)
+    iid = inst.scalar("SELECT max(id) FROM invites")
+    path = "/admin/invites/%s/revoke" % iid
+    confirm_step(boss, path, {}, "revoke", "The link stops working at once")
+    assert inst.scalar("SELECT revoked_at IS NULL FROM invites WHERE id = %s" % iid) == "t"
+    harness.assert_status(boss.post(path, {"confirm": "1"}), 303, "revoke, confirmed")
+    assert inst.scalar("SELECT revoked_at IS NULL FROM invites WHERE id = %s" % iid) == "f"
+    # in the admin's language
+    zh = harness.member(inst, "boss", lang="zh-CN", create=False)
+    harness.create_account(inst, "applicant2")
+    inst.psql("UPDATE accounts SET approved = false WHERE username = 'applicant2'")
+    aid = inst.scalar("SELECT id FROM accounts WHERE username = 'applicant2'")
+    msg = "Decline the application of {username}?"
+    confirm_step(zh, "/admin/applications/%s/decline" % aid, {}, "zh-CN decline",
+                 ZH[msg].replace("{username}", "applicant2"))
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":
