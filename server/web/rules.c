@@ -29,7 +29,7 @@ web_rules_view_checked(struct req *req, const int64_t *checked, int nchecked)
 	struct tval *list = tval_list(req->arena);
 	struct rule_row *rows;
 	struct err err;
-	int n = rules_list(req->arena, &rows, &err);
+	int n = rules_list_in(req->arena, req->lang, &rows, &err);
 	if (n < 0) {
 		log_msg(LOG_WARN, "rules: %s", err.detail);
 		return list;
@@ -56,7 +56,7 @@ web_rules_cited(struct req *req, const int64_t *ids, int n)
 	struct tval *list = tval_list(req->arena);
 	struct rule_row *rows;
 	struct err err;
-	int nrows = n > 0 ? rules_list(req->arena, &rows, &err) : 0;
+	int nrows = n > 0 ? rules_list_in(req->arena, req->lang, &rows, &err) : 0;
 	if (nrows < 0) {
 		log_msg(LOG_WARN, "rules: %s", err.detail);
 		return list;

@@ -377,6 +377,90 @@ def test_destructive_admin_actions_confirm():
                  ZH[msg].replace("{username}", "applicant2"))
 
 
+def visitor(path, lang):
+    r = harness.request(inst.port, "GET", path, headers={"Accept-Language": lang})
+    harness.assert_status(r, 200, "%s in %s" % (path, lang))
+    return main_part(r.text)
+
+
+@test
+def test_rules_and_description_per_language():
+    """moderators write the rules' zh-CN versions and admins the description's on
+    /admin/translations; readers in zh-CN see them, falling back to the default version
+    where there is none; readers in English see the default; bad input is a precise 4xx with
+    nothing stored; an empty version removes it"""
+    harness.db_change(inst, "INSERT INTO instance_settings VALUES ('instance_description',"
+                      " 'A community for workers') ON CONFLICT (key) DO UPDATE"
+                      " SET value = EXCLUDED.value", "settings")
+    ids = rules()
+    boss = harness.member(inst, "boss2", role="admin")
+    harness.assert_status(c["rose"].get("/admin/translations"), 403, "a member")
+    page = c["keeper"].get("/admin/translations")
+    harness.assert_status(page, 200, "a moderator")
+    assert 'action="/admin/translations/rules"' in page.text
+    assert 'action="/admin/translations/description"' not in page.text, "admins only"
+    assert "Be kind" in page.text and 'name="title_%s"' % ids[0] in page.text
+    # bad input: nothing stored
+    for lang in ("en", "fr", "zh_CN"):
+        r = c["keeper"].post("/admin/translations/rules",
+                             {"lang": lang, "title_%s" % ids[0]: "x"})
+        harness.assert_status(r, 400, "language " + lang)
+    r = c["keeper"].post("/admin/translations/rules", {
+        "lang": "zh-CN", "title_%s" % ids[0]: "善待他人", "text_%s" % ids[0]: "互相尊重",
+        "title_%s" % ids[1]: "", "text_%s" % ids[1]: "没有标题的说明"})
+    harness.assert_status(r, 422, "an explanation without a title")
+    assert "Give the rule&#39;s title in this language too" in r.text
+    assert "没有标题的说明" in r.text and "善待他人" in r.text, "the form lost what was sent"
+    r = c["keeper"].post("/admin/translations/rules", {
+        "lang": "zh-CN", "title_%s" % ids[0]: "长" * 201})
+    harness.assert_status(r, 422, "a title of 201 characters")
+    r = boss.post("/admin/translations/description", {"lang": "zh-CN", "description": "长" * 2001})
+    harness.assert_status(r, 422, "a description of 2001 characters")
+    harness.assert_status(c["keeper"].post("/admin/translations/description",
+                                           {"lang": "zh-CN", "description": "版主"}), 403,
+                          "a moderator writing the description")
+    assert count("SELECT count(*) FROM rule_translations") == 0
+    assert count("SELECT count(*) FROM description_translations") == 0
+    # the versions
+    r = c["keeper"].post("/admin/translations/rules", {
+        "lang": "zh-CN", "title_%s" % ids[0]: " 善待他人 ", "text_%s" % ids[0]: "互相尊重",
+        "title_%s" % ids[1]: "", "text_%s" % ids[1]: ""})
+    harness.assert_status(r, 303, "rules in zh-CN")
+    assert harness.location_path(r) == "/admin/translations?lang=zh-CN&notice=saved"
+    r = boss.post("/admin/translations/description",
+                  {"lang": "zh-CN", "description": "一个属于性工作者的社区"})
+    harness.assert_status(r, 303, "description in zh-CN")
+    assert inst.psql("SELECT lang, title, body FROM rule_translations") == [
+        ["zh-CN", "善待他人", "互相尊重"]]
+    for path in ("/about", "/"):
+        zh = visitor(path, "zh-CN")
+        assert "善待他人" in zh and "互相尊重" in zh and "Be kind" not in zh, path
+        assert "Keep clients&#39; details private" in zh, "rule 2 falls back to the default"
+        assert "一个属于性工作者的社区" in zh and "A community for workers" not in zh, path
+        en = visitor(path, "en")
+        assert "Be kind" in en and "善待他人" not in en, path
+        assert "A community for workers" in en and "一个属于" not in en, path
+    # members' pages follow their language: the report form, the rules cited on an action
+    sid = harness.post_and_get_id(inst, c["lou"], "lou", "lou's post in two languages")
+    zh_rose = harness.member(inst, "rose", lang="zh-CN", create=False)
+    assert "善待他人" in zh_rose.get("/statuses/%s/report" % sid).text
+    assert "Be kind" in c["rose"].get("/statuses/%s/report" % sid).text
+    # the page shows the stored versions for editing
+    page = boss.get("/admin/translations?lang=zh-CN").text
+    assert 'value="善待他人"' in page and "一个属于性工作者的社区" in page
+    # an empty version is no version: the default shows again
+    r = c["keeper"].post("/admin/translations/rules", {
+        "lang": "zh-CN", "title_%s" % ids[0]: "", "text_%s" % ids[0]: ""})
+    harness.assert_status(r, 303, "remove the version")
+    r = boss.post("/admin/translations/description", {"lang": "zh-CN", "description": " "})
+    harness.assert_status(r, 303, "remove the description's version")
+    zh = visitor("/about", "zh-CN")
+    assert "Be kind" in zh and "善待他人" not in zh
+    assert "A community for workers" in zh
+    assert count("SELECT count(*) FROM rule_translations") == 0
+    assert count("SELECT count(*) FROM description_translations") == 0
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
--- The review queue, issue 11: reports on one post (or about one account) are one queue item;
+-- Issue 11. The review queue: reports on one post (or about one account) are one queue item;
 -- a claim is a lock that another moderator may take over only explicitly, and each take-over
--- is kept; a reporter is told the outcome of their report.
+-- is kept; a reporter is told the outcome of their report. Rules and the instance
+-- description can be written per UI language.
 
 -- An open queue item is a group: the first open report on a post (or, for a report about an
 -- account with no post, on that account) leads it (group_id NULL), later ones name it in
@@ -74,3 +75,22 @@ ALTER TABLE notifications DROP CONSTRAINT notifications_shape;
 ALTER TABLE notifications ADD CONSTRAINT notifications_shape CHECK (
 	(type IN ('moderation', 'appeal', 'report')) = (mod_action_id IS NOT NULL)
 	AND (type IN ('moderation', 'appeal', 'report') OR from_account_id IS NOT NULL));
+
+-- Rules and the instance description per UI language. The rules row and the
+-- 'instance_description' setting are the default version; a language's version, when there
+-- is one, is shown instead to members and visitors reading in that language. An empty
+-- version is no version (its row is deleted), so the default shows.
+CREATE TABLE rule_translations (
+	rule_id bigint NOT NULL REFERENCES rules (id) ON DELETE CASCADE,
+	lang text NOT NULL CHECK (lang IN ('en', 'zh-CN')),
+	title text NOT NULL CHECK (char_length(title) BETWEEN 1 AND 200),
+	body text NOT NULL DEFAULT '' CHECK (char_length(body) <= 2000),
+	updated_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (rule_id, lang)
+);
+-- Read with the settings (db/settings.c), so it is kept in memory and announced with them.
+CREATE TABLE description_translations (
+	lang text PRIMARY KEY CHECK (lang IN ('en', 'zh-CN')),
+	text text NOT NULL CHECK (char_length(text) BETWEEN 1 AND 2000),
+	updated_at timestamptz NOT NULL DEFAULT now()
+);
