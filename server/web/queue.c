@@ -92,6 +92,11 @@ action_form(struct req *req, const char *action, const struct mod_target_state *
 	tval_set(f, "rules", web_rules_view_checked(req, ticked, nticked));
 	tval_set_str(f, "reason_value", web_field(req, "reason"));
 	tval_set_str(f, "cw_value", web_field(req, "cw"));
+	const char *days = web_field(req, "suspend_days");
+	static const char *const lengths[] = {"1", "7", "30", "0"};
+	for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++)
+		tval_set_bool(f, arena_printf(req->arena, "days_%s", lengths[i]),
+			      strcmp(days, lengths[i]) == 0);
 	return f;
 }
 

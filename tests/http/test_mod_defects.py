@@ -304,6 +304,14 @@ def test_action_form_keeps_ticked_rules():
     harness.assert_status(r, 422, "no reason")
     ticked = re.findall(r'id="act-rule-(\d)" name="rule" value="\d+" checked>', r.text)
     assert ticked == ["2"], ticked
+    # a suspension's length is kept too
+    r = c["keeper"].post("/admin/accounts/%s/act" % lou,
+                         [("kind", "suspend"), ("reason", ""), ("rule", ids[0]),
+                          ("suspend_days", "30")])
+    harness.assert_status(r, 422, "no reason")
+    assert '<option value="30" selected>' in r.text and re.search(
+        r'<option value="suspend" selected>', r.text)
+    assert '<option value="1" selected>' not in r.text
     c["keeper"].post("/admin/queue/%s/act" % item, [("kind", "dismiss"), ("reason", "ok")])
 
 
