@@ -448,9 +448,10 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 		}
 		/* a claim is a lock (core/queue.h): its holder acts, or whoever takes it over */
 		if (holder != 0 && holder != moderator->id) {
-			err_set(err, ERR_CONFLICT,
-				"Another moderator has claimed this item. Take it over to act on it.",
-				"moderation: item claimed by another moderator");
+			err_set(
+			    err, ERR_CONFLICT,
+			    "Another moderator has claimed this item. Take it over to act on it.",
+			    "moderation: item claimed by another moderator");
 			goto fail;
 		}
 		if (d->kind != MOD_NOTE && db_queue_close(a, report_id, err) < 0)

@@ -98,8 +98,8 @@ queue_claim(struct arena *a, const struct account *moderator, int64_t id, enum q
 			       "queue: release of an item not held");
 	if (!release && q->claimed_by != 0 && q->claimed_by != moderator->id)
 		return held_by_other(err, "claim conflict");
-	int n = db_queue_claim(a, id, release ? 0 : moderator->id, release ? moderator->id : 0,
-			       err);
+	int n =
+	    db_queue_claim(a, id, release ? 0 : moderator->id, release ? moderator->id : 0, err);
 	if (n < 0)
 		return -1;
 	if (n == 0 && !release && q->claimed_by == moderator->id)

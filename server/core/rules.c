@@ -59,8 +59,8 @@ rule_translations(struct arena *a, enum lang l, struct rule_row **out, struct er
 }
 
 int
-rules_translate(struct arena *a, enum lang l, const struct rule_translation *t, int n,
-		int64_t *bad, struct err *err)
+rules_translate(struct arena *a, enum lang l, const struct rule_translation *t, int n, int64_t *bad,
+		struct err *err)
 {
 	const char **titles = arena_alloc(a, sizeof *titles * (size_t)(n > 0 ? n : 1));
 	const char **bodies = arena_alloc(a, sizeof *bodies * (size_t)(n > 0 ? n : 1));

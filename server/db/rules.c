@@ -76,9 +76,9 @@ db_rule_translation_put(struct arena *a, int64_t id, const char *lang, const cha
 	const char *p[] = {id_format(id, b), lang, title, body};
 	PGresult *r;
 	if (*title == '\0') {
-		r = db_query(a, err,
-			     "DELETE FROM rule_translations WHERE rule_id = $1::bigint AND lang = $2",
-			     2, p);
+		r = db_query(
+		    a, err,
+		    "DELETE FROM rule_translations WHERE rule_id = $1::bigint AND lang = $2", 2, p);
 		if (r == NULL)
 			return -1;
 		int pos = db_rule_position(a, id, err);

@@ -42,8 +42,7 @@ db_settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct
 }
 
 int
-db_description_translation_put(struct arena *a, const char *lang, const char *text,
-			       struct err *err)
+db_description_translation_put(struct arena *a, const char *lang, const char *text, struct err *err)
 {
 	const char *p[] = {lang, text};
 	return db_query(a, err,

@@ -349,7 +349,8 @@ item_page(struct req *req, int64_t id, const struct err *form_err)
 	for (int i = 0; i < ntk; i++) {
 		struct tval *t = tval_obj(req->arena);
 		tval_set_str(t, "moderator", tk[i].moderator ? tk[i].moderator : gone);
-		tval_set_str(t, "from_moderator", tk[i].from_moderator ? tk[i].from_moderator : gone);
+		tval_set_str(t, "from_moderator",
+			     tk[i].from_moderator ? tk[i].from_moderator : gone);
 		tval_set_str(t, "when", web_time(req, tk[i].created_at));
 		tval_push(tl, t);
 	}
@@ -410,15 +411,16 @@ take_over_page(struct req *req, int64_t id, const struct err *err)
 	int64_t item_id = q->group_id ? q->group_id : id;
 	if (q->group_id != 0 && (q = queue_get_item(req->arena, item_id, &req->err)) == NULL)
 		return -1;
-	bool held = strcmp(q->state, "open") == 0 && q->claimed_by != 0 &&
-		    q->claimed_by != req->viewer->id;
+	bool held =
+	    strcmp(q->state, "open") == 0 && q->claimed_by != 0 && q->claimed_by != req->viewer->id;
 	if (!held) {
 		if (err != NULL) {
 			req->err = *err;
 			return -1;
 		}
 		return web_redirect(
-		    req, arena_printf(req->arena, "/admin/queue/%s", id_format(item_id, buf)), NULL);
+		    req, arena_printf(req->arena, "/admin/queue/%s", id_format(item_id, buf)),
+		    NULL);
 	}
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set(ctx, "item", item_view(req, q));
@@ -467,12 +469,13 @@ item_claim(struct req *req)
 	if (q == NULL)
 		return -1;
 	char buf[ID_STRLEN];
-	static const char *const notices[] = {
-	    [QUEUE_CLAIM] = "claimed", [QUEUE_RELEASE] = "released", [QUEUE_TAKE_OVER] = "taken_over"};
-	return web_redirect(
-	    req,
-	    arena_printf(req->arena, "/admin/queue/%s", id_format(q->group_id ? q->group_id : id, buf)),
-	    notices[op]);
+	static const char *const notices[] = {[QUEUE_CLAIM] = "claimed",
+					      [QUEUE_RELEASE] = "released",
+					      [QUEUE_TAKE_OVER] = "taken_over"};
+	return web_redirect(req,
+			    arena_printf(req->arena, "/admin/queue/%s",
+					 id_format(q->group_id ? q->group_id : id, buf)),
+			    notices[op]);
 }
 
 /* Reads the action form into d (rules into the arena). -1 + ERR_UNPROCESSABLE when a field

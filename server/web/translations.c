@@ -22,8 +22,7 @@
 #include "web/web.h"
 
 /* Each language's name, written in that language (as the settings' language list has it). */
-static const char *const lang_names[LANG__MAX] = {[LANG_EN] = "English",
-						  [LANG_ZH_CN] = "简体中文"};
+static const char *const lang_names[LANG__MAX] = {[LANG_EN] = "English", [LANG_ZH_CN] = "简体中文"};
 
 static enum lang
 default_lang(const struct req *req)
@@ -41,8 +40,7 @@ chosen_lang(struct req *req, const char *tag, enum lang *out)
 		*out = def == LANG_EN ? LANG_ZH_CN : LANG_EN;
 		return 0;
 	}
-	if (i18n_lang_parse(tag, out) != 0 || *out == def ||
-	    strcmp(tag, i18n_lang_tag(*out)) != 0)
+	if (i18n_lang_parse(tag, out) != 0 || *out == def || strcmp(tag, i18n_lang_tag(*out)) != 0)
 		return err_set(&req->err, ERR_INVALID,
 			       "Choose one of the languages other than the default.",
 			       "translations: bad lang");
@@ -116,7 +114,8 @@ page(struct req *req, enum lang l, const struct err *form_err, const char *part,
 	tval_set_bool(ctx, "admin", admin);
 	if (admin && req->settings != NULL) {
 		tval_set_str(ctx, "default_description", req->settings->description);
-		const char *d = sent_desc ? web_field(req, "description") : req->settings->descriptions[l];
+		const char *d =
+		    sent_desc ? web_field(req, "description") : req->settings->descriptions[l];
 		tval_set_str(ctx, "description", d ? d : "");
 	}
 	int status = MHD_HTTP_OK;
