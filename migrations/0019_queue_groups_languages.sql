@@ -64,6 +64,9 @@ CREATE TABLE queue_takeovers (
 	created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX queue_takeovers_report ON queue_takeovers (report_id, id);
+-- deleting an account sets these to NULL
+CREATE INDEX queue_takeovers_moderator ON queue_takeovers (moderator_id);
+CREATE INDEX queue_takeovers_from ON queue_takeovers (from_moderator_id);
 
 -- A member's report was closed: 'report' tells them the outcome (core/moderation.c says what
 -- the notification shows, and what it never shows).
