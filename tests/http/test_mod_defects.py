@@ -112,6 +112,7 @@ def test_reports_on_one_post_are_one_item():
     assert len(items) == 1, items
     item = items[0][0]
     assert item == leader(sid)
+    assert "Reports in this item: 2" in items[0][1], items[0][1]
     assert count("SELECT count(*) FROM reports WHERE status_id = %s" % sid) == 2
     page = c["keeper"].get("/admin/queue/%s" % item)
     harness.assert_status(page, 200, "item")
