@@ -265,6 +265,28 @@ notify_target(struct arena *a, enum mod_kind k, int64_t target, int64_t action_i
 	return db_notification_moderation(a, target, "moderation", action_id, err);
 }
 
+/* The members who reported queue item report_id (all the reports of its group) hear that it
+ * was closed, and whether the moderators acted or found nothing to do (a dismissal): the
+ * notification (type 'report', web/notifications.c) says only that. What was done, the
+ * reason and who decided are left out: the reason is written to the member acted on and may
+ * tell what they want few to know, the kind of action is the reported member's business (the
+ * moderation log already says what every member may know), and no moderator is ever named
+ * to a reporter. It names neither the post nor the account either, so that a glance at a
+ * shared phone shows no one's name. A pending action (two-person rule) counts as acted on:
+ * the report was read and answered. */
+static int
+notify_reporters(struct arena *a, int64_t report_id, int64_t action_id, struct err *err)
+{
+	int64_t *ids;
+	int n = db_queue_reporters(a, report_id, &ids, err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (db_notification_moderation(a, ids[i], "report", action_id, err) != 0)
+			return -1;
+	return 0;
+}
+
 /* The rules cited, checked: at least one when the kind needs it, all existing. */
 static int
 check_rules(struct arena *a, const struct mod_draft *d, struct err *err)
@@ -402,18 +424,37 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	}
 	bool wait = needs_second(s, d->kind);
 
+	/* a report of a group is answered by answering the group's item */
+	int64_t report_id = d->report_id;
+	if (report_id != 0) {
+		struct queue_item *q = db_queue_get(a, report_id, err);
+		if (q == NULL)
+			return -1;
+		if (q->group_id != 0)
+			report_id = q->group_id;
+	}
+
 	if (db_begin(err) != 0)
 		return -1;
-	if (d->report_id != 0) {
-		struct queue_item *q = db_queue_get(a, d->report_id, err);
-		if (q == NULL)
+	if (report_id != 0) {
+		int64_t holder = 0;
+		int open = db_queue_lock(a, report_id, &holder, err);
+		if (open < 0)
 			goto fail;
-		if (strcmp(q->state, "open") != 0) {
+		if (open == 0) {
 			err_set(err, ERR_CONFLICT, "This queue item is closed already.",
 				"moderation: closed item");
 			goto fail;
 		}
-		if (d->kind != MOD_NOTE && db_queue_close(a, d->report_id, err) < 0)
+		/* a claim is a lock (core/queue.h): its holder acts, or whoever takes it over */
+		if (holder != 0 && holder != moderator->id) {
+			err_set(
+			    err, ERR_CONFLICT,
+			    "Another moderator has claimed this item. Take it over to act on it.",
+			    "moderation: item claimed by another moderator");
+			goto fail;
+		}
+		if (d->kind != MOD_NOTE && db_queue_close(a, report_id, err) < 0)
 			goto fail;
 	}
 	struct mod_action_new row = {
@@ -422,7 +463,7 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	    .target_id = t.account_id,
 	    .status_id = on == MOD_ON_POST ? d->status_id : 0,
 	    .domain = on == MOD_ON_DOMAIN ? t.domain : NULL,
-	    .report_id = d->report_id,
+	    .report_id = report_id,
 	    .reason = d->reason,
 	    .rule_ids = d->rule_ids,
 	    .nrules = d->nrules,
@@ -439,6 +480,9 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 		if (notify_target(a, d->kind, t.account_id, action_id, err) != 0)
 			goto fail;
 	}
+	if (report_id != 0 && d->kind != MOD_NOTE &&
+	    notify_reporters(a, report_id, action_id, err) != 0)
+		goto fail;
 	if (db_commit(err) != 0)
 		return -1;
 	cache_invalidate(CACHE_PEERS); /* a defederation changed them: reload now it committed */

@@ -114,7 +114,10 @@ struct mod_draft {
  * unknown post, account or queue item; ERR_UNPROCESSABLE for a missing or too long reason,
  * no rule cited where one is needed, an unknown rule, a kind that doesn't fit the target
  * (a post action without a post, a domain action on a local account, defederating a domain
- * that isn't a peer), a bad suspension length; ERR_CONFLICT for a closed queue item. */
+ * that isn't a peer), a bad suspension length; ERR_CONFLICT for a closed queue item or one
+ * another moderator has claimed (core/queue.h: a claim is a lock). Answering a queue item
+ * (report_id: any report of its group) closes every report of the group, unless it is a note,
+ * and tells each member who reported it that it was answered. */
 int mod_act(struct arena *a, const struct instance_settings *s, const struct account *moderator,
 	    const struct mod_draft *d, int64_t *id, bool *pending, struct err *err);
 

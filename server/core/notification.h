@@ -21,6 +21,7 @@ enum notification_type {
 	NOTIF_FAVOURITE,
 	NOTIF_MODERATION, /* a moderator acted on the member's account or post (core/moderation.c) */
 	NOTIF_APPEAL,	  /* the member's appeal was decided (core/moderation.c) */
+	NOTIF_REPORT,	  /* a report the member filed was answered (core/moderation.c) */
 	NOTIF__MAX
 };
 

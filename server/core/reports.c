@@ -65,6 +65,12 @@ report_create(struct arena *a, const struct account *reporter, const struct repo
 	if (n > REPORT_RULES_MAX)
 		return err_set(err, ERR_UNPROCESSABLE, "One of the rules chosen doesn't exist.",
 			       "report: %d rules", n);
+	/* an empty report gives the moderators nothing to read and fills the queue */
+	if (n == 0 && *comment == '\0')
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Choose the rule that is broken or write a comment: a report with "
+			       "neither can't be sent.",
+			       "report: no rule and no comment");
 	if (n > 0) {
 		int found = db_rules_existing(a, rules, n, err);
 		if (found < 0)

@@ -32,8 +32,9 @@ struct report_draft {
 
 /* Files reporter's report. A post must be one reporter may see (status_get with reporter as
  * viewer) and an account an approved one, else ERR_NOT_FOUND. ERR_UNPROCESSABLE when it is
- * reporter's own post or account, a rule id names no rule, or the comment (trimmed of
- * surrounding white space) is longer than REPORT_COMMENT_MAX characters or not UTF-8.
+ * reporter's own post or account, a rule id names no rule, it cites no rule and has no
+ * comment, or the comment (trimmed of surrounding white space) is longer than
+ * REPORT_COMMENT_MAX characters or not UTF-8. Nothing is stored on an error.
  * *id may be NULL. 0 or -1 + err. */
 int report_create(struct arena *a, const struct account *reporter, const struct report_draft *d,
 		  int64_t *id, struct err *err);

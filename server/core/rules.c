@@ -47,6 +47,62 @@ rules_list(struct arena *a, struct rule_row **out, struct err *err)
 }
 
 int
+rules_list_in(struct arena *a, enum lang l, struct rule_row **out, struct err *err)
+{
+	return db_rules_list_lang(a, i18n_lang_tag(l), out, err);
+}
+
+int
+rule_translations(struct arena *a, enum lang l, struct rule_row **out, struct err *err)
+{
+	return db_rule_translations(a, i18n_lang_tag(l), out, err);
+}
+
+int
+rules_translate(struct arena *a, enum lang l, const struct rule_translation *t, int n, int64_t *bad,
+		struct err *err)
+{
+	const char **titles = arena_alloc(a, sizeof *titles * (size_t)(n > 0 ? n : 1));
+	const char **bodies = arena_alloc(a, sizeof *bodies * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		titles[i] = t[i].title ? t[i].title : "";
+		bodies[i] = t[i].body ? t[i].body : "";
+		*bad = t[i].id;
+		if (!utf8_valid(titles[i], strlen(titles[i])) ||
+		    !utf8_valid(bodies[i], strlen(bodies[i])))
+			return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
+				       "rule translation: bad utf-8");
+		if (*arena_strtrim(a, titles[i]) == '\0') {
+			if (*arena_strtrim(a, bodies[i]) != '\0')
+				return err_set(err, ERR_UNPROCESSABLE,
+					       "Give the rule's title in this language too, or "
+					       "leave both empty to show the default version.",
+					       "rule translation: body without a title");
+			titles[i] = bodies[i] = "";
+			continue;
+		}
+		if (check(a, &titles[i], &bodies[i], err) != 0)
+			return -1;
+	}
+	*bad = 0;
+	if (db_begin(err) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int w = db_rule_translation_put(a, t[i].id, i18n_lang_tag(l), titles[i], bodies[i],
+						err);
+		if (w == 0) {
+			*bad = t[i].id;
+			not_found(err, t[i].id);
+		}
+		if (w <= 0) {
+			db_rollback();
+			return -1;
+		}
+	}
+	return db_commit(err);
+}
+
+int
 rule_create(struct arena *a, const char *title, const char *body, int64_t *id, struct err *err)
 {
 	if (title == NULL)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "db/rules.h" /* struct rule_row */
+#include "util/i18n.h"
 
 struct arena;
 struct err;
@@ -18,6 +19,29 @@ struct err;
 /* Every rule in order (rule_row.position is its number). The count, or -1 + err; *out is
  * arena-owned. */
 int rules_list(struct arena *a, struct rule_row **out, struct err *err);
+
+/* Every rule in order, each in its version in language l where it has one, else the
+ * default version (what members and visitors reading in l see). The count, or -1 + err. */
+int rules_list_in(struct arena *a, enum lang l, struct rule_row **out, struct err *err);
+
+/* Every rule's version in language l, in order: title and body NULL where there is none.
+ * The count, or -1 + err. */
+int rule_translations(struct arena *a, enum lang l, struct rule_row **out, struct err *err);
+
+/* A rule's version in a language, as a form sends it. */
+struct rule_translation {
+	int64_t id;	   /* the rule */
+	const char *title; /* "" (with an empty body): no version, the default shows */
+	const char *body;
+};
+
+/* Stores the versions in language l of n rules, in one transaction; each is trimmed and
+ * checked as rule_create does, except that an empty title with an empty body removes the
+ * version. ERR_UNPROCESSABLE (*bad gets the rule's id) for a bad title or body, or a body
+ * without a title; ERR_NOT_FOUND when a rule doesn't exist. Nothing is stored on an error.
+ * 0, or -1 + err. */
+int rules_translate(struct arena *a, enum lang l, const struct rule_translation *t, int n,
+		    int64_t *bad, struct err *err);
 
 /* Adds a rule after the last one. Title and body are trimmed of surrounding white space;
  * ERR_UNPROCESSABLE when the title is empty or longer than RULE_TITLE_MAX characters, the

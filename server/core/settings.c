@@ -124,6 +124,8 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->two_person_rule = false;
 	s->name_moderators = false;
 	s->suspension_purge_days = SETTINGS_PURGE_DAYS_DEFAULT;
+	for (int l = 0; l < LANG__MAX; l++)
+		s->descriptions[l] = NULL;
 	struct db_setting *rows;
 	int n = settings_rows(a, &rows, err);
 	if (n < 0)
@@ -148,8 +150,48 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			s->name_moderators = strcmp(v, "true") == 0;
 		else if (strcmp(k, "suspension_purge_days") == 0)
 			s->suspension_purge_days = atoi(v);
+		else if (strncmp(k, DB_DESCRIPTION_KEY_PREFIX,
+				 strlen(DB_DESCRIPTION_KEY_PREFIX)) == 0) {
+			enum lang l;
+			if (i18n_lang_parse(k + strlen(DB_DESCRIPTION_KEY_PREFIX), &l) == 0)
+				s->descriptions[l] = v;
+		}
 	}
 	return 0;
+}
+
+const char *
+settings_description(const struct instance_settings *s, enum lang l)
+{
+	if (l >= 0 && l < LANG__MAX && s->descriptions[l] != NULL && *s->descriptions[l] != '\0')
+		return s->descriptions[l];
+	return s->description;
+}
+
+int
+settings_put_description(struct arena *a, enum lang l, const char *text, struct err *err)
+{
+	if (text == NULL)
+		text = "";
+	if (!utf8_valid(text, strlen(text)))
+		return err_set(err, ERR_UNPROCESSABLE, "The text is not valid UTF-8.",
+			       "description: bad utf-8");
+	text = arena_strtrim(a, text);
+	if (utf8_chars(text) > SETTINGS_DESCRIPTION_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "The description can have at most 2000 characters.",
+			       "description translation too long");
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_description_translation_put(a, i18n_lang_tag(l), text, err) != 0 ||
+	    cache_notify(a, CACHE_SETTINGS, err) != 0) {
+		db_rollback();
+		cache_invalidate(CACHE_SETTINGS);
+		return -1;
+	}
+	int rc = db_commit(err);
+	cache_invalidate(CACHE_SETTINGS); /* as in settings_put */
+	return rc;
 }
 
 int

@@ -42,6 +42,9 @@ int fed_mode_parse(const char *s, enum fed_mode *out);
 struct instance_settings {
 	const char *name;
 	const char *description;
+	/* the description's version in each UI language, NULL where there is none (then the
+	 * default, description, shows: settings_description) */
+	const char *descriptions[LANG__MAX];
 	enum reg_mode registration_mode;
 	enum lang default_language;
 	bool local_timeline_public;
@@ -71,6 +74,14 @@ int settings_rows(struct arena *a, struct db_setting **out, struct err *err);
 /* Upserts rows in one transaction (joining the caller's) with NOTIFY parasol_cache,
  * 'settings', and makes this process reload its copy at once. 0, or -1 + err. */
 int settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct err *err);
+
+/* The description for readers in language l: its version in l, else the default one. */
+const char *settings_description(const struct instance_settings *s, enum lang l);
+
+/* Stores the description's version in language l (up to SETTINGS_DESCRIPTION_MAX characters,
+ * trimmed; empty removes it, and the default shows), announced as settings_put does.
+ * ERR_UNPROCESSABLE for a text too long or not UTF-8. 0, or -1 + err. */
+int settings_put_description(struct arena *a, enum lang l, const char *text, struct err *err);
 
 /* Validates (name 1..100 characters, description up to 2000, purge days 0..3650) and stores every setting;
  * ERR_UNPROCESSABLE naming the problem. */

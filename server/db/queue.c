@@ -25,7 +25,8 @@
 	ISO("r.forwarded_at") ", r.snap_display_name, r.snap_account_url, t.deleted_at IS NOT NULL," \
 	" r.snap_status_id, r.snap_status_content, r.snap_status_spoiler,"                        \
 	" r.snap_status_visibility, coalesce(r.snap_status_sensitive, false), r.snap_status_url, " \
-	ISO("r.snap_status_created_at") ", r.forward_comment, r.forwarded_text"                    \
+	ISO("r.snap_status_created_at") ", r.forward_comment, r.forwarded_text, r.group_id,"       \
+	" (SELECT count(*) FROM reports g WHERE g.group_id = r.id) + 1"                            \
 	" FROM reports r JOIN accounts t ON t.id = r.target_account_id"                            \
 	" LEFT JOIN accounts rp ON rp.id = r.reporter_id"                                          \
 	" LEFT JOIN statuses s ON s.id = r.status_id"                                              \
@@ -70,6 +71,8 @@ item_row(struct arena *a, const PGresult *r, int i, struct queue_item *q)
 	q->snap_status_created_at = db_value(r, i, 32);
 	q->forward_comment = db_bool(r, i, 33);
 	q->forwarded_text = db_value(r, i, 34);
+	q->group_id = db_int64(r, i, 35);
+	q->nreports = (int)db_int64(r, i, 36);
 }
 
 int
@@ -86,7 +89,7 @@ db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, i
 			   cb,
 			   f->me ? id_format(f->me, mb) : NULL};
 	PGresult *r = db_query(a, err,
-			       "SELECT " ITEM_COLUMNS " WHERE r.state = $1"
+			       "SELECT " ITEM_COLUMNS " WHERE r.state = $1 AND r.group_id IS NULL"
 			       " AND ($2::text IS NULL OR r.source = $2::text)"
 			       " AND ($3::bigint IS NULL OR r.id > $3::bigint)"
 			       " AND ($5::int = 0 OR ($5::int = 1 AND r.claimed_by IS NULL)"
@@ -121,16 +124,112 @@ db_queue_get(struct arena *a, int64_t id, struct err *err)
 }
 
 int
-db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, struct err *err)
+db_queue_group(struct arena *a, int64_t id, struct queue_item **out, struct err *err)
 {
-	char b[ID_STRLEN], mb[ID_STRLEN];
-	const char *p[] = {id_format(id, b), moderator_id ? id_format(moderator_id, mb) : NULL};
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT " ITEM_COLUMNS " WHERE r.id = $1::bigint OR r.group_id = $1::bigint"
+			       " ORDER BY r.group_id IS NOT NULL, r.id",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++)
+		item_row(a, r, i, &(*out)[i]);
+	return n;
+}
+
+int
+db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, int64_t holder_id,
+	       struct err *err)
+{
+	char b[ID_STRLEN], mb[ID_STRLEN], hb[ID_STRLEN];
+	const char *p[] = {id_format(id, b), moderator_id ? id_format(moderator_id, mb) : NULL,
+			   holder_id ? id_format(holder_id, hb) : NULL};
 	PGresult *r = db_query(a, err,
 			       "UPDATE reports SET claimed_by = $2::bigint,"
 			       " claimed_at = CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END"
-			       " WHERE id = $1::bigint AND state = 'open'",
-			       2, p);
+			       " WHERE id = $1::bigint AND state = 'open'"
+			       " AND claimed_by IS NOT DISTINCT FROM $3::bigint",
+			       3, p);
 	return db_rows_changed(r);
+}
+
+int
+db_queue_takeover_insert(struct arena *a, int64_t id, int64_t moderator_id, int64_t from_id,
+			 struct err *err)
+{
+	char b[ID_STRLEN], mb[ID_STRLEN], fb[ID_STRLEN];
+	const char *p[] = {id_format(id, b), id_format(moderator_id, mb), id_format(from_id, fb)};
+	return db_query(a, err,
+			"INSERT INTO queue_takeovers (report_id, moderator_id, from_moderator_id)"
+			" VALUES ($1::bigint, $2::bigint, $3::bigint)",
+			3, p) == NULL
+		   ? -1
+		   : 0;
+}
+
+int
+db_queue_takeovers(struct arena *a, int64_t id, struct queue_takeover **out, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT m.username, f.username, " ISO("t.created_at")
+			       " FROM queue_takeovers t"
+			       " LEFT JOIN accounts m ON m.id = t.moderator_id"
+			       " LEFT JOIN accounts f ON f.id = t.from_moderator_id"
+			       " WHERE t.report_id = $1::bigint ORDER BY t.id",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		(*out)[i].moderator = db_value(r, i, 0);
+		(*out)[i].from_moderator = db_value(r, i, 1);
+		(*out)[i].created_at = db_value(r, i, 2);
+	}
+	return n;
+}
+
+int
+db_queue_lock(struct arena *a, int64_t id, int64_t *holder, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT state = 'open', claimed_by FROM reports WHERE id = $1::bigint"
+			       " FOR UPDATE",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return err_set(err, ERR_NOT_FOUND, "No queue item has that number.",
+			       "queue item not found");
+	*holder = db_int64(r, 0, 1);
+	return db_bool(r, 0, 0) ? 1 : 0;
+}
+
+int
+db_queue_reporters(struct arena *a, int64_t id, int64_t **out, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT DISTINCT reporter_id FROM reports"
+			       " WHERE (id = $1::bigint OR group_id = $1::bigint)"
+			       " AND reporter_id IS NOT NULL",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++)
+		(*out)[i] = db_int64(r, i, 0);
+	return n;
 }
 
 int
@@ -140,7 +239,8 @@ db_queue_close(struct arena *a, int64_t id, struct err *err)
 	const char *p[] = {id_format(id, b)};
 	PGresult *r = db_query(a, err,
 			       "UPDATE reports SET state = 'closed', closed_at = now()"
-			       " WHERE id = $1::bigint AND state = 'open'",
+			       " WHERE (id = $1::bigint OR group_id = $1::bigint) AND state = 'open'",
 			       1, p);
-	return db_rows_changed(r);
+	int n = db_rows_changed(r);
+	return n > 1 ? 1 : n;
 }

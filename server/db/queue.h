@@ -49,6 +49,15 @@ struct queue_item {
 	const char *snap_status_created_at; /* ISO 8601, UTC */
 	bool forward_comment;		    /* the reporter let their comment be forwarded */
 	const char *forwarded_text;	    /* what the Flag carried when forwarded ("" none) */
+	int64_t group_id; /* 0: the item itself (a group's leader); else the item it is part of */
+	int nreports;	  /* lists only: the reports of the item, itself included */
+};
+
+/* A moderator took over an item claimed by another (strings arena-owned). */
+struct queue_takeover {
+	const char *moderator;	    /* username; NULL once the account is gone */
+	const char *from_moderator; /* username; NULL once the account is gone */
+	const char *created_at;	    /* ISO 8601, UTC */
 };
 
 /* Which items a list shows. */
@@ -59,7 +68,7 @@ struct queue_filter {
 	int64_t me;
 };
 
-/* Items matching f with ids above after_id (0: from the first), oldest first, at most limit.
+/* Items matching f with ids above after_id (groups' leaders only, each with nreports) (0: from the first), oldest first, at most limit.
  * The count, or -1 + err. */
 int db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, int limit,
 		  struct queue_item **out, struct err *err);
@@ -67,11 +76,34 @@ int db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_i
 /* Item id, or NULL + ERR_NOT_FOUND. */
 struct queue_item *db_queue_get(struct arena *a, int64_t id, struct err *err);
 
-/* Claims open item id for moderator_id (release: moderator_id 0). 1 when done, 0 when the item
- * isn't open; -1 + err. */
-int db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, struct err *err);
+/* The reports of item (group) id, the leader first, then the others in the order filed;
+ * the count, or -1 + err. */
+int db_queue_group(struct arena *a, int64_t id, struct queue_item **out, struct err *err);
 
-/* Closes open item id. 1 when closed, 0 when it wasn't open; -1 + err. */
+/* Sets the claim of open item id to moderator_id (0: released) if it is now held by
+ * holder_id (0: unclaimed). 1 when done, 0 when the item isn't open or is held by someone
+ * else; -1 + err. */
+int db_queue_claim(struct arena *a, int64_t id, int64_t moderator_id, int64_t holder_id,
+		   struct err *err);
+
+/* Records that moderator_id took item id over from from_id. 0 or -1 + err. */
+int db_queue_takeover_insert(struct arena *a, int64_t id, int64_t moderator_id, int64_t from_id,
+			     struct err *err);
+
+/* The take-overs of item id, oldest first; the count, or -1 + err. */
+int db_queue_takeovers(struct arena *a, int64_t id, struct queue_takeover **out,
+		       struct err *err);
+
+/* Locks open item id's row until the transaction ends and reads who holds it (*holder, 0:
+ * nobody). 1 when open, 0 when closed; -1 + err (ERR_NOT_FOUND for no such item). */
+int db_queue_lock(struct arena *a, int64_t id, int64_t *holder, struct err *err);
+
+/* Closes open item id with every report of its group. 1 when closed, 0 when it wasn't open;
+ * -1 + err. */
 int db_queue_close(struct arena *a, int64_t id, struct err *err);
+
+/* The members who filed the reports of item id (its group), each once; the count, or -1 +
+ * err. */
+int db_queue_reporters(struct arena *a, int64_t id, int64_t **out, struct err *err);
 
 #endif

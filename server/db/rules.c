@@ -28,6 +28,71 @@ db_rules_list(struct arena *a, struct rule_row **out, struct err *err)
 	return n;
 }
 
+static int
+rule_rows(struct arena *a, PGresult *r, struct rule_row **out)
+{
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct rule_row *row = &(*out)[i];
+		row->id = db_int64(r, i, 0);
+		row->position = (int)db_int64(r, i, 1);
+		row->title = db_value(r, i, 2);
+		row->body = db_value(r, i, 3);
+	}
+	return n;
+}
+
+int
+db_rules_list_lang(struct arena *a, const char *lang, struct rule_row **out, struct err *err)
+{
+	const char *p[] = {lang};
+	PGresult *r = db_query(a, err,
+			       "SELECT r.id, r.position, coalesce(t.title, r.title),"
+			       " coalesce(t.body, r.body) FROM rules r"
+			       " LEFT JOIN rule_translations t ON t.rule_id = r.id AND t.lang = $1"
+			       " ORDER BY r.position",
+			       1, p);
+	return r == NULL ? -1 : rule_rows(a, r, out);
+}
+
+int
+db_rule_translations(struct arena *a, const char *lang, struct rule_row **out, struct err *err)
+{
+	const char *p[] = {lang};
+	PGresult *r = db_query(a, err,
+			       "SELECT r.id, r.position, t.title, t.body FROM rules r"
+			       " LEFT JOIN rule_translations t ON t.rule_id = r.id AND t.lang = $1"
+			       " ORDER BY r.position",
+			       1, p);
+	return r == NULL ? -1 : rule_rows(a, r, out);
+}
+
+int
+db_rule_translation_put(struct arena *a, int64_t id, const char *lang, const char *title,
+			const char *body, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b), lang, title, body};
+	PGresult *r;
+	if (*title == '\0') {
+		r = db_query(
+		    a, err,
+		    "DELETE FROM rule_translations WHERE rule_id = $1::bigint AND lang = $2", 2, p);
+		if (r == NULL)
+			return -1;
+		int pos = db_rule_position(a, id, err);
+		return pos < 0 ? -1 : pos > 0 ? 1 : 0;
+	}
+	r = db_query(a, err,
+		     "INSERT INTO rule_translations (rule_id, lang, title, body)"
+		     " SELECT id, $2, $3, $4 FROM rules WHERE id = $1::bigint"
+		     " ON CONFLICT (rule_id, lang) DO UPDATE SET title = EXCLUDED.title,"
+		     " body = EXCLUDED.body, updated_at = now()",
+		     4, p);
+	return db_rows_changed(r);
+}
+
 int
 db_rules_lock(struct arena *a, struct err *err)
 {

@@ -18,6 +18,21 @@ struct rule_row {
 /* Every rule ordered by position; *out is arena-owned. The count, or -1 + err. */
 int db_rules_list(struct arena *a, struct rule_row **out, struct err *err);
 
+/* Every rule ordered by position, each in its version in language lang (a tag, "zh-CN")
+ * where it has one, else the default. The count, or -1 + err. */
+int db_rules_list_lang(struct arena *a, const char *lang, struct rule_row **out,
+		       struct err *err);
+
+/* Every rule's version in language lang, by position: rows hold the rule's id and position
+ * and the version's title and body, both NULL where there is none. The count, or -1 + err. */
+int db_rule_translations(struct arena *a, const char *lang, struct rule_row **out,
+			 struct err *err);
+
+/* Stores rule id's version in lang; an empty title deletes it. Rows written (0 when there is
+ * no such rule), or -1 + err. */
+int db_rule_translation_put(struct arena *a, int64_t id, const char *lang, const char *title,
+			    const char *body, struct err *err);
+
 /* Locks the table against other writers until the transaction ends (call inside one). */
 int db_rules_lock(struct arena *a, struct err *err);
 

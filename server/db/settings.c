@@ -7,7 +7,11 @@
 int
 db_settings_all(struct arena *a, struct db_setting **out, struct err *err)
 {
-	PGresult *r = db_query(a, err, "SELECT key, value FROM instance_settings", 0, NULL);
+	PGresult *r = db_query(a, err,
+			       "SELECT key, value FROM instance_settings"
+			       " UNION ALL SELECT '" DB_DESCRIPTION_KEY_PREFIX "' || lang, text"
+			       " FROM description_translations",
+			       0, NULL);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);
@@ -35,4 +39,19 @@ db_settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct
 		}
 	}
 	return db_commit(err);
+}
+
+int
+db_description_translation_put(struct arena *a, const char *lang, const char *text, struct err *err)
+{
+	const char *p[] = {lang, text};
+	return db_query(a, err,
+			*text == '\0'
+			    ? "DELETE FROM description_translations WHERE lang = $1 AND $2 = ''"
+			    : "INSERT INTO description_translations (lang, text) VALUES ($1, $2)"
+			      " ON CONFLICT (lang) DO UPDATE SET text = EXCLUDED.text,"
+			      " updated_at = now()",
+			2, p) == NULL
+		   ? -1
+		   : 0;
 }

@@ -17,6 +17,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
+#include "web/confirm.h"
 #include "web/web.h"
 
 #define INVITES_PAGE 50
@@ -188,7 +189,24 @@ invites_revoke(struct req *req)
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
 	int64_t id;
-	if (web_path_id(req, &id) != 0 || invite_revoke(req->arena, id, &req->err) != 0)
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (!web_confirmed(req)) { /* a destructive action: say what happens first */
+		struct invite_row *rows;
+		bool more;
+		int n = invite_list(req->arena, id + 1, 1, &rows, &more, &req->err);
+		if (n < 0)
+			return -1;
+		if (n == 0 || rows[0].id != id)
+			return err_set(&req->err, ERR_NOT_FOUND, "There is no such invite.",
+				       "invite revoke: no invite %lld", (long long)id);
+		struct tval *ctx = tval_obj(req->arena);
+		struct tval *inv = tval_obj(req->arena);
+		tval_set_str(inv, "created_at", rows[0].created_at);
+		tval_set(ctx, "invite", inv);
+		return web_confirm_page(req, N_("Revoke an invite"), ctx, "/admin/invites");
+	}
+	if (invite_revoke(req->arena, id, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/invites", "invite_revoked");
 }
@@ -228,7 +246,27 @@ decide(struct req *req, bool approve)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (web_path_id(req, &id) != 0 || registration_decide(req->arena, id, approve, &req->err) != 0)
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (!approve && !web_confirmed(req)) { /* declining deletes: say so first */
+		struct application *apps;
+		int n = registration_pending(req->arena, &apps, &req->err);
+		if (n < 0)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			if (apps[i].account_id != id)
+				continue;
+			struct tval *ctx = tval_obj(req->arena);
+			struct tval *app = tval_obj(req->arena);
+			tval_set_str(app, "username", apps[i].username);
+			tval_set(ctx, "application", app);
+			return web_confirm_page(req, N_("Decline an application"), ctx,
+						"/admin/applications");
+		}
+		return err_set(&req->err, ERR_NOT_FOUND, "That application was already decided.",
+			       "decline: no pending application %lld", (long long)id);
+	}
+	if (registration_decide(req->arena, id, approve, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/applications",
 			    approve ? "application_approved" : "application_declined");

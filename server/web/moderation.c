@@ -44,8 +44,12 @@ web_mod_kind_label(enum mod_kind k)
 	return k < MOD__MAX ? kind_labels[k] : "";
 }
 
-struct tval *
-web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_moderators)
+/* web_mod_action_view, and for the members' log (in_log): there an appeal shows only that it
+ * was made and how it was decided, never its words, whoever reads the page. An appeal is
+ * written for the moderators and may tell what the member wants few to know (the public log
+ * of SAFETY.md); the member reads it on their own page, moderators on theirs. */
+static struct tval *
+action_view(struct req *req, const struct mod_action_row *m, bool for_moderators, bool in_log)
 {
 	struct tval *v = tval_obj(req->arena);
 	char buf[ID_STRLEN];
@@ -92,7 +96,9 @@ web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_mo
 	tval_set_bool(v, "by_named", named && m->moderator_username);
 	if (m->appeal_id != 0) {
 		struct tval *ap = tval_obj(req->arena);
-		tval_set_str(ap, "text", m->appeal_text);
+		tval_set_bool(ap, "has_text", !in_log);
+		if (!in_log)
+			tval_set_str(ap, "text", m->appeal_text);
 		tval_set_bool(ap, "open", strcmp(m->appeal_state, "open") == 0);
 		tval_set_bool(ap, "granted", strcmp(m->appeal_state, "granted") == 0);
 		tval_set_bool(ap, "denied", strcmp(m->appeal_state, "denied") == 0);
@@ -106,6 +112,12 @@ web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_mo
 		      mine && m->appeal_id == 0 && mod_kind_appealable(k) &&
 			  strcmp(m->state, "done") == 0);
 	return v;
+}
+
+struct tval *
+web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_moderators)
+{
+	return action_view(req, m, for_moderators, false);
 }
 
 /* A page of actions from list `which`, newest first, with the older-page link. */
@@ -124,7 +136,7 @@ action_page(struct req *req, enum db_mod_list which, int64_t target, const char 
 	struct tval *list = tval_list(req->arena);
 	char buf[ID_STRLEN];
 	for (int i = 0; i < n; i++) {
-		struct tval *v = web_mod_action_view(req, &rows[i], false);
+		struct tval *v = action_view(req, &rows[i], false, which == DB_MOD_LOG);
 		if (form_err != NULL && rows[i].id == form_id) {
 			tval_set_bool(v, "form_error", true);
 			tval_set_str(v, "appeal_value", web_field(req, "text"));

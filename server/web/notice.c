@@ -53,6 +53,7 @@ static const struct {
 	{"action_rejected", N_("The action is refused; nothing changes.")},
 	{"claimed", N_("The item is yours to decide.")},
 	{"released", N_("The item is back in the queue for anyone.")},
+	{"taken_over", N_("You took the item over: it is yours to decide. The item records it.")},
 	{"appeal_decided", N_("The appeal is decided and the member is told.")},
 };
 

@@ -27,9 +27,12 @@ notification_view(struct req *req, const struct notification_row *n)
 		char buf[ID_STRLEN];
 		tval_set_str(v, "mod_id", id_format(n->mod_action_id, buf));
 		tval_set_str(v, "mod_label", i18n_gettext(req->lang, web_mod_kind_label(k)));
-		tval_set_str(v, "mod_reason", n->mod_reason ? n->mod_reason : "");
+		bool for_reporter = strcmp(n->type, "report") == 0;
+		tval_set_str(v, "mod_reason", n->mod_reason && !for_reporter ? n->mod_reason : "");
 		tval_set_bool(v, "appeal_granted",
 			      n->appeal_state && strcmp(n->appeal_state, "granted") == 0);
+		/* a reporter reads only whether their report led to action (core/moderation.c) */
+		tval_set_bool(v, "report_dismissed", k == MOD_DISMISS);
 	}
 	tval_set_bool(v, "unread", !n->read);
 	tval_set_str(v, "created_at", n->created_at);

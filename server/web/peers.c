@@ -14,6 +14,7 @@
 #include "util/i18n.h"
 #include "util/strbuf.h"
 #include "util/tmpl.h"
+#include "web/confirm.h"
 #include "web/web.h"
 
 #define PEERS_PAGE 100
@@ -127,6 +128,20 @@ peers_remove(struct req *req)
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
 	const char *domain = req_param(req, "domain");
+	if (!web_confirmed(req)) { /* a destructive action: say what happens first */
+		enum fed_mode mode = federation_mode(req->arena, &req->err);
+		if (req->err.code != ERR_NONE)
+			return -1;
+		const char *norm = federation_domain_normalise(req->arena, domain, &req->err);
+		if (norm == NULL)
+			return -1;
+		struct tval *ctx = tval_obj(req->arena);
+		struct tval *peer = tval_obj(req->arena);
+		tval_set_str(peer, "domain", norm);
+		tval_set_bool(peer, "allowlist", mode == FED_ALLOWLIST);
+		tval_set(ctx, "peer", peer);
+		return web_confirm_page(req, N_("Remove a peer"), ctx, "/admin/peers");
+	}
 	if (federation_peer_remove(req->arena, domain, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/peers", "peer_removed");

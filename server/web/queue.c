@@ -85,9 +85,18 @@ action_form(struct req *req, const char *action, const struct mod_target_state *
 		tval_push(opts, o);
 	}
 	tval_set(f, "kinds", opts);
-	tval_set(f, "rules", web_rules_view(req));
+	int64_t *ticked = NULL;
+	int nticked = 0;
+	if (web_form_ids(req, "rule", &ticked, &nticked) != 0)
+		nticked = 0; /* a malformed id: the error says so, nothing stays ticked */
+	tval_set(f, "rules", web_rules_view_checked(req, ticked, nticked));
 	tval_set_str(f, "reason_value", web_field(req, "reason"));
 	tval_set_str(f, "cw_value", web_field(req, "cw"));
+	const char *days = web_field(req, "suspend_days");
+	static const char *const lengths[] = {"1", "7", "30", "0"};
+	for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++)
+		tval_set_bool(f, arena_printf(req->arena, "days_%s", lengths[i]),
+			      strcmp(days, lengths[i]) == 0);
 	return f;
 }
 
@@ -205,7 +214,12 @@ item_view(struct req *req, const struct queue_item *q)
 	tval_set_str(v, "created_iso", q->created_at);
 	if (q->claimed_by_username)
 		tval_set_str(v, "claimed_by", q->claimed_by_username);
+	if (q->claimed_by != 0)
+		tval_set_str(v, "claimed_by_id", id_format(q->claimed_by, buf));
 	tval_set_bool(v, "mine", q->claimed_by != 0 && q->claimed_by == req->viewer->id);
+	tval_set_bool(v, "held_by_other", q->claimed_by != 0 && q->claimed_by != req->viewer->id);
+	tval_set_int(v, "nreports", q->nreports);
+	tval_set_bool(v, "grouped", q->nreports > 1);
 	if (q->forwarded_at)
 		tval_set_str(v, "forwarded_at", web_time(req, q->forwarded_at));
 	if (q->closed_at)
@@ -317,8 +331,35 @@ item_page(struct req *req, int64_t id, const struct err *form_err)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set(ctx, "item", item_view(req, q));
+	struct queue_item *reports;
+	int nreports = queue_group(req->arena, q->id, &reports, &req->err);
+	if (nreports < 0)
+		return -1;
+	struct tval *rl = tval_list(req->arena);
+	for (int i = 0; i < nreports; i++)
+		tval_push(rl, item_view(req, &reports[i]));
+	tval_set(ctx, "reports", rl);
+	tval_set_int(ctx, "nreports", nreports);
+	struct queue_takeover *tk;
+	int ntk = queue_takeovers(req->arena, q->id, &tk, &req->err);
+	if (ntk < 0)
+		return -1;
+	struct tval *tl = tval_list(req->arena);
+	const char *gone = i18n_gettext(req->lang, N_("a former moderator"));
+	for (int i = 0; i < ntk; i++) {
+		struct tval *t = tval_obj(req->arena);
+		tval_set_str(t, "moderator", tk[i].moderator ? tk[i].moderator : gone);
+		tval_set_str(t, "from_moderator",
+			     tk[i].from_moderator ? tk[i].from_moderator : gone);
+		tval_set_str(t, "when", web_time(req, tk[i].created_at));
+		tval_push(tl, t);
+	}
+	tval_set(ctx, "takeovers", tl);
+	tval_set_bool(ctx, "has_takeovers", ntk > 0);
 	char buf[ID_STRLEN];
-	bool open = strcmp(q->state, "open") == 0;
+	/* the form only for who may act: an item another moderator holds is theirs (a lock) */
+	bool open = strcmp(q->state, "open") == 0 &&
+		    (q->claimed_by == 0 || q->claimed_by == req->viewer->id);
 	struct mod_target_state st = {.item = true,
 				      .post = q->status_id != 0 && q->status_content != NULL};
 	if (target_state(req, ctx, acct, &st) != 0)
@@ -345,7 +386,57 @@ item_get(struct req *req)
 	int64_t id;
 	if (web_path_id(req, &id) != 0)
 		return -1;
+	struct queue_item *q = queue_get_item(req->arena, id, &req->err);
+	if (q == NULL)
+		return -1;
+	if (q->group_id != 0) { /* one report of an item: the item's page lists it */
+		char buf[ID_STRLEN], rb[ID_STRLEN];
+		return web_redirect(req,
+				    arena_printf(req->arena, "/admin/queue/%s#report-%s",
+						 id_format(q->group_id, buf), id_format(id, rb)),
+				    NULL);
+	}
 	return item_page(req, id, NULL);
+}
+
+/* The take-over page of item id: status and err say why it is shown (200 and NULL when the
+ * moderator asked for it). An item nobody else holds (any more) sends them to its page. */
+static int
+take_over_page(struct req *req, int64_t id, const struct err *err)
+{
+	struct queue_item *q = queue_get_item(req->arena, id, &req->err);
+	if (q == NULL)
+		return -1;
+	char buf[ID_STRLEN];
+	int64_t item_id = q->group_id ? q->group_id : id;
+	if (q->group_id != 0 && (q = queue_get_item(req->arena, item_id, &req->err)) == NULL)
+		return -1;
+	bool held =
+	    strcmp(q->state, "open") == 0 && q->claimed_by != 0 && q->claimed_by != req->viewer->id;
+	if (!held) {
+		if (err != NULL) {
+			req->err = *err;
+			return -1;
+		}
+		return web_redirect(
+		    req, arena_printf(req->arena, "/admin/queue/%s", id_format(item_id, buf)),
+		    NULL);
+	}
+	struct tval *ctx = tval_obj(req->arena);
+	tval_set(ctx, "item", item_view(req, q));
+	return web_render_form(req, "admin_queue_take_over", N_("Take over a queue item"), ctx,
+			       err);
+}
+
+static int
+take_over_get(struct req *req)
+{
+	if (!web_has_role(req, ROLE_MODERATOR))
+		return web_deny(req);
+	int64_t id;
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	return take_over_page(req, id, NULL);
 }
 
 static int
@@ -356,12 +447,35 @@ item_claim(struct req *req)
 	int64_t id;
 	if (web_path_id(req, &id) != 0)
 		return -1;
-	bool release = *web_field(req, "release") != '\0';
-	if (queue_claim(req->arena, req->viewer, id, release, &req->err) != 0)
+	enum queue_claim_op op = QUEUE_CLAIM;
+	int64_t holder = 0;
+	if (*web_field(req, "release") != '\0')
+		op = QUEUE_RELEASE;
+	else if (*web_field(req, "take_over") != '\0') {
+		op = QUEUE_TAKE_OVER;
+		if (id_parse(web_field(req, "holder"), &holder) != 0)
+			holder = 0; /* refused below with a precise message */
+	}
+	struct err err;
+	if (queue_claim(req->arena, req->viewer, id, op, holder, &err) != 0) {
+		/* someone else holds it: say so, in the member's language, and offer the
+		 * take-over instead of a bare 409 */
+		if (err.code == ERR_CONFLICT || err.code == ERR_UNPROCESSABLE)
+			return take_over_page(req, id, &err);
+		req->err = err;
+		return -1;
+	}
+	struct queue_item *q = queue_get_item(req->arena, id, &req->err);
+	if (q == NULL)
 		return -1;
 	char buf[ID_STRLEN];
-	return web_redirect(req, arena_printf(req->arena, "/admin/queue/%s", id_format(id, buf)),
-			    release ? "released" : "claimed");
+	static const char *const notices[] = {[QUEUE_CLAIM] = "claimed",
+					      [QUEUE_RELEASE] = "released",
+					      [QUEUE_TAKE_OVER] = "taken_over"};
+	return web_redirect(req,
+			    arena_printf(req->arena, "/admin/queue/%s",
+					 id_format(q->group_id ? q->group_id : id, buf)),
+			    notices[op]);
 }
 
 /* Reads the action form into d (rules into the arena). -1 + ERR_UNPROCESSABLE when a field
@@ -428,7 +542,17 @@ item_act(struct req *req)
 	d.report_id = id;
 	d.account_id = q->target_id;
 	d.status_id = q->status_id;
-	return act(req, &d, id, "/admin/queue", item_page);
+	struct err err2;
+	bool pending = false;
+	if (mod_act(req->arena, req->settings, req->viewer, &d, NULL, &pending, &err2) != 0) {
+		if (err2.code == ERR_UNPROCESSABLE)
+			return item_page(req, id, &err2);
+		if (err2.code == ERR_CONFLICT) /* claimed by another: the take-over page */
+			return take_over_page(req, id, &err2);
+		req->err = err2;
+		return -1;
+	}
+	return web_redirect(req, "/admin/queue", pending ? "action_pending" : "action_taken");
 }
 
 /* An account's moderation page: its state, the action form, context. */
@@ -575,6 +699,7 @@ web_queue_routes(struct router *r)
 	rc |= router_add(r, "GET", "/admin/queue", queue_get);
 	rc |= router_add(r, "GET", "/admin/queue/:id", item_get);
 	rc |= router_add(r, "POST", "/admin/queue/:id/claim", item_claim);
+	rc |= router_add(r, "GET", "/admin/queue/:id/take-over", take_over_get);
 	rc |= router_add(r, "POST", "/admin/queue/:id/act", item_act);
 	rc |= router_add(r, "GET", "/admin/accounts/:id", account_get);
 	rc |= router_add(r, "POST", "/admin/accounts/:id/act", account_act);

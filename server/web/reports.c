@@ -43,7 +43,7 @@ static int
 report_page(struct req *req, const struct target *t, const struct err *form_err)
 {
 	struct rule_row *rows;
-	int n = rules_list(req->arena, &rows, &req->err);
+	int n = rules_list_in(req->arena, req->lang, &rows, &req->err);
 	if (n < 0)
 		return -1;
 	int64_t *sent = NULL;

@@ -3,6 +3,7 @@
 #include "web/rules.h"
 
 #include <microhttpd.h>
+#include <stdbool.h>
 
 #include "core/rules.h"
 #include "http/request.h"
@@ -13,15 +14,22 @@
 #include "util/id.h"
 #include "util/log.h"
 #include "util/tmpl.h"
+#include "web/confirm.h"
 #include "web/web.h"
 
 struct tval *
 web_rules_view(struct req *req)
 {
+	return web_rules_view_checked(req, NULL, 0);
+}
+
+struct tval *
+web_rules_view_checked(struct req *req, const int64_t *checked, int nchecked)
+{
 	struct tval *list = tval_list(req->arena);
 	struct rule_row *rows;
 	struct err err;
-	int n = rules_list(req->arena, &rows, &err);
+	int n = rules_list_in(req->arena, req->lang, &rows, &err);
 	if (n < 0) {
 		log_msg(LOG_WARN, "rules: %s", err.detail);
 		return list;
@@ -33,6 +41,10 @@ web_rules_view(struct req *req)
 		tval_set_int(v, "number", rows[i].position);
 		tval_set_str(v, "title", rows[i].title);
 		tval_set_str(v, "text", rows[i].body);
+		bool on = false;
+		for (int j = 0; j < nchecked && !on; j++)
+			on = checked[j] == rows[i].id;
+		tval_set_bool(v, "checked", on);
 		tval_push(list, v);
 	}
 	return list;
@@ -44,7 +56,7 @@ web_rules_cited(struct req *req, const int64_t *ids, int n)
 	struct tval *list = tval_list(req->arena);
 	struct rule_row *rows;
 	struct err err;
-	int nrows = n > 0 ? rules_list(req->arena, &rows, &err) : 0;
+	int nrows = n > 0 ? rules_list_in(req->arena, req->lang, &rows, &err) : 0;
 	if (nrows < 0) {
 		log_msg(LOG_WARN, "rules: %s", err.detail);
 		return list;
@@ -164,7 +176,27 @@ rules_delete(struct req *req)
 	if (!web_has_role(req, ROLE_MODERATOR))
 		return web_deny(req);
 	int64_t id;
-	if (web_path_id(req, &id) != 0 || rule_delete(req->arena, id, &req->err) != 0)
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (!web_confirmed(req)) { /* a destructive action: say what happens first */
+		struct rule_row *rows;
+		int n = rules_list(req->arena, &rows, &req->err);
+		if (n < 0)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			if (rows[i].id != id)
+				continue;
+			struct tval *ctx = tval_obj(req->arena);
+			struct tval *rule = tval_obj(req->arena);
+			tval_set_int(rule, "number", rows[i].position);
+			tval_set_str(rule, "title", rows[i].title);
+			tval_set(ctx, "rule", rule);
+			return web_confirm_page(req, N_("Delete a rule"), ctx, "/admin/rules");
+		}
+		return err_set(&req->err, ERR_NOT_FOUND, "There is no such rule.",
+			       "rule delete: no rule %lld", (long long)id);
+	}
+	if (rule_delete(req->arena, id, &req->err) != 0)
 		return -1;
 	return web_redirect(req, "/admin/rules", "rule_deleted");
 }

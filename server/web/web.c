@@ -39,6 +39,7 @@
 #include "web/social.h"
 #include "web/statuses.h"
 #include "web/timelines.h"
+#include "web/translations.h"
 
 #define CSRF_COOKIE "parasol_csrf"
 
@@ -58,6 +59,7 @@ web_routes(struct router *r)
 	rc |= web_settings_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
+	rc |= web_translations_routes(r);
 	rc |= web_reports_routes(r);
 	rc |= web_queue_routes(r);
 	rc |= web_moderation_routes(r);
@@ -107,7 +109,7 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 	tval_set_str(ctx, "title", i18n_gettext(req->lang, title));
 	tval_set_str(ctx, "instance_name", s ? s->name : app->cfg.instance_name);
 	tval_set_str(ctx, "instance_description",
-		     s ? s->description : app->cfg.instance_description);
+		     s ? settings_description(s, req->lang) : app->cfg.instance_description);
 	tval_set_bool(ctx, "local_public", s && s->local_timeline_public);
 	tval_set_str(ctx, "version", PACKAGE_VERSION);
 	tval_set_bool(ctx, "signed_in", req->viewer != NULL);

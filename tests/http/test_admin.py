@@ -210,7 +210,7 @@ def test_invite_revoke():
     assert m, "no revoke form"
     newest = inst.scalar("SELECT max(id) FROM invites")
     assert m.group(2) == newest, "the first revoke form is not the newest invite"
-    r = clients["admin"].post(m.group(1), {})
+    r = clients["admin"].post(m.group(1), {"confirm": "1"})
     harness.assert_status(r, 303, "revoke")
     assert harness.location_path(r) == "/admin/invites?notice=invite_revoked"
     r = register("too_late", code)
@@ -219,7 +219,8 @@ def test_invite_revoke():
     page = clients["admin"].get("/admin/invites").text
     assert 'action="%s"' % m.group(1) not in page, "a revoked invite offers revoking"
     assert "revoked on" in page
-    harness.assert_status(clients["admin"].post("/admin/invites/12345/revoke", {}), 404,
+    harness.assert_status(clients["admin"].post("/admin/invites/12345/revoke",
+                                                {"confirm": "1"}), 404,
                           "unknown invite")
 
 
@@ -246,7 +247,8 @@ def test_applications():
         assert "notice=application_approved" in harness.location_path(r)
         r = c.login("applicant1", PASSWORD)
         assert r.status == 303 and c.session, "approved applicant can't sign in: %r" % r
-        r = clients["admin"].post("/admin/applications/%s/decline" % ids["applicant2"], {})
+        r = clients["admin"].post("/admin/applications/%s/decline" % ids["applicant2"],
+                                  {"confirm": "1"})
         harness.assert_status(r, 303, "decline")
         assert not exists("applicant2"), "a declined application's account remains"
         page = clients["mod"].get("/admin/applications").text

@@ -106,7 +106,8 @@ def add_peer(side):
 
 def remove_peer(side):
     peers_form(side, "/admin/peers/%s/remove" % urllib.parse.quote(state["peer"].domain,
-                                                                    safe=""), {})
+                                                                    safe=""),
+               {"confirm": "1"})
 
 
 @test

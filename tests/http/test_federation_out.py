@@ -387,7 +387,7 @@ def test_removing_peer_sends_reject_and_undo():
     settle(R)
     R.clear()
     r = clients["root"].post("/admin/peers/%s/remove" % urllib.parse.quote(R.domain, safe=""),
-                             {})
+                             {"confirm": "1"})
     harness.assert_status(r, 303, "remove R")
     rejects = wait_activities(R, 1, "a Reject at gus's inbox", "Reject", "/users/gus/inbox")
     assert object_id(rejects[0]) == gus_follow, rejects[0]

@@ -275,7 +275,7 @@ def test_bad_actions_change_nothing():
 def test_sensitive_adds_cw():
     """marking a post sensitive adds the moderator's content warning"""
     sid = harness.post_and_get_id(inst, c["lou"], "lou", "graphic details")
-    c["rose"].post("/statuses/%s/report" % sid, {})
+    c["rose"].post("/statuses/%s/report" % sid, {"comment": "graphic"})
     r = act_on_item(c["keeper"], open_item(sid), "sensitive", cw="Graphic")
     harness.assert_status(r, 303, "sensitive")
     assert inst.psql("SELECT spoiler_text, sensitive FROM statuses WHERE id = %s" % sid) == [

@@ -62,7 +62,7 @@ def add(domain, note=None, client="admin"):
 
 def remove(domain):
     return clients["admin"].post(
-        "/admin/peers/%s/remove" % urllib.parse.quote(domain, safe=""), {})
+        "/admin/peers/%s/remove" % urllib.parse.quote(domain, safe=""), {"confirm": "1"})
 
 
 def page():
@@ -347,7 +347,7 @@ def test_remove_with_port():
     harness.assert_status(add("ported.example:8443"), 303, "add")
     assert "ported.example:8443" in peers()
     harness.assert_status(clients["admin"].post(
-        "/admin/peers/ported.example%3A8443/remove", {}), 303, "remove")
+        "/admin/peers/ported.example%3A8443/remove", {"confirm": "1"}), 303, "remove")
     assert "ported.example:8443" not in peers()
 
 

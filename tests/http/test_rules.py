@@ -173,13 +173,14 @@ def test_delete_renumbers():
     """deleting rule 1 renumbers the rest: the old 2 becomes 1"""
     before, _ = public_pages()
     ids = rule_ids()
-    r = clients["mod"].post("/admin/rules/%s/delete" % ids[0], {})
+    r = clients["mod"].post("/admin/rules/%s/delete" % ids[0], {"confirm": "1"})
     harness.assert_status(r, 303, "delete")
     assert harness.location_path(r) == "/admin/rules?notice=rule_deleted"
     rules, _ = public_pages()
     assert rules == [(1, before[1][1], before[1][2]), (2, before[2][1], before[2][2])], rules
     assert inst.psql("SELECT position FROM rules ORDER BY position") == [["1"], ["2"]]
-    harness.assert_status(clients["mod"].post("/admin/rules/%s/delete" % ids[0], {}), 404,
+    harness.assert_status(clients["mod"].post("/admin/rules/%s/delete" % ids[0],
+                                              {"confirm": "1"}), 404,
                           "delete twice")
 
 
@@ -201,7 +202,8 @@ def test_invalid_titles():
     r = clients["mod"].post("/admin/rules", {"title": "é" * 200, "text": ""})
     harness.assert_status(r, 303, "200 characters")
     ids = rule_ids()
-    harness.assert_status(clients["mod"].post("/admin/rules/%s/delete" % ids[-1], {}), 303,
+    harness.assert_status(clients["mod"].post("/admin/rules/%s/delete" % ids[-1],
+                                              {"confirm": "1"}), 303,
                           "delete the long one")
     # an edit with a bad title keeps the edited text in that rule's form
     r = clients["mod"].post("/admin/rules/%s" % ids[0], {"title": "", "text": "edited text"})
