@@ -103,8 +103,8 @@ scrub_addresses(const char *msg, size_t n, char *out, size_t outsz)
 	return o;
 }
 
-/* Repeats: the same line (level and message) again within REPEAT_WINDOW seconds of its first
- * printing is counted instead of printed; when the window is over (seen at the next line of
+/* Repeats: the same warning or error (level and message) again within REPEAT_WINDOW seconds
+ * of its first printing is counted instead of printed; when the window is over (seen at the next line of
  * any kind, or at exit) one summary line says how many there were. A database outage polled
  * by health checks printed 405 identical warnings in 21 s. */
 #define REPEAT_WINDOW 30
@@ -193,6 +193,14 @@ print_or_count(enum log_level level, const char *msg, size_t len)
 	uint64_t h = hash_bytes(msg, len) ^ (uint64_t)level;
 	pthread_mutex_lock(&repeat_lock);
 	time_t now = log_now();
+	if (level < LOG_WARN) { /* only warnings and errors flood; an event is never folded */
+		for (int i = 0; i < REPEAT_SLOTS; i++)
+			if (repeats[i].used && now - repeats[i].first >= REPEAT_WINDOW)
+				close_slot(&repeats[i], now);
+		emit(now, level, msg, len);
+		pthread_mutex_unlock(&repeat_lock);
+		return;
+	}
 	struct repeat *same = NULL, *free_slot = NULL, *oldest = NULL;
 	for (int i = 0; i < REPEAT_SLOTS; i++) {
 		struct repeat *r = &repeats[i];

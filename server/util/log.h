@@ -16,8 +16,9 @@ void log_set_level(enum log_level level);
 int log_level_parse(const char *s, enum log_level *out);
 
 /* Writes one line; newlines and control characters in the message are replaced with spaces
- * so one event is always one line. A line identical to one printed less than 30 s before
- * (same level, same message) is counted, not printed; once those 30 s are over, one line
+ * so one event is always one line. A warning or error identical to one printed less than 30 s
+ * before (same level, same message) is counted, not printed (debug and info lines, events
+ * that tests and admins count, are always printed); once those 30 s are over, one line
  * "(repeated N times in S s) message" follows, at the next line logged or at exit.
  * Thread-safe. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

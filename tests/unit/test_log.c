@@ -170,6 +170,26 @@ START_TEST(flush_prints_pending_summaries)
 }
 END_TEST
 
+START_TEST(events_never_folded)
+{
+	/* Info and debug lines are events that admins and tests count: never folded, even
+	 * when identical and close together (two settings changes heard from one backend). */
+	log_set_level(LOG_DEBUG);
+	log_set_clock(fake_clock);
+	fake_now = 1764900000;
+	begin_capture();
+	for (int i = 0; i < 3; i++) {
+		log_msg(LOG_DEBUG, "cache: settings changed (notified by backend 42)");
+		log_msg(LOG_INFO, "stopping (SIGTERM)");
+	}
+	char *out = end_capture();
+	ck_assert_int_eq(count_of(out, "settings changed"), 3);
+	ck_assert_int_eq(count_of(out, "stopping"), 3);
+	ck_assert_ptr_null(strstr(out, "repeated"));
+	log_set_clock(NULL);
+}
+END_TEST
+
 START_TEST(many_different_lines_all_printed)
 {
 	log_set_level(LOG_DEBUG);
@@ -194,6 +214,7 @@ main(void)
 	tcase_add_test(tc, addresses_scrubbed);
 	tcase_add_test(tc, non_addresses_kept);
 	tcase_add_test(tc, repeats_folded);
+	tcase_add_test(tc, events_never_folded);
 	tcase_add_test(tc, flush_prints_pending_summaries);
 	tcase_add_test(tc, many_different_lines_all_printed);
 	suite_add_tcase(s, tc);
