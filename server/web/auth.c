@@ -7,6 +7,7 @@
 #include "app.h"
 #include "core/account.h"
 #include "core/auth.h"
+#include "core/recovery.h"
 #include "core/registration.h"
 #include "core/session.h"
 #include "core/settings.h"
@@ -90,16 +91,32 @@ register_submit(struct req *req)
 		return web_redirect(req, "/", "applied");
 	if (sign_in(req, res.account_id) != 0)
 		return -1;
-	/* Signed in from now on: the page shows the member's menu and is never cached. */
-	req->viewer = account_by_id(req->arena, res.account_id, &req->err);
-	if (req->viewer == NULL)
+	/* The codes are made and shown by the page this leads to (POST-redirect-GET), so a
+	 * reload never sends the form again. */
+	return web_redirect(req, "/recovery-codes?welcome=1", NULL);
+}
+
+/* ---- recovery codes, shown once ---- */
+
+static int
+recovery_codes_page(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	const char *codes[RECOVERY_CODES];
+	int made = recovery_codes_take(req->arena, req->viewer->id, codes, &req->err);
+	if (made < 0)
 		return -1;
-	req->signed_in = true;
-	struct tval *ctx = tval_obj(req->arena), *codes = tval_list(req->arena);
-	for (int i = 0; i < RECOVERY_CODES; i++)
-		tval_push_str(codes, res.recovery_codes[i]);
-	tval_set(ctx, "codes", codes);
-	return web_render(req, MHD_HTTP_OK, "welcome", N_("Welcome!"), ctx);
+	struct tval *ctx = tval_obj(req->arena), *list = tval_list(req->arena);
+	for (int i = 0; i < made * RECOVERY_CODES; i++)
+		tval_push_str(list, codes[i]);
+	tval_set(ctx, "codes", list);
+	tval_set_bool(ctx, "made", made > 0);
+	const char *welcome = req_query(req, "welcome");
+	bool is_welcome = welcome != NULL && *welcome != '\0';
+	tval_set_bool(ctx, "welcome", is_welcome);
+	return web_render(req, MHD_HTTP_OK, "welcome",
+			  is_welcome ? N_("Welcome!") : N_("Your recovery codes"), ctx);
 }
 
 /* ---- login / logout ---- */
@@ -155,6 +172,13 @@ login_submit(struct req *req)
 	ratelimit_reset(app->login_by_account, account_key);
 	if (sign_in(req, acct->id) != 0)
 		return -1;
+	/* An applicant's first sign-in after approval (or new codes asked for and not seen
+	 * yet): the codes first. */
+	int due = recovery_codes_due(req->arena, acct->id, &req->err);
+	if (due < 0)
+		return -1;
+	if (due)
+		return web_redirect(req, "/recovery-codes?welcome=1", NULL);
 	return web_redirect(req, next_path(next), NULL);
 }
 
@@ -206,6 +230,7 @@ web_auth_routes(struct router *r)
 	int rc = 0;
 	rc |= router_add(r, "GET", "/register", register_form);
 	rc |= router_add(r, "POST", "/register", register_submit);
+	rc |= router_add(r, "GET", "/recovery-codes", recovery_codes_page);
 	rc |= router_add(r, "GET", "/login", login_form);
 	rc |= router_add(r, "POST", "/login", login_submit);
 	rc |= router_add(r, "POST", "/logout", logout);

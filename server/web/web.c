@@ -161,6 +161,20 @@ web_render_form_error(struct req *req, const char *name, const char *title, stru
 }
 
 int
+web_render_field_error(struct req *req, const char *name, const char *title, struct tval *ctx,
+		       const char *key, const struct err *err)
+{
+	if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL) {
+		req->err = *err;
+		return -1;
+	}
+	if (ctx == NULL)
+		ctx = tval_obj(req->arena);
+	tval_set_str(ctx, key, i18n_gettext(req->lang, err->safe));
+	return web_render(req, resp_status_for(err->code), name, title, ctx);
+}
+
+int
 web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
 		const struct err *err)
 {

@@ -35,6 +35,11 @@ int web_render(struct req *req, int status, const char *name, const char *title,
 int web_render_form_error(struct req *req, const char *name, const char *title,
 			  struct tval *ctx, const struct err *err);
 
+/* Like web_render_form_error, but the message goes to ctx key `key` (e.g.
+ * "new_password_error"), for a template that shows it next to the field it is about. */
+int web_render_field_error(struct req *req, const char *name, const char *title,
+			   struct tval *ctx, const char *key, const struct err *err);
+
 /* A form page: rendered with 200 when err is NULL, else as web_render_form_error does. */
 int web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
 		    const struct err *err);
