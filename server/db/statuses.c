@@ -458,12 +458,12 @@ db_status_versions(struct arena *a, int64_t status_id, struct status_version **o
 {
 	const char *p[] = {fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err,
-			       "SELECT content, spoiler_text, sensitive, " ISO("at") ", current"
+			       "SELECT content, spoiler_text, sensitive, " ISO("at") ", current, vid"
 			       " FROM (SELECT content, spoiler_text, sensitive,"
-			       " COALESCE(edited_at, created_at) AS at, true AS current, 0 AS ord"
-			       " FROM statuses WHERE id = $1"
+			       " COALESCE(edited_at, created_at) AS at, true AS current, 0 AS ord,"
+			       " 0::bigint AS vid FROM statuses WHERE id = $1"
 			       " UNION ALL SELECT content, spoiler_text, sensitive, created_at,"
-			       " false, 1 FROM status_edits WHERE status_id = $1) v"
+			       " false, 1, id FROM status_edits WHERE status_id = $1) v"
 			       " ORDER BY ord, at DESC",
 			       1, p);
 	if (r == NULL)
@@ -477,8 +477,18 @@ db_status_versions(struct arena *a, int64_t status_id, struct status_version **o
 		v->sensitive = db_bool(r, i, 2);
 		v->created_at = db_value(r, i, 3);
 		v->current = db_bool(r, i, 4);
+		v->id = db_int64(r, i, 5);
 	}
 	return n;
+}
+
+int
+db_status_version_delete(struct arena *a, int64_t status_id, int64_t edit_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), fmt_id(a, edit_id)};
+	PGresult *r = db_query(a, err, "DELETE FROM status_edits WHERE status_id = $1 AND id = $2",
+			       2, p);
+	return db_rows_changed(r);
 }
 
 int
