@@ -109,6 +109,13 @@ invites_page(struct req *req, const char *link, struct tval *ctx, const struct e
 	for (int i = 0; i < n; i++) {
 		struct tval *v = tval_obj(req->arena);
 		tval_set_str(v, "id", id_format(rows[i].id, buf));
+		/* Named by the first characters of its link (the admin who sent it can match
+		 * them), else, for invites made before those were kept, by its id. */
+		tval_set_str(v, "name",
+			     rows[i].code_prefix != NULL
+				 ? arena_printf(req->arena, "%s…", rows[i].code_prefix)
+				 : arena_printf(req->arena, "#%s", buf));
+		tval_set_bool(v, "admin", strcmp(rows[i].role, "admin") == 0);
 		tval_set_str(v, "created_at", rows[i].created_at);
 		tval_set_str(v, "created_by", rows[i].created_by);
 		tval_set_str(v, "role", rows[i].role);

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "core/account.h"
 #include "core/auth.h"
+#include "core/invite.h"
 #include "core/recovery.h"
 #include "core/registration.h"
 #include "core/session.h"
@@ -64,8 +65,33 @@ register_form(struct req *req)
 {
 	if (req->viewer != NULL)
 		return web_redirect(req, "/home", NULL);
-	return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"),
-			  register_ctx(req, req_query(req, "invite")));
+	const char *invite = req_query(req, "invite");
+	struct tval *ctx = register_ctx(req, invite);
+	if (invite == NULL || *invite == '\0')
+		return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"), ctx);
+	/* Say at once when the link can't be used, before anything is typed. */
+	enum invite_state state;
+	enum role role;
+	if (invite_check(req->arena, invite, &state, &role, &req->err) != 0)
+		return -1;
+	if (state != INVITE_USABLE) {
+		struct err err;
+		if (state == INVITE_UNKNOWN)
+			err_set(&err, ERR_NOT_FOUND,
+				"This invite link is not valid. Check that you copied all of it, or "
+				"ask for a new one.",
+				"unknown invite");
+		else
+			err_set(&err, ERR_GONE,
+				"This invite link can't be used any more: it was revoked, has "
+				"expired or is used up. Ask the person who sent it for a new one.",
+				"unusable invite");
+		tval_set_bool(ctx, "closed", false);
+		tval_set_bool(ctx, "unusable", true);
+		return web_render_form_error(req, "register", N_("Create an account"), ctx, &err);
+	}
+	tval_set_bool(ctx, "admin_invite", role == ROLE_ADMIN);
+	return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"), ctx);
 }
 
 static int
