@@ -102,8 +102,12 @@ web_mod_action_view(struct req *req, const struct mod_action_row *m, bool for_mo
 		tval_set(v, "appeal", ap);
 	}
 	bool mine = req->viewer != NULL && req->viewer->id == m->target_id;
+	/* A suspension that was lifted (by a moderator, or when its time was up) is over:
+	 * nothing is left to appeal. */
+	bool lifted = k == MOD_SUSPEND && mine && !req->viewer->suspended;
+	tval_set_bool(v, "lifted", lifted && strcmp(m->state, "done") == 0);
 	tval_set_bool(v, "can_appeal",
-		      mine && m->appeal_id == 0 && mod_kind_appealable(k) &&
+		      mine && m->appeal_id == 0 && mod_kind_appealable(k) && !lifted &&
 			  strcmp(m->state, "done") == 0);
 	return v;
 }

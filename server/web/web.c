@@ -68,6 +68,10 @@ web_routes(struct router *r)
 	return rc ? -1 : 0;
 }
 
+/* The detail of the refusal web_before gives a suspended member, so that web_render_error
+ * knows to show them the page that explains it. */
+static const char SUSPENDED_DETAIL[] = "suspended member";
+
 static bool
 secure_cookies(const struct req *req)
 {
@@ -119,6 +123,7 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 		struct tval *v = web_account_view(req, req->viewer);
 		tval_set_bool(v, "is_moderator", web_has_role(req, ROLE_MODERATOR));
 		tval_set_bool(v, "is_admin", web_has_role(req, ROLE_ADMIN));
+		tval_set_bool(v, "suspended", req->viewer->suspended);
 		struct err err;
 		long unread = notification_unread_count(req->arena, req->viewer->id, &err);
 		if (unread > 0)
@@ -197,7 +202,12 @@ web_render_error(struct req *req, int status, const char *message)
 	tval_set_int(ctx, "status", status);
 	tval_set_str(ctx, "message", text);
 	struct err saved = req->err;
-	if (web_render(req, status, "error", N_("Error"), ctx) != 0) {
+	/* A suspended member gets a page of its own: what happened and where to appeal, with a
+	 * menu of only what they may still open (header.html). */
+	bool suspended = status == MHD_HTTP_FORBIDDEN && req->viewer && req->viewer->suspended &&
+			 strcmp(req->err.detail, SUSPENDED_DETAIL) == 0;
+	if (web_render(req, status, suspended ? "suspended" : "error",
+		       suspended ? N_("Your account is suspended") : N_("Error"), ctx) != 0) {
 		/* A broken error template must not hide the original error. */
 		req->err = saved;
 		resp_set(req, status, "text/plain; charset=utf-8", text, strlen(text));
@@ -294,9 +304,8 @@ web_before(struct req *req)
 	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "Your account is suspended. The page \"Moderation of your account\" "
-			       "(/moderation/mine) gives the moderators' reasons, and you can appeal "
-			       "there.",
-			       "suspended member");
+			       "gives the moderators' reasons, and you can appeal there.",
+			       SUSPENDED_DETAIL);
 	return 0;
 }
 
