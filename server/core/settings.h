@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "db/model.h"
 #include "util/i18n.h"
 
 #include <stddef.h>
@@ -50,6 +51,9 @@ struct instance_settings {
 	bool two_person_rule;	   /* suspensions and defederations wait for a second moderator */
 	bool name_moderators;	   /* the members' log names the moderator, not "a moderator" */
 	int suspension_purge_days; /* an indefinite suspension's data is purged after this */
+	/* members (issue 11) */
+	enum visibility default_visibility; /* new accounts start with it (public unless set) */
+	const char *time_zone; /* members who chose none see times in it (tz name, "UTC") */
 };
 
 #define SETTINGS_NAME_MAX 100
@@ -72,8 +76,8 @@ int settings_rows(struct arena *a, struct db_setting **out, struct err *err);
  * 'settings', and makes this process reload its copy at once. 0, or -1 + err. */
 int settings_put(struct arena *a, const struct db_setting *rows, size_t n, struct err *err);
 
-/* Validates (name 1..100 characters, description up to 2000, purge days 0..3650) and stores every setting;
- * ERR_UNPROCESSABLE naming the problem. */
+/* Validates (name 1..100 characters, description up to 2000, purge days 0..3650, a time zone
+ * the tz database knows) and stores every setting; ERR_UNPROCESSABLE naming the problem. */
 int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
 
 #endif

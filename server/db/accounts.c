@@ -20,7 +20,9 @@ db_account_insert(struct arena *a, const char *username, const char *password_ha
 	const char *p[] = {username, password_hash, role, approved ? "true" : "false", note};
 	PGresult *r = db_query(a, err,
 			       "INSERT INTO accounts (username, password_hash, role, approved,"
-			       " application_note) VALUES ($1, $2, $3, $4::boolean, $5) RETURNING id",
+			       " application_note, default_visibility) VALUES ($1, $2, $3,"
+			       " $4::boolean, $5, coalesce((SELECT value FROM instance_settings"
+			       " WHERE key = 'default_visibility'), 'public')) RETURNING id",
 			       5, p);
 	if (r == NULL)
 		return -1;

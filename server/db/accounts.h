@@ -12,8 +12,9 @@
 struct arena;
 struct err;
 
-/* Inserts an account; ERR_CONFLICT when the username is taken. note is the application
- * note of approval mode (NULL otherwise). */
+/* Inserts an account, whose default visibility is the node's (instance setting
+ * default_visibility, else public); ERR_CONFLICT when the username is taken. note is the
+ * application note of approval mode (NULL otherwise). */
 int db_account_insert(struct arena *a, const char *username, const char *password_hash,
 		      const char *role, bool approved, const char *note, int64_t *id_out,
 		      struct err *err);

@@ -76,8 +76,9 @@ static const char *const kind_sql[DB_TL__MAX][2] = {
 	[DB_TL_HOME] = TL(" AND t.id = ANY ($5::bigint[])" NOT_SILENCED NOT_HIDDEN),
 	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED
 		NOT_HIDDEN NOT_LIMITED),
+	/* Unlisted posts stay off tag pages, as on Mastodon (the compose form says so). */
 	[DB_TL_TAG] = TL(" AND t.id = ANY ($5::bigint[])"
-		" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
+		" AND t.reblog_of_id IS NULL AND t.visibility NOT IN ('direct', 'unlisted')"
 		" AND ($1 IS NOT NULL OR t.visibility = 'public')" NOT_SILENCED NOT_HIDDEN
 		NOT_LIMITED),
 	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint" NOT_HIDDEN),

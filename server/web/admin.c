@@ -40,6 +40,11 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	tval_set_bool(ctx, "two_person_checked", s->two_person_rule);
 	tval_set_bool(ctx, "name_moderators_checked", s->name_moderators);
 	tval_set_int(ctx, "purge_days", s->suspension_purge_days);
+	static const char *const vis_keys[VIS__MAX] = {"vis_public", "vis_unlisted", "vis_private",
+						       "vis_members", "vis_direct"};
+	for (int v = 0; v < VIS__MAX; v++)
+		tval_set_bool(ctx, vis_keys[v], (enum visibility)v == s->default_visibility);
+	tval_set_str(ctx, "time_zone", s->time_zone);
 	return ctx;
 }
 
@@ -68,12 +73,20 @@ settings_submit(struct req *req)
 	bool days_ok = strlen(days) <= 4 && strspn(days, "0123456789") == strlen(days);
 	if (*days != '\0' && days_ok)
 		s.suspension_purge_days = atoi(days);
+	/* default visibility and time zone: absent keeps the stored ones */
+	const char *vis = req_form(req, "default_visibility"), *zone = req_form(req, "time_zone");
+	bool vis_ok = vis == NULL || visibility_parse(vis, &s.default_visibility) == 0;
+	if (zone != NULL)
+		s.time_zone = zone;
 	struct err err;
 	int rc = 0;
 	if (!days_ok)
 		rc = err_set(&err, ERR_UNPROCESSABLE,
 			     "The purge delay must be a number of days from 0 to 3650.",
 			     "bad purge days");
+	else if (!vis_ok)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a default visibility from the list.",
+			     "bad default visibility");
 	else if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
 			     "bad registration mode");

@@ -162,6 +162,13 @@ mine_get(struct req *req)
 			   N_("Moderation of your account"), NULL, 0);
 }
 
+/* The appeal form's address opened with GET (a reload after an error): back to the page. */
+static int
+appeal_get(struct req *req)
+{
+	return web_redirect(req, "/moderation/mine", NULL);
+}
+
 static int
 appeal_post(struct req *req)
 {
@@ -189,5 +196,6 @@ web_moderation_routes(struct router *r)
 	rc |= router_add(r, "GET", "/moderation/log", log_get);
 	rc |= router_add(r, "GET", "/moderation/mine", mine_get);
 	rc |= router_add(r, "POST", "/moderation/actions/:id/appeal", appeal_post);
+	rc |= router_add(r, "GET", "/moderation/actions/:id/appeal", appeal_get);
 	return rc;
 }

@@ -188,6 +188,34 @@ web_render_form(struct req *req, const char *name, const char *title, struct tva
 	return web_render(req, MHD_HTTP_OK, name, title, ctx);
 }
 
+static bool csrf_exempt(const char *path);
+
+/* A GET of an address that only takes a form's POST (a reload or the back button after a
+ * form error, a bookmark, the address bar): 303 to the nearest page above it, so that the
+ * member lands on the form's page instead of an error. true when it redirected. */
+static bool
+redirect_post_only(struct req *req, int status)
+{
+	const struct app *app = req->app;
+	if (status != MHD_HTTP_METHOD_NOT_ALLOWED || app == NULL || app->router == NULL ||
+	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) ||
+	    req_wants_json(req) || csrf_exempt(req->path)) /* pages only: not peers, not apps */
+		return false;
+	char *path = arena_strdup(req->arena, req->path);
+	char *slash;
+	while ((slash = strrchr(path, '/')) != NULL) {
+		slash[slash == path ? 1 : 0] = '\0';
+		struct route_match m;
+		if (router_match(app->router, "GET", path, req->arena, &m) == ROUTE_FOUND) {
+			resp_redirect(req, path);
+			return true;
+		}
+		if (slash == path)
+			break;
+	}
+	return false;
+}
+
 void
 web_render_error(struct req *req, int status, const char *message)
 {
@@ -198,6 +226,8 @@ web_render_error(struct req *req, int status, const char *message)
 		json_decref(doc);
 		return;
 	}
+	if (redirect_post_only(req, status))
+		return;
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_int(ctx, "status", status);
 	tval_set_str(ctx, "message", text);
