@@ -129,15 +129,17 @@ invites_page(struct req *req, const char *link, struct tval *ctx, const struct e
 				 ? arena_printf(req->arena, "%s…", rows[i].code_prefix)
 				 : arena_printf(req->arena, "#%s", buf));
 		tval_set_bool(v, "admin", strcmp(rows[i].role, "admin") == 0);
-		tval_set_str(v, "created_at", rows[i].created_at);
+		tval_set_str(v, "created_at", web_time(req, rows[i].created_at));
 		tval_set_str(v, "created_by", rows[i].created_by);
 		tval_set_str(v, "role", rows[i].role);
 		tval_set_int(v, "uses", rows[i].uses);
 		if (rows[i].max_uses > 0)
 			tval_set_int(v, "max_uses", rows[i].max_uses);
-		tval_set_str(v, "expires_at", rows[i].expires_at);
+		tval_set_str(v, "expires_at",
+			     rows[i].expires_at ? web_time(req, rows[i].expires_at) : NULL);
 		tval_set_bool(v, "expired", rows[i].expired);
-		tval_set_str(v, "revoked_at", rows[i].revoked_at);
+		tval_set_str(v, "revoked_at",
+			     rows[i].revoked_at ? web_time(req, rows[i].revoked_at) : NULL);
 		tval_set_bool(v, "usable",
 			      rows[i].revoked_at == NULL && !rows[i].expired &&
 				  (rows[i].max_uses == 0 || rows[i].uses < rows[i].max_uses));
@@ -232,7 +234,7 @@ applications(struct req *req)
 		tval_set_str(v, "id", id_format(apps[i].account_id, buf));
 		tval_set_str(v, "username", apps[i].username);
 		tval_set_str(v, "note", apps[i].note);
-		tval_set_str(v, "created_at", apps[i].created_at);
+		tval_set_str(v, "created_at", web_time(req, apps[i].created_at));
 		tval_push(list, v);
 	}
 	tval_set(ctx, "applications", list);

@@ -8,7 +8,9 @@
 
 #include "core/account.h"
 #include "core/recovery.h"
+#include "core/timezone.h"
 #include "core/session.h"
+#include "core/settings.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -81,6 +83,9 @@ saved_ctx(struct req *req)
 	struct tval *ctx = tval_obj(req->arena);
 	profile_keys(req, ctx, &u);
 	preference_keys(ctx, me->language, me->default_visibility);
+	tval_set_str(ctx, "time_zone", me->time_zone ? me->time_zone : "");
+	tval_set_str(ctx, "node_time_zone",
+		     req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC");
 	tval_set_str(ctx, "username", me->username);
 	return ctx;
 }
@@ -130,18 +135,32 @@ preferences_submit(struct req *req)
 	if (req->viewer == NULL)
 		return web_need_signin(req);
 	const char *language = web_field(req, "language");
+	/* absent (an older form) keeps the member's zone; empty means the node's */
+	const char *zone = req_form(req, "time_zone");
+	if (zone == NULL)
+		zone = req->viewer->time_zone ? req->viewer->time_zone : "";
 	enum visibility vis;
 	struct err err;
 	int rc;
-	if (visibility_parse(web_field(req, "default_visibility"), &vis) != 0)
+	/* the zone first, so that its error can sit next to its field */
+	bool zone_bad = *zone && tz_check(req->arena, zone, &err) != 0;
+	if (zone_bad)
+		rc = -1;
+	else if (visibility_parse(web_field(req, "default_visibility"), &vis) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a visibility from the list.",
 			     "bad visibility");
 	else
 		rc = account_update_preferences(req->arena, req->viewer->id,
-						*language ? language : NULL, vis, &err);
-	if (rc != 0)
-		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
-	return web_redirect(req, "/settings", "saved");
+						*language ? language : NULL, vis,
+						*zone ? zone : NULL, &err);
+	if (rc != 0) {
+		struct tval *ctx = saved_ctx(req);
+		tval_set_str(ctx, "time_zone", zone);
+		return web_render_field_error(req, TEMPLATE, TITLE, ctx,
+					      zone_bad ? "time_zone_error" : "preferences_error",
+					      &err);
+	}
+	return web_redirect(req, "/settings#preferences", "saved");
 }
 
 static int

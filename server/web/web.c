@@ -5,12 +5,14 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "autoconfig.h"
 #include "core/notification.h"
 #include "core/session.h"
 #include "core/settings.h"
+#include "core/timezone.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -20,6 +22,7 @@
 #include "util/id.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/timefmt.h"
 #include "util/tmpl.h"
 #include "util/token.h"
 #include "web/admin.h"
@@ -448,12 +451,70 @@ web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newe
 					  id_format(oldest, buf)));
 }
 
+/* What web_time keeps for one request: one "now" for the whole page, and the offsets of the
+ * reader's zone it looked up. */
+struct page_state {
+	int64_t now;
+	struct tz_cache tz;
+};
+
+/* msgid (with one "{n}") translated, with n in its place. */
+static const char *
+count_text(struct req *req, const char *msgid, int n)
+{
+	const char *text = i18n_gettext(req->lang, msgid);
+	const char *at = strstr(text, "{n}");
+	if (at == NULL)
+		return text;
+	return arena_printf(req->arena, "%.*s%d%s", (int)(at - text), text, n, at + 3);
+}
+
+const char *
+web_time_zone(const struct req *req)
+{
+	if (req->viewer != NULL && req->viewer->time_zone != NULL && req->viewer->domain == NULL)
+		return req->viewer->time_zone;
+	return req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC";
+}
+
 const char *
 web_time(struct req *req, const char *iso)
 {
-	if (iso == NULL || strlen(iso) < 16)
-		return iso ? iso : "";
-	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
+	int64_t t;
+	if (iso == NULL)
+		return "";
+	if (timefmt_parse(iso, &t) != 0)
+		return iso;
+	struct page_state *ps = req->page_state;
+	if (ps == NULL) {
+		ps = arena_alloc(req->arena, sizeof *ps);
+		memset(ps, 0, sizeof *ps);
+		ps->now = (int64_t)time(NULL);
+		req->page_state = ps;
+	}
+	int n;
+	switch (timefmt_relative(t, ps->now, &n)) {
+	case TIMEFMT_JUST_NOW:
+		return i18n_gettext(req->lang, N_("just now"));
+	case TIMEFMT_MINUTES:
+		return count_text(req, N_("{n} min ago"), n);
+	case TIMEFMT_HOURS:
+		return count_text(req, N_("{n} h ago"), n);
+	case TIMEFMT_ABSOLUTE:
+		break;
+	}
+	const char *zone = web_time_zone(req);
+	int offset = 0;
+	struct err err;
+	if (tz_offset(req->arena, &ps->tz, zone, t, &offset, &err) != 0) {
+		log_msg(LOG_WARN, "time zone offset: %s", err.detail);
+		zone = "UTC"; /* say so rather than show a wrong local time */
+	}
+	char out[TIMEFMT_ABS_LEN];
+	timefmt_absolute(t, offset, out);
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		return arena_printf(req->arena, "%s UTC", out);
+	return arena_strdup(req->arena, out);
 }
 
 int

@@ -87,9 +87,14 @@ int web_path_id(struct req *req, int64_t *id);
  * path (starts with one '/'), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
-/* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"
- * (arena); NULL -> "". */
+/* A time as every page shows it (util/timefmt.h): "just now", "5 min ago", "3 h ago" within
+ * the last day, else the date and time in the reader's time zone ("2024-05-01 18:20"; with
+ * " UTC" when that zone is UTC). iso is "2024-05-01T10:20:30Z" (or "2024-05-01 10:20", UTC);
+ * the result is the arena's; NULL -> "". Keep the ISO form for <time datetime>. */
 const char *web_time(struct req *req, const char *iso);
+
+/* The reader's time zone: the member's choice, else the node's (instance setting). */
+const char *web_time_zone(const struct req *req);
 
 /* Keyset pagination: ?max_id= (older than) and ?min_id= (newer than), 20 a page. */
 #define WEB_PAGE_SIZE 20
