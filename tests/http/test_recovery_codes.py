@@ -128,7 +128,7 @@ def test_new_codes_in_settings():
     old = codes_on(me.get(harness.location_path(r)))
     assert len(old) == 8
     page = me.get("/settings")
-    assert 'action="/settings/recovery-codes#recovery"' in page.text
+    assert 'action="/settings/recovery-codes"' in page.text
     r = me.post("/settings/recovery-codes", {"recovery_password": "not my password"})
     assert r.status == 403, r
     section = r.text[r.text.index('id="recovery"'):]
