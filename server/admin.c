@@ -22,6 +22,7 @@ admin_usage(void)
 	      "  admin create-account USERNAME [--role member|moderator|admin]\n"
 	      "        reads the password from standard input (one line)\n"
 	      "  admin invite [--admin] [--uses N] [--days N]   prints a sign-up link\n"
+	      "        (--admin: one use, and it expires after a day unless --days says)\n"
 	      "  admin make-admin USERNAME\n"
 	      "  admin has-admin          exit status 0 if an admin account exists, 1 if not\n",
 	      stderr);
@@ -95,6 +96,8 @@ cmd_invite(struct arena *a, const struct config *cfg, int argc, char **argv, str
 		return 2;
 	if (opts.role == ROLE_ADMIN && opts.max_uses == 0)
 		opts.max_uses = 1; /* an admin invite is always single-use */
+	if (opts.role == ROLE_ADMIN && opts.expires_days == 0)
+		opts.expires_days = INVITE_ADMIN_DAYS; /* and short-lived */
 	char *code = invite_create(a, &opts, err);
 	if (code == NULL)
 		return 1;

@@ -10,6 +10,7 @@
 
 #include "core/events.h"
 #include "core/federation.h"
+#include "core/timezone.h"
 #include "db/accounts.h"
 #include "db/remote.h"
 #include "util/arena.h"
@@ -247,13 +248,16 @@ account_update_profile(struct arena *a, int64_t id, const struct profile_update 
 
 int
 account_update_preferences(struct arena *a, int64_t id, const char *language,
-			   enum visibility default_visibility, struct err *err)
+			   enum visibility default_visibility, const char *time_zone,
+			   struct err *err)
 {
 	if (language != NULL && strcmp(language, "en") != 0 && strcmp(language, "zh-CN") != 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Choose a language from the list.",
 			       "bad language");
+	if (time_zone != NULL && tz_check(a, time_zone, err) != 0)
+		return -1;
 	return db_account_update_preferences(a, id, language, visibility_name(default_visibility),
-					     err);
+					     time_zone, err);
 }
 
 int

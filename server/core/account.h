@@ -56,9 +56,12 @@ struct profile_update {
 int account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
 			   struct err *err);
 
-/* Preferences: language ("en", "zh-CN" or NULL for the browser's) and default visibility. */
+/* Preferences: language ("en", "zh-CN" or NULL for the browser's), default visibility and
+ * time zone (a tz database name, checked: ERR_UNPROCESSABLE; NULL for the node's). All or
+ * nothing is saved. */
 int account_update_preferences(struct arena *a, int64_t id, const char *language,
-			       enum visibility default_visibility, struct err *err);
+			       enum visibility default_visibility, const char *time_zone,
+			       struct err *err);
 
 /* Changes the password after checking the current one (ERR_FORBIDDEN when it is wrong). */
 int account_change_password(struct arena *a, int64_t id, const char *current,

@@ -15,10 +15,25 @@ invite_create(struct arena *a, const struct invite_opts *opts, struct err *err)
 	char *code = token_random(a, CODE_BYTES, err);
 	if (code == NULL)
 		return NULL;
-	if (db_invite_insert(a, token_hash(a, code), opts->created_by, role_name(opts->role),
-			     opts->max_uses, opts->expires_days, err) != 0)
+	char *prefix = arena_printf(a, "%.*s", INVITE_PREFIX_CHARS, code);
+	if (db_invite_insert(a, token_hash(a, code), prefix, opts->created_by,
+			     role_name(opts->role), opts->max_uses, opts->expires_days, err) != 0)
 		return NULL;
 	return code;
+}
+
+int
+invite_check(struct arena *a, const char *code, enum invite_state *state, enum role *role,
+	     struct err *err)
+{
+	const char *granted = NULL;
+	int n = db_invite_state(a, token_hash(a, code), &granted, err);
+	if (n == -1)
+		return -1;
+	*state = n == 1 ? INVITE_USABLE : n == 0 ? INVITE_UNUSABLE : INVITE_UNKNOWN;
+	if (role != NULL && (granted == NULL || role_parse(granted, role) != 0))
+		*role = ROLE_MEMBER;
+	return 0;
 }
 
 char *

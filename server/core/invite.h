@@ -23,6 +23,20 @@ struct invite_opts {
  * by the arena; NULL + err. */
 char *invite_create(struct arena *a, const struct invite_opts *opts, struct err *err);
 
+/* How long an admin invite made without --days lasts: the first-admin link ./dev run
+ * prints is dead after a day. */
+#define INVITE_ADMIN_DAYS 1
+
+/* How many characters of a code are kept to name the invite on the admin pages. */
+#define INVITE_PREFIX_CHARS 6
+
+enum invite_state { INVITE_UNKNOWN, INVITE_UNUSABLE, INVITE_USABLE };
+
+/* Whether code can be used to sign up, without using it; *role (may be NULL) gets the role
+ * it grants when usable. 0 (with *state) or -1 + err. */
+int invite_check(struct arena *a, const char *code, enum invite_state *state, enum role *role,
+		 struct err *err);
+
 /* The sign-up URL for a code under base_url, owned by the arena. */
 char *invite_url(struct arena *a, const char *base_url, const char *code);
 

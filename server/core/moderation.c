@@ -574,6 +574,10 @@ mod_appeal(struct arena *a, const struct account *member, int64_t action_id, con
 	    strcmp(m->state, "done") != 0)
 		return err_set(err, ERR_UNPROCESSABLE, "This action can't be appealed.",
 			       "appeal: kind %s", m->kind);
+	if (k == MOD_SUSPEND && !member->suspended)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "This suspension was lifted: there is nothing left to appeal.",
+			       "appeal: suspension lifted");
 	if (check_text(text, MOD_APPEAL_MAX, N_("Write your appeal in 1 to 1000 characters."),
 		       err) != 0)
 		return -1;

@@ -130,8 +130,9 @@ int mod_approve(struct arena *a, const struct instance_settings *s, const struct
 
 /* member appeals an action on their account or posts, once, with text (1..MOD_APPEAL_MAX
  * characters). ERR_NOT_FOUND unless the action is theirs and visible to them (done or
- * reversed, not a note or dismissal), ERR_UNPROCESSABLE for a kind that can't be appealed or
- * bad text, ERR_CONFLICT when already appealed. 0 or -1 + err. */
+ * reversed, not a note or dismissal), ERR_UNPROCESSABLE for a kind that can't be appealed, a
+ * suspension that was lifted (member is no longer suspended) or bad text, ERR_CONFLICT when
+ * already appealed. 0 or -1 + err. */
 int mod_appeal(struct arena *a, const struct account *member, int64_t action_id, const char *text,
 	       struct err *err);
 

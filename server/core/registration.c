@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/recovery.h"
 #include "db/db.h"
 #include "db/accounts.h"
 #include "db/invites.h"
@@ -12,20 +13,6 @@
 #include "util/err.h"
 #include "util/utf8.h"
 #include "util/token.h"
-
-static int
-make_recovery_codes(struct arena *a, int64_t account_id, struct registration_result *out,
-		    struct err *err)
-{
-	for (int i = 0; i < RECOVERY_CODES; i++) {
-		char *code = token_random(a, 10, err);
-		if (code == NULL ||
-		    db_recovery_code_insert(a, account_id, token_hash(a, code), err) != 0)
-			return -1;
-		out->recovery_codes[i] = code;
-	}
-	return 0;
-}
 
 static int
 check(enum reg_mode mode, const struct registration *reg, bool has_invite, struct err *err)
@@ -82,7 +69,7 @@ registration_submit(struct arena *a, enum reg_mode mode, const struct registrati
 			err_set(err, ERR_CONFLICT, "That username is taken.", "username taken");
 		goto fail;
 	}
-	if (make_recovery_codes(a, out->account_id, out, err) != 0)
+	if (recovery_codes_mark_due(a, out->account_id, err) != 0)
 		goto fail;
 	return db_commit(err);
 fail:

@@ -13,7 +13,6 @@
 struct arena;
 struct err;
 
-#define RECOVERY_CODES 8
 #define APPLICATION_NOTE_MAX 1000
 
 struct registration {
@@ -25,12 +24,12 @@ struct registration {
 
 struct registration_result {
 	int64_t account_id;
-	bool approved;				 /* false: waits for a moderator */
-	const char *recovery_codes[RECOVERY_CODES]; /* shown once, stored hashed */
+	bool approved; /* false: waits for a moderator */
 };
 
 /* Creates the account in one transaction: redeems the invite (counting a use), inserts the
- * account and its recovery codes. Fails with ERR_UNPROCESSABLE (bad username or password, a
+ * account and marks its recovery codes due (core/recovery.h makes and shows them once, at
+ * sign-up or, for an applicant, at the first sign-in after approval). Fails with ERR_UNPROCESSABLE (bad username or password, a
  * missing or unusable invite, a missing note, registrations closed) or ERR_CONFLICT
  * (username taken); nothing is written on failure. */
 int registration_submit(struct arena *a, enum reg_mode mode, const struct registration *reg,

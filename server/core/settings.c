@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "core/cache.h"
+#include "core/timezone.h"
 #include "db/db.h"
 #include "db/settings.h"
 #include "util/arena.h"
@@ -126,6 +127,8 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->suspension_purge_days = SETTINGS_PURGE_DAYS_DEFAULT;
 	for (int l = 0; l < LANG__MAX; l++)
 		s->descriptions[l] = NULL;
+	s->default_visibility = VIS_PUBLIC;
+	s->time_zone = "UTC";
 	struct db_setting *rows;
 	int n = settings_rows(a, &rows, err);
 	if (n < 0)
@@ -156,6 +159,10 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			if (i18n_lang_parse(k + strlen(DB_DESCRIPTION_KEY_PREFIX), &l) == 0)
 				s->descriptions[l] = v;
 		}
+		else if (strcmp(k, "default_visibility") == 0)
+			visibility_parse(v, &s->default_visibility);
+		else if (strcmp(k, "time_zone") == 0)
+			s->time_zone = v;
 	}
 	return 0;
 }
@@ -209,6 +216,12 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The purge delay must be a number of days from 0 to 3650.",
 			       "purge days %d", s->suspension_purge_days);
+	if (s->default_visibility == VIS_DIRECT || s->default_visibility < 0 ||
+	    s->default_visibility >= VIS__MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Choose a default visibility from the list.", "bad default visibility");
+	if (tz_check(a, s->time_zone, err) != 0)
+		return -1;
 	char days[16];
 	snprintf(days, sizeof days, "%d", s->suspension_purge_days);
 	const struct db_setting rows[] = {
@@ -221,6 +234,8 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		{"two_person_rule", s->two_person_rule ? "true" : "false"},
 		{"name_moderators", s->name_moderators ? "true" : "false"},
 		{"suspension_purge_days", days},
+		{"default_visibility", visibility_name(s->default_visibility)},
+		{"time_zone", s->time_zone},
 	};
 	return settings_put(a, rows, sizeof rows / sizeof rows[0], err);
 }

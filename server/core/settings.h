@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "db/model.h"
 #include "util/i18n.h"
 
 #include <stddef.h>
@@ -53,6 +54,9 @@ struct instance_settings {
 	bool two_person_rule;	   /* suspensions and defederations wait for a second moderator */
 	bool name_moderators;	   /* the members' log names the moderator, not "a moderator" */
 	int suspension_purge_days; /* an indefinite suspension's data is purged after this */
+	/* members (issue 11) */
+	enum visibility default_visibility; /* new accounts start with it (public unless set) */
+	const char *time_zone; /* members who chose none see times in it (tz name, "UTC") */
 };
 
 #define SETTINGS_NAME_MAX 100
@@ -83,8 +87,8 @@ const char *settings_description(const struct instance_settings *s, enum lang l)
  * ERR_UNPROCESSABLE for a text too long or not UTF-8. 0, or -1 + err. */
 int settings_put_description(struct arena *a, enum lang l, const char *text, struct err *err);
 
-/* Validates (name 1..100 characters, description up to 2000, purge days 0..3650) and stores every setting;
- * ERR_UNPROCESSABLE naming the problem. */
+/* Validates (name 1..100 characters, description up to 2000, purge days 0..3650, a time zone
+ * the tz database knows) and stores every setting; ERR_UNPROCESSABLE naming the problem. */
 int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
 
 #endif

@@ -263,13 +263,40 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 	return 0;
 }
 
-int
-status_history(struct arena *a, int64_t viewer_id, int64_t id, struct status_version **out,
-	       struct err *err)
+bool
+status_history_readable(const struct account *viewer, const struct status *st)
 {
-	if (status_get(a, viewer_id, id, err) == NULL)
+	return viewer != NULL && (viewer->id == st->author.id || viewer->role >= ROLE_MODERATOR);
+}
+
+int
+status_history(struct arena *a, const struct account *viewer, int64_t id,
+	       struct status_version **out, struct err *err)
+{
+	struct status *st = status_get(a, viewer ? viewer->id : 0, id, err);
+	if (st == NULL)
 		return -1;
+	if (!status_history_readable(viewer, st))
+		return err_set(err, ERR_FORBIDDEN,
+			       "Only the author and the moderators can read a post's earlier "
+			       "versions.",
+			       "history of another's post");
 	return db_status_versions(a, id, out, err);
+}
+
+int
+status_erase_version(struct arena *a, const struct account *author, int64_t id,
+		     int64_t edit_id, struct err *err)
+{
+	if (status_get_own(a, author, id, err) == NULL)
+		return -1;
+	int n = db_status_version_delete(a, id, edit_id, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(err, ERR_NOT_FOUND, "This earlier version does not exist any more.",
+			       "no such status edit");
+	return 0;
 }
 
 int

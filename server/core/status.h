@@ -49,9 +49,21 @@ struct status *status_get_own(struct arena *a, const struct account *author, int
 int status_edit(struct arena *a, const struct account *author, int64_t id,
 		const struct status_draft *d, struct err *err);
 
-/* The versions of post id visible to viewer_id, the current one first; count or -1 + err. */
-int status_history(struct arena *a, int64_t viewer_id, int64_t id, struct status_version **out,
-		   struct err *err);
+/* The versions of post id, the current one first; count or -1 + err. Only the author and
+ * moderators who can see the post may read them, since an edit may have taken out what
+ * identified someone: ERR_NOT_FOUND when viewer (NULL for a visitor) can't see the post,
+ * ERR_FORBIDDEN when they may see it but not its history. */
+int status_history(struct arena *a, const struct account *viewer, int64_t id,
+		   struct status_version **out, struct err *err);
+
+/* Whether viewer may read the history of st (its author, or a moderator). */
+bool status_history_readable(const struct account *viewer, const struct status *st);
+
+/* Erases the earlier version edit_id of author's post id for good. The current version
+ * can't be erased this way (edit or delete the post). 0 or -1 + err (ERR_NOT_FOUND,
+ * ERR_FORBIDDEN). */
+int status_erase_version(struct arena *a, const struct account *author, int64_t id,
+			 int64_t edit_id, struct err *err);
 
 /* Deletes author's post id for good (boosts, likes, bookmarks and mentions go with it).
  * 0 or -1 + err (ERR_NOT_FOUND, ERR_FORBIDDEN). */

@@ -20,7 +20,9 @@ db_account_insert(struct arena *a, const char *username, const char *password_ha
 	const char *p[] = {username, password_hash, role, approved ? "true" : "false", note};
 	PGresult *r = db_query(a, err,
 			       "INSERT INTO accounts (username, password_hash, role, approved,"
-			       " application_note) VALUES ($1, $2, $3, $4::boolean, $5) RETURNING id",
+			       " application_note, default_visibility) VALUES ($1, $2, $3,"
+			       " $4::boolean, $5, coalesce((SELECT value FROM instance_settings"
+			       " WHERE key = 'default_visibility'), 'public')) RETURNING id",
 			       5, p);
 	if (r == NULL)
 		return -1;
@@ -97,6 +99,7 @@ db_account_row(struct arena *a, const PGresult *r, int row, int col, struct acco
 	acct->limited = db_bool(r, row, col + 17);
 	acct->suspended = db_bool(r, row, col + 18);
 	acct->suspended_until = db_value(r, row, col + 19);
+	acct->time_zone = db_value(r, row, col + 20);
 }
 
 static struct account *
@@ -187,13 +190,15 @@ db_account_update_profile(struct arena *a, int64_t id, const char *display_name,
 
 int
 db_account_update_preferences(struct arena *a, int64_t id, const char *language,
-			      const char *default_visibility, struct err *err)
+			      const char *default_visibility, const char *time_zone,
+			      struct err *err)
 {
 	char buf[ID_STRLEN];
-	const char *p[] = {id_format(id, buf), language, default_visibility};
+	const char *p[] = {id_format(id, buf), language, default_visibility, time_zone};
 	return db_query(a, err,
-			"UPDATE accounts SET language = $2, default_visibility = $3 WHERE id = $1", 3,
-			p)
+			"UPDATE accounts SET language = $2, default_visibility = $3, time_zone = $4"
+			" WHERE id = $1",
+			4, p)
 		       ? 0
 		       : -1;
 }

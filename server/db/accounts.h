@@ -12,8 +12,9 @@
 struct arena;
 struct err;
 
-/* Inserts an account; ERR_CONFLICT when the username is taken. note is the application
- * note of approval mode (NULL otherwise). */
+/* Inserts an account, whose default visibility is the node's (instance setting
+ * default_visibility, else public); ERR_CONFLICT when the username is taken. note is the
+ * application note of approval mode (NULL otherwise). */
 int db_account_insert(struct arena *a, const char *username, const char *password_hash,
 		      const char *role, bool approved, const char *note, int64_t *id_out,
 		      struct err *err);
@@ -35,8 +36,9 @@ int db_account_role_exists(struct arena *a, const char *role, struct err *err);
 	"to_char(" t ".created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " t   \
 	".domain, " t ".uri, " t ".url, " t ".discoverable, " t ".indexable, " t ".limited, "  \
 	t ".suspended_at IS NOT NULL, "                                                         \
-	"to_char(" t ".suspended_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define DB_ACCOUNT_NCOLUMNS 20
+	"to_char(" t ".suspended_until AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "  \
+	t ".time_zone"
+#define DB_ACCOUNT_NCOLUMNS 21
 
 struct account;
 
@@ -60,7 +62,8 @@ int db_account_update_profile(struct arena *a, int64_t id, const char *display_n
 			      bool hide_collections, bool discoverable, bool indexable,
 			      struct err *err);
 int db_account_update_preferences(struct arena *a, int64_t id, const char *language,
-				  const char *default_visibility, struct err *err);
+				  const char *default_visibility, const char *time_zone,
+				  struct err *err);
 
 /* Unapproved accounts with their notes, oldest first; count or -1. */
 int db_account_applications(struct arena *a, struct application **out, struct err *err);

@@ -10,22 +10,40 @@
 #include "util/id.h"
 
 int
-db_invite_insert(struct arena *a, const char *code_hash, int64_t created_by, const char *role,
-		 int max_uses, int expires_days, struct err *err)
+db_invite_insert(struct arena *a, const char *code_hash, const char *code_prefix,
+		 int64_t created_by, const char *role, int max_uses, int expires_days,
+		 struct err *err)
 {
 	char by[ID_STRLEN], uses[16], days[16];
 	id_format(created_by, by);
 	snprintf(uses, sizeof uses, "%d", max_uses);
 	snprintf(days, sizeof days, "%d", expires_days);
 	const char *p[] = {code_hash, created_by ? by : NULL, role, max_uses ? uses : NULL,
-			   expires_days ? days : NULL};
+			   expires_days ? days : NULL, code_prefix};
 	return db_query(a, err,
-			"INSERT INTO invites (code_hash, created_by, role, max_uses, expires_at) "
-			"VALUES ($1::bytea, $2::bigint, $3, $4::integer,"
-			" now() + make_interval(days => $5::integer))",
-			5, p) == NULL
+			"INSERT INTO invites (code_hash, created_by, role, max_uses, expires_at,"
+			" code_prefix) VALUES ($1::bytea, $2::bigint, $3, $4::integer,"
+			" now() + make_interval(days => $5::integer), $6)",
+			6, p) == NULL
 		       ? -1
 		       : 0;
+}
+
+int
+db_invite_state(struct arena *a, const char *code_hash, const char **role, struct err *err)
+{
+	const char *p[] = {code_hash};
+	PGresult *r = db_query(a, err,
+			       "SELECT role, revoked_at IS NULL AND (expires_at IS NULL OR"
+			       " expires_at > now()) AND (max_uses IS NULL OR uses < max_uses)"
+			       " FROM invites WHERE code_hash = $1::bytea",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return -2;
+	*role = db_value(r, 0, 0);
+	return db_bool(r, 0, 1) ? 1 : 0;
 }
 
 int
@@ -58,7 +76,7 @@ db_invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **o
 		a, err,
 		"SELECT i.id, i.role, a.username, i.uses, coalesce(i.max_uses, 0), "
 		INVITE_TIME("i.expires_at") ", coalesce(i.expires_at <= now(), false), "
-		INVITE_TIME("i.revoked_at") ", " INVITE_TIME("i.created_at")
+		INVITE_TIME("i.revoked_at") ", " INVITE_TIME("i.created_at") ", i.code_prefix"
 		" FROM invites i LEFT JOIN accounts a ON a.id = i.created_by"
 		" WHERE $1::bigint IS NULL OR i.id < $1::bigint ORDER BY i.id DESC"
 		" LIMIT $2::integer",
@@ -78,6 +96,7 @@ db_invite_list(struct arena *a, int64_t max_id, int limit, struct invite_row **o
 		row->expired = db_bool(r, i, 6);
 		row->revoked_at = db_value(r, i, 7);
 		row->created_at = db_value(r, i, 8);
+		row->code_prefix = db_value(r, i, 9);
 	}
 	return n;
 }

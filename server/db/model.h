@@ -63,6 +63,7 @@ struct account {
 	bool limited;		/* a moderator limited it: posts for followers only */
 	bool suspended;		/* a moderator suspended it: nothing of it is shown */
 	const char *suspended_until; /* ISO 8601 end of a timed suspension; NULL otherwise */
+	const char *time_zone;	     /* a tz database name, or NULL for the node's */
 };
 
 /* An application waiting for a moderator (approval mode). */

@@ -97,3 +97,51 @@ db_recovery_code_use(struct arena *a, int64_t account_id, const char *code_hash,
 		return -1;
 	return atoi(PQcmdTuples(r)) > 0;
 }
+
+int
+db_recovery_codes_delete(struct arena *a, int64_t account_id, struct err *err)
+{
+	char id[ID_STRLEN];
+	const char *p[] = {id_format(account_id, id)};
+	return db_query(a, err, "DELETE FROM recovery_codes WHERE account_id = $1", 1, p) ? 0
+											   : -1;
+}
+
+int
+db_recovery_codes_set_due(struct arena *a, int64_t account_id, struct err *err)
+{
+	char id[ID_STRLEN];
+	const char *p[] = {id_format(account_id, id)};
+	return db_query(a, err,
+			"UPDATE accounts SET recovery_codes_due = true WHERE id = $1"
+			" AND domain IS NULL",
+			1, p)
+		       ? 0
+		       : -1;
+}
+
+int
+db_recovery_codes_claim_due(struct arena *a, int64_t account_id, struct err *err)
+{
+	char id[ID_STRLEN];
+	const char *p[] = {id_format(account_id, id)};
+	PGresult *r = db_query(a, err,
+			       "UPDATE accounts SET recovery_codes_due = false WHERE id = $1"
+			       " AND recovery_codes_due",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return atoi(PQcmdTuples(r)) > 0;
+}
+
+int
+db_recovery_codes_due(struct arena *a, int64_t account_id, struct err *err)
+{
+	char id[ID_STRLEN];
+	const char *p[] = {id_format(account_id, id)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM accounts WHERE id = $1 AND recovery_codes_due", 1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}

@@ -76,8 +76,9 @@ static const char *const kind_sql[DB_TL__MAX][2] = {
 	[DB_TL_HOME] = TL(" AND t.id = ANY ($5::bigint[])" NOT_SILENCED NOT_HIDDEN),
 	[DB_TL_LOCAL] = TL(" AND t.visibility = 'public' AND t.reblog_of_id IS NULL" NOT_SILENCED
 		NOT_HIDDEN NOT_LIMITED),
+	/* Unlisted posts stay off tag pages, as on Mastodon (the compose form says so). */
 	[DB_TL_TAG] = TL(" AND t.id = ANY ($5::bigint[])"
-		" AND t.reblog_of_id IS NULL AND t.visibility <> 'direct'"
+		" AND t.reblog_of_id IS NULL AND t.visibility NOT IN ('direct', 'unlisted')"
 		" AND ($1 IS NOT NULL OR t.visibility = 'public')" NOT_SILENCED NOT_HIDDEN
 		NOT_LIMITED),
 	[DB_TL_ACCOUNT] = TL(" AND t.account_id = $5::bigint" NOT_HIDDEN),
@@ -458,12 +459,12 @@ db_status_versions(struct arena *a, int64_t status_id, struct status_version **o
 {
 	const char *p[] = {fmt_id(a, status_id)};
 	PGresult *r = db_query(a, err,
-			       "SELECT content, spoiler_text, sensitive, " ISO("at") ", current"
+			       "SELECT content, spoiler_text, sensitive, " ISO("at") ", current, vid"
 			       " FROM (SELECT content, spoiler_text, sensitive,"
-			       " COALESCE(edited_at, created_at) AS at, true AS current, 0 AS ord"
-			       " FROM statuses WHERE id = $1"
+			       " COALESCE(edited_at, created_at) AS at, true AS current, 0 AS ord,"
+			       " 0::bigint AS vid FROM statuses WHERE id = $1"
 			       " UNION ALL SELECT content, spoiler_text, sensitive, created_at,"
-			       " false, 1 FROM status_edits WHERE status_id = $1) v"
+			       " false, 1, id FROM status_edits WHERE status_id = $1) v"
 			       " ORDER BY ord, at DESC",
 			       1, p);
 	if (r == NULL)
@@ -477,8 +478,18 @@ db_status_versions(struct arena *a, int64_t status_id, struct status_version **o
 		v->sensitive = db_bool(r, i, 2);
 		v->created_at = db_value(r, i, 3);
 		v->current = db_bool(r, i, 4);
+		v->id = db_int64(r, i, 5);
 	}
 	return n;
+}
+
+int
+db_status_version_delete(struct arena *a, int64_t status_id, int64_t edit_id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, status_id), fmt_id(a, edit_id)};
+	PGresult *r = db_query(a, err, "DELETE FROM status_edits WHERE status_id = $1 AND id = $2",
+			       2, p);
+	return db_rows_changed(r);
 }
 
 int

@@ -81,6 +81,7 @@ int db_status_update(struct arena *a, int64_t status_id, const char *text, const
 
 /* One version of a post, for the history page. */
 struct status_version {
+	int64_t id; /* the status_edits row; 0 for the current version */
 	const char *content, *spoiler_text;
 	bool sensitive;
 	const char *created_at;
@@ -90,6 +91,11 @@ struct status_version {
 /* The versions of status_id, newest (the current one) first; count or -1. */
 int db_status_versions(struct arena *a, int64_t status_id, struct status_version **out,
 		       struct err *err);
+
+/* Erases the earlier version edit_id of status_id (a status_edits row). Rows deleted (0 or
+ * 1) or -1. */
+int db_status_version_delete(struct arena *a, int64_t status_id, int64_t edit_id,
+			     struct err *err);
 
 /* Deletes the post status_id of account_id (its boosts, likes, bookmarks, pins, mentions
  * and notifications go with it). Rows deleted (0 or 1) or -1. */

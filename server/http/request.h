@@ -55,6 +55,7 @@ struct req {
 	const char *csrf;			 /* this browser's CSRF token (web/) */
 	bool csrf_unsent; /* csrf was made for this request: set the cookie if a page uses it */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
+	void *page_state; /* web/'s lazily made per-request state (time zone offsets), or NULL */
 	struct timespec started;
 	/* page cache state, private to http/server.c */
 	void *server;	       /* the struct http_server answering it */

@@ -140,6 +140,7 @@ resp_status_for(enum err_code code)
 		[ERR_RATE_LIMITED] = 429,
 		[ERR_UNAVAILABLE] = 503,
 		[ERR_INTERNAL] = 500,
+		[ERR_GONE] = 410,
 	};
 	if (code < 0 || code >= ERR__MAX)
 		return 500;

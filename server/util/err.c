@@ -17,6 +17,7 @@ static const char *const err_names[ERR__MAX] = {
 	[ERR_RATE_LIMITED] = "rate_limited",
 	[ERR_UNAVAILABLE] = "unavailable",
 	[ERR_INTERNAL] = "internal",
+	[ERR_GONE] = "gone",
 };
 
 static const char *const err_default_safe[ERR__MAX] = {
@@ -31,6 +32,7 @@ static const char *const err_default_safe[ERR__MAX] = {
 	[ERR_RATE_LIMITED] = "Too many attempts; please wait a moment.",
 	[ERR_UNAVAILABLE] = "The service is temporarily unavailable.",
 	[ERR_INTERNAL] = "Something went wrong on our side.",
+	[ERR_GONE] = "That can't be used any more.",
 };
 
 int

@@ -17,6 +17,7 @@ enum err_code {
 	ERR_RATE_LIMITED,  /* 429 */
 	ERR_UNAVAILABLE,   /* a dependency (the database) is down: 503 */
 	ERR_INTERNAL,	   /* a bug or an unexpected failure: 500 */
+	ERR_GONE,	   /* existed, but can't be used any more (a used-up invite): 410 */
 	ERR__MAX
 };
 

@@ -41,6 +41,11 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	tval_set_bool(ctx, "two_person_checked", s->two_person_rule);
 	tval_set_bool(ctx, "name_moderators_checked", s->name_moderators);
 	tval_set_int(ctx, "purge_days", s->suspension_purge_days);
+	static const char *const vis_keys[VIS__MAX] = {"vis_public", "vis_unlisted", "vis_private",
+						       "vis_members", "vis_direct"};
+	for (int v = 0; v < VIS__MAX; v++)
+		tval_set_bool(ctx, vis_keys[v], (enum visibility)v == s->default_visibility);
+	tval_set_str(ctx, "time_zone", s->time_zone);
 	return ctx;
 }
 
@@ -69,12 +74,20 @@ settings_submit(struct req *req)
 	bool days_ok = strlen(days) <= 4 && strspn(days, "0123456789") == strlen(days);
 	if (*days != '\0' && days_ok)
 		s.suspension_purge_days = atoi(days);
+	/* default visibility and time zone: absent keeps the stored ones */
+	const char *vis = req_form(req, "default_visibility"), *zone = req_form(req, "time_zone");
+	bool vis_ok = vis == NULL || visibility_parse(vis, &s.default_visibility) == 0;
+	if (zone != NULL)
+		s.time_zone = zone;
 	struct err err;
 	int rc = 0;
 	if (!days_ok)
 		rc = err_set(&err, ERR_UNPROCESSABLE,
 			     "The purge delay must be a number of days from 0 to 3650.",
 			     "bad purge days");
+	else if (!vis_ok)
+		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a default visibility from the list.",
+			     "bad default visibility");
 	else if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
 			     "bad registration mode");
@@ -110,15 +123,24 @@ invites_page(struct req *req, const char *link, struct tval *ctx, const struct e
 	for (int i = 0; i < n; i++) {
 		struct tval *v = tval_obj(req->arena);
 		tval_set_str(v, "id", id_format(rows[i].id, buf));
-		tval_set_str(v, "created_at", rows[i].created_at);
+		/* Named by the first characters of its link (the admin who sent it can match
+		 * them), else, for invites made before those were kept, by its id. */
+		tval_set_str(v, "name",
+			     rows[i].code_prefix != NULL
+				 ? arena_printf(req->arena, "%s…", rows[i].code_prefix)
+				 : arena_printf(req->arena, "#%s", buf));
+		tval_set_bool(v, "admin", strcmp(rows[i].role, "admin") == 0);
+		tval_set_str(v, "created_at", web_time(req, rows[i].created_at));
 		tval_set_str(v, "created_by", rows[i].created_by);
 		tval_set_str(v, "role", rows[i].role);
 		tval_set_int(v, "uses", rows[i].uses);
 		if (rows[i].max_uses > 0)
 			tval_set_int(v, "max_uses", rows[i].max_uses);
-		tval_set_str(v, "expires_at", rows[i].expires_at);
+		tval_set_str(v, "expires_at",
+			     rows[i].expires_at ? web_time(req, rows[i].expires_at) : NULL);
 		tval_set_bool(v, "expired", rows[i].expired);
-		tval_set_str(v, "revoked_at", rows[i].revoked_at);
+		tval_set_str(v, "revoked_at",
+			     rows[i].revoked_at ? web_time(req, rows[i].revoked_at) : NULL);
 		tval_set_bool(v, "usable",
 			      rows[i].revoked_at == NULL && !rows[i].expired &&
 				  (rows[i].max_uses == 0 || rows[i].uses < rows[i].max_uses));
@@ -230,7 +252,7 @@ applications(struct req *req)
 		tval_set_str(v, "id", id_format(apps[i].account_id, buf));
 		tval_set_str(v, "username", apps[i].username);
 		tval_set_str(v, "note", apps[i].note);
-		tval_set_str(v, "created_at", apps[i].created_at);
+		tval_set_str(v, "created_at", web_time(req, apps[i].created_at));
 		tval_push(list, v);
 	}
 	tval_set(ctx, "applications", list);

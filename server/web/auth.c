@@ -7,6 +7,8 @@
 #include "app.h"
 #include "core/account.h"
 #include "core/auth.h"
+#include "core/invite.h"
+#include "core/recovery.h"
 #include "core/registration.h"
 #include "core/session.h"
 #include "core/settings.h"
@@ -63,8 +65,33 @@ register_form(struct req *req)
 {
 	if (req->viewer != NULL)
 		return web_redirect(req, "/home", NULL);
-	return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"),
-			  register_ctx(req, req_query(req, "invite")));
+	const char *invite = req_query(req, "invite");
+	struct tval *ctx = register_ctx(req, invite);
+	if (invite == NULL || *invite == '\0')
+		return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"), ctx);
+	/* Say at once when the link can't be used, before anything is typed. */
+	enum invite_state state;
+	enum role role;
+	if (invite_check(req->arena, invite, &state, &role, &req->err) != 0)
+		return -1;
+	if (state != INVITE_USABLE) {
+		struct err err;
+		if (state == INVITE_UNKNOWN)
+			err_set(&err, ERR_NOT_FOUND,
+				"This invite link is not valid. Check that you copied all of it, or "
+				"ask for a new one.",
+				"unknown invite");
+		else
+			err_set(&err, ERR_GONE,
+				"This invite link can't be used any more: it was revoked, has "
+				"expired or is used up. Ask the person who sent it for a new one.",
+				"unusable invite");
+		tval_set_bool(ctx, "closed", false);
+		tval_set_bool(ctx, "unusable", true);
+		return web_render_form_error(req, "register", N_("Create an account"), ctx, &err);
+	}
+	tval_set_bool(ctx, "admin_invite", role == ROLE_ADMIN);
+	return web_render(req, MHD_HTTP_OK, "register", N_("Create an account"), ctx);
 }
 
 static int
@@ -90,16 +117,35 @@ register_submit(struct req *req)
 		return web_redirect(req, "/", "applied");
 	if (sign_in(req, res.account_id) != 0)
 		return -1;
-	/* Signed in from now on: the page shows the member's menu and is never cached. */
-	req->viewer = account_by_id(req->arena, res.account_id, &req->err);
-	if (req->viewer == NULL)
+	/* The codes are made and shown by the page this leads to (POST-redirect-GET), so a
+	 * reload never sends the form again. */
+	return web_redirect(req, "/recovery-codes?welcome=1", NULL);
+}
+
+/* ---- recovery codes, shown once ---- */
+
+static int
+recovery_codes_page(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	const char *codes[RECOVERY_CODES];
+	/* A HEAD (a link checker, a prefetch) would use up the one view without showing it. */
+	int made = strcmp(req->method, "HEAD") == 0
+		       ? 0
+		       : recovery_codes_take(req->arena, req->viewer->id, codes, &req->err);
+	if (made < 0)
 		return -1;
-	req->signed_in = true;
-	struct tval *ctx = tval_obj(req->arena), *codes = tval_list(req->arena);
-	for (int i = 0; i < RECOVERY_CODES; i++)
-		tval_push_str(codes, res.recovery_codes[i]);
-	tval_set(ctx, "codes", codes);
-	return web_render(req, MHD_HTTP_OK, "welcome", N_("Welcome!"), ctx);
+	struct tval *ctx = tval_obj(req->arena), *list = tval_list(req->arena);
+	for (int i = 0; i < made * RECOVERY_CODES; i++)
+		tval_push_str(list, codes[i]);
+	tval_set(ctx, "codes", list);
+	tval_set_bool(ctx, "made", made > 0);
+	const char *welcome = req_query(req, "welcome");
+	bool is_welcome = welcome != NULL && *welcome != '\0';
+	tval_set_bool(ctx, "welcome", is_welcome);
+	return web_render(req, MHD_HTTP_OK, "welcome",
+			  is_welcome ? N_("Welcome!") : N_("Your recovery codes"), ctx);
 }
 
 /* ---- login / logout ---- */
@@ -155,6 +201,13 @@ login_submit(struct req *req)
 	ratelimit_reset(app->login_by_account, account_key);
 	if (sign_in(req, acct->id) != 0)
 		return -1;
+	/* An applicant's first sign-in after approval (or new codes asked for and not seen
+	 * yet): the codes first. */
+	int due = recovery_codes_due(req->arena, acct->id, &req->err);
+	if (due < 0)
+		return -1;
+	if (due)
+		return web_redirect(req, "/recovery-codes?welcome=1", NULL);
 	return web_redirect(req, next_path(next), NULL);
 }
 
@@ -206,6 +259,7 @@ web_auth_routes(struct router *r)
 	int rc = 0;
 	rc |= router_add(r, "GET", "/register", register_form);
 	rc |= router_add(r, "POST", "/register", register_submit);
+	rc |= router_add(r, "GET", "/recovery-codes", recovery_codes_page);
 	rc |= router_add(r, "GET", "/login", login_form);
 	rc |= router_add(r, "POST", "/login", login_submit);
 	rc |= router_add(r, "POST", "/logout", logout);

@@ -108,8 +108,12 @@ action_view(struct req *req, const struct mod_action_row *m, bool for_moderators
 		tval_set(v, "appeal", ap);
 	}
 	bool mine = req->viewer != NULL && req->viewer->id == m->target_id;
+	/* A suspension that was lifted (by a moderator, or when its time was up) is over:
+	 * nothing is left to appeal. */
+	bool lifted = k == MOD_SUSPEND && mine && !req->viewer->suspended;
+	tval_set_bool(v, "lifted", lifted && strcmp(m->state, "done") == 0);
 	tval_set_bool(v, "can_appeal",
-		      mine && m->appeal_id == 0 && mod_kind_appealable(k) &&
+		      mine && m->appeal_id == 0 && mod_kind_appealable(k) && !lifted &&
 			  strcmp(m->state, "done") == 0);
 	return v;
 }
@@ -170,6 +174,13 @@ mine_get(struct req *req)
 			   N_("Moderation of your account"), NULL, 0);
 }
 
+/* The appeal form's address opened with GET (a reload after an error): back to the page. */
+static int
+appeal_get(struct req *req)
+{
+	return web_redirect(req, "/moderation/mine", NULL);
+}
+
 static int
 appeal_post(struct req *req)
 {
@@ -197,5 +208,6 @@ web_moderation_routes(struct router *r)
 	rc |= router_add(r, "GET", "/moderation/log", log_get);
 	rc |= router_add(r, "GET", "/moderation/mine", mine_get);
 	rc |= router_add(r, "POST", "/moderation/actions/:id/appeal", appeal_post);
+	rc |= router_add(r, "GET", "/moderation/actions/:id/appeal", appeal_get);
 	return rc;
 }

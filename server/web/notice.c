@@ -18,6 +18,7 @@ static const struct {
 	{"posted", N_("Your post is published.")},
 	{"edited", N_("Your post is updated.")},
 	{"deleted", N_("Your post is deleted.")},
+	{"version_erased", N_("The earlier version is erased.")},
 	{"boosted", N_("Boosted.")},
 	{"unboosted", N_("Boost removed.")},
 	{"liked", N_("Liked.")},

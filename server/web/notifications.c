@@ -35,7 +35,8 @@ notification_view(struct req *req, const struct notification_row *n)
 		tval_set_bool(v, "report_dismissed", k == MOD_DISMISS);
 	}
 	tval_set_bool(v, "unread", !n->read);
-	tval_set_str(v, "created_at", n->created_at);
+	tval_set_str(v, "created_at", web_time(req, n->created_at));
+	tval_set_str(v, "created_iso", n->created_at);
 	for (int t = 0; t < NOTIF__MAX; t++)
 		tval_set_bool(v, notification_type_names[t],
 			      strcmp(n->type, notification_type_names[t]) == 0);

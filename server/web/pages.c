@@ -35,8 +35,9 @@ instance_ctx(struct req *req)
 int
 page_home(struct req *req)
 {
-	if (req->viewer != NULL)
-		return web_redirect(req, "/home", NULL);
+	if (req->viewer != NULL) /* a suspended member's home is their moderation page */
+		return web_redirect(req, req->viewer->suspended ? "/moderation/mine" : "/home",
+				    NULL);
 	return web_render(req, MHD_HTTP_OK, "home", N_("Home"), instance_ctx(req));
 }
 

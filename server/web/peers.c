@@ -71,8 +71,10 @@ peers_page(struct req *req, struct tval *ctx, const struct err *form_err)
 		tval_set_str(v, "domain", peers[i].domain);
 		tval_set_str(v, "segment", domain_segment(req->arena, peers[i].domain));
 		tval_set_str(v, "note", peers[i].note);
-		tval_set_str(v, "added_at", peers[i].added_at);
-		tval_set_str(v, "unreachable_since", peers[i].unreachable_since);
+		tval_set_str(v, "added_at", web_time(req, peers[i].added_at));
+		tval_set_str(v, "unreachable_since", peers[i].unreachable_since
+							 ? web_time(req, peers[i].unreachable_since)
+							 : NULL);
 		tval_push(list, v);
 	}
 	tval_set(ctx, "peers", list);
@@ -90,7 +92,7 @@ peers_page(struct req *req, struct tval *ctx, const struct err *form_err)
 		struct tval *v = tval_obj(req->arena);
 		tval_set_str(v, "domain", attempts[i].domain);
 		tval_set_int(v, "count", attempts[i].attempts);
-		tval_set_str(v, "last_seen", attempts[i].last_seen);
+		tval_set_str(v, "last_seen", web_time(req, attempts[i].last_seen));
 		tval_push(seen, v);
 	}
 	tval_set(ctx, "attempts", seen);

@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/recovery.h"
+#include "core/timezone.h"
 #include "core/session.h"
+#include "core/settings.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -80,6 +83,9 @@ saved_ctx(struct req *req)
 	struct tval *ctx = tval_obj(req->arena);
 	profile_keys(req, ctx, &u);
 	preference_keys(ctx, me->language, me->default_visibility);
+	tval_set_str(ctx, "time_zone", me->time_zone ? me->time_zone : "");
+	tval_set_str(ctx, "node_time_zone",
+		     req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC");
 	tval_set_str(ctx, "username", me->username);
 	return ctx;
 }
@@ -129,18 +135,32 @@ preferences_submit(struct req *req)
 	if (req->viewer == NULL)
 		return web_need_signin(req);
 	const char *language = web_field(req, "language");
+	/* absent (an older form) keeps the member's zone; empty means the node's */
+	const char *zone = req_form(req, "time_zone");
+	if (zone == NULL)
+		zone = req->viewer->time_zone ? req->viewer->time_zone : "";
 	enum visibility vis;
 	struct err err;
 	int rc;
-	if (visibility_parse(web_field(req, "default_visibility"), &vis) != 0)
+	/* the zone first, so that its error can sit next to its field */
+	bool zone_bad = *zone && tz_check(req->arena, zone, &err) != 0;
+	if (zone_bad)
+		rc = -1;
+	else if (visibility_parse(web_field(req, "default_visibility"), &vis) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a visibility from the list.",
 			     "bad visibility");
 	else
 		rc = account_update_preferences(req->arena, req->viewer->id,
-						*language ? language : NULL, vis, &err);
-	if (rc != 0)
-		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
-	return web_redirect(req, "/settings", "saved");
+						*language ? language : NULL, vis,
+						*zone ? zone : NULL, &err);
+	if (rc != 0) {
+		struct tval *ctx = saved_ctx(req);
+		tval_set_str(ctx, "time_zone", zone);
+		return web_render_field_error(req, TEMPLATE, TITLE, ctx,
+					      zone_bad ? "time_zone_error" : "preferences_error",
+					      &err);
+	}
+	return web_redirect(req, "/settings#preferences", "saved");
 }
 
 static int
@@ -150,15 +170,21 @@ password_submit(struct req *req)
 		return web_need_signin(req);
 	const char *new_password = web_field(req, "new_password");
 	struct err err;
+	const char *field;
 	int rc;
-	if (strcmp(new_password, web_field(req, "confirm_password")) != 0)
+	if (strcmp(new_password, web_field(req, "confirm_password")) != 0) {
+		field = "confirm_password_error";
 		rc = err_set(&err, ERR_UNPROCESSABLE, "The two new passwords are not the same.",
 			     "password confirmation differs");
-	else
+	} else {
 		rc = account_change_password(req->arena, req->viewer->id,
 					     web_field(req, "current_password"), new_password, &err);
+		/* A wrong current password is ERR_FORBIDDEN; a new one too short or long is
+		 * ERR_UNPROCESSABLE. */
+		field = err.code == ERR_FORBIDDEN ? "current_password_error" : "new_password_error";
+	}
 	if (rc != 0)
-		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
+		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), field, &err);
 	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */
 	char *token;
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0 ||
@@ -166,6 +192,34 @@ password_submit(struct req *req)
 		return -1;
 	web_set_session_cookie(req, token);
 	return web_redirect(req, "/settings", "password_changed");
+}
+
+/* POST /settings/recovery-codes: new codes, after the password; the page that shows them
+ * makes them (the old ones work until then). */
+static int
+recovery_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	struct err err;
+	if (recovery_codes_renew(req->arena, req->viewer, web_field(req, "recovery_password"),
+				 &err) != 0)
+		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req),
+					      "recovery_error", &err);
+	return web_redirect(req, "/recovery-codes", NULL);
+}
+
+/* A GET of a form's address (a reload after an error, a bookmark, the address bar) goes
+ * back to the settings page, at the form's section. */
+static int
+form_get(struct req *req)
+{
+	const char *section = strrchr(req->path, '/') + 1;
+	if (strcmp(section, "recovery-codes") == 0)
+		section = "recovery";
+	else if (strcmp(section, "end") == 0)
+		section = "sessions";
+	return web_redirect(req, arena_printf(req->arena, "/settings#%s", section), NULL);
 }
 
 static int
@@ -188,5 +242,11 @@ web_settings_routes(struct router *r)
 	rc |= router_add(r, "POST", "/settings/preferences", preferences_submit);
 	rc |= router_add(r, "POST", "/settings/password", password_submit);
 	rc |= router_add(r, "POST", "/settings/sessions/end", sessions_end);
+	rc |= router_add(r, "POST", "/settings/recovery-codes", recovery_submit);
+	rc |= router_add(r, "GET", "/settings/profile", form_get);
+	rc |= router_add(r, "GET", "/settings/preferences", form_get);
+	rc |= router_add(r, "GET", "/settings/password", form_get);
+	rc |= router_add(r, "GET", "/settings/recovery-codes", form_get);
+	rc |= router_add(r, "GET", "/settings/sessions/end", form_get);
 	return rc ? -1 : 0;
 }

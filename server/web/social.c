@@ -256,6 +256,7 @@ requests(struct req *req)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
 	page_ctx(req, ctx, &pg, "/follow_requests", NULL);
+	tval_set_bool(ctx, "locked", req->viewer->locked);
 	return web_render(req, MHD_HTTP_OK, "follow_requests", N_("Follow requests"), ctx);
 }
 

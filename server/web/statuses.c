@@ -59,8 +59,11 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_str(v, "created_at", web_time(req, st->created_at));
 	tval_set_str(v, "created_iso", st->created_at);
 	tval_set_bool(v, "edited", st->edited_at != NULL);
+	/* Only those who may read the earlier versions get a link to them. */
 	tval_set_str(v, "history_url",
-		     arena_printf(a, "/statuses/%s/history", id_format(st->id, buf)));
+		     status_history_readable(req->viewer, st)
+			 ? arena_printf(a, "/statuses/%s/history", id_format(st->id, buf))
+			 : "");
 	set_visibility_flags(v, st->visibility);
 	tval_set_str(v, "spoiler_text", st->spoiler_text);
 	tval_set_bool(v, "sensitive", st->sensitive);
@@ -349,14 +352,23 @@ history(struct req *req)
 	struct status *st = status_get(req->arena, viewer_id(req), id, &req->err);
 	if (st == NULL)
 		return -1;
+	if (!req->viewer)
+		return web_need_signin(req);
 	struct status_version *versions;
-	int n = status_history(req->arena, viewer_id(req), id, &versions, &req->err);
+	int n = status_history(req->arena, req->viewer, id, &versions, &req->err);
 	if (n < 0)
 		return -1;
+	bool own = req->viewer->id == st->author.id;
 	struct tval *ctx = tval_obj(req->arena);
 	struct tval *list = tval_list(req->arena);
+	char buf[ID_STRLEN], vbuf[ID_STRLEN];
 	for (int i = 0; i < n; i++) {
 		struct tval *v = tval_obj(req->arena);
+		tval_set_bool(v, "can_erase", own && !versions[i].current);
+		tval_set_str(v, "erase_url",
+			     arena_printf(req->arena, "/statuses/%s/history/%s/erase",
+					  id_format(id, buf), id_format(versions[i].id, vbuf)));
+		tval_set_str(v, "created_iso", versions[i].created_at);
 		tval_set_html(v, "content", versions[i].content); /* core/text.c output */
 		tval_set_str(v, "spoiler_text", versions[i].spoiler_text);
 		tval_set_bool(v, "sensitive", versions[i].sensitive);
@@ -365,8 +377,29 @@ history(struct req *req)
 		tval_push(list, v);
 	}
 	tval_set(ctx, "versions", list);
+	tval_set_bool(ctx, "own", own);
 	tval_set_str(ctx, "url", web_status_url(req, account_handle(req->arena, &st->author), id));
 	return web_render(req, MHD_HTTP_OK, "status_history", N_("Edit history"), ctx);
+}
+
+/* POST /statuses/:id/history/:version/erase: the author erases one earlier version. */
+static int
+erase_version(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	int64_t id, edit_id;
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	const char *version = req_param(req, "version");
+	if (version == NULL || id_parse(version, &edit_id) != 0 || edit_id <= 0)
+		return err_set(&req->err, ERR_INVALID, "The request was malformed.",
+			       "bad version id");
+	if (status_erase_version(req->arena, req->viewer, id, edit_id, &req->err) != 0)
+		return -1;
+	char buf[ID_STRLEN];
+	return web_redirect(req, arena_printf(req->arena, "/statuses/%s/history", id_format(id, buf)),
+			    "version_erased");
 }
 
 static int
@@ -407,6 +440,7 @@ web_statuses_routes(struct router *r)
 	rc |= router_add(r, "GET", "/statuses/:id/edit", edit_page);
 	rc |= router_add(r, "POST", "/statuses/:id/edit", edit_post);
 	rc |= router_add(r, "GET", "/statuses/:id/history", history);
+	rc |= router_add(r, "POST", "/statuses/:id/history/:version/erase", erase_version);
 	rc |= router_add(r, "GET", "/statuses/:id/delete", delete_page);
 	rc |= router_add(r, "POST", "/statuses/:id/delete", delete_post);
 	rc |= router_add(r, "POST", "/statuses/:id/:action", act);

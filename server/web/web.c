@@ -5,12 +5,14 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "autoconfig.h"
 #include "core/notification.h"
 #include "core/session.h"
 #include "core/settings.h"
+#include "core/timezone.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -20,6 +22,7 @@
 #include "util/id.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/timefmt.h"
 #include "util/tmpl.h"
 #include "util/token.h"
 #include "web/admin.h"
@@ -69,6 +72,10 @@ web_routes(struct router *r)
 	rc |= web_search_routes(r);
 	return rc ? -1 : 0;
 }
+
+/* The detail of the refusal web_before gives a suspended member, so that web_render_error
+ * knows to show them the page that explains it. */
+static const char SUSPENDED_DETAIL[] = "suspended member";
 
 static bool
 secure_cookies(const struct req *req)
@@ -121,6 +128,7 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 		struct tval *v = web_account_view(req, req->viewer);
 		tval_set_bool(v, "is_moderator", web_has_role(req, ROLE_MODERATOR));
 		tval_set_bool(v, "is_admin", web_has_role(req, ROLE_ADMIN));
+		tval_set_bool(v, "suspended", req->viewer->suspended);
 		struct err err;
 		long unread = notification_unread_count(req->arena, req->viewer->id, &err);
 		if (unread > 0)
@@ -163,12 +171,54 @@ web_render_form_error(struct req *req, const char *name, const char *title, stru
 }
 
 int
+web_render_field_error(struct req *req, const char *name, const char *title, struct tval *ctx,
+		       const char *key, const struct err *err)
+{
+	if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL) {
+		req->err = *err;
+		return -1;
+	}
+	if (ctx == NULL)
+		ctx = tval_obj(req->arena);
+	tval_set_str(ctx, key, i18n_gettext(req->lang, err->safe));
+	return web_render(req, resp_status_for(err->code), name, title, ctx);
+}
+
+int
 web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
 		const struct err *err)
 {
 	if (err != NULL)
 		return web_render_form_error(req, name, title, ctx, err);
 	return web_render(req, MHD_HTTP_OK, name, title, ctx);
+}
+
+static bool csrf_exempt(const char *path);
+
+/* A GET of an address that only takes a form's POST (a reload or the back button after a
+ * form error, a bookmark, the address bar): 303 to the nearest page above it, so that the
+ * member lands on the form's page instead of an error. true when it redirected. */
+static bool
+redirect_post_only(struct req *req, int status)
+{
+	const struct app *app = req->app;
+	if (status != MHD_HTTP_METHOD_NOT_ALLOWED || app == NULL || app->router == NULL ||
+	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) ||
+	    req_wants_json(req) || csrf_exempt(req->path)) /* pages only: not peers, not apps */
+		return false;
+	char *path = arena_strdup(req->arena, req->path);
+	char *slash;
+	while ((slash = strrchr(path, '/')) != NULL) {
+		slash[slash == path ? 1 : 0] = '\0';
+		struct route_match m;
+		if (router_match(app->router, "GET", path, req->arena, &m) == ROUTE_FOUND) {
+			resp_redirect(req, path);
+			return true;
+		}
+		if (slash == path)
+			break;
+	}
+	return false;
 }
 
 void
@@ -181,11 +231,18 @@ web_render_error(struct req *req, int status, const char *message)
 		json_decref(doc);
 		return;
 	}
+	if (redirect_post_only(req, status))
+		return;
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_int(ctx, "status", status);
 	tval_set_str(ctx, "message", text);
 	struct err saved = req->err;
-	if (web_render(req, status, "error", N_("Error"), ctx) != 0) {
+	/* A suspended member gets a page of its own: what happened and where to appeal, with a
+	 * menu of only what they may still open (header.html). */
+	bool suspended = status == MHD_HTTP_FORBIDDEN && req->viewer && req->viewer->suspended &&
+			 strcmp(req->err.detail, SUSPENDED_DETAIL) == 0;
+	if (web_render(req, status, suspended ? "suspended" : "error",
+		       suspended ? N_("Your account is suspended") : N_("Error"), ctx) != 0) {
 		/* A broken error template must not hide the original error. */
 		req->err = saved;
 		resp_set(req, status, "text/plain; charset=utf-8", text, strlen(text));
@@ -282,9 +339,8 @@ web_before(struct req *req)
 	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "Your account is suspended. The page \"Moderation of your account\" "
-			       "(/moderation/mine) gives the moderators' reasons, and you can appeal "
-			       "there.",
-			       "suspended member");
+			       "gives the moderators' reasons, and you can appeal there.",
+			       SUSPENDED_DETAIL);
 	return 0;
 }
 
@@ -397,12 +453,70 @@ web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newe
 					  id_format(oldest, buf)));
 }
 
+/* What web_time keeps for one request: one "now" for the whole page, and the offsets of the
+ * reader's zone it looked up. */
+struct page_state {
+	int64_t now;
+	struct tz_cache tz;
+};
+
+/* msgid (with one "{n}") translated, with n in its place. */
+static const char *
+count_text(struct req *req, const char *msgid, int n)
+{
+	const char *text = i18n_gettext(req->lang, msgid);
+	const char *at = strstr(text, "{n}");
+	if (at == NULL)
+		return text;
+	return arena_printf(req->arena, "%.*s%d%s", (int)(at - text), text, n, at + 3);
+}
+
+const char *
+web_time_zone(const struct req *req)
+{
+	if (req->viewer != NULL && req->viewer->time_zone != NULL && req->viewer->domain == NULL)
+		return req->viewer->time_zone;
+	return req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC";
+}
+
 const char *
 web_time(struct req *req, const char *iso)
 {
-	if (iso == NULL || strlen(iso) < 16)
-		return iso ? iso : "";
-	return arena_printf(req->arena, "%.10s %.5s UTC", iso, iso + 11);
+	int64_t t;
+	if (iso == NULL)
+		return "";
+	if (timefmt_parse(iso, &t) != 0)
+		return iso;
+	struct page_state *ps = req->page_state;
+	if (ps == NULL) {
+		ps = arena_alloc(req->arena, sizeof *ps);
+		memset(ps, 0, sizeof *ps);
+		ps->now = (int64_t)time(NULL);
+		req->page_state = ps;
+	}
+	int n;
+	switch (timefmt_relative(t, ps->now, &n)) {
+	case TIMEFMT_JUST_NOW:
+		return i18n_gettext(req->lang, N_("just now"));
+	case TIMEFMT_MINUTES:
+		return count_text(req, N_("{n} min ago"), n);
+	case TIMEFMT_HOURS:
+		return count_text(req, N_("{n} h ago"), n);
+	case TIMEFMT_ABSOLUTE:
+		break;
+	}
+	const char *zone = web_time_zone(req);
+	int offset = 0;
+	struct err err;
+	if (tz_offset(req->arena, &ps->tz, zone, t, &offset, &err) != 0) {
+		log_msg(LOG_WARN, "time zone offset: %s", err.detail);
+		zone = "UTC"; /* say so rather than show a wrong local time */
+	}
+	char out[TIMEFMT_ABS_LEN];
+	timefmt_absolute(t, offset, out);
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0)
+		return arena_printf(req->arena, "%s UTC", out);
+	return arena_strdup(req->arena, out);
 }
 
 int

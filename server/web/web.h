@@ -35,6 +35,11 @@ int web_render(struct req *req, int status, const char *name, const char *title,
 int web_render_form_error(struct req *req, const char *name, const char *title,
 			  struct tval *ctx, const struct err *err);
 
+/* Like web_render_form_error, but the message goes to ctx key `key` (e.g.
+ * "new_password_error"), for a template that shows it next to the field it is about. */
+int web_render_field_error(struct req *req, const char *name, const char *title,
+			   struct tval *ctx, const char *key, const struct err *err);
+
 /* A form page: rendered with 200 when err is NULL, else as web_render_form_error does. */
 int web_render_form(struct req *req, const char *name, const char *title, struct tval *ctx,
 		    const struct err *err);
@@ -82,9 +87,14 @@ int web_path_id(struct req *req, int64_t *id);
  * path (starts with one '/'), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
-/* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"
- * (arena); NULL -> "". */
+/* A time as every page shows it (util/timefmt.h): "just now", "5 min ago", "3 h ago" within
+ * the last day, else the date and time in the reader's time zone ("2024-05-01 18:20"; with
+ * " UTC" when that zone is UTC). iso is "2024-05-01T10:20:30Z" (or "2024-05-01 10:20", UTC);
+ * the result is the arena's; NULL -> "". Keep the ISO form for <time datetime>. */
 const char *web_time(struct req *req, const char *iso);
+
+/* The reader's time zone: the member's choice, else the node's (instance setting). */
+const char *web_time_zone(const struct req *req);
 
 /* Keyset pagination: ?max_id= (older than) and ?min_id= (newer than), 20 a page. */
 #define WEB_PAGE_SIZE 20

@@ -14,6 +14,7 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("admin")
 test = suite.test
+ZH = harness.po_translations("zh_CN")
 inst = harness.Instance(suite, "admin")
 PASSWORD = harness.PASSWORD
 clients = {}
@@ -144,7 +145,7 @@ def test_registration_mode_and_local_timeline():
     assert inst.scalar("SELECT value FROM instance_settings"
                        " WHERE key = 'local_timeline_public'") == "true"
     r = register("opener")
-    harness.assert_status(r, 200, "open sign-up")
+    harness.assert_status(r, 303, "open sign-up")
     assert exists("opener")
     fields = settings_form(registration_mode="invite")
     assert fields.get("local_timeline_public") == "1", "the box is not ticked"
@@ -169,7 +170,7 @@ def test_invite_shown_once():
     assert code not in page.text, "the list shows the code"
     assert not INVITE_RE.search(page.text), "the list shows a link"
     assert "0 / 2" in page.text, "no uses / max"
-    harness.assert_status(register("invited1", code), 200, "sign up with the invite")
+    harness.assert_status(register("invited1", code), 303, "sign up with the invite")
     assert exists("invited1")
     page = clients["admin"].get("/admin/invites").text
     assert "1 / 2" in page and code not in page
@@ -218,10 +219,77 @@ def test_invite_revoke():
     assert not exists("too_late")
     page = clients["admin"].get("/admin/invites").text
     assert 'action="%s"' % m.group(1) not in page, "a revoked invite offers revoking"
-    assert "revoked on" in page
+    assert re.search(r"revoked (just now|\d+ min ago)", page), "no revocation time"
     harness.assert_status(clients["admin"].post("/admin/invites/12345/revoke",
                                                 {"confirm": "1"}), 404,
                           "unknown invite")
+
+
+@test
+def test_unusable_invite_link_says_so_at_once():
+    """a revoked, used-up, expired or unknown invite link shows a clear error and no form
+    (410, 404) before anything is typed; a usable one shows the form"""
+    revoked, _ = make_invite()
+    used, _ = make_invite(max_uses="1")
+    expired, _ = make_invite(expires_days="1")
+    fresh, _ = make_invite()
+    inst.psql("UPDATE invites SET expires_at = now() - interval '1 minute'"
+              " WHERE code_prefix = '%s'" % expired[:6])
+    rid = inst.scalar("SELECT id FROM invites WHERE code_prefix = '%s'" % revoked[:6])
+    harness.assert_status(clients["admin"].post("/admin/invites/%s/revoke" % rid, {}), 303,
+                          "revoke")
+    harness.assert_status(register("used_once", used), 303, "the one use")
+    visitor = harness.WebClient(inst.port)
+    for code, status, words in ((revoked, 410, "be used any more"),
+                                (used, 410, "be used any more"),
+                                (expired, 410, "be used any more"),
+                                ("Z" * 43, 404, "is not valid")):
+        r = visitor.get("/register?invite=" + code)
+        assert r.status == status, (code, r)
+        assert words in r.text, r.text[:2000]
+        assert 'name="password"' not in r.text and 'action="/register"' not in r.text, \
+            "the sign-up form is offered for an unusable invite"
+    r = visitor.get("/register?invite=" + fresh)
+    assert r.status == 200 and 'name="password"' in r.text, r
+    zh = harness.WebClient(inst.port, lang="zh-CN").get("/register?invite=" + revoked)
+    assert zh.status == 410 and ZH[
+        "This invite link can't be used any more: it was revoked, has expired or is used up."
+        " Ask the person who sent it for a new one."] in zh.text
+
+
+@test
+def test_invite_list_names_and_revoke():
+    """each invite is named by the first characters of its link (not by the minute it was
+    made) and its Revoke button says which; used-up, expired and revoked invites offer no
+    Revoke; an admin invite is marked as one and expires after a day"""
+    a, _ = make_invite()
+    b, _ = make_invite()
+    used, _ = make_invite(max_uses="1")
+    harness.assert_status(register("named_used", used), 303, "the one use")
+    page = clients["admin"].get("/admin/invites").text
+    for code in (a, b):
+        iid = inst.scalar("SELECT id FROM invites WHERE code_prefix = '%s'" % code[:6])
+        m = re.search(r'<form[^>]*action="/admin/invites/%s/revoke">.*?<button[^>]*>([^<]*)'
+                      r'</button>' % iid, page, re.S)
+        assert m, "no revoke button for invite %s" % iid
+        assert m.group(1) == "Revoke invite %s\u2026" % code[:6], m.group(1)
+        assert ">Invite %s\u2026<" % code[:6] in page or "Invite %s\u2026" % code[:6] in page
+    uid = inst.scalar("SELECT id FROM invites WHERE code_prefix = '%s'" % used[:6])
+    assert "/admin/invites/%s/revoke" % uid not in page, "a used-up invite offers Revoke"
+    assert used not in page and a not in page, "a whole code is shown"
+    p = inst.cli("admin", "invite", "--admin")
+    assert p.returncode == 0, harness.describe(p)
+    row = inst.psql("SELECT role, max_uses, expires_at > now() + interval '23 hours',"
+                    " expires_at <= now() + interval '24 hours' FROM invites"
+                    " ORDER BY id DESC LIMIT 1")[0]
+    assert row == ["admin", "1", "t", "t"], row
+    page = clients["admin"].get("/admin/invites").text
+    start = page.index('<h3 id="invite-')
+    first = page[start:page.index("</li>", start)]
+    assert "Admin invite" in first and "becomes an admin" in first, first
+    code = p.stdout.strip().split("invite=")[1]
+    r = harness.WebClient(inst.port).get("/register?invite=" + code)
+    assert r.status == 200 and "makes you an admin" in r.text, r
 
 
 @test

@@ -97,7 +97,15 @@ def register(c, username, password=PASSWORD, invite_code=None, note=None, **kw):
     if note is not None:
         fields["note"] = note
     SECRETS["passwords"].add(password)
-    return c.post("/register", fields, **kw)
+    r = c.post("/register", fields, **kw)
+    if r.status != 303 or not harness.location_path(r).startswith("/recovery-codes"):
+        return r
+    # A sign-up is answered with a redirect to the page that shows the codes (so that a
+    # reload never sends the form again): follow it, keeping the cookies the POST set.
+    page = c.get(harness.location_path(r))
+    page.posted = r
+    page.set_cookies = dict(r.set_cookies, **page.set_cookies)
+    return page
 
 
 def error_text(r):
@@ -429,7 +437,7 @@ def test_approval_mode():
     assert "waiting" not in r.text, "a wrong password reveals the application state"
     inst.psql("UPDATE accounts SET approved = true WHERE username = 'applicant'")
     r = c.login("applicant", PASSWORD)
-    assert_redirect(r, "/home", "approved sign-in")
+    assert_redirect(r, "/recovery-codes?welcome=1", "approved sign-in: the codes first")
     remember_session(c)
 
 

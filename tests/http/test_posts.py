@@ -239,12 +239,58 @@ def test_edit_keeps_history():
     tags = inst.psql("SELECT g.name FROM status_tags st JOIN tags g ON g.id = st.tag_id"
                      " WHERE st.status_id = %s" % sid)
     assert tags == [["two"]], tags
-    r = c["bob"].get("/statuses/%s/history" % sid)
+    r = c["alice"].get("/statuses/%s/history" % sid)
     assert r.status == 200
     assert "second version" in r.text and "first version" in r.text
     assert r.text.index("second version") < r.text.index("first version")
     r = c["alice"].post("/statuses/%s/edit" % sid, {"text": ""})
     assert r.status == 422, r
+
+
+@test
+def test_history_author_and_moderators_only():
+    """a post's earlier versions are read only by its author and the moderators: a visitor is
+    sent to sign in, another member gets 403 and no link to them; the author may erase an
+    earlier version (not the current one, not someone else's), and it is gone for good"""
+    sid = new_post("alice", "my real name is Alice Example", visibility="public")
+    r = c["alice"].post("/statuses/%s/edit" % sid, {"text": "no name here"})
+    assert r.status == 303, r
+    path = "/statuses/%s/history" % sid
+    r = harness.request(inst.port, "GET", path)
+    assert r.status == 303 and harness.location_path(r).startswith("/login"), r
+    assert "Alice Example" not in r.text
+    r = c["bob"].get(path)
+    assert r.status == 403, r
+    assert "Alice Example" not in r.text
+    for who in (None, "bob"):
+        page = thread(who, "alice", sid)
+        assert page.status == 200 and "no name here" in page.text, page
+        assert path not in page.text, "a link to the history is offered to %s" % who
+        assert "Edited" in page.text
+    assert path in thread("alice", "alice", sid).text
+    mod = harness.member(inst, "histmod", role="moderator")
+    r = mod.get(path)
+    assert r.status == 200 and "Alice Example" in r.text, r
+    assert "/erase" not in r.text, "a moderator is offered to erase the author's version"
+    edit_id = inst.scalar("SELECT id FROM status_edits WHERE status_id = %s" % sid)
+    erase = "%s/%s/erase" % (path, edit_id)
+    r = c["alice"].get(path)
+    assert r.status == 200 and erase in r.text, r
+    assert r.text.count("/erase") == 1, "the current version may not be erased"
+    # others can't erase it; malformed and unknown versions are refused
+    assert c["bob"].post(erase, {}).status == 403
+    assert mod.post(erase, {}).status == 403
+    assert c["alice"].post(erase, {}, csrf=False).status == 403
+    assert c["alice"].post("%s/x1/erase" % path, {}).status == 400
+    assert c["alice"].post("%s/0/erase" % path, {}).status == 400
+    assert c["alice"].post("%s/12345/erase" % path, {}).status == 404
+    assert inst.scalar("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == "1"
+    r = c["alice"].post(erase, {})
+    assert r.status == 303 and "notice=version_erased" in r.header("Location"), r
+    assert inst.scalar("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == "0"
+    r = c["alice"].get(path)
+    assert r.status == 200 and "Alice Example" not in r.text and "no name here" in r.text
+    assert c["alice"].post(erase, {}).status == 404
 
 
 @test

@@ -163,6 +163,55 @@ def test_default_visibility():
     assert account("lily", "default_visibility") == "members"
 
 
+def error_beside(text, field):
+    """The error paragraph right before the input `field` (which must be marked invalid and
+    get the focus), or None; fails if an error is shown anywhere else on the page."""
+    m = re.search(r'<p class="error" role="alert" id="%s-error">([^<]*)</p>\s*'
+                  r'<input id="%s"([^>]*)>' % (field, field), text)
+    if m is None:
+        return None
+    attrs = m.group(2)
+    assert 'aria-invalid="true"' in attrs and "autofocus" in attrs, attrs
+    assert 'aria-describedby="%s-error' % field in attrs, attrs
+    assert text.count('role="alert"') == 1, "more than one error on the page"
+    return m.group(1)
+
+
+@test
+def test_password_error_beside_its_field():
+    """a password error is shown next to the field it is about, which gets the focus (and so
+    the screen scrolls there, without JavaScript), not at the top of the page; the form's
+    address opened with GET leads back to the settings page"""
+    c = clients["rose"]
+    page = c.get("/settings")
+    assert 'action="/settings/password"' in page.text
+    r = c.post("/settings/password", {"current_password": "not my password",
+                                      "new_password": NEW_PASSWORD,
+                                      "confirm_password": NEW_PASSWORD})
+    assert r.status == 403, r
+    assert error_beside(r.text, "current_password") == "The current password is wrong.", \
+        r.text[:3000]
+    r = c.post("/settings/password", {"current_password": PASSWORD,
+                                      "new_password": NEW_PASSWORD,
+                                      "confirm_password": NEW_PASSWORD + "!"})
+    assert r.status == 422, r
+    assert error_beside(r.text, "confirm_password") == "The two new passwords are not the same."
+    r = c.post("/settings/password", {"current_password": PASSWORD,
+                                      "new_password": "short", "confirm_password": "short"})
+    assert r.status == 422, r
+    assert error_beside(r.text, "new_password"), r.text[:3000]
+    zh = harness.WebClient(inst.port, lang="zh-CN")
+    zh.cookies = dict(c.cookies)
+    r = zh.post("/settings/password", {"current_password": "not my password",
+                                       "new_password": NEW_PASSWORD,
+                                       "confirm_password": NEW_PASSWORD})
+    assert error_beside(r.text, "current_password") == ZH["The current password is wrong."]
+    for path, section in (("/settings/password", "password"), ("/settings/profile", "profile"),
+                          ("/settings/preferences", "preferences")):
+        r = c.get(path)
+        assert r.status == 303 and r.header("Location").endswith("/settings#" + section), r
+
+
 @test
 def test_password_change():
     """the wrong current password is refused; after a change only the new one signs in"""

@@ -108,11 +108,12 @@ def test_local():
 
 @test
 def test_tag_page():
-    """tag page: visitors see public posts; members what they may see except direct posts"""
+    """tag page: visitors see public posts; members what they may see except direct and
+    unlisted posts (unlisted stays off tag pages, as on Mastodon)"""
     def expect(vis, viewer):
         if viewer == "visitor":
             return vis == "public"
-        return viewer in SEES[vis] and vis != "direct"
+        return viewer in SEES[vis] and vis not in ("direct", "unlisted")
     check("/tags/visall", expect)
     for vis in VISIBILITIES:
         r, ids = listed("member", "/tags/vis" + vis)
@@ -121,10 +122,12 @@ def test_tag_page():
 
 @test
 def test_history_and_actions_follow_the_rule():
-    """history, boosting and liking a post one can't see is 404"""
+    """history, boosting and liking a post one can't see is 404 (the history of one they can
+    see is still only for its author and the moderators: 403)"""
     sid = posts["private"]
     assert c["member"].get("/statuses/%s/history" % sid).status == 404
-    assert c["follower"].get("/statuses/%s/history" % sid).status == 200
+    assert c["follower"].get("/statuses/%s/history" % sid).status == 403
+    assert c["author"].get("/statuses/%s/history" % sid).status == 200
     for action in ("reblog", "favourite", "bookmark"):
         r = c["member"].post("/statuses/%s/%s" % (sid, action), {})
         assert r.status == 404, (action, r)

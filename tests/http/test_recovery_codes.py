@@ -1,0 +1,160 @@
+"""Recovery codes (issue 11): made and shown on one page view after sign-up (POST-redirect-GET,
+so a reload never sends the form again), at an applicant's first sign-in after approval, and
+again when a member asks for new ones in Settings (the old ones stop working)."""
+
+import os
+import re
+import sys
+import urllib.parse
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+harness.skip_without_postgres()
+
+suite = harness.Suite("recovery_codes")
+test = suite.test
+inst = harness.Instance(suite, "recovery_codes")
+PASSWORD = harness.PASSWORD
+_sources = [1]
+c = {}
+
+
+def setup():
+    inst.setup()
+    inst.start_server()
+    c["mod"] = harness.member(inst, "keeper", role="moderator")
+
+
+def client():
+    """A client from its own loopback address (its own sign-in budget)."""
+    _sources[0] += 1
+    return harness.WebClient(inst.port, source="127.0.1.%d" % _sources[0])
+
+
+def invite():
+    p = inst.cli("admin", "invite")
+    assert p.returncode == 0, harness.describe(p)
+    return urllib.parse.parse_qs(urllib.parse.urlsplit(p.stdout.strip()).query)["invite"][0]
+
+
+def codes_on(r):
+    m = re.search(r'<ul class="codes">(.*?)</ul>', r.text, re.S)
+    return re.findall(r"<code>([^<]*)</code>", m.group(1)) if m else []
+
+
+def account_id(name):
+    return inst.scalar("SELECT id FROM accounts WHERE username = '%s'" % name)
+
+
+def live_codes(name):
+    return int(inst.scalar("SELECT count(*) FROM recovery_codes WHERE used_at IS NULL AND"
+                           " account_id = %s" % account_id(name)))
+
+
+def recover(name, code, password):
+    return client().post("/recover", {"username": name, "code": code, "password": password})
+
+
+@test
+def test_sign_up_redirects_to_codes_shown_once():
+    """a sign-up is answered 303 to /recovery-codes; that page shows 8 codes once; a reload
+    shows none, says why and where to make new ones, and never shows the invite error"""
+    me = client()
+    r = me.post("/register", {"username": "uma", "password": PASSWORD, "invite": invite()})
+    assert r.status == 303, r
+    assert harness.location_path(r) == "/recovery-codes?welcome=1", r.header("Location")
+    assert me.session, "no session after sign-up"
+    assert live_codes("uma") == 0, "codes were made before they could be shown"
+    # a HEAD (a link checker, a prefetch) doesn't use up the one view
+    assert me.request("HEAD", "/recovery-codes?welcome=1").status == 200
+    page = me.get("/recovery-codes?welcome=1")
+    assert page.status == 200, page
+    assert "no-store" in (page.header("Cache-Control") or "")
+    assert "Welcome!" in page.text
+    codes = codes_on(page)
+    assert len(codes) == 8 and len(set(codes)) == 8, codes
+    assert live_codes("uma") == 8
+    again = me.get("/recovery-codes?welcome=1")
+    assert again.status == 200, again
+    assert codes_on(again) == [], "the codes were shown a second time"
+    assert not any(code in again.text for code in codes)
+    assert "shown once already" in again.text
+    assert 'href="/settings#recovery"' in again.text
+    assert "invite link can" not in again.text
+    assert live_codes("uma") == 8, "a reload changed the codes"
+    # they work: one sets a new password
+    r = recover("uma", codes[0], "uma's new passphrase")
+    assert r.status == 303 and "notice=recovered" in r.header("Location"), r
+    # a visitor is sent to sign in
+    r = harness.request(inst.port, "GET", "/recovery-codes")
+    assert r.status == 303 and harness.location_path(r).startswith("/login"), r
+
+
+@test
+def test_applicant_sees_codes_at_first_sign_in():
+    """an applicant gets no codes when applying; at the first sign-in after approval they are
+    sent to the codes, which work; later sign-ins go where they were going"""
+    harness.db_change(inst, "INSERT INTO instance_settings (key, value) VALUES"
+                      " ('registration_mode', 'approval') ON CONFLICT (key) DO UPDATE"
+                      " SET value = EXCLUDED.value", "settings")
+    try:
+        r = client().post("/register", {"username": "apu", "password": PASSWORD,
+                                        "note": "I organise with the collective"})
+        assert r.status == 303 and "notice=applied" in r.header("Location"), r
+    finally:
+        harness.db_change(inst, "DELETE FROM instance_settings WHERE key ="
+                          " 'registration_mode'", "settings")
+    r = c["mod"].post("/admin/applications/%s/approve" % account_id("apu"), {})
+    assert r.status == 303, r
+    me = client()
+    r = me.login("apu", PASSWORD)
+    assert r.status == 303, r
+    assert harness.location_path(r) == "/recovery-codes?welcome=1", r.header("Location")
+    codes = codes_on(me.get("/recovery-codes?welcome=1"))
+    assert len(codes) == 8, codes
+    assert live_codes("apu") == 8, "the codes made with the application were not replaced"
+    r = client().login("apu", PASSWORD, next="/notifications")
+    assert harness.location_path(r) == "/notifications", "codes asked for again: %r" % r
+    r = recover("apu", codes[5], "apu's new passphrase")
+    assert r.status == 303 and "notice=recovered" in r.header("Location"), r
+
+
+@test
+def test_new_codes_in_settings():
+    """Settings makes new codes after the password (a wrong one is refused next to its field
+    and changes nothing); they are shown once; the old ones stop working"""
+    me = client()
+    r = me.post("/register", {"username": "vik", "password": PASSWORD, "invite": invite()})
+    old = codes_on(me.get(harness.location_path(r)))
+    assert len(old) == 8
+    page = me.get("/settings")
+    assert 'action="/settings/recovery-codes"' in page.text
+    r = me.post("/settings/recovery-codes", {"recovery_password": "not my password"})
+    assert r.status == 403, r
+    section = r.text[r.text.index('id="recovery"'):]
+    assert re.search(r'<p class="error" role="alert" id="recovery_password-error">'
+                     r'The current password is wrong\.</p>\s*<input id="recovery_password"[^>]*'
+                     r'aria-invalid="true"[^>]*autofocus', section), section[:800]
+    assert 'role="alert"' not in r.text[:r.text.index('id="recovery"')], \
+        "an error is shown away from its field"
+    assert codes_on(me.get("/recovery-codes")) == [], "a wrong password made new codes"
+    r = me.post("/settings/recovery-codes", {"recovery_password": PASSWORD})
+    assert r.status == 303 and harness.location_path(r) == "/recovery-codes", r
+    new = codes_on(me.get("/recovery-codes"))
+    assert len(new) == 8 and not set(new) & set(old), new
+    assert codes_on(me.get("/recovery-codes")) == []
+    r = recover("vik", old[0], "vik's new passphrase")
+    assert r.status in (401, 403, 422), "an old code still works: %r" % r
+    r = recover("vik", new[0], "vik's new passphrase")
+    assert r.status == 303, r
+    # the form's address, opened with GET (a reload, the address bar), leads back to it
+    r = me.get("/settings/recovery-codes")
+    assert r.status == 303 and r.header("Location").endswith("/settings#recovery"), r
+
+
+harness.add_server_end_tests(suite, lambda: inst.server)
+
+if __name__ == "__main__":
+    sys.exit(suite.run(setup))
