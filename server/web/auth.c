@@ -21,12 +21,11 @@
 #include "web/rules.h"
 #include "web/web.h"
 
-/* Where to go after signing in: a local path from the form, else /home. */
+/* Where to go after signing in: a local path from the form (web_local_path), else /home. */
 static const char *
 next_path(const char *next)
 {
-	if (next != NULL && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    strpbrk(next, "\r\n") == NULL && strncmp(next, "/login", 6) != 0)
+	if (web_local_path(next) && strncmp(next, "/login", 6) != 0)
 		return next;
 	return "/home";
 }
@@ -120,8 +119,9 @@ login_form(struct req *req)
 {
 	if (req->viewer != NULL)
 		return web_redirect(req, "/home", NULL);
+	const char *next = req_query(req, "next");
 	return web_render(req, MHD_HTTP_OK, "login", N_("Sign in"),
-			  login_ctx(req, NULL, req_query(req, "next")));
+			  login_ctx(req, NULL, web_local_path(next) ? next : NULL));
 }
 
 static int

@@ -356,14 +356,49 @@ web_path_id(struct req *req, int64_t *id)
 	return 0;
 }
 
+/* The value of hex digit c, or -1. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+web_local_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/')
+		return false;
+	size_t i;
+	for (i = 1; s[i] != '\0'; i++) {
+		char c = s[i];
+		if (i >= WEB_LOCAL_PATH_MAX)
+			return false;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~/?=&#:@+,", c) != NULL)
+			continue;
+		if (c != '%')
+			return false;
+		/* two hex digits, not encoding a control, '/' or '\\' for whatever decodes them */
+		int hi = hex_value(s[i + 1]), lo = hi < 0 ? -1 : hex_value(s[i + 2]);
+		int v = hi * 16 + lo;
+		if (hi < 0 || lo < 0 || v < 0x20 || v == 0x7f || v == '/' || v == '\\')
+			return false;
+		i += 2;
+	}
+	return true;
+}
+
 const char *
 web_back(const struct req *req, const char *fallback)
 {
 	const char *back = req_form(req, "back");
-	if (back != NULL && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
-	    strpbrk(back, "\r\n") == NULL)
-		return back;
-	return fallback;
+	return web_local_path(back) ? back : fallback;
 }
 
 int

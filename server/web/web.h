@@ -78,8 +78,15 @@ int web_form_ids(const struct req *req, const char *name, int64_t **out, int *n)
 /* The route's ":id" as an id; -1 with ERR_NOT_FOUND in req->err when it is malformed. */
 int web_path_id(struct req *req, int64_t *id);
 
-/* Where a form should send the member back to: the form's "back" field when it is a local
- * path (starts with one '/'), else fallback. */
+/* Whether s may be a redirect target on this origin: at most WEB_LOCAL_PATH_MAX bytes, one
+ * '/' and then only letters, digits and - . _ ~ / ? = & # : @ + , with '%' always followed by
+ * two hex digits that don't encode a control, '/' or '\\'. Controls, spaces, '\\' (which browsers strip or read as '/'), a second
+ * leading '/' and any scheme are refused, so the browser can't make another origin of it. */
+#define WEB_LOCAL_PATH_MAX 1024
+bool web_local_path(const char *s);
+
+/* Where a form should send the member back to: the form's "back" field when web_local_path
+ * accepts it, else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
 /* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"

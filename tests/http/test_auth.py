@@ -501,10 +501,45 @@ def test_login_next():
         ("/\\evil.example", "/home"),
         ("javascript:alert(1)", "/home"),
         ("", "/home"),
+        ("/tags/%E6%80%A7?max_id=12#s-3", "/tags/%E6%80%A7?max_id=12#s-3"),
+        # browsers strip tabs and newlines from a Location, and read '\' as '/'
+        ("/\t/evil.example", "/home"),
+        ("/\t\t/evil.example/x", "/home"),
+        ("/\n/evil.example", "/home"),
+        ("/\r\n/evil.example", "/home"),
+        ("/ /evil.example", "/home"),
+        ("/\\/evil.example", "/home"),
+        ("/a\\..\\..\\evil", "/home"),
+        ("\t//evil.example", "/home"),
+        ("https:evil.example", "/home"),
+        ("https:/evil.example", "/home"),
+        ("https://evil.example/", "/home"),
+        ("HTTPS://evil.example", "/home"),
+        ("/\u3000/evil.example", "/home"),
+        ("/\x7f/evil.example", "/home"),
+        # encoded variants, for whatever decodes them once more
+        ("/%09/evil.example", "/home"),
+        ("/%0a/evil.example", "/home"),
+        ("/%2F/evil.example", "/home"),
+        ("/%2f%2fevil.example", "/home"),
+        ("/%5Cevil.example", "/home"),
+        ("/%5cevil.example", "/home"),
+        ("/%", "/home"),
+        ("/%g0", "/home"),
+        ("/\"><script>", "/home"),
+        ("/" + "a" * 1100, "/home"),
+        ("/login?next=//evil.example", "/home"),
     ]
     c = client()
     r = c.get("/login?next=" + urllib.parse.quote("/about"))
     assert harness.form_fields(r.text).get("next") == "/about", "next not on the form"
+    # the link a browser follows: ?next=/%09/evil.example is decoded to "/<tab>/evil.example"
+    for raw in ("/%09/evil.example", "%2F%09%2Fevil.example", "/%5C/evil.example",
+                "%2F%2Fevil.example", "https%3A%2F%2Fevil.example"):
+        r = client().get("/login?next=" + raw)
+        assert r.status == 200, r
+        assert harness.form_fields(r.text).get("next", "") == "", \
+            "next=%s kept on the form: %r" % (raw, harness.form_fields(r.text).get("next"))
     for nxt, want in cases:
         c = client()
         r = c.login("bob", PASSWORD, next=nxt)
