@@ -33,10 +33,10 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	if (i18n_init(app->cfg.locale_dir, err) != 0)
 		return -1;
-	app->login_by_account = ratelimit_new(4096, 10, 15 * 60);
-	app->login_by_client = ratelimit_new(4096, 30, 15 * 60);
-	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600);
-	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S);
+	app->login_by_account = ratelimit_new(4096, 10, 15 * 60, NULL);
+	app->login_by_client = ratelimit_new(4096, 30, 15 * 60, NULL);
+	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
+	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
 	if (app->login_by_account == NULL || app->login_by_client == NULL ||
 	    app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
