@@ -13,6 +13,7 @@
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
+#include "http/backoff.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -22,6 +23,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
 int
@@ -33,12 +35,15 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	if (i18n_init(app->cfg.locale_dir, err) != 0)
 		return -1;
-	app->login_by_account = ratelimit_new(4096, 10, 15 * 60, NULL);
-	app->login_by_client = ratelimit_new(4096, 30, 15 * 60, NULL);
+	if (proxy_trust_parse(&app->proxy, app->cfg.trusted_proxy,
+			      app->cfg.trusted_proxy_header) != 0)
+		return err_set(err, ERR_INVALID, "trusted_proxy or trusted_proxy_header is invalid",
+			       "bad trusted_proxy");
+	if (signin_limit_init(app) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
 	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
-	if (app->login_by_account == NULL || app->login_by_client == NULL ||
-	    app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
+	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = router_new()) == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
@@ -88,6 +93,7 @@ app_serve(struct app *app, struct err *err)
 		.default_lang = app->cfg.default_language,
 		.router = app->router,
 		.app = app,
+		.proxy = &app->proxy,
 		.render_error = web_render_error,
 		.before = web_before,
 		.before_handler = web_check_csrf,
@@ -130,7 +136,7 @@ void
 app_free(struct app *app)
 {
 	router_free(app->router);
-	ratelimit_free(app->login_by_account);
+	backoff_free(app->login_by_account);
 	ratelimit_free(app->login_by_client);
 	ratelimit_free(app->flags_by_peer);
 	ratelimit_free(app->inbox_by_peer);

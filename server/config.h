@@ -36,6 +36,10 @@ struct config {
 	int retry_first_delay;		   /* seconds before a failed job's first retry */
 	int sweep_interval;		   /* seconds between moderation sweeps (ends, purges) */
 	int inbox_rate_limit; /* activities accepted per minute from one peer domain */
+	char *trusted_proxy;	    /* addresses of the reverse proxies whose header we believe */
+	char *trusted_proxy_header; /* x-forwarded-for or forwarded */
+	int signin_delay_first;	    /* seconds: a targeted account's first wait (then doubled) */
+	int signin_delay_max;	    /* seconds: the longest wait a targeted account gets */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

@@ -304,6 +304,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *url, c
 	req->method = arena_strdup(a, method);
 	req->path = arena_strdup(a, url);
 	req->app = srv->opts.app;
+	req->proxy = srv->opts.proxy;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 				   srv->opts.default_lang);

@@ -10,6 +10,7 @@
 #include "util/i18n.h"
 
 struct err;
+struct proxy_trust;
 struct req;
 struct router;
 
@@ -22,6 +23,8 @@ struct http_options {
 	enum lang default_lang;
 	const struct router *router;
 	void *app; /* handed to handlers as req->app */
+	/* Reverse proxies whose forwarding header names the client (req->proxy; NULL: none). */
+	const struct proxy_trust *proxy;
 	/* Renders an error answer (page or JSON) for status into req->resp, with message
 	 * (safe to show). Called for router misses, 413, malformed bodies and handler errors. */
 	void (*render_error)(struct req *req, int status, const char *message);

@@ -10,7 +10,6 @@
 #include "core/registration.h"
 #include "core/session.h"
 #include "core/settings.h"
-#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -19,6 +18,7 @@
 #include "util/i18n.h"
 #include "util/tmpl.h"
 #include "web/rules.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
 /* Where to go after signing in: a local path from the form (web_local_path), else /home. */
@@ -75,10 +75,14 @@ register_submit(struct req *req)
 		.invite_code = web_field(req, "invite"),
 		.note = web_field(req, "note"),
 	};
-	struct registration_result res;
+	struct registration_result res = {0};
 	struct err err;
-	if (registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
-	    0) {
+	/* Invite codes are secrets too: a client that keeps guessing them is stopped. */
+	if (signin_limit_check(req, NULL, &err) != 0 ||
+	    registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
+		    0) {
+		if (res.bad_invite)
+			signin_limit_failed(req, NULL);
 		struct tval *ctx = register_ctx(req, reg.invite_code);
 		tval_set_bool(ctx, "closed", false); /* keep the form to correct it */
 		tval_set_str(ctx, "username", reg.username);
@@ -127,32 +131,19 @@ login_form(struct req *req)
 static int
 login_submit(struct req *req)
 {
-	struct app *app = req->app;
 	const char *username = web_field(req, "username"), *next = web_field(req, "next");
-	char client[33];
-	req_client_key(req, client);
-	/* Usernames are case-insensitive: so is their limit. */
-	char *account_key = arena_strdup(req->arena, username);
-	for (char *p = account_key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	struct err err;
-	if (!ratelimit_hit(app->login_by_client, client) ||
-	    ratelimit_blocked(app->login_by_account, account_key)) {
-		err_set(&err, ERR_RATE_LIMITED,
-			"Too many sign-in attempts. Please wait a quarter of an hour.",
-			"sign-in rate limited");
+	if (signin_limit_check(req, username, &err) != 0)
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
-	}
 	struct account *acct = auth_login(req->arena, username, web_field(req, "password"), &err);
 	if (acct == NULL) {
 		if (err.code == ERR_UNAUTHORIZED)
-			ratelimit_hit(app->login_by_account, account_key);
+			signin_limit_failed(req, username);
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
 	}
-	ratelimit_reset(app->login_by_account, account_key);
+	signin_limit_succeeded(req, username);
 	if (sign_in(req, acct->id) != 0)
 		return -1;
 	return web_redirect(req, next_path(next), NULL);
@@ -178,24 +169,21 @@ recover_form(struct req *req)
 static int
 recover_submit(struct req *req)
 {
-	struct app *app = req->app;
-	char client[33];
-	req_client_key(req, client);
 	const char *username = web_field(req, "username");
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "username", username);
 	struct err err;
-	if (!ratelimit_hit(app->login_by_client, client)) {
-		err_set(&err, ERR_RATE_LIMITED,
-			"Too many sign-in attempts. Please wait a quarter of an hour.",
-			"recovery rate limited");
+	if (signin_limit_check(req, username, &err) != 0)
+		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
+					     &err);
+	if (auth_recover(req->arena, username, web_field(req, "code"), web_field(req, "password"),
+			 &err) != 0) {
+		if (err.code == ERR_UNAUTHORIZED)
+			signin_limit_failed(req, username);
 		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
 					     &err);
 	}
-	if (auth_recover(req->arena, username, web_field(req, "code"), web_field(req, "password"),
-			 &err) != 0)
-		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
-					     &err);
+	signin_limit_succeeded(req, username);
 	web_set_session_cookie(req, NULL);
 	return web_redirect(req, "/login", "recovered");
 }

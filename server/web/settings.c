@@ -14,6 +14,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/tmpl.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
 #define TEMPLATE "settings"
@@ -154,9 +155,15 @@ password_submit(struct req *req)
 	if (strcmp(new_password, web_field(req, "confirm_password")) != 0)
 		rc = err_set(&err, ERR_UNPROCESSABLE, "The two new passwords are not the same.",
 			     "password confirmation differs");
-	else
+	else if ((rc = signin_limit_check(req, req->viewer->username, &err)) == 0) {
 		rc = account_change_password(req->arena, req->viewer->id,
 					     web_field(req, "current_password"), new_password, &err);
+		/* The current password is guessed like a sign-in's: the same limits. */
+		if (rc != 0 && err.code == ERR_FORBIDDEN)
+			signin_limit_failed(req, req->viewer->username);
+		else if (rc == 0)
+			signin_limit_succeeded(req, req->viewer->username);
+	}
 	if (rc != 0)
 		return web_render_form_error(req, TEMPLATE, TITLE, saved_ctx(req), &err);
 	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */

@@ -14,7 +14,9 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("auth")
 test = suite.test
-inst = harness.Instance(suite, "auth")
+# A targeted account waits a minute from its 6th wrong password: long enough for the tests to
+# see the wait on any machine (tests/http/test_proxy.py waits a shorter one out).
+inst = harness.Instance(suite, "auth", signin_delay_first=60, signin_delay_max=60)
 ZH = harness.po_translations("zh_CN")
 
 PASSWORD = "correct horse battery"
@@ -645,18 +647,20 @@ def test_csrf_refused():
 
 @test
 def test_rate_limit_per_account():
-    """10 wrong passwords lock the account's sign-in: the right one then gets 429"""
+    """after 5 wrong passwords an account's next attempt waits: even the right one gets 429
+    with Retry-After until then, from any client; other accounts don't wait"""
     create_account("carol")
     create_account("dave")
     c = client()
-    for i in range(10):
+    for i in range(6):
         r = c.login("carol", "wrong password %d" % i)
         assert_status(r, 401, "wrong password #%d" % (i + 1))
     r = c.login("Carol", PASSWORD)
-    assert_status(r, 429, "the 11th attempt (right password)")
-    assert "Too many sign-in attempts" in (error_text(r) or ""), error_text(r)
+    assert_status(r, 429, "the 7th attempt (right password)")
+    assert "wait a minute" in (error_text(r) or ""), error_text(r)
+    assert 1 <= int(r.header("Retry-After") or "0") <= 60, r.header("Retry-After")
     assert "parasol_session" not in r.set_cookies
-    # another client can't get in either: the limit is the account's
+    # another client waits too: the wait is the account's
     r = client().login("carol", PASSWORD)
     assert_status(r, 429, "the right password from another client")
     # the same client can still sign in to another account
@@ -667,7 +671,8 @@ def test_rate_limit_per_account():
 
 @test
 def test_rate_limit_per_client():
-    """30 attempts from one client, whatever the accounts: the 31st gets 429"""
+    """30 failures from one client, whatever the accounts: the 31st attempt gets 429 with
+    Retry-After; another client is not affected"""
     create_account("erin")
     c = client()
     for i in range(30):
@@ -675,8 +680,23 @@ def test_rate_limit_per_client():
         assert_status(r, 401, "attempt #%d" % (i + 1))
     r = c.login("erin", PASSWORD)
     assert_status(r, 429, "attempt #31 (right password)")
+    assert "Too many sign-in attempts" in (error_text(r) or ""), error_text(r)
+    assert 1 <= int(r.header("Retry-After") or "0") <= 900, r.header("Retry-After")
     r = client().login("erin", PASSWORD)
     assert_redirect(r, "/home", "the same account from another client")
+
+
+@test
+def test_recovery_limits():
+    """wrong recovery codes count as failures of the client and of the account"""
+    create_account("gwen")
+    c = client()
+    for i in range(6):
+        r = c.post("/recover", {"username": "gwen", "code": "wrongcode%05d" % i,
+                                "password": "a new password 1"})
+        assert_status(r, 401, "wrong code #%d" % (i + 1))
+    r = client().login("gwen", PASSWORD)
+    assert_status(r, 429, "sign-in to the account during its wait")
 
 
 # --- recovery ------------------------------------------------------------------------------------
