@@ -102,7 +102,9 @@ app_serve(struct app *app, struct err *err)
 		.page_cache_entries = (size_t)app->cfg.page_cache_entries,
 		.page_cache_bytes = (size_t)app->cfg.page_cache_bytes,
 		.write_generation = data_generation,
-		.session_cookie = SESSION_COOKIE,
+		.session_cookie = strncmp(app->cfg.base_url, "https://", 8) == 0
+					  ? SESSION_COOKIE_HTTPS
+					  : SESSION_COOKIE,
 	};
 	/* Keys of signed requests are fetched by threads of their own (ap/keyfetch.h). */
 	if (ap_verify_start() != 0)

@@ -54,6 +54,8 @@ struct req {
 	const struct account *viewer;		 /* the signed-in member, or NULL (web/) */
 	const struct instance_settings *settings; /* loaded by web_before */
 	const char *csrf;			 /* this browser's CSRF token (web/) */
+	int64_t session_id;	  /* the signed-in session's id, 0 for none (web/) */
+	bool session_persistent; /* whether that session is kept past the browser's (web/) */
 	bool csrf_unsent; /* csrf was made for this request: set the cookie if a page uses it */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	const struct proxy_trust *proxy; /* trusted reverse proxies (http/client_addr.h) */

@@ -30,14 +30,17 @@ next_path(const char *next)
 	return "/home";
 }
 
-/* Starts a session and sets its cookie. */
+/* Starts a session and sets its cookie; persistent: kept on this device (see
+ * web_set_session_cookie). */
 static int
-sign_in(struct req *req, int64_t account_id)
+sign_in(struct req *req, int64_t account_id, bool persistent)
 {
-	char *token = session_create(req->arena, account_id, &req->err);
+	char *token = session_create(req->arena, account_id,
+				     req_header(req, MHD_HTTP_HEADER_USER_AGENT), persistent,
+				     &req->err);
 	if (token == NULL)
 		return -1;
-	web_set_session_cookie(req, token);
+	web_set_session_cookie(req, token, persistent);
 	return 0;
 }
 
@@ -91,7 +94,7 @@ register_submit(struct req *req)
 	}
 	if (!res.approved)
 		return web_redirect(req, "/", "applied");
-	if (sign_in(req, res.account_id) != 0)
+	if (sign_in(req, res.account_id, true) != 0)
 		return -1;
 	/* Signed in from now on: the page shows the member's menu and is never cached. */
 	req->viewer = account_by_id(req->arena, res.account_id, &req->err);
@@ -113,6 +116,8 @@ login_ctx(struct req *req, const char *username, const char *next)
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "username", username ? username : "");
 	tval_set_str(ctx, "next", next ? next : "");
+	const char *forget = req_form(req, "forget");
+	tval_set_bool(ctx, "forget", forget != NULL && *forget != '\0');
 	tval_set_bool(ctx, "registrations_open",
 		      req->settings->registration_mode != REG_INVITE);
 	return ctx;
@@ -144,7 +149,9 @@ login_submit(struct req *req)
 					     login_ctx(req, username, next), &err);
 	}
 	signin_limit_succeeded(req, username);
-	if (sign_in(req, acct->id) != 0)
+	/* "Don't keep me signed in on this device": a shared or borrowed phone. */
+	const char *forget = req_form(req, "forget");
+	if (sign_in(req, acct->id, forget == NULL || *forget == '\0') != 0)
 		return -1;
 	return web_redirect(req, next_path(next), NULL);
 }
@@ -153,8 +160,8 @@ static int
 logout(struct req *req)
 {
 	struct err ignored;
-	session_end(req->arena, req_cookie(req, SESSION_COOKIE), &ignored);
-	web_set_session_cookie(req, NULL);
+	session_end(req->arena, req_cookie(req, web_session_cookie(req)), &ignored);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/", "signed_out");
 }
 
@@ -184,7 +191,7 @@ recover_submit(struct req *req)
 					     &err);
 	}
 	signin_limit_succeeded(req, username);
-	web_set_session_cookie(req, NULL);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/login", "recovered");
 }
 

@@ -13,6 +13,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/i18n.h"
+#include "util/id.h"
 #include "util/tmpl.h"
 #include "web/signin_limit.h"
 #include "web/web.h"
@@ -63,6 +64,29 @@ preference_keys(struct tval *ctx, const char *language, enum visibility vis)
 		tval_set_bool(ctx, keys[v], (enum visibility)v == vis);
 }
 
+/* The sessions list: when each began and its coarse label, never more. A database error
+ * leaves the list out rather than the page. */
+static void
+sessions_keys(struct req *req, struct tval *ctx)
+{
+	struct session_row *rows;
+	struct err err;
+	int n = session_list(req->arena, req->viewer->id, &rows, &err);
+	struct tval *list = tval_list(req->arena);
+	char buf[ID_STRLEN];
+	for (int i = 0; i < n; i++) {
+		struct tval *v = tval_obj(req->arena);
+		tval_set_str(v, "id", id_format(rows[i].id, buf));
+		tval_set_str(v, "started", web_time(req, rows[i].created_at));
+		tval_set_str(v, "started_iso", rows[i].created_at);
+		tval_set_str(v, "label", rows[i].label);
+		tval_set_bool(v, "forget", !rows[i].persistent);
+		tval_set_bool(v, "current", rows[i].id == req->session_id);
+		tval_push(list, v);
+	}
+	tval_set(ctx, "sessions", list);
+}
+
 /* The whole page from the saved account. */
 static struct tval *
 saved_ctx(struct req *req)
@@ -82,6 +106,7 @@ saved_ctx(struct req *req)
 	profile_keys(req, ctx, &u);
 	preference_keys(ctx, me->language, me->default_visibility);
 	tval_set_str(ctx, "username", me->username);
+	sessions_keys(req, ctx);
 	return ctx;
 }
 
@@ -169,9 +194,11 @@ password_submit(struct req *req)
 	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */
 	char *token;
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0 ||
-	    (token = session_create(req->arena, req->viewer->id, &req->err)) == NULL)
+	    (token = session_create(req->arena, req->viewer->id,
+				    req_header(req, MHD_HTTP_HEADER_USER_AGENT),
+				    req->session_persistent, &req->err)) == NULL)
 		return -1;
-	web_set_session_cookie(req, token);
+	web_set_session_cookie(req, token, req->session_persistent);
 	return web_redirect(req, "/settings", "password_changed");
 }
 
@@ -182,8 +209,26 @@ sessions_end(struct req *req)
 		return web_need_signin(req);
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0)
 		return -1;
-	web_set_session_cookie(req, NULL);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/login", "signed_out");
+}
+
+/* POST /settings/sessions/:id/end - signs one session out (this one included). */
+static int
+session_end_one(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	int64_t id;
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (session_end_id(req->arena, req->viewer->id, id, &req->err) != 0)
+		return -1;
+	if (id == req->session_id) {
+		web_set_session_cookie(req, NULL, false);
+		return web_redirect(req, "/login", "signed_out");
+	}
+	return web_redirect(req, "/settings#sessions", "session_ended");
 }
 
 int
@@ -195,5 +240,6 @@ web_settings_routes(struct router *r)
 	rc |= router_add(r, "POST", "/settings/preferences", preferences_submit);
 	rc |= router_add(r, "POST", "/settings/password", password_submit);
 	rc |= router_add(r, "POST", "/settings/sessions/end", sessions_end);
+	rc |= router_add(r, "POST", "/settings/sessions/:id/end", session_end_one);
 	return rc ? -1 : 0;
 }

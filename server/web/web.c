@@ -41,6 +41,7 @@
 #include "web/timelines.h"
 
 #define CSRF_COOKIE "parasol_csrf"
+#define CSRF_COOKIE_HTTPS "__Host-parasol_csrf"
 
 int
 web_routes(struct router *r)
@@ -75,6 +76,18 @@ secure_cookies(const struct req *req)
 	return strncmp(app->cfg.base_url, "https://", 8) == 0;
 }
 
+const char *
+web_session_cookie(const struct req *req)
+{
+	return secure_cookies(req) ? SESSION_COOKIE_HTTPS : SESSION_COOKIE;
+}
+
+static const char *
+csrf_cookie(const struct req *req)
+{
+	return secure_cookies(req) ? CSRF_COOKIE_HTTPS : CSRF_COOKIE;
+}
+
 static void
 set_cookie(struct req *req, const char *name, const char *value, const char *attrs)
 {
@@ -90,7 +103,7 @@ static void
 csrf_used(struct req *req)
 {
 	if (req->csrf_unsent) {
-		set_cookie(req, CSRF_COOKIE, req->csrf, "SameSite=Strict");
+		set_cookie(req, csrf_cookie(req), req->csrf, "SameSite=Strict");
 		req->csrf_unsent = false;
 	}
 	if (!req->signed_in && resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
@@ -191,24 +204,29 @@ web_render_error(struct req *req, int status, const char *message)
 }
 
 void
-web_set_session_cookie(struct req *req, const char *token)
+web_set_session_cookie(struct req *req, const char *token, bool persistent)
 {
-	if (token != NULL)
-		set_cookie(req, SESSION_COOKIE, token,
+	if (token != NULL && persistent)
+		set_cookie(req, web_session_cookie(req), token,
 			   arena_printf(req->arena, "SameSite=Lax; Max-Age=%d",
 					SESSION_DAYS * 86400));
+	else if (token != NULL)
+		set_cookie(req, web_session_cookie(req), token, "SameSite=Lax");
 	else
-		set_cookie(req, SESSION_COOKIE, "", "SameSite=Lax; Max-Age=0");
+		set_cookie(req, web_session_cookie(req), "", "SameSite=Lax; Max-Age=0");
 }
 
-/* The CSRF token: this browser's cookie when it holds a well-formed one, else a new one,
- * which web_render sends as the cookie only if the page carries it (csrf_used). Forms carry
- * it back; a cross-site page can't read it. Pages without a form set no cookie, so they are
- * the same for every visitor: shared caches may keep them, and a 304 may answer. */
+/* The CSRF token of a visitor (the sign-in and sign-up forms): this browser's cookie when it
+ * holds a well-formed one, else a new one, which web_render sends as the cookie only if the
+ * page carries it (csrf_used). Forms carry it back; a cross-site page can't read it. Pages
+ * without a form set no cookie, so they are the same for every visitor: shared caches may
+ * keep them, and a 304 may answer. A member's token is bound to the session instead
+ * (web_before): derived from the session's secret, it changes with every sign-in, and a
+ * token planted in the browser before (or a visitor's cookie) is worth nothing. */
 static int
 load_csrf(struct req *req)
 {
-	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	const char *cookie = req_cookie(req, csrf_cookie(req));
 	if (cookie != NULL && strlen(cookie) == 43 && strspn(cookie, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 								"abcdefghijklmnopqrstuvwxyz"
 								"0123456789-_") == 43) {
@@ -254,11 +272,16 @@ web_before(struct req *req)
 				   s->default_language);
 
 	struct err err;
-	const char *token = req_cookie(req, SESSION_COOKIE);
+	const char *token = req_cookie(req, web_session_cookie(req));
 	if (token != NULL) {
-		req->viewer = session_account(req->arena, token, &err);
+		struct session_row session;
+		req->viewer = session_account(req->arena, token, &session, &err);
+		if (req->viewer != NULL) {
+			req->session_id = session.id;
+			req->session_persistent = session.persistent;
+		}
 		if (req->viewer == NULL && err.code == ERR_NOT_FOUND)
-			web_set_session_cookie(req, NULL); /* stale: clear it */
+			web_set_session_cookie(req, NULL, false); /* stale: clear it */
 		else if (req->viewer == NULL) {
 			/* Not known to be signed out: answering as to a visitor would send the
 			 * member to the sign-in page and drop what they posted. */
@@ -275,7 +298,9 @@ web_before(struct req *req)
 	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
 	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
 		return 0;
-	if (load_csrf(req) != 0)
+	if (req->viewer != NULL)
+		req->csrf = token_derive(req->arena, token, "parasol csrf");
+	else if (load_csrf(req) != 0)
 		return -1;
 	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
 		return err_set(&req->err, ERR_FORBIDDEN,

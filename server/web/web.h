@@ -51,8 +51,14 @@ int web_before(struct req *req);
  * token with 403 (http_options.before_handler). */
 int web_check_csrf(struct req *req);
 
-/* Sets the session cookie to token, or clears it when token is NULL. */
-void web_set_session_cookie(struct req *req, const char *token);
+/* Sets the session cookie to token, or clears it when token is NULL. persistent: kept for
+ * SESSION_DAYS; else a cookie the browser drops when it closes. */
+void web_set_session_cookie(struct req *req, const char *token, bool persistent);
+
+/* The session cookie's name: SESSION_COOKIE_HTTPS ("__Host-") when base_url is https, else
+ * SESSION_COOKIE (browsers refuse __Host- cookies without Secure, which plain-http loopback
+ * development can't use). The CSRF cookie follows the same rule. */
+const char *web_session_cookie(const struct req *req);
 
 /* For handlers that need a signed-in member: a visitor is redirected to /login (returns 0,
  * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */

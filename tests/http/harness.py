@@ -881,7 +881,8 @@ def page_inputs(text):
 class WebClient:
     """A browser-like client of one server: keeps the cookies it is sent (Max-Age=0 or an
     empty value deletes one), sends Accept-Language when lang is set, and fills the `csrf`
-    field of forms from the parasol_csrf cookie, fetching a form page first when it has none.
+    field of forms (a member's from a page's form, since it is bound to the session; a
+    visitor's from the parasol_csrf cookie, fetching a form page first when it has none).
 
     source: a loopback address to connect from (e.g. "127.0.0.2"): the server's per-client
     limits count each source address separately."""
@@ -922,8 +923,18 @@ class WebClient:
         return self.request("GET", path, headers=headers)
 
     def csrf(self):
-        # Only pages with a form set the cookie: the sign-in form, or (signed in, when
-        # /login redirects) the home page's compose form.
+        # A member's token is bound to the session: read from a page's form (the header's
+        # sign-out form; /about opens even to a suspended member), once per session.
+        session = self.cookies.get(self.SESSION_COOKIE)
+        if session:
+            if getattr(self, "_csrf_session", None) != session:
+                r = self.get("/about")
+                token = form_fields(r.text).get("csrf")
+                assert token, "no csrf field on /about (status %d)" % r.status
+                self._csrf_session, self._csrf_token = session, token
+            return self._csrf_token
+        # A visitor's is the parasol_csrf cookie. Only pages with a form set it: the sign-in
+        # form, or (when /login redirects) the home page's compose form.
         for path in ("/login", "/home"):
             if self.CSRF_COOKIE not in self.cookies:
                 self.get(path)
