@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	{"auto_migrate", KEY_BOOL, OFF(auto_migrate), 0, 0, "true"},
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},
 	{"connection_timeout", KEY_INT, OFF(connection_timeout), 1, 3600, "30"},
+	{"connection_limit", KEY_INT, OFF(connection_limit), 16, 65536, "900"},
+	{"connections_per_address", KEY_INT, OFF(connections_per_address), 0, 65536, "32"},
 	{"threads", KEY_INT, OFF(threads), 0, 256, "0"},
 	{"page_cache_seconds", KEY_INT, OFF(page_cache_seconds), 0, 3600, "2"},
 	{"page_cache_entries", KEY_INT, OFF(page_cache_entries), 1, 1000000, "2048"},

@@ -26,6 +26,8 @@ struct config {
 	bool auto_migrate;
 	long body_limit;
 	int connection_timeout;
+	int connection_limit;	     /* connections open at once (libmicrohttpd's limit) */
+	int connections_per_address; /* of them from one client address; 0: no cap */
 	int threads;
 	int page_cache_seconds; /* 0: no page cache */
 	int page_cache_entries;

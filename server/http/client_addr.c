@@ -90,6 +90,13 @@ sockaddr_bytes(const struct sockaddr *sa, unsigned char out[16])
 	return false;
 }
 
+bool
+proxy_trusted(const struct proxy_trust *t, const struct sockaddr *sa)
+{
+	unsigned char addr[16];
+	return t != NULL && t->n > 0 && sockaddr_bytes(sa, addr) && trusted(t, addr);
+}
+
 static void
 set_addr(struct client_id *out, const unsigned char addr[16])
 {

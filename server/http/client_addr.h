@@ -31,6 +31,9 @@ const char *proxy_header_name(enum proxy_header h);
  * address is not numeric, there are more than PROXY_TRUST_MAX, or the header is unknown. */
 int proxy_trust_parse(struct proxy_trust *t, const char *list, const char *header);
 
+/* Whether sa (the socket peer) is one of t's proxies; false when t is NULL or empty. */
+bool proxy_trusted(const struct proxy_trust *t, const struct sockaddr *sa);
+
 /* What identifies a client: a family tag and its address (an IPv4 address whole, an IPv6
  * address by its /64, the block one subscriber usually holds), or, for a hop a proxy named
  * with something that is no address ("unknown", "_hidden"), that text. */
