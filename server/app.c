@@ -14,6 +14,7 @@
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
+#include "http/backoff.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -23,6 +24,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
 struct router *
@@ -50,12 +52,15 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	if (i18n_init(app->cfg.locale_dir, err) != 0)
 		return -1;
-	app->login_by_account = ratelimit_new(4096, 10, 15 * 60);
-	app->login_by_client = ratelimit_new(4096, 30, 15 * 60);
-	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600);
-	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S);
-	if (app->login_by_account == NULL || app->login_by_client == NULL ||
-	    app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
+	if (proxy_trust_parse(&app->proxy, app->cfg.trusted_proxy,
+			      app->cfg.trusted_proxy_header) != 0)
+		return err_set(err, ERR_INVALID, "trusted_proxy or trusted_proxy_header is invalid",
+			       "bad trusted_proxy");
+	if (signin_limit_init(app) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
+	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
+	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
 		return -1;
@@ -102,9 +107,12 @@ app_serve(struct app *app, struct err *err)
 		.threads = app->cfg.threads,
 		.body_limit = app->cfg.body_limit,
 		.timeout = app->cfg.connection_timeout,
+		.connection_limit = app->cfg.connection_limit,
+		.connections_per_address = app->cfg.connections_per_address,
 		.default_lang = app->cfg.default_language,
 		.router = app->router,
 		.app = app,
+		.proxy = &app->proxy,
 		.render_error = web_render_error,
 		.before = web_before,
 		.before_handler = web_check_csrf,
@@ -113,7 +121,9 @@ app_serve(struct app *app, struct err *err)
 		.page_cache_entries = (size_t)app->cfg.page_cache_entries,
 		.page_cache_bytes = (size_t)app->cfg.page_cache_bytes,
 		.write_generation = data_generation,
-		.session_cookie = SESSION_COOKIE,
+		.session_cookie = strncmp(app->cfg.base_url, "https://", 8) == 0
+					  ? SESSION_COOKIE_HTTPS
+					  : SESSION_COOKIE,
 	};
 	/* Keys of signed requests are fetched by threads of their own (ap/keyfetch.h). */
 	if (ap_verify_start() != 0)
@@ -148,7 +158,7 @@ void
 app_free(struct app *app)
 {
 	router_free(app->router);
-	ratelimit_free(app->login_by_account);
+	backoff_free(app->login_by_account);
 	ratelimit_free(app->login_by_client);
 	ratelimit_free(app->flags_by_peer);
 	ratelimit_free(app->inbox_by_peer);

@@ -4,7 +4,9 @@
 #define PARASOL_APP_H
 
 #include "config.h"
+#include "http/client_addr.h"
 
+struct backoff;
 struct err;
 struct ratelimit;
 struct router;
@@ -16,8 +18,9 @@ struct app {
 	struct tmpl_set *tmpl;
 	struct static_files *statics;
 	struct router *router;
-	struct ratelimit *login_by_account; /* failed sign-ins per username */
-	struct ratelimit *login_by_client;  /* sign-in attempts per client (keyed hash) */
+	struct proxy_trust proxy;	    /* trusted_proxy (http/client_addr.h) */
+	struct backoff *login_by_account;   /* failed sign-ins per username (web/signin_limit.h) */
+	struct ratelimit *login_by_client;  /* failed sign-ins per client (keyed hash) */
 	struct ratelimit *flags_by_peer;    /* Flags received per peer domain (ap/flag.h) */
 	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
 };

@@ -1,5 +1,6 @@
 /* config.c - a declarative table of keys; the file parser and the environment share it. */
 #include "config.h"
+#include "http/client_addr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,7 +12,16 @@
 #include "util/err.h"
 #include "util/fileio.h"
 
-enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_BASE_URL, KEY_LOG_LEVEL, KEY_LANG };
+enum key_type {
+	KEY_STRING,
+	KEY_INT,
+	KEY_BOOL,
+	KEY_BASE_URL,
+	KEY_LOG_LEVEL,
+	KEY_LANG,
+	KEY_PROXIES,     /* numeric addresses (http/client_addr.h) */
+	KEY_PROXY_HEADER /* x-forwarded-for or forwarded */
+};
 
 struct key {
 	const char *name;
@@ -36,6 +46,8 @@ static const struct key keys[] = {
 	{"auto_migrate", KEY_BOOL, OFF(auto_migrate), 0, 0, "true"},
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},
 	{"connection_timeout", KEY_INT, OFF(connection_timeout), 1, 3600, "30"},
+	{"connection_limit", KEY_INT, OFF(connection_limit), 16, 65536, "900"},
+	{"connections_per_address", KEY_INT, OFF(connections_per_address), 0, 65536, "32"},
 	{"threads", KEY_INT, OFF(threads), 0, 256, "0"},
 	{"page_cache_seconds", KEY_INT, OFF(page_cache_seconds), 0, 3600, "2"},
 	{"page_cache_entries", KEY_INT, OFF(page_cache_entries), 1, 1000000, "2048"},
@@ -49,6 +61,11 @@ static const struct key keys[] = {
 	{"fetch_timeout", KEY_INT, OFF(fetch_timeout), 1, 3600, "10"},
 	{"shutdown_grace", KEY_INT, OFF(shutdown_grace), 0, 3600, "5"},
 	{"inbox_rate_limit", KEY_INT, OFF(inbox_rate_limit), 1, 1000000, "600"},
+	{"trusted_proxy", KEY_PROXIES, OFF(trusted_proxy), 0, 0, ""},
+	{"trusted_proxy_header", KEY_PROXY_HEADER, OFF(trusted_proxy_header), 0, 0,
+	 "x-forwarded-for"},
+	{"signin_delay_first", KEY_INT, OFF(signin_delay_first), 1, 3600, "1"},
+	{"signin_delay_max", KEY_INT, OFF(signin_delay_max), 1, 3600, "60"},
 	{"templates_dir", KEY_STRING, OFF(templates_dir), 1, 0, PARASOL_DATADIR "/templates"},
 	{"static_dir", KEY_STRING, OFF(static_dir), 1, 0, PARASOL_DATADIR "/static"},
 	{"migrations_dir", KEY_STRING, OFF(migrations_dir), 1, 0, PARASOL_DATADIR "/migrations"},
@@ -98,12 +115,19 @@ set_key(struct config *cfg, const struct key *k, const char *v)
 	void *field = (char *)cfg + k->offset;
 	switch (k->type) {
 	case KEY_STRING:
-	case KEY_BASE_URL: {
+	case KEY_BASE_URL:
+	case KEY_PROXIES:
+	case KEY_PROXY_HEADER: {
+		struct proxy_trust t;
 		if (k->min > 0 && *v == '\0')
 			return "must not be empty";
 		if (k->type == KEY_BASE_URL && !valid_base_url(v))
 			return "must be http:// or https:// followed by a host and optional port, "
 			       "with no path or trailing slash";
+		if (k->type == KEY_PROXIES && proxy_trust_parse(&t, v, NULL) != 0)
+			return "must be numeric IP addresses separated by commas (at most 16)";
+		if (k->type == KEY_PROXY_HEADER && proxy_trust_parse(&t, "", v) != 0)
+			return "must be x-forwarded-for or forwarded";
 		char *copy = strdup(v);
 		if (copy == NULL)
 			return "out of memory";
@@ -278,7 +302,8 @@ void
 config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (keys[i].type == KEY_STRING || keys[i].type == KEY_BASE_URL) {
+		if (keys[i].type == KEY_STRING || keys[i].type == KEY_BASE_URL ||
+		    keys[i].type == KEY_PROXIES || keys[i].type == KEY_PROXY_HEADER) {
 			char **field = (char **)((char *)cfg + keys[i].offset);
 			free(*field);
 			*field = NULL;

@@ -26,6 +26,8 @@ struct config {
 	bool auto_migrate;
 	long body_limit;
 	int connection_timeout;
+	int connection_limit;	     /* connections open at once (libmicrohttpd's limit) */
+	int connections_per_address; /* of them from one client address; 0: no cap */
 	int threads;
 	int page_cache_seconds; /* 0: no page cache */
 	int page_cache_entries;
@@ -38,6 +40,10 @@ struct config {
 	int fetch_timeout;  /* seconds an outbound request (delivery, fetch) may take */
 	int shutdown_grace; /* seconds a stopping process lets outbound requests finish */
 	int inbox_rate_limit; /* activities accepted per minute from one peer domain */
+	char *trusted_proxy;	    /* addresses of the reverse proxies whose header we believe */
+	char *trusted_proxy_header; /* x-forwarded-for or forwarded */
+	int signin_delay_first;	    /* seconds: a targeted account's first wait (then doubled) */
+	int signin_delay_max;	    /* seconds: the longest wait a targeted account gets */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

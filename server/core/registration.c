@@ -37,6 +37,14 @@ check(enum reg_mode mode, const struct registration *reg, bool has_invite, struc
 	return 0;
 }
 
+static int
+unusable_invite(struct err *err)
+{
+	return err_set(err, ERR_UNPROCESSABLE,
+		       "This invite link can't be used: it may be used up, expired or revoked.",
+		       "unusable invite");
+}
+
 int
 registration_submit(struct arena *a, enum reg_mode mode, const struct registration *reg,
 		    struct registration_result *out, struct err *err)
@@ -45,6 +53,16 @@ registration_submit(struct arena *a, enum reg_mode mode, const struct registrati
 	bool has_invite = reg->invite_code != NULL && *reg->invite_code != '\0';
 	if (check(mode, reg, has_invite, err) != 0)
 		return -1;
+	/* The cheap check first: a guessed invite must not cost an Argon2id run. */
+	if (has_invite) {
+		int ok = db_invite_usable(a, token_hash(a, reg->invite_code), err);
+		if (ok < 0)
+			return -1;
+		if (ok == 0) {
+			out->bad_invite = true;
+			return unusable_invite(err);
+		}
+	}
 	char *hash = account_hash_password(a, reg->password, err);
 	if (hash == NULL)
 		return -1;
@@ -54,11 +72,10 @@ registration_submit(struct arena *a, enum reg_mode mode, const struct registrati
 	if (has_invite) {
 		int ok = db_invite_redeem(a, token_hash(a, reg->invite_code), &role, err);
 		if (ok <= 0) {
-			if (ok == 0)
-				err_set(err, ERR_UNPROCESSABLE,
-					"This invite link can't be used: it may be used up, expired "
-					"or revoked.",
-					"unusable invite");
+			if (ok == 0) { /* used up by someone else since the check above */
+				out->bad_invite = true;
+				unusable_invite(err);
+			}
 			goto fail;
 		}
 	}

@@ -100,7 +100,7 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_resu
 	if (handle != NULL) {
 		struct err rerr = {0};
 		struct account *acct = account_lookup_remote(a, handle, &rerr);
-		if (acct != NULL)
+		if (acct != NULL && !acct->suspended) /* a suspended account is not shown */
 			prepend(a, out, acct);
 		else
 			out->remote_error = rerr.safe[0] ? arena_strdup(a, rerr.safe) : NULL;

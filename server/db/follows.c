@@ -11,28 +11,33 @@
 #include "util/id.h"
 
 /* The listing queries, made at compile time from fixed table and column names: $1 the
- * account, $2 the max_id or min_id bound (NULL for none), $3 the limit. */
+ * account, $2 the max_id or min_id bound (NULL for none), $3 the limit. A suspended account
+ * disappears from follower, following and request lists (not from the member's own blocks
+ * and mutes, which they must be able to undo). */
 /* clang-format off */
-#define REL_SQL(table, mine, other, cmp, none, order)                                      \
+#define REL_SQL(table, mine, other, extra, cmp, none, order)                               \
 	"SELECT r.id, " DB_ACCOUNT_COLUMNS("a") " FROM " table " r JOIN accounts a"         \
-	" ON a.id = r." other " WHERE r." mine " = $1::bigint AND a.approved"                \
+	" ON a.id = r." other " WHERE r." mine " = $1::bigint AND a.approved" extra          \
 	" AND r.id " cmp " COALESCE($2::bigint, " none ")"                                 \
 	" ORDER BY r.id " order " LIMIT $3::integer"
-#define REL_SQLS(table, mine, other)                                                       \
-	{REL_SQL(table, mine, other, "<", "9223372036854775807", "DESC"),                    \
-	 REL_SQL(table, mine, other, ">", "0", "ASC")}
+#define REL_SQLS(table, mine, other, extra)                                                \
+	{REL_SQL(table, mine, other, extra, "<", "9223372036854775807", "DESC"),             \
+	 REL_SQL(table, mine, other, extra, ">", "0", "ASC")}
+#define NOT_SUSPENDED " AND a.suspended_at IS NULL"
 /* clang-format on */
 
 /* [relation][incoming][ascending] */
 static const char *const rel_sql[DB_REL__MAX][2][2] = {
-    [DB_REL_FOLLOWS] = {REL_SQLS("follows", "account_id", "target_account_id"),
-			REL_SQLS("follows", "target_account_id", "account_id")},
-    [DB_REL_FOLLOW_REQUESTS] = {REL_SQLS("follow_requests", "account_id", "target_account_id"),
-				REL_SQLS("follow_requests", "target_account_id", "account_id")},
-    [DB_REL_BLOCKS] = {REL_SQLS("blocks", "account_id", "target_account_id"),
-		       REL_SQLS("blocks", "target_account_id", "account_id")},
-    [DB_REL_MUTES] = {REL_SQLS("mutes", "account_id", "target_account_id"),
-		      REL_SQLS("mutes", "target_account_id", "account_id")},
+    [DB_REL_FOLLOWS] = {REL_SQLS("follows", "account_id", "target_account_id", NOT_SUSPENDED),
+			REL_SQLS("follows", "target_account_id", "account_id", NOT_SUSPENDED)},
+    [DB_REL_FOLLOW_REQUESTS] = {REL_SQLS("follow_requests", "account_id", "target_account_id",
+					 NOT_SUSPENDED),
+				REL_SQLS("follow_requests", "target_account_id", "account_id",
+					 NOT_SUSPENDED)},
+    [DB_REL_BLOCKS] = {REL_SQLS("blocks", "account_id", "target_account_id", ""),
+		       REL_SQLS("blocks", "target_account_id", "account_id", "")},
+    [DB_REL_MUTES] = {REL_SQLS("mutes", "account_id", "target_account_id", ""),
+		      REL_SQLS("mutes", "target_account_id", "account_id", "")},
 };
 
 int

@@ -30,7 +30,8 @@ enum db_relation {
 /* Lists the accounts related to account_id in table rel: outgoing (account_id is the
  * relation's subject: whom it follows/blocks/mutes) or incoming (account_id is the target:
  * its followers, who asks to follow it). Rows with an id below max_id, newest first, or
- * (min_id != 0) above min_id, oldest first; at most limit. Pending accounts are left out.
+ * (min_id != 0) above min_id, oldest first; at most limit. Pending accounts are left out,
+ * and so are suspended ones from follows and follow requests.
  * *out is arena-owned. Returns the count, or -1 + err. */
 int db_relation_list(struct arena *a, enum db_relation rel, bool incoming, int64_t account_id,
 		     int64_t max_id, int64_t min_id, int limit, struct account_entry **out,

@@ -63,6 +63,20 @@ db_invite_redeem(struct arena *a, const char *code_hash, const char **role, stru
 	return 1;
 }
 
+int
+db_invite_usable(struct arena *a, const char *code_hash, struct err *err)
+{
+	const char *p[] = {code_hash};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM invites WHERE code_hash = $1::bytea"
+			       " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
+			       " AND (max_uses IS NULL OR uses < max_uses)",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0 ? 1 : 0;
+}
+
 #define INVITE_TIME(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
 
 int

@@ -26,6 +26,10 @@ int db_invite_state(struct arena *a, const char *code_hash, const char **role,
 int db_invite_redeem(struct arena *a, const char *code_hash, const char **role,
 		     struct err *err);
 
+/* Whether the invite with code_hash could be redeemed now (not revoked, not expired, not
+ * used up): 1 yes, 0 no such usable invite, -1 + err. Counts nothing. */
+int db_invite_usable(struct arena *a, const char *code_hash, struct err *err);
+
 /* An invite as the admin pages list it: never its code (only the hash is stored anyway). */
 struct invite_row {
 	int64_t id;

@@ -9,7 +9,8 @@
 
 /* $1: the escaped pattern text, $2: the viewer (NULL for visitors), $3: the plain query. */
 static const char accounts_sql[] = "SELECT " DB_ACCOUNT_COLUMNS(
-    "a") " FROM accounts a WHERE a.approved AND a.domain IS NULL AND ("
+    "a") " FROM accounts a WHERE a.approved AND a.domain IS NULL AND a.suspended_at IS NULL"
+	 " AND ("
 	 " ($2::bigint IS NOT NULL AND (lower(a.username) LIKE '%' || lower($1) || '%' ESCAPE '\\'"
 	 "  OR lower(a.display_name) LIKE '%' || lower($1) || '%' ESCAPE '\\'))"
 	 " OR lower(a.username) = lower($3))"

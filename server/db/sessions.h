@@ -2,6 +2,7 @@
 #ifndef PARASOL_DB_SESSIONS_H
 #define PARASOL_DB_SESSIONS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/model.h"
@@ -9,13 +10,32 @@
 struct arena;
 struct err;
 
-/* Stores a session (token_hash in bytea input form) that expires in days days. */
+/* Stores a session (token_hash in bytea input form) that expires in days days, with its
+ * coarse label and whether it is kept past the browser's session. */
 int db_session_insert(struct arena *a, int64_t account_id, const char *token_hash, int days,
-		      struct err *err);
+		      const char *label, bool persistent, struct err *err);
 
-/* The approved account of an unexpired session; NULL + ERR_NOT_FOUND otherwise. Expired
- * sessions are deleted on the way. */
-struct account *db_session_account(struct arena *a, const char *token_hash, struct err *err);
+/* A session as Settings lists it; strings owned by the arena. */
+struct session_row {
+	int64_t id;
+	const char *created_at; /* ISO 8601 UTC */
+	const char *label;	/* "" when unknown */
+	bool persistent;
+};
+
+/* The approved account of an unexpired session; NULL + ERR_NOT_FOUND otherwise. A session
+ * that is not persistent also expires idle_hours after its last use, which this moves
+ * forward (at most once a minute). Expired sessions are deleted on the way. *session gets
+ * the session's row when the account is returned. */
+struct account *db_session_account(struct arena *a, const char *token_hash, int idle_hours,
+				   struct session_row *session, struct err *err);
+
+/* The account's sessions, newest first, into *out (arena): the count, or -1 + err. */
+int db_session_list(struct arena *a, int64_t account_id, struct session_row **out,
+		    struct err *err);
+
+/* Ends the account's session id: rows deleted (0 when it is not the account's), -1 + err. */
+int db_session_delete_id(struct arena *a, int64_t account_id, int64_t id, struct err *err);
 
 int db_session_delete(struct arena *a, const char *token_hash, struct err *err);
 int db_session_delete_all(struct arena *a, int64_t account_id, struct err *err);

@@ -11,7 +11,7 @@
 
 struct slot {
 	uint64_t hash; /* 0: empty */
-	time_t start;
+	int64_t start; /* ms on the limiter's clock */
 	int count;
 };
 
@@ -20,11 +20,21 @@ struct ratelimit {
 	struct slot *slots;
 	size_t n;
 	int max;
-	int window;
+	int64_t window; /* ms */
+	struct rl_clock clock;
 };
 
+int64_t
+ratelimit_monotonic(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct ratelimit *
-ratelimit_new(size_t slots, int max, int window_s)
+ratelimit_new(size_t slots, int max, int window_s, const struct rl_clock *clock)
 {
 	struct ratelimit *rl = calloc(1, sizeof *rl);
 	if (rl == NULL || (rl->slots = calloc(slots, sizeof *rl->slots)) == NULL) {
@@ -34,7 +44,8 @@ ratelimit_new(size_t slots, int max, int window_s)
 	pthread_mutex_init(&rl->lock, NULL);
 	rl->n = slots;
 	rl->max = max;
-	rl->window = window_s;
+	rl->window = (int64_t)window_s * 1000;
+	rl->clock = clock ? *clock : (struct rl_clock){ratelimit_monotonic, NULL};
 	return rl;
 }
 
@@ -57,7 +68,7 @@ fnv1a(const char *s)
 
 /* The slot for key: its own, else an empty or expired one, else the oldest probed. */
 static struct slot *
-find(struct ratelimit *rl, uint64_t h, time_t now)
+find(struct ratelimit *rl, uint64_t h, int64_t now)
 {
 	struct slot *victim = NULL;
 	for (size_t i = 0; i < 8 && i < rl->n; i++) {
@@ -77,10 +88,12 @@ find(struct ratelimit *rl, uint64_t h, time_t now)
 	return victim;
 }
 
+/* Whether key may count one more event (and counts it when count is set); *wait gets the
+ * milliseconds until it may, 0 when it may now. */
 static bool
-check(struct ratelimit *rl, const char *key, bool count)
+check(struct ratelimit *rl, const char *key, bool count, int64_t *wait)
 {
-	time_t now = time(NULL);
+	int64_t now = rl->clock.now_ms(rl->clock.ctx);
 	pthread_mutex_lock(&rl->lock);
 	struct slot *s = find(rl, fnv1a(key), now);
 	if (now - s->start >= rl->window) {
@@ -90,6 +103,7 @@ check(struct ratelimit *rl, const char *key, bool count)
 	bool ok = s->count < rl->max;
 	if (ok && count)
 		s->count++;
+	*wait = ok ? 0 : s->start + rl->window - now;
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
 }
@@ -97,13 +111,23 @@ check(struct ratelimit *rl, const char *key, bool count)
 bool
 ratelimit_hit(struct ratelimit *rl, const char *key)
 {
-	return check(rl, key, true);
+	int64_t wait;
+	return check(rl, key, true, &wait);
 }
 
 bool
 ratelimit_blocked(struct ratelimit *rl, const char *key)
 {
-	return !check(rl, key, false);
+	int64_t wait;
+	return !check(rl, key, false, &wait);
+}
+
+int64_t
+ratelimit_wait_ms(struct ratelimit *rl, const char *key)
+{
+	int64_t wait;
+	check(rl, key, false, &wait);
+	return wait;
 }
 
 void

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "http/client_addr.h"
 #include "util/arena.h"
 #include "util/strbuf.h"
 
@@ -72,28 +74,57 @@ client_key_init(void)
 		abort(); /* no randomness: nothing safe can run */
 }
 
+struct joined {
+	const char *name;
+	struct strbuf *sb;
+};
+
+static enum MHD_Result
+join_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct joined *j = cls;
+	if (value != NULL && strcasecmp(key, j->name) == 0) {
+		if (j->sb->len > 0)
+			strbuf_putc(j->sb, ',');
+		strbuf_puts(j->sb, value);
+	}
+	return MHD_YES;
+}
+
+const char *
+req_header_all(struct req *req, const char *name)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, req->arena);
+	struct joined j = {name, &sb};
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, join_header, &j);
+	return sb.len > 0 ? sb.data : NULL;
+}
+
 void
 req_client_key(struct req *req, char buf[33])
 {
 	pthread_once(&client_key_once, client_key_init);
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	unsigned char addr[16] = {0};
-	size_t alen = 0;
-	if (ci != NULL && ci->client_addr != NULL) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET) {
-			memcpy(addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-			alen = 4;
-		} else if (sa->sa_family == AF_INET6) {
-			memcpy(addr, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-			alen = 16;
-		}
-	}
+	const struct sockaddr *peer = ci != NULL ? ci->client_addr : NULL;
+	const char *forwarded = NULL;
+	if (req->proxy != NULL && req->proxy->n > 0)
+		forwarded = req_header_all(req, proxy_header_name(req->proxy->header));
+	struct client_id id;
+	client_addr_resolve(req->proxy, peer, forwarded, &id);
+	req_keyed_hash(id.bytes, id.len, buf);
+	OPENSSL_cleanse(&id, sizeof id);
+}
+
+void
+req_keyed_hash(const void *data, size_t len, char buf[33])
+{
+	pthread_once(&client_key_once, client_key_init);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	HMAC(EVP_sha256(), client_key_secret, sizeof client_key_secret, addr, alen, md, &mdlen);
-	OPENSSL_cleanse(addr, sizeof addr);
+	HMAC(EVP_sha256(), client_key_secret, sizeof client_key_secret, data, len, md, &mdlen);
 	for (int i = 0; i < 16; i++)
 		snprintf(buf + 2 * i, 3, "%02x", md[i]);
 }

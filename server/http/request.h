@@ -19,6 +19,7 @@ struct MHD_Connection;
 struct account;
 struct arena;
 struct instance_settings;
+struct proxy_trust;
 
 #define RESP_MAX_HEADERS 16
 
@@ -53,9 +54,12 @@ struct req {
 	const struct account *viewer;		 /* the signed-in member, or NULL (web/) */
 	const struct instance_settings *settings; /* loaded by web_before */
 	const char *csrf;			 /* this browser's CSRF token (web/) */
+	int64_t session_id;	  /* the signed-in session's id, 0 for none (web/) */
+	bool session_persistent; /* whether that session is kept past the browser's (web/) */
 	bool csrf_unsent; /* csrf was made for this request: set the cookie if a page uses it */
 	void *app;	  /* the application's context (struct app), opaque to http/ */
 	void *page_state; /* web/'s lazily made per-request state (time zone offsets), or NULL */
+	const struct proxy_trust *proxy; /* trusted reverse proxies (http/client_addr.h) */
 	struct timespec started;
 	/* page cache state, private to http/server.c */
 	void *server;	       /* the struct http_server answering it */
@@ -81,10 +85,20 @@ const char *req_query(struct req *req, const char *name);
 /* A cookie sent by the client, or NULL. */
 const char *req_cookie(struct req *req, const char *name);
 
+/* Every instance of header name (case-insensitive) joined with ",", as a list header is
+ * read; NULL when there is none. Arena-owned. */
+const char *req_header_all(struct req *req, const char *name);
+
 /* Writes a key for rate limits that stands for the client's address without being it: a
- * keyed hash (with a per-process random key) of the address, as 32 hex digits into
- * buf[33]. The address itself is never stored, logged or kept in memory beyond this call. */
+ * keyed hash (with a per-process random key) of the client's address, as 32 hex digits into
+ * buf[33]. The client is the socket peer, or the hop a trusted proxy names
+ * (http/client_addr.h, req->proxy). The address itself is never stored, logged or kept in
+ * memory beyond this call. */
 void req_client_key(struct req *req, char buf[33]);
+
+/* The same keyed hash of len bytes of data (a username, say), as 32 hex digits into buf[33]:
+ * a key nobody outside this process can aim another key at. */
+void req_keyed_hash(const void *data, size_t len, char buf[33]);
 
 /* The query string as sent ("a=1&b=2", without the '?'), rebuilt from libmicrohttpd's
  * argument list in order; "" when there is none. Arena-owned. */

@@ -44,6 +44,7 @@
 #include "server.h"
 
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +56,7 @@
 
 #include "http/cache.h"
 #include "http/compress.h"
+#include "http/connlimit.h"
 #include "http/finish.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -80,6 +82,7 @@ log_request(const struct req *req)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct connlimit *per_address; /* NULL: no cap */
 	struct http_options opts;
 	int port;
 	struct page_cache *cache; /* NULL when page_cache_seconds is 0 */
@@ -328,6 +331,7 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *url, c
 	req->path = arena_strdup(a, url);
 	req->app = srv->opts.app;
 	req->server = srv;
+	req->proxy = srv->opts.proxy;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 				   srv->opts.default_lang);
@@ -403,6 +407,36 @@ no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* A new connection: refused at once when its address holds its share already. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	(void)addrlen;
+	struct http_server *srv = cls;
+	return srv->per_address == NULL || connlimit_allowed(srv->per_address, addr) ? MHD_YES
+										     : MHD_NO;
+}
+
+/* Counts the connections of each address while they are open; the key (a keyed hash, never
+ * the address) is kept in the connection's socket context. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	if (srv->per_address == NULL)
+		return;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		uint64_t key = connlimit_open(srv->per_address, ci ? ci->client_addr : NULL);
+		*socket_context = (void *)(uintptr_t)key;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		connlimit_release(srv->per_address, (uint64_t)(uintptr_t)*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 /* libmicrohttpd's own messages can name the peer; we log only the message's format. */
 static void
 mhd_logger(void *cls, const char *fmt, va_list ap)
@@ -465,8 +499,16 @@ http_server_start(const struct http_options *opts, struct err *err)
 		return NULL;
 	}
 	(void)sslen;
+	if (opts->connections_per_address > 0 &&
+	    (srv->per_address = connlimit_new(CONNLIMIT_SLOTS, opts->connections_per_address,
+					      opts->proxy)) == NULL) {
+		err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		page_cache_free(srv->cache);
+		free(srv);
+		return NULL;
+	}
 	srv->daemon = MHD_start_daemon(
-		flags, (uint16_t)opts->port, NULL, NULL, on_request, srv,
+		flags, (uint16_t)opts->port, on_accept, srv, on_request, srv,
 		/* first, so that no message goes to libmicrohttpd's own stderr logger */
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -475,10 +517,15 @@ http_server_start(const struct http_options *opts, struct err *err)
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		/* 0 would mean "no limit" to us but "none allowed" to libmicrohttpd: leave it out */
+		opts->connection_limit > 0 ? MHD_OPTION_CONNECTION_LIMIT : MHD_OPTION_END,
+		(unsigned)opts->connection_limit,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		err_set(err, ERR_INTERNAL, "cannot listen on the configured address and port",
 			"cannot listen on port %d (in use, or a bad address?)", opts->port);
+		connlimit_free(srv->per_address);
 		page_cache_free(srv->cache);
 		free(srv);
 		return NULL;
@@ -487,7 +534,9 @@ http_server_start(const struct http_options *opts, struct err *err)
 							       MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opts->port;
 	/* Not even our own address is logged: the log test looks for any address at all. */
-	log_msg(LOG_INFO, "listening on port %d with %u threads", srv->port, threads);
+	log_msg(LOG_INFO, "listening on port %d with %u threads, at most %d connections (%d per "
+			  "address)",
+		srv->port, threads, opts->connection_limit, opts->connections_per_address);
 	if (srv->cache != NULL)
 		log_msg(LOG_INFO, "page cache: %d s, up to %zu entries and %zu bytes",
 			opts->page_cache_seconds, opts->page_cache_entries, opts->page_cache_bytes);
@@ -502,6 +551,7 @@ http_server_stop(struct http_server *srv)
 	if (srv == NULL)
 		return;
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
+	connlimit_free(srv->per_address);
 	page_cache_free(srv->cache);
 	free(srv);
 }

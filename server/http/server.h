@@ -10,6 +10,7 @@
 #include "util/i18n.h"
 
 struct err;
+struct proxy_trust;
 struct req;
 struct router;
 
@@ -19,9 +20,13 @@ struct http_options {
 	int threads;	     /* 0: http_thread_count's choice */
 	long body_limit;     /* bytes; larger bodies get 413 before they are read */
 	int timeout;	     /* seconds a connection may stay idle */
+	int connection_limit;	     /* connections open at once, in all (0: libmicrohttpd's) */
+	int connections_per_address; /* of them from one address (0: no cap; proxies exempt) */
 	enum lang default_lang;
 	const struct router *router;
 	void *app; /* handed to handlers as req->app */
+	/* Reverse proxies whose forwarding header names the client (req->proxy; NULL: none). */
+	const struct proxy_trust *proxy;
 	/* Renders an error answer (page or JSON) for status into req->resp, with message
 	 * (safe to show). Called for router misses, 413, malformed bodies and handler errors. */
 	void (*render_error)(struct req *req, int status, const char *message);
@@ -55,6 +60,8 @@ struct http_options {
 #define HTTP_THREADS_PER_CORE 4
 #define HTTP_MIN_THREADS 4
 #define HTTP_MAX_AUTO_THREADS 64
+/* Addresses the per-address connection cap tracks at once (a full table counts no more). */
+#define CONNLIMIT_SLOTS 8192
 
 /* The size of the HTTP thread pool for the `threads` setting on a machine with cores online
  * cores: threads itself when positive, else HTTP_THREADS_PER_CORE per core, at least

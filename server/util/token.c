@@ -3,6 +3,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,19 @@ token_random(struct arena *a, size_t bytes, struct err *err)
 	char *out = arena_alloc(a, bytes * 4 / 3 + 4);
 	base64url(raw, bytes, out);
 	OPENSSL_cleanse(raw, sizeof raw);
+	return out;
+}
+
+char *
+token_derive(struct arena *a, const char *secret, const char *purpose)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)purpose,
+	     strlen(purpose), md, &len);
+	char *out = arena_alloc(a, len * 4 / 3 + 4);
+	base64url(md, len, out);
+	OPENSSL_cleanse(md, sizeof md);
 	return out;
 }
 

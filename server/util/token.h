@@ -15,6 +15,11 @@ char *token_random(struct arena *a, size_t bytes, struct err *err);
  * arena: what is stored instead of a token. */
 char *token_hash(struct arena *a, const char *s);
 
+/* A token derived from secret for one purpose: HMAC-SHA256(secret, purpose) as unpadded
+ * base64url (43 characters), owned by the arena. The session's CSRF token is this of the
+ * session token: it changes with every session and nobody can choose it. */
+char *token_derive(struct arena *a, const char *secret, const char *purpose);
+
 /* Compares two strings in time independent of where they differ (for secrets). */
 int token_equal(const char *x, const char *y);
 

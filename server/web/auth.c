@@ -12,7 +12,6 @@
 #include "core/registration.h"
 #include "core/session.h"
 #include "core/settings.h"
-#include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -21,26 +20,29 @@
 #include "util/i18n.h"
 #include "util/tmpl.h"
 #include "web/rules.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
-/* Where to go after signing in: a local path from the form, else /home. */
+/* Where to go after signing in: a local path from the form (web_local_path), else /home. */
 static const char *
 next_path(const char *next)
 {
-	if (next != NULL && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
-	    strpbrk(next, "\r\n") == NULL && strncmp(next, "/login", 6) != 0)
+	if (web_local_path(next) && strncmp(next, "/login", 6) != 0)
 		return next;
 	return "/home";
 }
 
-/* Starts a session and sets its cookie. */
+/* Starts a session and sets its cookie; persistent: kept on this device (see
+ * web_set_session_cookie). */
 static int
-sign_in(struct req *req, int64_t account_id)
+sign_in(struct req *req, int64_t account_id, bool persistent)
 {
-	char *token = session_create(req->arena, account_id, &req->err);
+	char *token = session_create(req->arena, account_id,
+				     req_header(req, MHD_HTTP_HEADER_USER_AGENT), persistent,
+				     &req->err);
 	if (token == NULL)
 		return -1;
-	web_set_session_cookie(req, token);
+	web_set_session_cookie(req, token, persistent);
 	return 0;
 }
 
@@ -103,10 +105,14 @@ register_submit(struct req *req)
 		.invite_code = web_field(req, "invite"),
 		.note = web_field(req, "note"),
 	};
-	struct registration_result res;
+	struct registration_result res = {0};
 	struct err err;
-	if (registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
-	    0) {
+	/* Invite codes are secrets too: a client that keeps guessing them is stopped. */
+	if (signin_limit_check(req, NULL, &err) != 0 ||
+	    registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
+		    0) {
+		if (res.bad_invite)
+			signin_limit_failed(req, NULL);
 		struct tval *ctx = register_ctx(req, reg.invite_code);
 		tval_set_bool(ctx, "closed", false); /* keep the form to correct it */
 		tval_set_str(ctx, "username", reg.username);
@@ -115,7 +121,7 @@ register_submit(struct req *req)
 	}
 	if (!res.approved)
 		return web_redirect(req, "/", "applied");
-	if (sign_in(req, res.account_id) != 0)
+	if (sign_in(req, res.account_id, true) != 0)
 		return -1;
 	/* The codes are made and shown by the page this leads to (POST-redirect-GET), so a
 	 * reload never sends the form again. */
@@ -156,6 +162,8 @@ login_ctx(struct req *req, const char *username, const char *next)
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "username", username ? username : "");
 	tval_set_str(ctx, "next", next ? next : "");
+	const char *forget = req_form(req, "forget");
+	tval_set_bool(ctx, "forget", forget != NULL && *forget != '\0');
 	tval_set_bool(ctx, "registrations_open",
 		      req->settings->registration_mode != REG_INVITE);
 	return ctx;
@@ -166,40 +174,30 @@ login_form(struct req *req)
 {
 	if (req->viewer != NULL)
 		return web_redirect(req, "/home", NULL);
+	const char *next = req_query(req, "next");
 	return web_render(req, MHD_HTTP_OK, "login", N_("Sign in"),
-			  login_ctx(req, NULL, req_query(req, "next")));
+			  login_ctx(req, NULL, web_local_path(next) ? next : NULL));
 }
 
 static int
 login_submit(struct req *req)
 {
-	struct app *app = req->app;
 	const char *username = web_field(req, "username"), *next = web_field(req, "next");
-	char client[33];
-	req_client_key(req, client);
-	/* Usernames are case-insensitive: so is their limit. */
-	char *account_key = arena_strdup(req->arena, username);
-	for (char *p = account_key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
 	struct err err;
-	if (!ratelimit_hit(app->login_by_client, client) ||
-	    ratelimit_blocked(app->login_by_account, account_key)) {
-		err_set(&err, ERR_RATE_LIMITED,
-			"Too many sign-in attempts. Please wait a quarter of an hour.",
-			"sign-in rate limited");
+	if (signin_limit_check(req, username, &err) != 0)
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
-	}
 	struct account *acct = auth_login(req->arena, username, web_field(req, "password"), &err);
 	if (acct == NULL) {
 		if (err.code == ERR_UNAUTHORIZED)
-			ratelimit_hit(app->login_by_account, account_key);
+			signin_limit_failed(req, username);
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
 	}
-	ratelimit_reset(app->login_by_account, account_key);
-	if (sign_in(req, acct->id) != 0)
+	signin_limit_succeeded(req, username);
+	/* "Don't keep me signed in on this device": a shared or borrowed phone. */
+	const char *forget = req_form(req, "forget");
+	if (sign_in(req, acct->id, forget == NULL || *forget == '\0') != 0)
 		return -1;
 	/* An applicant's first sign-in after approval (or new codes asked for and not seen
 	 * yet): the codes first. */
@@ -215,8 +213,8 @@ static int
 logout(struct req *req)
 {
 	struct err ignored;
-	session_end(req->arena, req_cookie(req, SESSION_COOKIE), &ignored);
-	web_set_session_cookie(req, NULL);
+	session_end(req->arena, req_cookie(req, web_session_cookie(req)), &ignored);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/", "signed_out");
 }
 
@@ -231,25 +229,22 @@ recover_form(struct req *req)
 static int
 recover_submit(struct req *req)
 {
-	struct app *app = req->app;
-	char client[33];
-	req_client_key(req, client);
 	const char *username = web_field(req, "username");
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "username", username);
 	struct err err;
-	if (!ratelimit_hit(app->login_by_client, client)) {
-		err_set(&err, ERR_RATE_LIMITED,
-			"Too many sign-in attempts. Please wait a quarter of an hour.",
-			"recovery rate limited");
+	if (signin_limit_check(req, username, &err) != 0)
+		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
+					     &err);
+	if (auth_recover(req->arena, username, web_field(req, "code"), web_field(req, "password"),
+			 &err) != 0) {
+		if (err.code == ERR_UNAUTHORIZED)
+			signin_limit_failed(req, username);
 		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
 					     &err);
 	}
-	if (auth_recover(req->arena, username, web_field(req, "code"), web_field(req, "password"),
-			 &err) != 0)
-		return web_render_form_error(req, "recover", N_("Recover your account"), ctx,
-					     &err);
-	web_set_session_cookie(req, NULL);
+	signin_limit_succeeded(req, username);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/login", "recovered");
 }
 

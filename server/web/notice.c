@@ -12,6 +12,7 @@ static const struct {
 	{"saved", N_("Your changes are saved.")},
 	{"welcome", N_("Welcome! You are signed in.")},
 	{"signed_out", N_("You are signed out.")},
+	{"session_ended", N_("That session is signed out.")},
 	{"password_changed", N_("Your password is changed.")},
 	{"recovered", N_("Your password is changed. Sign in with it now.")},
 	{"applied", N_("Thank you. A moderator will look at your application soon.")},

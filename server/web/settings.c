@@ -16,7 +16,9 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/i18n.h"
+#include "util/id.h"
 #include "util/tmpl.h"
+#include "web/signin_limit.h"
 #include "web/web.h"
 
 #define TEMPLATE "settings"
@@ -65,6 +67,29 @@ preference_keys(struct tval *ctx, const char *language, enum visibility vis)
 		tval_set_bool(ctx, keys[v], (enum visibility)v == vis);
 }
 
+/* The sessions list: when each began and its coarse label, never more. A database error
+ * leaves the list out rather than the page. */
+static void
+sessions_keys(struct req *req, struct tval *ctx)
+{
+	struct session_row *rows;
+	struct err err;
+	int n = session_list(req->arena, req->viewer->id, &rows, &err);
+	struct tval *list = tval_list(req->arena);
+	char buf[ID_STRLEN];
+	for (int i = 0; i < n; i++) {
+		struct tval *v = tval_obj(req->arena);
+		tval_set_str(v, "id", id_format(rows[i].id, buf));
+		tval_set_str(v, "started", web_time(req, rows[i].created_at));
+		tval_set_str(v, "started_iso", rows[i].created_at);
+		tval_set_str(v, "label", rows[i].label);
+		tval_set_bool(v, "forget", !rows[i].persistent);
+		tval_set_bool(v, "current", rows[i].id == req->session_id);
+		tval_push(list, v);
+	}
+	tval_set(ctx, "sessions", list);
+}
+
 /* The whole page from the saved account. */
 static struct tval *
 saved_ctx(struct req *req)
@@ -87,6 +112,7 @@ saved_ctx(struct req *req)
 	tval_set_str(ctx, "node_time_zone",
 		     req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC");
 	tval_set_str(ctx, "username", me->username);
+	sessions_keys(req, ctx);
 	return ctx;
 }
 
@@ -176,11 +202,17 @@ password_submit(struct req *req)
 		field = "confirm_password_error";
 		rc = err_set(&err, ERR_UNPROCESSABLE, "The two new passwords are not the same.",
 			     "password confirmation differs");
+	} else if ((rc = signin_limit_check(req, req->viewer->username, &err)) != 0) {
+		field = "current_password_error"; /* guessed like a sign-in's: the same limits */
 	} else {
 		rc = account_change_password(req->arena, req->viewer->id,
 					     web_field(req, "current_password"), new_password, &err);
 		/* A wrong current password is ERR_FORBIDDEN; a new one too short or long is
 		 * ERR_UNPROCESSABLE. */
+		if (rc != 0 && err.code == ERR_FORBIDDEN)
+			signin_limit_failed(req, req->viewer->username);
+		else if (rc == 0)
+			signin_limit_succeeded(req, req->viewer->username);
 		field = err.code == ERR_FORBIDDEN ? "current_password_error" : "new_password_error";
 	}
 	if (rc != 0)
@@ -188,9 +220,11 @@ password_submit(struct req *req)
 	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */
 	char *token;
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0 ||
-	    (token = session_create(req->arena, req->viewer->id, &req->err)) == NULL)
+	    (token = session_create(req->arena, req->viewer->id,
+				    req_header(req, MHD_HTTP_HEADER_USER_AGENT),
+				    req->session_persistent, &req->err)) == NULL)
 		return -1;
-	web_set_session_cookie(req, token);
+	web_set_session_cookie(req, token, req->session_persistent);
 	return web_redirect(req, "/settings", "password_changed");
 }
 
@@ -202,8 +236,17 @@ recovery_submit(struct req *req)
 	if (req->viewer == NULL)
 		return web_need_signin(req);
 	struct err err;
-	if (recovery_codes_renew(req->arena, req->viewer, web_field(req, "recovery_password"),
-				 &err) != 0)
+	/* the password asked for here is guessed like a sign-in's: the same limits */
+	int rc = signin_limit_check(req, req->viewer->username, &err);
+	if (rc == 0) {
+		rc = recovery_codes_renew(req->arena, req->viewer,
+					  web_field(req, "recovery_password"), &err);
+		if (rc != 0 && err.code == ERR_FORBIDDEN)
+			signin_limit_failed(req, req->viewer->username);
+		else if (rc == 0)
+			signin_limit_succeeded(req, req->viewer->username);
+	}
+	if (rc != 0)
 		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req),
 					      "recovery_error", &err);
 	return web_redirect(req, "/recovery-codes", NULL);
@@ -229,8 +272,26 @@ sessions_end(struct req *req)
 		return web_need_signin(req);
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0)
 		return -1;
-	web_set_session_cookie(req, NULL);
+	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/login", "signed_out");
+}
+
+/* POST /settings/sessions/:id/end - signs one session out (this one included). */
+static int
+session_end_one(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	int64_t id;
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	if (session_end_id(req->arena, req->viewer->id, id, &req->err) != 0)
+		return -1;
+	if (id == req->session_id) {
+		web_set_session_cookie(req, NULL, false);
+		return web_redirect(req, "/login", "signed_out");
+	}
+	return web_redirect(req, "/settings#sessions", "session_ended");
 }
 
 int
@@ -248,5 +309,6 @@ web_settings_routes(struct router *r)
 	rc |= router_add(r, "GET", "/settings/password", form_get);
 	rc |= router_add(r, "GET", "/settings/recovery-codes", form_get);
 	rc |= router_add(r, "GET", "/settings/sessions/end", form_get);
+	rc |= router_add(r, "POST", "/settings/sessions/:id/end", session_end_one);
 	return rc ? -1 : 0;
 }

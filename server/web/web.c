@@ -45,6 +45,7 @@
 #include "web/translations.h"
 
 #define CSRF_COOKIE "parasol_csrf"
+#define CSRF_COOKIE_HTTPS "__Host-parasol_csrf"
 
 int
 web_routes(struct router *r)
@@ -84,6 +85,18 @@ secure_cookies(const struct req *req)
 	return strncmp(app->cfg.base_url, "https://", 8) == 0;
 }
 
+const char *
+web_session_cookie(const struct req *req)
+{
+	return secure_cookies(req) ? SESSION_COOKIE_HTTPS : SESSION_COOKIE;
+}
+
+static const char *
+csrf_cookie(const struct req *req)
+{
+	return secure_cookies(req) ? CSRF_COOKIE_HTTPS : CSRF_COOKIE;
+}
+
 static void
 set_cookie(struct req *req, const char *name, const char *value, const char *attrs)
 {
@@ -99,7 +112,7 @@ static void
 csrf_used(struct req *req)
 {
 	if (req->csrf_unsent) {
-		set_cookie(req, CSRF_COOKIE, req->csrf, "SameSite=Strict");
+		set_cookie(req, csrf_cookie(req), req->csrf, "SameSite=Strict");
 		req->csrf_unsent = false;
 	}
 	if (!req->signed_in && resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
@@ -250,24 +263,29 @@ web_render_error(struct req *req, int status, const char *message)
 }
 
 void
-web_set_session_cookie(struct req *req, const char *token)
+web_set_session_cookie(struct req *req, const char *token, bool persistent)
 {
-	if (token != NULL)
-		set_cookie(req, SESSION_COOKIE, token,
+	if (token != NULL && persistent)
+		set_cookie(req, web_session_cookie(req), token,
 			   arena_printf(req->arena, "SameSite=Lax; Max-Age=%d",
 					SESSION_DAYS * 86400));
+	else if (token != NULL)
+		set_cookie(req, web_session_cookie(req), token, "SameSite=Lax");
 	else
-		set_cookie(req, SESSION_COOKIE, "", "SameSite=Lax; Max-Age=0");
+		set_cookie(req, web_session_cookie(req), "", "SameSite=Lax; Max-Age=0");
 }
 
-/* The CSRF token: this browser's cookie when it holds a well-formed one, else a new one,
- * which web_render sends as the cookie only if the page carries it (csrf_used). Forms carry
- * it back; a cross-site page can't read it. Pages without a form set no cookie, so they are
- * the same for every visitor: shared caches may keep them, and a 304 may answer. */
+/* The CSRF token of a visitor (the sign-in and sign-up forms): this browser's cookie when it
+ * holds a well-formed one, else a new one, which web_render sends as the cookie only if the
+ * page carries it (csrf_used). Forms carry it back; a cross-site page can't read it. Pages
+ * without a form set no cookie, so they are the same for every visitor: shared caches may
+ * keep them, and a 304 may answer. A member's token is bound to the session instead
+ * (web_before): derived from the session's secret, it changes with every sign-in, and a
+ * token planted in the browser before (or a visitor's cookie) is worth nothing. */
 static int
 load_csrf(struct req *req)
 {
-	const char *cookie = req_cookie(req, CSRF_COOKIE);
+	const char *cookie = req_cookie(req, csrf_cookie(req));
 	if (cookie != NULL && strlen(cookie) == 43 && strspn(cookie, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 								"abcdefghijklmnopqrstuvwxyz"
 								"0123456789-_") == 43) {
@@ -313,11 +331,16 @@ web_before(struct req *req)
 				   s->default_language);
 
 	struct err err;
-	const char *token = req_cookie(req, SESSION_COOKIE);
+	const char *token = req_cookie(req, web_session_cookie(req));
 	if (token != NULL) {
-		req->viewer = session_account(req->arena, token, &err);
+		struct session_row session;
+		req->viewer = session_account(req->arena, token, &session, &err);
+		if (req->viewer != NULL) {
+			req->session_id = session.id;
+			req->session_persistent = session.persistent;
+		}
 		if (req->viewer == NULL && err.code == ERR_NOT_FOUND)
-			web_set_session_cookie(req, NULL); /* stale: clear it */
+			web_set_session_cookie(req, NULL, false); /* stale: clear it */
 		else if (req->viewer == NULL) {
 			/* Not known to be signed out: answering as to a visitor would send the
 			 * member to the sign-in page and drop what they posted. */
@@ -334,7 +357,9 @@ web_before(struct req *req)
 	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
 	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
 		return 0;
-	if (load_csrf(req) != 0)
+	if (req->viewer != NULL)
+		req->csrf = token_derive(req->arena, token, "parasol csrf");
+	else if (load_csrf(req) != 0)
 		return -1;
 	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
 		return err_set(&req->err, ERR_FORBIDDEN,
@@ -414,14 +439,49 @@ web_path_id(struct req *req, int64_t *id)
 	return 0;
 }
 
+/* The value of hex digit c, or -1. */
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+web_local_path(const char *s)
+{
+	if (s == NULL || s[0] != '/' || s[1] == '/')
+		return false;
+	size_t i;
+	for (i = 1; s[i] != '\0'; i++) {
+		char c = s[i];
+		if (i >= WEB_LOCAL_PATH_MAX)
+			return false;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-._~/?=&#:@+,", c) != NULL)
+			continue;
+		if (c != '%')
+			return false;
+		/* two hex digits, not encoding a control, '/' or '\\' for whatever decodes them */
+		int hi = hex_value(s[i + 1]), lo = hi < 0 ? -1 : hex_value(s[i + 2]);
+		int v = hi * 16 + lo;
+		if (hi < 0 || lo < 0 || v < 0x20 || v == 0x7f || v == '/' || v == '\\')
+			return false;
+		i += 2;
+	}
+	return true;
+}
+
 const char *
 web_back(const struct req *req, const char *fallback)
 {
 	const char *back = req_form(req, "back");
-	if (back != NULL && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
-	    strpbrk(back, "\r\n") == NULL)
-		return back;
-	return fallback;
+	return web_local_path(back) ? back : fallback;
 }
 
 int

@@ -56,8 +56,14 @@ int web_before(struct req *req);
  * token with 403 (http_options.before_handler). */
 int web_check_csrf(struct req *req);
 
-/* Sets the session cookie to token, or clears it when token is NULL. */
-void web_set_session_cookie(struct req *req, const char *token);
+/* Sets the session cookie to token, or clears it when token is NULL. persistent: kept for
+ * SESSION_DAYS; else a cookie the browser drops when it closes. */
+void web_set_session_cookie(struct req *req, const char *token, bool persistent);
+
+/* The session cookie's name: SESSION_COOKIE_HTTPS ("__Host-") when base_url is https, else
+ * SESSION_COOKIE (browsers refuse __Host- cookies without Secure, which plain-http loopback
+ * development can't use). The CSRF cookie follows the same rule. */
+const char *web_session_cookie(const struct req *req);
 
 /* For handlers that need a signed-in member: a visitor is redirected to /login (returns 0,
  * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */
@@ -83,8 +89,15 @@ int web_form_ids(const struct req *req, const char *name, int64_t **out, int *n)
 /* The route's ":id" as an id; -1 with ERR_NOT_FOUND in req->err when it is malformed. */
 int web_path_id(struct req *req, int64_t *id);
 
-/* Where a form should send the member back to: the form's "back" field when it is a local
- * path (starts with one '/'), else fallback. */
+/* Whether s may be a redirect target on this origin: at most WEB_LOCAL_PATH_MAX bytes, one
+ * '/' and then only letters, digits and - . _ ~ / ? = & # : @ + , with '%' always followed by
+ * two hex digits that don't encode a control, '/' or '\\'. Controls, spaces, '\\' (which browsers strip or read as '/'), a second
+ * leading '/' and any scheme are refused, so the browser can't make another origin of it. */
+#define WEB_LOCAL_PATH_MAX 1024
+bool web_local_path(const char *s);
+
+/* Where a form should send the member back to: the form's "back" field when web_local_path
+ * accepts it, else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
 /* A time as every page shows it (util/timefmt.h): "just now", "5 min ago", "3 h ago" within

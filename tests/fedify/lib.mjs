@@ -50,7 +50,8 @@ export class PeerInstance extends Instance {
 
 // --- a web client for parasol's HTML pages ---------------------------------------------------
 
-// Keeps cookies, fills the `csrf` form field from the parasol_csrf cookie, never follows
+// Keeps cookies, fills the `csrf` form field (a member's from a page, a visitor's from the
+// parasol_csrf cookie), never follows
 // redirects (a 303 is what forms answer).
 export class WebClient {
 	constructor(base) {
@@ -81,7 +82,20 @@ export class WebClient {
 	get(path) { return this.request('GET', path); }
 
 	async csrf() {
-		// only pages with a form set the cookie
+		// A member's token is bound to the session: read it from a page's form (the header's
+		// sign-out form), once per session.
+		const session = this.cookies.get('parasol_session');
+		if (session) {
+			if (this.csrfSession !== session) {
+				const r = await this.get('/about');
+				const m = /name="csrf" value="([^"]+)"/.exec(r.text);
+				if (!m) throw new Error(`no csrf field on /about: ${r.status}`);
+				this.csrfSession = session;
+				this.csrfToken = m[1];
+			}
+			return this.csrfToken;
+		}
+		// a visitor's is the parasol_csrf cookie; only pages with a form set it
 		if (!this.cookies.has('parasol_csrf')) await this.get('/login');
 		const t = this.cookies.get('parasol_csrf');
 		if (!t) throw new Error('no parasol_csrf cookie after GET /login');

@@ -450,6 +450,107 @@ class Server:
         return "\n".join(self.log().splitlines()[-n:])
 
 
+# --- a reverse proxy -----------------------------------------------------------------------------
+
+NGINX = "/usr/sbin/nginx"
+
+
+class Nginx:
+    """Debian's nginx as the TLS-less reverse proxy of a test, started unprivileged: its own
+    configuration, pid file, temp directories and error log under OUTPUT/<tag>.nginx/, no
+    access log (parasol's rule for its proxy: no client addresses in logs), one process in the
+    foreground. routes: (listen_port, upstream_port) pairs, all on 127.0.0.1. Connections to
+    parasol come from bind_address, the address the test trusts as its proxy. Each request
+    gets X-Forwarded-For (the client's own, with the address nginx saw appended) and
+    Forwarded (for= the address nginx saw), as a proxy set up by a careful admin sends."""
+
+    def __init__(self, suite, tag, routes, bind_address="127.0.0.1"):
+        self.dir = output_path("%s.nginx" % tag)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.routes, self.bind_address = routes, bind_address
+        self.conf = os.path.join(self.dir, "nginx.conf")
+        self.log_path = os.path.join(self.dir, "error.log")
+        self.proc = None
+        suite.add_cleanup(self.stop)
+
+    def config(self):
+        d = self.dir
+        servers = "".join("""
+    server {
+        listen 127.0.0.1:%d;
+        location / {
+            proxy_pass http://127.0.0.1:%d;
+            proxy_bind %s;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header Forwarded "for=$remote_addr";
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }
+    }
+""" % (listen, upstream, self.bind_address) for listen, upstream in self.routes)
+        return """daemon off;
+master_process off;
+worker_processes 1;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path %(d)s/client_body;
+    proxy_temp_path %(d)s/proxy;
+    fastcgi_temp_path %(d)s/fastcgi;
+    uwsgi_temp_path %(d)s/uwsgi;
+    scgi_temp_path %(d)s/scgi;
+    client_max_body_size 2m;
+%(servers)s}
+""" % {"d": d, "servers": servers}
+
+    def start(self, timeout=20):
+        assert os.access(NGINX, os.X_OK), "%s is missing (./dev test installs nginx)" % NGINX
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write(self.config())
+        log = open(os.path.join(self.dir, "stderr.log"), "wb")
+        try:
+            self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-e", self.log_path,
+                                          "-c", self.conf], stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log)
+        finally:
+            log.close()
+        deadline = time.monotonic() + timeout
+        listen = self.routes[0][0]
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("nginx exited with %d:\n%s" % (
+                    self.proc.returncode, self.log()))
+            try:
+                if request(listen, "GET", "/healthz", timeout=2).status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("nginx did not answer within %d s:\n%s" % (timeout, self.log()))
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self):
+        text = ""
+        for name in ("stderr.log", "error.log"):
+            path = os.path.join(self.dir, name)
+            if os.path.exists(path):
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    text += f.read()
+        return text
+
+
 def add_server_end_tests(suite, get_server):
     """Adds the tests every script with a server ends with: a clean stop on SIGTERM, and no
     sanitizer report in the server's log."""
@@ -780,7 +881,8 @@ def page_inputs(text):
 class WebClient:
     """A browser-like client of one server: keeps the cookies it is sent (Max-Age=0 or an
     empty value deletes one), sends Accept-Language when lang is set, and fills the `csrf`
-    field of forms from the parasol_csrf cookie, fetching a form page first when it has none.
+    field of forms (a member's from a page's form, since it is bound to the session; a
+    visitor's from the parasol_csrf cookie, fetching a form page first when it has none).
 
     source: a loopback address to connect from (e.g. "127.0.0.2"): the server's per-client
     limits count each source address separately."""
@@ -821,8 +923,18 @@ class WebClient:
         return self.request("GET", path, headers=headers)
 
     def csrf(self):
-        # Only pages with a form set the cookie: the sign-in form, or (signed in, when
-        # /login redirects) the home page's compose form.
+        # A member's token is bound to the session: read from a page's form (the header's
+        # sign-out form; /about opens even to a suspended member), once per session.
+        session = self.cookies.get(self.SESSION_COOKIE)
+        if session:
+            if getattr(self, "_csrf_session", None) != session:
+                r = self.get("/about")
+                token = form_fields(r.text).get("csrf")
+                assert token, "no csrf field on /about (status %d)" % r.status
+                self._csrf_session, self._csrf_token = session, token
+            return self._csrf_token
+        # A visitor's is the parasol_csrf cookie. Only pages with a form set it: the sign-in
+        # form, or (when /login redirects) the home page's compose form.
         for path in ("/login", "/home"):
             if self.CSRF_COOKIE not in self.cookies:
                 self.get(path)

@@ -14,7 +14,9 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("auth")
 test = suite.test
-inst = harness.Instance(suite, "auth")
+# A targeted account waits a minute from its 6th wrong password: long enough for the tests to
+# see the wait on any machine (tests/http/test_proxy.py waits a shorter one out).
+inst = harness.Instance(suite, "auth", signin_delay_first=60, signin_delay_max=60)
 ZH = harness.po_translations("zh_CN")
 
 PASSWORD = "correct horse battery"
@@ -509,10 +511,45 @@ def test_login_next():
         ("/\\evil.example", "/home"),
         ("javascript:alert(1)", "/home"),
         ("", "/home"),
+        ("/tags/%E6%80%A7?max_id=12#s-3", "/tags/%E6%80%A7?max_id=12#s-3"),
+        # browsers strip tabs and newlines from a Location, and read '\' as '/'
+        ("/\t/evil.example", "/home"),
+        ("/\t\t/evil.example/x", "/home"),
+        ("/\n/evil.example", "/home"),
+        ("/\r\n/evil.example", "/home"),
+        ("/ /evil.example", "/home"),
+        ("/\\/evil.example", "/home"),
+        ("/a\\..\\..\\evil", "/home"),
+        ("\t//evil.example", "/home"),
+        ("https:evil.example", "/home"),
+        ("https:/evil.example", "/home"),
+        ("https://evil.example/", "/home"),
+        ("HTTPS://evil.example", "/home"),
+        ("/\u3000/evil.example", "/home"),
+        ("/\x7f/evil.example", "/home"),
+        # encoded variants, for whatever decodes them once more
+        ("/%09/evil.example", "/home"),
+        ("/%0a/evil.example", "/home"),
+        ("/%2F/evil.example", "/home"),
+        ("/%2f%2fevil.example", "/home"),
+        ("/%5Cevil.example", "/home"),
+        ("/%5cevil.example", "/home"),
+        ("/%", "/home"),
+        ("/%g0", "/home"),
+        ("/\"><script>", "/home"),
+        ("/" + "a" * 1100, "/home"),
+        ("/login?next=//evil.example", "/home"),
     ]
     c = client()
     r = c.get("/login?next=" + urllib.parse.quote("/about"))
     assert harness.form_fields(r.text).get("next") == "/about", "next not on the form"
+    # the link a browser follows: ?next=/%09/evil.example is decoded to "/<tab>/evil.example"
+    for raw in ("/%09/evil.example", "%2F%09%2Fevil.example", "/%5C/evil.example",
+                "%2F%2Fevil.example", "https%3A%2F%2Fevil.example"):
+        r = client().get("/login?next=" + raw)
+        assert r.status == 200, r
+        assert harness.form_fields(r.text).get("next", "") == "", \
+            "next=%s kept on the form: %r" % (raw, harness.form_fields(r.text).get("next"))
     for nxt, want in cases:
         c = client()
         r = c.login("bob", PASSWORD, next=nxt)
@@ -618,18 +655,20 @@ def test_csrf_refused():
 
 @test
 def test_rate_limit_per_account():
-    """10 wrong passwords lock the account's sign-in: the right one then gets 429"""
+    """after 5 wrong passwords an account's next attempt waits: even the right one gets 429
+    with Retry-After until then, from any client; other accounts don't wait"""
     create_account("carol")
     create_account("dave")
     c = client()
-    for i in range(10):
+    for i in range(6):
         r = c.login("carol", "wrong password %d" % i)
         assert_status(r, 401, "wrong password #%d" % (i + 1))
     r = c.login("Carol", PASSWORD)
-    assert_status(r, 429, "the 11th attempt (right password)")
-    assert "Too many sign-in attempts" in (error_text(r) or ""), error_text(r)
+    assert_status(r, 429, "the 7th attempt (right password)")
+    assert "wait a minute" in (error_text(r) or ""), error_text(r)
+    assert 1 <= int(r.header("Retry-After") or "0") <= 60, r.header("Retry-After")
     assert "parasol_session" not in r.set_cookies
-    # another client can't get in either: the limit is the account's
+    # another client waits too: the wait is the account's
     r = client().login("carol", PASSWORD)
     assert_status(r, 429, "the right password from another client")
     # the same client can still sign in to another account
@@ -640,7 +679,8 @@ def test_rate_limit_per_account():
 
 @test
 def test_rate_limit_per_client():
-    """30 attempts from one client, whatever the accounts: the 31st gets 429"""
+    """30 failures from one client, whatever the accounts: the 31st attempt gets 429 with
+    Retry-After; another client is not affected"""
     create_account("erin")
     c = client()
     for i in range(30):
@@ -648,8 +688,23 @@ def test_rate_limit_per_client():
         assert_status(r, 401, "attempt #%d" % (i + 1))
     r = c.login("erin", PASSWORD)
     assert_status(r, 429, "attempt #31 (right password)")
+    assert "Too many sign-in attempts" in (error_text(r) or ""), error_text(r)
+    assert 1 <= int(r.header("Retry-After") or "0") <= 900, r.header("Retry-After")
     r = client().login("erin", PASSWORD)
     assert_redirect(r, "/home", "the same account from another client")
+
+
+@test
+def test_recovery_limits():
+    """wrong recovery codes count as failures of the client and of the account"""
+    create_account("gwen")
+    c = client()
+    for i in range(6):
+        r = c.post("/recover", {"username": "gwen", "code": "wrongcode%05d" % i,
+                                "password": "a new password 1"})
+        assert_status(r, 401, "wrong code #%d" % (i + 1))
+    r = client().login("gwen", PASSWORD)
+    assert_status(r, 429, "sign-in to the account during its wait")
 
 
 # --- recovery ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ replies, boosts, likes, bookmarks, pins, edits with history, and deletion."""
 import os
 import re
 import sys
+import urllib.parse
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -162,6 +163,30 @@ def test_reply_to_invisible():
 def act(who, sid, action):
     r = c[who].post("/statuses/%s/%s" % (sid, action), {"back": "/home"})
     return r
+
+
+@test
+def test_back_stays_on_this_node():
+    """an action's `back` is followed only when it is a strict local path, else the fallback"""
+    sid = new_post("alice", "where do I go back to")
+    cases = [
+        ("/@alice/%s#s-%s" % (sid, sid), "/@alice/%s" % sid),
+        ("/\t/evil.example", "/home"),
+        ("//evil.example", "/home"),
+        ("/\\evil.example", "/home"),
+        ("https://evil.example", "/home"),
+        ("/%09/evil.example", "/home"),
+        ("/%5C%5Cevil.example", "/home"),
+        ("/\n/evil.example", "/home"),
+    ]
+    for back, want in cases:
+        for action in ("favourite", "unfavourite"):
+            r = c["bob"].post("/statuses/%s/%s" % (sid, action), {"back": back})
+            assert r.status == 303, "back=%r: %r" % (back, r)
+            loc = r.header("Location")
+            assert loc.startswith("/") and not loc.startswith("//") and \
+                urllib.parse.urlsplit(loc).path == want, \
+                "back=%r: Location %r, want the path %r" % (back, loc, want)
 
 
 @test

@@ -345,6 +345,32 @@ def test_pages_small():
         assert "<script" not in r.text
 
 
+@test
+def test_suspended_absent():
+    """a suspended account is absent from follower and following lists (visitors' and
+    members') and from search, and comes back when the suspension is lifted"""
+    clients["gina"] = harness.member(inst, "gina")
+    harness.assert_status(post("gina", "/@frank/follow"), 303, "gina follows frank")
+    harness.assert_status(post("frank", "/@gina/follow"), 303, "frank follows gina")
+    for who in (None, "dave"):
+        assert listed(get(who, "/@frank/followers"), "gina")
+        assert listed(get(who, "/@frank/following"), "gina")
+    assert "gina" in search("dave", "gina")[0]
+    inst.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'gina'")
+    for who in (None, "dave", "frank"):
+        r = get(who, "/@frank/followers")
+        harness.assert_status(r, 200, "followers")
+        assert not listed(r, "gina"), "a suspended account among the followers (%s)" % who
+        r = get(who, "/@frank/following")
+        harness.assert_status(r, 200, "following")
+        assert not listed(r, "gina"), "a suspended account among the followed (%s)" % who
+    assert search("dave", "gina")[0] == [], "search finds a suspended account"
+    assert search("dave", "@gina")[0] == [], "exact search finds a suspended account"
+    inst.psql("UPDATE accounts SET suspended_at = NULL WHERE username = 'gina'")
+    assert listed(get("dave", "/@frank/followers"), "gina")
+    assert "gina" in search("dave", "gina")[0]
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":
