@@ -236,7 +236,7 @@ def test_unusable_invite_link_says_so_at_once():
     inst.psql("UPDATE invites SET expires_at = now() - interval '1 minute'"
               " WHERE code_prefix = '%s'" % expired[:6])
     rid = inst.scalar("SELECT id FROM invites WHERE code_prefix = '%s'" % revoked[:6])
-    harness.assert_status(clients["admin"].post("/admin/invites/%s/revoke" % rid, {}), 303,
+    harness.assert_status(clients["admin"].post("/admin/invites/%s/revoke" % rid, {"confirm": "1"}), 303,
                           "revoke")
     harness.assert_status(register("used_once", used), 303, "the one use")
     visitor = harness.WebClient(inst.port)

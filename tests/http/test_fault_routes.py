@@ -120,8 +120,8 @@ def check_truth(who, method, pattern, r):
         return "" if r.header("Retry-After") is not None else "503 without Retry-After"
     if who != "visitor":
         return "answered %d" % r.status
-    if r.status == 303 and harness.location_path(r).startswith("/login"):
-        return ""
+    if r.status == 303 and harness.location_path(r).startswith(("/login", "/settings#")):
+        return ""  # to sign in, or (a form's address read with GET) to the form's page
     if r.status == 303 and (method, pattern) == ("POST", "/logout"):
         return ""  # signing out a visitor: nothing to do, nothing read
     if r.status in (200, 400, 401, 403, 422):
