@@ -356,14 +356,31 @@ web_path_id(struct req *req, int64_t *id)
 	return 0;
 }
 
+/* Whether s is a path of this site: one '/' first, then only unreserved characters, '/',
+ * percent escapes and the query's "?&=+,:@" (no '#', spaces, tabs or other controls, which
+ * browsers strip or treat as another origin: "/\tevil.example" is "//evil.example"). */
+static bool
+local_path_ok(const char *s)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				      "0123456789-._~/?&=+,:@%";
+	if (s == NULL || s[0] != '/' || s[1] == '/')
+		return false;
+	return s[strspn(s, allowed)] == '\0';
+}
+
 const char *
 web_back(const struct req *req, const char *fallback)
 {
 	const char *back = req_form(req, "back");
-	if (back != NULL && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
-	    strpbrk(back, "\r\n") == NULL)
-		return back;
-	return fallback;
+	return local_path_ok(back) ? back : fallback;
+}
+
+const char *
+web_back_to_status(struct req *req, const char *fallback, int64_t id)
+{
+	char buf[ID_STRLEN];
+	return arena_printf(req->arena, "%s#s-%s", web_back(req, fallback), id_format(id, buf));
 }
 
 int

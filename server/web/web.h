@@ -78,9 +78,13 @@ int web_form_ids(const struct req *req, const char *name, int64_t **out, int *n)
 /* The route's ":id" as an id; -1 with ERR_NOT_FOUND in req->err when it is malformed. */
 int web_path_id(struct req *req, int64_t *id);
 
-/* Where a form should send the member back to: the form's "back" field when it is a local
- * path (starts with one '/'), else fallback. */
+/* Where a form should send the member back to: the form's "back" field when it is a path
+ * of this site (one '/' first, then only URL-safe characters, no fragment), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
+
+/* web_back's answer with "#s-ID" added, so that after acting on post id the page opens where
+ * the post is (arena). */
+const char *web_back_to_status(struct req *req, const char *fallback, int64_t id);
 
 /* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"
  * (arena); NULL -> "". */

@@ -197,6 +197,7 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.ok(s.a, 'needs the sign-up test');
 		const { page } = s.a;
 		await goto(page, '/about');
+		await page.locator('details.menu > summary').click(); // Sign out is in the menu
 		const out = await submit(page, page.locator('form[action="/logout"] button'));
 		assert.equal(out.status(), 200);
 		assert.equal(new URL(page.url()).pathname, '/');
@@ -227,6 +228,8 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.equal(res.status(), 200, `/home answered ${res.status()}`);
 		const form = page.locator('form').filter({ has: page.locator('textarea[name="text"]') }).first();
 		assert.equal(await form.count(), 1, 'no compose form on /home');
+		if (!(await form.isVisible())) // folded: "New post" opens it
+			await page.locator('details.compose-fold > summary').click();
 		await form.locator('textarea[name="text"]').fill(body);
 		const cw = form.locator('input[name="spoiler_text"]');
 		if (!(await cw.isVisible())) // tucked away in a <details>, as a member would find it

@@ -255,7 +255,7 @@ def test_remote_post_page_and_reply():
     send(pat, create(pat, obj))
     row = wait_stored(obj["id"], "pat's public post on A")
     home = clients["alice"].get("/home").text
-    m = re.search(r'<article class="status" id="s-%s">.*?<p class="meta"><a href="([^"]+)"'
+    m = re.search(r'<article class="status" id="s-%s"[^>]*>.*?<p class="meta"><a href="([^"]+)"'
                   % row[0], home, re.S)
     assert m, "pat's post is not on alice's home"
     page = html.unescape(m.group(1))
