@@ -54,7 +54,13 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	bool member = req->viewer != NULL;
 	bool own = member && req->viewer->id == st->author.id;
 	tval_set_str(v, "id", id_format(st->id, buf));
-	tval_set_str(v, "dom_id", arena_printf(a, "s-%s", buf));
+	/* a boost is the boosted post again: its element gets the boost's id (b-KEY), so that
+	 * ids stay unique when the post itself is on the page too */
+	if (st->key != 0 && st->key != st->id)
+		tval_set_str(v, "dom_id", arena_printf(a, "b-%s", id_format(st->key, buf)));
+	else
+		tval_set_str(v, "dom_id", arena_printf(a, "s-%s", buf));
+	id_format(st->id, buf);
 	tval_set_str(v, "url", web_status_url(req, account_handle(req->arena, &st->author), st->id));
 	tval_set(v, "author", web_account_view(req, &st->author));
 	tval_set_str(v, "created_at", web_time(req, st->created_at));

@@ -50,9 +50,11 @@ this_page(struct req *req, const char *base)
 	if (web_page_params(req, &pg) != 0)
 		return base;
 	if (pg.max_id != 0)
-		return arena_printf(req->arena, "%s%smax_id=%s", base, sep, id_format(pg.max_id, buf));
+		return arena_printf(req->arena, "%s%smax_id=%s", base, sep,
+				    id_format(pg.max_id, buf));
 	if (pg.min_id != 0)
-		return arena_printf(req->arena, "%s%smin_id=%s", base, sep, id_format(pg.min_id, buf));
+		return arena_printf(req->arena, "%s%smin_id=%s", base, sep,
+				    id_format(pg.min_id, buf));
 	return base;
 }
 

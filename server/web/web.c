@@ -376,11 +376,31 @@ web_back(const struct req *req, const char *fallback)
 	return local_path_ok(back) ? back : fallback;
 }
 
+/* Whether s names a post's element: "s-", "b-" or "pin-" and 1 to 20 digits. */
+static bool
+post_anchor_ok(const char *s)
+{
+	if (s == NULL)
+		return false;
+	const char *digits;
+	if (strncmp(s, "s-", 2) == 0 || strncmp(s, "b-", 2) == 0)
+		digits = s + 2;
+	else if (strncmp(s, "pin-", 4) == 0)
+		digits = s + 4;
+	else
+		return false;
+	size_t n = strspn(digits, "0123456789");
+	return n >= 1 && n <= 20 && digits[n] == '\0';
+}
+
 const char *
 web_back_to_status(struct req *req, const char *fallback, int64_t id)
 {
 	char buf[ID_STRLEN];
-	return arena_printf(req->arena, "%s#s-%s", web_back(req, fallback), id_format(id, buf));
+	const char *at = req_form(req, "at");
+	if (!post_anchor_ok(at))
+		at = arena_printf(req->arena, "s-%s", id_format(id, buf));
+	return arena_printf(req->arena, "%s#%s", web_back(req, fallback), at);
 }
 
 int

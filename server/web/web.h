@@ -82,8 +82,9 @@ int web_path_id(struct req *req, int64_t *id);
  * of this site (one '/' first, then only URL-safe characters, no fragment), else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
-/* web_back's answer with "#s-ID" added, so that after acting on post id the page opens where
- * the post is (arena). */
+/* web_back's answer with the post's element as its fragment, so that after acting on post id
+ * the page opens where the post is: the form's "at" when it names a post's element ("s-",
+ * "b-" or "pin-" and digits: a boost or a pinned copy), else "s-ID" (arena). */
 const char *web_back_to_status(struct req *req, const char *fallback, int64_t id);
 
 /* An ISO 8601 UTC time as pages show it: "2024-05-01T10:20:30Z" -> "2024-05-01 10:20 UTC"
