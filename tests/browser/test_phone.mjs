@@ -271,7 +271,7 @@ for (const lang of LANGS) {
 			const target = ids[ids.length - 1];
 			const article = page.locator(`#${target}`);
 			await article.scrollIntoViewIfNeeded();
-			const like = article.locator('form[action$="/favourite"] button, form[action$="/unfavourite"] button').first();
+			const like = article.locator('button[formaction$="/favourite"], button[formaction$="/unfavourite"]').first();
 			await Promise.all([page.waitForNavigation(), like.click()]);
 			const url = new URL(page.url());
 			assert.equal(url.pathname, '/home');
@@ -283,7 +283,7 @@ for (const lang of LANGS) {
 			const older = `/home?max_id=${seed.ids.reminder}`;
 			await goto(page, older);
 			const first = await page.evaluate(() => document.querySelector('article.status').id);
-			const btn = page.locator(`#${first} form[action*="/statuses/"] button`).first();
+			const btn = page.locator(`#${first} button[formaction*="/statuses/"]`).first();
 			await Promise.all([page.waitForNavigation(), btn.click()]);
 			const u = new URL(page.url());
 			assert.equal(u.pathname + `?max_id=${u.searchParams.get('max_id')}`, older);

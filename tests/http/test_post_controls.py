@@ -118,8 +118,9 @@ def test_boosted_copy_has_its_own_element_and_returns_to_it():
 
 def controls(text):
     """The action forms and edit/delete/report links on a page."""
-    return re.findall(r'action="/statuses/\d+/(?:favourite|unfavourite|reblog|unreblog|bookmark|'
-                      r'unbookmark|pin|unpin)"|href="/statuses/\d+/(?:edit|delete|report)"', text)
+    return re.findall(r'(?:form)?action="/statuses/\d+/(?:favourite|unfavourite|reblog|unreblog|'
+                      r'bookmark|unbookmark|pin|unpin)"|href="/statuses/\d+/(?:edit|delete|report)"',
+                      text)
 
 
 @test
