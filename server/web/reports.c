@@ -75,7 +75,7 @@ report_page(struct req *req, const struct target *t, const struct err *form_err)
 	tval_set_str(ctx, "back", t->back);
 	tval_set(ctx, "account", web_account_view(req, t->acct));
 	if (t->st != NULL)
-		tval_set(ctx, "status", web_status_view(req, t->st, t->back));
+		tval_set(ctx, "status", web_status_view(req, t->st, NULL)); /* a preview */
 	const char *title = t->st ? N_("Report a post") : N_("Report an account");
 	tval_set_bool(ctx, "is_post", t->st != NULL);
 	return web_render_form(req, "report", title, ctx, form_err);

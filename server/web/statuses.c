@@ -54,6 +54,13 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	bool member = req->viewer != NULL;
 	bool own = member && req->viewer->id == st->author.id;
 	tval_set_str(v, "id", id_format(st->id, buf));
+	/* a boost is the boosted post again: its element gets the boost's id (b-KEY), so that
+	 * ids stay unique when the post itself is on the page too */
+	if (st->key != 0 && st->key != st->id)
+		tval_set_str(v, "dom_id", arena_printf(a, "b-%s", id_format(st->key, buf)));
+	else
+		tval_set_str(v, "dom_id", arena_printf(a, "s-%s", buf));
+	id_format(st->id, buf);
 	tval_set_str(v, "url", web_status_url(req, account_handle(req->arena, &st->author), st->id));
 	tval_set(v, "author", web_account_view(req, &st->author));
 	tval_set_str(v, "created_at", web_time(req, st->created_at));
@@ -84,7 +91,7 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_int(v, "replies_count", st->replies_count);
 	tval_set_int(v, "reblogs_count", st->reblogs_count);
 	tval_set_int(v, "favourites_count", st->favourites_count);
-	tval_set_bool(v, "member", member);
+	tval_set_bool(v, "actions", member && back != NULL);
 	tval_set_bool(v, "can_boost",
 		      member && (st->visibility == VIS_PUBLIC || st->visibility == VIS_UNLISTED));
 	tval_set_bool(v, "reblogged", st->reblogged);
@@ -216,7 +223,7 @@ compose_page(struct req *req)
 						   &req->err);
 		if (parent == NULL)
 			return -1;
-		tval_set(ctx, "reply_to", web_status_view(req, parent, req->path));
+		tval_set(ctx, "reply_to", web_status_view(req, parent, NULL));
 		if (parent->author.id != req->viewer->id)
 			d.text = reply_prefill(req, &parent->author);
 		if (parent->visibility > d.visibility)
@@ -278,7 +285,7 @@ act(struct req *req)
 		[STATUS_BOOKMARK] = "bookmarked",    [STATUS_UNBOOKMARK] = "unbookmarked",
 		[STATUS_PIN] = "pinned",	     [STATUS_UNPIN] = "unpinned",
 	};
-	return web_redirect(req, web_back(req, "/home"), notices[action]);
+	return web_redirect(req, web_back_to_status(req, "/home", id), notices[action]);
 }
 
 static struct tval *
@@ -414,7 +421,7 @@ delete_page(struct req *req)
 	if (st == NULL)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
-	tval_set(ctx, "status", web_status_view(req, st, req->path));
+	tval_set(ctx, "status", web_status_view(req, st, NULL)); /* no live buttons here */
 	return web_render(req, MHD_HTTP_OK, "status_delete", N_("Delete this post?"), ctx);
 }
 

@@ -14,11 +14,13 @@ struct tval;
 /* Registers this page group's routes. 0, or -1 for a bad pattern. */
 int web_statuses_routes(struct router *r);
 
-/* A post for templates/status.html; back is where its action forms return to. Owned by
+/* A post for templates/status.html; back is where its action forms return to (the action
+ * then lands on the post's element, back#s-ID). back NULL makes a preview without the
+ * member's controls (the delete confirmation, report forms, moderators' pages). Owned by
  * req->arena. */
 struct tval *web_status_view(struct req *req, const struct status *st, const char *back);
 
-/* A list of n posts as status views. */
+/* A list of n posts as status views (back as for web_status_view). */
 struct tval *web_status_list(struct req *req, const struct status *items, int n,
 			     const char *back);
 

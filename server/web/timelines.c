@@ -14,6 +14,7 @@
 #include "http/router.h"
 #include "util/arena.h"
 #include "util/i18n.h"
+#include "util/id.h"
 #include "util/tmpl.h"
 #include "web/statuses.h"
 #include "web/web.h"
@@ -37,11 +38,31 @@ query(struct req *req, struct timeline_query *q)
 	return 0;
 }
 
+/* This page's address, for the posts' forms to come back to: base with the page bound the
+ * query asked for (query() checked it is an id), so that an action on an older page returns
+ * to that page. */
+static const char *
+this_page(struct req *req, const char *base)
+{
+	const char *sep = strchr(base, '?') ? "&" : "?";
+	struct page pg;
+	char buf[ID_STRLEN];
+	if (web_page_params(req, &pg) != 0)
+		return base;
+	if (pg.max_id != 0)
+		return arena_printf(req->arena, "%s%smax_id=%s", base, sep,
+				    id_format(pg.max_id, buf));
+	if (pg.min_id != 0)
+		return arena_printf(req->arena, "%s%smin_id=%s", base, sep,
+				    id_format(pg.min_id, buf));
+	return base;
+}
+
 /* Puts a page of posts and its links into ctx. base is the page's path. */
 static void
 put_page(struct req *req, struct tval *ctx, const struct timeline_page *p, const char *base)
 {
-	tval_set(ctx, "statuses", web_status_list(req, p->items, p->n, base));
+	tval_set(ctx, "statuses", web_status_list(req, p->items, p->n, this_page(req, base)));
 	if (p->n > 0)
 		web_page_links(req, ctx, base, p->items[0].key, p->items[p->n - 1].key,
 			       p->has_newer, p->has_older);
@@ -190,6 +211,10 @@ profile(struct req *req)
 	for (int i = 0; i < pinned.n; i++) {
 		struct tval *v = web_status_view(req, &pinned.items[i], base);
 		tval_set_bool(v, "pinned_here", true);
+		/* the post may be in the list below too: element ids stay unique */
+		char buf[ID_STRLEN];
+		tval_set_str(v, "dom_id",
+			     arena_printf(req->arena, "pin-%s", id_format(pinned.items[i].id, buf)));
 		tval_push(pins, v);
 	}
 	tval_set(ctx, "pinned", pins);

@@ -484,6 +484,36 @@ web_back(const struct req *req, const char *fallback)
 	return web_local_path(back) ? back : fallback;
 }
 
+/* Whether s names a post's element: "s-", "b-" or "pin-" and 1 to 20 digits. */
+static bool
+post_anchor_ok(const char *s)
+{
+	if (s == NULL)
+		return false;
+	const char *digits;
+	if (strncmp(s, "s-", 2) == 0 || strncmp(s, "b-", 2) == 0)
+		digits = s + 2;
+	else if (strncmp(s, "pin-", 4) == 0)
+		digits = s + 4;
+	else
+		return false;
+	size_t n = strspn(digits, "0123456789");
+	return n >= 1 && n <= 20 && digits[n] == '\0';
+}
+
+const char *
+web_back_to_status(struct req *req, const char *fallback, int64_t id)
+{
+	char buf[ID_STRLEN];
+	const char *at = req_form(req, "at");
+	if (!post_anchor_ok(at))
+		at = arena_printf(req->arena, "s-%s", id_format(id, buf));
+	const char *back = web_back(req, fallback);
+	const char *hash = strchr(back, '#');
+	return arena_printf(req->arena, "%.*s#%s", (int)(hash ? hash - back : (long)strlen(back)),
+			    back, at);
+}
+
 int
 web_page_params(struct req *req, struct page *page)
 {

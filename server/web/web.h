@@ -100,6 +100,12 @@ bool web_local_path(const char *s);
  * accepts it, else fallback. */
 const char *web_back(const struct req *req, const char *fallback);
 
+/* web_back's answer (without any fragment) with the post's element as its fragment, so that
+ * after acting on post id the page opens where the post is: the form's "at" when it names a
+ * post's element ("s-", "b-" or "pin-" and digits: a boost or a pinned copy), else "s-ID"
+ * (arena). */
+const char *web_back_to_status(struct req *req, const char *fallback, int64_t id);
+
 /* A time as every page shows it (util/timefmt.h): "just now", "5 min ago", "3 h ago" within
  * the last day, else the date and time in the reader's time zone ("2024-05-01 18:20"; with
  * " UTC" when that zone is UTC). iso is "2024-05-01T10:20:30Z" (or "2024-05-01 10:20", UTC);

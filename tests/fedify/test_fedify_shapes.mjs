@@ -198,7 +198,7 @@ test("fedi's public post has a page with a Reply link and a prefill that keeps t
 	const r = await alice.get(page);
 	assert.equal(r.status, 200, `alice opens ${page}: ${mainPart(r.text)}`);
 	assert.ok(r.text.includes(w));
-	const reply = /<a href="([^"]+)">Reply<\/a>/.exec(r.text);
+	const reply = /<a class="action" href="([^"]+)">Reply<span class="vh">/.exec(r.text);
 	assert.ok(reply, 'no Reply link');
 	assert.equal(unescape(reply[1]), `${page}#reply`);
 	const target = await alice.get(unescape(reply[1]).replace(/#.*/, ''));

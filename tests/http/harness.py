@@ -1037,8 +1037,17 @@ def post_and_get_id(inst, client, username, text, **fields):
 
 
 def status_ids_on(text):
-    """The post ids of the status articles on a page, in page order."""
-    return re.findall(r'<article class="status" id="s-(\d+)"', text)
+    """The post ids of the status articles on a page, in page order. A boost's article
+    (b-KEY) and a pinned copy (pin-ID) count as the post's: its time links to /@name/ID."""
+    ids = []
+    for m in re.finditer(r'<article class="status" id="(s|b|pin)-(\d+)"(.*?)</article>', text, re.S):
+        if m.group(1) == "b":
+            link = re.search(r'<a href="[^"]*/(\d+)" id="b-\d+-time">', m.group(3))
+            assert link, "no link to the post in %s" % m.group(0)[:300]
+            ids.append(link.group(1))
+        else:
+            ids.append(m.group(2))
+    return ids
 
 
 # --- federation: peers on loopback, a draft-cavage signer, a fake peer (test_federation*) ---------

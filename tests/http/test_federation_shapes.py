@@ -255,7 +255,7 @@ def test_remote_post_page_and_reply():
     send(pat, create(pat, obj))
     row = wait_stored(obj["id"], "pat's public post on A")
     home = clients["alice"].get("/home").text
-    m = re.search(r'<article class="status" id="s-%s">.*?<p class="meta"><a href="([^"]+)"'
+    m = re.search(r'<article class="status" id="s-%s"[^>]*>.*?<p class="meta"><a href="([^"]+)"'
                   % row[0], home, re.S)
     assert m, "pat's post is not on alice's home"
     page = html.unescape(m.group(1))
@@ -263,7 +263,7 @@ def test_remote_post_page_and_reply():
     r = clients["alice"].get(page)
     harness.assert_status(r, 200, "alice opens " + page)
     assert word in r.text
-    reply = re.search(r'<a href="([^"]+)">Reply</a>', r.text)
+    reply = re.search(r'<a class="action" href="([^"]+)">Reply<span class="vh">', r.text)
     assert reply and html.unescape(reply.group(1)) == page + "#reply", reply
     assert textarea(r.text) == "@pat@%s " % state["fake"].domain, textarea(r.text)
     harness.assert_status(harness.request(A.port, "GET", page), 200, "a visitor opens " + page)

@@ -1,0 +1,340 @@
+// test_phone.mjs - the web UI on a phone (320 px) and a desktop (1280 px), in English and
+// Simplified Chinese (issue 11): a compact member menu that needs no script, the compose box
+// folded on /home so that the first post is on the first screen, a compact admin
+// sub-navigation, one row of post controls of one style with 44 x 44 px targets (checkboxes
+// and radios too), actions that return to the post, controls and posts named for screen
+// readers, the /about numbers table readable, the visibility select not cut off, and error
+// pages without a post's border. Positions are measured in the real browser.
+//
+// Run by tests/browser/run (the TAP log compiler of `make check`).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Instance, launchBrowser, outputPath, SANITIZER_RE, translator, Watcher } from './lib.mjs';
+import { PASSWORD, seedCommunity } from './seed.mjs';
+
+const T = 180000;
+const inst = new Instance('phone');
+let browser, seed;
+const contexts = [];
+
+before(async () => {
+	await inst.start();
+	seed = await seedCommunity(inst);
+	browser = await launchBrowser();
+});
+
+after(async () => {
+	for (const c of contexts) await c.context.close().catch(() => {});
+	if (browser) await browser.close().catch(() => {});
+	inst.cleanup();
+});
+
+// A browser context of lang at width (x 640 px, a small phone's screen), signed in as user
+// (none: a visitor).
+async function open(lang, width, user, { javaScriptEnabled = true } = {}) {
+	const context = await browser.newContext({
+		locale: lang,
+		extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
+		viewport: { width, height: 640 },
+		baseURL: inst.base,
+		serviceWorkers: 'block',
+		javaScriptEnabled,
+	});
+	const watcher = new Watcher(context, inst.base);
+	context.setDefaultTimeout(15000);
+	const page = await context.newPage();
+	const c = { context, page, watcher, lang, tr: translator(lang) };
+	contexts.push(c);
+	if (user) {
+		await page.goto('/login');
+		await page.fill('#username', user);
+		await page.fill('#password', PASSWORD);
+		await Promise.all([page.waitForNavigation(),
+			page.locator('form[action="/login"] button[type="submit"]').click()]);
+		assert.equal(new URL(page.url()).pathname, '/home', `${user} did not sign in`);
+	}
+	return c;
+}
+
+async function close(c) {
+	assert.deepEqual(c.watcher.take(), [], 'the pages had problems');
+	await c.context.close();
+	contexts.splice(contexts.indexOf(c), 1);
+}
+
+async function goto(page, path, status = 200) {
+	const res = await page.goto(path, { waitUntil: 'load' });
+	assert.equal(res.status(), status, `${path} answered ${res.status()}`);
+}
+
+// The box of the first element matching selector, relative to the top of the document.
+async function box(page, selector) {
+	return page.evaluate((sel) => {
+		const el = document.querySelector(sel);
+		if (!el) return null;
+		const r = el.getBoundingClientRect();
+		return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, width: r.width, height: r.height };
+	}, selector);
+}
+
+async function shot(page, name) {
+	await page.screenshot({ path: outputPath('phone', `${name}.png`) });
+}
+
+const LANGS = ['en', 'zh-CN'];
+const WIDTHS = [320, 1280];
+
+for (const lang of LANGS) {
+	for (const width of WIDTHS) {
+		test(`${lang}, ${width} px: the member's menu is compact and opens without script; the first post on /home is on the first screen`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'mia', { javaScriptEnabled: false });
+			const { page, tr } = c;
+			await goto(page, '/home');
+			await shot(page, `${lang}-${width}-home`);
+			const header = await box(page, 'header.site-header');
+			assert.ok(header.height <= 110, `the header is ${header.height} px tall`);
+			const first = await box(page, 'article.status');
+			assert.ok(first, 'no post on /home');
+			assert.ok(first.top < 400, `the first post starts at ${first.top} px, below the first screen's first half`);
+			// Home and Notifications in sight, the rest in the menu, closed
+			assert.ok(await page.locator('.site-nav a[href="/home"]').isVisible());
+			assert.ok(await page.locator('.site-nav a[href="/notifications"]').isVisible());
+			const menu = page.locator('details.menu');
+			assert.equal(await menu.evaluate((d) => d.open), false);
+			assert.equal(await page.locator('.site-nav a[href="/settings"]').isVisible(), false);
+			assert.equal(await menu.locator('summary').innerText(), tr('Menu'));
+			await menu.locator('summary').click();
+			for (const href of ['/settings', '/local', '/search', '/bookmarks', '/@mia', '/statuses/new'])
+				assert.ok(await page.locator(`.site-nav a[href="${href}"]`).isVisible(), `${href} not in the open menu`);
+			const signOut = page.locator('.site-nav form[action="/logout"] button');
+			assert.ok(await signOut.isVisible(), 'Sign out is not in the menu');
+			// the open menu stays on the screen
+			const list = await page.evaluate(() => {
+				const r = document.querySelector('details.menu > ul').getBoundingClientRect();
+				return { left: r.left, right: r.right };
+			});
+			assert.ok(list.left >= 0 && list.right <= width, `the open menu runs from ${list.left} to ${list.right} px`);
+			const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+			assert.ok(overflow <= width, `the page is ${overflow} px wide with the menu open`);
+			await shot(page, `${lang}-${width}-menu`);
+			// the menu's "New post" link leads to the compose page
+			await Promise.all([page.waitForNavigation(), page.locator('.site-nav a[href="/statuses/new"]').click()]);
+			assert.ok(await page.locator('textarea#text').isVisible(), 'no compose form at /statuses/new');
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: the compose box on /home is folded behind "New post" and opens without script`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'mia', { javaScriptEnabled: false });
+			const { page, tr } = c;
+			await goto(page, '/home');
+			const fold = page.locator('details.compose-fold');
+			assert.equal(await fold.count(), 1, 'no folded compose box');
+			assert.equal(await page.locator('textarea#text').isVisible(), false, 'the compose box is open');
+			assert.equal((await fold.locator('> summary').innerText()).replace(/^[+\u2212]\s*/, ''), tr('New post'));
+			const sum = await box(page, 'details.compose-fold > summary');
+			assert.ok(sum.height >= 44, `"New post" is ${sum.height} px high`);
+			await fold.locator('> summary').click();
+			assert.ok(await page.locator('textarea#text').isVisible(), 'the compose box does not open');
+			// the visibility select shows its whole choice
+			const cut = await page.evaluate(() => {
+				const sel = document.querySelector('select#visibility');
+				const cs = getComputedStyle(sel);
+				const ctx = document.createElement('canvas').getContext('2d');
+				ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+				const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 24;
+				return [...sel.options].filter((o) => ctx.measureText(o.text).width > room)
+					.map((o) => `${o.text} (${Math.round(ctx.measureText(o.text).width)} > ${room})`);
+			});
+			assert.deepEqual(cut, [], 'visibility choices cut off');
+			await shot(page, `${lang}-${width}-compose-open`);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: admin pages start near the top (compact sections menu)`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'ada');
+			const { page, tr } = c;
+			const admin = ['/admin/settings', '/admin/invites', '/admin/peers', '/admin/roles',
+				'/admin/applications', '/admin/rules', '/admin/queue', '/admin/appeals',
+				'/admin/review-rules', `/admin/queue/${seed.ids.item}`,
+				`/admin/accounts/${seed.ids.memberAccount}`];
+			const late = [];
+			for (const path of admin) {
+				await goto(page, path);
+				const nav = page.locator('nav.subnav');
+				assert.equal(await nav.count(), 1, `${path}: no sections menu`);
+				assert.equal(await nav.locator('summary').innerText(), tr('Sections'));
+				assert.equal(await nav.locator('a[href="/admin/invites"]').isVisible(), false, `${path}: the sections are open`);
+				// the first thing after the menu: the page's own content
+				const next = await page.evaluate(() => {
+					const el = document.querySelector('nav.subnav').nextElementSibling;
+					return el.getBoundingClientRect().top + window.scrollY;
+				});
+				if (next > 330) late.push(`${path}: content starts at ${next} px`);
+			}
+			assert.deepEqual(late, [], 'admin pages start too far down');
+			await goto(page, '/admin/settings');
+			await page.locator('nav.subnav summary').click();
+			assert.ok(await page.locator('nav.subnav a[href="/admin/invites"]').isVisible());
+			await shot(page, `${lang}-${width}-admin`);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: post controls are one row of one style, at least 44 x 44 px; checkboxes and radios too`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'mia');
+			const { page } = c;
+			const small = [], styles = [];
+			for (const path of ['/home', '/@mia', seed.thread, '/bookmarks', '/settings', `/statuses/${seed.ids.question}/report`]) {
+				await goto(page, path);
+				const found = await page.evaluate(() => {
+					const out = { small: [], styles: new Set(), rows: [] };
+					const rect = (el) => el.getBoundingClientRect();
+					const name = (el) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
+					for (const row of document.querySelectorAll('.post-actions')) {
+						const controls = [...row.querySelectorAll('a, button')];
+						out.rows.push(controls.length);
+						for (const el of controls) {
+							const r = rect(el);
+							if (r.width < 44 || r.height < 44) out.small.push(`${name(el)}: ${r.width}x${r.height}`);
+							const cs = getComputedStyle(el);
+							out.styles.add([cs.fontSize, cs.fontWeight, cs.borderTopWidth, cs.borderTopStyle,
+								cs.borderTopColor, cs.borderRadius, cs.backgroundColor, cs.color].join(' '));
+						}
+					}
+					for (const el of document.querySelectorAll('.site-nav a, .site-nav summary')) {
+						const r = rect(el);
+						if (r.width > 0 && (r.width < 44 || r.height < 44)) out.small.push(`menu ${name(el)}: ${r.width}x${r.height}`);
+					}
+					for (const input of document.querySelectorAll('input[type="checkbox"], input[type="radio"]')) {
+						const r = rect(input);
+						const label = document.querySelector(`label[for="${input.id}"]`);
+						const l = label ? rect(label) : r;
+						const w = Math.max(r.right, l.right) - Math.min(r.left, l.left);
+						const h = Math.max(r.bottom, l.bottom) - Math.min(r.top, l.top);
+						if (r.width < 24 || r.height < 24 || w < 44 || h < 44)
+							out.small.push(`${input.type} #${input.id}: box ${r.width}x${r.height}, with its label ${w}x${h}`);
+					}
+					return { small: out.small, styles: [...out.styles], rows: out.rows };
+				});
+				if (path === '/home' || path === '/@mia')
+					assert.ok(found.rows.length > 0 && found.rows.every((n) => n >= 4), `${path}: controls per post ${found.rows}`);
+				small.push(...found.small.map((s) => `${path}: ${s}`));
+				styles.push(...found.styles);
+			}
+			assert.deepEqual(small, [], 'targets smaller than 44 x 44 px');
+			assert.equal(new Set(styles).size, 1, `the post controls differ in style: ${[...new Set(styles)].join(' | ')}`);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: every control and every post is named by its post's author and time`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'mia');
+			const { page, tr } = c;
+			await goto(page, '/home');
+			const posts = await page.evaluate(() => [...document.querySelectorAll('article.status')].map((a) => ({
+				id: a.id,
+				author: a.querySelector('.byline strong').textContent.trim(),
+				handle: a.querySelector('.byline .handle').textContent.trim(),
+				time: a.querySelector('.meta time').textContent.trim(),
+				own: !!a.querySelector('a[href$="/edit"]'),
+			})));
+			assert.ok(posts.length >= 4, `${posts.length} posts on /home`);
+			const suffix = (p) => tr('(post by {author.name}, {created_at})')
+				.replace('{author.name}', p.author).replace('{created_at}', p.time);
+			for (const p of posts) {
+				const article = page.locator(`#${p.id}`);
+				// the article's name (aria-labelledby): byline and time
+				const named = page.getByRole('article', { name: `${p.author} ${p.handle} ${p.time}`, exact: true });
+				assert.ok(await named.count() >= 1, `${p.id}: no article named "${p.author} ${p.handle} ${p.time}"`);
+				for (const [role, labels] of [['link', ['Reply']], ['button', ['Like', 'Unlike']],
+					['button', ['Bookmark', 'Remove bookmark']]]) {
+					let n = 0;
+					for (const label of labels)
+						n += await article.getByRole(role, { name: `${tr(label)} ${suffix(p)}`, exact: true }).count();
+					assert.equal(n, 1, `${p.id}: no ${role} named "${tr(labels[0])} ${suffix(p)}" (or its undo)`);
+				}
+				const last = p.own ? 'Delete' : 'Report';
+				assert.equal(await article.getByRole('link', { name: `${tr(last)} ${suffix(p)}`, exact: true }).count(), 1,
+					`${p.id}: no link named "${tr(last)} ${suffix(p)}"`);
+			}
+			// no two Like buttons share a name unless they act on the same post
+			const likes = await page.getByRole('button', { name: new RegExp(`^${tr('Like')} `) }).allInnerTexts();
+			assert.ok(likes.length >= 4);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: Like returns to the post (back#s-ID), on an older page too`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'lee');
+			const { page } = c;
+			await goto(page, '/home');
+			const ids = await page.evaluate(() => [...document.querySelectorAll('article.status')].map((a) => a.id));
+			const target = ids[ids.length - 1];
+			const article = page.locator(`#${target}`);
+			await article.scrollIntoViewIfNeeded();
+			const like = article.locator('button[formaction$="/favourite"], button[formaction$="/unfavourite"]').first();
+			await Promise.all([page.waitForNavigation(), like.click()]);
+			const url = new URL(page.url());
+			assert.equal(url.pathname, '/home');
+			assert.equal(url.hash, `#${target}`);
+			const top = await page.evaluate((id) => document.getElementById(id).getBoundingClientRect().top, target);
+			assert.ok(top >= -1 && top < 640, `the post is at ${top} px, off the screen`);
+			if (ids.length > 3) assert.ok(await page.evaluate(() => window.scrollY) > 0, 'the page did not scroll to the post');
+			// an older page keeps its place: /home?max_id=
+			const older = `/home?max_id=${seed.ids.reminder}`;
+			await goto(page, older);
+			const first = await page.evaluate(() => document.querySelector('article.status').id);
+			const btn = page.locator(`#${first} button[formaction*="/statuses/"]`).first();
+			await Promise.all([page.waitForNavigation(), btn.click()]);
+			const u = new URL(page.url());
+			assert.equal(u.pathname + `?max_id=${u.searchParams.get('max_id')}`, older);
+			assert.equal(u.hash, `#${first}`);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: the /about numbers table breaks between words, and error pages have no post border`, { timeout: T }, async () => {
+			const c = await open(lang, width, null);
+			const { page } = c;
+			await goto(page, '/about');
+			assert.equal(await page.locator('table.transparency').count(), 1, 'no numbers table (no moderation yet?)');
+			const broken = await page.evaluate(() => {
+				const out = [];
+				for (const th of document.querySelectorAll('table.transparency th')) {
+					const text = th.textContent.trim();
+					const words = text.split(/\s+/).length;
+					const range = document.createRange();
+					range.selectNodeContents(th);
+					const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+					const cjk = /[\u4e00-\u9fff]/.test(text);
+					const limit = cjk ? Math.ceil(text.length / 2) : words; // Chinese breaks between characters
+					if (lines > Math.max(limit, 1) || th.scrollWidth > th.clientWidth + 1)
+						out.push(`"${text}": ${lines} lines`);
+				}
+				return out;
+			});
+			assert.deepEqual(broken, [], 'table headings broken into pieces');
+			const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+			assert.ok(wide <= width, `/about is ${wide} px wide`);
+			await shot(page, `${lang}-${width}-about`);
+			await goto(page, '/no-such-page', 404);
+			c.watcher.take(); // the browser reports the 404 of the page itself
+			const border = await page.evaluate(() => {
+				const out = [];
+				for (const el of document.querySelectorAll('main *')) {
+					const cs = getComputedStyle(el);
+					if (cs.borderTopStyle !== 'none' && parseFloat(cs.borderTopWidth) > 0) out.push(el.outerHTML.slice(0, 80));
+				}
+				return out;
+			});
+			assert.deepEqual(border, [], 'bordered elements on the error page');
+			await close(c);
+		});
+	}
+}
+
+test('the server exits 0 on SIGTERM and its log has no sanitizer report', { timeout: 60000 }, async () => {
+	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
+	const code = await inst.stopServer();
+	assert.equal(code, 0, `exit ${code}:\n${inst.logTail()}`);
+	const bad = inst.log().split('\n').filter((l) => SANITIZER_RE.test(l));
+	assert.deepEqual(bad, [], 'sanitizer reports in the server log');
+});
