@@ -111,7 +111,7 @@ def callers(method, pattern):
     return ["alice", "root", "visitor"]
 
 
-def check_truth(who, method, pattern, r):
+def check_truth(who, method, pattern, r, posts=frozenset()):
     """'' when r tells who the truth about the outage, else what is wrong. A member or a peer
     must be told 503 with Retry-After. A visitor may also get what a visitor gets without the
     database (the sign-in form, a redirect to it, a refused empty form) but never a 404 (a
@@ -120,8 +120,11 @@ def check_truth(who, method, pattern, r):
         return "" if r.header("Retry-After") is not None else "503 without Retry-After"
     if who != "visitor":
         return "answered %d" % r.status
-    if r.status == 303 and harness.location_path(r).startswith(("/login", "/settings#")):
-        return ""  # to sign in, or (a form's address read with GET) to the form's page
+    if r.status == 303 and harness.location_path(r).startswith("/login"):
+        return ""
+    if r.status == 303 and method == "GET" and pattern in posts and \
+            harness.location_path(r).startswith("/"):
+        return ""  # a form's address read with GET: sent to the form's page
     if r.status == 303 and (method, pattern) == ("POST", "/logout"):
         return ""  # signing out a visitor: nothing to do, nothing read
     if r.status in (200, 400, 401, 403, 422):
@@ -134,10 +137,12 @@ def test_every_route_says_503_while_postgresql_is_away():
     """with PostgreSQL stopped, every route of the router answers every caller 503 with
     Retry-After (or, for the few in NO_DATABASE, what they answer without it): no redirect to
     the sign-in page, no 404, no page for visitors shown to a member"""
+    all_routes = routes()
+    posts = frozenset(p for m, p in all_routes if m == "POST")
     state["cluster"].stop()
     wrong = []
     try:
-        for method, pattern in routes():
+        for method, pattern in all_routes:
             for who in callers(method, pattern):
                 r = call(who, method, pattern)
                 want = NO_DATABASE.get((method, pattern))
@@ -146,7 +151,7 @@ def test_every_route_says_503_while_postgresql_is_away():
                         wrong.append("%s %s (%s): %d, want %d" % (method, pattern, who,
                                                                     r.status, want))
                     continue
-                why = check_truth(who, method, pattern, r)
+                why = check_truth(who, method, pattern, r, posts)
                 if why:
                     wrong.append("%s %s (%s): %s %r" % (method, pattern, who, why, r.body[:300]))
     finally:

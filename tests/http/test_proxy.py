@@ -244,7 +244,8 @@ def test_register_invite_guesses():
     assert_status(r, 429, "the 31st sign-up, with a good code")
     r = via_proxy(slow).post("/register", {"username": "newcomer", "password": PASSWORD,
                                            "invite": code})
-    assert_status(r, 200, "another client with the good code")
+    assert_status(r, 303, "another client with the good code")
+    assert harness.location_path(r) == "/recovery-codes", r.header("Location")
     assert slow.scalar("SELECT count(*) FROM accounts WHERE username LIKE 'guess%'") == "0"
 
 
