@@ -17,7 +17,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = ["httpsig", "body", "sanitize", "tmpl", "activity", "config"]
 # more seeds, read from the test fixtures as they are
-FIXTURES = {"sanitize": os.path.join(HERE, "..", "fixtures", "sanitize")}
+FIXTURES = {"sanitize": os.path.join(HERE, "..", "fixtures", "sanitize"),
+            "tmpl": os.path.join(HERE, "..", "..", "templates")}
 
 
 def main():
