@@ -9,7 +9,8 @@
 export const PASSWORD = 'a long enough password';
 
 // A form-posting client of one server that keeps its cookies (the session and the CSRF
-// token) and fills the csrf field from the CSRF cookie.
+// token) and fills the csrf field: a member's token is bound to the session and read from a
+// page's form, once per session; a visitor's is the CSRF cookie.
 export class FormClient {
 	constructor(base) {
 		this.base = base;
@@ -37,18 +38,32 @@ export class FormClient {
 
 	get(path) { return this.request('GET', path); }
 
-	csrf() {
-		for (const [k, v] of this.cookies) if (k.endsWith('csrf')) return v;
-		return null;
+	async csrf() {
+		let session = null;
+		for (const [k, v] of this.cookies) if (k.endsWith('parasol_session')) session = v;
+		if (session !== null) {
+			if (this.csrfSession !== session) {
+				const r = await this.get('/about');
+				const m = /name="csrf" value="([^"]+)"/.exec(r.text);
+				if (!m) throw new Error(`no csrf field on /about: ${r.status}`);
+				this.csrfSession = session;
+				this.csrfToken = m[1];
+			}
+			return this.csrfToken;
+		}
+		const cookie = () => {
+			for (const [k, v] of this.cookies) if (k.endsWith('parasol_csrf')) return v;
+			return null;
+		};
+		if (cookie() === null) await this.get('/login');
+		return cookie();
 	}
 
 	// POSTs fields (an object, or a list of pairs for repeated names) with the CSRF token; a
 	// 303 is what every form answers when it worked.
 	async post(path, fields) {
-		if (this.csrf() === null) await this.get('/login');
-		if (this.csrf() === null) await this.get('/home');
 		const pairs = Array.isArray(fields) ? [...fields] : Object.entries(fields);
-		pairs.push(['csrf', this.csrf()]);
+		pairs.push(['csrf', await this.csrf()]);
 		const res = await this.request('POST', path, new URLSearchParams(pairs).toString());
 		if (res.status !== 303)
 			throw new Error(`POST ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);

@@ -245,7 +245,7 @@ def test_register_invite_guesses():
     r = via_proxy(slow).post("/register", {"username": "newcomer", "password": PASSWORD,
                                            "invite": code})
     assert_status(r, 303, "another client with the good code")
-    assert harness.location_path(r) == "/recovery-codes", r.header("Location")
+    assert harness.location_path(r).startswith("/recovery-codes"), r.header("Location")
     assert slow.scalar("SELECT count(*) FROM accounts WHERE username LIKE 'guess%'") == "0"
 
 

@@ -45,7 +45,7 @@ def visible_text(page):
 
 
 def menu_links(page):
-    m = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', page, re.S)
+    m = re.search(r'<nav [^>]*aria-label="[^"]*">(.*?)</nav>', page, re.S)
     assert m, "no menu"
     return re.findall(r'href="([^"]+)"', m.group(1)), m.group(1)
 
