@@ -716,7 +716,9 @@ def fanout(parasol, ceiling_bin, db):
         srv.start()
         get("/users/fanout", {"Accept": AP_ACCEPT})  # makes its key pair, once
         cookie = sign_in("fanout", seed.ROSE_PASSWORD)
-        csrf = re.search(r"parasol_csrf=([^;]+)", cookie).group(1)
+        # a member's form token is bound to the session: read it from a page's form
+        _, _, page = get("/about", {"Cookie": cookie})
+        csrf = re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
         form = urllib.parse.urlencode({"text": "Fan-out bench #bench", "visibility": "public",
                                        "csrf": csrf}).encode()
         cpu0, t0 = cpu_seconds(srv.proc.pid), time.monotonic()
