@@ -91,8 +91,8 @@ router_add(struct router *r, const char *method, const char *pattern, route_fn f
 	return 0;
 }
 
-static int
-hexval(char c)
+int
+router_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -109,8 +109,8 @@ router_decode(struct arena *a, const char *s, size_t n, int plus_is_space)
 	char *out = arena_alloc(a, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < n ? router_hex_value(s[i + 1]) : -1;
+			int lo = i + 2 < n ? router_hex_value(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return NULL;
 			*o++ = (char)(hi << 4 | lo);

@@ -50,6 +50,9 @@ void router_each(const struct router *r, void (*fn)(const char *method, const ch
 						   void *ctx),
 		 void *ctx);
 
+/* The value of hex digit c (of a percent escape), or -1. */
+int router_hex_value(char c);
+
 /* Percent-decodes n bytes of s into an arena string; returns NULL on a bad escape or an
  * encoded NUL. When plus_is_space is set, '+' becomes ' ' (form encoding). */
 char *router_decode(struct arena *a, const char *s, size_t n, int plus_is_space);

@@ -439,19 +439,6 @@ web_path_id(struct req *req, int64_t *id)
 	return 0;
 }
 
-/* The value of hex digit c, or -1. */
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 web_local_path(const char *s)
 {
@@ -468,7 +455,7 @@ web_local_path(const char *s)
 		if (c != '%')
 			return false;
 		/* two hex digits, not encoding a control, '/' or '\\' for whatever decodes them */
-		int hi = hex_value(s[i + 1]), lo = hi < 0 ? -1 : hex_value(s[i + 2]);
+		int hi = router_hex_value(s[i + 1]), lo = hi < 0 ? -1 : router_hex_value(s[i + 2]);
 		int v = hi * 16 + lo;
 		if (hi < 0 || lo < 0 || v < 0x20 || v == 0x7f || v == '/' || v == '\\')
 			return false;
