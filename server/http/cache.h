@@ -54,6 +54,30 @@ void page_cache_free(struct page_cache *c);
 const struct page_cache_entry *page_cache_get(struct page_cache *c, const char *key,
 					      uint64_t generation, int64_t now_ms);
 
+/* page_cache_get for a request that will render the page itself on a miss, so that many
+ * requests for a page nobody has rendered yet (a cold cache, or every entry after a write)
+ * cost one rendering, not one each. On a miss the first caller becomes the key's renderer
+ * (*render = true) and must end that with page_cache_put or page_cache_abandon (under the
+ * same key). Callers that miss while a renderer of the same key and generation is at work
+ * wait for it (at most ttl_ms of the real monotonic clock), then look once more: they get its
+ * entry, or NULL (render it themselves) if it stored none. A key the renderer found
+ * unfit for the cache (page_cache_abandon with unfit) has nobody wait for it until the
+ * generation moves or ttl_ms pass. *render is false whenever NULL isn't a new renderer. */
+const struct page_cache_entry *page_cache_get_once(struct page_cache *c, const char *key,
+						   uint64_t generation, int64_t now_ms,
+						   bool *render);
+
+/* Ends the rendering of key that page_cache_get_once handed out, when the caller stores no
+ * entry: the waiting callers look again. unfit: the answer may not be kept at all (not a 200,
+ * private, too large ...), which is remembered under generation for ttl_ms from now_ms so
+ * that later requests render at once instead of waiting for one another. No-op for a key
+ * nobody renders. */
+void page_cache_abandon(struct page_cache *c, const char *key, uint64_t generation,
+			int64_t now_ms, bool unfit);
+
+/* How many callers wait in page_cache_get_once now (tests). */
+size_t page_cache_waiting(struct page_cache *c);
+
 /* Drops a reference from page_cache_get; the last one frees an entry that has left the
  * cache. Thread-safe; NULL is a no-op. */
 void page_cache_release(const struct page_cache_entry *e);
@@ -61,7 +85,8 @@ void page_cache_release(const struct page_cache_entry *e);
 /* Stores a copy of resp (status, content type, headers, body) under key, replacing what was
  * there, then evicts the least recently used entries until both bounds hold. Does nothing
  * when the copy alone would take more than an eighth of max_bytes, or when memory runs
- * out. Returns whether it stored. */
+ * out. Returns whether it stored. Either way it ends a rendering of key
+ * (page_cache_get_once): when it stored nothing, as page_cache_abandon with unfit. */
 bool page_cache_put(struct page_cache *c, const char *key, uint64_t generation, int64_t now_ms,
 		    const struct resp *resp);
 

@@ -66,6 +66,7 @@ struct req {
 	const char *cache_key; /* non-NULL: the request may be answered from and stored in it */
 	uint64_t cache_generation; /* the write generation before the handler ran */
 	bool cache_hit;
+	bool cache_flight; /* this request renders cache_key for others waiting (cache.h) */
 	struct err err;	  /* filled by a handler that returns -1 */
 	struct resp resp; /* filled by the respond_* functions */
 	/* body upload state, private to http/server.c */

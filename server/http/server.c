@@ -173,8 +173,8 @@ static bool
 cache_answer(struct http_server *srv, struct req *req)
 {
 	int64_t now = now_ms();
-	const struct page_cache_entry *e =
-		page_cache_get(srv->cache, req->cache_key, req->cache_generation, now);
+	const struct page_cache_entry *e = page_cache_get_once(
+		srv->cache, req->cache_key, req->cache_generation, now, &req->cache_flight);
 	if (e == NULL)
 		return false;
 	/* the entry's memory stays ours until the arena is freed, after the response is sent */
@@ -184,7 +184,7 @@ cache_answer(struct http_server *srv, struct req *req)
 	for (size_t i = 0; i < e->nheaders; i++)
 		resp_header(req, e->headers[i].name, e->headers[i].value);
 	/* RFC 9111 section 5.1: the answer was not made for this request */
-	long long age = (long long)(now - e->stored_ms) / 1000;
+	long long age = now > e->stored_ms ? (long long)(now - e->stored_ms) / 1000 : 0;
 	resp_header(req, "Age", arena_printf(req->arena, "%lld", age));
 	return true;
 }
@@ -206,21 +206,29 @@ req_shared_answer(struct req *req)
 	return cache_answer(srv, req);
 }
 
-/* Keeps a copy of req's finished answer when the rule above allows. */
+/* Keeps a copy of req's finished answer when the rule above allows; a request that rendered
+ * the page for others waiting (page_cache_get_once) ends that either way. */
 static void
 cache_store(struct http_server *srv, struct req *req)
 {
-	if (req->cache_key == NULL || req->resp.status != MHD_HTTP_OK || req->signed_in ||
-	    req->resp.not_for_page_cache ||
-	    resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) != NULL)
+	if (req->cache_key == NULL)
 		return;
 	const char *cc = resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL);
-	if (cc != NULL && (strcasestr(cc, "no-store") != NULL || strcasestr(cc, "private") != NULL))
-		return;
+	bool fit = req->resp.status == MHD_HTTP_OK && !req->signed_in &&
+		   !req->resp.not_for_page_cache &&
+		   resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) == NULL &&
+		   (cc == NULL ||
+		    (strcasestr(cc, "no-store") == NULL && strcasestr(cc, "private") == NULL));
 	/* a write while the handler ran: what it read may be older than the write */
-	if (write_generation(srv) != req->cache_generation)
-		return;
-	page_cache_put(srv->cache, req->cache_key, req->cache_generation, now_ms(), &req->resp);
+	bool current = write_generation(srv) == req->cache_generation;
+	if (fit && current)
+		page_cache_put(srv->cache, req->cache_key, req->cache_generation, now_ms(),
+			       &req->resp);
+	else if (req->cache_flight || !fit)
+		/* an unfit answer is remembered, so later requests don't wait for each other */
+		page_cache_abandon(srv->cache, req->cache_key, req->cache_generation, now_ms(),
+				   !fit);
+	req->cache_flight = false;
 }
 
 /* Finishes req->resp (http/finish.h; a page-cache answer is finished already), stores it in
@@ -385,11 +393,14 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
+	struct http_server *srv = cls;
 	(void)conn;
 	(void)toe;
 	struct req *req = *con_cls;
 	if (req != NULL) {
+		if (req->cache_flight) /* never answered: the waiting requests look again */
+			page_cache_abandon(srv->cache, req->cache_key,
+					   req->cache_generation, now_ms(), false);
 		log_request(req);
 		arena_free(req->arena);
 	}

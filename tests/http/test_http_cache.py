@@ -459,6 +459,55 @@ def test_languages_and_kinds_apart():
     assert get("/users/rose", {"Accept": AS_JSON}).json()["preferredUsername"] == "rose"
 
 
+def renders(log, pattern):
+    """How many answers the server's debug log says a handler made for a route pattern."""
+    return len(re.findall(r" debug GET %s 200 " % re.escape(pattern), log))
+
+
+def burst(path, n, headers=None):
+    """n anonymous GETs of path sent at once, from n threads; their answers."""
+    import threading
+    gate, out = threading.Barrier(n), [None] * n
+
+    def one(i):
+        gate.wait()
+        out[i] = get(path, headers)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+@test
+def test_cold_page_rendered_once():
+    """many visitors at once asking for a page nobody has rendered yet cost one rendering:
+    the others wait for it and get its copy (a link going round, or every page after a
+    write), and a page that may not be kept has nobody wait"""
+    before = inst.server.log()
+    answers = burst("/@rose?cold=1", 24, GZ)
+    assert all(r.status == 200 for r in answers), answers
+    assert len({r.body for r in answers}) == 1, "the visitors got different pages"
+    made = renders(inst.server.log()[len(before):], "/@:name")
+    assert made == 1, "%d renderings of one page for 24 visitors at once" % made
+    # after a write, the same again: one rendering of the new page
+    r = harness.publish(c["rose"], "A post that makes every kept page stale.")
+    assert r.status == 303, r
+    before = inst.server.log()
+    answers = burst("/@rose?cold=1", 24, GZ)
+    assert len({r.body for r in answers}) == 1 and all(r.status == 200 for r in answers)
+    assert b"makes every kept page stale" in gzip.decompress(answers[0].body)
+    made = renders(inst.server.log()[len(before):], "/@:name")
+    assert made == 1, "%d renderings after a write" % made
+    # a page that is never kept (it sets a cookie) is made for each visitor
+    before = inst.server.log()
+    answers = burst("/login", 12)
+    assert all(r.status == 200 and not hit(r) for r in answers), answers
+    assert len({harness.form_fields(r.text)["csrf"] for r in answers}) == 12
+    assert renders(inst.server.log()[len(before):], "/login") == 12
+
+
 @test
 def test_thread_pool_default():
     """threads = 0 runs four HTTP threads per core, at least 4 and at most 64"""

@@ -1,8 +1,11 @@
 /* test_cache.c - the page cache: copies in and out, staleness by generation and by age (with
  * the clock passed in, no sleeping), LRU bounds on entries and bytes, references that outlive
- * replacement and eviction, the Accept kinds, and four threads at once. */
+ * replacement and eviction, the Accept kinds, four threads at once, and one rendering for
+ * many requests of a page nobody rendered yet (page_cache_get_once). */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,9 +103,12 @@ START_TEST(test_stale_by_age)
 	page_cache_release(e);
 	ck_assert_ptr_null(page_cache_get(c, "k", 5, 16010));
 	ck_assert_ptr_null(page_cache_get(c, "k", 5, 16011));
-	/* a clock that goes backwards doesn't make an entry live for ever */
+	/* an entry stored after the caller read the clock (while it waited for the rendering)
+	 * is fresh, and still ends a ttl after it was stored */
 	page_cache_put(c, "k", 5, 10000, &r);
-	ck_assert_ptr_null(page_cache_get(c, "k", 5, 9999));
+	ck_assert_ptr_nonnull(e = page_cache_get(c, "k", 5, 9999));
+	page_cache_release(e);
+	ck_assert_ptr_null(page_cache_get(c, "k", 5, 12000));
 	page_cache_free(c);
 }
 END_TEST
@@ -251,6 +257,135 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* A caller of page_cache_get_once on another thread: what it got. */
+struct waiter {
+	struct page_cache *c;
+	const char *key;
+	const struct page_cache_entry *got;
+	bool render;
+	pthread_t t;
+};
+
+static void *
+wait_once(void *p)
+{
+	struct waiter *w = p;
+	w->got = page_cache_get_once(w->c, w->key, 1, 5, &w->render);
+	return NULL;
+}
+
+/* Starts a waiter for key and returns once it waits in the cache (no sleeping on a guess). */
+static void
+start_waiter(struct waiter *w, struct page_cache *c, const char *key)
+{
+	*w = (struct waiter){.c = c, .key = key, .render = true};
+	size_t before = page_cache_waiting(c);
+	pthread_create(&w->t, NULL, wait_once, w);
+	while (page_cache_waiting(c) == before)
+		sched_yield();
+}
+
+/* The ttl is a minute: a caller that waited where it must not would hang the test past its
+ * 30 s timeout. */
+START_TEST(test_one_rendering)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	bool render = false;
+	ck_assert_ptr_null(page_cache_get_once(c, "k", 1, 0, &render));
+	ck_assert(render); /* the first to miss renders */
+	struct waiter a, b;
+	start_waiter(&a, c, "k");
+	start_waiter(&b, c, "k");
+	ck_assert_uint_eq(page_cache_waiting(c), 2);
+	/* other keys and other generations don't wait for this rendering */
+	ck_assert_ptr_null(page_cache_get_once(c, "other", 1, 0, &render));
+	ck_assert(render);
+	page_cache_abandon(c, "other", 1, 0, false);
+	ck_assert_ptr_null(page_cache_get_once(c, "k", 2, 0, &render));
+	ck_assert(render);
+	page_cache_abandon(c, "k", 2, 0, false);
+	ck_assert_uint_eq(page_cache_waiting(c), 2);
+	/* stored after the waiters read their clock (5): still their page */
+	struct resp r = make_resp("rendered once", "\"1\"");
+	ck_assert(page_cache_put(c, "k", 1, 10, &r));
+	pthread_join(a.t, NULL);
+	pthread_join(b.t, NULL);
+	ck_assert_ptr_nonnull(a.got);
+	ck_assert_ptr_nonnull(b.got);
+	ck_assert_mem_eq(a.got->body, "rendered once", a.got->len);
+	ck_assert(!a.render && !b.render);
+	page_cache_release(a.got);
+	page_cache_release(b.got);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_unfit_answers_have_nobody_wait)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	bool render = false;
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 1, 0, &render));
+	ck_assert(render);
+	struct waiter a;
+	start_waiter(&a, c, "login");
+	page_cache_abandon(c, "login", 1, 0, true); /* e.g. a private page */
+	pthread_join(a.t, NULL);
+	ck_assert_ptr_null(a.got);
+	ck_assert(!a.render); /* it renders, for itself */
+	/* from now on every caller renders at once, none waits */
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 1, 10, &render));
+	ck_assert(!render);
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 1, 10, &render));
+	ck_assert(!render);
+	ck_assert_ptr_null(page_cache_get(c, "login", 1, 10)); /* a marker is no answer */
+	/* until the ttl has passed or the generation moved */
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 2, 10, &render));
+	ck_assert(render);
+	/* an answer too large to keep counts as unfit too */
+	char big[200000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	struct resp r = make_resp(big, "\"b\"");
+	ck_assert(!page_cache_put(c, "login", 2, 10, &r));
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 2, 20, &render));
+	ck_assert(!render);
+	ck_assert_ptr_null(page_cache_get_once(c, "login", 2, 60010, &render));
+	ck_assert(render);
+	page_cache_free(c);
+}
+END_TEST
+
+START_TEST(test_abandoned_rendering)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	bool render = false;
+	ck_assert_ptr_null(page_cache_get_once(c, "k", 1, 0, &render));
+	struct waiter a;
+	start_waiter(&a, c, "k");
+	/* the renderer stored nothing (a write while it ran): the waiter renders itself */
+	page_cache_abandon(c, "k", 1, 0, false);
+	pthread_join(a.t, NULL);
+	ck_assert_ptr_null(a.got);
+	ck_assert(!a.render);
+	/* and nothing was remembered: the next caller renders for the others again */
+	ck_assert_ptr_null(page_cache_get_once(c, "k", 1, 0, &render));
+	ck_assert(render);
+	/* an old copy past its ttl serves the others while one refreshes it: no waiting */
+	struct resp r = make_resp("old", "\"o\"");
+	ck_assert(page_cache_put(c, "k", 1, 0, &r));
+	ck_assert_ptr_null(page_cache_get_once(c, "k", 1, 60000, &render));
+	ck_assert(!render);
+	const struct page_cache_entry *e = page_cache_get_once(c, "k", 1, 60001, &render);
+	ck_assert_ptr_nonnull(e);
+	page_cache_release(e);
+	/* a refresh that failed leaves the old copy serving */
+	page_cache_abandon(c, "k", 1, 60002, true);
+	ck_assert_ptr_nonnull(e = page_cache_get(c, "k", 1, 60003));
+	page_cache_release(e);
+	page_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	page_cache_free(NULL);
@@ -272,6 +407,9 @@ cache_suite(void)
 	tcase_add_test(tc, test_bytes_bound);
 	tcase_add_test(tc, test_accept_kinds);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_one_rendering);
+	tcase_add_test(tc, test_unfit_answers_have_nobody_wait);
+	tcase_add_test(tc, test_abandoned_rendering);
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
 	return s;
