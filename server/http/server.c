@@ -36,6 +36,10 @@
  *     `parasol worker`, a second `serve`, psql by hand); past that, one request renders
  *     the page anew while the others are still answered from the old entry, for another
  *     page_cache_seconds at most (page_cache_get).
+ *   - A page nobody has a live copy of (a cold cache, or every page after a write) is
+ *     rendered by the first request for it; the others for the same key wait for that copy
+ *     (page_cache_get_once) instead of all rendering it at once. An answer that may not be
+ *     kept is remembered as such for page_cache_seconds, so that nobody waits for it.
  * Shared answers (req_shared_answer) use the same cache for requests the rule above leaves
  * out, when the handler says so: a peer's signed fetch of what every peer it lets in gets
  * alike (a post, a page of a public collection). The handler checks the requester first, on
