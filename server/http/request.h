@@ -67,6 +67,7 @@ struct req {
 	uint64_t cache_generation; /* the write generation before the handler ran */
 	bool cache_hit;
 	bool cache_flight; /* this request renders cache_key for others waiting (cache.h) */
+	bool handled; /* a handler thread made the answer; the connection's thread sends it */
 	struct err err;	  /* filled by a handler that returns -1 */
 	struct resp resp; /* filled by the respond_* functions */
 	/* body upload state, private to http/server.c */

@@ -3,11 +3,16 @@
  *                               limit is answered 413 at once, before 100-continue
  *   on_request (upload data) -> appended to req->upload, 413 as soon as it passes the limit
  *   on_request (last call)   -> an anonymous GET may be answered from the page cache at
- *                               once; otherwise body parsed, options->before, route matched,
- *                               handler run, response finished (http/finish.c: Cache-Control,
- *                               Vary, ETag, gzip), perhaps stored in the page cache, turned
- *                               into a 304 if If-None-Match matches, and sent with the
- *                               security headers
+ *                               once, on libmicrohttpd's thread; otherwise the connection is
+ *                               suspended and the request handed to the handler threads
+ *                               (http/pool.h), first come, first served
+ *   handle (handler thread)  -> the page cache once more (waiting for a rendering of the same
+ *                               page in progress), else body parsed, options->before, route
+ *                               matched, handler run, response finished (http/finish.c:
+ *                               Cache-Control, Vary, ETag, gzip), perhaps stored in the page
+ *                               cache, turned into a 304 if If-None-Match matches; then the
+ *                               connection is resumed
+ *   on_request (resumed)     -> the answer is sent with the security headers
  *   on_completed             -> arena freed (and with it everything the request made, and
  *                               the reference to a page-cache entry it was answered from)
  *
@@ -62,6 +67,7 @@
 #include "http/compress.h"
 #include "http/connlimit.h"
 #include "http/finish.h"
+#include "http/pool.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -90,6 +96,7 @@ struct http_server {
 	struct http_options opts;
 	int port;
 	struct page_cache *cache; /* NULL when page_cache_seconds is 0 */
+	struct pool *handlers;	  /* the handler threads (http/pool.h) */
 };
 
 /* Sent on every response. The CSP allows nothing inline and nothing from elsewhere. */
@@ -172,13 +179,18 @@ release_entry(void *e)
 	page_cache_release(e);
 }
 
-/* Answers req from the page cache if it holds a fresh entry for req->cache_key. */
+/* Answers req from the page cache if it holds a fresh entry for req->cache_key. wait: on a
+ * miss, wait for a rendering of the same page in progress, or become the one that renders
+ * it (page_cache_get_once); never on libmicrohttpd's threads, which serve other
+ * connections. */
 static bool
-cache_answer(struct http_server *srv, struct req *req)
+cache_answer(struct http_server *srv, struct req *req, bool wait)
 {
 	int64_t now = now_ms();
-	const struct page_cache_entry *e = page_cache_get_once(
-		srv->cache, req->cache_key, req->cache_generation, now, &req->cache_flight);
+	const struct page_cache_entry *e =
+		wait ? page_cache_get_once(srv->cache, req->cache_key, req->cache_generation, now,
+					   &req->cache_flight)
+		     : page_cache_get(srv->cache, req->cache_key, req->cache_generation, now);
 	if (e == NULL)
 		return false;
 	/* the entry's memory stays ours until the arena is freed, after the response is sent */
@@ -207,7 +219,7 @@ req_shared_answer(struct req *req)
 				      page_cache_accept_kind(req_header(req, MHD_HTTP_HEADER_ACCEPT)),
 				      req->path, *query ? "?" : "", query);
 	req->cache_generation = write_generation(srv);
-	return cache_answer(srv, req);
+	return cache_answer(srv, req, true);
 }
 
 /* Keeps a copy of req's finished answer when the rule above allows; a request that rendered
@@ -238,8 +250,8 @@ cache_store(struct http_server *srv, struct req *req)
 /* Finishes req->resp (http/finish.h; a page-cache answer is finished already), stores it in
  * the page cache when it may be, turns it into a 304 when If-None-Match matches, and queues
  * it. */
-static enum MHD_Result
-send_resp(struct http_server *srv, struct req *req)
+static void
+prepare_resp(struct http_server *srv, struct req *req)
 {
 	if (!req->cache_hit) {
 		bool kept = req->cache_key != NULL && !req->signed_in;
@@ -252,6 +264,12 @@ send_resp(struct http_server *srv, struct req *req)
 		resp_header(req, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS);
 	if (finish_not_modified(req))
 		finish_make_304(req);
+}
+
+/* Queues req's prepared answer on its connection (on libmicrohttpd's thread). */
+static enum MHD_Result
+queue_resp(struct req *req)
+{
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 		req->resp.len, (void *)req->resp.body, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
@@ -261,6 +279,14 @@ send_resp(struct http_server *srv, struct req *req)
 	enum MHD_Result rc = MHD_queue_response(req->conn, (unsigned)req->resp.status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/* Prepares and queues req's answer at once (on libmicrohttpd's thread). */
+static enum MHD_Result
+send_resp(struct http_server *srv, struct req *req)
+{
+	prepare_resp(srv, req);
+	return queue_resp(req);
 }
 
 static void
@@ -384,13 +410,42 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return MHD_YES; /* answered at the first call */
 		return too_large(srv, req);
 	}
+	if (req->handled) /* resumed: a handler thread made the answer */
+		return queue_resp(req);
 	if ((req->cache_key = cache_key(srv, req)) != NULL) {
 		req->cache_generation = write_generation(srv);
-		if (cache_answer(srv, req))
+		if (cache_answer(srv, req, false))
 			return send_resp(srv, req);
 	}
-	dispatch(srv, req);
+	if (pool_submit(srv->handlers, req))
+		return MHD_YES; /* suspended (admit); resumed by handle() */
+	/* stopping: no handler thread will take it */
+	error_resp(srv, req, MHD_HTTP_SERVICE_UNAVAILABLE, "The server is stopping");
 	return send_resp(srv, req);
+}
+
+/* On a handler thread: answers req (the page cache, waiting for a rendering of the same page
+ * in progress, or the handler), prepares the answer, and hands the connection back to
+ * libmicrohttpd, which calls on_request again to send it. */
+static void
+handle(void *item, void *cls)
+{
+	struct http_server *srv = cls;
+	struct req *req = item;
+	if (req->cache_key == NULL || !cache_answer(srv, req, true))
+		dispatch(srv, req);
+	prepare_resp(srv, req);
+	req->handled = true;
+	MHD_resume_connection(req->conn);
+}
+
+/* Called under the pool's lock as req is queued: its connection waits, unread and unwritten,
+ * until handle() resumes it. */
+static void
+admit(void *item, void *cls)
+{
+	(void)cls;
+	MHD_suspend_connection(((struct req *)item)->conn);
 }
 
 static void
@@ -490,11 +545,18 @@ http_server_start(const struct http_options *opts, struct err *err)
 		free(srv);
 		return NULL;
 	}
-	unsigned threads = http_thread_count(opts->threads, sysconf(_SC_NPROCESSORS_ONLN));
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = http_thread_count(opts->threads, cores);
+	/* libmicrohttpd's threads only read, write and answer from the page cache: one per
+	 * core is enough, and never more than the handler threads */
+	unsigned io_threads = cores > 0 ? (unsigned)cores : 1;
+	if (io_threads > threads)
+		io_threads = threads;
 
 	struct sockaddr_storage ss = {0};
 	socklen_t sslen;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 	if (inet_pton(AF_INET, opts->address, &in4->sin_addr) == 1) {
@@ -522,12 +584,19 @@ http_server_start(const struct http_options *opts, struct err *err)
 		free(srv);
 		return NULL;
 	}
+	if ((srv->handlers = pool_start(threads, handle, admit, srv)) == NULL) {
+		err_set(err, ERR_INTERNAL, NULL, "the handler threads did not start");
+		connlimit_free(srv->per_address);
+		page_cache_free(srv->cache);
+		free(srv);
+		return NULL;
+	}
 	srv->daemon = MHD_start_daemon(
 		flags, (uint16_t)opts->port, on_accept, srv, on_request, srv,
 		/* first, so that no message goes to libmicrohttpd's own stderr logger */
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_THREAD_POOL_SIZE, io_threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opts->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
@@ -540,6 +609,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 	if (srv->daemon == NULL) {
 		err_set(err, ERR_INTERNAL, "cannot listen on the configured address and port",
 			"cannot listen on port %d (in use, or a bad address?)", opts->port);
+		pool_stop(srv->handlers);
 		connlimit_free(srv->per_address);
 		page_cache_free(srv->cache);
 		free(srv);
@@ -549,9 +619,10 @@ http_server_start(const struct http_options *opts, struct err *err)
 							       MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : opts->port;
 	/* Not even our own address is logged: the log test looks for any address at all. */
-	log_msg(LOG_INFO, "listening on port %d with %u threads, at most %d connections (%d per "
-			  "address)",
-		srv->port, threads, opts->connection_limit, opts->connections_per_address);
+	log_msg(LOG_INFO, "listening on port %d with %u threads (and %u for connections), at most "
+			  "%d connections (%d per address)",
+		srv->port, threads, io_threads, opts->connection_limit,
+		opts->connections_per_address);
 	if (srv->cache != NULL)
 		log_msg(LOG_INFO, "page cache: %d s, up to %zu entries and %zu bytes",
 			opts->page_cache_seconds, opts->page_cache_entries, opts->page_cache_bytes);
@@ -565,6 +636,10 @@ http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
+	/* The handler threads finish every request handed to them and resume its connection;
+	 * from then on libmicrohttpd's threads answer new ones 503 themselves, so that no
+	 * connection is left suspended when the daemon stops. */
+	pool_stop(srv->handlers);
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
 	connlimit_free(srv->per_address);
 	page_cache_free(srv->cache);

@@ -1,6 +1,7 @@
-/* server.h - the libmicrohttpd daemon: a thread pool with epoll, body buffering with a hard
- * limit, routing, error answers, the security headers every response carries, gzip, ETags
- * and 304s (http/finish.h), and the anonymous page cache (http/cache.h). */
+/* server.h - the libmicrohttpd daemon: a thread per core with epoll for the connections,
+ * handler threads taking requests first come, first served (http/pool.h), body buffering
+ * with a hard limit, routing, error answers, the security headers every response carries,
+ * gzip, ETags and 304s (http/finish.h), and the anonymous page cache (http/cache.h). */
 #ifndef PARASOL_SERVER_H
 #define PARASOL_SERVER_H
 
@@ -63,7 +64,7 @@ struct http_options {
 /* Addresses the per-address connection cap tracks at once (a full table counts no more). */
 #define CONNLIMIT_SLOTS 8192
 
-/* The size of the HTTP thread pool for the `threads` setting on a machine with cores online
+/* The number of handler threads for the `threads` setting on a machine with cores online
  * cores: threads itself when positive, else HTTP_THREADS_PER_CORE per core, at least
  * HTTP_MIN_THREADS and at most HTTP_MAX_AUTO_THREADS. */
 unsigned http_thread_count(int threads, long cores);
