@@ -43,6 +43,7 @@ static struct {
 	char accept[256];
 	char content_type[128];
 	char digest[128];
+	char expect[64]; /* the Expect header ("" when none) */
 	char body[256];
 } seen = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -125,6 +126,7 @@ record(struct MHD_Connection *c, const char *method, struct conn *cn)
 	copy(seen.accept, sizeof seen.accept, mhd_header(c, "Accept"));
 	copy(seen.content_type, sizeof seen.content_type, mhd_header(c, "Content-Type"));
 	copy(seen.digest, sizeof seen.digest, mhd_header(c, "Digest"));
+	copy(seen.expect, sizeof seen.expect, mhd_header(c, "Expect"));
 	snprintf(seen.body, sizeof seen.body, "%.*s", (int)cn->len,
 		 cn->body != NULL ? cn->body : "");
 	pthread_mutex_unlock(&seen.mu);
@@ -495,11 +497,11 @@ START_TEST(test_post_digest)
 	/* a larger body, another content type */
 	char *big = arena_alloc(arena, 5001);
 	memset(big, 'b', 5000);
-	double t0 = now_s();
 	ck_assert_int_eq(fetch_post(arena, url("/inbox"), "application/ld+json", big, 5000, &signer,
 				    &resp, &err),
 			 0);
-	ck_assert(now_s() - t0 < 0.9);
+	/* sent at once, not after waiting for a 100 Continue that some servers never send */
+	ck_assert_str_eq(seen.expect, "");
 	ck_assert_int_eq(seen.verified, 2);
 	ck_assert_str_eq(seen.content_type, "application/ld+json");
 }
@@ -537,8 +539,10 @@ START_TEST(test_timeout)
 	double t0 = now_s();
 	ck_assert_int_eq(fetch_get(arena, url("/slow"), NULL, &signer, &resp, &err), -1);
 	double took = now_s() - t0;
+	/* /slow answers after 3 s: an answer (0) would mean no timeout; none came before the
+	 * configured second */
 	ck_assert_int_eq(err.code, ERR_UNAVAILABLE);
-	ck_assert_msg(took > 0.8 && took < 2.5, "took %.2f s", took);
+	ck_assert_msg(took > 0.8, "took %.2f s", took);
 }
 END_TEST
 
@@ -592,8 +596,9 @@ END_TEST
 
 START_TEST(test_redirect_to_private)
 {
-	/* Nothing listens on these; if the check let them through, the connection attempt
-	 * would hang until the timeout instead of being refused at once. */
+	/* Nothing listens on these: a connection attempt would end in a timeout or a refused
+	 * connection (ERR_UNAVAILABLE), never in ERR_FORBIDDEN, which only the address check
+	 * gives, before any connection. */
 	const char *targets[] = {
 	    "http://10.0.0.1/x",
 	    "http://192.168.1.1/",
@@ -607,10 +612,8 @@ START_TEST(test_redirect_to_private)
 		struct err err = {0};
 		struct fetch_response resp;
 		const char *start = arena_printf(arena, "/to?u=%s", targets[i]);
-		double t0 = now_s();
 		ck_assert_int_eq(fetch_get(arena, url(start), NULL, &signer, &resp, &err), -1);
 		ck_assert_msg(err.code == ERR_FORBIDDEN, "%s: %s", targets[i], err.detail);
-		ck_assert_msg(now_s() - t0 < 0.5, "%s: not refused at once", targets[i]);
 		/* and directly, too */
 		err_clear(&err);
 		ck_assert_int_eq(fetch_get(arena, targets[i], NULL, NULL, &resp, &err), -1);
