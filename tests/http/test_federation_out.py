@@ -369,6 +369,66 @@ def test_post_gone_when_job_runs():
     assert accepted_creates(D, word) == [], "D got the Create of a post that is gone"
 
 
+@test
+def test_blocked_follower_not_sent_queued_post():
+    """bea@B follows alice; B is down (503) when alice writes a followers-only post; alice
+    blocks bea; when B is back, the queued post is not delivered (bea is no follower any
+    more, and nobody else there follows alice), while fay's server got it"""
+    B = harness.FakePeer(suite)
+    harness.allow_peer(A, B.domain)
+    bea = B.add_actor("bea")
+    follow_alice(bea)
+    B.inbox_status = 503
+    try:
+        word = marker("beforeblock")
+        harness.post_and_get_id(A, clients["alice"], "alice", "followers only " + word,
+                                visibility="private")
+        wait_activities(B, 1, "a refused Create at B", "Create",
+                        pred=lambda x: word in json.dumps(x))
+        profile_action(clients["alice"], bea, "block")
+        assert not follows(remote_id(bea), local_id("alice")), "bea still follows alice"
+    finally:
+        B.inbox_status = 202
+    wait_activities(state["F"], 1, "the post at fay's server", "Create",
+                    pred=lambda x: word in json.dumps(x))
+    settle(B)
+    assert accepted_creates(B, word) == [], "the blocked follower's server got the post"
+
+
+@test
+def test_queued_boost_and_like_of_deleted_post_dropped():
+    """D is down when alice boosts and likes a note of gil@D (D's only follower of alice is
+    dan); gil deletes the note; when D is back, neither the Announce nor the Like of the
+    deleted note arrives there"""
+    D, dan = state["D"], state["dan"]
+    gil = D.add_actor("gil")
+    follow_alice(dan)
+    act = harness.activity_create(gil, "for alice " + marker("gilnote"))
+    act["object"]["tag"] = [{"type": "Mention", "href": alice_uri(), "name": "@alice"}]
+    send(gil, act)
+    note = act["object"]["id"]
+    sid = harness.wait_for(lambda: (A.psql("SELECT id FROM statuses WHERE uri = '%s'"
+                                           % q(note)) or [[None]])[0][0],
+                           WAIT, what="gil's note on A")
+    about = lambda x: x["type"] in ("Announce", "Like") and x.get("object") == note  # noqa
+    D.inbox_status = 503
+    try:
+        for action in ("reblog", "favourite"):
+            r = clients["alice"].post("/statuses/%s/%s" % (sid, action), {"back": "/home"})
+            harness.assert_status(r, 303, action)
+        wait_activities(D, 2, "a refused Announce and Like at D", pred=about)
+        send(gil, {"@context": "https://www.w3.org/ns/activitystreams",
+                   "id": note + "#delete", "type": "Delete", "actor": gil.uri,
+                   "object": {"id": note, "type": "Tombstone"}})
+        harness.wait_for(lambda: A.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'"
+                                          % q(note)) == "0", WAIT, what="the note deleted on A")
+    finally:
+        D.inbox_status = 202
+    settle(D)
+    sent = [x["type"] for x in activities(D, pred=about) if x["_answered"] == 202]
+    assert sent == [], "D got %r of a deleted note" % sent
+
+
 # --- removing a peer tells it ----------------------------------------------------------------------
 
 @test
