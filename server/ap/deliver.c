@@ -101,21 +101,18 @@ still_wanted(struct arena *a, const json_t *activity, int64_t signer, const char
 }
 
 /* Whether the delivery may go to domain: a peer (or, in blocklist mode, not blocked); or a
- * farewell (the Reject and Undo that end a removed peer's follows) to a domain that is simply
- * no longer listed in allowlist mode. false with err when not (ERR_UNAVAILABLE: ask later). */
+ * farewell (the Reject and Undo that end a removed or blocked peer's follows), which goes
+ * although the policy now refuses the domain. false with err when not (ERR_UNAVAILABLE: ask
+ * later). */
 static bool
 may_deliver(struct arena *a, const char *domain, bool farewell, struct err *err)
 {
 	if (federation_domain_allowed(a, domain, err))
 		return true;
-	if (err->code == ERR_UNAVAILABLE || !farewell)
+	if (err->code != ERR_FORBIDDEN || !farewell)
 		return false;
-	struct err mode_err;
-	if (federation_mode(a, &mode_err) == FED_ALLOWLIST && mode_err.code == ERR_NONE) {
-		err_clear(err);
-		return true;
-	}
-	return false;
+	err_clear(err);
+	return true;
 }
 
 int

@@ -518,7 +518,7 @@ static int
 peer_removed_event(struct arena *a, const struct event *ev, struct err *err)
 {
 	struct db_peer_follow *f;
-	int n = db_peer_follows(a, ev->domain, PEER_FAREWELL_MAX, &f, err);
+	int n = db_peer_follows(a, ev->domain, ev->subdomains, PEER_FAREWELL_MAX, &f, err);
 	if (n < 0)
 		return -1;
 	const char *base = ap_base_url();

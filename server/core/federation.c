@@ -346,8 +346,13 @@ federation_peer_add(struct arena *a, const char *domain, const char *note, struc
 	}
 	if (db_attempt_delete(a, d, err) != 0 || peers_changed(a, err) != 0)
 		goto fail;
-	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
-	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, true, err) < 0)
+	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode,
+	 * and tells it the same way first: a Reject of each of its accounts' follows, an Undo
+	 * of each of our members' (Mastodon rejects a suspended domain's follows too), so that
+	 * its server stops counting them as followers of ours and both sides agree. */
+	struct event ev = {.kind = EV_PEER_REMOVED, .domain = d, .subdomains = true};
+	if (mode == FED_BLOCKLIST &&
+	    (events_emit(a, &ev, err) != 0 || db_peer_sever_follows(a, d, true, err) < 0))
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */

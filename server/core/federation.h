@@ -70,7 +70,9 @@ int federation_record_attempt(struct arena *a, const char *domain, struct err *e
 
 /* Lists domain (normalised) with an optional note (up to 500 characters; NULL for none) and
  * forgets its contact attempts. In blocklist mode this blocks it, so its follows of and by
- * members are removed too, in the same transaction. ERR_UNPROCESSABLE for a bad domain or
+ * members (its subdomains' and other ports' too) are removed in the same transaction, after
+ * queueing the Reject or Undo of each (EV_PEER_REMOVED), which go out although the domain is
+ * blocked. ERR_UNPROCESSABLE for a bad domain or
  * note, ERR_CONFLICT when already listed. 0, or -1 + err. */
 int federation_peer_add(struct arena *a, const char *domain, const char *note, struct err *err);
 

@@ -172,9 +172,10 @@ struct db_peer_follow {
 };
 
 /* The follows and follow requests between local accounts and accounts of domain, both
- * directions (at most max); count (into *out, arena) or -1 + err. */
-int db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
-		    struct err *err);
+ * directions (at most max); with subdomains, of its other ports and subdomains too (for a
+ * domain without a port, as db_peer_sever_follows). Count (into *out, arena) or -1 + err. */
+int db_peer_follows(struct arena *a, const char *domain, bool subdomains, int max,
+		    struct db_peer_follow **out, struct err *err);
 /* Forgets up to limit activity ids seen more than days days ago, oldest first; how many. */
 int db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err);
 

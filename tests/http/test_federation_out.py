@@ -432,6 +432,50 @@ def test_queued_boost_and_like_of_deleted_post_dropped():
 # --- removing a peer tells it ----------------------------------------------------------------------
 
 @test
+def test_blocking_domain_sends_reject_and_undo():
+    """in blocklist mode, kim@K follows alice and alice follows lou@K; blocking K severs both
+    follows on A and tells K first — a Reject of kim's Follow, an Undo of alice's — though K
+    is blocked; then nothing more goes to K"""
+    K = harness.FakePeer(suite)
+    kim, lou = K.add_actor("kim"), K.add_actor("lou")
+    listed = [r[0] for r in A.psql("SELECT domain FROM peers")]
+    harness.db_change(A, "DELETE FROM peers", "peers")
+    switch = lambda mode: clients["root"].post("/admin/peers/mode",  # noqa: E731
+                                               {"federation_mode": mode, "confirm": "1"})
+    harness.assert_status(switch("blocklist"), 303, "blocklist mode")
+    try:
+        kim_follow = follow_alice(kim)
+        profile_action(clients["alice"], lou, "follow")
+        to_lou = wait_activities(K, 1, "the Follow at lou's inbox", "Follow",
+                                 "/users/lou/inbox")[0]
+        accept_follow(lou, to_lou["id"])
+        harness.wait_for(lambda: follows(local_id("alice"), remote_id(lou)), WAIT,
+                         what="A to record alice -> lou")
+        settle(K)
+        K.clear()
+        r = clients["root"].post("/admin/peers", {"domain": K.domain})
+        harness.assert_status(r, 303, "block K")
+        rejects = wait_activities(K, 1, "a Reject at kim's inbox", "Reject", "/users/kim/inbox")
+        assert object_id(rejects[0]) == kim_follow, rejects[0]
+        assert rejects[0]["actor"] == alice_uri(), rejects[0]
+        undo = wait_activities(K, 1, "an Undo at lou's inbox", "Undo", "/users/lou/inbox")[0]
+        assert isinstance(undo["object"], dict) and undo["object"]["id"] == to_lou["id"], undo
+        settle(K)
+        assert not follows(remote_id(kim), local_id("alice"))
+        assert not follows(local_id("alice"), remote_id(lou))
+        sent = len(K.requests_to("POST"))
+        harness.post_and_get_id(A, clients["alice"], "alice", "after K " + marker("x"),
+                                visibility="public")
+        settle(K)
+        assert len(K.requests_to("POST")) == sent, "A delivered to a blocked peer"
+    finally:
+        harness.db_change(A, "DELETE FROM peers", "peers")
+        harness.assert_status(switch("allowlist"), 303, "allowlist mode again")
+        for d in listed:
+            harness.allow_peer(A, d)
+
+
+@test
 def test_removing_peer_sends_reject_and_undo():
     """gus@R follows alice, alice follows hal@R and asked ivy@R: removing R sends R a Reject of
     gus's Follow and an Undo of each of alice's, then nothing more; A keeps no follow with R"""
