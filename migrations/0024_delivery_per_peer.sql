@@ -9,3 +9,8 @@ CREATE FUNCTION parasol_inbox_host(inbox text) RETURNS text
 
 CREATE INDEX jobs_deliver_leased ON jobs (parasol_inbox_host(payload ->> 'inbox'))
 	WHERE kind = 'deliver' AND leased_by IS NOT NULL;
+
+-- A Follow a member sent is found by its id when its receiver dereferences it
+-- (GET /follows/ID, server/ap/objects.c).
+CREATE INDEX follows_uri ON follows (uri) WHERE uri IS NOT NULL;
+CREATE INDEX follow_requests_uri ON follow_requests (uri) WHERE uri IS NOT NULL;

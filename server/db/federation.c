@@ -570,3 +570,26 @@ db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err)
 		return -1;
 	return atoi(PQcmdTuples(r));
 }
+
+int
+db_follow_sent_by_uri(struct arena *a, const char *uri, const char **username,
+		      const char **target_uri, const char **target_domain, struct err *err)
+{
+	const char *p[] = {uri};
+	PGresult *r = db_query(a, err,
+			       "SELECT x.username, y.uri, y.domain FROM (SELECT account_id,"
+			       " target_account_id FROM follows WHERE uri = $1 UNION ALL"
+			       " SELECT account_id, target_account_id FROM follow_requests"
+			       " WHERE uri = $1) f JOIN accounts x ON x.id = f.account_id"
+			       " JOIN accounts y ON y.id = f.target_account_id"
+			       " WHERE x.domain IS NULL AND y.domain IS NOT NULL LIMIT 1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	*username = db_value(r, 0, 0);
+	*target_uri = db_value(r, 0, 1);
+	*target_domain = db_value(r, 0, 2);
+	return 1;
+}

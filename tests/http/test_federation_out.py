@@ -431,6 +431,43 @@ def test_queued_boost_and_like_of_deleted_post_dropped():
 
 # --- removing a peer tells it ----------------------------------------------------------------------
 
+def signed_get(actor, path):
+    h = harness.sign_headers(actor.key, actor.key_id, "GET", path, "127.0.0.1:%d" % A.port)
+    h["Accept"] = "application/activity+json"
+    return harness.request(A.port, "GET", path, headers=h)
+
+
+@test
+def test_follow_id_dereferences():
+    """the id of alice's Follow of pia@F answers a signed GET from pia with that Follow while
+    the follow lasts; a GET signed by another peer's actor, or by nobody, gets nothing; once
+    alice unfollows, 404"""
+    F, D = state["F"], state["D"]
+    pia = F.add_actor("pia")
+    profile_action(clients["alice"], pia, "follow")
+    follow = wait_activities(F, 1, "the Follow at pia's inbox", "Follow", "/users/pia/inbox")[0]
+    base = harness.instance_base(A)
+    assert follow["id"].startswith(base + "/follows/"), follow["id"]
+    path = follow["id"][len(base):]
+    r = signed_get(pia, path)
+    harness.assert_status(r, 200, "pia's GET of the Follow")
+    doc = r.json()
+    assert (doc["id"], doc["type"], doc["actor"], doc["object"]) == (
+        follow["id"], "Follow", alice_uri(), pia.uri), doc
+    assert "activity+json" in r.header("Content-Type", ""), r.header("Content-Type")
+    harness.assert_status(signed_get(state["dan"], path), 404, "another peer's GET")
+    harness.assert_status(harness.request(A.port, "GET", path,
+                                          headers={"Accept": "application/activity+json"}),
+                          401, "an unsigned GET")
+    harness.assert_status(signed_get(pia, "/follows/12345"), 404, "an unknown id")
+    accept_follow(pia, follow["id"])
+    harness.wait_for(lambda: follows(local_id("alice"), remote_id(pia)), WAIT,
+                     what="A to record alice -> pia")
+    harness.assert_status(signed_get(pia, path), 200, "the Follow once accepted")
+    profile_action(clients["alice"], pia, "unfollow")
+    harness.assert_status(signed_get(pia, path), 404, "the Follow once undone")
+
+
 @test
 def test_blocking_domain_sends_reject_and_undo():
     """in blocklist mode, kim@K follows alice and alice follows lou@K; blocking K severs both
