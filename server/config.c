@@ -52,7 +52,7 @@ static const struct key keys[] = {
 	{"page_cache_seconds", KEY_INT, OFF(page_cache_seconds), 0, 3600, "2"},
 	{"page_cache_entries", KEY_INT, OFF(page_cache_entries), 1, 1000000, "2048"},
 	{"page_cache_bytes", KEY_INT, OFF(page_cache_bytes), 65536, 1L << 30, "8388608"},
-	{"workers", KEY_INT, OFF(workers), 0, 32, "1"},
+	{"workers", KEY_INT, OFF(workers), 0, 32, "4"},
 	{"post_max_chars", KEY_INT, OFF(post_max_chars), 100, 100000, "5000"},
 	{"federation_insecure_loopback", KEY_BOOL, OFF(federation_insecure_loopback), 0, 0,
 	 "false"},

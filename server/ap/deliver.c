@@ -7,6 +7,7 @@
 #include "ap/ap.h"
 #include "ap/fetch.h"
 #include "ap/keys.h"
+#include "ap/outbound.h"
 #include "ap/resolve.h"
 #include "core/account.h"
 #include "core/federation.h"
@@ -36,45 +37,82 @@ signer_for(struct arena *a, int64_t id, struct fetch_signer *s, struct err *err)
 	return 0;
 }
 
-/* Whether activity is the Create or Update of a post of ours that no longer exists: 1, 0, or
- * -1 + err. Deleting a post drops such deliveries; this catches one claimed meanwhile. */
-static int
-post_gone(struct arena *a, const json_t *activity, struct err *err)
+/* The id of the stored post uri names: one of ours by its path, a remote one by its stored
+ * id. 0 when no such post is stored (never was, or deleted), -1 + err. */
+static int64_t
+stored_post(struct arena *a, const char *uri, struct err *err)
 {
-	const char *type = json_string_value(json_object_get(activity, "type"));
-	if (type == NULL || (strcmp(type, "Create") != 0 && strcmp(type, "Update") != 0))
-		return 0;
-	const char *uri = json_string_value(json_object_get(json_object_get(activity, "object"),
-							    "id"));
 	const char *base = ap_base_url();
 	size_t n = strlen(base);
 	const char *mark = uri ? strstr(uri, "/statuses/") : NULL;
 	int64_t id;
-	if (mark == NULL || strncmp(uri, base, n) != 0 || strncmp(uri + n, "/users/", 7) != 0 ||
-	    id_parse(mark + 10, &id) != 0)
-		return 0; /* not a post of ours */
-	struct db_ap_status st;
-	if (db_ap_status(a, id, &st, err) == 0)
+	if (uri == NULL)
 		return 0;
-	return err->code == ERR_NOT_FOUND ? 1 : -1;
+	if (mark != NULL && strncmp(uri, base, n) == 0 && strncmp(uri + n, "/users/", 7) == 0) {
+		struct db_ap_status st;
+		if (id_parse(mark + 10, &id) != 0)
+			return 0;
+		if (db_ap_status(a, id, &st, err) == 0)
+			return id;
+		return err->code == ERR_NOT_FOUND ? (err_clear(err), 0) : -1;
+	}
+	return db_status_id_by_uri(a, uri, NULL, err);
+}
+
+/* Whether the queued activity should still go to inbox when it is sent: 1, 0 (drop it, *why
+ * says why), -1 + err. A Create or Update of a post of ours that was deleted meanwhile, or a
+ * Like or Announce of a post deleted meanwhile, goes nowhere (deleting a post drops its
+ * queued Creates and Updates; this catches one claimed meanwhile, and a boost or like
+ * queued before). A Create, Update or Announce goes only to an inbox fan-out would pick now:
+ * a follower removed or blocked since it was queued gets nothing (ap/outbound.h). */
+static int
+still_wanted(struct arena *a, const json_t *activity, int64_t signer, const char *inbox,
+	     const char **why, struct err *err)
+{
+	const char *type = json_string_value(json_object_get(activity, "type"));
+	if (type == NULL)
+		return 1;
+	bool post = strcmp(type, "Create") == 0 || strcmp(type, "Update") == 0;
+	bool reaction = strcmp(type, "Like") == 0 || strcmp(type, "Announce") == 0;
+	if (!post && !reaction)
+		return 1;
+	const json_t *object = json_object_get(activity, "object");
+	const char *uri = json_string_value(post ? json_object_get(object, "id") : object);
+	if (post) {
+		const char *base = ap_base_url();
+		size_t n = strlen(base);
+		if (uri == NULL || strncmp(uri, base, n) != 0 || strncmp(uri + n, "/users/", 7) != 0 ||
+		    strstr(uri, "/statuses/") == NULL)
+			return 1; /* not a post of ours (a profile Update) */
+	}
+	int64_t id = stored_post(a, uri, err);
+	if (id < 0)
+		return -1;
+	if (id == 0) {
+		*why = "its post was deleted";
+		return 0;
+	}
+	if (strcmp(type, "Like") == 0)
+		return 1;
+	int has = ap_delivery_audience_has(a, type, id, signer, inbox, err);
+	if (has == 0)
+		*why = "its inbox is no longer among the post's audience";
+	return has;
 }
 
 /* Whether the delivery may go to domain: a peer (or, in blocklist mode, not blocked); or a
- * farewell (the Reject and Undo that end a removed peer's follows) to a domain that is simply
- * no longer listed in allowlist mode. false with err when not (ERR_UNAVAILABLE: ask later). */
+ * farewell (the Reject and Undo that end a removed or blocked peer's follows), which goes
+ * although the policy now refuses the domain. false with err when not (ERR_UNAVAILABLE: ask
+ * later). */
 static bool
 may_deliver(struct arena *a, const char *domain, bool farewell, struct err *err)
 {
 	if (federation_domain_allowed(a, domain, err))
 		return true;
-	if (err->code == ERR_UNAVAILABLE || !farewell)
+	if (err->code != ERR_FORBIDDEN || !farewell)
 		return false;
-	struct err mode_err;
-	if (federation_mode(a, &mode_err) == FED_ALLOWLIST && mode_err.code == ERR_NONE) {
-		err_clear(err);
-		return true;
-	}
-	return false;
+	err_clear(err);
+	return true;
 }
 
 int
@@ -95,11 +133,12 @@ ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 		return err->code == ERR_UNAVAILABLE
 			       ? -1
 			       : err_set(err, ERR_FORBIDDEN, NULL, "%s is no longer a peer", domain);
-	int gone = post_gone(a, activity, err);
-	if (gone < 0)
+	const char *why = NULL;
+	int wanted = still_wanted(a, activity, signer_id, inbox, &why, err);
+	if (wanted < 0)
 		return -1;
-	if (gone) {
-		log_msg(LOG_INFO, "a delivery was dropped: its post was deleted");
+	if (wanted == 0) {
+		log_msg(LOG_INFO, "a delivery was dropped: %s", why);
 		return 0;
 	}
 	struct fetch_signer s;

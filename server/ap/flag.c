@@ -6,10 +6,11 @@
 #include "ap/ap.h"
 #include "ap/outbound.h"
 #include "ap/props.h"
+#include "core/reports.h"
 #include "db/reports.h"
 #include "util/arena.h"
 #include "util/err.h"
-#include "util/id.h"
+#include "util/token.h"
 
 int
 ap_flag_check(const json_t *act, struct err *err)
@@ -55,20 +56,24 @@ ap_flag_event(struct arena *a, const struct event *ev, struct err *err)
 	struct report_forward_row r;
 	if (db_report_forward_row(a, ev->report_id, &r, err) != 0)
 		return -1;
-	if (r.target_uri == NULL || r.target_inbox == NULL)
+	const char *inbox = report_flag_inbox(a, &r);
+	if (r.target_uri == NULL || inbox == NULL)
 		return 0; /* core/reports.c refuses these; nothing to send */
 	const char *actor = ap_instance_actor_uri(a, ap_base_url());
-	char buf[ID_STRLEN];
+	/* A random id: the report's own id is time-ordered and would tell when it was filed. */
+	const char *token = token_random(a, 16, err);
+	if (token == NULL)
+		return -1;
 	json_t *object = json_pack("[s]", r.target_uri);
 	if (r.status_uri != NULL)
 		json_array_append_new(object, json_string(r.status_uri));
 	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:[s]}", "@context", AP_CONTEXT, "id",
-				arena_printf(a, "%s#flags/%s", actor, id_format(r.id, buf)), "type",
+				arena_printf(a, "%s#flags/%s", actor, token), "type",
 				"Flag", "actor", actor, "object", object, "content",
 				r.forwarded_text ? r.forwarded_text : "", "to", r.target_uri);
 	if (act == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "cannot build the Flag");
-	int rc = ap_enqueue_delivery(a, r.target_inbox, act, 0, err);
+	int rc = ap_enqueue_delivery(a, inbox, act, 0, err);
 	json_decref(act);
 	return rc;
 }

@@ -124,6 +124,51 @@ busy_domain(const struct entry *e)
 	return n >= kf.o.per_domain;
 }
 
+/* Whether a fetch of domain_hash's keys is running. Under kf.lock. */
+static bool
+domain_running(uint64_t domain_hash)
+{
+	for (int i = 0; i < kf.o.slots; i++) {
+		const struct entry *x = &kf.entries[i];
+		if (x->key_id != NULL && x->state == RUNNING && x->domain_hash == domain_hash)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a request waits for a key of domain_hash's. Under kf.lock. */
+static bool
+domain_waiting(uint64_t domain_hash)
+{
+	for (int i = 0; i < kf.o.slots; i++) {
+		const struct entry *x = &kf.entries[i];
+		if (x->key_id != NULL && x->waiters > 0 && x->domain_hash == domain_hash)
+			return true;
+	}
+	return false;
+}
+
+/* Takes the oldest queued key whose domain has no fetch running off the queue: its entry,
+ * or NULL when there is none. One domain's keys are fetched one at a time, so a peer whose
+ * key server hangs holds one thread and the others fetch other peers' keys. Under kf.lock. */
+static struct entry *
+dequeue_runnable(void)
+{
+	for (int k = 0; k < kf.count; k++) {
+		int at = (kf.head + k) % kf.o.slots;
+		struct entry *e = &kf.entries[kf.queue[at]];
+		if (domain_running(e->domain_hash))
+			continue;
+		for (int j = k; j > 0; j--) /* close the gap: the ones before move up one */
+			kf.queue[(kf.head + j) % kf.o.slots] =
+			    kf.queue[(kf.head + j - 1) % kf.o.slots];
+		kf.head = (kf.head + 1) % kf.o.slots;
+		kf.count--;
+		return e;
+	}
+	return NULL;
+}
+
 /* The fetching threads: take a key, fetch it, record how it went, wake its waiters. */
 static void *
 fetcher_main(void *arg)
@@ -136,13 +181,11 @@ fetcher_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	pthread_mutex_lock(&kf.lock);
 	for (;;) {
-		while (kf.count == 0 && !kf.stopping)
+		struct entry *e = NULL;
+		while (!kf.stopping && (e = dequeue_runnable()) == NULL)
 			pthread_cond_wait(&kf.work, &kf.lock);
 		if (kf.stopping)
 			break;
-		struct entry *e = &kf.entries[kf.queue[kf.head]];
-		kf.head = (kf.head + 1) % kf.o.slots;
-		kf.count--;
 		e->state = RUNNING;
 		char *key_id = strdup(e->key_id);
 		bool refresh = e->refresh;
@@ -157,6 +200,7 @@ fetcher_main(void *arg)
 			e->failed_at = now_ms();
 		e->completions++;
 		pthread_cond_broadcast(&kf.done);
+		pthread_cond_broadcast(&kf.work); /* its domain's next key may run now */
 	}
 	pthread_mutex_unlock(&kf.lock);
 	return NULL;
@@ -283,8 +327,11 @@ keyfetch_request(const char *key_id, bool refresh)
 		kf.count++;
 		pthread_cond_signal(&kf.work);
 	}
-	/* Queued or running (perhaps for another request): wait for that fetch, briefly. */
-	if (kf.waiters >= kf.o.max_waiters || kf.o.wait_ms == 0) {
+	/* Queued or running (perhaps for another request): wait for that fetch, briefly, unless
+	 * enough requests wait, or one waits for a key of the same domain already (a slow peer
+	 * takes one waiting place, not every one). */
+	if (kf.waiters >= kf.o.max_waiters || kf.o.wait_ms == 0 ||
+	    (e->waiters == 0 && domain_waiting(e->domain_hash))) {
 		pthread_mutex_unlock(&kf.lock);
 		return KEYFETCH_PENDING;
 	}

@@ -13,7 +13,11 @@
  * stored key (refresh) happens at most once per `interval_ms`. Per domain: at most
  * `per_domain` fetches queued or running, so that requests naming made-up keys on one peer
  * (anyone can send them: the key is what is unknown) neither queue up ahead of other peers'
- * keys nor make this node send that peer more than a few requests at once. A table full of
+ * keys nor make this node send that peer more than a few requests at once; one fetch of its
+ * keys running at a time (the threads take the oldest key whose domain has none running),
+ * and one request waiting for its keys at a time, so that a peer whose key server hangs holds
+ * one thread and one waiting place, and other peers' keys are fetched and waited for
+ * meanwhile. A table full of
  * keys that failed makes room by forgetting the one that failed first. The clock is
  * injectable for tests. */
 #ifndef PARASOL_AP_KEYFETCH_H

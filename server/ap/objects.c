@@ -291,10 +291,47 @@ featured(struct req *req)
 	return send_doc(req, doc);
 }
 
+/* --- Follow activities ------------------------------------------------------------------- */
+
+/* GET /follows/:id, the id of a Follow a member sent: the Follow, to a signed request from
+ * the followed account's server while the follow (or the request) lasts; 404 to anyone
+ * else and once it was undone or refused, as for an id that never was. */
+static int
+follow_activity(struct req *req)
+{
+	int64_t id;
+	if (id_parse(req_param(req, "id"), &id) != 0)
+		return not_found(req, "bad follow id");
+	struct account *signer = ap_verify_request(req, NULL, 0);
+	if (signer == NULL)
+		return -1;
+	char buf[ID_STRLEN];
+	const char *base = ap_base_url();
+	const char *uri = arena_printf(req->arena, "%s/follows/%s", base, id_format(id, buf));
+	const char *username, *target_uri, *target_domain;
+	int found = db_follow_sent_by_uri(req->arena, uri, &username, &target_uri, &target_domain,
+					  &req->err);
+	if (found < 0)
+		return -1;
+	if (found == 0 || signer->suspended || signer->domain == NULL ||
+	    strcmp(signer->domain, target_domain) != 0)
+		return not_found(req, "no such follow, or not for this peer");
+	json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "id", uri, "type", "Follow", "actor",
+				ap_actor_uri(req->arena, base, username), "object", target_uri);
+	if (doc == NULL)
+		return err_set(&req->err, ERR_INTERNAL, NULL, "could not build a document");
+	json_object_set_new(doc, "@context", json_string(AP_CONTEXT));
+	resp_activity_json(req, MHD_HTTP_OK, doc);
+	json_decref(doc);
+	resp_header(req, "Cache-Control", "no-store");
+	return 0;
+}
+
 int
 ap_object_routes(struct router *r)
 {
 	int rc = 0;
+	rc |= router_add(r, "GET", "/follows/:id", follow_activity);
 	rc |= router_add(r, "GET", "/users/:name/statuses/:id", note);
 	rc |= router_add(r, "GET", "/users/:name/outbox", outbox);
 	rc |= router_add(r, "GET", "/users/:name/followers", followers);

@@ -215,28 +215,67 @@ add_mentioned(struct arena *a, const json_t *activity, struct inboxes *to, struc
 	return n < 0 ? -1 : 0;
 }
 
-/* Sends activity (consumed), signed by signer, to the remote followers of signer, the
- * remote accounts its post mentions and the remote author of post also_author_of (0: none)
- * — a reply's parent, a boosted post —, each inbox once (shared inboxes where servers have
- * them). */
+/* Collects into to the inboxes of the remote followers of signer, the remote accounts the
+ * activity's post mentions and the remote author of post also_author_of (0: none) — a
+ * reply's parent, a boosted post — (shared inboxes where servers have them). 0 or -1. */
+static int
+fan_out_inboxes(struct arena *a, int64_t signer, int64_t also_author_of,
+		const json_t *activity, struct inboxes *to, struct err *err)
+{
+	const char **inboxes, *author = NULL;
+	int n = db_remote_follower_inboxes(a, signer, &inboxes, err);
+	int rc = n < 0 ? -1 : 0;
+	for (int i = 0; i < n; i++)
+		inboxes_add(a, to, inboxes[i]);
+	rc = rc == 0 ? add_mentioned(a, activity, to, err) : rc;
+	if (rc == 0 && also_author_of != 0)
+		rc = db_status_remote_author_inbox(a, also_author_of, true, &author, err);
+	inboxes_add(a, to, author);
+	return rc;
+}
+
+/* Sends activity (consumed), signed by signer, to fan_out_inboxes' inboxes, each once. */
 static int
 fan_out(struct arena *a, int64_t signer, int64_t also_author_of, json_t *activity,
 	struct err *err)
 {
 	struct inboxes to = {0};
-	const char **inboxes, *author = NULL;
-	int n = db_remote_follower_inboxes(a, signer, &inboxes, err);
-	int rc = n < 0 ? -1 : 0;
-	for (int i = 0; i < n; i++)
-		inboxes_add(a, &to, inboxes[i]);
-	rc = rc == 0 ? add_mentioned(a, activity, &to, err) : rc;
-	if (rc == 0 && also_author_of != 0)
-		rc = db_status_remote_author_inbox(a, also_author_of, true, &author, err);
-	inboxes_add(a, &to, author);
+	int rc = fan_out_inboxes(a, signer, also_author_of, activity, &to, err);
 	if (rc == 0)
 		rc = inboxes_send(a, &to, activity, signer, err);
 	json_decref(activity);
 	return rc;
+}
+
+static const char *note_uri(struct arena *a, const struct db_ap_status *st);
+
+int
+ap_delivery_audience_has(struct arena *a, const char *type, int64_t status_id, int64_t signer,
+			 const char *inbox, struct err *err)
+{
+	struct inboxes to = {0};
+	int rc;
+	if (strcmp(type, "Announce") == 0) {
+		rc = fan_out_inboxes(a, signer, status_id, NULL, &to, err);
+	} else {
+		struct db_ap_status st;
+		if (db_ap_status(a, status_id, &st, err) != 0)
+			return err->code == ERR_NOT_FOUND ? (err_clear(err), 0) : -1;
+		/* add_mentioned reads the post's id from the activity's object */
+		json_t *act = json_pack("{s:{s:s}}", "object", "id", note_uri(a, &st));
+		if (act == NULL)
+			return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		rc = st.visibility == VIS_DIRECT
+			 ? add_mentioned(a, act, &to, err)
+			 : fan_out_inboxes(a, st.account_id, st.in_reply_to_id, act, &to, err);
+		json_decref(act);
+	}
+	if (rc != 0)
+		return -1;
+	for (int i = 0; i < to.n; i++)
+		if (strcmp(to.v[i], inbox) == 0)
+			return 1;
+	return 0;
 }
 
 /* The ActivityPub id of a post: ours, or the one its server gave it. */
@@ -479,7 +518,7 @@ static int
 peer_removed_event(struct arena *a, const struct event *ev, struct err *err)
 {
 	struct db_peer_follow *f;
-	int n = db_peer_follows(a, ev->domain, PEER_FAREWELL_MAX, &f, err);
+	int n = db_peer_follows(a, ev->domain, ev->subdomains, PEER_FAREWELL_MAX, &f, err);
 	if (n < 0)
 		return -1;
 	const char *base = ap_base_url();

@@ -22,6 +22,15 @@ int ap_outbound_event(struct arena *a, const struct event *ev, struct err *err);
 int ap_enqueue_delivery(struct arena *a, const char *inbox, const json_t *activity,
 			int64_t signer_id, struct err *err);
 
+/* Whether a queued delivery still has a reason to go to inbox, asked again when it is sent
+ * (a follower blocked or removed since it was queued must not get the post): for a Create or
+ * Update of our post status_id, inbox is one fan-out would pick now (the followers of its
+ * author, the accounts it mentions, its parent's author; for a direct post the mentioned
+ * only); for an Announce by signer of post status_id, signer's followers or the post's
+ * author. 1 yes, 0 no, -1 + err. */
+int ap_delivery_audience_has(struct arena *a, const char *type, int64_t status_id,
+			     int64_t signer, const char *inbox, struct err *err);
+
 /* The Note of a local post (a new reference), addressed per its visibility. */
 json_t *ap_note_json(struct arena *a, const struct db_ap_status *st);
 

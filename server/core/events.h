@@ -5,6 +5,7 @@
 #ifndef PARASOL_EVENTS_H
 #define PARASOL_EVENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
@@ -29,8 +30,10 @@ enum event_kind {
 	EV_REPORT_FORWARDED, /* report_id: a moderator (actor_id) forwarded the report about a
 				remote account to its server; sent by the instance actor, the
 				moderator and the reporter unnamed */
-	EV_PEER_REMOVED,     /* domain is about to stop being a peer: its follows of and by
-				members still exist, and end right after (same transaction) */
+	EV_PEER_REMOVED,     /* domain is about to stop being a peer (allowlist: taken off the
+				list; blocklist: blocked, with subdomains set): its follows of
+				and by members still exist, and end right after (same
+				transaction) */
 	EV__MAX
 };
 
@@ -47,6 +50,7 @@ struct event {
 	 * the activity it takes back. */
 	int64_t object_id;
 	const char *domain; /* the peer, for EV_PEER_REMOVED */
+	bool subdomains;    /* EV_PEER_REMOVED: its other ports and subdomains too (a block) */
 };
 
 typedef int (*event_listener)(struct arena *a, const struct event *ev, struct err *err);

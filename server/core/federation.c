@@ -2,7 +2,9 @@
  * domains kept in memory, core/cache.h) and the contact attempts of unknown domains. */
 #include "federation.h"
 
+#include <arpa/inet.h>
 #include <idn2.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,52 @@ host_to_ascii(struct arena *a, const char *host)
 	return copy;
 }
 
+/* Whether host may be an IPv4 address in one of the spellings inet_aton (and so the
+ * resolver) reads: 1 to 4 parts of decimal, octal (0...) or hex (0x...) digits, such as
+ * "127.1", "2130706433" or "0x7f.1". Such a name is never a DNS name a peer could have. */
+static bool
+ipv4_spelling(const char *host)
+{
+	return host[0] != '\0' && strspn(host, "0123456789abcdefx.") == strlen(host) &&
+	       host[0] >= '0' && host[0] <= '9';
+}
+
+/* The canonical form of an address literal: "a.b.c.d" for IPv4 in any inet_aton spelling,
+ * or the dotted IPv4 address an IPv4-mapped IPv6 one ("[::ffff:127.0.0.1]") names. NULL
+ * when host is no address literal, with *bad set when it is bracketed but no IPv4-mapped
+ * address: other IPv6 literals are refused everywhere (the domain columns' CHECKs allow no
+ * brackets either), so they are never listed and, in either mode, never let in. */
+static char *
+address_literal(struct arena *a, const char *host, bool *bad)
+{
+	char buf[INET6_ADDRSTRLEN];
+	*bad = false;
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+		struct in6_addr v6;
+		char *inner = n > 2 && host[n - 1] == ']' ? arena_strndup(a, host + 1, n - 2) : NULL;
+		if (inner == NULL || inet_pton(AF_INET6, inner, &v6) != 1) {
+			*bad = true;
+			return NULL;
+		}
+		if (!IN6_IS_ADDR_V4MAPPED(&v6)) {
+			*bad = true; /* IPv6 peers are not supported: never listed, never let in */
+			return NULL;
+		}
+		struct in_addr v4;
+		memcpy(&v4, &v6.s6_addr[12], sizeof v4);
+		inet_ntop(AF_INET, &v4, buf, sizeof buf);
+		return arena_strdup(a, buf);
+	}
+	if (!ipv4_spelling(host))
+		return NULL;
+	struct in_addr v4;
+	if (inet_aton(host, &v4) == 0)
+		return NULL; /* "256.1.1.1", "1bad.cafe": a name, then (host_valid decides) */
+	inet_ntop(AF_INET, &v4, buf, sizeof buf);
+	return arena_strdup(a, buf);
+}
+
 char *
 federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 {
@@ -107,7 +155,8 @@ federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 	}
 	s[strcspn(s, "/?#")] = '\0';
 
-	char *colon = strrchr(s, ':');
+	/* an IPv6 literal's colons are inside its brackets: the port's is after them */
+	char *colon = strrchr(s[0] == '[' && strchr(s, ']') ? strchr(s, ']') : s, ':');
 	const char *port = NULL;
 	if (colon != NULL) {
 		*colon = '\0';
@@ -122,7 +171,15 @@ federation_domain_normalise(struct arena *a, const char *input, struct err *err)
 			return refuse(err, MSG_BAD, "not an internationalised domain name");
 		host_len = strlen(s);
 	}
-	if (!host_valid(s, host_len))
+	/* An address has one spelling here, so that a blocked 127.0.0.1 is also 127.1,
+	 * 2130706433, 0x7f.1 and [::ffff:127.0.0.1], as the resolver reads them. */
+	bool bad_address;
+	char *address = address_literal(a, s, &bad_address);
+	if (bad_address)
+		return refuse(err, MSG_BAD, "bad address literal");
+	if (address != NULL)
+		s = address;
+	else if (!host_valid(s, host_len))
 		return refuse(err, MSG_BAD, "bad host");
 	if (port == NULL)
 		return s;
@@ -225,6 +282,9 @@ blocked(struct arena *a, const char *d, struct err *err)
 		if ((listed = peer_listed(host, err)) != 0)
 			return listed;
 	}
+	bool ignored;
+	if (address_literal(a, host, &ignored) != NULL)
+		return 0; /* an address has no parent domains */
 	for (const char *dot = strchr(host, '.'); dot != NULL; dot = strchr(dot + 1, '.'))
 		if (dot[1] != '\0' && (listed = peer_listed(dot + 1, err)) != 0)
 			return listed;
@@ -286,8 +346,13 @@ federation_peer_add(struct arena *a, const char *domain, const char *note, struc
 	}
 	if (db_attempt_delete(a, d, err) != 0 || peers_changed(a, err) != 0)
 		goto fail;
-	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode. */
-	if (mode == FED_BLOCKLIST && db_peer_sever_follows(a, d, true, err) < 0)
+	/* Blocking a domain ends its follows at once, like removing a peer in allowlist mode,
+	 * and tells it the same way first: a Reject of each of its accounts' follows, an Undo
+	 * of each of our members' (Mastodon rejects a suspended domain's follows too), so that
+	 * its server stops counting them as followers of ours and both sides agree. */
+	struct event ev = {.kind = EV_PEER_REMOVED, .domain = d, .subdomains = true};
+	if (mode == FED_BLOCKLIST &&
+	    (events_emit(a, &ev, err) != 0 || db_peer_sever_follows(a, d, true, err) < 0))
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_PEERS); /* committed or not: reload at once */

@@ -11,7 +11,8 @@
  * leaves no room for a look-alike subdomain someone else controls. In blocklist mode a
  * listed "peer.example" blocks the host on every port and every subdomain of it
  * ("a.b.peer.example"), since whoever runs a domain runs its subdomains; a listed
- * "peer.example:8443" blocks that port only.
+ * "peer.example:8443" blocks that port only. A listed IPv4 address blocks itself however it
+ * is spelt, on every port; it has no subdomains.
  *
  * Every door (inbox, signed fetches, deliveries, remote lookups and follows) asks
  * federation_domain_allowed; this module never sees HTTP. The functions that change the mode
@@ -38,8 +39,11 @@ struct err;
  * "xn--bcher-kva.example", through libidn2's UTS #46 mapping), one trailing dot dropped,
  * port without leading zeros and dropped when it is the default one (443 or 80; for a
  * pasted URL, its scheme's). A pasted http(s):// URL is reduced to its host[:port] (so is
- * "host/path"); other schemes, user info, IPv6 literals, names libidn2 refuses, bad labels
- * and ports are refused with ERR_UNPROCESSABLE and a message to show. Returns an arena
+ * "host/path"). An address literal gets its one canonical spelling: IPv4 in any form the
+ * resolver reads ("127.1", "2130706433", "0x7f.1") as "127.0.0.1", and an IPv4-mapped IPv6
+ * address ("[::ffff:127.0.0.1]") as its IPv4 address. Other IPv6 literals (never a peer:
+ * refused in both modes), other schemes, user info, names libidn2 refuses, bad labels and
+ * ports are refused with ERR_UNPROCESSABLE and a message to show. Returns an arena
  * string, or NULL + err. */
 char *federation_domain_normalise(struct arena *a, const char *input, struct err *err);
 
@@ -66,7 +70,9 @@ int federation_record_attempt(struct arena *a, const char *domain, struct err *e
 
 /* Lists domain (normalised) with an optional note (up to 500 characters; NULL for none) and
  * forgets its contact attempts. In blocklist mode this blocks it, so its follows of and by
- * members are removed too, in the same transaction. ERR_UNPROCESSABLE for a bad domain or
+ * members (its subdomains' and other ports' too) are removed in the same transaction, after
+ * queueing the Reject or Undo of each (EV_PEER_REMOVED), which go out although the domain is
+ * blocked. ERR_UNPROCESSABLE for a bad domain or
  * note, ERR_CONFLICT when already listed. 0, or -1 + err. */
 int federation_peer_add(struct arena *a, const char *domain, const char *note, struct err *err);
 

@@ -129,6 +129,30 @@ report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id, stru
 	return db_report_insert_peer(a, &row, id, err);
 }
 
+/* Whether url's host[:port] is the one given (both normalised, core/federation.h). */
+static bool
+url_on_domain(struct arena *a, const char *url, const char *domain)
+{
+	struct err ignored;
+	const char *d = url != NULL ? federation_domain_normalise(a, url, &ignored) : NULL;
+	return d != NULL && strcmp(d, domain) == 0;
+}
+
+const char *
+report_flag_inbox(struct arena *a, const struct report_forward_row *r)
+{
+	struct err ignored;
+	const char *home =
+	    r->target_uri != NULL ? federation_domain_normalise(a, r->target_uri, &ignored) : NULL;
+	if (home == NULL)
+		return NULL;
+	if (url_on_domain(a, r->target_shared_inbox, home))
+		return r->target_shared_inbox;
+	if (url_on_domain(a, r->target_inbox, home))
+		return r->target_inbox;
+	return NULL;
+}
+
 int
 report_forward(struct arena *a, const struct account *moderator, int64_t report_id,
 	       const char *text, struct err *err)
@@ -156,7 +180,7 @@ report_forward(struct arena *a, const struct account *moderator, int64_t report_
 	if (r.forwarded)
 		return err_set(err, ERR_CONFLICT, "This report was already sent to that server.",
 			       "report forwarded twice");
-	if (r.target_inbox == NULL)
+	if (report_flag_inbox(a, &r) == NULL)
 		return err_set(err, ERR_UNPROCESSABLE, "That server can't receive reports.",
 			       "target without an inbox");
 	struct err ferr = {0};

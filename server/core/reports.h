@@ -59,6 +59,12 @@ struct peer_report {
 int report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id,
 		     struct err *err);
 
+/* Where a Flag about r's target goes: an inbox on the target's own server (the host of its
+ * actor id), its shared inbox when that is there, else its own inbox; an inbox the actor's
+ * document names on another host never gets it. NULL when neither is on that host (or r is
+ * about a member here). The string is r's (or arena-owned). */
+const char *report_flag_inbox(struct arena *a, const struct report_forward_row *r);
+
 /* Forwards report report_id to the server of the remote account it is about: in one
  * transaction, records forwarded_at and the text sent, and emits EV_REPORT_FORWARDED, which
  * ap/ turns into a Flag from the instance actor (neither the reporter nor the moderator is
@@ -67,7 +73,8 @@ int report_from_peer(struct arena *a, const struct peer_report *p, int64_t *id,
  * agreed (forward_comment). text is cleaned like a comment (trimmed, at most
  * REPORT_COMMENT_MAX characters, ERR_UNPROCESSABLE beyond or for invalid UTF-8).
  * moderator must be a moderator or an admin (ERR_FORBIDDEN). ERR_NOT_FOUND for no such
- * report, ERR_UNPROCESSABLE when the target is a member here (or has no inbox) or its server
+ * report, ERR_UNPROCESSABLE when the target is a member here (or has no inbox on its own
+ * server, report_flag_inbox) or its server
  * is not one this node federates with (core/federation.h), ERR_CONFLICT when the report was
  * forwarded already. 0 or -1 + err. */
 int report_forward(struct arena *a, const struct account *moderator, int64_t report_id,

@@ -519,21 +519,25 @@ db_drop_object_deliveries(struct arena *a, const char *object_uri, struct err *e
 }
 
 int
-db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
-		struct err *err)
+db_peer_follows(struct arena *a, const char *domain, bool subdomains, int max,
+		struct db_peer_follow **out, struct err *err)
 {
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", max);
-	const char *p[] = {domain, lim};
+	const char *p[] = {domain, lim,
+			   subdomains && strchr(domain, ':') == NULL ? "true" : "false"};
 	PGresult *r = db_query(
 		a, err,
 		"SELECT f.account_id, f.target_account_id, x.domain IS NULL, f.request, f.id, f.uri"
 		" FROM (SELECT account_id, target_account_id, id, uri, false AS request FROM follows"
 		"  UNION ALL SELECT account_id, target_account_id, id, uri, true FROM follow_requests)"
 		" f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id"
-		" WHERE (x.domain = $1 AND y.domain IS NULL) OR (x.domain IS NULL AND y.domain = $1)"
+		" CROSS JOIN LATERAL (SELECT coalesce(x.domain, y.domain) AS d) r"
+		" WHERE (x.domain IS NULL) <> (y.domain IS NULL)"
+		" AND (r.d = $1 OR ($3::boolean AND (split_part(r.d, ':', 1) = $1"
+		"  OR split_part(r.d, ':', 1) LIKE '%.' || $1)))"
 		" ORDER BY f.id LIMIT $2::int",
-		2, p);
+		3, p);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);
@@ -565,4 +569,27 @@ db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err)
 	if (r == NULL)
 		return -1;
 	return atoi(PQcmdTuples(r));
+}
+
+int
+db_follow_sent_by_uri(struct arena *a, const char *uri, const char **username,
+		      const char **target_uri, const char **target_domain, struct err *err)
+{
+	const char *p[] = {uri};
+	PGresult *r = db_query(a, err,
+			       "SELECT x.username, y.uri, y.domain FROM (SELECT account_id,"
+			       " target_account_id FROM follows WHERE uri = $1 UNION ALL"
+			       " SELECT account_id, target_account_id FROM follow_requests"
+			       " WHERE uri = $1) f JOIN accounts x ON x.id = f.account_id"
+			       " JOIN accounts y ON y.id = f.target_account_id"
+			       " WHERE x.domain IS NULL AND y.domain IS NOT NULL LIMIT 1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	*username = db_value(r, 0, 0);
+	*target_uri = db_value(r, 0, 1);
+	*target_domain = db_value(r, 0, 2);
+	return 1;
 }

@@ -152,6 +152,12 @@ int db_peer_unreachable(struct arena *a, const char *domain, struct err *err);
  * of activities that have no row of their own. The id, or -1 + err. */
 int64_t db_fresh_id(struct arena *a, struct err *err);
 
+/* The Follow a local member sent, found by its id (kept on the request, then on the follow
+ * it became; db_follow_request_set_uri): the member's username and the followed account's
+ * URI and domain, arena-owned. 1 found, 0 none (never sent, undone, refused), -1 + err. */
+int db_follow_sent_by_uri(struct arena *a, const char *uri, const char **username,
+			  const char **target_uri, const char **target_domain, struct err *err);
+
 /* Records uri as the id of the Follow that follow request request_id sent (kept with the
  * follow once accepted, so that an Undo names it). 0 or -1. */
 int db_follow_request_set_uri(struct arena *a, int64_t request_id, const char *uri,
@@ -172,9 +178,10 @@ struct db_peer_follow {
 };
 
 /* The follows and follow requests between local accounts and accounts of domain, both
- * directions (at most max); count (into *out, arena) or -1 + err. */
-int db_peer_follows(struct arena *a, const char *domain, int max, struct db_peer_follow **out,
-		    struct err *err);
+ * directions (at most max); with subdomains, of its other ports and subdomains too (for a
+ * domain without a port, as db_peer_sever_follows). Count (into *out, arena) or -1 + err. */
+int db_peer_follows(struct arena *a, const char *domain, bool subdomains, int max,
+		    struct db_peer_follow **out, struct err *err);
 /* Forgets up to limit activity ids seen more than days days ago, oldest first; how many. */
 int db_activities_seen_prune(struct arena *a, int days, int limit, struct err *err);
 

@@ -55,7 +55,10 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	 * holder. If this worker dies, db_job_release_orphans makes the job due again as soon
 	 * as its backend is gone (at the latest the lease runs out): nothing is lost. A
 	 * delivery waits while an older one to the same inbox is queued, retried or running,
-	 * so that one inbox gets its activities in order (migration 0016). */
+	 * so that one inbox gets its activities in order (migration 0016), and while another
+	 * one to the same host is running, so that a peer that hangs holds one worker and the
+	 * others deliver to everyone else (migration 0024). Two claims racing may both start
+	 * one delivery to a host: the cap is per claim, not a lock. */
 	PGresult *r = db_query(a, err,
 			       "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
 			       " attempts = attempts + 1, leased_by = pg_backend_pid()"
@@ -63,7 +66,11 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 			       "  WHERE j.run_at <= now() AND j.kind = ANY($1::text[])"
 			       "  AND (j.kind <> 'deliver' OR NOT EXISTS (SELECT 1 FROM jobs o"
 			       "   WHERE o.kind = 'deliver' AND (o.payload ->> 'inbox') ="
-			       "   (j.payload ->> 'inbox') AND o.id < j.id))"
+			       "   (j.payload ->> 'inbox') AND o.id < j.id)"
+			       "   AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = 'deliver'"
+			       "   AND r.leased_by IS NOT NULL AND r.run_at > now()"
+			       "   AND parasol_inbox_host(r.payload ->> 'inbox') ="
+			       "   parasol_inbox_host(j.payload ->> 'inbox')))"
 			       "  ORDER BY j.run_at, j.id FOR UPDATE OF j SKIP LOCKED LIMIT 1)"
 			       " RETURNING id, kind, payload::text, attempts",
 			       2, p);

@@ -79,7 +79,7 @@ db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *ou
 	const char *p[] = {id_format(id, buf)};
 	PGresult *r = db_query(a, err,
 			       "SELECT r.id, r.target_account_id, t.domain, t.uri,"
-			       " coalesce(t.shared_inbox_url, t.inbox_url),"
+			       " t.shared_inbox_url, t.inbox_url,"
 			       " CASE WHEN s.account_id = r.target_account_id THEN s.uri END,"
 			       " r.forwarded_text, r.forwarded_at IS NOT NULL"
 			       " FROM reports r JOIN accounts t ON t.id = r.target_account_id"
@@ -95,10 +95,11 @@ db_report_forward_row(struct arena *a, int64_t id, struct report_forward_row *ou
 	out->target_id = db_int64(r, 0, 1);
 	out->target_domain = db_value(r, 0, 2);
 	out->target_uri = db_value(r, 0, 3);
-	out->target_inbox = db_value(r, 0, 4);
-	out->status_uri = db_value(r, 0, 5);
-	out->forwarded_text = db_value(r, 0, 6);
-	out->forwarded = db_bool(r, 0, 7);
+	out->target_shared_inbox = db_value(r, 0, 4);
+	out->target_inbox = db_value(r, 0, 5);
+	out->status_uri = db_value(r, 0, 6);
+	out->forwarded_text = db_value(r, 0, 7);
+	out->forwarded = db_bool(r, 0, 8);
 	return 0;
 }
 

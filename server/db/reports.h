@@ -40,7 +40,8 @@ struct report_forward_row {
 	int64_t target_id;
 	const char *target_domain; /* NULL: a member here */
 	const char *target_uri;	   /* the target's actor URI; NULL for a member here */
-	const char *target_inbox;  /* the shared inbox, else the actor's inbox; NULL if none */
+	const char *target_shared_inbox; /* the shared inbox its document names; NULL if none */
+	const char *target_inbox;	 /* the actor's own inbox; NULL if none */
 	const char *status_uri;	   /* the reported post's id when it is one of the target's remote
 				      posts; NULL otherwise */
 	const char *forwarded_text; /* what the Flag carries ("" none; NULL before forwarding) */

@@ -369,7 +369,148 @@ def test_post_gone_when_job_runs():
     assert accepted_creates(D, word) == [], "D got the Create of a post that is gone"
 
 
+@test
+def test_blocked_follower_not_sent_queued_post():
+    """bea@B follows alice; B is down (503) when alice writes a followers-only post; alice
+    blocks bea; when B is back, the queued post is not delivered (bea is no follower any
+    more, and nobody else there follows alice), while fay's server got it"""
+    B = harness.FakePeer(suite)
+    harness.allow_peer(A, B.domain)
+    bea = B.add_actor("bea")
+    follow_alice(bea)
+    B.inbox_status = 503
+    try:
+        word = marker("beforeblock")
+        harness.post_and_get_id(A, clients["alice"], "alice", "followers only " + word,
+                                visibility="private")
+        wait_activities(B, 1, "a refused Create at B", "Create",
+                        pred=lambda x: word in json.dumps(x))
+        profile_action(clients["alice"], bea, "block")
+        assert not follows(remote_id(bea), local_id("alice")), "bea still follows alice"
+    finally:
+        B.inbox_status = 202
+    wait_activities(state["F"], 1, "the post at fay's server", "Create",
+                    pred=lambda x: word in json.dumps(x))
+    settle(B)
+    assert accepted_creates(B, word) == [], "the blocked follower's server got the post"
+
+
+@test
+def test_queued_boost_and_like_of_deleted_post_dropped():
+    """D is down when alice boosts and likes a note of gil@D (D's only follower of alice is
+    dan); gil deletes the note; when D is back, neither the Announce nor the Like of the
+    deleted note arrives there"""
+    D, dan = state["D"], state["dan"]
+    gil = D.add_actor("gil")
+    follow_alice(dan)
+    act = harness.activity_create(gil, "for alice " + marker("gilnote"))
+    act["object"]["tag"] = [{"type": "Mention", "href": alice_uri(), "name": "@alice"}]
+    send(gil, act)
+    note = act["object"]["id"]
+    sid = harness.wait_for(lambda: (A.psql("SELECT id FROM statuses WHERE uri = '%s'"
+                                           % q(note)) or [[None]])[0][0],
+                           WAIT, what="gil's note on A")
+    about = lambda x: x["type"] in ("Announce", "Like") and x.get("object") == note  # noqa
+    D.inbox_status = 503
+    try:
+        for action in ("reblog", "favourite"):
+            r = clients["alice"].post("/statuses/%s/%s" % (sid, action), {"back": "/home"})
+            harness.assert_status(r, 303, action)
+        wait_activities(D, 2, "a refused Announce and Like at D", pred=about)
+        send(gil, {"@context": "https://www.w3.org/ns/activitystreams",
+                   "id": note + "#delete", "type": "Delete", "actor": gil.uri,
+                   "object": {"id": note, "type": "Tombstone"}})
+        harness.wait_for(lambda: A.scalar("SELECT count(*) FROM statuses WHERE uri = '%s'"
+                                          % q(note)) == "0", WAIT, what="the note deleted on A")
+    finally:
+        D.inbox_status = 202
+    settle(D)
+    sent = [x["type"] for x in activities(D, pred=about) if x["_answered"] == 202]
+    assert sent == [], "D got %r of a deleted note" % sent
+
+
 # --- removing a peer tells it ----------------------------------------------------------------------
+
+def signed_get(actor, path):
+    h = harness.sign_headers(actor.key, actor.key_id, "GET", path, "127.0.0.1:%d" % A.port)
+    h["Accept"] = "application/activity+json"
+    return harness.request(A.port, "GET", path, headers=h)
+
+
+@test
+def test_follow_id_dereferences():
+    """the id of alice's Follow of pia@F answers a signed GET from pia with that Follow while
+    the follow lasts; a GET signed by another peer's actor, or by nobody, gets nothing; once
+    alice unfollows, 404"""
+    F, D = state["F"], state["D"]
+    pia = F.add_actor("pia")
+    profile_action(clients["alice"], pia, "follow")
+    follow = wait_activities(F, 1, "the Follow at pia's inbox", "Follow", "/users/pia/inbox")[0]
+    base = harness.instance_base(A)
+    assert follow["id"].startswith(base + "/follows/"), follow["id"]
+    path = follow["id"][len(base):]
+    r = signed_get(pia, path)
+    harness.assert_status(r, 200, "pia's GET of the Follow")
+    doc = r.json()
+    assert (doc["id"], doc["type"], doc["actor"], doc["object"]) == (
+        follow["id"], "Follow", alice_uri(), pia.uri), doc
+    assert "activity+json" in r.header("Content-Type", ""), r.header("Content-Type")
+    harness.assert_status(signed_get(state["dan"], path), 404, "another peer's GET")
+    harness.assert_status(harness.request(A.port, "GET", path,
+                                          headers={"Accept": "application/activity+json"}),
+                          401, "an unsigned GET")
+    harness.assert_status(signed_get(pia, "/follows/12345"), 404, "an unknown id")
+    accept_follow(pia, follow["id"])
+    harness.wait_for(lambda: follows(local_id("alice"), remote_id(pia)), WAIT,
+                     what="A to record alice -> pia")
+    harness.assert_status(signed_get(pia, path), 200, "the Follow once accepted")
+    profile_action(clients["alice"], pia, "unfollow")
+    harness.assert_status(signed_get(pia, path), 404, "the Follow once undone")
+
+
+@test
+def test_blocking_domain_sends_reject_and_undo():
+    """in blocklist mode, kim@K follows alice and alice follows lou@K; blocking K severs both
+    follows on A and tells K first — a Reject of kim's Follow, an Undo of alice's — though K
+    is blocked; then nothing more goes to K"""
+    K = harness.FakePeer(suite)
+    kim, lou = K.add_actor("kim"), K.add_actor("lou")
+    listed = [r[0] for r in A.psql("SELECT domain FROM peers")]
+    harness.db_change(A, "DELETE FROM peers", "peers")
+    switch = lambda mode: clients["root"].post("/admin/peers/mode",  # noqa: E731
+                                               {"federation_mode": mode, "confirm": "1"})
+    harness.assert_status(switch("blocklist"), 303, "blocklist mode")
+    try:
+        kim_follow = follow_alice(kim)
+        profile_action(clients["alice"], lou, "follow")
+        to_lou = wait_activities(K, 1, "the Follow at lou's inbox", "Follow",
+                                 "/users/lou/inbox")[0]
+        accept_follow(lou, to_lou["id"])
+        harness.wait_for(lambda: follows(local_id("alice"), remote_id(lou)), WAIT,
+                         what="A to record alice -> lou")
+        settle(K)
+        K.clear()
+        r = clients["root"].post("/admin/peers", {"domain": K.domain})
+        harness.assert_status(r, 303, "block K")
+        rejects = wait_activities(K, 1, "a Reject at kim's inbox", "Reject", "/users/kim/inbox")
+        assert object_id(rejects[0]) == kim_follow, rejects[0]
+        assert rejects[0]["actor"] == alice_uri(), rejects[0]
+        undo = wait_activities(K, 1, "an Undo at lou's inbox", "Undo", "/users/lou/inbox")[0]
+        assert isinstance(undo["object"], dict) and undo["object"]["id"] == to_lou["id"], undo
+        settle(K)
+        assert not follows(remote_id(kim), local_id("alice"))
+        assert not follows(local_id("alice"), remote_id(lou))
+        sent = len(K.requests_to("POST"))
+        harness.post_and_get_id(A, clients["alice"], "alice", "after K " + marker("x"),
+                                visibility="public")
+        settle(K)
+        assert len(K.requests_to("POST")) == sent, "A delivered to a blocked peer"
+    finally:
+        harness.db_change(A, "DELETE FROM peers", "peers")
+        harness.assert_status(switch("allowlist"), 303, "allowlist mode again")
+        for d in listed:
+            harness.allow_peer(A, d)
+
 
 @test
 def test_removing_peer_sends_reject_and_undo():

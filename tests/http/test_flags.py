@@ -42,6 +42,7 @@ AP = "application/activity+json"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 WAIT = 20
 COMMENT = "Posted <my> client's number & real name."
+FLAG_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22,}")  # a Flag id's random part
 
 state = {}
 clients = {}
@@ -63,6 +64,9 @@ def setup():
     harness.allow_peer(B, fake.domain)
     state.update(fake=fake, fay=fake.add_actor("fay"), stranger=stranger,
                  sam=stranger.add_actor("sam"))
+    other = harness.FakePeer(suite)  # O: another peer of A's, named by rex's document
+    harness.allow_peer(A, other.domain)
+    state["other"] = other
 
 
 def dom(inst):
@@ -317,7 +321,10 @@ def test_forward_flag_activity():
     assert req["path"] == "/inbox", req["path"]
     inst_actor = base(A) + "/actor"
     assert act["actor"] == inst_actor, act
-    assert act["id"].startswith(inst_actor), act
+    assert act["id"].startswith(inst_actor + "#flags/"), act
+    token = act["id"][len(inst_actor + "#flags/"):]
+    assert FLAG_TOKEN_RE.fullmatch(token) and rid not in act["id"], \
+        "the Flag id is not a random token: %s" % act["id"]
     assert act["object"] == [fay.uri, nid], act
     assert act["content"] == "fay spams (checked by us)", act
     assert act["to"] == [fay.uri], act
@@ -416,6 +423,41 @@ def test_forward_to_non_peer_is_422():
     harness.assert_status(forward(clients["keeper"], rid), 303, "forward once a peer again")
     flags = harness.wait_for(fake_flags, WAIT, what="the account Flag at F")
     assert flags[0][1]["object"] == [fay.uri], flags[0][1]
+
+
+@test
+def test_flag_only_to_reported_server_with_random_id():
+    """a report about rex@F, whose actor document names a shared inbox on another peer (O),
+    is forwarded to rex's own inbox on F and never to O; the Flag's id ends in a random token
+    (not the report's time-ordered number), different for every Flag"""
+    fake, other = state["fake"], state["other"]
+    rex = fake.add_actor("rex")
+    own_doc = rex.document
+    rex.document = lambda: dict(own_doc(), endpoints={"sharedInbox": other.base + "/inbox"})
+    r = clients["alice"].post("/@rex@%s/report" % fake.domain, {"comment": "rex"})
+    harness.assert_status(r, 303, "report rex's account")
+    rid = report_id_on_a(target_uri=rex.uri)
+    assert A.scalar("SELECT shared_inbox_url FROM accounts WHERE uri = '%s'" % q(rex.uri)) == (
+        other.base + "/inbox")
+    fake.clear()
+    other.clear()
+    harness.assert_status(forward(clients["keeper"], rid), 303, "forward rex's report")
+    flags = harness.wait_for(lambda: [f for f in fake_flags() if f[1]["object"] == [rex.uri]],
+                             WAIT, what="the Flag about rex at F")
+    settle_deliveries(A)
+    assert len(flags) == 1, flags
+    req, act = flags[0]
+    assert req["path"] == "/users/rex/inbox", req["path"]
+    assert other.requests_to("POST") == [], "O got %r" % other.requests_to("POST")
+    ids = [act["id"]] + [f[1]["id"] for f in fake_flags() if f[1] is not act]
+    prefix = base(A) + "/actor#flags/"
+    for fid in ids:
+        assert fid.startswith(prefix), fid
+        token = fid[len(prefix):]
+        assert FLAG_TOKEN_RE.fullmatch(token), "the Flag id is not a random token: %s" % fid
+        assert rid not in fid, "the Flag id carries the report's number: %s" % fid
+    every = [f[1]["id"] for f in fake_flags()]
+    assert len(set(every)) == len(every), every
 
 
 # --- in: Flags peers send ------------------------------------------------------------------------

@@ -219,7 +219,8 @@ def test_invalid_domains_refused():
     bad = ["", "   ", "peer example", "-bad.example", "bad-.example", "a..b.example",
            ".example", "peer.example:99999", "peer.example:0", "peer.example:", "peer.example:8a",
            "peer.example:1:2", "ftp://peer.example", "user@peer.example",
-           "https://user@peer.example/", "[::1]:8080", "例え..jp", "peer_x.example",
+           "https://user@peer.example/", "[::1]:8080", "[::1", "[zz::1]", "[127.0.0.1]", "[]",
+           "例え..jp", "peer_x.example",
            "a" * 64 + ".example", ("abcdefghi." * 26) + "example", "peer.example\\x",
            "javascript:alert(1)", "<b>.example"]
     for d in bad:
@@ -455,6 +456,45 @@ def test_blocklist_normalises_and_covers_subdomains():
     finally:
         harness.assert_status(remove("friend.example"), 303, "clean up")
         inst.psql("DELETE FROM federation_attempts")
+
+
+@test
+def test_blocklist_catches_address_spellings():
+    """an IPv4 address is listed in its one canonical spelling (2130706433 is 127.0.0.1); in
+    blocklist mode a blocked 127.0.0.1 is refused (403) on any port and however the resolver
+    would read it — 127.1, 2130706433, 0x7f.1, 0177.0.0.1, the IPv4-mapped
+    [::ffff:127.0.0.1] —, IPv6 literals are refused as no peer can be one, and another
+    IPv4 address is not refused"""
+    try:
+        harness.assert_status(add("http://2130706433:80/"), 303, "add 2130706433")
+        assert peers() == ["127.0.0.1"], peers()
+        harness.assert_status(add("127.1"), 409, "127.1 is 127.0.0.1")
+        harness.assert_status(add("[::FFFF:7f00:1]"), 409, "the IPv4-mapped 127.0.0.1")
+        harness.assert_status(add("[::1]"), 422, "an IPv6 literal")
+    finally:
+        harness.db_change(inst, "DELETE FROM peers", "peers")
+    harness.assert_status(switch("blocklist"), 303, "blocklist")
+    try:
+        harness.assert_status(add("127.0.0.1"), 303, "block 127.0.0.1")
+        inst.psql("DELETE FROM federation_attempts")
+        for spelling in ("127.0.0.1", "127.0.0.1:8080", "127.1", "127.1:9", "2130706433",
+                         "2130706433:8443", "0x7f.1", "0X7F.0.0.1", "0177.0.0.1",
+                         "0x7f000001:80", "127.0.0.1.", "[::ffff:127.0.0.1]",
+                         "[::ffff:7f00:1]:8080"):
+            harness.assert_status(knock(spelling), 403, "blocked spelling %r" % spelling)
+        for spelling in ("[::1]", "[0:0:0:0:0:0:0:1]:8443"):  # no key is fetched there
+            r = knock(spelling)
+            harness.assert_status(r, 401, "IPv6 literal %r" % spelling)
+            assert "The keyId must be an http(s) URL." in r.text, r.text[-600:]
+        got = attempts()  # (other ports are counted, in the canonical spelling)
+        assert set(got) <= {"127.0.0.1:8080", "127.0.0.1:9", "127.0.0.1:8443"}, got
+        for spelling in ("127.0.0.2", "2130706434", "0x7f.2"):
+            r = knock(spelling)
+            assert r.status != 403, "an unlisted address was blocked: %r %r" % (spelling, r)
+    finally:
+        harness.db_change(inst, "DELETE FROM peers", "peers")
+        inst.psql("DELETE FROM federation_attempts")
+        harness.assert_status(switch("allowlist"), 303, "allowlist again")
 
 
 @test

@@ -13,7 +13,7 @@
 
 static atomic_llong fake_now; /* ms */
 static atomic_int calls, running, max_running;
-static atomic_bool fail, hold;
+static atomic_bool fail, hold, hold_slow; /* hold_slow: only slow.example's key server hangs */
 
 static int64_t
 fake_clock(void)
@@ -24,14 +24,13 @@ fake_clock(void)
 static int
 fake_fetch(const char *key_id, bool refresh)
 {
-	(void)key_id;
 	(void)refresh;
 	atomic_fetch_add(&calls, 1);
 	int now = atomic_fetch_add(&running, 1) + 1;
 	int seen = atomic_load(&max_running);
 	while (now > seen && !atomic_compare_exchange_weak(&max_running, &seen, now))
 		;
-	while (atomic_load(&hold))
+	while (atomic_load(&hold) || (atomic_load(&hold_slow) && strstr(key_id, "slow.example")))
 		usleep(1000);
 	atomic_fetch_sub(&running, 1);
 	return atomic_load(&fail) ? -1 : 0;
@@ -46,6 +45,7 @@ start(int threads, int wait_ms, int max_waiters)
 	atomic_store(&max_running, 0);
 	atomic_store(&fail, false);
 	atomic_store(&hold, false);
+	atomic_store(&hold_slow, false);
 	struct keyfetch_options o = {.threads = threads,
 				     .wait_ms = wait_ms,
 				     .max_waiters = max_waiters,
@@ -201,6 +201,53 @@ START_TEST(test_one_domain_has_few_fetches_going)
 }
 END_TEST
 
+struct slow_waiter {
+	const char *key;
+	enum keyfetch_result r;
+	atomic_bool done;
+};
+
+static void *
+slow_wait(void *p)
+{
+	struct slow_waiter *w = p;
+	w->r = keyfetch_request(w->key, false);
+	atomic_store(&w->done, true);
+	return NULL;
+}
+
+START_TEST(test_slow_peer_leaves_other_keys_alone)
+{
+	/* two threads, two waiting places; slow.example's key server hangs and two requests
+	 * name its keys: its fetches run one at a time and only one request waits for them, so
+	 * a third request, for another peer's key, is fetched and answered READY meanwhile */
+	start(2, 60 * 1000, 2);
+	atomic_store(&hold_slow, true);
+	struct slow_waiter w[2] = {{.key = "https://slow.example/users/a#main-key"},
+				   {.key = "https://slow.example/users/b#main-key"}};
+	pthread_t t[2];
+	ck_assert_int_eq(pthread_create(&t[0], NULL, slow_wait, &w[0]), 0);
+	for (int i = 0; i < 5000 && atomic_load(&running) < 1; i++)
+		usleep(1000);
+	ck_assert_int_eq(atomic_load(&running), 1);
+	ck_assert_int_eq(pthread_create(&t[1], NULL, slow_wait, &w[1]), 0);
+	/* the second slow request settles: it is answered at once, or (the defect) it waits
+	 * while its fetch takes the second thread */
+	for (int i = 0; i < 5000 && !atomic_load(&w[1].done) && atomic_load(&running) < 2; i++)
+		usleep(1000);
+	ck_assert_int_eq(keyfetch_request("https://good.example/users/ann#main-key", false),
+			 KEYFETCH_READY);
+	ck_assert_int_eq(atomic_load(&running), 1); /* slow.example still hangs, on one thread */
+	ck_assert(atomic_load(&w[1].done));
+	ck_assert_int_eq(w[1].r, KEYFETCH_PENDING);
+	atomic_store(&hold_slow, false);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_int_eq(w[0].r, KEYFETCH_READY);
+	keyfetch_stop();
+}
+END_TEST
+
 START_TEST(test_full_table_of_failures_makes_room)
 {
 	start(2, 5000, 2);
@@ -232,6 +279,7 @@ main(void)
 	tcase_add_test(tc, test_waiters_bounded);
 	tcase_add_test(tc, test_wait_is_bounded);
 	tcase_add_test(tc, test_one_domain_has_few_fetches_going);
+	tcase_add_test(tc, test_slow_peer_leaves_other_keys_alone);
 	tcase_add_test(tc, test_full_table_of_failures_makes_room);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
