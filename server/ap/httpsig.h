@@ -160,8 +160,8 @@ int httpsig_check(const struct httpsig_request *req, const struct httpsig_sig *s
 		  enum httpsig_failure *why, struct err *err);
 
 /* httpsig_check, then the RSA-SHA256 signature with key (an RSA public key) over the signed
- * headers in the signer's order, with the exact request-target (path and query as
- * received): a signature over the bare path does not cover an appended query. 0 when valid; -1 + ERR_UNAUTHORIZED + *why
+ * headers in the signer's order — first with the target's query string, then without it
+ * (older senders signed the bare path). 0 when valid; -1 + ERR_UNAUTHORIZED + *why
  * (HTTPSIG_BAD_SIGNATURE: worth refetching the key once) otherwise. a holds scratch memory. */
 int httpsig_verify(struct arena *a, const struct httpsig_request *req,
 		   const struct httpsig_sig *sig, EVP_PKEY *key, time_t now,

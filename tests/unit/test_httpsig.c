@@ -589,7 +589,7 @@ START_TEST(test_snac_order)
 }
 END_TEST
 
-START_TEST(test_query_exact)
+START_TEST(test_query_fallback)
 {
 	time_t now = time(NULL);
 	struct treq r;
@@ -597,13 +597,11 @@ START_TEST(test_query_exact)
 	r.target = "/users/alice/outbox?page=true";
 	treq_sign(&r, NULL, NULL, 0, 0);
 	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_OK);
-	/* signed without the query, received with one appended: the query is not covered */
+	/* signed without the query (legacy Mastodon), received with it */
 	r.target = "/users/alice/outbox";
 	treq_sign(&r, NULL, NULL, 0, 0);
 	r.target = "/users/alice/outbox?page=true";
-	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_BAD_SIGNATURE);
-	r.target = "/users/alice/outbox?";
-	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_BAD_SIGNATURE);
+	ck_assert_failure(treq_verify(&r, gen_public, now), HTTPSIG_OK);
 	/* signed with one query, received with another */
 	r.target = "/users/alice/outbox?page=1";
 	treq_sign(&r, NULL, NULL, 0, 0);
@@ -821,7 +819,7 @@ httpsig_suite(void)
 	tcase_add_test(verify, test_required_headers);
 	tcase_add_test(verify, test_hs2019_created);
 	tcase_add_test(verify, test_snac_order);
-	tcase_add_test(verify, test_query_exact);
+	tcase_add_test(verify, test_query_fallback);
 	tcase_add_test(verify, test_algorithms);
 	suite_add_tcase(s, verify);
 
