@@ -68,6 +68,25 @@ overdue(const struct slowguard *g, const struct slowguard_conn *c, int64_t now)
 	return false;
 }
 
+/* Shuts down every connection past its deadline (mutex held); returns how many. */
+static unsigned
+sweep_locked(struct slowguard *g)
+{
+	int64_t now = g->clock();
+	unsigned n = 0;
+	for (struct slowguard_conn *c = g->head; c != NULL; c = c->next) {
+		if (!overdue(g, c, now))
+			continue;
+		/* libmicrohttpd's thread sees end of file or an error and closes it */
+		if (shutdown(c->fd, SHUT_RDWR) != 0 && errno != ENOTCONN)
+			log_msg(LOG_DEBUG, "slowguard: shutdown: %s", strerror(errno));
+		c->phase = PH_CUT;
+		g->cut++;
+		n++;
+	}
+	return n;
+}
+
 static void *
 guard_thread(void *arg)
 {
@@ -82,24 +101,22 @@ guard_thread(void *arg)
 		pthread_cond_timedwait(&g->wake, &g->mu, &until);
 		if (g->stopping)
 			break;
-		int64_t now = g->clock();
-		unsigned n = 0;
-		for (struct slowguard_conn *c = g->head; c != NULL; c = c->next) {
-			if (!overdue(g, c, now))
-				continue;
-			/* libmicrohttpd's thread sees end of file or an error and closes it */
-			if (shutdown(c->fd, SHUT_RDWR) != 0 && errno != ENOTCONN)
-				log_msg(LOG_DEBUG, "slowguard: shutdown: %s", strerror(errno));
-			c->phase = PH_CUT;
-			g->cut++;
-			n++;
-		}
+		unsigned n = sweep_locked(g);
 		if (n > 0)
 			log_msg(LOG_INFO, "closed %u connection%s sending a request too slowly", n,
 				n == 1 ? "" : "s");
 	}
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
+}
+
+unsigned
+slowguard_sweep(struct slowguard *g)
+{
+	pthread_mutex_lock(&g->mu);
+	unsigned n = sweep_locked(g);
+	pthread_mutex_unlock(&g->mu);
+	return n;
 }
 
 struct slowguard *

@@ -44,6 +44,10 @@ void slowguard_idle(struct slowguard *g, struct slowguard_conn *c);
 /* c is closing (before its socket is closed): forgotten and freed. c may be NULL. */
 void slowguard_close(struct slowguard *g, struct slowguard_conn *c);
 
+/* Shuts down every connection past its deadline now, as the thread does each tick; returns
+ * how many (for tests, which drive the clock). */
+unsigned slowguard_sweep(struct slowguard *g);
+
 /* How many connections the guard has cut since it started (for tests and the log). */
 uint64_t slowguard_cut_count(struct slowguard *g);
 
