@@ -34,6 +34,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -914,6 +915,8 @@ def main():
                 log("    %s at 80 %% (%.0f/s)" % (m["path"], rate))
                 extra["paced"].append((m["path"], rate, paced(
                     BASE + m["path"], request_headers(m, cookie), rate, ARGS.duration)))
+        log("    /about while /home and /notifications run at full load")
+        extra["mixed"] = mixed_load(ms, cookie, ARGS.duration)
         ceil2 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
         for m in fed_ms:
             if m.get("inbox"):
@@ -951,6 +954,28 @@ def main():
         print_plans(plans)
     print_table(ms + fed_ms, results, ceiling_rps, (ceil1, ceil2), full, small, rss, extra,
                 threads, commit, time.time() - started)
+
+
+def mixed_load(ms, cookie, duration):
+    """The cheap page under a mixed load: wrk drives the signed-in pages (/home and
+    /notifications, never from the page cache) at full load, 32 connections each, while a
+    second wrk asks for /about on 4 connections. Returns {"about": wrk's figures for /about,
+    "heavy": [(path, figures)]}; figures only, never a verdict."""
+    heavy = [m for m in ms if m.get("signed_in") and not m.get("deep_of")]
+    out = {"heavy": [None] * len(heavy)}
+
+    def drive(i, m):
+        out["heavy"][i] = (m["path"], wrk(BASE + m["path"], request_headers(m, cookie),
+                                          duration, connections=32))
+
+    threads = [threading.Thread(target=drive, args=(i, m)) for i, m in enumerate(heavy)]
+    for t in threads:
+        t.start()
+    time.sleep(1)  # the heavy load is up before the cheap page is timed
+    out["about"] = wrk(BASE + "/about", COMMON_HEADERS, max(1, duration - 2), connections=4)
+    for t in threads:
+        t.join()
+    return out
 
 
 def measure_under_load(m, cookie):
@@ -1062,6 +1087,16 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
         rows.append(("%s at 80%% (%.0f/s, -c%d)" % (path, rate, p["connections"]),
                      "%.0f" % p["rps"], fmt_ms(p.get("p50")), fmt_ms(p.get("p99")),
                      str(p["non2xx"]), "", "", "p99<50" + met, "", ""))
+    mixed = extra.get("mixed")
+    if mixed and mixed["about"].get("rps"):
+        a = mixed["about"]
+        met = " ok" if a.get("p99") is not None and a["p99"] < 50 else " NO"
+        rows.append(("/about, heavy pages at full load", "%.0f" % a["rps"], fmt_ms(a.get("p50")),
+                     fmt_ms(a.get("p99")), str(a["non2xx"]), "", "", "p99<50" + met, "", ""))
+        for path, h in mixed["heavy"]:
+            rows.append(("  meanwhile %s (-c32)" % path, "%.0f" % h["rps"] if h.get("rps")
+                         else "-", fmt_ms(h.get("p50")), fmt_ms(h.get("p99")),
+                         str(h["non2xx"]), "", "", "", "", ""))
     mb = lambda kb: "%.1f MB" % (kb / 1024.0) if kb else "-"
     idle = rss.get("idle")
     rows.append(("RSS of serve, idle", mb(idle)) + ("", "", "", "", "",

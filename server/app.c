@@ -107,6 +107,8 @@ app_serve(struct app *app, struct err *err)
 		.threads = app->cfg.threads,
 		.body_limit = app->cfg.body_limit,
 		.timeout = app->cfg.connection_timeout,
+		.header_timeout = app->cfg.header_timeout,
+		.body_min_rate = app->cfg.body_min_rate,
 		.connection_limit = app->cfg.connection_limit,
 		.connections_per_address = app->cfg.connections_per_address,
 		.default_lang = app->cfg.default_language,

@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	{"auto_migrate", KEY_BOOL, OFF(auto_migrate), 0, 0, "true"},
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},
 	{"connection_timeout", KEY_INT, OFF(connection_timeout), 1, 3600, "30"},
+	{"header_timeout", KEY_INT, OFF(header_timeout), 0, 3600, "20"},
+	{"body_min_rate", KEY_INT, OFF(body_min_rate), 0, 1L << 30, "500"},
 	{"connection_limit", KEY_INT, OFF(connection_limit), 16, 65536, "900"},
 	{"connections_per_address", KEY_INT, OFF(connections_per_address), 0, 65536, "32"},
 	{"threads", KEY_INT, OFF(threads), 0, 256, "0"},

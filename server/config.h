@@ -26,6 +26,8 @@ struct config {
 	bool auto_migrate;
 	long body_limit;
 	int connection_timeout;
+	int header_timeout; /* seconds a request's head may take (0: only connection_timeout) */
+	int body_min_rate;  /* bytes a second a request body must keep up (0: no minimum) */
 	int connection_limit;	     /* connections open at once (libmicrohttpd's limit) */
 	int connections_per_address; /* of them from one client address; 0: no cap */
 	int threads;

@@ -71,6 +71,7 @@
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
+#include "http/slowguard.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -93,11 +94,28 @@ log_request(const struct req *req)
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct connlimit *per_address; /* NULL: no cap */
+	struct slowguard *guard;       /* NULL: only libmicrohttpd's idle timeout */
 	struct http_options opts;
 	int port;
 	struct page_cache *cache; /* NULL when page_cache_seconds is 0 */
 	struct pool *handlers;	  /* the handler threads (http/pool.h) */
 };
+
+/* What the server keeps for each open connection (its socket context). */
+struct conn_state {
+	uint64_t key;		      /* connlimit_open's, 0: not counted */
+	struct slowguard_conn *guard; /* NULL: not watched */
+};
+
+/* conn's entry in the slow-request guard, or NULL. */
+static struct slowguard_conn *
+conn_guard(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct conn_state *cs = ci != NULL ? ci->socket_context : NULL;
+	return cs != NULL ? cs->guard : NULL;
+}
 
 /* Sent on every response. The CSP allows nothing inline and nothing from elsewhere. */
 static const struct resp_header security_headers[] = {
@@ -385,6 +403,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct http_server *srv = cls;
 	struct req *req = *con_cls;
 	if (req == NULL) {
+		if (srv->guard != NULL)
+			slowguard_head(srv->guard, conn_guard(conn));
 		req = req_new(srv, conn, url, method);
 		*con_cls = req;
 		const char *cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -398,6 +418,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		 * into memory and 413 follows at the end; a sender that goes on past eight times
 		 * the limit is cut off. */
 		req->received += *upload_data_size;
+		if (srv->guard != NULL)
+			slowguard_body(srv->guard, conn_guard(conn), *upload_data_size);
 		if ((long)req->received > srv->opts.body_limit)
 			req->too_large = true;
 		if (!req->too_large)
@@ -405,6 +427,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		*upload_data_size = 0;
 		return req->received / 8 > (size_t)srv->opts.body_limit ? MHD_NO : MHD_YES;
 	}
+	if (srv->guard != NULL)
+		slowguard_answering(srv->guard, conn_guard(conn));
 	if (req->too_large) {
 		if (req->resp.status != 0)
 			return MHD_YES; /* answered at the first call */
@@ -452,9 +476,10 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	     enum MHD_RequestTerminationCode toe)
 {
-	struct http_server *srv = cls;
-	(void)conn;
 	(void)toe;
+	struct http_server *srv = cls;
+	if (srv->guard != NULL)
+		slowguard_idle(srv->guard, conn_guard(conn));
 	struct req *req = *con_cls;
 	if (req != NULL) {
 		if (req->cache_flight) /* never answered: the waiting requests look again */
@@ -487,22 +512,40 @@ on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 										     : MHD_NO;
 }
 
-/* Counts the connections of each address while they are open; the key (a keyed hash, never
- * the address) is kept in the connection's socket context. */
+/* Counts the connections of each address while they are open (the key: a keyed hash, never
+ * the address) and watches how fast they send their requests (http/slowguard.h). */
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	      enum MHD_ConnectionNotificationCode toe)
 {
 	struct http_server *srv = cls;
-	if (srv->per_address == NULL)
+	if (srv->per_address == NULL && srv->guard == NULL)
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		uint64_t key = connlimit_open(srv->per_address, ci ? ci->client_addr : NULL);
-		*socket_context = (void *)(uintptr_t)key;
+		struct conn_state *cs = calloc(1, sizeof *cs);
+		*socket_context = cs;
+		if (cs == NULL)
+			return; /* neither counted nor watched */
+		if (srv->per_address != NULL) {
+			const union MHD_ConnectionInfo *ci =
+				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+			cs->key = connlimit_open(srv->per_address, ci ? ci->client_addr : NULL);
+		}
+		if (srv->guard != NULL) {
+			const union MHD_ConnectionInfo *fi =
+				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+			if (fi != NULL)
+				cs->guard = slowguard_open(srv->guard, fi->connect_fd);
+		}
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-		connlimit_release(srv->per_address, (uint64_t)(uintptr_t)*socket_context);
+		struct conn_state *cs = *socket_context;
+		if (cs != NULL) {
+			if (srv->per_address != NULL)
+				connlimit_release(srv->per_address, cs->key);
+			if (srv->guard != NULL)
+				slowguard_close(srv->guard, cs->guard);
+			free(cs);
+		}
 		*socket_context = NULL;
 	}
 }
@@ -584,8 +627,17 @@ http_server_start(const struct http_options *opts, struct err *err)
 		free(srv);
 		return NULL;
 	}
+	if (opts->header_timeout > 0 &&
+	    (srv->guard = slowguard_new(opts->header_timeout, opts->body_min_rate, 0, NULL,
+					err)) == NULL) {
+		connlimit_free(srv->per_address);
+		page_cache_free(srv->cache);
+		free(srv);
+		return NULL;
+	}
 	if ((srv->handlers = pool_start(threads, handle, admit, srv)) == NULL) {
 		err_set(err, ERR_INTERNAL, NULL, "the handler threads did not start");
+		slowguard_free(srv->guard);
 		connlimit_free(srv->per_address);
 		page_cache_free(srv->cache);
 		free(srv);
@@ -610,6 +662,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 		err_set(err, ERR_INTERNAL, "cannot listen on the configured address and port",
 			"cannot listen on port %d (in use, or a bad address?)", opts->port);
 		pool_stop(srv->handlers);
+		slowguard_free(srv->guard);
 		connlimit_free(srv->per_address);
 		page_cache_free(srv->cache);
 		free(srv);
@@ -641,6 +694,7 @@ http_server_stop(struct http_server *srv)
 	 * connection is left suspended when the daemon stops. */
 	pool_stop(srv->handlers);
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
+	slowguard_free(srv->guard);
 	connlimit_free(srv->per_address);
 	page_cache_free(srv->cache);
 	free(srv);

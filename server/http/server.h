@@ -21,6 +21,11 @@ struct http_options {
 	int threads;	     /* 0: http_thread_count's choice */
 	long body_limit;     /* bytes; larger bodies get 413 before they are read */
 	int timeout;	     /* seconds a connection may stay idle */
+	/* seconds a request's head may take to arrive (0: no limit but the idle timeout), and
+	 * the bytes a second its body must keep up after that many seconds of grace
+	 * (http/slowguard.h) */
+	int header_timeout;
+	long body_min_rate;
 	int connection_limit;	     /* connections open at once, in all (0: libmicrohttpd's) */
 	int connections_per_address; /* of them from one address (0: no cap; proxies exempt) */
 	enum lang default_lang;

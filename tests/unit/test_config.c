@@ -94,6 +94,8 @@ START_TEST(test_defaults)
 	ck_assert(cfg.auto_migrate);
 	ck_assert_int_eq(cfg.body_limit, 1048576);
 	ck_assert_int_eq(cfg.connection_timeout, 30);
+	ck_assert_int_eq(cfg.header_timeout, 20);
+	ck_assert_int_eq(cfg.body_min_rate, 500);
 	ck_assert_int_eq(cfg.threads, 0);
 	ck_assert_str_eq(cfg.templates_dir, PARASOL_DATADIR "/templates");
 	ck_assert_str_eq(cfg.static_dir, PARASOL_DATADIR "/static");
