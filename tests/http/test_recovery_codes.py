@@ -154,6 +154,54 @@ def test_new_codes_in_settings():
     assert r.status == 303 and r.header("Location").endswith("/settings#recovery"), r
 
 
+def old_code_id(days_ago):
+    """A recovery code id as parasol_id() made it days_ago days ago."""
+    return ("(floor(extract(epoch FROM now() - interval '%d days') * 1000)::bigint << 16)"
+            % days_ago)
+
+
+@test
+def test_members_approved_before_0018_get_codes():
+    """migration 0023: a member approved before 0018 (codes all made before it, never shown)
+    is sent to fresh codes at the next sign-in; one who saw codes made since 0018, and one
+    already due, are left as they are"""
+    for name in ("early", "seen", "due"):
+        harness.create_account(inst, name)
+    inst.psql("UPDATE accounts SET created_at = now() - interval '30 days',"
+              " recovery_codes_due = (username = 'due')"
+              " WHERE username IN ('early', 'seen', 'due')")
+    inst.psql("DELETE FROM recovery_codes WHERE account_id IN (SELECT id FROM accounts WHERE"
+              " username IN ('early', 'seen', 'due'))")
+    # early's codes came with the application, 20 days ago; seen's were shown yesterday
+    inst.psql("INSERT INTO recovery_codes (id, account_id, code_hash) SELECT %s + n, a.id,"
+              " sha256(convert_to(a.username || n, 'UTF8')) FROM accounts a,"
+              " generate_series(1, 3) n WHERE a.username = 'early'" % old_code_id(20))
+    inst.psql("INSERT INTO recovery_codes (id, account_id, code_hash) SELECT %s + n, a.id,"
+              " sha256(convert_to(a.username || n, 'UTF8')) FROM accounts a,"
+              " generate_series(1, 3) n WHERE a.username = 'seen'" % old_code_id(1))
+    # 0018 ran ten days ago; 0023 runs now
+    inst.psql("UPDATE schema_migrations SET applied_at = now() - interval '10 days'"
+              " WHERE version = '0018_member_defects.sql'")
+    inst.psql("DELETE FROM schema_migrations WHERE version = '0023_recovery_codes_before_0018.sql'")
+    p = inst.cli("migrate")
+    assert p.returncode == 0, harness.describe(p)
+    assert inst.scalar("SELECT count(*) FROM schema_migrations WHERE version ="
+                       " '0023_recovery_codes_before_0018.sql'") == "1"
+    due = dict(inst.psql("SELECT username, recovery_codes_due FROM accounts WHERE username IN"
+                         " ('early', 'seen', 'due')"))
+    assert due == {"early": "t", "seen": "f", "due": "t"}, due
+    me = client()
+    r = me.login("early", PASSWORD)
+    harness.assert_status(r, 303, "early's sign-in")
+    assert harness.location_path(r) == "/recovery-codes?welcome=1", r.header("Location")
+    codes = codes_on(me.get("/recovery-codes?welcome=1"))
+    assert len(codes) == 8 and live_codes("early") == 8, codes
+    r = client().login("seen", PASSWORD)
+    harness.assert_status(r, 303, "seen's sign-in")
+    assert harness.location_path(r) == "/home", r.header("Location")
+    assert live_codes("seen") == 3
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":
