@@ -571,6 +571,11 @@ item_act(struct req *req)
 static int
 account_page(struct req *req, int64_t id, const struct err *form_err)
 {
+	/* its history holds the other moderators' private notes about this moderator */
+	if (id == req->viewer->id)
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Another moderator must act on your own account or posts.",
+			       "moderation page of one's own account");
 	struct account *acct = account_by_id(req->arena, id, &req->err);
 	if (acct == NULL)
 		return -1;

@@ -158,6 +158,24 @@ def test_reports_about_oneself():
 
 
 @test
+def test_own_moderation_page():
+    """the admin writes a private note on keeper's account: keeper can't open the moderation
+    page of their own account (403, the note not shown) nor act there; warden can read it"""
+    keeper = account_id("keeper")
+    r = c["boss"].post("/admin/accounts/%s/act" % keeper,
+                       [("kind", "note"), ("reason", "Watch keeper's temper")])
+    harness.assert_status(r, 303, "note")
+    r = c["keeper"].get("/admin/accounts/%s" % keeper)
+    harness.assert_status(r, 403, "one's own moderation page")
+    assert "temper" not in r.text
+    n = count("SELECT count(*) FROM mod_actions")
+    r = c["keeper"].post("/admin/accounts/%s/act" % keeper, [("kind", "note"), ("reason", "")])
+    harness.assert_status(r, 403, "acting on oneself with a bad form")
+    assert count("SELECT count(*) FROM mod_actions") == n
+    assert "temper" in c["boss"].get("/admin/accounts/%s" % keeper).text
+
+
+@test
 def test_pending_action_is_not_an_answer():
     """with the two-person rule, keeper proposes to suspend lou from rose's and uma's
     reports: the item stays open with its evidence, held by keeper; nobody else acts on it
