@@ -21,6 +21,7 @@ suite = harness.Suite("mod_conflicts")
 test = suite.test
 inst = harness.Instance(suite, "mod_conflicts")
 c = {}
+ZH = harness.po_translations("zh_CN")
 
 
 def setup():
@@ -84,6 +85,10 @@ def test_no_decision_on_own_appeal():
                          {"outcome": "grant", "decision": "I agree with me"})
     harness.assert_status(r, 403, "deciding one's own appeal")
     assert "another moderator must decide it" in r.text, r.text
+    zh = harness.member(inst, "keeper", lang="zh-CN", create=False)
+    msg = "This is your own appeal: another moderator must decide it."
+    assert ZH.get(msg) and ZH[msg] in zh.post("/admin/appeals/%s" % action, {
+        "outcome": "grant", "decision": "x"}).text
     assert inst.scalar("SELECT state FROM appeals WHERE action_id = %s" % action) == "open"
     assert inst.scalar("SELECT mod_hidden FROM statuses WHERE id = %s" % sid) == "t"
     assert inst.scalar("SELECT state FROM mod_actions WHERE id = %s" % action) == "done"
@@ -141,6 +146,9 @@ def test_reports_about_oneself():
         r = c["warden"].get(path)
         harness.assert_status(r, 403, path)
         assert "rose" not in r.text and "unkind" not in r.text
+    zh = harness.member(inst, "warden", lang="zh-CN", create=False)
+    msg = "Another moderator must handle reports about you."
+    assert ZH.get(msg) and ZH[msg] in zh.get("/admin/queue/%s" % item).text
     actions = count("SELECT count(*) FROM mod_actions")
     r = c["warden"].post("/admin/queue/%s/claim" % item, {})
     harness.assert_status(r, 403, "claim of a report about oneself")
