@@ -123,7 +123,8 @@ register_submit(struct req *req)
 	if (signin_limit_check(req, NULL, &err) != 0 ||
 	    registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
 		    0) {
-		if (res.bad_invite)
+		/* so are the names of members: asking which are taken counts as a failure too */
+		if (res.bad_invite || res.taken)
 			signin_limit_failed(req, NULL);
 		struct tval *ctx = register_ctx(req, reg.invite_code);
 		tval_set_bool(ctx, "closed", false); /* keep the form to correct it */
