@@ -272,8 +272,9 @@ notify_target(struct arena *a, enum mod_kind k, int64_t target, int64_t action_i
  * tell what they want few to know, the kind of action is the reported member's business (the
  * moderation log already says what every member may know), and no moderator is ever named
  * to a reporter. It names neither the post nor the account either, so that a glance at a
- * shared phone shows no one's name. A pending action (two-person rule) counts as acted on:
- * the report was read and answered. */
+ * shared phone shows no one's name. A pending action (two-person rule) is not an answer yet:
+ * the reporters hear of it when a second moderator approves it, and nothing if it is
+ * refused (the item stays open for another decision). */
 static int
 notify_reporters(struct arena *a, int64_t report_id, int64_t action_id, struct err *err)
 {
@@ -430,6 +431,12 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 		struct queue_item *q = db_queue_get(a, report_id, err);
 		if (q == NULL)
 			return -1;
+		/* Reports about a moderator are another moderator's to read and decide, even a
+		 * dismissal or a note: otherwise the reported could bury them (core/queue.h). */
+		if (q->target_id == moderator->id)
+			return err_set(err, ERR_FORBIDDEN,
+				       "Another moderator must handle reports about you.",
+				       "moderation: report about the moderator");
 		if (q->group_id != 0)
 			report_id = q->group_id;
 	}
@@ -454,7 +461,22 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 			    "moderation: item claimed by another moderator");
 			goto fail;
 		}
-		if (d->kind != MOD_NOTE && db_queue_close(a, report_id, err) < 0)
+		/* An action waiting for a second moderator has not answered the item yet: the
+		 * item stays open (its evidence kept), held by the proposer so that nobody acts
+		 * on it meanwhile, and is closed when the action is approved (mod_approve). */
+		int waiting = db_mod_action_pending_for_report(a, report_id, err);
+		if (waiting < 0)
+			goto fail;
+		if (waiting) {
+			err_set(err, ERR_CONFLICT,
+				"An action on this item waits for a second moderator: approve or "
+				"refuse it first.",
+				"moderation: item has a pending action");
+			goto fail;
+		}
+		if (wait && holder == 0 && db_queue_claim(a, report_id, moderator->id, 0, err) < 0)
+			goto fail;
+		if (d->kind != MOD_NOTE && !wait && db_queue_close(a, report_id, err) < 0)
 			goto fail;
 	}
 	struct mod_action_new row = {
@@ -480,7 +502,7 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 		if (notify_target(a, d->kind, t.account_id, action_id, err) != 0)
 			goto fail;
 	}
-	if (report_id != 0 && d->kind != MOD_NOTE &&
+	if (report_id != 0 && d->kind != MOD_NOTE && !wait &&
 	    notify_reporters(a, report_id, action_id, err) != 0)
 		goto fail;
 	if (db_commit(err) != 0)
@@ -517,6 +539,11 @@ mod_approve(struct arena *a, const struct instance_settings *s, const struct acc
 		return err_set(err, ERR_FORBIDDEN,
 			       "A second moderator must approve this: not the one who proposed it.",
 			       "moderation: self-approval");
+	if (m->target_id != 0 && m->target_id == moderator->id)
+		return err_set(err, ERR_FORBIDDEN,
+			       "Another moderator must decide an action on your own account or "
+			       "posts.",
+			       "moderation: approval by the target");
 	enum mod_kind k;
 	if (mod_kind_parse(m->kind, &k) != 0)
 		return err_set(err, ERR_INTERNAL, "Something went wrong.", "bad stored kind");
@@ -536,6 +563,11 @@ mod_approve(struct arena *a, const struct instance_settings *s, const struct acc
 			  action_id, NULL, false, err) != 0)
 			goto fail;
 		if (notify_target(a, k, m->target_id, action_id, err) != 0)
+			goto fail;
+		/* now the item it answers is answered: closed, its reporters told */
+		int closed = m->report_id != 0 ? db_queue_close(a, m->report_id, err) : 0;
+		if (closed < 0 ||
+		    (closed > 0 && notify_reporters(a, m->report_id, action_id, err) != 0))
 			goto fail;
 	}
 	if (db_commit(err) != 0)
@@ -608,6 +640,10 @@ mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t acti
 		return err_set(err, ERR_FORBIDDEN,
 			       "You took this action: another moderator must decide the appeal.",
 			       "appeal decide: own action");
+	if (m->target_id == moderator->id)
+		return err_set(err, ERR_FORBIDDEN,
+			       "This is your own appeal: another moderator must decide it.",
+			       "appeal decide: own appeal");
 	if (check_text(decision, MOD_REASON_MAX,
 		       N_("Give the reason for your decision in 1 to 1000 characters."), err) != 0)
 		return -1;

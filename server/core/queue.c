@@ -75,6 +75,12 @@ take_over(struct arena *a, const struct account *moderator, const struct queue_i
 	return 0;
 }
 
+bool
+queue_may_handle(const struct queue_item *q, const struct account *moderator)
+{
+	return moderator != NULL && q->target_id != moderator->id;
+}
+
 int
 queue_claim(struct arena *a, const struct account *moderator, int64_t id, enum queue_claim_op op,
 	    int64_t holder, struct err *err)
@@ -85,6 +91,9 @@ queue_claim(struct arena *a, const struct account *moderator, int64_t id, enum q
 	struct queue_item *q = db_queue_get(a, id, err);
 	if (q == NULL)
 		return -1;
+	if (!queue_may_handle(q, moderator))
+		return err_set(err, ERR_FORBIDDEN, "Another moderator must handle reports about you.",
+			       "queue: claim of a report about the moderator");
 	if (q->group_id != 0) /* a report of a group: its item is the group's leader */
 		return queue_claim(a, moderator, q->group_id, op, holder, err);
 	if (strcmp(q->state, "open") != 0)

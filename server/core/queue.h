@@ -32,6 +32,10 @@ int queue_group(struct arena *a, int64_t id, struct queue_item **out, struct err
 /* Who took item id over from whom, oldest first (arena). The count, or -1 + err. */
 int queue_takeovers(struct arena *a, int64_t id, struct queue_takeover **out, struct err *err);
 
+/* Whether moderator may read and handle item q: not a report about themselves (its reporters
+ * and words are another moderator's to read, its decision theirs to take). */
+bool queue_may_handle(const struct queue_item *q, const struct account *moderator);
+
 enum queue_claim_op {
 	QUEUE_CLAIM,	 /* take an unclaimed item */
 	QUEUE_RELEASE,	 /* give one's own claim back */
@@ -46,8 +50,8 @@ enum queue_claim_op {
  * holds already does nothing. ERR_CONFLICT when the item is closed, claimed by another
  * moderator (a claim; the message says to take it over), not held by moderator (a release)
  * or no longer held by holder (a take-over); ERR_UNPROCESSABLE for a take-over without a
- * holder or of one's own claim; ERR_FORBIDDEN for a member; ERR_NOT_FOUND for no such
- * item. 0 or -1 + err. */
+ * holder or of one's own claim; ERR_FORBIDDEN for a member or a report about moderator;
+ * ERR_NOT_FOUND for no such item. 0 or -1 + err. */
 int queue_claim(struct arena *a, const struct account *moderator, int64_t id, enum queue_claim_op op,
 		int64_t holder, struct err *err);
 

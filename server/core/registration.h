@@ -26,14 +26,16 @@ struct registration_result {
 	int64_t account_id;
 	bool approved;	 /* false: waits for a moderator */
 	bool bad_invite; /* failed because the invite code can't be used (a guess, perhaps) */
+	bool taken;	 /* failed because the username is taken (a member's name guessed?) */
 };
 
 /* Creates the account in one transaction: redeems the invite (counting a use), inserts the
  * account and marks its recovery codes due (core/recovery.h makes and shows them once, at
  * sign-up or, for an applicant, at the first sign-in after approval). Fails with ERR_UNPROCESSABLE (bad username or password, a
  * missing or unusable invite, a missing note, registrations closed) or ERR_CONFLICT
- * (username taken); nothing is written on failure. An invite is checked before the password
- * is hashed, so a wrong code costs no Argon2id run (out->bad_invite is set then). */
+ * (username taken: out->taken); nothing is written on failure. The invite and the username
+ * are checked before the password is hashed, so a wrong code or a taken name costs no
+ * Argon2id run (out->bad_invite is set for the code). */
 int registration_submit(struct arena *a, enum reg_mode mode, const struct registration *reg,
 			struct registration_result *out, struct err *err);
 

@@ -205,6 +205,20 @@ db_mod_action_transition(struct arena *a, int64_t id, const char *from, const ch
 	    4, p));
 }
 
+int
+db_mod_action_pending_for_report(struct arena *a, int64_t report_id, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(report_id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM mod_actions WHERE report_id = $1::bigint"
+			       " AND state = 'pending' LIMIT 1",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
 /* The members' log: what happened, without the dismissals and private notes. */
 #define IN_LOG " m.kind NOT IN ('dismiss', 'note') AND m.state IN ('done', 'reversed')"
 #define NEWEST(where)                                                                              \

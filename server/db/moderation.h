@@ -71,6 +71,10 @@ struct mod_action_row *db_mod_action_get(struct arena *a, int64_t id, struct err
 int db_mod_action_transition(struct arena *a, int64_t id, const char *from, const char *to,
 			     int64_t approved_by, struct err *err);
 
+/* Whether an action on queue item report_id waits for a second moderator: 1 yes, 0 no,
+ * -1 + err. */
+int db_mod_action_pending_for_report(struct arena *a, int64_t report_id, struct err *err);
+
 /* Which actions a list shows. */
 enum db_mod_list {
 	DB_MOD_LOG,	/* the members' log: done or reversed, without dismissals and notes */

@@ -94,6 +94,7 @@ db_queue_list(struct arena *a, const struct queue_filter *f, int64_t after_id, i
 			       " AND ($3::bigint IS NULL OR r.id > $3::bigint)"
 			       " AND ($5::int = 0 OR ($5::int = 1 AND r.claimed_by IS NULL)"
 			       "  OR ($5::int = 2 AND r.claimed_by = $6::bigint))"
+			       " AND r.target_account_id IS DISTINCT FROM $6::bigint"
 			       " ORDER BY r.id LIMIT $4::int",
 			       6, p);
 	if (r == NULL)

@@ -65,7 +65,7 @@ struct queue_filter {
 	bool closed;	    /* the closed items instead of the open ones */
 	const char *source; /* one source, or NULL for all */
 	int claim;	    /* 0: all, 1: unclaimed, 2: claimed by `me` */
-	int64_t me;
+	int64_t me;	    /* items about `me` are left out (core/queue.h queue_may_handle) */
 };
 
 /* Items matching f with ids above after_id (groups' leaders only, each with nreports) (0: from the first), oldest first, at most limit.

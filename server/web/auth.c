@@ -19,6 +19,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/tmpl.h"
+#include "util/token.h"
 #include "web/rules.h"
 #include "web/signin_limit.h"
 #include "web/web.h"
@@ -33,17 +34,28 @@ next_path(const char *next)
 }
 
 /* Starts a session and sets its cookie; persistent: kept on this device (see
- * web_set_session_cookie). */
-static int
+ * web_set_session_cookie). The session's secret (arena), or NULL + req->err. */
+static const char *
 sign_in(struct req *req, int64_t account_id, bool persistent)
 {
 	char *token = session_create(req->arena, account_id,
 				     req_header(req, MHD_HTTP_HEADER_USER_AGENT), persistent,
 				     &req->err);
 	if (token == NULL)
-		return -1;
+		return NULL;
 	web_set_session_cookie(req, token, persistent);
-	return 0;
+	return token;
+}
+
+#define RECOVERY_VIEW_PURPOSE "parasol recovery codes view"
+
+const char *
+web_recovery_codes_url(struct req *req, const char *session_token, bool welcome)
+{
+	const char *view = token_derive(req->arena, session_token ? session_token : "",
+					RECOVERY_VIEW_PURPOSE);
+	return arena_printf(req->arena, "/recovery-codes?%sview=%s", welcome ? "welcome=1&" : "",
+			    view ? view : "");
 }
 
 /* ---- register ---- */
@@ -111,7 +123,8 @@ register_submit(struct req *req)
 	if (signin_limit_check(req, NULL, &err) != 0 ||
 	    registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
 		    0) {
-		if (res.bad_invite)
+		/* so are the names of members: asking which are taken counts as a failure too */
+		if (res.bad_invite || res.taken)
 			signin_limit_failed(req, NULL);
 		struct tval *ctx = register_ctx(req, reg.invite_code);
 		tval_set_bool(ctx, "closed", false); /* keep the form to correct it */
@@ -121,11 +134,12 @@ register_submit(struct req *req)
 	}
 	if (!res.approved)
 		return web_redirect(req, "/", "applied");
-	if (sign_in(req, res.account_id, true) != 0)
+	const char *token = sign_in(req, res.account_id, true);
+	if (token == NULL)
 		return -1;
 	/* The codes are made and shown by the page this leads to (POST-redirect-GET), so a
 	 * reload never sends the form again. */
-	return web_redirect(req, "/recovery-codes?welcome=1", NULL);
+	return web_redirect(req, web_recovery_codes_url(req, token, true), NULL);
 }
 
 /* ---- recovery codes, shown once ---- */
@@ -136,19 +150,34 @@ recovery_codes_page(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	const char *codes[RECOVERY_CODES];
-	/* A HEAD (a link checker, a prefetch) would use up the one view without showing it. */
-	int made = strcmp(req->method, "HEAD") == 0
-		       ? 0
-		       : recovery_codes_take(req->arena, req->viewer->id, codes, &req->err);
+	const char *welcome = req_query(req, "welcome");
+	bool is_welcome = welcome != NULL && *welcome != '\0';
+	/* Only the address this session was sent to makes the codes: a page elsewhere can't
+	 * use the one view up. Nor can a HEAD (a link checker, a prefetch), which shows
+	 * nothing. */
+	const char *session = req_cookie(req, web_session_cookie(req));
+	const char *view = req_query(req, "view");
+	const char *expected = token_derive(req->arena, session ? session : "",
+					    RECOVERY_VIEW_PURPOSE);
+	bool ours = session != NULL && view != NULL && expected != NULL &&
+		    token_equal(view, expected);
+	int made = 0;
+	struct tval *ctx = tval_obj(req->arena), *list = tval_list(req->arena);
+	if (ours && strcmp(req->method, "HEAD") != 0)
+		made = recovery_codes_take(req->arena, req->viewer->id, codes, &req->err);
+	else if (!ours) {
+		int due = recovery_codes_due(req->arena, req->viewer->id, &req->err);
+		if (due > 0)
+			tval_set_str(ctx, "show_url",
+				     web_recovery_codes_url(req, session, is_welcome));
+		made = due < 0 ? -1 : 0;
+	}
 	if (made < 0)
 		return -1;
-	struct tval *ctx = tval_obj(req->arena), *list = tval_list(req->arena);
 	for (int i = 0; i < made * RECOVERY_CODES; i++)
 		tval_push_str(list, codes[i]);
 	tval_set(ctx, "codes", list);
 	tval_set_bool(ctx, "made", made > 0);
-	const char *welcome = req_query(req, "welcome");
-	bool is_welcome = welcome != NULL && *welcome != '\0';
 	tval_set_bool(ctx, "welcome", is_welcome);
 	return web_render(req, MHD_HTTP_OK, "welcome",
 			  is_welcome ? N_("Welcome!") : N_("Your recovery codes"), ctx);
@@ -197,7 +226,8 @@ login_submit(struct req *req)
 	signin_limit_succeeded(req, username);
 	/* "Don't keep me signed in on this device": a shared or borrowed phone. */
 	const char *forget = req_form(req, "forget");
-	if (sign_in(req, acct->id, forget == NULL || *forget == '\0') != 0)
+	const char *token = sign_in(req, acct->id, forget == NULL || *forget == '\0');
+	if (token == NULL)
 		return -1;
 	/* An applicant's first sign-in after approval (or new codes asked for and not seen
 	 * yet): the codes first. */
@@ -205,7 +235,7 @@ login_submit(struct req *req)
 	if (due < 0)
 		return -1;
 	if (due)
-		return web_redirect(req, "/recovery-codes?welcome=1", NULL);
+		return web_redirect(req, web_recovery_codes_url(req, token, true), NULL);
 	return web_redirect(req, next_path(next), NULL);
 }
 

@@ -290,13 +290,17 @@ queue_get(struct req *req)
 	tval_set(ctx, "items", list);
 	tval_set_bool(ctx, "has_items", n > 0);
 	struct tval *pl = tval_list(req->arena);
+	int shown = 0;
 	for (int i = 0; i < npending; i++) {
+		if (pending[i].target_id == req->viewer->id)
+			continue; /* an action on oneself is another moderator's to decide */
 		struct tval *v = web_mod_action_view(req, &pending[i], true);
 		tval_set_bool(v, "own", pending[i].moderator_id == req->viewer->id);
 		tval_push(pl, v);
+		shown++;
 	}
 	tval_set(ctx, "pending", pl);
-	tval_set_bool(ctx, "has_pending", npending > 0);
+	tval_set_bool(ctx, "has_pending", shown > 0);
 	tval_set_int(ctx, "appeals", nappeals);
 	tval_set_bool(ctx, "state_closed", f.closed);
 	tval_set_str(ctx, "source", f.source ? f.source : "");
@@ -389,6 +393,10 @@ item_get(struct req *req)
 	struct queue_item *q = queue_get_item(req->arena, id, &req->err);
 	if (q == NULL)
 		return -1;
+	if (!queue_may_handle(q, req->viewer))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Another moderator must handle reports about you.",
+			       "queue: item about the moderator");
 	if (q->group_id != 0) { /* one report of an item: the item's page lists it */
 		char buf[ID_STRLEN], rb[ID_STRLEN];
 		return web_redirect(req,
@@ -411,6 +419,10 @@ take_over_page(struct req *req, int64_t id, const struct err *err)
 	int64_t item_id = q->group_id ? q->group_id : id;
 	if (q->group_id != 0 && (q = queue_get_item(req->arena, item_id, &req->err)) == NULL)
 		return -1;
+	if (!queue_may_handle(q, req->viewer))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Another moderator must handle reports about you.",
+			       "queue: item about the moderator");
 	bool held =
 	    strcmp(q->state, "open") == 0 && q->claimed_by != 0 && q->claimed_by != req->viewer->id;
 	if (!held) {
@@ -559,6 +571,11 @@ item_act(struct req *req)
 static int
 account_page(struct req *req, int64_t id, const struct err *form_err)
 {
+	/* its history holds the other moderators' private notes about this moderator */
+	if (id == req->viewer->id)
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Another moderator must act on your own account or posts.",
+			       "moderation page of one's own account");
 	struct account *acct = account_by_id(req->arena, id, &req->err);
 	if (acct == NULL)
 		return -1;

@@ -18,6 +18,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
+#include "web/auth.h"
 #include "web/signin_limit.h"
 #include "web/web.h"
 
@@ -249,7 +250,9 @@ recovery_submit(struct req *req)
 	if (rc != 0)
 		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req),
 					      "recovery_error", &err);
-	return web_redirect(req, "/recovery-codes", NULL);
+	return web_redirect(
+	    req, web_recovery_codes_url(req, req_cookie(req, web_session_cookie(req)), false),
+	    NULL);
 }
 
 /* A GET of a form's address (a reload after an error, a bookmark, the address bar) goes

@@ -256,6 +256,36 @@ def test_invite_used_up():
 
 
 @test
+def test_invite_race():
+    """eight sign-ups at once with one single-use invite (a leaked link): exactly one account
+    is made, the others are refused with 422 and write nothing; the invite counts one use"""
+    import threading
+    code = invite("--uses", "1")
+    before = account_count()
+    names = ["race_%d" % i for i in range(8)]
+    clients = [client() for _ in names]
+    for c in clients:  # each has its sign-up form's token already
+        c.get("/register?invite=" + code)
+    results = {}
+    go = threading.Barrier(len(names))
+
+    def one(c, name):
+        go.wait()
+        results[name] = c.post("/register", {"username": name, "password": PASSWORD,
+                                             "invite": code}).status
+
+    threads = [threading.Thread(target=one, args=(c, n)) for c, n in zip(clients, names)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    statuses = sorted(results.values())
+    assert statuses == [303] + [422] * 7, results
+    assert account_count() == before + 1
+    assert invite_uses(code) == 1, "uses %d" % invite_uses(code)
+
+
+@test
 def test_invite_multi_use():
     """an invite with --uses 2 works twice, then no more"""
     code = invite("--uses", "2")
@@ -439,7 +469,9 @@ def test_approval_mode():
     assert "waiting" not in r.text, "a wrong password reveals the application state"
     inst.psql("UPDATE accounts SET approved = true WHERE username = 'applicant'")
     r = c.login("applicant", PASSWORD)
-    assert_redirect(r, "/recovery-codes?welcome=1", "approved sign-in: the codes first")
+    assert r.status == 303 and re.match(r"^/recovery-codes\?welcome=1&view=[A-Za-z0-9_-]{43}$",
+                                        harness.location_path(r)), \
+        "approved sign-in: the codes first: %r" % r
     remember_session(c)
 
 
@@ -675,6 +707,29 @@ def test_rate_limit_per_account():
     r = c.login("dave", PASSWORD)
     assert_redirect(r, "/home", "another account from the same client")
     remember_session(c)
+
+
+@test
+def test_taken_usernames_count_as_failures():
+    """open mode: asking /register which usernames are taken counts as failures of the
+    client: after 30 the 31st attempt gets 429 even for a free name, and writes nothing;
+    another client signs up"""
+    create_account("tara")
+    set_mode("open")
+    try:
+        c = client()
+        for i in range(30):
+            r = register(c, ("tara", "TARA", "Tara")[i % 3], PASSWORD)
+            assert_status(r, 409, "taken name #%d" % (i + 1))
+        r = register(c, "tara_free", PASSWORD)
+        assert_status(r, 429, "attempt #31 (a free name)")
+        assert 1 <= int(r.header("Retry-After") or "0") <= 900, r.header("Retry-After")
+        assert account_row("tara_free") is None
+        r = register(client(), "tara_free", PASSWORD)
+        assert r.status in (200, 303), r
+        assert account_row("tara_free") is not None
+    finally:
+        reset_mode()
 
 
 @test
