@@ -183,6 +183,11 @@ preferences_submit(struct req *req)
 	if (rc != 0) {
 		struct tval *ctx = saved_ctx(req);
 		tval_set_str(ctx, "time_zone", zone);
+		/* the form shows what was sent, not what is saved: a bad zone loses no choice */
+		enum visibility sent;
+		if (visibility_parse(web_field(req, "default_visibility"), &sent) != 0)
+			sent = req->viewer->default_visibility;
+		preference_keys(ctx, *language ? language : NULL, sent);
 		return web_render_field_error(req, TEMPLATE, TITLE, ctx,
 					      zone_bad ? "time_zone_error" : "preferences_error",
 					      &err);

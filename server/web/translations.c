@@ -21,8 +21,13 @@
 #include "util/tmpl.h"
 #include "web/web.h"
 
-/* Each language's name, written in that language (as the settings' language list has it). */
+/* Each language's name, written in that language (as the settings' language list has it):
+ * the page's links to each language. */
 static const char *const lang_names[LANG__MAX] = {[LANG_EN] = "English", [LANG_ZH_CN] = "简体中文"};
+/* Each language's name as a msgid, for the page's sentences ("the rules in {language}"),
+ * which are in the reader's language: a name in another script mid-sentence reads wrong. */
+static const char *const lang_msgids[LANG__MAX] = {[LANG_EN] = N_("English"),
+						   [LANG_ZH_CN] = N_("Simplified Chinese")};
 
 static enum lang
 default_lang(const struct req *req)
@@ -64,9 +69,9 @@ page(struct req *req, enum lang l, const struct err *form_err, const char *part,
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
 	enum lang def = default_lang(req);
-	tval_set_str(ctx, "language", lang_names[l]);
+	tval_set_str(ctx, "language", i18n_gettext(req->lang, lang_msgids[l]));
 	tval_set_str(ctx, "lang_tag", i18n_lang_tag(l));
-	tval_set_str(ctx, "default_language", lang_names[def]);
+	tval_set_str(ctx, "default_language", i18n_gettext(req->lang, lang_msgids[def]));
 	struct tval *langs = tval_list(req->arena);
 	for (int i = 0; i < LANG__MAX; i++) {
 		if ((enum lang)i == def)

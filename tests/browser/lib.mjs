@@ -304,3 +304,51 @@ export class Watcher {
 		return p;
 	}
 }
+
+// --- contexts and signing in (what every browser test starts with) -------------------------
+
+// The Accept-Language header a reader of lang sends.
+export function acceptLanguage(lang) {
+	return lang === 'en' ? 'en' : `${lang},zh;q=0.9`;
+}
+
+// A browser context of its own (its own cookies) on base, for a reader of lang at width x
+// height px, with every page watched (Watcher). Returns { context, page, watcher, lang, width,
+// tr } (tr: translator(lang)); close it with context.close().
+export async function openContext(browser, base, {
+	lang = 'en', width = 1000, height = 800, javaScriptEnabled = true, timeout = 15000, colorScheme,
+} = {}) {
+	const context = await browser.newContext({
+		locale: lang,
+		extraHTTPHeaders: { 'Accept-Language': acceptLanguage(lang) },
+		viewport: { width, height },
+		baseURL: base,
+		serviceWorkers: 'block',
+		javaScriptEnabled,
+		...(colorScheme ? { colorScheme } : {}),
+	});
+	const watcher = new Watcher(context, base);
+	context.setDefaultTimeout(timeout);
+	const page = await context.newPage();
+	return { context, page, watcher, lang, width, tr: translator(lang) };
+}
+
+// Clicks a submit button (a locator) and waits for the page it leads to, after redirects;
+// returns that page's response.
+export async function submit(page, button) {
+	const [response] = await Promise.all([
+		page.waitForNavigation({ waitUntil: 'load' }),
+		button.click(),
+	]);
+	return response;
+}
+
+// Signs page's context in as username through the sign-in form; returns the response of the
+// page it lands on (/home when it worked). Ticks "Don't keep me signed in" when forget is set.
+export async function signInAs(page, username, password, { forget = false } = {}) {
+	await page.goto('/login', { waitUntil: 'load' });
+	await page.fill('#username', username);
+	await page.fill('#password', password);
+	if (forget) await page.check('#forget');
+	return submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+}

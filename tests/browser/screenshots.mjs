@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Instance, launchBrowser } from './lib.mjs';
+import { Instance, launchBrowser, openContext, signInAs } from './lib.mjs';
 import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const out = path.resolve(process.argv[2] || 'docs/screenshots');
@@ -44,22 +44,9 @@ try {
 	for (const [name, lang, user, where, before] of shots(seed)) {
 		const key = `${lang} ${user}`;
 		if (!contexts.has(key)) {
-			const context = await browser.newContext({
-				locale: lang,
-				extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-				viewport: { width: 320, height: 640 },
-				baseURL: inst.base,
-				serviceWorkers: 'block',
-				colorScheme: 'light',
-			});
-			const page = await context.newPage();
-			if (user) {
-				await page.goto('/login');
-				await page.fill('#username', user);
-				await page.fill('#password', PASSWORD);
-				await Promise.all([page.waitForNavigation(),
-					page.locator('form[action="/login"] button[type="submit"]').click()]);
-			}
+			const { page } = await openContext(browser, inst.base,
+				{ lang, width: 320, height: 640, colorScheme: 'light' });
+			if (user) await signInAs(page, user, PASSWORD);
 			contexts.set(key, page);
 		}
 		const page = contexts.get(key);

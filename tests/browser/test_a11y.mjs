@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, SANITIZER_RE, Watcher } from './lib.mjs';
+import { Instance, launchBrowser, openContext, SANITIZER_RE, signInAs } from './lib.mjs';
 import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const T = 600000; // ms a test may take: one role and language, every page at both widths
@@ -93,23 +93,11 @@ function unexpected(problems, expected) {
 for (const role of ['visitor', 'member', 'moderator', 'admin']) {
 	for (const lang of ['en', 'zh-CN']) {
 		test(`axe: ${role}, ${lang}, 320 and 1280 px: no violations on any page`, { timeout: T }, async () => {
-			const context = await browser.newContext({
-				locale: lang,
-				extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-				viewport: { width: 320, height: 800 },
-				baseURL: inst.base,
-				serviceWorkers: 'block',
-			});
-			const watcher = new Watcher(context, inst.base);
-			context.setDefaultTimeout(20000);
+			const { context, page, watcher } = await openContext(browser, inst.base,
+				{ lang, width: 320, height: 800, timeout: 20000 });
 			try {
-				const page = await context.newPage();
 				if (role !== 'visitor') {
-					await page.goto('/login');
-					await page.fill('#username', users[role]);
-					await page.fill('#password', PASSWORD);
-					await Promise.all([page.waitForNavigation(),
-						page.locator('form[action="/login"] button[type="submit"]').click()]);
+					await signInAs(page, users[role], PASSWORD);
 					assert.equal(new URL(page.url()).pathname, '/home', `${users[role]} did not sign in`);
 				}
 				const found = [];

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-	Instance, SANITIZER_RE, launchBrowser, outputPath, translator, Watcher,
+	Instance, SANITIZER_RE, launchBrowser, openContext, outputPath, signInAs, submit, translator,
 } from './lib.mjs';
 
 const T = 120000; // ms a test may take
@@ -34,18 +34,8 @@ after(async () => {
 });
 
 // A browser context (its own cookies) for one member or visitor, in lang, watched.
-async function newContext(lang, viewport = { width: 1000, height: 800 }) {
-	const context = await browser.newContext({
-		locale: lang,
-		extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-		viewport,
-		baseURL: inst.base,
-		serviceWorkers: 'block',
-	});
-	const watcher = new Watcher(context, inst.base);
-	context.setDefaultTimeout(10000);
-	const page = await context.newPage();
-	const c = { context, page, watcher, lang };
+async function newContext(lang, { width = 1000, height = 800 } = {}) {
+	const c = await openContext(browser, inst.base, { lang, width, height, timeout: 10000 });
 	contexts.push(c);
 	return c;
 }
@@ -62,16 +52,6 @@ async function screenshot(page, name) {
 	const file = outputPath('browser', `${String(shot).padStart(2, '0')}-${name}.png`);
 	await page.screenshot({ path: file, fullPage: true });
 	return file;
-}
-
-// Clicks a submit button and waits for the page it leads to (after redirects); returns the
-// final response.
-async function submit(page, button) {
-	const [response] = await Promise.all([
-		page.waitForNavigation({ waitUntil: 'load' }),
-		button.click(),
-	]);
-	return response;
 }
 
 async function goto(page, path) {
@@ -268,10 +248,7 @@ for (const lang of ['en', 'zh-CN']) {
 		inst.cli(['admin', 'create-account', second], `${PASSWORD}\n`);
 		s.b = await newContext(lang);
 		const { page } = s.b;
-		await goto(page, '/login');
-		await page.fill('#username', second);
-		await page.fill('#password', PASSWORD);
-		await submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+		await signInAs(page, second, PASSWORD);
 		assert.equal(new URL(page.url()).pathname, '/home');
 		const profile = await goto(page, `/@${first}`);
 		assert.equal(profile.status(), 200, `/@${first} answered ${profile.status()}`);
@@ -381,10 +358,7 @@ test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, as
 	};
 	for (const p of pages) await check(visitor, p, p.split('?')[0].replace(/\W+/g, '') || 'root');
 	const member = await newContext('en', { width: 320, height: 640 });
-	await goto(member.page, '/login');
-	await member.page.fill('#username', 'rose_en');
-	await member.page.fill('#password', PASSWORD);
-	await submit(member.page, member.page.locator('form[action="/login"] button[type="submit"]'));
+	await signInAs(member.page, 'rose_en', PASSWORD);
 	const signed = ['/home', '/@rose_en', '/settings', '/notifications', '/admin/queue',
 		'/moderation/log', '/moderation/mine'];
 	if (en && en.threadPath) signed.push(en.threadPath);

@@ -2,14 +2,15 @@
 // JavaScript, at 320 px and 1280 px, in English and Simplified Chinese: the recovery codes
 // after sign-up survive nothing but one view (a reload neither resubmits the form nor shows
 // the invite error), a password error in Settings takes the reader to its field (autofocus,
-// no script; a fragment would cancel autofocus), and the pages this work added fit a 320 px screen.
+// no script; a fragment would cancel autofocus), a bad time zone keeps the form's other choices,
+// and the pages this work added fit a 320 px screen.
 //
 // Run by tests/browser/run: node --test --test-reporter=tap tests/browser/test_member_pages.mjs
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, outputPath, translator, Watcher } from './lib.mjs';
+import { Instance, launchBrowser, openContext, outputPath, signInAs, submit, translator } from './lib.mjs';
 
 const T = 120000; // ms a test may take
 const PASSWORD = 'a long enough password';
@@ -30,25 +31,10 @@ after(async () => {
 
 // A context with JavaScript off (every page must work without it), in lang, at width px.
 async function newContext(lang, width) {
-	const context = await browser.newContext({
-		locale: lang,
-		extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-		viewport: { width, height: 640 },
-		baseURL: inst.base,
-		javaScriptEnabled: false,
-		serviceWorkers: 'block',
-	});
-	const watcher = new Watcher(context, inst.base);
-	context.setDefaultTimeout(10000);
-	const page = await context.newPage();
-	const c = { context, page, watcher };
+	const c = await openContext(browser, inst.base,
+		{ lang, width, height: 640, javaScriptEnabled: false, timeout: 10000 });
 	contexts.push(c);
 	return c;
-}
-
-async function submit(page, button) {
-	const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), button.click()]);
-	return response;
 }
 
 async function screenshot(page, name) {
@@ -93,15 +79,36 @@ for (const lang of ['en', 'zh-CN']) {
 			assert.deepEqual(c.watcher.take(), []);
 		});
 
+		test(`${tag}: a bad time zone in Settings keeps the other choices of the form`, { timeout: T }, async () => {
+			const name = `tz_${++n}`;
+			inst.cli(['admin', 'create-account', name], PASSWORD + '\n');
+			const c = await newContext(lang, width);
+			const { page } = c;
+			await signInAs(page, name, PASSWORD);
+			await page.goto('/settings');
+			const other = lang === 'en' ? 'zh-CN' : 'en';
+			await page.selectOption('#language', other);
+			await page.check('#vis_members');
+			await page.fill('#time_zone', 'Mars/Olympus_Mons');
+			const res = await submit(page, page.locator('form[action="/settings/preferences"] button[type="submit"]'));
+			assert.equal(res.status(), 422);
+			assert.ok(await page.locator('#time_zone-error').isVisible(), 'no error at the time zone');
+			assert.equal(await page.inputValue('#time_zone'), 'Mars/Olympus_Mons');
+			assert.equal(await page.locator('#vis_members').isChecked(), true, 'the chosen visibility is lost');
+			assert.equal(await page.inputValue('#language'), other, 'the chosen language is lost');
+			assert.equal(inst.scalar(`SELECT default_visibility FROM accounts WHERE username = '${name}'`), 'public',
+				'a failed form saved something');
+			await fits(page, width, 'the settings page with a time zone error');
+			const problems = c.watcher.take().filter((p) => !/status of 422 .*\/settings\/preferences\)$/.test(p));
+			assert.deepEqual(problems, []);
+		});
+
 		test(`${tag}: a wrong password in Settings is shown at its field, which has the focus`, { timeout: T }, async () => {
 			const name = `pw_${++n}`;
 			inst.cli(['admin', 'create-account', name], PASSWORD + '\n');
 			const c = await newContext(lang, width);
 			const { page } = c;
-			await page.goto('/login');
-			await page.fill('#username', name);
-			await page.fill('#password', PASSWORD);
-			await submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+			await signInAs(page, name, PASSWORD);
 			await page.goto('/settings');
 			await page.fill('#current_password', 'not my password at all');
 			await page.fill('#new_password', 'another long password');

@@ -1,14 +1,15 @@
 // test_moderation_pages.mjs - the moderation pages of issue 11 in a real browser with
 // JavaScript off, at 320 px and 1280 px, in English and Simplified Chinese: a queue item
 // holding two reports, the take-over of an item another moderator claimed, the confirmation
-// step of deleting a rule, and the rules' and description's versions per language. Every
+// step of deleting a rule, and the rules' and description's versions per language (the
+// languages named in the reader's), labels ending in the language's own colon. Every
 // page must fit the screen (no horizontal scroll), load nothing from another host and log no
 // console error. Screenshots go to $PARASOL_TEST_OUTPUT/browser/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, outputPath, translator, Watcher } from './lib.mjs';
+import { Instance, launchBrowser, openContext, outputPath, signInAs, submit, translator } from './lib.mjs';
 
 const T = 120000; // ms a test may take
 const PASSWORD = 'a long enough password';
@@ -23,6 +24,7 @@ before(async () => {
 	for (const name of ['ruth', 'ugo', 'ida'])
 		inst.cli(['admin', 'create-account', name], `${PASSWORD}\n`);
 	inst.cli(['admin', 'create-account', 'kay', '--role', 'moderator'], `${PASSWORD}\n`);
+	inst.psql("INSERT INTO review_rules (kind, pattern, scope, note) VALUES ('phrase', 'home address', 'both', 'Doxxing')");
 });
 
 after(async () => {
@@ -33,32 +35,11 @@ after(async () => {
 
 // A signed-in browser context without JavaScript.
 async function signedIn(name, lang, width) {
-	const context = await browser.newContext({
-		locale: lang,
-		extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-		viewport: { width, height: 800 },
-		baseURL: inst.base,
-		javaScriptEnabled: false,
-		serviceWorkers: 'block',
-	});
-	const watcher = new Watcher(context, inst.base);
-	context.setDefaultTimeout(10000);
-	const page = await context.newPage();
-	const c = { context, page, watcher, lang, width };
+	const c = await openContext(browser, inst.base,
+		{ lang, width, height: 800, javaScriptEnabled: false, timeout: 10000 });
 	contexts.push(c);
-	await page.goto('/login', { waitUntil: 'load' });
-	await page.fill('#username', name);
-	await page.fill('#password', PASSWORD);
-	await submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+	await signInAs(c.page, name, PASSWORD);
 	return c;
-}
-
-async function submit(page, button) {
-	const [response] = await Promise.all([
-		page.waitForNavigation({ waitUntil: 'load' }),
-		button.click(),
-	]);
-	return response;
 }
 
 let shot = 0;
@@ -102,6 +83,14 @@ for (const lang of ['en', 'zh-CN']) {
 			assert.equal(res.status(), 200);
 			assert.equal(await boss.page.locator('li.item-report').count(), 2, 'both reports on the item');
 			assert.equal(await boss.page.locator('form.mod-action-form').count(), 0, 'an action form on a claimed item');
+			// the report's labels end in the language's own colon (a Chinese page has no "规则:")
+			const labels = await boss.page.locator('li.item-report p').allInnerTexts();
+			for (const msgid of ['Rules cited:', 'Comment:'])
+				assert.ok(labels.includes(t(msgid)), `no label "${t(msgid)}" in ${JSON.stringify(labels)}`);
+			if (lang !== 'en') {
+				const main = await boss.page.locator('main').innerText();
+				assert.deepEqual(main.match(/[\u3400-\u9fff]:/g) || [], [], 'a Latin colon after Chinese text');
+			}
 			await fits(boss, 'grouped-item');
 			// the take-over page, then the take-over
 			const link = boss.page.locator(`a[href="/admin/queue/${item}/take-over"]`);
@@ -124,9 +113,23 @@ for (const lang of ['en', 'zh-CN']) {
 			await fits(boss, 'confirm-delete');
 			await submit(boss.page, boss.page.locator(`main form[action="/admin/rules/${rule}/delete"] button`));
 			assert.equal(inst.scalar(`SELECT count(*) FROM rules WHERE id = ${rule}`), '0', 'not deleted after confirming');
+			// the review rules' list: what each looks for, after the language's own colon
+			await boss.page.goto('/moderation/review-rules', { waitUntil: 'load' });
+			const looks = (await boss.page.locator('main dd').first().innerText()).trim();
+			assert.equal(looks, `${t('Phrase:')} home address`);
+			if (lang !== 'en') {
+				const main = await boss.page.locator('main').innerText();
+				assert.deepEqual(main.match(/[\u3400-\u9fff]:/g) || [], [], 'a Latin colon after Chinese text');
+			}
 			// the rules in the language other than the node's default (English)
 			const other = 'zh-CN';
 			await boss.page.goto(`/admin/translations?lang=${other}`, { waitUntil: 'load' });
+			// the languages are named in the reader's language in the page's sentences
+			const intro = t('Members and visitors who read this site in {language} see these versions. Where one is empty they see the default version, in {default_language}.')
+				.replace('{language}', t('Simplified Chinese')).replace('{default_language}', t('English'));
+			assert.equal(await boss.page.getByText(intro, { exact: true }).count(), 1, `no paragraph "${intro}"`);
+			assert.equal((await boss.page.locator('main h2').first().textContent()).trim(),
+				t('The rules in {language}').replace('{language}', t('Simplified Chinese')));
 			const first = inst.scalar('SELECT id FROM rules ORDER BY position LIMIT 1');
 			const title = `${other} title ${width}`;
 			await boss.page.fill(`#title_${first}`, title);

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, outputPath, SANITIZER_RE, translator, Watcher } from './lib.mjs';
+import { Instance, launchBrowser, openContext, outputPath, SANITIZER_RE, signInAs } from './lib.mjs';
 import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const T = 180000;
@@ -34,26 +34,11 @@ after(async () => {
 // A browser context of lang at width (x 640 px, a small phone's screen), signed in as user
 // (none: a visitor).
 async function open(lang, width, user, { javaScriptEnabled = true } = {}) {
-	const context = await browser.newContext({
-		locale: lang,
-		extraHTTPHeaders: { 'Accept-Language': lang === 'en' ? 'en' : `${lang},zh;q=0.9` },
-		viewport: { width, height: 640 },
-		baseURL: inst.base,
-		serviceWorkers: 'block',
-		javaScriptEnabled,
-	});
-	const watcher = new Watcher(context, inst.base);
-	context.setDefaultTimeout(15000);
-	const page = await context.newPage();
-	const c = { context, page, watcher, lang, tr: translator(lang) };
+	const c = await openContext(browser, inst.base, { lang, width, height: 640, javaScriptEnabled });
 	contexts.push(c);
 	if (user) {
-		await page.goto('/login');
-		await page.fill('#username', user);
-		await page.fill('#password', PASSWORD);
-		await Promise.all([page.waitForNavigation(),
-			page.locator('form[action="/login"] button[type="submit"]').click()]);
-		assert.equal(new URL(page.url()).pathname, '/home', `${user} did not sign in`);
+		await signInAs(c.page, user, PASSWORD);
+		assert.equal(new URL(c.page.url()).pathname, '/home', `${user} did not sign in`);
 	}
 	return c;
 }
@@ -165,6 +150,8 @@ for (const lang of LANGS) {
 				const nav = page.locator('nav.subnav');
 				assert.equal(await nav.count(), 1, `${path}: no sections menu`);
 				assert.equal(await nav.locator('summary').innerText(), tr('Sections'));
+				const sum = await nav.locator('summary').boundingBox();
+				assert.ok(sum.width >= 44 && sum.height >= 44, `${path}: the sections menu is ${sum.width}x${sum.height} px`);
 				assert.equal(await nav.locator('a[href="/admin/invites"]').isVisible(), false, `${path}: the sections are open`);
 				// the first thing after the menu: the page's own content
 				const next = await page.evaluate(() => {
@@ -185,7 +172,7 @@ for (const lang of LANGS) {
 			const c = await open(lang, width, 'mia');
 			const { page } = c;
 			const small = [], styles = [];
-			for (const path of ['/home', '/@mia', seed.thread, '/bookmarks', '/settings', `/statuses/${seed.ids.question}/report`]) {
+			for (const path of ['/home', '/@mia', seed.thread, '/bookmarks', '/settings', `/statuses/${seed.ids.question}/report`, '/notifications']) {
 				await goto(page, path);
 				const found = await page.evaluate(() => {
 					const out = { small: [], styles: new Set(), rows: [] };
@@ -206,6 +193,12 @@ for (const lang of LANGS) {
 						const r = rect(el);
 						if (r.width > 0 && (r.width < 44 || r.height < 44)) out.small.push(`menu ${name(el)}: ${r.width}x${r.height}`);
 					}
+					// the site's name, every summary (content warnings, the compose form's
+					// options), select, the page's contents and the footer's links
+					for (const el of document.querySelectorAll('.site-name, summary, select, .toc a, .site-footer a')) {
+						const r = rect(el);
+						if (r.width > 0 && (r.width < 44 || r.height < 44)) out.small.push(`${name(el)}: ${r.width}x${r.height}`);
+					}
 					for (const input of document.querySelectorAll('input[type="checkbox"], input[type="radio"]')) {
 						const r = rect(input);
 						const label = document.querySelector(`label[for="${input.id}"]`);
@@ -214,6 +207,9 @@ for (const lang of LANGS) {
 						const h = Math.max(r.bottom, l.bottom) - Math.min(r.top, l.top);
 						if (r.width < 24 || r.height < 24 || w < 44 || h < 44)
 							out.small.push(`${input.type} #${input.id}: box ${r.width}x${r.height}, with its label ${w}x${h}`);
+						// the label starts beside its box, never on the line below it
+						if (label && (l.left < r.right || l.top >= r.bottom))
+							out.small.push(`${input.type} #${input.id}: its label is below the box (box ${r.left},${r.top}; label ${l.left},${l.top})`);
 					}
 					return { small: out.small, styles: [...out.styles], rows: out.rows };
 				});
@@ -222,7 +218,7 @@ for (const lang of LANGS) {
 				small.push(...found.small.map((s) => `${path}: ${s}`));
 				styles.push(...found.styles);
 			}
-			assert.deepEqual(small, [], 'targets smaller than 44 x 44 px');
+			assert.deepEqual(small, [], 'targets smaller than 44 x 44 px, or labels apart from their box');
 			assert.equal(new Set(styles).size, 1, `the post controls differ in style: ${[...new Set(styles)].join(' | ')}`);
 			await close(c);
 		});
@@ -288,6 +284,26 @@ for (const lang of LANGS) {
 			const u = new URL(page.url());
 			assert.equal(u.pathname + `?max_id=${u.searchParams.get('max_id')}`, older);
 			assert.equal(u.hash, `#${first}`);
+			await close(c);
+		});
+
+		test(`${lang}, ${width} px: a notification's time follows its text on the same line`, { timeout: T }, async () => {
+			const c = await open(lang, width, 'mia');
+			const { page, tr } = c;
+			await goto(page, '/notifications');
+			const found = await page.evaluate(() => [...document.querySelectorAll('article.notification > p:first-child')].map((p) => {
+				const time = p.querySelector('time');
+				const range = document.createRange();
+				range.selectNodeContents(p);
+				const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+				return { text: p.textContent.replace(/\s+/g, ' ').trim(), lines, display: getComputedStyle(time.parentElement).display };
+			}));
+			const follows = found.filter((n) => n.text.includes(tr('followed you')));
+			assert.ok(follows.length >= 2, `follow notifications: ${JSON.stringify(found)}`);
+			// never a line of its own; on a wide screen a short notification is one line
+			for (const n of found) assert.equal(n.display, 'inline', `"${n.text}": the time is ${n.display}`);
+			if (width >= 1280) for (const n of follows) assert.equal(n.lines, 1, `"${n.text}" takes ${n.lines} lines`);
+			await shot(page, `${lang}-${width}-notifications`);
 			await close(c);
 		});
 
