@@ -54,8 +54,10 @@ auth_recover(struct arena *a, const char *username, const char *code, const char
 		return err_set(err, lookup.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 								    : ERR_UNAUTHORIZED,
 			       "That username and recovery code don't match.", "recover failed");
-	char *hash = account_hash_password(a, new_password, err);
-	if (hash == NULL || db_begin(err) != 0)
+	/* The code first, the password hash (an Argon2id run) only once it matched: a wrong
+	 * code costs the same time whether the username exists or not, so the answer's time
+	 * doesn't tell which names are members'. */
+	if (db_begin(err) != 0)
 		return -1;
 	int used = db_recovery_code_use(a, acct->id, token_hash(a, code ? code : ""), err);
 	if (used <= 0) {
@@ -65,7 +67,8 @@ auth_recover(struct arena *a, const char *username, const char *code, const char
 				"bad recovery code");
 		return -1;
 	}
-	if (db_account_set_password_hash(a, acct->id, hash, err) != 0 ||
+	char *hash = account_hash_password(a, new_password, err);
+	if (hash == NULL || db_account_set_password_hash(a, acct->id, hash, err) != 0 ||
 	    session_end_all(a, acct->id, err) != 0) {
 		db_rollback();
 		return -1;

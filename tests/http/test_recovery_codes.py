@@ -159,6 +159,26 @@ def test_new_codes_in_settings():
 
 
 @test
+def test_recover_hashes_only_after_a_matching_code():
+    """a wrong recovery code costs no password hashing (an Argon2id run), for a member's name
+    as for a name nobody has, so the answer's time doesn't tell which names are members';
+    a right code hashes the new password once"""
+    me = client()
+    r = me.post("/register", {"username": "quill", "password": PASSWORD, "invite": invite()})
+    codes = codes_on(me.get(harness.location_path(r)))
+    assert len(codes) == 8
+    before = inst.server.log()
+    for name in ("quill", "nobody_by_that_name"):
+        r = recover(name, "x" * len(codes[0]), "quill's new passphrase")
+        assert r.status == 401, r
+    assert inst.server.log()[len(before):].count("a password hashed") == 0, \
+        "a wrong code ran the password hash"
+    r = recover("quill", codes[0], "quill's new passphrase")
+    assert r.status == 303, r
+    assert inst.server.log()[len(before):].count("a password hashed") == 1
+
+
+@test
 def test_cross_site_get_does_not_use_up_the_codes():
     """a page elsewhere sends a new member's browser to /recovery-codes (a cross-site GET
     carries the session cookie): no codes are made, they are still due, and the page offers
