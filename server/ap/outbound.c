@@ -253,11 +253,14 @@ int
 ap_delivery_audience_has(struct arena *a, const char *type, int64_t status_id, int64_t signer,
 			 const char *inbox, struct err *err)
 {
+	/* fan_out_inboxes' sources, each asked about this one inbox: the few mentioned
+	 * accounts and the author of a parent or boosted post first, then the followers by
+	 * key, never by listing them all (a post to 500 inboxes makes 500 deliveries) */
 	struct inboxes to = {0};
-	int rc;
-	if (strcmp(type, "Announce") == 0) {
-		rc = fan_out_inboxes(a, signer, status_id, NULL, &to, err);
-	} else {
+	const char *author = NULL;
+	int64_t followers_of = signer, author_of = status_id;
+	int rc = 0;
+	if (strcmp(type, "Announce") != 0) {
 		struct db_ap_status st;
 		if (db_ap_status(a, status_id, &st, err) != 0)
 			return err->code == ERR_NOT_FOUND ? (err_clear(err), 0) : -1;
@@ -265,17 +268,20 @@ ap_delivery_audience_has(struct arena *a, const char *type, int64_t status_id, i
 		json_t *act = json_pack("{s:{s:s}}", "object", "id", note_uri(a, &st));
 		if (act == NULL)
 			return err_set(err, ERR_INTERNAL, NULL, "out of memory");
-		rc = st.visibility == VIS_DIRECT
-			 ? add_mentioned(a, act, &to, err)
-			 : fan_out_inboxes(a, st.account_id, st.in_reply_to_id, act, &to, err);
+		rc = add_mentioned(a, act, &to, err);
 		json_decref(act);
+		followers_of = st.visibility == VIS_DIRECT ? 0 : st.account_id;
+		author_of = st.visibility == VIS_DIRECT ? 0 : st.in_reply_to_id;
 	}
+	if (rc == 0 && author_of != 0)
+		rc = db_status_remote_author_inbox(a, author_of, true, &author, err);
 	if (rc != 0)
 		return -1;
+	inboxes_add(a, &to, author);
 	for (int i = 0; i < to.n; i++)
 		if (strcmp(to.v[i], inbox) == 0)
 			return 1;
-	return 0;
+	return followers_of != 0 ? db_remote_follower_inbox_is(a, followers_of, inbox, err) : 0;
 }
 
 /* The ActivityPub id of a post: ours, or the one its server gave it. */

@@ -82,6 +82,11 @@ int db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_stat
 int db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***out,
 			       struct err *err);
 
+/* Whether inbox is one of db_remote_follower_inboxes(account_id) (a follower's shared inbox,
+ * or its own when it has none): 1, 0, or -1 + err. */
+int db_remote_follower_inbox_is(struct arena *a, int64_t account_id, const char *inbox,
+				struct err *err);
+
 /* The id of the follow request follower made to target, 0 when none; -1 + err. */
 int64_t db_follow_request_id(struct arena *a, int64_t follower, int64_t target, struct err *err);
 

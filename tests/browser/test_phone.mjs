@@ -164,6 +164,11 @@ for (const lang of LANGS) {
 			await goto(page, '/admin/settings');
 			await page.locator('nav.subnav summary').click();
 			assert.ok(await page.locator('nav.subnav a[href="/admin/invites"]').isVisible());
+			const narrow = await page.evaluate(() => [...document.querySelectorAll('nav.subnav a')]
+				.map((a) => [a.textContent.trim(), a.getBoundingClientRect()])
+				.filter(([, r]) => r.width < 44 || r.height < 44)
+				.map(([t, r]) => `"${t}": ${r.width}x${r.height}`));
+			assert.deepEqual(narrow, [], 'admin section links smaller than 44 x 44 px');
 			await shot(page, `${lang}-${width}-admin`);
 			await close(c);
 		});
@@ -195,7 +200,7 @@ for (const lang of LANGS) {
 					}
 					// the site's name, every summary (content warnings, the compose form's
 					// options), select, the page's contents and the footer's links
-					for (const el of document.querySelectorAll('.site-name, summary, select, .toc a, .site-footer a')) {
+					for (const el of document.querySelectorAll('.site-name, summary, select, .toc a, .site-footer a, .back-link')) {
 						const r = rect(el);
 						if (r.width > 0 && (r.width < 44 || r.height < 44)) out.small.push(`${name(el)}: ${r.width}x${r.height}`);
 					}

@@ -1096,6 +1096,54 @@ def db_change(inst, sql, what, servers=None):
     return rows[1:]
 
 
+def start_for_flood(inst, need):
+    """Starts inst's server with Debian's usual 1,024 file descriptors, whatever this
+    machine's shell allows, then raises this process's own limit so that it can open `need`
+    connections (more than the server has, to flood it)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+    try:
+        inst.start_server()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= need, \
+        "the test needs %d file descriptors" % need
+
+
+class Sockets:
+    """Raw connections to an instance, from chosen loopback addresses, closed together."""
+
+    def __init__(self, inst):
+        self.inst, self.open = inst, []
+
+    def connect(self, src):
+        s = socket.create_connection(("127.0.0.1", self.inst.port), timeout=10,
+                                     source_address=(src, 0))
+        self.open.append(s)
+        return s
+
+    def close_all(self):
+        while self.open:
+            self.open.pop().close()
+
+
+def closed_by_server(s, wait):
+    """Whether the server closed socket s (end of file or reset) within wait seconds."""
+    import select
+    p = select.poll()  # select() can't watch descriptors past 1,023
+    p.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
+    if not p.poll(wait * 1000):
+        return False
+    try:
+        return s.recv(65536) == b""
+    except OSError:
+        return True
+
+
 def wait_for(fn, timeout=20, interval=0.2, what="a condition"):
     """Polls fn() until it returns something true; returns it, or fails the test after
     timeout seconds (deliveries and inbound activities are applied asynchronously)."""

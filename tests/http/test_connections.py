@@ -4,9 +4,6 @@ idle timeout (`connection_timeout`). 1,100 idle connections from one address onc
 unreachable; now a normal client is still served."""
 
 import os
-import resource
-import select
-import socket
 import sys
 import time
 
@@ -24,49 +21,18 @@ PROXY = "127.0.0.254"
 inst = harness.Instance(suite, "connections", connection_limit=300, connections_per_address=8,
                         connection_timeout=60, header_timeout=0, trusted_proxy=PROXY,
                         threads=4)
-OPEN = []
 
 
 def setup():
     inst.setup()
-    # the server gets the usual 1,024 descriptors (Debian's default soft limit), whatever
-    # this machine's shell allows
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
-    try:
-        inst.start_server()
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    # the test itself needs more than the server has, to flood it
-    want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
-    if soft < want:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= 2400, \
-        "the test needs 2,400 file descriptors"
+    harness.start_for_flood(inst, 2400)
 
 
-def close_all():
-    while OPEN:
-        OPEN.pop().close()
-
-
-def connect(src):
-    s = socket.create_connection(("127.0.0.1", inst.port), timeout=10,
-                                 source_address=(src, 0))
-    OPEN.append(s)
-    return s
-
-
-def closed_by_server(s, wait):
-    """Whether the server closed s (EOF or reset) within wait seconds."""
-    p = select.poll()  # select() can't watch descriptors past 1,023
-    p.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
-    if not p.poll(wait * 1000):
-        return False
-    try:
-        return s.recv(1) == b""
-    except OSError:
-        return True
+SOCKETS = harness.Sockets(inst)
+OPEN = SOCKETS.open
+connect = SOCKETS.connect
+close_all = SOCKETS.close_all
+closed_by_server = harness.closed_by_server
 
 
 def ask(s):

@@ -152,6 +152,7 @@ TABLE = {
     ('POST', '/inbox'): '401 401 401 401 401 401',
     ('POST', '/users/:name/inbox'): '401 401 401 401 401 401',
     ('POST', '/actor/inbox'): '401 401 401 401 401 401',
+    ('GET', '/follows/:id'): '401 401 401 401 401 S',
     ('GET', '/users/:name/statuses/:id'): '303 303 303 303 303 303',
     ('GET', '/users/:name/outbox'): '303 303 303 303 303 303',
     ('GET', '/users/:name/followers'): '303 303 303 303 303 303',
@@ -289,7 +290,8 @@ def fill(pattern):
                  ("/admin/queue/:id", "report"), ("/admin/accounts/:id", "alice"),
                  ("/admin/actions/:id", "action"), ("/admin/appeals/:id", "appeal"),
                  ("/moderation/actions/:id", "action"), ("/admin/review-rules/:id", "review_rule"),
-                 ("/admin/roles/:id", "keeper"), ("/users/:name/statuses/:id", "post")]
+                 ("/admin/roles/:id", "keeper"), ("/users/:name/statuses/:id", "post"),
+                 ("/follows/:id", "post")]
     path = pattern
     for prefix, key in by_prefix:
         if pattern.startswith(prefix):

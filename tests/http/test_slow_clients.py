@@ -8,9 +8,6 @@ client got its answer while the hostile ones were open. The timeouts are set sma
 waits are only upper bounds (a failing server never closes them at all)."""
 
 import os
-import resource
-import select
-import socket
 import sys
 import threading
 import time
@@ -28,45 +25,18 @@ LIMIT = 300
 inst = harness.Instance(suite, "slow_clients", connection_timeout=600, header_timeout=3,
                         body_min_rate=50, connection_limit=LIMIT, connections_per_address=16,
                         threads=4)
-OPEN = []
 
 
 def setup():
     inst.setup()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
-    try:
-        inst.start_server()  # with Debian's usual 1,024 descriptors
-    finally:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
-    if soft < want:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= 2200, \
-        "the test needs 2,200 file descriptors"
+    harness.start_for_flood(inst, 2200)
 
 
-def close_all():
-    while OPEN:
-        OPEN.pop().close()
-
-
-def connect(src):
-    s = socket.create_connection(("127.0.0.1", inst.port), timeout=10, source_address=(src, 0))
-    OPEN.append(s)
-    return s
-
-
-def closed_by_server(s, wait):
-    """Whether the server closed s (end of file or reset) within wait seconds."""
-    p = select.poll()
-    p.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
-    if not p.poll(wait * 1000):
-        return False
-    try:
-        return s.recv(65536) == b""
-    except OSError:
-        return True
+SOCKETS = harness.Sockets(inst)
+OPEN = SOCKETS.open
+connect = SOCKETS.connect
+close_all = SOCKETS.close_all
+closed_by_server = harness.closed_by_server
 
 
 def rss_kb():
