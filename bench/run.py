@@ -666,14 +666,18 @@ def paced(url, headers, rate, duration):
 
 # --- fan-out ------------------------------------------------------------------------------------
 
-SINK_PORT = 8192
+# The sink's ports: parasol sends one peer's deliveries one at a time (a host:port is a
+# peer), so 500 servers are stood for by a sink on several ports, enough for the workers to
+# send side by side as they would to 500 hosts.
+SINK_PORTS = tuple(range(8200, 8208))
 FANOUT_FOLLOWERS, FANOUT_INBOXES = 10_000, 500
 
 
 def fanout_setup(db):
     """The fan-out fixture, made once in db: a local member `fanout` followed by 10,000 remote
-    accounts on 500 domains whose shared inboxes are on a local sink (127.0.0.1:8192, a peer;
-    the bench node sets federation_insecure_loopback, a test-only setting, to reach it)."""
+    accounts on 500 domains whose shared inboxes are on a local sink (127.0.0.1, SINK_PORTS,
+    peers; the bench node sets federation_insecure_loopback, a test-only setting, to reach
+    it)."""
     psql(db, "INSERT INTO accounts (username, password_hash) SELECT 'fanout', '%s' WHERE NOT "
              "EXISTS (SELECT 1 FROM accounts WHERE username = 'fanout' AND domain IS NULL)"
              % seed.PASSWORD_HASH)
@@ -683,12 +687,16 @@ def fanout_setup(db):
              "'http://127.0.0.1:%d/' || d || '/inbox' "
              "FROM generate_series(0, %d) g, LATERAL (SELECT 'fan' || (g %% %d) || '.bench.test' "
              "AS d) x WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE username = 'fan0' AND "
-             "domain IS NOT NULL)" % (SINK_PORT, FANOUT_FOLLOWERS - 1, FANOUT_INBOXES))
+             "domain IS NOT NULL)" % (SINK_PORTS[0], FANOUT_FOLLOWERS - 1, FANOUT_INBOXES))
+    # each domain's inbox on one of the sink's ports (databases seeded with one port too)
+    psql(db, "UPDATE accounts SET shared_inbox_url = 'http://127.0.0.1:' || (%d + "
+             "substring(domain FROM '^fan([0-9]+)')::int %% %d) || '/' || domain || '/inbox' "
+             "WHERE domain LIKE 'fan%%.bench.test'" % (SINK_PORTS[0], len(SINK_PORTS)))
     psql(db, "INSERT INTO follows (account_id, target_account_id) SELECT a.id, t.id "
              "FROM accounts a, accounts t WHERE a.domain LIKE 'fan%%.bench.test' AND "
              "t.username = 'fanout' AND t.domain IS NULL ON CONFLICT DO NOTHING")
-    psql(db, "INSERT INTO peers (domain) VALUES ('127.0.0.1:%d'), ('127.0.0.1') "
-             "ON CONFLICT DO NOTHING" % SINK_PORT)
+    psql(db, "INSERT INTO peers (domain) VALUES %s, ('127.0.0.1') ON CONFLICT DO NOTHING"
+         % ", ".join("('127.0.0.1:%d')" % p for p in SINK_PORTS))
 
 
 def cpu_seconds(pid):
@@ -708,8 +716,8 @@ def fanout(parasol, ceiling_bin, db):
         return {}
     fanout_setup(db)
     base = {"federation_insecure_loopback": "true"}
-    sink = Process("sink", [ceiling_bin, "--port", str(SINK_PORT), "--bytes", "256"],
-                   SINK_PORT).start()
+    sinks = [Process("sink-%d" % p, [ceiling_bin, "--port", str(p), "--bytes", "256"],
+                     p).start() for p in SINK_PORTS]
     out = {}
     srv = parasol_server(parasol, db, "serve-fanout", dict(base, workers=0))
     try:
@@ -749,7 +757,8 @@ def fanout(parasol, ceiling_bin, db):
             w.stop()
     finally:
         srv.stop()
-        sink.stop()
+        for sink in sinks:
+            sink.stop()
         psql(db, "DELETE FROM jobs WHERE kind = 'deliver'")
         psql(db, "DELETE FROM statuses WHERE account_id = (SELECT id FROM accounts WHERE "
                  "username = 'fanout' AND domain IS NULL)")
