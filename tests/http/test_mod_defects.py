@@ -328,7 +328,7 @@ def confirm_step(client, path, fields, what, says):
     assert [f[0] for f in forms] == [path], forms
     fields = harness.form_fields(forms[0][1])
     assert fields.get("confirm") == "1" and fields.get("csrf"), fields
-    assert re.search(r'<a href="/admin/[a-z]+">[^<]+</a>', main_part(r.text)), "no Cancel"
+    assert re.search(r'<a class="back-link" href="/admin/[a-z]+">[^<]+</a>', main_part(r.text)), "no Cancel"
     return fields
 
 
