@@ -43,6 +43,9 @@ def setup():
                                              visibility=vis)
     harness.create_account(A, "lou")
     harness.create_account(A, "pia")
+    # lists start hidden (test_hidden_collections); these three show theirs
+    A.psql("UPDATE accounts SET hide_collections = false"
+           " WHERE username IN ('rose', 'lou', 'pia') AND domain IS NULL")
 
 
 def get(path, actor=None, accept=AP, key=None):
@@ -376,7 +379,10 @@ def test_followers_pages():
 @test
 def test_hidden_collections():
     """when rose hides her lists, followers and following have neither totalItems nor first,
-    and a page request gets no items"""
+    and a page request gets no items; a new member's lists start hidden"""
+    harness.create_account(A, "nell")
+    d = doc(by_pat("/users/nell/followers"), "a new member's followers")
+    assert "totalItems" not in d and "first" not in d, d
     A.psql("UPDATE accounts SET hide_collections = true WHERE username = 'rose'")
     try:
         for what in ("followers", "following"):

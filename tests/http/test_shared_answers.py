@@ -34,6 +34,8 @@ def setup():
     state.update(pat=one.add_actor("pat"), kim=two.add_actor("kim"),
                  base=harness.instance_base(A))
     state["rose"] = harness.member(A, "rose")
+    # lists start hidden; rose shows hers (test_hidden_lists_not_shared hides them again)
+    A.psql("UPDATE accounts SET hide_collections = false WHERE username = 'rose'")
     for vis in ("public", "private"):
         posts[vis] = harness.post_and_get_id(A, state["rose"], "rose", "rose says %s" % vis,
                                              visibility=vis)

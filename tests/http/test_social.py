@@ -22,6 +22,8 @@ def setup():
     inst.start_server()
     for name in ("alice", "bob", "carol", "dave", "erin", "frank"):
         clients[name] = harness.member(inst, name)
+    # lists are hidden by default (test_hidden_collections); these members show theirs
+    inst.psql("UPDATE accounts SET hide_collections = false")
 
 
 ids = {}
@@ -148,7 +150,16 @@ def test_unfollow_withdraws_request():
 
 @test
 def test_hidden_collections():
-    """hidden follower lists: the owner sees them, other members and visitors don't"""
+    """hidden follower lists: the owner sees them, other members and visitors don't; a new
+    member's lists start hidden (SAFETY.md: no public follower lists by default)"""
+    clients["gwen"] = harness.member(inst, "gwen")
+    post("alice", "/@gwen/follow")
+    assert follows("alice", "gwen")
+    for who in ("dave", None):
+        r = get(who, "/@gwen/followers")
+        harness.assert_status(r, 200, "%s on gwen's followers" % (who or "visitor"))
+        assert not listed(r, "alice") and "keeps this list hidden" in r.text, r.text
+    assert listed(clients["gwen"].get("/@gwen/followers"), "alice")
     post("alice", "/@bob/follow")
     post("bob", "/@erin/follow")
     inst.psql("UPDATE accounts SET hide_collections = true WHERE username = 'bob'")
