@@ -271,9 +271,15 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, const char *fin
 	if (!account_remote_username_ok(ra->username) &&
 	    (ra->username == NULL || strcasecmp(ra->username, ra->domain) != 0))
 		return err_set(err, ERR_INVALID, NULL, "bad preferredUsername");
+	/* Its inbox, shared inbox and followers collection must live on its own server: one
+	 * elsewhere would have this node deliver the actor's mail (followers-only posts, DMs) to
+	 * another server, or count another server's collection as the actor's followers. Mastodon,
+	 * GoToSocial, Akkoma, Misskey, snac and Fedify all serve them from the actor's host. */
 	ra->inbox_url = str(doc, "inbox");
 	if (ra->inbox_url == NULL || ap_url_domain(a, ra->inbox_url) == NULL)
 		return err_set(err, ERR_INVALID, NULL, "actor without an inbox");
+	if (!same_host(a, ra->inbox_url, ra->domain))
+		return err_set(err, ERR_INVALID, NULL, "actor's inbox on another server");
 	const json_t *key = json_object_get(doc, "publicKey");
 	if (json_is_array(key))
 		key = json_array_get(key, 0);
@@ -285,9 +291,11 @@ parse_actor(struct arena *a, const json_t *doc, const char *uri, const char *fin
 		return err_set(err, ERR_INVALID, NULL, "actor key missing or not its own");
 	const json_t *endpoints = json_object_get(doc, "endpoints");
 	ra->shared_inbox_url = str(endpoints, "sharedInbox");
-	if (ra->shared_inbox_url && ap_url_domain(a, ra->shared_inbox_url) == NULL)
-		ra->shared_inbox_url = NULL;
+	if (!same_host(a, ra->shared_inbox_url, ra->domain))
+		ra->shared_inbox_url = NULL; /* its own inbox then */
 	ra->followers_url = str(doc, "followers");
+	if (!same_host(a, ra->followers_url, ra->domain))
+		ra->followers_url = NULL;
 	ra->url = ap_prop_first_url(doc, "url");
 	if (!same_host(a, ra->url, ra->domain))
 		ra->url = NULL;

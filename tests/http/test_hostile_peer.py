@@ -192,6 +192,36 @@ def test_id_differs_from_url_refused():
 
 
 @test
+def test_mailboxes_on_another_server():
+    """an actor whose inbox lives on another server (even an allowed one) is refused: nothing
+    stored; one whose shared inbox and followers collection live elsewhere is accepted with
+    neither kept, and a direct message to it goes to its own inbox, never to the other
+    server"""
+    friend, other, alice = state["friend"], state["other"], state["alice"]
+    ix = friend.add_actor("ix")
+    friend.routes["/users/ix"] = doc_route(dict(ix.document(),
+                                                inbox=other.base + "/users/ix/inbox"))
+    refused_with_nothing_stored(ix, "inbox on another server")
+    sx = friend.add_actor("sx")
+    friend.routes["/users/sx"] = doc_route(dict(
+        sx.document(), endpoints={"sharedInbox": other.base + "/inbox"},
+        followers=other.base + "/users/sx/followers"))
+    r = sx.post(A.port, "/inbox", harness.activity_create(sx, "sx speaks"))
+    harness.assert_status(r, 202, "an actor with a shared inbox elsewhere")
+    row = A.psql("SELECT inbox_url, shared_inbox_url IS NULL, followers_url IS NULL"
+                 " FROM accounts WHERE uri = '%s'" % sx.uri)
+    assert row == [[sx.uri + "/inbox", "t", "t"]], row
+    friend.clear()
+    other.clear()
+    r = harness.publish(alice, "@sx@%s a word in private" % friend.domain, visibility="direct")
+    assert r.status == 303, r
+    harness.wait_for(lambda: [q for q in friend.requests_to("POST")
+                              if q["path"] == "/users/sx/inbox"],
+                     what="the DM delivered to sx's own inbox")
+    assert other.requests_to("POST") == [], "the other server got %r" % other.requests_to("POST")
+
+
+@test
 def test_redirect_hop_to_non_allowed_host():
     """every hop of an outbound fetch must be an allowed peer: a WebFinger answer that
     redirects to a server off the allowlist is refused before that server is asked"""
