@@ -17,6 +17,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
+#include "web/confirm.h"
 #include "web/web.h"
 
 const char *
@@ -389,7 +390,36 @@ history(struct req *req)
 	return web_render(req, MHD_HTTP_OK, "status_history", N_("Edit history"), ctx);
 }
 
-/* POST /statuses/:id/history/:version/erase: the author erases one earlier version. */
+/* The confirmation page of erasing version edit_id of the viewer's post id (web/confirm.h):
+ * it shows the version; 403 when the post is another's, 404 when it has no such earlier
+ * version. */
+static int
+erase_confirm_page(struct req *req, int64_t id, int64_t edit_id, const char *back)
+{
+	struct status *st = status_get(req->arena, req->viewer->id, id, &req->err);
+	if (st == NULL)
+		return -1;
+	if (st->author.id != req->viewer->id)
+		return err_set(&req->err, ERR_FORBIDDEN, NULL, "not the author");
+	struct status_version *versions;
+	int n = status_history(req->arena, req->viewer, id, &versions, &req->err);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (versions[i].current || versions[i].id != edit_id)
+			continue;
+		struct tval *ctx = tval_obj(req->arena), *v = tval_obj(req->arena);
+		tval_set_str(v, "created_at", web_time(req, versions[i].created_at));
+		tval_set_html(v, "content", versions[i].content); /* core/text.c output */
+		tval_set_str(v, "spoiler_text", versions[i].spoiler_text);
+		tval_set(ctx, "earlier", v);
+		return web_confirm_page(req, N_("Erase this version?"), ctx, back);
+	}
+	return err_set(&req->err, ERR_NOT_FOUND, NULL, "no such earlier version");
+}
+
+/* POST /statuses/:id/history/:version/erase: the author erases one earlier version, after
+ * a confirmation page (it can't be undone). */
 static int
 erase_version(struct req *req)
 {
@@ -402,11 +432,13 @@ erase_version(struct req *req)
 	if (version == NULL || id_parse(version, &edit_id) != 0 || edit_id <= 0)
 		return err_set(&req->err, ERR_INVALID, "The request was malformed.",
 			       "bad version id");
+	char buf[ID_STRLEN];
+	const char *back = arena_printf(req->arena, "/statuses/%s/history", id_format(id, buf));
+	if (!web_confirmed(req))
+		return erase_confirm_page(req, id, edit_id, back);
 	if (status_erase_version(req->arena, req->viewer, id, edit_id, &req->err) != 0)
 		return -1;
-	char buf[ID_STRLEN];
-	return web_redirect(req, arena_printf(req->arena, "/statuses/%s/history", id_format(id, buf)),
-			    "version_erased");
+	return web_redirect(req, back, "version_erased");
 }
 
 static int

@@ -276,7 +276,8 @@ def test_edit_keeps_history():
 def test_history_author_and_moderators_only():
     """a post's earlier versions are read only by its author and the moderators: a visitor is
     sent to sign in, another member gets 403 and no link to them; the author may erase an
-    earlier version (not the current one, not someone else's), and it is gone for good"""
+    earlier version (not the current one, not someone else's) after a page that shows it and
+    asks, and it is gone for good"""
     sid = new_post("alice", "my real name is Alice Example", visibility="public")
     r = c["alice"].post("/statuses/%s/edit" % sid, {"text": "no name here"})
     assert r.status == 303, r
@@ -304,18 +305,27 @@ def test_history_author_and_moderators_only():
     assert r.text.count("/erase") == 1, "the current version may not be erased"
     # others can't erase it; malformed and unknown versions are refused
     assert c["bob"].post(erase, {}).status == 403
+    assert c["bob"].post(erase, {"confirm": "1"}).status == 403
     assert mod.post(erase, {}).status == 403
+    assert mod.post(erase, {"confirm": "1"}).status == 403
     assert c["alice"].post(erase, {}, csrf=False).status == 403
     assert c["alice"].post("%s/x1/erase" % path, {}).status == 400
     assert c["alice"].post("%s/0/erase" % path, {}).status == 400
     assert c["alice"].post("%s/12345/erase" % path, {}).status == 404
     assert inst.scalar("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == "1"
+    # the button asks first: a page showing the version, whose form confirms
     r = c["alice"].post(erase, {})
+    assert r.status == 200 and "Erase this version?" in r.text, r
+    assert "Alice Example" in r.text and 'name="confirm" value="1"' in r.text, r.text
+    assert 'action="%s"' % erase in r.text and 'href="%s"' % path in r.text, r.text
+    assert inst.scalar("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == "1"
+    r = c["alice"].post(erase, {"confirm": "1"})
     assert r.status == 303 and "notice=version_erased" in r.header("Location"), r
     assert inst.scalar("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == "0"
     r = c["alice"].get(path)
     assert r.status == 200 and "Alice Example" not in r.text and "no name here" in r.text
     assert c["alice"].post(erase, {}).status == 404
+    assert c["alice"].post(erase, {"confirm": "1"}).status == 404
 
 
 @test
