@@ -1,5 +1,6 @@
-/* confirm.h - the confirmation step of destructive admin actions (removing a peer, deleting a
- * rule, declining an application, revoking an invite). The list pages' buttons post without
+/* confirm.h - the confirmation step of destructive actions (an admin removing a peer,
+ * deleting a rule, declining an application, revoking an invite; a member erasing an earlier
+ * version of their post). The list pages' buttons post without
  * it; the handler then shows a page that says what will happen, whose form posts the same
  * request again with confirm=1. No JavaScript is involved, and nothing changes before the
  * second post. */
