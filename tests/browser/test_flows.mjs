@@ -313,7 +313,7 @@ test('zh-CN: a moderator warns a member citing a rule; the member reads why and 
 	assert.equal(res.status(), 200, `the account's moderation page answered ${res.status()}`);
 	await ui.page(mod);
 	const form = mod.locator('form.mod-action-form');
-	await form.locator('select[name="kind"]').selectOption('warn');
+	await form.locator('input[name="kind"][value="warn"]').check();
 	await form.locator('input[name="rule"]').first().check();
 	await form.locator('textarea[name="reason"]').fill('请不要在公开帖子里提到客人的名字。');
 	await ui.is(form.locator('button[type="submit"]'), 'Take the action', 'the action button');

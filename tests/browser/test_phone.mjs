@@ -144,7 +144,7 @@ for (const lang of LANGS) {
 				'/admin/applications', '/admin/rules', '/admin/queue', '/admin/appeals',
 				'/admin/review-rules', `/admin/queue/${seed.ids.item}`,
 				`/admin/accounts/${seed.ids.memberAccount}`];
-			const late = [];
+			const late = [], cut = [];
 			for (const path of admin) {
 				await goto(page, path);
 				const nav = page.locator('nav.subnav');
@@ -159,8 +159,22 @@ for (const lang of LANGS) {
 					return el.getBoundingClientRect().top + window.scrollY;
 				});
 				if (next > 330) late.push(`${path}: content starts at ${next} px`);
+				// every select shows its whole choice (the moderators' action list once was cut)
+				cut.push(...await page.evaluate((p) => {
+					const ctx = document.createElement('canvas').getContext('2d');
+					const out = [];
+					for (const sel of document.querySelectorAll('main select')) {
+						const cs = getComputedStyle(sel);
+						ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+						const room = sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 24;
+						for (const o of sel.options)
+							if (ctx.measureText(o.text).width > room) out.push(`${p}: "${o.text}" cut`);
+					}
+					return out;
+				}, path));
 			}
 			assert.deepEqual(late, [], 'admin pages start too far down');
+			assert.deepEqual(cut, [], 'select choices cut off on admin pages');
 			await goto(page, '/admin/settings');
 			await page.locator('nav.subnav summary').click();
 			assert.ok(await page.locator('nav.subnav a[href="/admin/invites"]').isVisible());

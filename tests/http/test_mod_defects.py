@@ -297,7 +297,8 @@ def test_action_form_keeps_ticked_rules():
     ticked = re.findall(r'<input type="checkbox" id="act-rule-(\d)" name="rule" value="\d+"'
                         r' checked>', r.text)
     assert ticked == ["1", "3"], ticked
-    assert re.search(r'<option value="hide" selected>', r.text)
+    assert re.search(r'<input type="radio" id="kind-hide" name="kind" value="hide" required'
+                     r' checked>', r.text)
     # the same on an account's page
     lou = inst.scalar("SELECT id FROM accounts WHERE username = 'lou'")
     r = c["keeper"].post("/admin/accounts/%s/act" % lou,
@@ -311,7 +312,8 @@ def test_action_form_keeps_ticked_rules():
                           ("suspend_days", "30")])
     harness.assert_status(r, 422, "no reason")
     assert '<option value="30" selected>' in r.text and re.search(
-        r'<option value="suspend" selected>', r.text)
+        r'<input type="radio" id="kind-suspend" name="kind" value="suspend" required checked>',
+        r.text)
     assert '<option value="1" selected>' not in r.text
     c["keeper"].post("/admin/queue/%s/act" % item, [("kind", "dismiss"), ("reason", "ok")])
 
