@@ -57,8 +57,8 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	 * delivery waits while an older one to the same inbox is queued, retried or running,
 	 * so that one inbox gets its activities in order (migration 0016), and while another
 	 * one to the same host is running, so that a peer that hangs holds one worker and the
-	 * others deliver to everyone else (migration 0024). Two claims racing may both start
-	 * one delivery to a host: the cap is per claim, not a lock. */
+	 * others deliver to everyone else (migration 0024). Two claims racing may both miss
+	 * each other's lease: the host's lock (db_job_lock_host) settles that. */
 	PGresult *r = db_query(a, err,
 			       "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
 			       " attempts = attempts + 1, leased_by = pg_backend_pid()"
@@ -83,6 +83,47 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	out->payload_json = db_value(r, 0, 2);
 	out->attempts = (int)db_int64(r, 0, 3);
 	return 1;
+}
+
+/* The advisory locks' first key: the locks of delivery hosts ('p','a','r','a'). */
+#define HOST_LOCK_SPACE "1885434465"
+
+int
+db_job_lock_host(struct arena *a, const char *inbox, struct err *err)
+{
+	const char *p[] = {inbox};
+	PGresult *r = db_query(a, err,
+			       "SELECT pg_try_advisory_lock(" HOST_LOCK_SPACE ","
+			       " hashtext(coalesce(parasol_inbox_host($1), '')))",
+			       1, p);
+	return r == NULL ? -1 : db_bool(r, 0, 0);
+}
+
+int
+db_job_unlock_host(struct arena *a, const char *inbox, struct err *err)
+{
+	const char *p[] = {inbox};
+	return db_query(a, err,
+			"SELECT pg_advisory_unlock(" HOST_LOCK_SPACE ","
+			" hashtext(coalesce(parasol_inbox_host($1), '')))",
+			1, p)
+		   ? 0
+		   : -1;
+}
+
+int
+db_job_unclaim(struct arena *a, int64_t id, int delay_s, struct err *err)
+{
+	char buf[ID_STRLEN], delay[16];
+	snprintf(delay, sizeof delay, "%d", delay_s);
+	const char *p[] = {id_format(id, buf), delay};
+	return db_query(a, err,
+			"UPDATE jobs SET leased_by = NULL, attempts = attempts - 1,"
+			" run_at = now() + make_interval(secs => $2::int)"
+			" WHERE id = $1 AND leased_by = pg_backend_pid()",
+			2, p)
+		   ? 0
+		   : -1;
 }
 
 int

@@ -38,6 +38,22 @@ struct db_job {
 int db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
 		 struct err *err);
 
+/* Deliveries to one host run one at a time (migration 0024). db_job_claim skips a delivery
+ * while another one to its host is leased, but two claims racing may both miss each other's
+ * lease; so a claimer also takes a lock of its host, a session-level advisory lock of the
+ * calling thread's connection (released with the connection if its worker dies), before it
+ * runs the delivery. Tries the lock of inbox's host: 1 (taken; the same connection may take
+ * it again), 0 (another connection holds it) or -1 + err. */
+int db_job_lock_host(struct arena *a, const char *inbox, struct err *err);
+
+/* Releases one hold of the lock of inbox's host taken by db_job_lock_host on this
+ * connection. 0 or -1 + err. */
+int db_job_unlock_host(struct arena *a, const char *inbox, struct err *err);
+
+/* Gives back a job this connection claimed but won't run now: not leased, the attempt not
+ * counted, due again in delay_s seconds. 0 or -1 + err. */
+int db_job_unclaim(struct arena *a, int64_t id, int delay_s, struct err *err);
+
 /* Deletes a job (done, or dropped). Deleting a job that is gone is not an error. 0 or -1. */
 int db_job_delete(struct arena *a, int64_t id, struct err *err);
 

@@ -98,11 +98,12 @@ kinds_array(struct arena *a, unsigned kinds)
 	return lit;
 }
 
-int
-job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct err *err)
+/* Claims one job (job_claim without the host lock). */
+static int
+claim_row(struct arena *a, const char *kinds, struct job *out, int lease_s, struct err *err)
 {
 	struct db_job row;
-	int rc = db_job_claim(a, kinds_array(a, kinds), lease_s < 1 ? 1 : lease_s, &row, err);
+	int rc = db_job_claim(a, kinds, lease_s < 1 ? 1 : lease_s, &row, err);
 	if (rc <= 0)
 		return rc;
 	memset(out, 0, sizeof *out);
@@ -115,6 +116,43 @@ job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct 
 	if (out->payload != NULL)
 		arena_defer(a, json_release, out->payload);
 	return 1;
+}
+
+/* Claims lost to a busy host before job_claim reports nothing due: a lost race is rare (the
+ * claim skips hosts with a lease it can see), so a few rounds always find the rest. */
+#define HOST_BUSY_ROUNDS 4
+
+int
+job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct err *err)
+{
+	const char *set = kinds_array(a, kinds);
+	for (int round = 0; round < HOST_BUSY_ROUNDS; round++) {
+		int rc = claim_row(a, set, out, lease_s, err);
+		if (rc <= 0 || out->kind != JOB_DELIVER)
+			return rc;
+		const char *inbox = json_string_value(json_object_get(out->payload, "inbox"));
+		if (inbox == NULL)
+			return 1; /* the handler drops it */
+		int locked = db_job_lock_host(a, inbox, err);
+		if (locked == 1) {
+			out->locked_inbox = inbox;
+			return 1;
+		}
+		struct err ignored;
+		if (db_job_unclaim(a, out->id, JOB_HOST_BUSY_DELAY_S, &ignored) != 0 || locked < 0)
+			return locked < 0 ? -1 : 0; /* the lease hides it until it runs out */
+	}
+	return 0;
+}
+
+void
+job_release(struct arena *a, struct job *job)
+{
+	if (job->locked_inbox == NULL)
+		return;
+	struct err ignored;
+	db_job_unlock_host(a, job->locked_inbox, &ignored);
+	job->locked_inbox = NULL;
 }
 
 long

@@ -63,13 +63,25 @@ struct job {
 	enum job_kind kind;
 	json_t *payload;
 	int attempts; /* runs so far, this one included */
+	const char *locked_inbox; /* a delivery: the inbox whose host's lock this holds */
 };
+
+/* A delivery that lost its host's lock to another claimer waits this long (db/jobs.h). */
+#define JOB_HOST_BUSY_DELAY_S 1
 
 /* Claims the oldest due job of one of the kinds in the set (JOB_KINDS_ANY: every kind this
  * binary knows; kinds it doesn't know are left for binaries that do), hiding it for lease_s
  * seconds. Returns 1 with *out filled, 0 when nothing is due, -1 with err. A payload that is
- * not JSON jansson reads (it never should be) yields payload NULL; the caller drops the job. */
+ * not JSON jansson reads (it never should be) yields payload NULL; the caller drops the job.
+ * A delivery comes with the lock of its inbox's host held on the calling thread's connection
+ * (db/jobs.h), so that no other worker delivers to that host meanwhile; a delivery whose host
+ * another worker holds is given back (due again in JOB_HOST_BUSY_DELAY_S) and another job
+ * claimed instead. Call job_release once the job is finished, retried or dropped. */
 int job_claim(struct arena *a, unsigned kinds, struct job *out, int lease_s, struct err *err);
+
+/* Releases what job_claim took for job besides the row (a delivery's host lock). Errors are
+ * not reported: a lock that can't be released goes with the connection. */
+void job_release(struct arena *a, struct job *job);
 
 /* Makes the jobs whose worker died (its process was killed mid-job, so its database
  * connection is gone) due now instead of when their lease ends. Workers call it about once a

@@ -172,8 +172,10 @@ worker_run_one(struct err *err)
 	struct arena *a = arena_new();
 	struct job job;
 	int rc = job_claim(a, kinds, &job, WORKER_LEASE_S, err);
-	if (rc == 1)
+	if (rc == 1) {
 		run_job(a, &job);
+		job_release(a, &job);
+	}
 	arena_free(a);
 	return rc;
 }

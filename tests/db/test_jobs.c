@@ -337,6 +337,45 @@ START_TEST(test_deliveries_to_one_inbox_in_order)
 }
 END_TEST
 
+/* Two claims racing may each miss the other's lease: the host's lock (a session advisory lock
+ * of the claimer's connection) still lets only one of them deliver to the host. The race is
+ * played by hiding the first claim's lease, as the second claim's snapshot would. */
+START_TEST(test_host_lock_settles_a_race)
+{
+	struct testdb t;
+	jobs_db_create(&t, "hostlock");
+	struct arena *a = arena_new();
+	struct err e;
+	err_clear(&e);
+	int64_t first = enqueue_delivery(a, "https://peer.example/users/a/inbox", 1);
+	int64_t second = enqueue_delivery(a, "https://PEER.example/users/b/inbox", 2);
+	int64_t other = enqueue_delivery(a, "https://other.example/inbox", 3);
+	struct job job;
+	ck_assert_int_eq(job_claim(a, JOB_KINDS_ANY, &job, 60, &e), 1);
+	ck_assert(job.id == first && job.locked_inbox != NULL);
+	exec_id("UPDATE jobs SET leased_by = NULL WHERE id = $1 RETURNING 1", first);
+	/* another worker: peer.example's second delivery looks free, but its host is locked */
+	int64_t id = 0;
+	int attempts = 0;
+	ck_assert_int_eq(claim_elsewhere(60, &id, &attempts), 1);
+	ck_assert_msg(id == other, "claimed %" PRId64 ", not the other host's delivery", id);
+	ck_assert_int_eq(query_num("SELECT count(*) FROM jobs WHERE id = $1 AND leased_by IS NULL",
+				   second), 1);
+	ck_assert_int_eq(attempts_of(second), 0);
+	double due = due_in(second);
+	ck_assert_msg(due > 0 && due <= JOB_HOST_BUSY_DELAY_S, "given back due in %.2f s", due);
+	/* once the first delivery is over, the host is free */
+	job_release(a, &job);
+	ck_assert(job.locked_inbox == NULL);
+	exec_id("UPDATE jobs SET run_at = now() WHERE id = $1 RETURNING 1", second);
+	ck_assert_int_eq(claim_elsewhere(60, &id, &attempts), 1);
+	ck_assert(id == second);
+	ck_assert_int_eq(attempts, 1);
+	arena_free(a);
+	testdb_drop(&t);
+}
+END_TEST
+
 START_TEST(test_lease_hides_then_expires)
 {
 	struct testdb t;
@@ -878,6 +917,7 @@ jobs_suite(void)
 	tcase_add_test(q, test_kind_names);
 	tcase_add_test(q, test_enqueue_claim_done);
 	tcase_add_test(q, test_deliveries_to_one_inbox_in_order);
+	tcase_add_test(q, test_host_lock_settles_a_race);
 	tcase_add_test(q, test_lease_hides_then_expires);
 	tcase_add_test(q, test_killed_worker_loses_nothing);
 	tcase_add_test(q, test_dead_claimer_released);
