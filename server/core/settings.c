@@ -129,6 +129,8 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 		s->descriptions[l] = NULL;
 	s->default_visibility = VIS_PUBLIC;
 	s->time_zone = "UTC";
+	s->quick_exit_url = SETTINGS_QUICK_EXIT_DEFAULT;
+	s->neutral_titles = false;
 	struct db_setting *rows;
 	int n = settings_rows(a, &rows, err);
 	if (n < 0)
@@ -163,6 +165,10 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			visibility_parse(v, &s->default_visibility);
 		else if (strcmp(k, "time_zone") == 0)
 			s->time_zone = v;
+		else if (strcmp(k, "quick_exit_url") == 0)
+			s->quick_exit_url = v;
+		else if (strcmp(k, "neutral_titles") == 0)
+			s->neutral_titles = strcmp(v, "true") == 0;
 	}
 	return 0;
 }
@@ -201,6 +207,24 @@ settings_put_description(struct arena *a, enum lang l, const char *text, struct 
 	return rc;
 }
 
+bool
+settings_exit_url_ok(const char *url)
+{
+	if (url == NULL)
+		return false;
+	size_t n = strlen(url);
+	const char *host = strncmp(url, "https://", 8) == 0   ? url + 8
+			   : strncmp(url, "http://", 7) == 0 ? url + 7
+							     : NULL;
+	if (host == NULL || n > SETTINGS_QUICK_EXIT_MAX || strchr("/?#", *host) != NULL ||
+	    *host == '\0')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+			return false; /* spaces, controls, non-ASCII (percent-encode them) */
+	return true;
+}
+
 int
 settings_save(struct arena *a, const struct instance_settings *s, struct err *err)
 {
@@ -222,6 +246,10 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 			       "Choose a default visibility from the list.", "bad default visibility");
 	if (tz_check(a, s->time_zone, err) != 0)
 		return -1;
+	if (!settings_exit_url_ok(s->quick_exit_url))
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "The quick exit needs a web address starting with https:// or http://.",
+			       "bad quick exit url");
 	char days[16];
 	snprintf(days, sizeof days, "%d", s->suspension_purge_days);
 	const struct db_setting rows[] = {
@@ -236,6 +264,8 @@ settings_save(struct arena *a, const struct instance_settings *s, struct err *er
 		{"suspension_purge_days", days},
 		{"default_visibility", visibility_name(s->default_visibility)},
 		{"time_zone", s->time_zone},
+		{"quick_exit_url", s->quick_exit_url},
+		{"neutral_titles", s->neutral_titles ? "true" : "false"},
 	};
 	return settings_put(a, rows, sizeof rows / sizeof rows[0], err);
 }

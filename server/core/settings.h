@@ -57,7 +57,13 @@ struct instance_settings {
 	/* members (issue 11) */
 	enum visibility default_visibility; /* new accounts start with it (public unless set) */
 	const char *time_zone; /* members who chose none see times in it (tz name, "UTC") */
+	/* safety (issue 12) */
+	const char *quick_exit_url; /* every page's "Quick exit" leads there (http or https) */
+	bool neutral_titles;	    /* the tab and the history say "Notes", not the community */
 };
+
+#define SETTINGS_QUICK_EXIT_DEFAULT "https://www.wikipedia.org/"
+#define SETTINGS_QUICK_EXIT_MAX 500
 
 #define SETTINGS_NAME_MAX 100
 #define SETTINGS_DESCRIPTION_MAX 2000
@@ -87,8 +93,13 @@ const char *settings_description(const struct instance_settings *s, enum lang l)
  * ERR_UNPROCESSABLE for a text too long or not UTF-8. 0, or -1 + err. */
 int settings_put_description(struct arena *a, enum lang l, const char *text, struct err *err);
 
+/* Whether url may be the quick exit: an absolute http(s) URL with a host, printable ASCII
+ * without quotes, angle brackets or backslashes, at most SETTINGS_QUICK_EXIT_MAX bytes. */
+bool settings_exit_url_ok(const char *url);
+
 /* Validates (name 1..100 characters, description up to 2000, purge days 0..3650, a time zone
- * the tz database knows) and stores every setting; ERR_UNPROCESSABLE naming the problem. */
+ * the tz database knows, a quick exit settings_exit_url_ok accepts) and stores every setting;
+ * ERR_UNPROCESSABLE naming the problem. */
 int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
 
 #endif

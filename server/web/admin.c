@@ -46,6 +46,8 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	for (int v = 0; v < VIS__MAX; v++)
 		tval_set_bool(ctx, vis_keys[v], (enum visibility)v == s->default_visibility);
 	tval_set_str(ctx, "time_zone", s->time_zone);
+	tval_set_str(ctx, "quick_exit_url", s->quick_exit_url);
+	tval_set_bool(ctx, "neutral_titles_checked", s->neutral_titles);
 	return ctx;
 }
 
@@ -69,6 +71,11 @@ settings_submit(struct req *req)
 	s.local_timeline_public = *web_field(req, "local_timeline_public") != '\0';
 	s.two_person_rule = *web_field(req, "two_person_rule") != '\0';
 	s.name_moderators = *web_field(req, "name_moderators") != '\0';
+	s.neutral_titles = *web_field(req, "neutral_titles") != '\0';
+	/* the quick exit: absent keeps the stored one */
+	const char *exit_url = req_form(req, "quick_exit_url");
+	if (exit_url != NULL)
+		s.quick_exit_url = arena_strtrim(req->arena, exit_url);
 	/* the purge delay: absent keeps the stored one; anything but digits is refused */
 	const char *days = web_field(req, "suspension_purge_days");
 	bool days_ok = strlen(days) <= 4 && strspn(days, "0123456789") == strlen(days);

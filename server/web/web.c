@@ -126,8 +126,16 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 	const struct app *app = req->app;
 	const struct instance_settings *s = req->settings;
 	tval_set_str(ctx, "lang", i18n_lang_tag(req->lang));
+	const char *name = s ? s->name : app->cfg.instance_name;
 	tval_set_str(ctx, "title", i18n_gettext(req->lang, title));
-	tval_set_str(ctx, "instance_name", s ? s->name : app->cfg.instance_name);
+	tval_set_str(ctx, "instance_name", name);
+	/* The tab's title, which the browser's history keeps: a neutral word when the admins
+	 * chose so, so that a glance at a shared phone tells nothing. */
+	tval_set_str(ctx, "tab_title",
+		     s && s->neutral_titles
+			     ? i18n_gettext(req->lang, N_("Notes"))
+			     : arena_printf(req->arena, "%s · %s", i18n_gettext(req->lang, title), name));
+	tval_set_str(ctx, "quick_exit_url", s ? s->quick_exit_url : SETTINGS_QUICK_EXIT_DEFAULT);
 	tval_set_str(ctx, "instance_description",
 		     s ? settings_description(s, req->lang) : app->cfg.instance_description);
 	tval_set_bool(ctx, "local_public", s && s->local_timeline_public);

@@ -133,6 +133,60 @@ def test_settings_errors():
     assert "Night &lt;Shift&gt;" in harness.request(inst.port, "GET", "/about").text
 
 
+def title_of(text):
+    m = re.search(r"<title>(.*?)</title>", text)
+    assert m, "no title"
+    return html.unescape(m.group(1))
+
+
+def exit_link(text):
+    m = re.search(r'<a class="quick-exit" href="([^"]*)" rel="noreferrer">([^<]*)</a>', text)
+    assert m, "no quick exit on the page"
+    return html.unescape(m.group(1)), m.group(2)
+
+
+@test
+def test_quick_exit_and_neutral_titles():
+    """every page, for visitors and members, has a quick exit to the address the admin set
+    (a Wikipedia default; only absolute http(s) addresses are taken, anything else is 422 and
+    nothing saved); neutral titles make every tab say "Notes" (笔记) instead of the name"""
+    zh = harness.WebClient(inst.port, lang="zh-CN")
+    pages = [(None, "/about"), (None, "/login"), ("member", "/home"), ("member", "/settings"),
+             ("admin", "/admin/settings")]
+
+    def page(who, path):
+        r = clients[who].get(path) if who else harness.request(inst.port, "GET", path)
+        harness.assert_status(r, 200, path)
+        return r.text
+    for who, path in pages:
+        assert exit_link(page(who, path)) == ("https://www.wikipedia.org/", "Quick exit"), path
+    assert exit_link(zh.get("/about").text)[1] == ZH["Quick exit"]
+    before = title_of(page(None, "/about"))
+    for bad in ("javascript:alert(1)", "data:text/html,hi", "/local", "https://",
+                "https://exa mple.org/", 'https://example.org/"onmouseover=x', "ftp://example.org/",
+                "https://" + "a" * 500 + ".org/"):
+        r = clients["admin"].post("/admin/settings", settings_form(quick_exit_url=bad))
+        harness.assert_status(r, 422, "quick exit %r" % bad)
+        assert "https://" in r.text and 'class="error"' in r.text, r.text
+        assert exit_link(page(None, "/about"))[0] == "https://www.wikipedia.org/", bad
+    r = clients["admin"].post("/admin/settings", settings_form(
+        quick_exit_url=" https://weather.example/today?city=Oslo&units=c ", neutral_titles="1"))
+    harness.assert_status(r, 303, "save the quick exit")
+    for who, path in pages:
+        text = page(who, path)
+        assert exit_link(text)[0] == "https://weather.example/today?city=Oslo&units=c", path
+        assert title_of(text) == "Notes", (path, title_of(text))
+    assert title_of(zh.get("/about").text) == ZH["Notes"] == "笔记"
+    fields = harness.form_fields(clients["admin"].get("/admin/settings").text)
+    assert fields["quick_exit_url"] == "https://weather.example/today?city=Oslo&units=c"
+    assert 'name="neutral_titles" value="1" checked>' in clients["admin"].get(
+        "/admin/settings").text
+    r = clients["admin"].post("/admin/settings", settings_form())  # the box unticked
+    harness.assert_status(r, 303, "neutral titles off")
+    assert title_of(page(None, "/about")) == before and before != "Notes"
+    assert exit_link(page(None, "/about"))[0] == "https://weather.example/today?city=Oslo&units=c"
+
+
 @test
 def test_registration_mode_and_local_timeline():
     """the admin opens registrations and the local timeline, then closes them again"""
