@@ -115,6 +115,16 @@ page_healthz(struct req *req)
 }
 
 int
+page_robots(struct req *req)
+{
+	static const char body[] = "# Nothing here is for search engines or archives.\n"
+				   "User-agent: *\nDisallow: /\n";
+	resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+	resp_set(req, MHD_HTTP_OK, "text/plain; charset=utf-8", body, sizeof body - 1);
+	return 0;
+}
+
+int
 page_static(struct req *req)
 {
 	const struct app *app = req->app;

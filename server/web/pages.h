@@ -13,6 +13,10 @@ int page_about(struct req *req);
 /* GET /healthz : 200 "ok" when PostgreSQL answers, 503 otherwise. Never cached. */
 int page_healthz(struct req *req);
 
+/* GET /robots.txt: every crawler is asked to stay out of everything (SAFETY.md: nothing here
+ * is indexed; the pages say noindex too). */
+int page_robots(struct req *req);
+
 /* GET /static/:file */
 int page_static(struct req *req);
 

@@ -54,6 +54,7 @@ web_routes(struct router *r)
 	rc |= router_add(r, "GET", "/", page_home);
 	rc |= router_add(r, "GET", "/about", page_about);
 	rc |= router_add(r, "GET", "/healthz", page_healthz);
+	rc |= router_add(r, "GET", "/robots.txt", page_robots);
 	rc |= router_add(r, "GET", "/static/:file", page_static);
 	rc |= web_auth_routes(r);
 	rc |= web_statuses_routes(r);
@@ -329,7 +330,8 @@ int
 web_before(struct req *req)
 {
 	const struct app *app = req->app;
-	if (strncmp(req->path, "/static/", 8) == 0 || strcmp(req->path, "/healthz") == 0)
+	if (strncmp(req->path, "/static/", 8) == 0 || strcmp(req->path, "/healthz") == 0 ||
+	    strcmp(req->path, "/robots.txt") == 0)
 		return 0; /* no session, settings or cookies for these */
 	struct instance_settings *s = arena_alloc(req->arena, sizeof *s);
 	struct err ignored;

@@ -48,6 +48,20 @@ def test_healthz():
 
 
 @test
+def test_robots_txt():
+    """GET /robots.txt asks every crawler to stay out of everything, sets no cookie, and the
+    pages say noindex too"""
+    r = seen["robots"] = expect(get("/robots.txt"), 200, "/robots.txt")
+    assert r.header("Content-Type", "").startswith("text/plain"), r.header("Content-Type")
+    lines = [line.strip() for line in r.text.splitlines() if line and not line.startswith("#")]
+    assert lines == ["User-agent: *", "Disallow: /"], lines
+    assert r.header("Set-Cookie") is None, r.header("Set-Cookie")
+    about = get("/about")
+    assert '<meta name="robots" content="noindex, nofollow">' in about.text
+    assert "noindex" in about.header("X-Robots-Tag", "")
+
+
+@test
 def test_not_found_html():
     """unknown path: 404 HTML page that says 404"""
     r = seen["404"] = expect(get("/nope"), 404, "/nope")
@@ -258,7 +272,7 @@ def test_static_traversal():
 @test
 def test_security_headers_everywhere():
     """security headers on every kind of response"""
-    want = ["healthz", "404", "404 json", "405", "200 page", "413", "400", "415", "HEAD",
+    want = ["healthz", "robots", "404", "404 json", "405", "200 page", "413", "400", "415", "HEAD",
             "static", "304", "static 404"]
     missing = [k for k in want if k not in seen]
     for kind in want:
