@@ -160,6 +160,38 @@ def test_ten_thousand_idle_connections():
     assert inst.server.alive()
 
 
+@test
+def test_none_idle():
+    """1,000 connections each with half a request head sent: none is idle, so none is closed;
+    a newcomer is still taken (into libmicrohttpd's slack beyond the limit) and answered, and
+    its connection closed after the answer rather than kept alive"""
+    waiting = []
+    try:
+        for i in range(LIMIT):
+            s = connect("127.6.%d.%d" % (i // 5 // 250, i // 5 % 250 + 1))
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            waiting.append(s)
+
+        def answered_and_closed():
+            s = connect("127.7.0.1")
+            r = ask(s, "/about")
+            assert r.status == 200, "the newcomer: %r" % r
+            # kept alive while the server had taken in fewer than its limit
+            return (r.headers.get("Connection") or "").lower() == "close" and \
+                harness.closed_by_server(s, 10)
+
+        harness.wait_for(answered_and_closed, timeout=30,
+                         what="an answer over the limit closing its connection")
+        assert harness.count_open(waiting) == LIMIT, "a connection with a request on the way " \
+            "was closed"
+        waiting[0].sendall(b"\r\n")
+        assert harness.read_response(waiting[0]).status == 200
+    finally:
+        for s in waiting:
+            s.close()
+        SOCKETS.close_all()
+
+
 harness.add_server_end_tests(suite, lambda: inst.server)
 
 if __name__ == "__main__":
