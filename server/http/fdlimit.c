@@ -31,11 +31,9 @@ fdlimit_connections(long fds, long reserve, int want)
 {
 	if (want + (long)fdlimit_slack(want) + reserve <= fds)
 		return want;
-	/* L + L/8 + 16 <= fds - reserve, roughly; then down to the first that fits */
-	long room = fds - reserve - 16;
-	long l = room > 0 ? room * 8 / 9 : 1;
-	if (l > want)
-		l = want;
+	/* down from what the descriptors would hold without a slack (a few thousand steps at
+	 * most, once at start-up) */
+	long l = fds - reserve < want ? fds - reserve : want;
 	while (l > 1 && l + fdlimit_slack((int)l) + reserve > fds)
 		l--;
 	return l > 0 ? (int)l : 1;
