@@ -174,11 +174,14 @@ def test_none_idle():
 
         def answered_and_closed():
             s = connect("127.7.0.1")
-            r = ask(s, "/about")
-            assert r.status == 200, "the newcomer: %r" % r
-            # kept alive while the server had taken in fewer than its limit
-            return (r.headers.get("Connection") or "").lower() == "close" and \
-                harness.closed_by_server(s, 10)
+            try:
+                r = ask(s, "/about")
+                assert r.status == 200, "the newcomer: %r" % r
+                # kept alive while the server had taken in fewer than its limit
+                return (r.headers.get("Connection") or "").lower() == "close" and \
+                    harness.closed_by_server(s, 10)
+            finally:
+                s.close()  # (the list of open ones closes it again, harmlessly)
 
         harness.wait_for(answered_and_closed, timeout=30,
                          what="an answer over the limit closing its connection")
