@@ -634,6 +634,124 @@ def hold_connections(n, path):
     return socks
 
 
+IDLE_FLOOD = 10000
+
+
+def count_open(socks):
+    """How many of socks the server has not closed (nothing to read but end of file)."""
+    import select
+    p = select.poll()
+    for sk in socks:
+        p.register(sk, select.POLLIN | select.POLLRDHUP)
+    return len(socks) - len(p.poll(0))
+
+
+def new_clients(n, net):
+    """n new clients one after the other, each GET /about on a fresh connection from an
+    address of its own (127.net.0.i); returns (their times in ms from connect to the whole
+    answer, how many failed). /about is asked for once first, so that the page cache holds a
+    copy (one rendering, on a loaded machine, may take longer than all the rest)."""
+    req = ("GET /about HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n"
+           % PORT).encode()
+    times, errors = [], 0
+    get("/about")  # a fresh copy in the page cache: the series measures connections, not it
+    for i in range(n):
+        t0 = time.monotonic()
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=30,
+                                          source_address=("127.%d.0.%d" % (net, i + 1), 0)) as c:
+                c.sendall(req)
+                data = b""
+                while True:
+                    chunk = c.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            ok = data.startswith(b"HTTP/1.1 200")
+        except OSError:
+            ok = False
+        if ok:
+            times.append((time.monotonic() - t0) * 1000)
+        else:
+            errors += 1
+    return times, errors
+
+
+def idle_flood(srv, n=IDLE_FLOOD, tries=20):
+    """The idle flood of issue 15: n connections that never send a byte (5 from each address
+    127.1.x.y, under the per-address cap), opened 500 at a time, each time waiting until the
+    server holds at most its limit again or has closed none for 3 s (faster, the listening
+    socket's queue overflows and the kernel retries those handshakes seconds later). Then
+    `tries` new clients, one after the other, each on a fresh connection from an address of
+    its own, GET /about; returns {"opened", "held", "limit", "ms": their times from connect to
+    the whole answer, "rss": kB while the flood is held, "errors"}."""
+    import errno
+    import resource
+    import select
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = n + 1024 if hard == resource.RLIM_INFINITY else min(hard, n + 1024)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    n = min(n, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 1024)
+    m = re.search(r"holding up to (\d+) connections", srv.log_text())
+    limit = int(m.group(1)) if m else 900
+    socks = []
+
+    def settle():
+        last, since = None, time.monotonic()
+        while True:
+            k = count_open(socks)
+            if k <= limit + 2:
+                return
+            if k != last:
+                last, since = k, time.monotonic()
+            elif time.monotonic() - since > 3:
+                return
+            time.sleep(0.1)
+
+    # every handler thread opens its database connection with its first request: do that
+    # now, or the first new client measures it
+    warm = [threading.Thread(target=get, args=("/healthz",))
+            for _ in range(4 * server_threads(srv))]
+    for t in warm:
+        t.start()
+    for t in warm:
+        t.join()
+    out = {"opened": 0, "limit": limit, "ms": [], "errors": 0}
+    # the same clients before the flood, for comparison
+    out["before_ms"], _ = new_clients(tries, 3)
+    try:
+        for start in range(0, n, 500):
+            batch = []
+            for i in range(start, min(n, start + 500)):
+                sk = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sk.setblocking(False)
+                sk.bind(("127.1.%d.%d" % (i // 5 // 250, i // 5 % 250 + 1), 0))
+                if sk.connect_ex(("127.0.0.1", PORT)) not in (0, errno.EINPROGRESS):
+                    sk.close()
+                    continue
+                socks.append(sk)
+                batch.append(sk)
+            p = select.poll()
+            for sk in batch:
+                p.register(sk, select.POLLOUT)
+            left, deadline = len(batch), time.monotonic() + 5
+            while left and time.monotonic() < deadline:
+                for fd, _ in p.poll(100):
+                    p.unregister(fd)
+                    left -= 1
+            settle()
+        out["opened"] = len(socks)
+        out["held"] = count_open(socks)
+        out["ms"], out["errors"] = new_clients(tries, 4)
+        out["rss"] = srv.rss_kb()
+    finally:
+        for sk in socks:
+            sk.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return out
+
+
 def paced(url, headers, rate, duration):
     """wrk at about `rate` requests per second (wrk2 is not in Debian): every connection
     waits a delay between requests (bench/pace.lua). The delay (whole milliseconds) and, for
@@ -833,6 +951,8 @@ def main():
     ap.add_argument("--skip-small", action="store_true",
                     help="no 1,000-post database (no flat-cost column)")
     ap.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN capture")
+    ap.add_argument("--only-flood", action="store_true",
+                    help="only the idle flood (10,000 connections), on the 1,000-post node")
     ARGS = ap.parse_args()
     if ARGS.quick:
         ARGS.duration, ARGS.latency_budget = 3, 5
@@ -843,6 +963,9 @@ def main():
         if not os.access(b, os.X_OK):
             sys.exit("bench: %s is missing (./dev bench builds it)" % b)
     os.makedirs(WORK, exist_ok=True)
+    if ARGS.only_flood:
+        flood_only()
+        return
     started = time.time()
     commit = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty"],
                             capture_output=True, text=True).stdout.strip()
@@ -942,6 +1065,8 @@ def main():
         rss["conns"] = (len(socks), srv.rss_kb())
         for sk in socks:
             sk.close()
+        log("    %d idle connections, then new clients" % IDLE_FLOOD)
+        extra["flood"] = idle_flood(srv)
     finally:
         ceiling.stop()
         srv.stop()
@@ -1114,6 +1239,7 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     n, kb = rss.get("conns", (0, None))
     rows.append(("RSS with %d open connections" % n, mb(kb)) + ("", "", "", "", "",
                  "<=64MB" + ("" if not kb else " ok" if kb <= 65536 else " NO"), "", ""))
+    rows.extend(flood_rows(extra.get("flood"), mb))
     f = extra.get("fanout") or {}
     if f.get("status") in (302, 303) and f.get("jobs"):
         rows.append(("fan-out: build + queue (serve)", "%d jobs" % f["jobs"], "", "", "", "", "",
@@ -1146,6 +1272,48 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
         "flat x: that over the same at 1,000 posts (target <= 1.5); for an older page, over "
         "the first page at 1M (target ~1).")
     log("bench took %.0f s" % secs)
+
+
+def flood_rows(fl, mb):
+    """The idle flood's rows for the table (idle_flood's figures; none when not measured)."""
+    if not fl:
+        return []
+    if not fl["ms"]:
+        return [("new client, %d idle conns" % fl["opened"], "ERROR: none served (%d held)" %
+                 fl.get("held", 0), "", "", "", "", "", "", "", "")]
+    ms = sorted(fl["ms"])
+    p50, worst = statistics.median(ms), ms[-1]
+    met = " ok" if worst < 100 else " NO"
+    before = sorted(fl.get("before_ms") or [0])
+    return [("new client, no flood (%d, p50/max)" % len(before), "",
+             fmt_ms(statistics.median(before)), fmt_ms(before[-1]), "", "", "", "", "", ""),
+            ("new client, %d idle conns held" % fl["opened"], "", fmt_ms(p50), fmt_ms(worst),
+             str(fl["errors"]), "", "", "max<100" + met, "", "%d held, limit %d" % (
+                 fl["held"], fl["limit"])),
+            ("RSS with %d idle connections" % fl["opened"], mb(fl.get("rss")), "", "", "", "",
+             "", "", "", "")]
+
+
+def flood_only():
+    """`--only-flood`: the idle flood alone, against the 1,000-post node (the flood's cost
+    does not depend on the data); prints its rows."""
+    parasol = os.path.join(ARGS.build, "parasol")
+    ensure_seeded(DB_SMALL, True, ARGS.reseed, parasol)
+    srv = parasol_server(parasol, DB_SMALL, "flood")
+    srv.start()
+    try:
+        get("/about")
+        idle = srv.rss_kb()
+        log("==> %d idle connections, then %d new clients" % (IDLE_FLOOD, 20))
+        fl = idle_flood(srv)
+    finally:
+        srv.stop()
+    mb = lambda kb: "%.1f MB" % (kb / 1024.0) if kb else "-"
+    log("RSS of serve, idle: %s" % mb(idle))
+    log("times (ms) before: %s" % " ".join("%.1f" % t for t in fl["before_ms"]))
+    log("times (ms) during: %s" % " ".join("%.1f" % t for t in fl["ms"]))
+    for row in flood_rows(fl, mb):
+        log("  ".join(str(c) for c in row if c != ""))
 
 
 ARGS = None

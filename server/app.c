@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autoconfig.h"
 #include "ap/ap.h"
@@ -111,6 +112,11 @@ app_serve(struct app *app, struct err *err)
 		.body_min_rate = app->cfg.body_min_rate,
 		.connection_limit = app->cfg.connection_limit,
 		.connections_per_address = app->cfg.connections_per_address,
+		/* each handler thread and job worker: a database connection and up to five
+		 * outgoing ones (ap/fetch.c keeps four alive); and logs, files, epoll */
+		.fd_reserve = 64 + 6L * ((long)http_thread_count(app->cfg.threads,
+								 sysconf(_SC_NPROCESSORS_ONLN)) +
+					  app->cfg.workers),
 		.default_lang = app->cfg.default_language,
 		.router = app->router,
 		.app = app,

@@ -66,6 +66,8 @@
 #include "http/cache.h"
 #include "http/compress.h"
 #include "http/connlimit.h"
+#include "http/conntable.h"
+#include "http/fdlimit.h"
 #include "http/finish.h"
 #include "http/pool.h"
 #include "http/request.h"
@@ -94,6 +96,7 @@ log_request(const struct req *req)
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct connlimit *per_address; /* NULL: no cap */
+	struct conntable *conns;       /* NULL: libmicrohttpd's own limit alone */
 	struct slowguard *guard;       /* NULL: only libmicrohttpd's idle timeout */
 	struct http_options opts;
 	int port;
@@ -105,16 +108,32 @@ struct http_server {
 struct conn_state {
 	uint64_t key;		      /* connlimit_open's, 0: not counted */
 	struct slowguard_conn *guard; /* NULL: not watched */
+	struct conntable_conn *entry; /* NULL: not in the connection table */
 };
+
+/* What the server keeps for conn, or NULL. */
+static const struct conn_state *
+conn_state(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
 
 /* conn's entry in the slow-request guard, or NULL. */
 static struct slowguard_conn *
 conn_guard(struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	const struct conn_state *cs = ci != NULL ? ci->socket_context : NULL;
+	const struct conn_state *cs = conn_state(conn);
 	return cs != NULL ? cs->guard : NULL;
+}
+
+/* conn's entry in the connection table, or NULL. */
+static struct conntable_conn *
+conn_entry(struct MHD_Connection *conn)
+{
+	const struct conn_state *cs = conn_state(conn);
+	return cs != NULL ? cs->entry : NULL;
 }
 
 /* Sent on every response. The CSP allows nothing inline and nothing from elsewhere. */
@@ -293,6 +312,11 @@ queue_resp(struct req *req)
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(r, req);
+	/* Over the connection limit (no idle connection could be closed for a newcomer): this
+	 * connection is not kept alive, so that the count comes back under the limit. */
+	struct http_server *srv = req->server;
+	if (srv != NULL && srv->conns != NULL && conntable_over(srv->conns))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	/* The body lives in the arena (or a page-cache entry it holds), until on_completed. */
 	enum MHD_Result rc = MHD_queue_response(req->conn, (unsigned)req->resp.status, r);
 	MHD_destroy_response(r);
@@ -405,6 +429,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	if (req == NULL) {
 		if (srv->guard != NULL)
 			slowguard_head(srv->guard, conn_guard(conn));
+		if (srv->conns != NULL)
+			conntable_busy(srv->conns, conn_entry(conn));
 		req = req_new(srv, conn, url, method);
 		*con_cls = req;
 		const char *cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -480,6 +506,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_server *srv = cls;
 	if (srv->guard != NULL)
 		slowguard_idle(srv->guard, conn_guard(conn));
+	if (srv->conns != NULL)
+		conntable_rest(srv->conns, conn_entry(conn));
 	struct req *req = *con_cls;
 	if (req != NULL) {
 		if (req->cache_flight) /* never answered: the waiting requests look again */
@@ -502,24 +530,32 @@ no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
-/* A new connection: refused at once when its address holds its share already. */
+/* A new connection: refused at once when its address holds its share already; else, when
+ * the server holds as many as it may, the connection idle longest is closed to make room
+ * (http/conntable.h). With none idle the newcomer is taken all the same, into the slack
+ * libmicrohttpd's own limit leaves (fdlimit_slack); past that it waits in the kernel's
+ * queue. */
 static enum MHD_Result
 on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
 	(void)addrlen;
 	struct http_server *srv = cls;
-	return srv->per_address == NULL || connlimit_allowed(srv->per_address, addr) ? MHD_YES
-										     : MHD_NO;
+	if (srv->per_address != NULL && !connlimit_allowed(srv->per_address, addr))
+		return MHD_NO;
+	if (srv->conns != NULL)
+		conntable_make_room(srv->conns);
+	return MHD_YES;
 }
 
 /* Counts the connections of each address while they are open (the key: a keyed hash, never
- * the address) and watches how fast they send their requests (http/slowguard.h). */
+ * the address), keeps them in the connection table (http/conntable.h) and watches how fast
+ * they send their requests (http/slowguard.h). */
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	      enum MHD_ConnectionNotificationCode toe)
 {
 	struct http_server *srv = cls;
-	if (srv->per_address == NULL && srv->guard == NULL)
+	if (srv->per_address == NULL && srv->guard == NULL && srv->conns == NULL)
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		struct conn_state *cs = calloc(1, sizeof *cs);
@@ -531,12 +567,12 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 			cs->key = connlimit_open(srv->per_address, ci ? ci->client_addr : NULL);
 		}
-		if (srv->guard != NULL) {
-			const union MHD_ConnectionInfo *fi =
-				MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-			if (fi != NULL)
-				cs->guard = slowguard_open(srv->guard, fi->connect_fd);
-		}
+		const union MHD_ConnectionInfo *fi =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (srv->guard != NULL && fi != NULL)
+			cs->guard = slowguard_open(srv->guard, fi->connect_fd);
+		if (srv->conns != NULL && fi != NULL)
+			cs->entry = conntable_open(srv->conns, fi->connect_fd);
 	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
 		struct conn_state *cs = *socket_context;
 		if (cs != NULL) {
@@ -544,6 +580,8 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 				connlimit_release(srv->per_address, cs->key);
 			if (srv->guard != NULL)
 				slowguard_close(srv->guard, cs->guard);
+			if (srv->conns != NULL)
+				conntable_close(srv->conns, cs->entry);
 			free(cs);
 		}
 		*socket_context = NULL;
@@ -572,6 +610,37 @@ http_thread_count(int threads, long cores)
 	return (unsigned)n;
 }
 
+/* Frees what http_server_start made of srv before the daemon (each part may be NULL). */
+static void
+free_parts(struct http_server *srv)
+{
+	pool_stop(srv->handlers);
+	slowguard_free(srv->guard);
+	conntable_free(srv->conns);
+	connlimit_free(srv->per_address);
+	page_cache_free(srv->cache);
+	free(srv);
+}
+
+/* The connection limit the file descriptors allow (raising the soft limit when it is too
+ * low for connection_limit and the hard one allows), logged with what it costs. */
+static int
+fit_connection_limit(const struct http_options *opts)
+{
+	int want = opts->connection_limit;
+	long reserve = opts->fd_reserve > 0 ? opts->fd_reserve : HTTP_FD_RESERVE;
+	long fds = fdlimit_raise(want + fdlimit_slack(want) + reserve);
+	int limit = fdlimit_connections(fds, reserve, want);
+	if (limit < want)
+		log_msg(LOG_WARN, "the file descriptor limit (%ld) holds %d connections, not "
+				  "connection_limit's %d: raise it (ulimit -n; systemd: LimitNOFILE=)",
+			fds, limit, want);
+	log_msg(LOG_INFO, "holding up to %d connections, closing the one idle longest for a newcomer "
+			  "past that (file descriptors: %ld; up to %d MB while all are kept alive)",
+		limit, fds, (int)((long)limit * HTTP_CONN_MEMORY / (1024 * 1024)));
+	return limit;
+}
+
 struct http_server *
 http_server_start(const struct http_options *opts, struct err *err)
 {
@@ -581,13 +650,6 @@ http_server_start(const struct http_options *opts, struct err *err)
 		return NULL;
 	}
 	srv->opts = *opts;
-	if (opts->page_cache_seconds > 0 && opts->page_cache_entries > 0 &&
-	    (srv->cache = page_cache_new(opts->page_cache_entries, opts->page_cache_bytes,
-					 (int64_t)opts->page_cache_seconds * 1000)) == NULL) {
-		err_set(err, ERR_INTERNAL, NULL, "out of memory");
-		free(srv);
-		return NULL;
-	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = http_thread_count(opts->threads, cores);
 	/* libmicrohttpd's threads only read, write and answer from the page cache: one per
@@ -597,7 +659,6 @@ http_server_start(const struct http_options *opts, struct err *err)
 		io_threads = threads;
 
 	struct sockaddr_storage ss = {0};
-	socklen_t sslen;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -605,42 +666,38 @@ http_server_start(const struct http_options *opts, struct err *err)
 	if (inet_pton(AF_INET, opts->address, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons((uint16_t)opts->port);
-		sslen = sizeof *in4;
 	} else if (inet_pton(AF_INET6, opts->address, &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)opts->port);
-		sslen = sizeof *in6;
 		flags |= MHD_USE_IPv6;
 	} else {
 		err_set(err, ERR_INVALID, "listen_address must be a numeric IP address",
 			"bad listen address %s", opts->address);
-		page_cache_free(srv->cache);
 		free(srv);
 		return NULL;
 	}
-	(void)sslen;
-	if (opts->connections_per_address > 0 &&
-	    (srv->per_address = connlimit_new(CONNLIMIT_SLOTS, opts->connections_per_address,
-					      opts->proxy)) == NULL) {
+	int limit = opts->connection_limit > 0 ? fit_connection_limit(opts) : 0;
+	bool oom = (opts->page_cache_seconds > 0 && opts->page_cache_entries > 0 &&
+		    (srv->cache = page_cache_new(opts->page_cache_entries, opts->page_cache_bytes,
+						 (int64_t)opts->page_cache_seconds * 1000)) == NULL) ||
+		   (opts->connections_per_address > 0 &&
+		    (srv->per_address = connlimit_new(CONNLIMIT_SLOTS, opts->connections_per_address,
+						      opts->proxy)) == NULL) ||
+		   (limit > 0 && (srv->conns = conntable_new((unsigned)limit)) == NULL);
+	if (oom) {
 		err_set(err, ERR_INTERNAL, NULL, "out of memory");
-		page_cache_free(srv->cache);
-		free(srv);
+		free_parts(srv);
 		return NULL;
 	}
 	if (opts->header_timeout > 0 &&
 	    (srv->guard = slowguard_new(opts->header_timeout, opts->body_min_rate, 0, NULL,
 					err)) == NULL) {
-		connlimit_free(srv->per_address);
-		page_cache_free(srv->cache);
-		free(srv);
+		free_parts(srv);
 		return NULL;
 	}
 	if ((srv->handlers = pool_start(threads, handle, admit, srv)) == NULL) {
 		err_set(err, ERR_INTERNAL, NULL, "the handler threads did not start");
-		slowguard_free(srv->guard);
-		connlimit_free(srv->per_address);
-		page_cache_free(srv->cache);
-		free(srv);
+		free_parts(srv);
 		return NULL;
 	}
 	srv->daemon = MHD_start_daemon(
@@ -652,20 +709,18 @@ http_server_start(const struct http_options *opts, struct err *err)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)opts->timeout,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_POOL,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		/* 0 would mean "no limit" to us but "none allowed" to libmicrohttpd: leave it out */
-		opts->connection_limit > 0 ? MHD_OPTION_CONNECTION_LIMIT : MHD_OPTION_END,
-		(unsigned)opts->connection_limit,
+		/* 0 would mean "no limit" to us but "none allowed" to libmicrohttpd: leave it out.
+		 * Its limit is ours and the slack: the connections closing to make room, and
+		 * newcomers while none is idle (on_accept). */
+		limit > 0 ? MHD_OPTION_CONNECTION_LIMIT : MHD_OPTION_END,
+		(unsigned)(limit + fdlimit_slack(limit)),
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		err_set(err, ERR_INTERNAL, "cannot listen on the configured address and port",
 			"cannot listen on port %d (in use, or a bad address?)", opts->port);
-		pool_stop(srv->handlers);
-		slowguard_free(srv->guard);
-		connlimit_free(srv->per_address);
-		page_cache_free(srv->cache);
-		free(srv);
+		free_parts(srv);
 		return NULL;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon,
@@ -674,8 +729,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 	/* Not even our own address is logged: the log test looks for any address at all. */
 	log_msg(LOG_INFO, "listening on port %d with %u threads (and %u for connections), at most "
 			  "%d connections (%d per address)",
-		srv->port, threads, io_threads, opts->connection_limit,
-		opts->connections_per_address);
+		srv->port, threads, io_threads, limit, opts->connections_per_address);
 	if (srv->cache != NULL)
 		log_msg(LOG_INFO, "page cache: %d s, up to %zu entries and %zu bytes",
 			opts->page_cache_seconds, opts->page_cache_entries, opts->page_cache_bytes);
@@ -693,11 +747,9 @@ http_server_stop(struct http_server *srv)
 	 * from then on libmicrohttpd's threads answer new ones 503 themselves, so that no
 	 * connection is left suspended when the daemon stops. */
 	pool_stop(srv->handlers);
+	srv->handlers = NULL;
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
-	slowguard_free(srv->guard);
-	connlimit_free(srv->per_address);
-	page_cache_free(srv->cache);
-	free(srv);
+	free_parts(srv);
 }
 
 int

@@ -235,6 +235,54 @@ stopping(struct worker_pool *pool)
 	return s;
 }
 
+/* For tests (worker_await_sleeps, worker_await_asleep), under wake_lock: sleeps begun, and
+ * the threads asleep now (a node on each one's stack); waits_cond is broadcast as one falls
+ * asleep. */
+struct sleeper {
+	int ms;
+	struct sleeper *next;
+};
+static unsigned long sleeps_begun;
+static struct sleeper *sleepers;
+static pthread_cond_t waits_cond = PTHREAD_COND_INITIALIZER;
+
+/* Threads asleep now with an interval of at least ms (wake_lock held). */
+static int
+asleep_for(int ms)
+{
+	int n = 0;
+	for (const struct sleeper *s = sleepers; s != NULL; s = s->next)
+		n += s->ms >= ms;
+	return n;
+}
+
+void
+worker_await_asleep(int n, int ms)
+{
+	pthread_mutex_lock(&wake_lock);
+	while (asleep_for(ms) < n)
+		pthread_cond_wait(&waits_cond, &wake_lock);
+	pthread_mutex_unlock(&wake_lock);
+}
+
+unsigned long
+worker_sleeps(void)
+{
+	pthread_mutex_lock(&wake_lock);
+	unsigned long n = sleeps_begun;
+	pthread_mutex_unlock(&wake_lock);
+	return n;
+}
+
+void
+worker_await_sleeps(unsigned long n)
+{
+	pthread_mutex_lock(&wake_lock);
+	while (sleeps_begun < n)
+		pthread_cond_wait(&waits_cond, &wake_lock);
+	pthread_mutex_unlock(&wake_lock);
+}
+
 /* Sleeps up to ms unless woken since generation seen, or asked to stop. */
 static void
 wait_for_work(struct worker_pool *pool, unsigned long seen, int ms)
@@ -247,10 +295,24 @@ wait_for_work(struct worker_pool *pool, unsigned long seen, int ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	struct sleeper me = {.ms = ms, .next = NULL};
 	pthread_mutex_lock(&wake_lock);
+	bool asleep = !pool->stopping && wake_generation == seen;
+	if (asleep) {
+		sleeps_begun++;
+		me.next = sleepers;
+		sleepers = &me;
+		pthread_cond_broadcast(&waits_cond);
+	}
 	while (!pool->stopping && wake_generation == seen)
 		if (pthread_cond_timedwait(&wake_cond, &wake_lock, &until) != 0)
 			break; /* timed out */
+	if (asleep) {
+		struct sleeper **pp = &sleepers;
+		while (*pp != &me)
+			pp = &(*pp)->next;
+		*pp = me.next;
+	}
 	pthread_mutex_unlock(&wake_lock);
 }
 

@@ -33,6 +33,14 @@ struct arena;
  * job was run because its enqueue woke the worker, not because the poll came round. */
 void worker_set_poll_ms(int ms);
 
+/* For tests, which wait on these instead of sleeping: how many times a worker thread of this
+ * process has gone to sleep waiting for work (not counting a wait that ended before it began:
+ * woken already, or stopping); a wait until that count reaches n; and a wait until n threads
+ * are asleep at once on an interval of at least ms. */
+unsigned long worker_sleeps(void);
+void worker_await_sleeps(unsigned long n);
+void worker_await_asleep(int n, int ms);
+
 /* Applies one job's payload (owned by the job; a, fresh for the job, holds anything else).
  * Returns 0 when done, or -1 with err: ERR_UNAVAILABLE, ERR_INTERNAL, ERR_RATE_LIMITED (or no
  * code) mean "try again later" (see job_retry's backoff); any other code means the job can

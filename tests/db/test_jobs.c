@@ -892,13 +892,15 @@ START_TEST(test_queue_unreachable)
 	json_decref(p);
 	arena_free(a);
 	/* A pool keeps polling (and logs once) and still stops without waiting for its poll,
-	 * made an hour long here: a stop that waited for it would take that hour. */
+	 * made an hour long here: a stop that waited for it would take that hour. Both threads
+	 * going to sleep three times each means polls came round (nothing wakes them here). */
 	worker_set_poll_ms(200);
+	unsigned long sleeps = worker_sleeps();
 	struct worker_pool *pool = worker_pool_start(2, &e);
 	ck_assert_ptr_nonnull(pool);
-	usleep(1500 * 1000);
+	worker_await_sleeps(sleeps + 6);
 	worker_set_poll_ms(3600 * 1000);
-	usleep(300 * 1000); /* asleep on the long poll */
+	worker_await_asleep(2, 3600 * 1000); /* both threads asleep on the long poll */
 	double start = now_s();
 	worker_pool_stop(pool);
 	worker_set_poll_ms(0);

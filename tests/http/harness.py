@@ -281,11 +281,18 @@ def base_settings(cluster, dbname, port, data_dir):
     }
 
 
+# More AddressSanitizer options for the parasol processes a script starts (set it before
+# starting them), e.g. a smaller quarantine of freed memory where a test measures the RSS.
+ASAN_EXTRA = ""
+
+
 def child_env(extra=None):
     """The environment for a parasol process: no PARASOL_* overrides leak in from ours, and
     the sanitizers (if the binary has them) report instead of aborting."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARASOL_")}
     env["ASAN_OPTIONS"] = "abort_on_error=0:detect_leaks=1"
+    if ASAN_EXTRA:
+        env["ASAN_OPTIONS"] += ":" + ASAN_EXTRA
     env["UBSAN_OPTIONS"] = "print_stacktrace=1"
     env["LC_ALL"] = "C.UTF-8"
     if extra:
@@ -1107,7 +1114,9 @@ def start_for_flood(inst, need):
         inst.start_server()
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+    want = max(4096, need + 64)
+    if hard != resource.RLIM_INFINITY:
+        want = min(hard, want)
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= need, \
@@ -1129,6 +1138,51 @@ class Sockets:
     def close_all(self):
         while self.open:
             self.open.pop().close()
+
+
+def idle_flood(port, n, source, batch=500, connect_wait=5, pace=None):
+    """Opens n connections to port that send nothing, connection i from the loopback address
+    source(i), without waiting for the server to accept them (non-blocking connects, batch at
+    a time, each batch given connect_wait seconds to complete its handshakes: the kernel does
+    that, accepted or not, unless the server's queue is full), then pace(sockets so far) is
+    called, to wait for the server to take them in (a flood faster than the server overflows
+    the kernel's queue of the listening socket: the handshakes dropped there are retried
+    seconds later, out of order). Returns the sockets, oldest first."""
+    import errno
+    import select
+    socks = []
+    for start in range(0, n, batch):
+        pending = {}
+        for i in range(start, min(n, start + batch)):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            s.bind((source(i), 0))
+            rc = s.connect_ex(("127.0.0.1", port))
+            assert rc in (0, errno.EINPROGRESS), "connect: %s" % os.strerror(rc)
+            socks.append(s)
+            pending[s.fileno()] = s
+        p = select.poll()
+        for fd in pending:
+            p.register(fd, select.POLLOUT)
+        deadline = time.monotonic() + connect_wait
+        while pending and time.monotonic() < deadline:
+            for fd, _ in p.poll(100):
+                p.unregister(fd)
+                del pending[fd]
+        if pace is not None:
+            pace(socks)
+    return socks
+
+
+def count_open(socks):
+    """How many of socks the server has not closed (no end of file, no reset, now)."""
+    import select
+    p = select.poll()
+    for s in socks:
+        p.register(s, select.POLLIN | select.POLLRDHUP)
+    ended = {fd for fd, ev in p.poll(0)
+             if ev & (select.POLLIN | select.POLLRDHUP | select.POLLHUP | select.POLLERR)}
+    return len(socks) - len(ended)
 
 
 def closed_by_server(s, wait):
