@@ -43,6 +43,7 @@ TABLE = {
     ('GET', '/about'): '200 200 200 200 200 200',
     ('GET', '/healthz'): '200 200 200 200 200 200',
     ('GET', '/static/:file'): '200 200 200 200 200 200',
+    ('GET', '/media/:file'): '200 200 200 200 200 200',
     ('GET', '/register'): '200 303 303 303 303 S',
     ('POST', '/register'): 'ok ok ok ok ok S',
     ('GET', '/recovery-codes'): 'login 200 200 200 200 S',
@@ -242,6 +243,11 @@ def setup():
                           303, "a rule")
     ids["rule"] = inst.scalar("SELECT id FROM rules ORDER BY id LIMIT 1")
     ids["post"] = harness.post_and_get_id(inst, c["owner"], "alice", "alice's post #perm")
+    with open(os.path.join(harness.SRCDIR, "tests", "fixtures", "images", "photo.gif"), "rb") as f:
+        harness.assert_status(c["owner"].post_multipart(
+            "/statuses", {"text": "alice's image"}, [("image1", "a.gif", "image/gif", f.read())]),
+            303, "posting an image")
+    ids["media"] = inst.scalar("SELECT file_name FROM media LIMIT 1")
     harness.assert_status(c["owner"].post("/statuses/%s/edit" % ids["post"],
                                           {"text": "alice's post, edited #perm"}),
                           303, "alice edits her post")
@@ -298,6 +304,7 @@ def fill(pattern):
             path = path.replace(":id", str(ids[key]), 1)
     path = path.replace(":version", str(ids["version"])).replace(":name", "alice")
     path = path.replace(":action", "favourite").replace(":tag", "perm")
+    path = path.replace("/media/:file", "/media/" + ids["media"])
     path = path.replace(":file", "parasol.css").replace(":domain", "peer.example")
     assert ":" not in path.split("?")[0].replace("/.well-known", ""), "unfilled " + path
     return path + {"/search": "?q=alice", "/.well-known/webfinger":
