@@ -7,6 +7,7 @@
 #include <vips/vips.h>
 
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/imghead.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -76,7 +77,7 @@ vips_failed(struct err *err, enum err_code code, const char *safe, const char *s
 }
 
 static const char damaged[] =
-    "The image could not be read: the file is damaged or cut short. Please try another copy.";
+    N_("The image could not be read: the file is damaged or cut short. Please try another copy.");
 
 static VipsImage *
 load(enum img_format fmt, const void *data, size_t len)
