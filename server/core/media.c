@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/events.h"
 #include "db/db.h"
 #include "media/store.h"
 #include "util/arena.h"
@@ -114,8 +115,10 @@ media_set_profile(struct arena *a, int64_t account_id, const char *purpose, cons
 	struct media_row row;
 	if (media_prepare(a, account_id, purpose, data, len, "", &row, err) != 0)
 		return -1;
+	/* peers hear of the new picture (an Update of the actor) in the same transaction */
+	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = account_id};
 	if (db_begin(err) != 0 || db_media_insert(a, &row, &row.id, err) != 0 ||
-	    db_commit(err) != 0) {
+	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		media_discard(&row, 1);
 		return -1;
@@ -127,8 +130,12 @@ media_set_profile(struct arena *a, int64_t account_id, const char *purpose, cons
 int
 media_remove_profile(struct arena *a, int64_t account_id, const char *purpose, struct err *err)
 {
-	if (db_media_profile_delete(a, account_id, purpose, err) < 0)
+	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = account_id};
+	if (db_begin(err) != 0 || db_media_profile_delete(a, account_id, purpose, err) < 0 ||
+	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
+		db_rollback();
 		return -1;
+	}
 	media_empty_trash(a);
 	return 0;
 }

@@ -26,7 +26,8 @@ MAX_BYTES = 300000
 
 suite = harness.Suite("media")
 test = suite.test
-inst = harness.Instance(suite, "media", media_max_bytes=MAX_BYTES, media_max_pixels=4000000)
+inst = harness.Instance(suite, "media", media_max_bytes=MAX_BYTES, media_max_pixels=4000000,
+                        sweep_interval=1)
 c = {}
 
 # What the fixtures carry and no stored file may: GPS, camera serials and make, names in
@@ -334,6 +335,81 @@ def test_image_only_post():
     r = upload("alice", [("a.jpg", "image/jpeg", fixture("photo.jpg"))], text="", alts=["x"])
     assert r.status == 303, r
     assert len(media_rows(harness.last_status_id(inst, "alice"))) == 1
+
+
+def settings_images(who, files=(), **fields):
+    parts = [(name, name + ".img", ctype, data) for name, ctype, data in files]
+    return c[who].post_multipart("/settings/images", fields, parts)
+
+
+@test
+def test_avatar_and_header():
+    """A profile picture and a header: stored clean, shown on the profile and in settings,
+    in the actor as icon and image; a new one replaces the old one's files; removing one
+    removes its files; a broken one is refused with nothing written"""
+    r = settings_images("bob", [("avatar", "image/jpeg", fixture("photo.jpg")),
+                                ("header", "image/webp", fixture("photo.webp"))])
+    assert r.status == 303, r
+    av = inst.psql("SELECT file_name, thumb_name FROM media m JOIN accounts a ON a.id ="
+                   " m.account_id WHERE a.username = 'bob' AND purpose = 'avatar'")
+    hd = inst.psql("SELECT file_name, thumb_name FROM media m JOIN accounts a ON a.id ="
+                   " m.account_id WHERE a.username = 'bob' AND purpose = 'header'")
+    assert len(av) == 1 and len(hd) == 1, (av, hd)
+    for n in av[0] + hd[0]:
+        assert_clean(os.path.join(media_dir(), n))
+    page = harness.request(inst.port, "GET", "/@bob").text
+    assert '<img class="avatar" src="/media/%s"' % av[0][1] in page, page[:3000]
+    assert '<img class="profile-header" src="/media/%s"' % hd[0][1] in page
+    assert "/media/%s" % av[0][1] in c["bob"].get("/settings").text
+    actor = harness.request(inst.port, "GET", "/users/bob",
+                            headers={"Accept": "application/activity+json"})
+    assert actor.status == 200, actor
+    doc = json.loads(actor.body)
+    base = "http://127.0.0.1:%d" % inst.port
+    assert doc["icon"] == {"type": "Image", "mediaType": "image/jpeg",
+                           "url": "%s/media/%s" % (base, av[0][0])}, doc.get("icon")
+    assert doc["image"]["url"] == "%s/media/%s" % (base, hd[0][0]), doc.get("image")
+    # a new picture replaces the old one, whose files go
+    r = settings_images("bob", [("avatar", "image/png", fixture("alpha.png"))])
+    assert r.status == 303, r
+    for n in av[0]:
+        assert not os.path.exists(os.path.join(media_dir(), n)), n
+    assert inst.scalar("SELECT count(*) FROM media m JOIN accounts a ON a.id = m.account_id"
+                       " WHERE a.username = 'bob' AND purpose = 'avatar'") == "1"
+    # a broken one: 422 on the settings page, the current picture kept, nothing written
+    before = files_on_disk()
+    r = settings_images("bob", [("avatar", "image/png", b"not a picture")])
+    assert r.status == 422, r
+    assert "not an image parasol can read" in r.text
+    assert files_on_disk() == before
+    # removing the header removes its files
+    r = c["bob"].post_multipart("/settings/images", {"remove_header": "1"})
+    assert r.status == 303, r
+    for n in hd[0]:
+        assert not os.path.exists(os.path.join(media_dir(), n)), n
+    doc = json.loads(harness.request(inst.port, "GET", "/users/bob",
+                                     headers={"Accept": "application/activity+json"}).body)
+    assert "image" not in doc and doc["icon"]["mediaType"] == "image/png", doc
+
+
+@test
+def test_account_gone_files_gone():
+    """However an account's rows go (here deleted by hand, as a purge or an account deletion
+    does), the sweep removes its images' files: nothing of it is left in media_dir"""
+    carol = harness.member(inst, "carol")
+    c["carol"] = carol
+    sid = post_with("carol", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+    r = settings_images("carol", [("avatar", "image/gif", fixture("photo.gif"))])
+    assert r.status == 303, r
+    names = [n for row in inst.psql(
+        "SELECT file_name, thumb_name FROM media m JOIN accounts a ON a.id = m.account_id"
+        " WHERE a.username = 'carol'") for n in row]
+    assert len(names) == 4 and sid
+    inst.psql("DELETE FROM accounts WHERE username = 'carol'")
+    harness.wait_for(lambda: not any(os.path.exists(os.path.join(media_dir(), n))
+                                     for n in names),
+                     timeout=60, what="the sweep to remove carol's files")
+    assert inst.scalar("SELECT count(*) FROM media_trash") == "0"
 
 
 @test

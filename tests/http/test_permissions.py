@@ -84,6 +84,8 @@ TABLE = {
     ('POST', '/follow_requests/:id/reject'): 'login 404 ok 404 404 S',
     ('GET', '/settings'): 'login 200 200 200 200 S',
     ('POST', '/settings/profile'): 'login ok ok ok ok S',
+    ('POST', '/settings/images'): 'login ok ok ok ok S',
+    ('GET', '/settings/images'): '303 303 303 303 303 S',
     ('POST', '/settings/preferences'): 'login ok ok ok ok S',
     ('POST', '/settings/password'): 'login ok ok ok ok S',
     ('POST', '/settings/sessions/end'): 'login ok ok ok ok S',
