@@ -254,6 +254,12 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 		return -1;
 	struct status_draft checked = *d;
 	checked.visibility = st->visibility; /* an edit never widens or narrows the audience */
+	/* the post keeps its images, so its text may be empty if it has some */
+	struct media_row *media;
+	checked.media = NULL;
+	checked.nmedia = media_of_statuses(a, &id, 1, &media, err);
+	if (checked.nmedia < 0)
+		return -1;
 	if (check_draft(&checked, err) != 0)
 		return -1;
 	int64_t *before;

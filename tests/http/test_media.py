@@ -331,10 +331,20 @@ def test_delete_removes_files():
 
 @test
 def test_image_only_post():
-    """A post may be images alone, without text"""
+    """A post may be images alone, without text, and may be edited back to no text"""
     r = upload("alice", [("a.jpg", "image/jpeg", fixture("photo.jpg"))], text="", alts=["x"])
     assert r.status == 303, r
-    assert len(media_rows(harness.last_status_id(inst, "alice"))) == 1
+    sid = harness.last_status_id(inst, "alice")
+    assert len(media_rows(sid)) == 1
+    # and edited to have no text again, it keeps its image
+    r = c["alice"].post("/statuses/%s/edit" % sid, {"text": "some words"})
+    assert r.status == 303, r
+    r = c["alice"].post("/statuses/%s/edit" % sid, {"text": ""})
+    assert r.status == 303, r
+    assert len(media_rows(sid)) == 1
+    # a post without images still needs words
+    r = c["alice"].post("/statuses", {"text": "  "})
+    assert r.status == 422, r
 
 
 def settings_images(who, files=(), **fields):
