@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "ap/inbox.h"
 #include "ap/verify.h"
 #include "core/cache.h"
+#include "core/media.h"
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
@@ -45,6 +47,20 @@ app_routes(struct err *err)
 }
 
 int
+app_media_setup(const struct config *cfg, struct err *err)
+{
+	char *dir = config_media_dir(cfg);
+	if (dir == NULL)
+		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	struct media_config mc = {.dir = dir,
+				  .max_bytes = (size_t)cfg->media_max_bytes,
+				  .max_pixels = cfg->media_max_pixels};
+	int rc = media_setup(&mc, "parasol", err);
+	free(dir);
+	return rc;
+}
+
+int
 app_init(struct app *app, struct err *err)
 {
 	if ((app->tmpl = tmpl_set_load(app->cfg.templates_dir, err)) == NULL)
@@ -64,6 +80,8 @@ app_init(struct app *app, struct err *err)
 	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
+		return -1;
+	if (app_media_setup(&app->cfg, err) != 0)
 		return -1;
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);
@@ -107,6 +125,9 @@ app_serve(struct app *app, struct err *err)
 		.port = app->cfg.port,
 		.threads = app->cfg.threads,
 		.body_limit = app->cfg.body_limit,
+		/* a post's four images and its text, or one avatar */
+		.upload_limit = app->cfg.body_limit +
+				(long)MEDIA_MAX_ATTACHMENTS * app->cfg.media_max_bytes,
 		.timeout = app->cfg.connection_timeout,
 		.header_timeout = app->cfg.header_timeout,
 		.body_min_rate = app->cfg.body_min_rate,

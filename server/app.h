@@ -30,6 +30,10 @@ struct app {
  * On failure everything loaded so far is freed by app_free. */
 int app_init(struct app *app, struct err *err);
 
+/* Starts the image pipeline (core/media.h) with cfg's media_dir and limits; serve and
+ * worker both need it (workers delete files). 0 or -1 + err. */
+int app_media_setup(const struct config *cfg, struct err *err);
+
 /* Every route the server answers (web/ and ap/), in a new router (router_free it). NULL +
  * err when a pattern is malformed or memory runs out. Needs no database. */
 struct router *app_routes(struct err *err);

@@ -42,6 +42,9 @@ static const struct key keys[] = {
 	 "A community-run microblog."},
 	{"default_language", KEY_LANG, OFF(default_language), 0, 0, "en"},
 	{"data_dir", KEY_STRING, OFF(data_dir), 1, 0, "/var/lib/parasol"},
+	{"media_dir", KEY_STRING, OFF(media_dir), 0, 0, ""},
+	{"media_max_bytes", KEY_INT, OFF(media_max_bytes), 1024, 100L << 20, "10485760"},
+	{"media_max_pixels", KEY_INT, OFF(media_max_pixels), 1, 100000000, "40000000"},
 	{"log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0, "info"},
 	{"auto_migrate", KEY_BOOL, OFF(auto_migrate), 0, 0, "true"},
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},
@@ -310,4 +313,16 @@ config_free(struct config *cfg)
 			free(*field);
 			*field = NULL;
 		}
+}
+
+char *
+config_media_dir(const struct config *cfg)
+{
+	if (cfg->media_dir != NULL && *cfg->media_dir != '\0')
+		return strdup(cfg->media_dir);
+	size_t n = strlen(cfg->data_dir) + sizeof "/media";
+	char *d = malloc(n);
+	if (d != NULL)
+		snprintf(d, n, "%s/media", cfg->data_dir);
+	return d;
 }

@@ -22,6 +22,9 @@ struct config {
 	char *instance_description;
 	enum lang default_language;
 	char *data_dir;
+	char *media_dir;      /* images (media/store.h); "" means data_dir/media */
+	int media_max_bytes;  /* an uploaded image's size limit */
+	int media_max_pixels; /* an image's declared width x height limit (bombs) */
 	enum log_level log_level;
 	bool auto_migrate;
 	long body_limit;
@@ -65,6 +68,10 @@ int config_apply_env(struct config *cfg, struct err *err);
 /* Defaults, then the file at path (skipped when path is NULL), then the environment.
  * On failure cfg still holds valid (partly applied) values and must be freed. */
 int config_load(struct config *cfg, const char *path, struct err *err);
+
+/* media_dir as set, else data_dir + "/media"; malloc'd (caller frees), NULL when out of
+ * memory. */
+char *config_media_dir(const struct config *cfg);
 
 /* Frees the strings; cfg may be reused after config_defaults. */
 void config_free(struct config *cfg);

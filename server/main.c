@@ -126,7 +126,8 @@ work(const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	struct err err = {0};
 	struct worker_pool *pool = NULL;
-	if (cache_start(cfg->database_url, &err) != 0 || /* peers, keys: core/cache.h */
+	if (app_media_setup(cfg, &err) != 0 ||
+	    cache_start(cfg->database_url, &err) != 0 || /* peers, keys: core/cache.h */
 	    (pool = worker_pool_start(cfg->workers > 0 ? cfg->workers : 1, &err)) == NULL) {
 		fprintf(stderr, "parasol: %s\n", err.detail[0] ? err.detail : err.safe);
 		cache_stop();

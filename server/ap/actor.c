@@ -8,6 +8,7 @@
 #include "ap/keys.h"
 #include "app.h"
 #include "core/account.h"
+#include "core/media.h"
 #include "core/settings.h"
 #include "core/text.h"
 #include "http/request.h"
@@ -69,6 +70,17 @@ ap_person_json(struct arena *a, const char *base, const struct account *acct,
 		"discoverable", acct->discoverable, "indexable", acct->indexable, "published", arena_printf(a, "%sT00:00:00Z", day),
 		"publicKey", "id", ap_key_id(a, base, u), "owner", id, "publicKeyPem", public_pem,
 		"attachment", fields);
+	/* the picture and the header, as Mastodon reads them (icon, image) */
+	static const char *const props[][2] = {{"avatar", "icon"}, {"header", "image"}};
+	for (int i = 0; i < 2; i++) {
+		struct media_row *m = media_profile(a, acct->id, props[i][0]);
+		if (m != NULL)
+			json_object_set_new(doc, props[i][1],
+					    json_pack("{s:s,s:s,s:s}", "type", "Image", "mediaType",
+						      m->media_type, "url",
+						      arena_printf(a, "%s/media/%s", base,
+								   m->file_name)));
+	}
 	return doc;
 }
 

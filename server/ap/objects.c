@@ -26,8 +26,9 @@
 static json_t *
 context(void)
 {
-	return json_pack("[s,{s:s,s:s}]", AP_CONTEXT, "sensitive", "as:sensitive", "Hashtag",
-			 "as:Hashtag");
+	return json_pack("[s,{s:s,s:s,s:s,s:s}]", AP_CONTEXT, "sensitive", "as:sensitive",
+			 "Hashtag", "as:Hashtag", "toot", "http://joinmastodon.org/ns#", "blurhash",
+			 "toot:blurhash");
 }
 
 static int

@@ -10,6 +10,7 @@
 #include "ap/keys.h"
 #include "core/account.h"
 #include "db/federation.h"
+#include "db/media.h"
 #include "jobs/queue.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -148,6 +149,26 @@ add_hashtags(struct arena *a, const struct db_ap_status *st, json_t *tags)
 								   st->tags[i])));
 }
 
+/* The post's images as Mastodon and Fedify read them: Documents with the media type, the
+ * full image's URL on this node, the alt text as name, the size and the blurhash. */
+static json_t *
+attachments(struct arena *a, const struct db_ap_status *st)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < st->nmedia; i++) {
+		const struct media_row *m = &st->media[i];
+		json_t *doc = json_pack(
+		    "{s:s,s:s,s:s,s:i,s:i,s:s}", "type", "Document", "mediaType", m->media_type,
+		    "url", arena_printf(a, "%s/media/%s", ap_base_url(), m->file_name), "width",
+		    m->width, "height", m->height, "blurhash", m->blurhash);
+		json_object_set_new(doc, "name", m->description && *m->description
+						     ? json_string(m->description)
+						     : json_null());
+		json_array_append_new(list, doc);
+	}
+	return list;
+}
+
 json_t *
 ap_note_json(struct arena *a, const struct db_ap_status *st)
 {
@@ -164,6 +185,7 @@ ap_note_json(struct arena *a, const struct db_ap_status *st)
 		arena_printf(a, "%s/@%s/%lld", base, st->username, (long long)st->id), "sensitive",
 		st->sensitive, "published", st->published, "to", to, "cc", cc);
 	json_object_set_new(note, "tag", tags);
+	json_object_set_new(note, "attachment", attachments(a, st));
 	json_object_set_new(note, "summary",
 			    st->spoiler_text && *st->spoiler_text ? json_string(st->spoiler_text)
 								  : json_null());

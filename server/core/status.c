@@ -6,6 +6,7 @@
 
 #include "core/account.h"
 #include "core/events.h"
+#include "core/media.h"
 #include "core/notification.h"
 #include "core/review.h"
 #include "core/text.h"
@@ -46,9 +47,12 @@ lookup_member(void *arg, const char *username)
 static int
 check_draft(const struct status_draft *d, struct err *err)
 {
-	if (text_is_blank(d->text))
+	if (text_is_blank(d->text) && d->nmedia == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Write something before posting.",
 			       "empty post");
+	if (d->nmedia < 0 || d->nmedia > MEDIA_MAX_ATTACHMENTS)
+		return err_set(err, ERR_UNPROCESSABLE, "A post can have at most four images.",
+			       "too many attachments");
 	if (text_length(d->text) > (size_t)d->max_chars)
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "Your post is longer than this community allows. Please shorten it.",
@@ -151,9 +155,22 @@ notify(struct arena *a, int64_t to, int64_t from, enum notification_type type, i
 		log_msg(LOG_WARN, "notification not stored: %s", err.detail);
 }
 
+static int create(struct arena *a, const struct account *author, const struct status_draft *d,
+		  int64_t *id_out, struct err *err);
+
 int
 status_create(struct arena *a, const struct account *author, const struct status_draft *d,
 	      int64_t *id_out, struct err *err)
+{
+	if (create(a, author, d, id_out, err) == 0)
+		return 0;
+	media_discard(d->media, d->nmedia); /* written for this post, never recorded */
+	return -1;
+}
+
+static int
+create(struct arena *a, const struct account *author, const struct status_draft *d,
+       int64_t *id_out, struct err *err)
 {
 	if (check_draft(d, err) != 0)
 		return -1;
@@ -178,6 +195,7 @@ status_create(struct arena *a, const struct account *author, const struct status
 	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
 	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
+	    media_record_attachments(a, d->media, d->nmedia, *id_out, err) != 0 ||
 	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;
@@ -236,6 +254,12 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 		return -1;
 	struct status_draft checked = *d;
 	checked.visibility = st->visibility; /* an edit never widens or narrows the audience */
+	/* the post keeps its images, so its text may be empty if it has some */
+	struct media_row *media;
+	checked.media = NULL;
+	checked.nmedia = media_of_statuses(a, &id, 1, &media, err);
+	if (checked.nmedia < 0)
+		return -1;
 	if (check_draft(&checked, err) != 0)
 		return -1;
 	int64_t *before;
@@ -319,7 +343,10 @@ status_delete(struct arena *a, const struct account *author, int64_t id, struct 
 			"status gone before delete");
 		goto fail;
 	}
-	return db_commit(err);
+	if (db_commit(err) != 0)
+		return -1;
+	media_empty_trash(a); /* its images' files, queued by the cascade */
+	return 0;
 fail:
 	db_rollback();
 	return -1;

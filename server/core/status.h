@@ -17,6 +17,8 @@ struct err;
 #define STATUS_SPOILER_MAX 500	/* content warning limit, in code points */
 #define STATUS_MAX_PINS 5
 
+struct media_row;
+
 /* What a member wrote in the compose form. */
 struct status_draft {
 	const char *text;
@@ -25,9 +27,14 @@ struct status_draft {
 	enum visibility visibility;
 	int64_t in_reply_to_id; /* 0: not a reply */
 	int max_chars;		/* this node's limit (config post_max_chars), in code points */
+	/* images prepared by media_prepare (core/media.h), in order; status_create records
+	 * them with the post, or removes their files when the post is refused */
+	struct media_row *media;
+	int nmedia;
 };
 
-/* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty, too long), that the
+/* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty — no text and no
+ * image —, too long, over four images), that the
  * replied-to post exists and author may see it (ERR_NOT_FOUND), renders the text, records
  * mentions and tags, and notifies mentioned members and the replied-to author. *id_out gets
  * the new id. 0 or -1 + err. */

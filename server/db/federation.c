@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/media.h"
 #include "db/moderation.h"
 #include "db/visibility.h"
 #include "util/arena.h"
@@ -195,6 +196,18 @@ db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_status *
 				if (ap_status_row(a, r, k, &out[found++], err) != 0)
 					return -1;
 				break;
+			}
+	/* their images, in one more query */
+	struct media_row *media;
+	int nmedia = db_media_of_statuses(a, ids, n, &media, err);
+	if (nmedia < 0)
+		return -1;
+	for (int i = 0; i < found; i++)
+		for (int k = 0; k < nmedia; k++)
+			if (media[k].status_id == out[i].id) {
+				if (out[i].nmedia == 0)
+					out[i].media = &media[k];
+				out[i].nmedia++;
 			}
 	return found;
 }

@@ -45,6 +45,8 @@ struct db_mention {
 	const char *inbox;  /* remote accounts only */
 };
 
+struct media_row;
+
 /* A post as ActivityStreams needs it. */
 struct db_ap_status {
 	int64_t id;
@@ -66,9 +68,11 @@ struct db_ap_status {
 	int nmentions;
 	const char **tags; /* its hashtags' names, sorted */
 	int ntags;
+	const struct media_row *media; /* its images, in order (db/media.h) */
+	int nmedia;
 };
 
-/* Loads post status_id (not a boost) with its mentions and tags; ERR_NOT_FOUND when there is
+/* Loads post status_id (not a boost) with its mentions, tags and images; ERR_NOT_FOUND when there is
  * no such post. Strings are the arena's. */
 int db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err);
 

@@ -74,6 +74,7 @@ struct req {
 	struct strbuf upload;
 	bool upload_started;
 	size_t received;
+	long body_limit; /* the bytes this body may have (http/server.c, body_limit_for) */
 	bool too_large;
 };
 

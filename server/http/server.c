@@ -419,6 +419,18 @@ req_new(struct http_server *srv, struct MHD_Connection *conn, const char *url, c
 	return req;
 }
 
+/* The body size req may have: upload_limit for multipart/form-data (forms with images),
+ * body_limit for everything else. */
+static long
+body_limit_for(const struct http_server *srv, struct req *req)
+{
+	const char *ct = req_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (srv->opts.upload_limit > srv->opts.body_limit && ct != NULL &&
+	    strncasecmp(ct, "multipart/form-data", 19) == 0)
+		return srv->opts.upload_limit;
+	return srv->opts.body_limit;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -433,8 +445,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			conntable_busy(srv->conns, conn_entry(conn));
 		req = req_new(srv, conn, url, method);
 		*con_cls = req;
+		req->body_limit = body_limit_for(srv, req);
 		const char *cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoll(cl, NULL, 10) > srv->opts.body_limit)
+		if (cl != NULL && strtoll(cl, NULL, 10) > req->body_limit)
 			return too_large(srv, req); /* answered before the client sends the body */
 		return MHD_YES;
 	}
@@ -446,12 +459,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		req->received += *upload_data_size;
 		if (srv->guard != NULL)
 			slowguard_body(srv->guard, conn_guard(conn), *upload_data_size);
-		if ((long)req->received > srv->opts.body_limit)
+		if ((long)req->received > req->body_limit)
 			req->too_large = true;
 		if (!req->too_large)
 			strbuf_append(&req->upload, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return req->received / 8 > (size_t)srv->opts.body_limit ? MHD_NO : MHD_YES;
+		return req->received / 8 > (size_t)req->body_limit ? MHD_NO : MHD_YES;
 	}
 	if (srv->guard != NULL)
 		slowguard_answering(srv->guard, conn_guard(conn));

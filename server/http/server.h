@@ -20,6 +20,8 @@ struct http_options {
 	int port;
 	int threads;	     /* 0: http_thread_count's choice */
 	long body_limit;     /* bytes; larger bodies get 413 before they are read */
+	long upload_limit;   /* the same for multipart/form-data bodies (image uploads); 0:
+			      * body_limit */
 	int timeout;	     /* seconds a connection may stay idle */
 	/* seconds a request's head may take to arrive (0: no limit but the idle timeout), and
 	 * the bytes a second its body must keep up after that many seconds of grace

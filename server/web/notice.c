@@ -17,6 +17,11 @@ static const struct {
 	{"recovered", N_("Your password is changed. Sign in with it now.")},
 	{"applied", N_("Thank you. A moderator will look at your application soon.")},
 	{"posted", N_("Your post is published.")},
+	{"posted_no_alt",
+	 N_("Your post is published. An image in it has no description: next time, a few words "
+	    "about each image let people who can't see it follow along.")},
+	{"avatar_saved", N_("Your picture is saved.")},
+	{"avatar_removed", N_("Your picture is removed.")},
 	{"edited", N_("Your post is updated.")},
 	{"deleted", N_("Your post is deleted.")},
 	{"version_erased", N_("The earlier version is erased.")},

@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/media.h"
 #include "core/recovery.h"
 #include "core/timezone.h"
 #include "core/session.h"
 #include "core/settings.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -113,8 +115,46 @@ saved_ctx(struct req *req)
 	tval_set_str(ctx, "node_time_zone",
 		     req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC");
 	tval_set_str(ctx, "username", me->username);
+	struct media_row *av = media_profile(req->arena, me->id, "avatar");
+	struct media_row *hd = media_profile(req->arena, me->id, "header");
+	tval_set_str(ctx, "avatar_url",
+		     av ? arena_printf(req->arena, "/media/%s", av->thumb_name) : "");
+	tval_set_str(ctx, "header_url",
+		     hd ? arena_printf(req->arena, "/media/%s", hd->thumb_name) : "");
 	sessions_keys(req, ctx);
 	return ctx;
+}
+
+/* The picture and header form (multipart): a new file replaces the old image, a ticked
+ * "remove" box removes it. Each image goes through the same pipeline as posts'. */
+static int
+images_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	static const char *const purposes[] = {"avatar", "header"};
+	bool changed = false, removed = false;
+	for (int i = 0; i < 2; i++) {
+		const struct body_field *f =
+		    req->body.kind == BODY_FORM ? body_field(&req->body, purposes[i]) : NULL;
+		char box[32];
+		snprintf(box, sizeof box, "remove_%s", purposes[i]);
+		struct err err;
+		int rc = 0;
+		if (f != NULL && f->filename != NULL && (f->len > 0 || *f->filename != '\0')) {
+			rc = media_set_profile(req->arena, req->viewer->id, purposes[i], f->value,
+					       f->len, &err);
+			changed = true;
+		} else if (checked(req, box)) {
+			rc = media_remove_profile(req->arena, req->viewer->id, purposes[i], &err);
+			removed = true;
+		}
+		if (rc != 0)
+			return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req),
+						      "images_error", &err);
+	}
+	return web_redirect(req, "/settings#images",
+			    changed ? "avatar_saved" : removed ? "avatar_removed" : NULL);
 }
 
 static int
@@ -308,6 +348,8 @@ web_settings_routes(struct router *r)
 	int rc = 0;
 	rc |= router_add(r, "GET", "/settings", settings_page);
 	rc |= router_add(r, "POST", "/settings/profile", profile_submit);
+	rc |= router_add(r, "POST", "/settings/images", images_submit);
+	rc |= router_add(r, "GET", "/settings/images", form_get);
 	rc |= router_add(r, "POST", "/settings/preferences", preferences_submit);
 	rc |= router_add(r, "POST", "/settings/password", password_submit);
 	rc |= router_add(r, "POST", "/settings/sessions/end", sessions_end);

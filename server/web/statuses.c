@@ -4,16 +4,21 @@
 #include "web/statuses.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "app.h"
 #include "core/account.h"
+#include "core/media.h"
 #include "core/status.h"
+#include "core/text.h"
 #include "core/timeline.h"
+#include "http/body.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
+#include "util/log.h"
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
@@ -46,8 +51,47 @@ set_visibility_flags(struct tval *v, enum visibility vis)
 	tval_set_bool(v, "vis_direct", vis == VIS_DIRECT);
 }
 
+/* The images of a post as the template shows them: the thumbnail (lazy-loaded) linking to
+ * the full image, always with an alt text (the member's, else a plain "image"). */
+static void
+set_media(struct req *req, struct tval *v, const struct media_row *m, int n)
+{
+	struct arena *a = req->arena;
+	struct tval *list = tval_list(a);
+	for (int i = 0; i < n; i++) {
+		struct tval *item = tval_obj(a);
+		tval_set_str(item, "url", arena_printf(a, "/media/%s", m[i].file_name));
+		tval_set_str(item, "thumb_url", arena_printf(a, "/media/%s", m[i].thumb_name));
+		tval_set_str(item, "alt",
+			     *m[i].description ? m[i].description
+					       : i18n_gettext(req->lang, N_("An image without a description")));
+		tval_set_int(item, "width", m[i].thumb_width);
+		tval_set_int(item, "height", m[i].thumb_height);
+		tval_push(list, item);
+	}
+	tval_set(v, "media", list);
+	tval_set_bool(v, "has_media", n > 0);
+}
+
+static struct tval *status_view(struct req *req, const struct status *st, const char *back,
+				const struct media_row *media, int nmedia);
+
 struct tval *
 web_status_view(struct req *req, const struct status *st, const char *back)
+{
+	struct media_row *media = NULL;
+	struct err err;
+	int n = media_of_statuses(req->arena, &st->id, 1, &media, &err);
+	if (n < 0) { /* the post without its images rather than no page */
+		log_msg(LOG_WARN, "images of a post not read: %s", err.detail);
+		n = 0;
+	}
+	return status_view(req, st, back, media, n);
+}
+
+static struct tval *
+status_view(struct req *req, const struct status *st, const char *back,
+	    const struct media_row *media, int nmedia)
 {
 	struct arena *a = req->arena;
 	struct tval *v = tval_obj(a);
@@ -107,6 +151,7 @@ web_status_view(struct req *req, const struct status *st, const char *back)
 	tval_set_str(v, "bookmark_action", st->bookmarked ? "unbookmark" : "bookmark");
 	tval_set_str(v, "pin_action", st->pinned ? "unpin" : "pin");
 	tval_set_str(v, "back", back);
+	set_media(req, v, media, nmedia);
 	return v;
 }
 
@@ -114,8 +159,25 @@ struct tval *
 web_status_list(struct req *req, const struct status *items, int n, const char *back)
 {
 	struct tval *list = tval_list(req->arena);
+	/* one query for the images of the whole page */
+	int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
 	for (int i = 0; i < n; i++)
-		tval_push(list, web_status_view(req, &items[i], back));
+		ids[i] = items[i].id;
+	struct media_row *media = NULL;
+	struct err err;
+	int nmedia = media_of_statuses(req->arena, ids, n, &media, &err);
+	if (nmedia < 0) {
+		log_msg(LOG_WARN, "images of posts not read: %s", err.detail);
+		nmedia = 0;
+	}
+	for (int i = 0; i < n; i++) {
+		int first = 0, count = 0;
+		while (first < nmedia && media[first].status_id != items[i].id)
+			first++;
+		while (first + count < nmedia && media[first + count].status_id == items[i].id)
+			count++;
+		tval_push(list, status_view(req, &items[i], back, media + first, count));
+	}
 	return list;
 }
 
@@ -133,6 +195,13 @@ web_compose_view(struct req *req, const struct status_draft *d, const char *back
 	tval_set_str(c, "back", back);
 	tval_set_int(c, "max_chars", post_max_chars(req));
 	set_visibility_flags(c, vis);
+	struct tval *slots = tval_list(req->arena);
+	for (int i = 1; i <= MEDIA_MAX_ATTACHMENTS; i++) {
+		struct tval *slot = tval_obj(req->arena);
+		tval_set_int(slot, "n", i);
+		tval_push(slots, slot);
+	}
+	tval_set(c, "image_slots", slots);
 	return c;
 }
 
@@ -174,6 +243,46 @@ read_draft(struct req *req, struct status_draft *d)
 	return 0;
 }
 
+/* Reads and stores the compose form's images (fields image1..image4, each with alt1..alt4;
+ * a field with no file chosen is skipped) into d. On failure the files of the images already
+ * stored are removed and err says which image was refused and why. *missing_alt is set when
+ * an image has no description. */
+static int
+read_images(struct req *req, struct status_draft *d, bool *missing_alt, struct err *err)
+{
+	*missing_alt = false;
+	d->media = arena_alloc(req->arena, sizeof *d->media * MEDIA_MAX_ATTACHMENTS);
+	d->nmedia = 0;
+	if (req->body.kind != BODY_FORM)
+		return 0;
+	for (int i = 1; i <= MEDIA_MAX_ATTACHMENTS + 1; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "image%d", i);
+		const struct body_field *f = body_field(&req->body, name);
+		if (f == NULL || f->filename == NULL || (f->len == 0 && *f->filename == '\0'))
+			continue;
+		if (d->nmedia == MEDIA_MAX_ATTACHMENTS) {
+			err_set(err, ERR_UNPROCESSABLE, "A post can have at most four images.",
+				"too many images");
+			goto fail;
+		}
+		snprintf(name, sizeof name, "alt%d", i);
+		const char *alt = req_form(req, name);
+		if (alt == NULL || text_is_blank(alt))
+			*missing_alt = true;
+		if (media_prepare(req->arena, req->viewer->id, "attachment", f->value, f->len,
+				  alt && !text_is_blank(alt) ? alt : "", &d->media[d->nmedia],
+				  err) != 0)
+			goto fail;
+		d->nmedia++;
+	}
+	return 0;
+fail:
+	media_discard(d->media, d->nmedia);
+	d->nmedia = 0;
+	return -1;
+}
+
 /* The compose page again, with what was typed and the error. */
 static int
 compose_error(struct req *req, const struct status_draft *d, const struct err *err)
@@ -199,6 +308,9 @@ compose_post(struct req *req)
 	}
 	struct err err;
 	int64_t id;
+	bool missing_alt;
+	if (read_images(req, &d, &missing_alt, &err) != 0)
+		return compose_error(req, &d, &err);
 	if (status_create(req->arena, req->viewer, &d, &id, &err) != 0) {
 		if (err.code != ERR_UNPROCESSABLE) {
 			req->err = err;
@@ -206,7 +318,7 @@ compose_post(struct req *req)
 		}
 		return compose_error(req, &d, &err);
 	}
-	return web_redirect(req, web_back(req, "/home"), "posted");
+	return web_redirect(req, web_back(req, "/home"), missing_alt ? "posted_no_alt" : "posted");
 }
 
 static int

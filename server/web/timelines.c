@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/media.h"
 #include "core/follow.h"
 #include "core/settings.h"
 #include "core/text.h"
@@ -197,6 +198,12 @@ profile(struct req *req)
 	}
 	tval_set(av, "fields", fields);
 	tval_set_bool(av, "has_fields", acct->nfields > 0);
+	struct media_row *pic = media_profile(req->arena, acct->id, "avatar");
+	struct media_row *head = media_profile(req->arena, acct->id, "header");
+	tval_set_str(av, "avatar_url",
+		     pic ? arena_printf(req->arena, "/media/%s", pic->thumb_name) : "");
+	tval_set_str(av, "header_url",
+		     head ? arena_printf(req->arena, "/media/%s", head->thumb_name) : "");
 	tval_set(ctx, "account", av);
 	tval_set_int(ctx, "posts_count", posts);
 	tval_set_int(ctx, "followers_count", followers);

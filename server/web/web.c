@@ -37,6 +37,7 @@
 #include "web/review.h"
 #include "web/roles.h"
 #include "web/rules.h"
+#include "web/media.h"
 #include "web/search.h"
 #include "web/settings.h"
 #include "web/social.h"
@@ -56,6 +57,7 @@ web_routes(struct router *r)
 	rc |= router_add(r, "GET", "/healthz", page_healthz);
 	rc |= router_add(r, "GET", "/robots.txt", page_robots);
 	rc |= router_add(r, "GET", "/static/:file", page_static);
+	rc |= web_media_routes(r);
 	rc |= web_auth_routes(r);
 	rc |= web_statuses_routes(r);
 	rc |= web_timelines_routes(r);
@@ -330,9 +332,9 @@ int
 web_before(struct req *req)
 {
 	const struct app *app = req->app;
-	if (strncmp(req->path, "/static/", 8) == 0 || strcmp(req->path, "/healthz") == 0 ||
-	    strcmp(req->path, "/robots.txt") == 0)
-		return 0; /* no session, settings or cookies for these */
+	if (strncmp(req->path, "/static/", 8) == 0 || strncmp(req->path, "/media/", 7) == 0 ||
+	    strcmp(req->path, "/healthz") == 0 || strcmp(req->path, "/robots.txt") == 0)
+		return 0; /* no session, settings or cookies for these (images: web/media.c) */
 	struct instance_settings *s = arena_alloc(req->arena, sizeof *s);
 	struct err ignored;
 	settings_load(req->arena, &app->cfg, s, &ignored); /* defaults when the database is down */

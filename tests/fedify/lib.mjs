@@ -109,6 +109,16 @@ export class WebClient {
 		});
 	}
 
+	// A multipart form as a browser sends it: fields, then files as [field, name, type, bytes].
+	async postMultipart(path, fields, files = []) {
+		const form = new FormData();
+		for (const [k, v] of Object.entries({ ...fields, csrf: await this.csrf() }))
+			form.append(k, v);
+		for (const [field, name, type, bytes] of files)
+			form.append(field, new Blob([bytes], { type }), name);
+		return this.request('POST', path, { body: form });
+	}
+
 	async login(username, password = PASSWORD) {
 		const r = await this.post('/login', { username, password });
 		if (r.status !== 303 || !this.cookies.has('parasol_session'))
@@ -308,7 +318,15 @@ export class FedifyPeer {
 					content: o.content?.toString() ?? null,
 					attributedTo: o.attributionId?.href ?? null,
 					toIds: o.toIds.map((u) => u.href), ccIds: o.ccIds.map((u) => u.href),
+					attachments: [],
 				};
+				for await (const d of o?.getAttachments() ?? []) {
+					entry.object.attachments.push({
+						type: d.constructor.name, mediaType: d.mediaType ?? null,
+						url: d.url?.href ?? null, name: d.name?.toString() ?? null,
+						width: d.width ?? null, height: d.height ?? null,
+					});
+				}
 			}
 			this.received.push(entry);
 			return entry;

@@ -11,6 +11,7 @@
 // Deliveries are asynchronous on parasol's side (a job worker), so checks poll (<= 20 s each).
 // Environment: as tests/browser/lib.mjs (PARASOL_BIN, PARASOL_TEST_PG*, PARASOL_TEST_OUTPUT).
 
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -151,6 +152,32 @@ test("alice's public post reaches Fedify's inbox, signed by alice", opts, async 
 	assert.ok(c.object.toIds.includes(PUBLIC), `the Note's to: ${c.object.toIds}`);
 	assert.ok(c.toIds.includes(PUBLIC), `the Create's to: ${c.toIds}`);
 	assert.ok(c.object.id.startsWith(`${parasol.base}/`), c.object.id);
+});
+
+test("alice's post with an image reaches Fedify as a Note with a Document: type, URL here, alt text, size", opts, async () => {
+	const w = word('parasolimage');
+	const jpeg = readFileSync(new URL('../fixtures/images/photo.jpg', import.meta.url));
+	const r = await alice.postMultipart('/statuses',
+		{ text: `A picture for Fedify ${w}`, visibility: 'public', alt1: `a striped test card ${w}` },
+		[['image1', 'photo.jpg', 'image/jpeg', jpeg]]);
+	assert.equal(r.status, 303, `posting: ${r.status} ${mainPart(r.text)}`);
+	const c = await waitFor(() => received('Create', (x) => x.object?.content?.includes(w))[0],
+		`a Create holding ${w} at Fedify's inbox\n${describeReceived()}`, WAIT);
+	const docs = c.object.attachments;
+	assert.equal(docs.length, 1, JSON.stringify(docs));
+	const [d] = docs;
+	assert.equal(d.type, 'Document');
+	assert.equal(d.mediaType, 'image/jpeg');
+	assert.equal(d.name, `a striped test card ${w}`);
+	assert.deepEqual([d.width, d.height], [64, 96]); // upright: the fixture says Orientation 6
+	assert.ok(d.url.startsWith(`${parasol.base}/media/`), d.url);
+	const file = parasol.scalar(`SELECT file_name FROM media WHERE description = 'a striped test card ${w}'`);
+	assert.equal(d.url, `${parasol.base}/media/${file}`);
+	// what Fedify was handed is the image: fetch it as a peer would
+	const img = await fetch(d.url);
+	assert.equal(img.status, 200);
+	assert.equal(img.headers.get('content-type'), 'image/jpeg');
+	assert.ok(c.json.attachment || c.json.object?.attachment, 'no attachment in the compacted JSON-LD');
 });
 
 test('alice follows fedi from the web pages; Fedify accepts; parasol records the follow', opts, async () => {

@@ -15,10 +15,11 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TARGETS = ["httpsig", "body", "sanitize", "tmpl", "activity", "config"]
+TARGETS = ["httpsig", "body", "sanitize", "tmpl", "activity", "config", "imghead"]
 # more seeds, read from the test fixtures as they are
 FIXTURES = {"sanitize": os.path.join(HERE, "..", "fixtures", "sanitize"),
-            "tmpl": os.path.join(HERE, "..", "..", "templates")}
+            "tmpl": os.path.join(HERE, "..", "..", "templates"),
+            "imghead": os.path.join(HERE, "..", "fixtures", "images")}
 
 
 def main():

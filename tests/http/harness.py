@@ -962,6 +962,19 @@ class WebClient:
         h.update(headers or {})
         return self.request("POST", path, urllib.parse.urlencode(pairs).encode("utf-8"), h)
 
+    def post_multipart(self, path, fields, files=(), csrf=True, headers=None):
+        """POSTs a multipart/form-data form as a browser does: fields (a dict or pairs) and
+        files, each (field name, file name, content type, bytes); csrf as for post."""
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if csrf is True:
+            pairs.append(("csrf", self.csrf()))
+        elif csrf:
+            pairs.append(("csrf", csrf))
+        body, ctype = multipart_body(pairs, files)
+        h = {"Content-Type": ctype}
+        h.update(headers or {})
+        return self.request("POST", path, body, h)
+
     @property
     def session(self):
         return self.cookies.get(self.SESSION_COOKIE)
@@ -980,6 +993,23 @@ class WebClient:
         r = self.get("/login")
         assert r.status in (200, 303), "GET /login: %r" % r
         return r.status == 303
+
+
+def multipart_body(pairs, files=()):
+    """(body bytes, Content-Type) of a multipart/form-data form: pairs of text fields, then
+    files as (field name, file name, content type, bytes)."""
+    import secrets
+    boundary = "----parasoltest" + secrets.token_hex(12)
+    out = []
+    for name, value in pairs:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (
+            boundary, name)).encode("utf-8") + str(value).encode("utf-8") + b"\r\n")
+    for name, filename, ctype, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    "Content-Type: %s\r\n\r\n" % (boundary, name, filename, ctype)).encode("utf-8")
+                   + data + b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode("ascii"))
+    return b"".join(out), "multipart/form-data; boundary=%s" % boundary
 
 
 def location_path(resp):

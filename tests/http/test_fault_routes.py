@@ -26,9 +26,11 @@ state = {}
 FILL = {"name": "alice", "tag": "fault", "file": "parasol.css", "domain": "peer.example",
         "action": "favourite"}
 # (method, pattern) -> the status it answers without the database, whoever asks: the
-# stylesheet, robots.txt, and the discovery documents that only point elsewhere.
+# stylesheet, robots.txt, the discovery documents that only point elsewhere, and images (read
+# from media_dir by their random names; "parasol.css" is no such name).
 NO_DATABASE = {("GET", "/static/:file"): 200, ("GET", "/.well-known/host-meta"): 200,
-               ("GET", "/.well-known/nodeinfo"): 200, ("GET", "/robots.txt"): 200}
+               ("GET", "/.well-known/nodeinfo"): 200, ("GET", "/robots.txt"): 200,
+               ("GET", "/media/:file"): 404}
 # Queries a route needs to get as far as the database.
 QUERY = {"/search": "?q=alice"}  # and WebFinger's, once the domain is known (setup)
 AP_PREFIXES = ("/users/", "/inbox", "/actor", "/.well-known/", "/nodeinfo/")

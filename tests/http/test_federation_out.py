@@ -292,6 +292,38 @@ def test_mentioned_follower_gets_one_copy():
     assert paths == ["/users/nico/inbox"], "deliveries of the direct post: %r" % paths
 
 
+@test
+def test_image_post_carries_documents():
+    """a post with two images reaches a follower's server with both as Documents, in order:
+    mediaType, a URL on A that serves the image, the alt text as name (null when there is
+    none), width, height and blurhash; sensitive and the content warning travel with them"""
+    F = state["F"]
+    word = marker("images")
+    fixtures = os.path.join(harness.SRCDIR, "tests", "fixtures", "images")
+    with open(os.path.join(fixtures, "photo.jpg"), "rb") as f1, \
+            open(os.path.join(fixtures, "alpha.png"), "rb") as f2:
+        files = [("image1", "p.jpg", "image/jpeg", f1.read()),
+                 ("image2", "a.png", "image/png", f2.read())]
+    r = clients["alice"].post_multipart("/statuses", {
+        "text": "@nico@%s two pictures %s" % (F.domain, word), "visibility": "public",
+        "alt1": "a test card", "sensitive": "1", "spoiler_text": "pictures"}, files)
+    harness.assert_status(r, 303, "posting with images")
+    create = wait_activities(F, 1, "the Create with images at nico's inbox", "Create",
+                             "/users/nico/inbox", lambda x: word in json.dumps(x))[0]
+    note = create["object"]
+    assert note["sensitive"] is True and note["summary"] == "pictures", note
+    docs = note["attachment"]
+    assert [d["type"] for d in docs] == ["Document", "Document"], docs
+    assert [d["mediaType"] for d in docs] == ["image/jpeg", "image/png"], docs
+    assert docs[0]["name"] == "a test card" and docs[1]["name"] is None, docs
+    assert (docs[0]["width"], docs[0]["height"]) == (64, 96), docs[0]
+    for d in docs:
+        assert re.fullmatch(r"[0-9A-Za-z#$%*+,\-.:;=?@\[\]^_{|}~]{6,}", d["blurhash"]), d
+        assert d["url"].startswith(A.settings["base_url"] + "/media/"), d
+        got = harness.request(A.port, "GET", d["url"][len(A.settings["base_url"]):])
+        assert got.status == 200 and got.header("Content-Type") == d["mediaType"], got
+
+
 # --- a deleted post is not delivered ------------------------------------------------------------
 
 def accepted_creates(peer, word):

@@ -44,6 +44,7 @@ TABLE = {
     ('GET', '/healthz'): '200 200 200 200 200 200',
     ('GET', '/robots.txt'): '200 200 200 200 200 200',
     ('GET', '/static/:file'): '200 200 200 200 200 200',
+    ('GET', '/media/:file'): '200 200 200 200 200 200',
     ('GET', '/register'): '200 303 303 303 303 S',
     ('POST', '/register'): 'ok ok ok ok ok S',
     ('GET', '/recovery-codes'): 'login 200 200 200 200 S',
@@ -84,6 +85,8 @@ TABLE = {
     ('POST', '/follow_requests/:id/reject'): 'login 404 ok 404 404 S',
     ('GET', '/settings'): 'login 200 200 200 200 S',
     ('POST', '/settings/profile'): 'login ok ok ok ok S',
+    ('POST', '/settings/images'): 'login ok ok ok ok S',
+    ('GET', '/settings/images'): '303 303 303 303 303 S',
     ('POST', '/settings/preferences'): 'login ok ok ok ok S',
     ('POST', '/settings/password'): 'login ok ok ok ok S',
     ('POST', '/settings/sessions/end'): 'login ok ok ok ok S',
@@ -243,6 +246,11 @@ def setup():
                           303, "a rule")
     ids["rule"] = inst.scalar("SELECT id FROM rules ORDER BY id LIMIT 1")
     ids["post"] = harness.post_and_get_id(inst, c["owner"], "alice", "alice's post #perm")
+    with open(os.path.join(harness.SRCDIR, "tests", "fixtures", "images", "photo.gif"), "rb") as f:
+        harness.assert_status(c["owner"].post_multipart(
+            "/statuses", {"text": "alice's image"}, [("image1", "a.gif", "image/gif", f.read())]),
+            303, "posting an image")
+    ids["media"] = inst.scalar("SELECT file_name FROM media LIMIT 1")
     harness.assert_status(c["owner"].post("/statuses/%s/edit" % ids["post"],
                                           {"text": "alice's post, edited #perm"}),
                           303, "alice edits her post")
@@ -299,6 +307,7 @@ def fill(pattern):
             path = path.replace(":id", str(ids[key]), 1)
     path = path.replace(":version", str(ids["version"])).replace(":name", "alice")
     path = path.replace(":action", "favourite").replace(":tag", "perm")
+    path = path.replace("/media/:file", "/media/" + ids["media"])
     path = path.replace(":file", "parasol.css").replace(":domain", "peer.example")
     assert ":" not in path.split("?")[0].replace("/.well-known", ""), "unfilled " + path
     return path + {"/search": "?q=alice", "/.well-known/webfinger":

@@ -1,0 +1,77 @@
+/* media.h - members' images: attachments of posts (up to four, each with alt text), avatars
+ * and headers. Every image goes through media/image.c (re-encoded, nothing but pixels kept)
+ * before its files are written (media/store.c) and its row recorded (db/media.c). Deleting
+ * a row by any path (a post, an account, a replaced avatar) queues its files in media_trash
+ * (a trigger); media_empty_trash unlinks them after the deleting transaction commits, and
+ * the sweep catches up with anything a crash left. */
+#ifndef PARASOL_CORE_MEDIA_H
+#define PARASOL_CORE_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/media.h"
+#include "media/image.h"
+
+struct arena;
+struct err;
+
+#define MEDIA_MAX_ATTACHMENTS 4
+#define MEDIA_DESCRIPTION_MAX 1500 /* alt text, in code points (Mastodon's limit) */
+#define MEDIA_MAX_SIDE 4096	   /* stored images fit in this square */
+#define MEDIA_THUMB_SIDE 640	   /* thumbnails fit in this square */
+
+struct media_config {
+	const char *dir; /* media_dir; copied */
+	size_t max_bytes;
+	long max_pixels;
+};
+
+/* Sets where files go and the limits, makes the directory if needed and starts libvips.
+ * Call once at start, before any other function here. 0 or -1 + err. */
+int media_setup(const struct media_config *cfg, const char *argv0, struct err *err);
+
+/* The media directory (media_setup's copy). */
+const char *media_dir(void);
+
+/* Decodes and re-encodes len bytes (in memory), writes the image and its thumbnail under
+ * fresh random names, and fills *out for recording (account_id, purpose, description set;
+ * status_id and position left to the caller). On failure no file is left: ERR_TOO_LARGE,
+ * ERR_UNPROCESSABLE (not an image, damaged, too many pixels, alt text too long),
+ * ERR_UNAVAILABLE (disk full) or ERR_INTERNAL, with err->safe for the member. */
+int media_prepare(struct arena *a, int64_t account_id, const char *purpose, const void *data,
+		  size_t len, const char *description, struct media_row *out, struct err *err);
+
+/* Removes the files of n prepared rows that will not be recorded. */
+void media_discard(const struct media_row *rows, int n);
+
+/* Records n prepared rows as the attachments of status_id, in order (inside the caller's
+ * transaction). 0 or -1 + err. */
+int media_record_attachments(struct arena *a, struct media_row *rows, int n, int64_t status_id,
+			     struct err *err);
+
+/* Makes len bytes the account's avatar or header (purpose), replacing and deleting the
+ * earlier one. 0 or -1 + err as media_prepare; nothing changes on failure. */
+int media_set_profile(struct arena *a, int64_t account_id, const char *purpose,
+		      const void *data, size_t len, struct err *err);
+
+/* Removes the account's avatar or header (purpose) and its files. 0 or -1 + err. */
+int media_remove_profile(struct arena *a, int64_t account_id, const char *purpose,
+			 struct err *err);
+
+/* The attachments of the n posts ids (ordered by post, then position); *out arena-owned.
+ * Count or -1 + err. */
+int media_of_statuses(struct arena *a, const int64_t *ids, int n, struct media_row **out,
+		      struct err *err);
+
+/* The account's avatar or header, or NULL when there is none or on failure (logged). */
+struct media_row *media_profile(struct arena *a, int64_t account_id, const char *purpose);
+
+/* Unlinks the files in the trash and forgets them; call after a commit that deleted media
+ * rows. Failures are logged and left for the sweep. Returns the files removed. */
+int media_empty_trash(struct arena *a);
+
+/* The sweep's part (core/sweep.c): media_empty_trash. Count or -1 + err. */
+int media_sweep(struct arena *a, struct err *err);
+
+#endif
