@@ -34,13 +34,14 @@ next_path(const char *next)
 }
 
 /* Starts a session and sets its cookie; persistent: kept on this device (see
- * web_set_session_cookie). The session's secret (arena), or NULL + req->err. */
+ * web_set_session_cookie). A session this browser held before ends with it. The session's
+ * secret (arena), or NULL + req->err. */
 static const char *
 sign_in(struct req *req, int64_t account_id, bool persistent)
 {
 	char *token = session_create(req->arena, account_id,
 				     req_header(req, MHD_HTTP_HEADER_USER_AGENT), persistent,
-				     &req->err);
+				     req_cookie(req, web_session_cookie(req)), &req->err);
 	if (token == NULL)
 		return NULL;
 	web_set_session_cookie(req, token, persistent);
