@@ -10,6 +10,7 @@
 #include "ap/flag.h"
 #include "ap/inbox.h"
 #include "ap/verify.h"
+#include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/sweep.h"
 #include "core/session.h"
@@ -63,6 +64,9 @@ app_init(struct app *app, struct err *err)
 	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
+		return -1;
+	/* the node key that seals TOTP secrets (core/twofactor.h) */
+	if (twofactor_init(app->cfg.data_dir, err) != 0)
 		return -1;
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);

@@ -21,6 +21,7 @@
 #include "util/tmpl.h"
 #include "web/auth.h"
 #include "web/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 #define TEMPLATE "settings"
@@ -115,6 +116,7 @@ saved_ctx(struct req *req)
 		     req->settings && req->settings->time_zone ? req->settings->time_zone : "UTC");
 	tval_set_str(ctx, "username", me->username);
 	sessions_keys(req, ctx);
+	web_twofactor_keys(req, ctx);
 	return ctx;
 }
 
@@ -236,6 +238,12 @@ password_submit(struct req *req)
 		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), field, &err);
 	web_set_session_cookie(req, token, req->session_persistent);
 	return web_redirect(req, "/settings", "password_changed");
+}
+
+int
+web_settings_error(struct req *req, const char *key, const struct err *err)
+{
+	return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), key, err);
 }
 
 /* POST /settings/recovery-codes: new codes, after the password; the page that shows them
