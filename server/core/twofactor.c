@@ -2,8 +2,10 @@
 #include "twofactor.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -31,6 +33,10 @@ twofactor_init(const char *data_dir, struct err *err)
 	char path[4096];
 	if (snprintf(path, sizeof path, "%s/%s", data_dir, TWOFACTOR_KEY_FILE) >= (int)sizeof path)
 		return err_set(err, ERR_INTERNAL, NULL, "data_dir is too long");
+	/* a fresh node's directory is made here (its parent must exist) */
+	if (mkdir(data_dir, 0700) != 0 && errno != EEXIST)
+		return err_set(err, ERR_INTERNAL, NULL, "cannot make data_dir %s: %s", data_dir,
+			       strerror(errno));
 	if (secretbox_key_load(path, node_key, err) != 0)
 		return -1;
 	node_key_loaded = true;

@@ -30,7 +30,8 @@ struct err;
 #define TWOFACTOR_CHALLENGE_SECONDS 300
 #define TWOFACTOR_KEY_FILE "node.key"
 
-/* Loads (or makes) the node key in data_dir/TWOFACTOR_KEY_FILE. 0 or -1 + err. */
+/* Loads (or makes) the node key in data_dir/TWOFACTOR_KEY_FILE, making data_dir (0700)
+ * when it does not exist. 0 or -1 + err. */
 int twofactor_init(const char *data_dir, struct err *err);
 
 /* Whether account_id has two-factor sign-in on: 1, 0, -1 + err. */
