@@ -69,7 +69,11 @@ static int
 code_submit(struct req *req)
 {
 	struct err err;
+	if (req->viewer != NULL)
+		return web_redirect(req, "/home", NULL);
 	const char *token = req_cookie(req, web_signin_cookie(req));
+	if (token == NULL) /* no password step in this browser: nothing to answer */
+		return web_redirect(req, "/login", NULL);
 	web_set_signin_cookie(req, NULL); /* one try, whatever happens */
 	if (signin_limit_check(req, NULL, &err) != 0)
 		return start_over(req, NULL, &err);

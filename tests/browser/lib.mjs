@@ -136,6 +136,7 @@ export class Instance {
 		this.logPath = outputPath(`${name}.server.log`);
 		this.proc = null;
 		this.exitCode = null;
+		this.env = {}; // more environment for the server (e.g. PARASOL_TEST_CLOCK_FILE)
 	}
 
 	get base() { return `http://127.0.0.1:${this.port}`; }
@@ -186,7 +187,7 @@ export class Instance {
 	async spawnServer(timeoutMs = 30000) {
 		const log = fs.openSync(this.logPath, 'w');
 		this.proc = spawn(BIN, ['-c', this.conf, 'serve'],
-			{ stdio: ['ignore', 'ignore', log], env: childEnv() });
+			{ stdio: ['ignore', 'ignore', log], env: childEnv(this.env) });
 		fs.closeSync(log);
 		this.exitCode = null;
 		this.proc.on('exit', (code, signal) => { this.exitCode = code ?? signal; });

@@ -94,7 +94,7 @@ TABLE = {
     ('GET', '/settings/sessions/end'): '303 303 303 303 303 S',
     ('POST', '/settings/sessions/:id/end'): 'login 404 ok 404 404 S',
     ('GET', '/login/code'): 'login 303 303 303 303 S',
-    ('POST', '/login/code'): '410 410 410 410 410 S',
+    ('POST', '/login/code'): 'login 303 303 303 303 S',
     ('GET', '/settings/two-factor'): 'login 303 303 303 303 S',
     ('POST', '/settings/two-factor/start'): 'login ok ok ok ok S',
     ('POST', '/settings/two-factor/enable'): 'login ok ok ok ok S',

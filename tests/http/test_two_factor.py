@@ -239,8 +239,12 @@ def test_half_signed_in_has_no_powers():
     r = client().get("/login/code")
     assert r.status == 303 and harness.location_path(r) == "/login", r
     r = client().post("/login/code", {"code": totp(SECRETS["rose"])})
-    status(r, 410, "a code without a challenge")
+    assert r.status == 303 and harness.location_path(r) == "/login", \
+        "a code without a challenge: %r" % r
     assert "parasol_session" not in r.set_cookies
+    stranger = client()
+    stranger.cookies["parasol_signin"] = "A" * 43  # a made-up challenge
+    status(code_step(stranger, totp(SECRETS["rose"])), 410, "a made-up challenge")
 
 
 @test
