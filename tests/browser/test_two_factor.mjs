@@ -3,7 +3,8 @@
 // by the server fits the screen, the key is there to type), turn it on with a code computed
 // here from that key, see the eight new recovery codes, then sign out and in through the code
 // step. The server's TOTP clock is a file this test writes (PARASOL_TEST_CLOCK_FILE), so the
-// codes never race a 30-second step. Nothing loads from another host; no console error.
+// codes never race a 30-second step. Nothing loads from another host; no console error. Then
+// axe-core (with JavaScript, which it needs) on Settings, the set-up page and the code step.
 //
 //   node --test --test-reporter=tap tests/browser/test_two_factor.mjs
 
@@ -13,7 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { Instance, SANITIZER_RE, launchBrowser, openContext, outputPath, signInAs, submit } from './lib.mjs';
+import {
+	Instance, SANITIZER_RE, axeViolations, launchBrowser, openContext, outputPath, signInAs, submit,
+} from './lib.mjs';
 
 const T = 120000;
 const PASSWORD = 'a long enough password';
@@ -79,6 +82,14 @@ async function fitsWidth(page, what) {
 	assert.ok(wide <= 320, `${what} is ${wide} px wide at 320 px`);
 }
 
+// axe-core on the page at 320 and 1280 px (it needs JavaScript: a context with it on).
+async function axeClean(page, what) {
+	for (const width of [320, 1280]) {
+		await page.setViewportSize({ width, height: 800 });
+		assert.deepEqual(await axeViolations(page), [], `axe on ${what} at ${width} px`);
+	}
+}
+
 for (const lang of ['en', 'zh-CN']) {
 	const name = lang === 'en' ? 'tf_rose' : 'tf_lily';
 
@@ -129,6 +140,41 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.ok(cookies.some((k) => k.name === 'parasol_session'), 'no session');
 		assert.ok(!cookies.some((k) => k.name === 'parasol_signin'), 'the challenge cookie stayed');
 		assert.deepEqual(c.watcher.take(), [], 'the pages had problems');
+	});
+}
+
+for (const lang of ['en', 'zh-CN']) {
+	const name = lang === 'en' ? 'tf_iris' : 'tf_fern';
+
+	test(`${lang}: axe finds nothing on the two-factor pages`, { timeout: T }, async () => {
+		inst.cli(['admin', 'create-account', name], PASSWORD + '\n');
+		const c = await openContext(browser, inst.base, { lang, width: 320, height: 800 });
+		contexts.push(c);
+		const { page } = c;
+		await signInAs(page, name, PASSWORD);
+		await page.goto('/settings#two-factor', { waitUntil: 'load' });
+		await axeClean(page, 'Settings with two-factor off');
+		await page.setViewportSize({ width: 320, height: 800 });
+		await page.fill('#two_factor_password', PASSWORD);
+		await submit(page, page.locator('form[action="/settings/two-factor/start"] button'));
+		assert.equal(new URL(page.url()).pathname, '/settings/two-factor');
+		await axeClean(page, 'the set-up page');
+		const secret = base32(await page.locator('#secret').innerText());
+		await page.fill('#code', '000000' === totp(secret) ? '111111' : '000000');
+		const wrong = await submit(page, page.locator('form[action="/settings/two-factor/enable"] button'));
+		assert.equal(wrong.status(), 422);
+		await axeClean(page, 'the set-up page with a wrong code');
+		await page.fill('#code', totp(secret));
+		await submit(page, page.locator('form[action="/settings/two-factor/enable"] button'));
+		await page.goto('/settings#two-factor', { waitUntil: 'load' });
+		await axeClean(page, 'Settings with two-factor on');
+		const v = await openContext(browser, inst.base, { lang, width: 320, height: 800 });
+		contexts.push(v);
+		await signInAs(v.page, name, PASSWORD);
+		assert.equal(new URL(v.page.url()).pathname, '/login/code');
+		await axeClean(v.page, 'the code step');
+		assert.deepEqual([...c.watcher.take(), ...v.watcher.take()].filter((p) => !p.includes('status of 422')), [],
+			'the pages had problems');
 	});
 }
 
