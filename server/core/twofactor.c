@@ -195,12 +195,13 @@ twofactor_enable(struct arena *a, int64_t account_id, const char *code, struct e
 	return db_commit(err);
 }
 
-/* Checks code for account_id (whose credential is row) and, when use is set, uses it up: a
- * TOTP code's step, or a recovery code. 1 right, 0 wrong, -1 + err. Inside the caller's
- * transaction, if any. */
+/* Checks code for account_id (whose credential is row) and uses it up: a TOTP code's step,
+ * or a recovery code. 1 right, 0 wrong, -1 + err. Inside the caller's transaction, which
+ * rolls back to keep the code when something else was wrong: the same work is done either
+ * way, so the time an answer takes doesn't tell whether the password was right. */
 static int
 check_code(struct arena *a, int64_t account_id, const struct totp_row *row, const char *code,
-	   bool use, bool *by_recovery, struct err *err)
+	   bool *by_recovery, struct err *err)
 {
 	const char *c = squeeze(a, code);
 	*by_recovery = false;
@@ -213,12 +214,10 @@ check_code(struct arena *a, int64_t account_id, const struct totp_row *row, cons
 		int64_t step = totp_match(key, sizeof key, c, totp_now(), TOTP_WINDOW,
 					  row->last_step);
 		OPENSSL_cleanse(key, sizeof key);
-		if (step < 0 || !use)
+		if (step < 0)
 			return 0;
 		return db_totp_use_step(a, account_id, step, err);
 	}
-	if (!use)
-		return 0;
 	*by_recovery = true;
 	return db_recovery_code_use(a, account_id, token_hash(a, code), err);
 }
@@ -238,8 +237,8 @@ twofactor_disable(struct arena *a, const struct account *member, const char *pas
 	if (pw < 0 || db_begin(err) != 0)
 		return -1;
 	bool by_recovery;
-	/* the code is used up only when the password is right too */
-	int ok = check_code(a, member->id, &row, code, pw == 1, &by_recovery, err);
+	/* the code is used up only when the password is right too (else rolled back) */
+	int ok = check_code(a, member->id, &row, code, &by_recovery, err);
 	if (ok < 0) {
 		db_rollback();
 		return -1;
@@ -326,10 +325,9 @@ twofactor_challenge_answer(struct arena *a, const char *token, const char *code,
 		return -1;
 	int ok = 0;
 	if (found > 0 && row.enabled) {
-		/* the code is checked (and its time spent) whether or not the password was
-		 * right; it is used up only when it was */
-		ok = check_code(a, ch.account_id, &row, code, ch.password_ok,
-				&out->by_recovery_code, err);
+		/* the code is checked and used up whether or not the password was right (the
+		 * same work, the same time); when it wasn't, the rollback below keeps it */
+		ok = check_code(a, ch.account_id, &row, code, &out->by_recovery_code, err);
 		if (ok < 0) {
 			db_rollback();
 			return -1;

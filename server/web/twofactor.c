@@ -43,8 +43,6 @@ web_code_step(struct req *req, int64_t account_id, bool password_ok, const char 
 static int
 code_form(struct req *req)
 {
-	if (req->viewer != NULL)
-		return web_redirect(req, "/home", NULL);
 	int live = twofactor_challenge_live(req->arena, req_cookie(req, web_signin_cookie(req)),
 					    &req->err);
 	if (live < 0)
@@ -69,8 +67,6 @@ static int
 code_submit(struct req *req)
 {
 	struct err err;
-	if (req->viewer != NULL)
-		return web_redirect(req, "/home", NULL);
 	const char *token = req_cookie(req, web_signin_cookie(req));
 	if (token == NULL) /* no password step in this browser: nothing to answer */
 		return web_redirect(req, "/login", NULL);

@@ -321,6 +321,21 @@ def test_clock_skew_window():
 
 
 @test
+def test_sign_in_as_another_member():
+    """a browser signed in as one member signs in as another through the code step: the
+    first session ends"""
+    c = harness.member(inst, "moss", create=False)
+    old = c.session
+    password_step(c, "rose")
+    status(code_step(c, totp(SECRETS["rose"])), 303, "the code step")
+    assert c.session != old
+    assert int(inst.scalar("SELECT count(*) FROM sessions WHERE token_hash = '\\x%s'::bytea"
+                           % harness.sha256(old.encode()).hex())) == 0, "the old session lives"
+    assert "@rose" in c.get("/settings").text
+    next_step()
+
+
+@test
 def test_code_step_limits():
     """each failed code step counts against the account: after 5 the account waits, even
     with the right password and code"""
@@ -363,6 +378,10 @@ def test_lost_phone_recovery_code():
     c2 = client()
     password_step(c2, "lily")
     status(code_step(c2, codes[0]), 401, "the same recovery code again")
+    # a wrong password with a good recovery code: refused, and the code is kept
+    c2 = client()
+    password_step(c2, "lily", password="wrong password")
+    status(code_step(c2, codes[1]), 401, "a recovery code with a wrong password")
     # off: wrong password, or a used code, changes nothing
     r = c.post("/settings/two-factor/disable", {"disable_password": "wrong password",
                                                 "disable_code": codes[1]})
