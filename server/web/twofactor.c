@@ -143,31 +143,50 @@ settings_error(struct req *req, const struct err *err)
 	return web_settings_error(req, "two_factor_error", err);
 }
 
+/* A two-factor change guarded by the member's password (and a code): act(req, err) does it.
+ * The password is guessed like a sign-in's, so the same limits apply (a wrong one,
+ * ERR_FORBIDDEN, counts). 0 when it was done (the caller answers); else the answer is set:
+ * the Settings page with the error next to the form for ERR_FORBIDDEN, ERR_RATE_LIMITED and
+ * shown (what the member can act on), -1 + req->err for anything else. */
 static int
-start_submit(struct req *req)
+guarded(struct req *req, int (*act)(struct req *req, struct err *err), enum err_code shown,
+	bool *done)
 {
-	if (req->viewer == NULL)
-		return web_need_signin(req);
 	struct err err;
-	/* the password asked for here is guessed like a sign-in's: the same limits */
+	*done = false;
 	int rc = signin_limit_check(req, req->viewer->username, &err);
 	if (rc == 0) {
-		rc = twofactor_start(req->arena, req->viewer, web_field(req, "two_factor_password"),
-				     &err);
+		rc = act(req, &err);
 		if (rc != 0 && err.code == ERR_FORBIDDEN)
 			signin_limit_failed(req, req->viewer->username);
 		else if (rc == 0)
 			signin_limit_succeeded(req, req->viewer->username);
 	}
-	if (rc != 0) {
-		if (err.code != ERR_FORBIDDEN && err.code != ERR_RATE_LIMITED &&
-		    err.code != ERR_CONFLICT) {
-			req->err = err;
-			return -1;
-		}
-		return settings_error(req, &err);
+	if (rc == 0) {
+		*done = true;
+		return 0;
 	}
-	return web_redirect(req, "/settings/two-factor", NULL);
+	if (err.code != ERR_FORBIDDEN && err.code != ERR_RATE_LIMITED && err.code != shown) {
+		req->err = err;
+		return -1;
+	}
+	return settings_error(req, &err);
+}
+
+static int
+start(struct req *req, struct err *err)
+{
+	return twofactor_start(req->arena, req->viewer, web_field(req, "two_factor_password"), err);
+}
+
+static int
+start_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	bool done;
+	int rc = guarded(req, start, ERR_CONFLICT, &done);
+	return done ? web_redirect(req, "/settings/two-factor", NULL) : rc;
 }
 
 static int
@@ -191,29 +210,20 @@ enable_submit(struct req *req)
 }
 
 static int
+disable(struct req *req, struct err *err)
+{
+	return twofactor_disable(req->arena, req->viewer, web_field(req, "disable_password"),
+				 web_field(req, "disable_code"), err);
+}
+
+static int
 disable_submit(struct req *req)
 {
 	if (req->viewer == NULL)
 		return web_need_signin(req);
-	struct err err;
-	int rc = signin_limit_check(req, req->viewer->username, &err);
-	if (rc == 0) {
-		rc = twofactor_disable(req->arena, req->viewer, web_field(req, "disable_password"),
-				       web_field(req, "disable_code"), &err);
-		if (rc != 0 && err.code == ERR_FORBIDDEN)
-			signin_limit_failed(req, req->viewer->username);
-		else if (rc == 0)
-			signin_limit_succeeded(req, req->viewer->username);
-	}
-	if (rc != 0) {
-		if (err.code != ERR_FORBIDDEN && err.code != ERR_RATE_LIMITED &&
-		    err.code != ERR_NOT_FOUND) {
-			req->err = err;
-			return -1;
-		}
-		return settings_error(req, &err);
-	}
-	return web_redirect(req, "/settings#two-factor", "two_factor_off");
+	bool done;
+	int rc = guarded(req, disable, ERR_NOT_FOUND, &done);
+	return done ? web_redirect(req, "/settings#two-factor", "two_factor_off") : rc;
 }
 
 /* A GET of a form's address goes to the section the form is in. */
