@@ -12,6 +12,7 @@
 #include "ap/flag.h"
 #include "ap/inbox.h"
 #include "ap/verify.h"
+#include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
 #include "core/sweep.h"
@@ -82,6 +83,9 @@ app_init(struct app *app, struct err *err)
 	if ((app->router = app_routes(err)) == NULL)
 		return -1;
 	if (app_media_setup(&app->cfg, err) != 0)
+		return -1;
+	/* the node key that seals TOTP secrets (core/twofactor.h) */
+	if (twofactor_init(app->cfg.data_dir, err) != 0)
 		return -1;
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);

@@ -262,20 +262,3 @@ account_update_preferences(struct arena *a, int64_t id, const char *language,
 					     time_zone, err);
 }
 
-int
-account_change_password(struct arena *a, int64_t id, const char *current,
-			const char *new_password, struct err *err)
-{
-	const char *hash = db_account_password_hash(a, id, err);
-	if (hash == NULL)
-		return -1;
-	if (!account_verify_password(hash, current))
-		return err_set(err, ERR_FORBIDDEN, "The current password is wrong.",
-			       "wrong current password");
-	if (account_check_password(new_password, err) != 0)
-		return -1;
-	char *new_hash = account_hash_password(a, new_password, err);
-	if (new_hash == NULL)
-		return -1;
-	return db_account_set_password_hash(a, id, new_hash, err);
-}

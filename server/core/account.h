@@ -63,10 +63,6 @@ int account_update_preferences(struct arena *a, int64_t id, const char *language
 			       enum visibility default_visibility, const char *time_zone,
 			       struct err *err);
 
-/* Changes the password after checking the current one (ERR_FORBIDDEN when it is wrong). */
-int account_change_password(struct arena *a, int64_t id, const char *current,
-			    const char *new_password, struct err *err);
-
 #define ACCOUNT_USERNAME_MAX 30
 #define ACCOUNT_PASSWORD_MIN 10 /* characters */
 #define ACCOUNT_PASSWORD_MAX 1024 /* bytes */

@@ -42,6 +42,34 @@ auth_login(struct arena *a, const char *username, const char *password, struct e
 	return acct;
 }
 
+char *
+auth_change_password(struct arena *a, int64_t member_id, const char *current,
+		     const char *new_password, const char *user_agent, bool persistent,
+		     struct err *err)
+{
+	const char *hash = db_account_password_hash(a, member_id, err);
+	if (hash == NULL)
+		return NULL;
+	if (!account_verify_password(hash, current ? current : "")) {
+		err_set(err, ERR_FORBIDDEN, "The current password is wrong.",
+			"wrong current password");
+		return NULL;
+	}
+	char *new_hash;
+	if (account_check_password(new_password, err) != 0 ||
+	    (new_hash = account_hash_password(a, new_password, err)) == NULL ||
+	    db_begin(err) != 0)
+		return NULL;
+	char *token;
+	if (db_account_set_password_hash(a, member_id, new_hash, err) != 0 ||
+	    session_end_all(a, member_id, err) != 0 ||
+	    (token = session_create(a, member_id, user_agent, persistent, NULL, err)) == NULL) {
+		db_rollback();
+		return NULL;
+	}
+	return db_commit(err) == 0 ? token : NULL;
+}
+
 int
 auth_recover(struct arena *a, const char *username, const char *code, const char *new_password,
 	     struct err *err)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "db/db.h"
 #include "db/sessions.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -10,15 +11,18 @@
 
 char *
 session_create(struct arena *a, int64_t account_id, const char *user_agent, bool persistent,
-	       struct err *err)
+	       const char *replaces, struct err *err)
 {
 	char *token = token_random(a, 32, err);
-	if (token == NULL)
+	if (token == NULL || db_begin(err) != 0)
 		return NULL;
-	if (db_session_insert(a, account_id, token_hash(a, token), SESSION_DAYS,
-			      session_label(a, user_agent), persistent, err) != 0)
+	if ((replaces != NULL && db_session_delete(a, token_hash(a, replaces), err) != 0) ||
+	    db_session_insert(a, account_id, token_hash(a, token), SESSION_DAYS,
+			      session_label(a, user_agent), persistent, err) != 0) {
+		db_rollback();
 		return NULL;
-	return token;
+	}
+	return db_commit(err) == 0 ? token : NULL;
 }
 
 struct account *

@@ -24,9 +24,13 @@ struct err;
 
 /* Starts a session for account_id, labelled from user_agent (NULL: none; only the coarse
  * label of session_label is kept); persistent: kept SESSION_DAYS, else until
- * SESSION_IDLE_HOURS without use. Returns the token for the cookie (arena), NULL + err. */
+ * SESSION_IDLE_HOURS without use. replaces: the token of the session this browser held
+ * before (NULL or unknown: none), whoever's it was; it ends in the same transaction, so a
+ * browser that signs in again leaves no live session behind. Inside the caller's
+ * transaction, if any. Returns the token for the cookie (arena), NULL + err (nothing
+ * changed). */
 char *session_create(struct arena *a, int64_t account_id, const char *user_agent,
-		     bool persistent, struct err *err);
+		     bool persistent, const char *replaces, struct err *err);
 
 /* The approved account a token signs in, or NULL: ERR_NOT_FOUND for no, unknown or expired
  * tokens, ERR_UNAVAILABLE when the database is down. *session (may be NULL) gets the

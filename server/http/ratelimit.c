@@ -131,6 +131,20 @@ ratelimit_wait_ms(struct ratelimit *rl, const char *key)
 }
 
 void
+ratelimit_forgive(struct ratelimit *rl, const char *key)
+{
+	uint64_t h = fnv1a(key);
+	int64_t now = rl->clock.now_ms(rl->clock.ctx);
+	pthread_mutex_lock(&rl->lock);
+	for (size_t i = 0; i < 8 && i < rl->n; i++) {
+		struct slot *s = &rl->slots[(h + i) % rl->n];
+		if (s->hash == h && now - s->start < rl->window && s->count > 0)
+			s->count--;
+	}
+	pthread_mutex_unlock(&rl->lock);
+}
+
+void
 ratelimit_reset(struct ratelimit *rl, const char *key)
 {
 	uint64_t h = fnv1a(key);

@@ -39,6 +39,9 @@ bool ratelimit_blocked(struct ratelimit *rl, const char *key);
 /* Milliseconds until key's window ends and it may count again; 0 when it is not blocked. */
 int64_t ratelimit_wait_ms(struct ratelimit *rl, const char *key);
 
+/* Takes back one event counted for key in its current window (none: nothing). */
+void ratelimit_forgive(struct ratelimit *rl, const char *key);
+
 /* Forgets key (after a successful sign-in). */
 void ratelimit_reset(struct ratelimit *rl, const char *key);
 

@@ -11,6 +11,7 @@
 #include "core/recovery.h"
 #include "core/registration.h"
 #include "core/session.h"
+#include "core/twofactor.h"
 #include "core/settings.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -22,11 +23,12 @@
 #include "util/token.h"
 #include "web/rules.h"
 #include "web/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 /* Where to go after signing in: a local path from the form (web_local_path), else /home. */
-static const char *
-next_path(const char *next)
+const char *
+web_next_path(const char *next)
 {
 	if (web_local_path(next) && strncmp(next, "/login", 6) != 0)
 		return next;
@@ -34,13 +36,14 @@ next_path(const char *next)
 }
 
 /* Starts a session and sets its cookie; persistent: kept on this device (see
- * web_set_session_cookie). The session's secret (arena), or NULL + req->err. */
-static const char *
-sign_in(struct req *req, int64_t account_id, bool persistent)
+ * web_set_session_cookie). A session this browser held before ends with it. The session's
+ * secret (arena), or NULL + req->err. */
+const char *
+web_sign_in(struct req *req, int64_t account_id, bool persistent)
 {
 	char *token = session_create(req->arena, account_id,
 				     req_header(req, MHD_HTTP_HEADER_USER_AGENT), persistent,
-				     &req->err);
+				     req_cookie(req, web_session_cookie(req)), &req->err);
 	if (token == NULL)
 		return NULL;
 	web_set_session_cookie(req, token, persistent);
@@ -134,7 +137,7 @@ register_submit(struct req *req)
 	}
 	if (!res.approved)
 		return web_redirect(req, "/", "applied");
-	const char *token = sign_in(req, res.account_id, true);
+	const char *token = web_sign_in(req, res.account_id, true);
 	if (token == NULL)
 		return -1;
 	/* The codes are made and shown by the page this leads to (POST-redirect-GET), so a
@@ -217,6 +220,16 @@ login_submit(struct req *req)
 		return web_render_form_error(req, "login", N_("Sign in"),
 					     login_ctx(req, username, next), &err);
 	struct account *acct = auth_login(req->arena, username, web_field(req, "password"), &err);
+	/* An account with two-factor sign-in: the code step next, whether the password was
+	 * right or not (web/twofactor.c) */
+	if (acct != NULL || err.code == ERR_UNAUTHORIZED) {
+		int64_t id;
+		int two = twofactor_required(req->arena, username, &id, &req->err);
+		if (two < 0)
+			return -1;
+		if (two > 0)
+			return web_code_step(req, id, acct != NULL, web_next_path(next));
+	}
 	if (acct == NULL) {
 		if (err.code == ERR_UNAUTHORIZED)
 			signin_limit_failed(req, username);
@@ -226,17 +239,23 @@ login_submit(struct req *req)
 	signin_limit_succeeded(req, username);
 	/* "Don't keep me signed in on this device": a shared or borrowed phone. */
 	const char *forget = req_form(req, "forget");
-	const char *token = sign_in(req, acct->id, forget == NULL || *forget == '\0');
+	return web_signed_in(req, acct->id, forget == NULL || *forget == '\0', web_next_path(next));
+}
+
+int
+web_signed_in(struct req *req, int64_t account_id, bool persistent, const char *next)
+{
+	const char *token = web_sign_in(req, account_id, persistent);
 	if (token == NULL)
 		return -1;
 	/* An applicant's first sign-in after approval (or new codes asked for and not seen
 	 * yet): the codes first. */
-	int due = recovery_codes_due(req->arena, acct->id, &req->err);
+	int due = recovery_codes_due(req->arena, account_id, &req->err);
 	if (due < 0)
 		return -1;
 	if (due)
 		return web_redirect(req, web_recovery_codes_url(req, token, true), NULL);
-	return web_redirect(req, next_path(next), NULL);
+	return web_redirect(req, next, NULL);
 }
 
 static int

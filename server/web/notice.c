@@ -14,6 +14,8 @@ static const struct {
 	{"signed_out", N_("You are signed out.")},
 	{"session_ended", N_("That session is signed out.")},
 	{"password_changed", N_("Your password is changed.")},
+	{"two_factor_off", N_("Two-factor sign-in is off. Your password alone signs you in now.")},
+	{"recovery_signin", N_("You signed in with a recovery code, which is now used up. If you lost your phone, turn two-factor sign-in off below and set it up again on the new one.")},
 	{"recovered", N_("Your password is changed. Sign in with it now.")},
 	{"applied", N_("Thank you. A moderator will look at your application soon.")},
 	{"posted", N_("Your post is published.")},

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/auth.h"
 #include "core/media.h"
 #include "core/recovery.h"
 #include "core/timezone.h"
@@ -22,6 +23,7 @@
 #include "util/tmpl.h"
 #include "web/auth.h"
 #include "web/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 #define TEMPLATE "settings"
@@ -122,6 +124,7 @@ saved_ctx(struct req *req)
 	tval_set_str(ctx, "header_url",
 		     hd ? arena_printf(req->arena, "/media/%s", hd->thumb_name) : "");
 	sessions_keys(req, ctx);
+	web_twofactor_keys(req, ctx);
 	return ctx;
 }
 
@@ -243,6 +246,7 @@ password_submit(struct req *req)
 	const char *new_password = web_field(req, "new_password");
 	struct err err;
 	const char *field;
+	char *token = NULL;
 	int rc;
 	if (strcmp(new_password, web_field(req, "confirm_password")) != 0) {
 		field = "confirm_password_error";
@@ -251,10 +255,19 @@ password_submit(struct req *req)
 	} else if ((rc = signin_limit_check(req, req->viewer->username, &err)) != 0) {
 		field = "current_password_error"; /* guessed like a sign-in's: the same limits */
 	} else {
-		rc = account_change_password(req->arena, req->viewer->id,
-					     web_field(req, "current_password"), new_password, &err);
+		/* Whoever else held a session (a lost phone) is signed out, in the same
+		 * transaction as the change; this browser stays in with a new session. */
+		token = auth_change_password(req->arena, req->viewer->id,
+					     web_field(req, "current_password"), new_password,
+					     req_header(req, MHD_HTTP_HEADER_USER_AGENT),
+					     req->session_persistent, &err);
+		rc = token != NULL ? 0 : -1;
 		/* A wrong current password is ERR_FORBIDDEN; a new one too short or long is
-		 * ERR_UNPROCESSABLE. */
+		 * ERR_UNPROCESSABLE; anything else (the database) is the request's error. */
+		if (rc != 0 && err.code != ERR_FORBIDDEN && err.code != ERR_UNPROCESSABLE) {
+			req->err = err;
+			return -1;
+		}
 		if (rc != 0 && err.code == ERR_FORBIDDEN)
 			signin_limit_failed(req, req->viewer->username);
 		else if (rc == 0)
@@ -263,15 +276,14 @@ password_submit(struct req *req)
 	}
 	if (rc != 0)
 		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), field, &err);
-	/* Whoever else held a session (a lost phone) is signed out; this browser stays in. */
-	char *token;
-	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0 ||
-	    (token = session_create(req->arena, req->viewer->id,
-				    req_header(req, MHD_HTTP_HEADER_USER_AGENT),
-				    req->session_persistent, &req->err)) == NULL)
-		return -1;
 	web_set_session_cookie(req, token, req->session_persistent);
 	return web_redirect(req, "/settings", "password_changed");
+}
+
+int
+web_settings_error(struct req *req, const char *key, const struct err *err)
+{
+	return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), key, err);
 }
 
 /* POST /settings/recovery-codes: new codes, after the password; the page that shows them

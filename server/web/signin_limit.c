@@ -96,6 +96,21 @@ signin_limit_failed(struct req *req, const char *username)
 }
 
 void
+signin_limit_challenged(struct req *req)
+{
+	signin_limit_failed(req, NULL);
+}
+
+void
+signin_limit_forgive(struct req *req)
+{
+	struct app *app = req->app;
+	char client[33];
+	req_client_key(req, client);
+	ratelimit_forgive(app->login_by_client, client);
+}
+
+void
 signin_limit_succeeded(struct req *req, const char *username)
 {
 	struct app *app = req->app;

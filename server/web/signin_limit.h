@@ -33,6 +33,15 @@ int signin_limit_check(struct req *req, const char *username, struct err *err);
 /* The secret was wrong: counts one failure for the client and for username (NULL: none). */
 void signin_limit_failed(struct req *req, const char *username);
 
+/* The password step of an account with two-factor sign-in, right or wrong: one failure of
+ * the client, counted now (so that passwords tried without ever answering the code step are
+ * limited too) and taken back by signin_limit_forgive when the code step signs in. Counted
+ * alike either way, so the limits never tell whether the password was right. */
+void signin_limit_challenged(struct req *req);
+
+/* Takes back the client's failure signin_limit_challenged counted. */
+void signin_limit_forgive(struct req *req);
+
 /* The secret was right: username's failures are forgotten (the client's are not). */
 void signin_limit_succeeded(struct req *req, const char *username);
 

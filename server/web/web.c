@@ -13,6 +13,7 @@
 #include "core/session.h"
 #include "core/settings.h"
 #include "core/timezone.h"
+#include "core/twofactor.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -30,6 +31,7 @@
 #include "web/notice.h"
 #include "web/notifications.h"
 #include "web/pages.h"
+#include "web/twofactor.h"
 #include "web/peers.h"
 #include "web/moderation.h"
 #include "web/queue.h"
@@ -64,6 +66,7 @@ web_routes(struct router *r)
 	rc |= web_notifications_routes(r);
 	rc |= web_social_routes(r);
 	rc |= web_settings_routes(r);
+	rc |= web_twofactor_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
 	rc |= web_translations_routes(r);
@@ -284,6 +287,23 @@ web_set_session_cookie(struct req *req, const char *token, bool persistent)
 		set_cookie(req, web_session_cookie(req), token, "SameSite=Lax");
 	else
 		set_cookie(req, web_session_cookie(req), "", "SameSite=Lax; Max-Age=0");
+}
+
+const char *
+web_signin_cookie(const struct req *req)
+{
+	return secure_cookies(req) ? SIGNIN_COOKIE_HTTPS : SIGNIN_COOKIE;
+}
+
+void
+web_set_signin_cookie(struct req *req, const char *token)
+{
+	if (token != NULL)
+		set_cookie(req, web_signin_cookie(req), token,
+			   arena_printf(req->arena, "SameSite=Strict; Max-Age=%d",
+					TWOFACTOR_CHALLENGE_SECONDS));
+	else
+		set_cookie(req, web_signin_cookie(req), "", "SameSite=Strict; Max-Age=0");
 }
 
 /* The CSRF token of a visitor (the sign-in and sign-up forms): this browser's cookie when it

@@ -65,6 +65,14 @@ void web_set_session_cookie(struct req *req, const char *token, bool persistent)
  * development can't use). The CSRF cookie follows the same rule. */
 const char *web_session_cookie(const struct req *req);
 
+/* The cookie of the half-signed-in state between password and code (core/twofactor.h):
+ * named like the session's ("__Host-" on https), SameSite=Strict, HttpOnly, kept
+ * TWOFACTOR_CHALLENGE_SECONDS. token NULL clears it. */
+#define SIGNIN_COOKIE "parasol_signin"
+#define SIGNIN_COOKIE_HTTPS "__Host-parasol_signin"
+const char *web_signin_cookie(const struct req *req);
+void web_set_signin_cookie(struct req *req, const char *token);
+
 /* For handlers that need a signed-in member: a visitor is redirected to /login (returns 0,
  * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */
 int web_need_signin(struct req *req);

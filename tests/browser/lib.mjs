@@ -11,6 +11,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,6 +137,7 @@ export class Instance {
 		this.logPath = outputPath(`${name}.server.log`);
 		this.proc = null;
 		this.exitCode = null;
+		this.env = {}; // more environment for the server (e.g. PARASOL_TEST_CLOCK_FILE)
 	}
 
 	get base() { return `http://127.0.0.1:${this.port}`; }
@@ -186,7 +188,7 @@ export class Instance {
 	async spawnServer(timeoutMs = 30000) {
 		const log = fs.openSync(this.logPath, 'w');
 		this.proc = spawn(BIN, ['-c', this.conf, 'serve'],
-			{ stdio: ['ignore', 'ignore', log], env: childEnv() });
+			{ stdio: ['ignore', 'ignore', log], env: childEnv(this.env) });
 		fs.closeSync(log);
 		this.exitCode = null;
 		this.proc.on('exit', (code, signal) => { this.exitCode = code ?? signal; });
@@ -351,4 +353,24 @@ export async function signInAs(page, username, password, { forget = false } = {}
 	await page.fill('#password', password);
 	if (forget) await page.check('#forget');
 	return submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+}
+
+// --- accessibility -------------------------------------------------------------------------
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core's violations on the page as lines "rule (impact): element: message", every
+// <details> opened first so that what they fold is checked too.
+export async function axeViolations(page) {
+	await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP allows no script
+	const result = await page.evaluate(async () => {
+		const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+		}));
+	});
+	return result.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}, ${v.help}): ${n}`));
 }

@@ -9,16 +9,13 @@
 // Run by tests/browser/run (the TAP log compiler of `make check`).
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, openContext, SANITIZER_RE, signInAs } from './lib.mjs';
+import { Instance, axeViolations, launchBrowser, openContext, SANITIZER_RE, signInAs } from './lib.mjs';
 import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const T = 600000; // ms a test may take: one role and language, every page at both widths
 const inst = new Instance('a11y');
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser, seed;
 
 before(async () => {
@@ -66,21 +63,6 @@ function pages(role) {
 }
 
 const users = { member: 'mia', moderator: 'mo', admin: 'ada' };
-
-// axe's violations on the page as lines "rule (impact): element: message".
-async function axeViolations(page) {
-	await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
-	if (!(await page.evaluate(() => typeof window.axe === 'object')))
-		await page.evaluate(axeSource); // through the DevTools protocol: the page's CSP allows no script
-	const result = await page.evaluate(async () => {
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-		}));
-	});
-	return result.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}, ${v.help}): ${n}`));
-}
 
 // The watcher's problems, but for the browser's report of the status of a page that is meant
 // to answer 403 or 404.

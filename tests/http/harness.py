@@ -317,6 +317,7 @@ class Instance:
         self.settings = None
         self.conf = os.path.join(self.tmp, "parasol.conf")
         self.server = None
+        self.env = None  # extra environment for its server (e.g. PARASOL_TEST_CLOCK_FILE)
         self._pending = settings
 
     def create_database(self, suffix=""):
@@ -354,7 +355,7 @@ class Instance:
         """Starts `serve`; if another process took the port in the meantime (the scripts run
         in parallel), tries again on a new one."""
         for attempt in range(3):
-            self.server = Server(self.conf, self.port, tag or self.script)
+            self.server = Server(self.conf, self.port, tag or self.script, self.env)
             self.suite.add_cleanup(self.server.kill)
             try:
                 return self.server.start()
@@ -390,8 +391,8 @@ def describe(proc):
 class Server:
     """`parasol -c conf serve` with its stderr in OUTPUT/<tag>.server.log."""
 
-    def __init__(self, conf, port, tag):
-        self.conf, self.port, self.tag = conf, port, tag
+    def __init__(self, conf, port, tag, env=None):
+        self.conf, self.port, self.tag, self.env = conf, port, tag, env
         self.log_path = output_path("%s.server.log" % tag)
         self.out_path = output_path("%s.server.stdout" % tag)
         self.proc = None
@@ -406,7 +407,7 @@ class Server:
         out = open(self.out_path, "wb")
         try:
             self.proc = subprocess.Popen([BIN, "-c", self.conf, "serve"], stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=log, env=child_env())
+                                         stdout=out, stderr=log, env=child_env(self.env))
         finally:
             log.close()
             out.close()

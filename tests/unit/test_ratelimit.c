@@ -209,6 +209,29 @@ START_TEST(test_free_null)
 }
 END_TEST
 
+START_TEST(test_forgive)
+{
+	/* one event taken back frees one place; never below zero; not another key's */
+	struct ratelimit *rl = limiter(64, 2, 60);
+	ck_assert(ratelimit_hit(rl, "rose"));
+	ck_assert(ratelimit_hit(rl, "rose"));
+	ck_assert(ratelimit_blocked(rl, "rose"));
+	ratelimit_forgive(rl, "rose");
+	ck_assert(!ratelimit_blocked(rl, "rose"));
+	ck_assert(ratelimit_hit(rl, "rose"));
+	ck_assert(!ratelimit_hit(rl, "rose"));
+	ratelimit_forgive(rl, "lily"); /* unknown: nothing */
+	ck_assert(ratelimit_blocked(rl, "rose"));
+	ck_assert(ratelimit_hit(rl, "lily"));
+	ratelimit_forgive(rl, "lily");
+	ratelimit_forgive(rl, "lily");
+	ck_assert(ratelimit_hit(rl, "lily"));
+	ck_assert(ratelimit_hit(rl, "lily"));
+	ck_assert(!ratelimit_hit(rl, "lily"));
+	ratelimit_free(rl);
+}
+END_TEST
+
 static Suite *
 ratelimit_suite(void)
 {
@@ -226,6 +249,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_many_keys_one_slot_each);
 	tcase_add_test(tc, test_two_threads);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_forgive);
 	suite_add_tcase(s, tc);
 	return s;
 }
