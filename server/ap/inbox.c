@@ -42,7 +42,8 @@ static int
 answer(struct req *req, const char *domain, int64_t job, const struct err *err)
 {
 	if (job < 0) {
-		req->err = *err;
+		if (err != &req->err)
+			req->err = *err;
 		return -1;
 	}
 	struct app *app = req->app;
