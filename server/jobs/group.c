@@ -32,7 +32,8 @@ batch_json(struct arena *a, struct group_item *const *items, int n)
 	strbuf_putc(&sb, '[');
 	for (int i = 0; i < n; i++) {
 		strbuf_puts(&sb, i ? ",{\"u\":" : "{\"u\":");
-		json_t *u = items[i]->unless_seen ? json_string(items[i]->unless_seen) : json_null();
+		json_t *u =
+		    items[i]->unless_seen ? json_string(items[i]->unless_seen) : json_null();
 		char *text = u ? json_dumps(u, JSON_ENCODE_ANY) : NULL;
 		strbuf_puts(&sb, text ? text : "null");
 		free(text);
@@ -76,8 +77,9 @@ group_store(struct group_item *const *items, int n)
 			items[i]->done(items[i], -1, &err);
 	} else {
 		/* refused for one member or another: each alone, so that only it fails */
-		log_msg(LOG_WARN, "inbox: a batch of %d activities failed (%s); storing them "
-				  "one at a time",
+		log_msg(LOG_WARN,
+			"inbox: a batch of %d activities failed (%s); storing them "
+			"one at a time",
 			n, err.detail);
 		for (int i = 0; i < n; i++) {
 			struct err one = {0};
