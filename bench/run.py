@@ -583,23 +583,34 @@ def rsa_verify_per_s():
     return float(m.group(2)) if m else None
 
 
-def durable_insert_per_s(db, seconds):
-    """Single-row INSERTs of an inbox job's size committed per second with synchronous_commit
-    on, by pgbench with 16 clients (commits of concurrent clients share a WAL flush, as
-    parasol's HTTP threads do)."""
-    psql(db, "CREATE TABLE IF NOT EXISTS bench_insert_bound (id bigserial PRIMARY KEY, "
-             "payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())")
+def durable_insert_per_s(db, seconds, like_object):
+    """One durable INSERT of the activity, as many a second as PostgreSQL commits: each row
+    is a Like as the inbox measure POSTs it (the same JSON as bench/presign's bodies, its id
+    numbered by pgbench), into a table that holds nothing but a key and the activity (jsonb),
+    one statement and one commit each, synchronous_commit on, by pgbench with 16 clients
+    (concurrent commits share a WAL flush)."""
+    psql(db, "DROP TABLE IF EXISTS bench_insert_bound")
+    psql(db, "CREATE TABLE bench_insert_bound (id bigserial PRIMARY KEY, activity jsonb NOT NULL)")
     script = os.path.join(WORK, "insert.sql")
     with open(script, "w") as f:
-        f.write("INSERT INTO bench_insert_bound (payload) VALUES ('{\"activity\": {\"type\": "
-                "\"Like\", \"id\": \"https://%s/bench/x\", \"actor\": \"%s\"}, "
-                "\"signer\": \"1\"}');\n" % (BENCHER_DOMAIN, BENCHER_URI))
+        f.write("\\set n random(1, 1000000000)\n"
+                "INSERT INTO bench_insert_bound (activity) VALUES (('{\"@context\":"
+                "\"https://www.w3.org/ns/activitystreams\",\"id\":\"https://%s/bench/bound/' "
+                "|| :n || '\",\"type\":\"Like\",\"actor\":\"%s\",\"object\":\"%s\"}')"
+                "::jsonb);\n" % (BENCHER_DOMAIN, BENCHER_URI, like_object))
     env = dict(os.environ, PGOPTIONS="-c synchronous_commit=on")
     out = subprocess.run(["pgbench", "-n", "-f", script, "-c", "16", "-j", "2", "-T",
                           str(seconds), db], capture_output=True, text=True, env=env).stdout
     psql(db, "DROP TABLE bench_insert_bound")
     m = re.search(r"tps = ([\d.]+)", out)
     return float(m.group(1)) if m else None
+
+
+def inbox_bound(like_object):
+    """(RSA-2048 verifications a second on one core, durable INSERTs of the activity a
+    second)."""
+    return rsa_verify_per_s(), durable_insert_per_s(DB_FULL, max(3, ARGS.duration // 2),
+                                                    like_object)
 
 
 DRAIN_MAX = 240
@@ -953,6 +964,9 @@ def main():
     ap.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN capture")
     ap.add_argument("--only-flood", action="store_true",
                     help="only the idle flood (10,000 connections), on the 1,000-post node")
+    ap.add_argument("--only", choices=("inbox", "fanout"),
+                    help="one measure alone: the signed inbox POSTs (with their bound and the "
+                    "worker's apply rate), or the fan-out")
     ARGS = ap.parse_args()
     if ARGS.quick:
         ARGS.duration, ARGS.latency_budget = 3, 5
@@ -971,7 +985,8 @@ def main():
                             capture_output=True, text=True).stdout.strip()
 
     facts = ensure_seeded(DB_FULL, False, ARGS.reseed, parasol)
-    facts_small = None if ARGS.skip_small else ensure_seeded(DB_SMALL, True, ARGS.reseed, parasol)
+    facts_small = None if ARGS.skip_small or ARGS.only else ensure_seeded(
+        DB_SMALL, True, ARGS.reseed, parasol)
     ids = ids_of(DB_FULL, facts)
     ms = measures(ids)
     no_cache = {"page_cache_seconds": 0} if config_accepts(
@@ -979,6 +994,7 @@ def main():
 
     # the signed requests (valid for an hour), made now so that their plans are shown too
     presign_bin = os.path.join(ARGS.build, "bench", "presign")
+    like_object = "%s/users/rose/statuses/%s" % (BASE, ids["thread"])
     fed_ms = []
     if os.access(presign_bin, os.X_OK):
         key = federation_setup(DB_FULL, ids)
@@ -992,7 +1008,7 @@ def main():
              "path": "/users/rose/statuses/%s" % ids["followers_only"]},
             {"name": "signed inbox POST (Like)", "inbox": True, "replay": presign(
                 presign_bin, key, "signed-inbox", "--inbox", "/inbox", "--actor", BENCHER_URI,
-                "--object", "%s/users/rose/statuses/%s" % (BASE, ids["thread"]),
+                "--object", like_object,
                 "--id-prefix", "https://%s/bench/%d" % (BENCHER_DOMAIN, time.time()),
                 "--count", str(INBOX_REQUESTS)),
              "path": "/inbox"},
@@ -1001,21 +1017,28 @@ def main():
         warn("%s is missing: no signed measures" % presign_bin)
 
     # plans first, on a server of their own (auto_explain slows every query down)
-    if not ARGS.no_plans:
+    if ARGS.only:
+        # one measure alone: no plans, no one-client times, no other measure under load
+        ms = []
+        fed_ms = [m for m in fed_ms if ARGS.only == "inbox" and m.get("inbox")]
+    no_plans = ARGS.no_plans or ARGS.only
+    if not no_plans:
         log("==> plans: one request of each page with auto_explain on")
-    plans = [] if ARGS.no_plans else capture_plans(parasol, DB_FULL, ms + [
+    plans = [] if no_plans else capture_plans(parasol, DB_FULL, ms + [
         m for m in fed_ms if not m.get("inbox")], "rose", no_cache)
-    log("==> one client, page cache off: %s" % (
-        "1M and 1,000 posts in turn" if facts_small else "1M posts"))
 
     # one client, page cache off, both nodes side by side
-    ms_small = None
-    if facts_small is not None:
-        # the same first pages, with the small node's ids (its thread has another id)
-        ms_small = [m for m in measures(ids_of(DB_SMALL, facts_small),
-                                        "http://127.0.0.1:%d" % SMALL_PORT)
-                    if not m.get("deep_of")]
-    full, small = one_client_phase(parasol, no_cache, ms, ms_small)
+    full, small = {}, {}
+    if not ARGS.only:
+        log("==> one client, page cache off: %s" % (
+            "1M and 1,000 posts in turn" if facts_small else "1M posts"))
+        ms_small = None
+        if facts_small is not None:
+            # the same first pages, with the small node's ids (its thread has another id)
+            ms_small = [m for m in measures(ids_of(DB_SMALL, facts_small),
+                                            "http://127.0.0.1:%d" % SMALL_PORT)
+                        if not m.get("deep_of")]
+        full, small = one_client_phase(parasol, no_cache, ms, ms_small)
 
     # under load, as configured by default, with durable commits like a real node
     psql("postgres", "ALTER DATABASE %s SET synchronous_commit = on" % DB_FULL)
@@ -1023,16 +1046,22 @@ def main():
     unlimited = {"inbox_rate_limit": 1000000} if config_accepts(
         parasol, DB_FULL, "inbox_rate_limit", "1000000") else None
     srv = parasol_server(parasol, DB_FULL, "serve", unlimited)
-    srv.start()
-    rss = {"idle": srv.rss_kb()}
-    cookie = sign_in("rose", ROSE_PASSWORD)
-    threads = server_threads(srv)
-    ceiling = Process("ceiling", [ceiling_bin, "--port", str(CEILING_PORT), "--threads",
-                                  str(threads)], CEILING_PORT).start()
-    results, extra = {}, {}
+    results, extra, rss, ceil1, ceil2, threads = {}, {}, {}, None, None, None
+    if ARGS.only == "fanout":
+        srv = None
+    else:
+        srv.start()
+        rss = {"idle": srv.rss_kb()}
+        cookie = sign_in("rose", ROSE_PASSWORD)
+        threads = server_threads(srv)
+    # the ceiling only when there are pages to compare with it (the inbox has its bound)
+    ceiling = None if ARGS.only else Process("ceiling", [
+        ceiling_bin, "--port", str(CEILING_PORT), "--threads", str(threads)],
+        CEILING_PORT).start()
     log("==> wrk -t%d -c%d -d%ds on each measure" % (WRK_THREADS, WRK_CONNECTIONS, ARGS.duration))
     try:
-        ceil1 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
+        if ceiling:
+            ceil1 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
         # the pages and signed GETs, then the latency at 80 %, the ceiling again, and the
         # inbox last: one worker takes minutes to apply what it accepted, and nothing else
         # should run meanwhile
@@ -1047,11 +1076,18 @@ def main():
                 log("    %s at 80 %% (%.0f/s)" % (m["path"], rate))
                 extra["paced"].append((m["path"], rate, paced(
                     BASE + m["path"], request_headers(m, cookie), rate, ARGS.duration)))
-        log("    /about while /home and /notifications run at full load")
-        extra["mixed"] = mixed_load(ms, cookie, ARGS.duration)
-        ceil2 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
+        if ms:
+            log("    /about while /home and /notifications run at full load")
+            extra["mixed"] = mixed_load(ms, cookie, ARGS.duration)
+        if ceiling:
+            ceil2 = wrk("http://127.0.0.1:%d/" % CEILING_PORT, COMMON_HEADERS, ARGS.duration)
         for m in fed_ms:
             if m.get("inbox"):
+                # its bound just before and just after (once the worker is done), so that
+                # whatever else the machine does weighs on both alike; the ratio uses the mean
+                log("    the bound before: RSA-2048 verify (openssl speed), durable INSERTs "
+                    "(pgbench)")
+                extra["bounds"] = [inbox_bound(like_object)]
                 r = results[m["path"]] = measure_under_load(m, cookie)
                 log("    %-32s %s" % (m["name"], "%.0f req/s" % r["rps"]
                                       if r.get("rps") else "answered %s" % r["status"]))
@@ -1060,29 +1096,35 @@ def main():
                     extra["drain"] = inbox_drain(DB_FULL, DRAIN_MAX)
                     if extra["drain"][1] is not None:
                         extra["applied"] = r["requests"] / (ARGS.duration + extra["drain"][1])
-        rss["after"] = srv.rss_kb()
-        socks = hold_connections(256, "/@rose")
-        rss["conns"] = (len(socks), srv.rss_kb())
-        for sk in socks:
-            sk.close()
-        log("    %d idle connections, then new clients" % IDLE_FLOOD)
-        extra["flood"] = idle_flood(srv)
+                log("    the bound after")
+                extra["bounds"].append(inbox_bound(like_object))
+        if not ARGS.only:
+            rss["after"] = srv.rss_kb()
+            socks = hold_connections(256, "/@rose")
+            rss["conns"] = (len(socks), srv.rss_kb())
+            for sk in socks:
+                sk.close()
+            log("    %d idle connections, then new clients" % IDLE_FLOOD)
+            extra["flood"] = idle_flood(srv)
     finally:
-        ceiling.stop()
-        srv.stop()
+        if ceiling:
+            ceiling.stop()
+        if srv:
+            srv.stop()
         psql("postgres", "ALTER DATABASE %s RESET synchronous_commit" % DB_FULL)
         psql(DB_FULL, "DELETE FROM activities_seen WHERE uri LIKE 'https://%s/bench/%%'"
              % BENCHER_DOMAIN, check=False)
-    ceil = [c["rps"] for c in (ceil1, ceil2) if c["rps"]]
+    ceil = [c["rps"] for c in (ceil1, ceil2) if c and c["rps"]]
     ceiling_rps = sum(ceil) / len(ceil) if ceil else None
-    if fed_ms:
-        log("==> the inbox bound: RSA-2048 verify (openssl speed) and durable INSERTs (pgbench)")
-        extra["verify"] = rsa_verify_per_s()
-        extra["insert"] = durable_insert_per_s(DB_FULL, max(3, ARGS.duration // 2))
+    bounds = [b for b in extra.get("bounds", []) if b[0] and b[1]]
+    if bounds:
+        extra["verify"] = sum(b[0] for b in bounds) / len(bounds)
+        extra["insert"] = sum(b[1] for b in bounds) / len(bounds)
 
-    log("==> fan-out of one post to %d followers on %d shared inboxes" % (
-        FANOUT_FOLLOWERS, FANOUT_INBOXES))
-    extra["fanout"] = fanout(parasol, ceiling_bin, DB_FULL)
+    if ARGS.only in (None, "fanout"):
+        log("==> fan-out of one post to %d followers on %d shared inboxes" % (
+            FANOUT_FOLLOWERS, FANOUT_INBOXES))
+        extra["fanout"] = fanout(parasol, ceiling_bin, DB_FULL)
 
     if plans:
         print_plans(plans)
@@ -1159,18 +1201,20 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     """Prints the one table: a row per measure, then the inbox bound, the worker's apply rate,
     RSS and the latency at 80 % load."""
     log()
-    log("parasol bench, %s, commit %s; wrk -t%d -c%d -d%ds keep-alive, %s; "
-        "parasol %d HTTP threads, workers = 1, synchronous_commit = on" % (
-            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit, WRK_THREADS,
-            WRK_CONNECTIONS, ARGS.duration, ", ".join("%s: %s" % kv for kv in
-                                                      COMMON_HEADERS.items()), threads))
-    log("ceiling (bench/ceiling, 14 KB page, %d threads): %s req/s before, %s req/s after the "
-        "runs; the ratio uses their mean" % ((threads,) + tuple(
-            "%.0f" % c["rps"] if c["rps"] else "failed" for c in ceils)))
-    # the ceiling's own tail: a p99 of parasol's near it is the machine's (scheduling, a
-    # VM's stolen time), not parasol's
-    log("ceiling p50/p99: %s before, %s after" % tuple(
-        "%s/%s ms" % (fmt_ms(c["p50"]), fmt_ms(c["p99"])) for c in ceils))
+    log("parasol bench, %s, commit %s%s; wrk -t%d -c%d -d%ds keep-alive, %s; "
+        "parasol %s HTTP threads, workers = 1, synchronous_commit = on" % (
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit,
+            " (--only %s)" % ARGS.only if ARGS.only else "", WRK_THREADS, WRK_CONNECTIONS,
+            ARGS.duration, ", ".join("%s: %s" % kv for kv in COMMON_HEADERS.items()),
+            threads if threads else "-"))
+    if all(ceils):
+        log("ceiling (bench/ceiling, 14 KB page, %d threads): %s req/s before, %s req/s after "
+            "the runs; the ratio uses their mean" % ((threads,) + tuple(
+                "%.0f" % c["rps"] if c["rps"] else "failed" for c in ceils)))
+        # the ceiling's own tail: a p99 of parasol's near it is the machine's (scheduling, a
+        # VM's stolen time), not parasol's
+        log("ceiling p50/p99: %s before, %s after" % tuple(
+            "%s/%s ms" % (fmt_ms(c["p50"]), fmt_ms(c["p99"])) for c in ceils))
     head = ("measure", "req/s", "p50 ms", "p99 ms", "non-2xx", "ceiling", "ratio", "target",
             "1 client ms", "flat x")
     rows = []
@@ -1205,8 +1249,11 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
     blank = ("", "", "", "", "", "", "", "", "")
     if bound:
         rows.append(("  bound: RSA verify + INSERT", "%.0f" % bound, "", "", "", "", "", "",
-                     "", "%.0f verify/s/core, %.0f INSERT/s" % (extra["verify"],
-                                                                extra["insert"])))
+                     "", "%.0f verify/s/core, %.0f INSERT/s (%s)" % (
+                         extra["verify"], extra["insert"], ", ".join(
+                             "%s %s" % ("%.0f" % b[1] if b[1] else "failed", w)
+                             for b, w in zip(extra["bounds"], (
+                                 "before", "after"))))))
     if extra.get("drain"):
         left, drain, still = extra["drain"]
         rows.append(("  inbox jobs applied (1 worker)", "%.0f" % extra["applied"]
@@ -1233,15 +1280,18 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
                          str(h["non2xx"]), "", "", "", "", ""))
     mb = lambda kb: "%.1f MB" % (kb / 1024.0) if kb else "-"
     idle = rss.get("idle")
-    rows.append(("RSS of serve, idle", mb(idle)) + ("", "", "", "", "",
-                 "<=16MB" + ("" if not idle else " ok" if idle <= 16384 else " NO"), "", ""))
-    rows.append(("RSS of serve, after the runs", mb(rss.get("after"))) + blank[1:])
-    n, kb = rss.get("conns", (0, None))
-    rows.append(("RSS with %d open connections" % n, mb(kb)) + ("", "", "", "", "",
-                 "<=64MB" + ("" if not kb else " ok" if kb <= 65536 else " NO"), "", ""))
-    rows.extend(flood_rows(extra.get("flood"), mb))
+    if not ARGS.only:
+        rows.append(("RSS of serve, idle", mb(idle)) + ("", "", "", "", "", "<=16MB" + (
+            "" if not idle else " ok" if idle <= 16384 else " NO"), "", ""))
+        rows.append(("RSS of serve, after the runs", mb(rss.get("after"))) + blank[1:])
+        n, kb = rss.get("conns", (0, None))
+        rows.append(("RSS with %d open connections" % n, mb(kb)) + ("", "", "", "", "",
+                     "<=64MB" + ("" if not kb else " ok" if kb <= 65536 else " NO"), "", ""))
+        rows.extend(flood_rows(extra.get("flood"), mb))
     f = extra.get("fanout") or {}
-    if f.get("status") in (302, 303) and f.get("jobs"):
+    if "fanout" not in extra:
+        pass  # not asked for (--only inbox)
+    elif f.get("status") in (302, 303) and f.get("jobs"):
         rows.append(("fan-out: build + queue (serve)", "%d jobs" % f["jobs"], "", "", "", "", "",
                      "", "%.0f" % (f["queue_wall"] * 1000),
                      "%.2f s CPU" % f["queue_cpu"]))

@@ -23,6 +23,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "jobs/group.h"
 #include "jobs/worker.h"
 #include "util/err.h"
 #include "util/i18n.h"
@@ -161,8 +162,15 @@ app_serve(struct app *app, struct err *err)
 	/* Keys of signed requests are fetched by threads of their own (ap/keyfetch.h). */
 	if (ap_verify_start() != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "the key-fetching threads did not start");
+	/* Inbox POSTs are stored in batches by a thread of their own (jobs/group.h); it runs
+	 * until the HTTP server has answered every request handed to it. */
+	if (group_start() != 0) {
+		ap_verify_stop();
+		return err_set(err, ERR_INTERNAL, NULL, "the inbox's group commit did not start");
+	}
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL) {
+		group_stop();
 		ap_verify_stop();
 		return -1;
 	}
@@ -171,6 +179,7 @@ app_serve(struct app *app, struct err *err)
 	struct worker_pool *workers = worker_pool_start(app->cfg.workers, err);
 	if (workers == NULL) {
 		http_server_stop(srv);
+		group_stop();
 		ap_verify_stop();
 		db_thread_close();
 		return -1;
@@ -181,6 +190,7 @@ app_serve(struct app *app, struct err *err)
 	fetch_cancel_after(app->cfg.shutdown_grace); /* a slow peer can't hold the stop up */
 	worker_pool_stop(workers); /* jobs in progress finish first */
 	http_server_stop(srv);
+	group_stop(); /* after the server: it waits for the answers the group gives */
 	ap_verify_stop();
 	db_thread_close();
 	log_msg(LOG_INFO, "stopped");

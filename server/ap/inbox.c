@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ap/flag.h"
@@ -17,6 +18,8 @@
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
+#include "http/server.h"
+#include "jobs/group.h"
 #include "jobs/queue.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -24,6 +27,38 @@
 #include "util/log.h"
 
 #define ACTIVITY_MAX_BYTES (256 * 1024)
+
+/* An activity handed to the group commit (jobs/group.h), in the request's arena: the
+ * request is answered when the batch that holds it is committed. */
+struct pending {
+	struct group_item item; /* first: done() gets it back */
+	struct req *req;
+	const char *domain; /* the signer's, for the rate limit */
+};
+
+/* Answers the request of an activity stored (job > 0), seen before (0: acknowledged as the
+ * first one was, nothing stored) or not stored (-1 + err). On the thread that stored it. */
+static int
+answer(struct req *req, const char *domain, int64_t job, const struct err *err)
+{
+	if (job < 0) {
+		if (err != &req->err)
+			req->err = *err;
+		return -1;
+	}
+	struct app *app = req->app;
+	if (job > 0 && app != NULL && app->inbox_by_peer != NULL)
+		ratelimit_hit(app->inbox_by_peer, domain);
+	resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
+	return 0;
+}
+
+static void
+stored(struct group_item *item, int64_t job, const struct err *err)
+{
+	struct pending *p = (struct pending *)item;
+	req_answer_deferred(p->req, answer(p->req, p->domain, job, err));
+}
 
 static int
 inbox(struct req *req)
@@ -87,16 +122,31 @@ inbox(struct req *req)
 	char buf[ID_STRLEN];
 	json_t *payload = json_pack("{s:O,s:s}", "activity", act, "signer",
 				    id_format(signer->id, buf));
+	char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
+	if (text == NULL) {
+		json_decref(payload);
+		return err_set(&req->err, ERR_INTERNAL, NULL, "cannot serialise an inbox job");
+	}
 	/* A replay (the same activity again, however freshly signed) is acknowledged as the
-	 * first one was and changes nothing: the worker would skip it too (ap/receive.c). */
-	int64_t job = id != NULL ? job_enqueue_unseen(req->arena, JOB_INBOX, payload, id, &req->err)
-				 : job_enqueue(req->arena, JOB_INBOX, payload, 0, &req->err);
+	 * first one was and changes nothing: the worker would skip it too (ap/receive.c). The
+	 * activity is stored with the others arriving meanwhile (jobs/group.h), and this
+	 * request answered once their commit is durable. */
+	struct pending *p = arena_alloc(req->arena, sizeof *p);
+	*p = (struct pending){.item = {.payload_json = arena_strdup(req->arena, text),
+				       .unless_seen = id,
+				       .done = stored},
+			      .req = req,
+			      .domain = arena_strdup(req->arena, signer->domain)};
+	free(text);
+	req_defer(req); /* before the group can answer it */
+	if (!group_submit(&p->item)) {
+		/* the group is stopping (or was never started): stored here, alone */
+		int64_t job = id != NULL
+				  ? job_enqueue_unseen(req->arena, JOB_INBOX, payload, id, &req->err)
+				  : job_enqueue(req->arena, JOB_INBOX, payload, 0, &req->err);
+		req_answer_deferred(req, answer(req, signer->domain, job, &req->err));
+	}
 	json_decref(payload);
-	if (job < 0)
-		return -1;
-	if (job > 0 && app != NULL && app->inbox_by_peer != NULL)
-		ratelimit_hit(app->inbox_by_peer, signer->domain);
-	resp_set(req, MHD_HTTP_ACCEPTED, "text/plain; charset=utf-8", "", 0);
 	return 0;
 }
 

@@ -2,8 +2,10 @@
  * allowlist, store, answer: the request is verified (ap/verify.c, which also refuses
  * non-peers with 403 before anything is stored), the activity's actor must be the signer
  * and its id on the signer's host, the signer's domain must be within its rate limit (429
- * with Retry-After otherwise), then it is queued as an 'inbox' job and answered 202. A
- * worker applies it later (ap/receive.c). */
+ * with Retry-After otherwise), then it is stored as an 'inbox' job by the group commit
+ * (jobs/group.h: the handler thread is freed at once) and answered 202 once the commit that
+ * holds it is done (503 when the database is away, nothing stored). A worker applies it
+ * later (ap/receive.c). */
 #ifndef PARASOL_AP_INBOX_H
 #define PARASOL_AP_INBOX_H
 

@@ -44,6 +44,33 @@ db_job_insert_unseen(struct arena *a, const char *kind, const char *payload_json
 }
 
 int
+db_job_insert_batch(struct arena *a, const char *kind, const char *items_json, int n,
+		    int64_t *ids, struct err *err)
+{
+	const char *p[] = {kind, items_json};
+	/* fresh is read twice, so it is computed once: each row's id is drawn once */
+	PGresult *r = db_query(a, err,
+			       "WITH fresh AS (SELECT e.o, parasol_id() AS id, e.v -> 'p' AS payload"
+			       "  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, o)"
+			       "  WHERE NOT EXISTS (SELECT 1 FROM activities_seen s"
+			       "   WHERE s.uri = e.v ->> 'u')),"
+			       " stored AS (INSERT INTO jobs (id, kind, payload)"
+			       "  SELECT id, $1, payload FROM fresh)"
+			       " SELECT o, id FROM fresh",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		ids[i] = 0;
+	for (int row = 0; row < PQntuples(r); row++) {
+		int64_t o = db_int64(r, row, 0);
+		if (o >= 1 && o <= n)
+			ids[o - 1] = db_int64(r, row, 1);
+	}
+	return 0;
+}
+
+int
 db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_job *out,
 	     struct err *err)
 {

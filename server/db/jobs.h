@@ -21,6 +21,13 @@ int db_job_insert(struct arena *a, const char *kind, const char *payload_json, i
 int db_job_insert_unseen(struct arena *a, const char *kind, const char *payload_json,
 			 const char *unless_seen, int64_t *id, struct err *err);
 
+/* Inserts a batch of jobs of one kind in one statement (one transaction): items_json is a
+ * JSON array of n objects {"p": payload, "u": activity id or null}; an item whose "u" names
+ * an activity in activities_seen is not stored. Sets ids[i] to the id of item i's job, or 0
+ * when it was not stored. All or nothing: 0, or -1 + err with nothing stored. */
+int db_job_insert_batch(struct arena *a, const char *kind, const char *items_json, int n,
+			int64_t *ids, struct err *err);
+
 /* A claimed row; strings owned by the arena. */
 struct db_job {
 	int64_t id;

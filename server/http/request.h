@@ -4,6 +4,7 @@
 #ifndef PARASOL_REQUEST_H
 #define PARASOL_REQUEST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,8 @@ struct req {
 	bool cache_hit;
 	bool cache_flight; /* this request renders cache_key for others waiting (cache.h) */
 	bool handled; /* a handler thread made the answer; the connection's thread sends it */
+	bool deferred; /* the handler called req_defer: its answer comes from another thread */
+	atomic_int defer_parties; /* of the handler's return and req_answer_deferred, done */
 	struct err err;	  /* filled by a handler that returns -1 */
 	struct resp resp; /* filled by the respond_* functions */
 	/* body upload state, private to http/server.c */

@@ -53,6 +53,7 @@
 #include "server.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,9 @@ struct http_server {
 	int port;
 	struct page_cache *cache; /* NULL when page_cache_seconds is 0 */
 	struct pool *handlers;	  /* the handler threads (http/pool.h) */
+	pthread_mutex_t deferred_lock;
+	pthread_cond_t deferred_done;
+	unsigned deferred; /* requests deferred (req_defer) and not yet resumed */
 };
 
 /* What the server keeps for each open connection (its socket context). */
@@ -386,6 +390,8 @@ dispatch(struct http_server *srv, struct req *req)
 		answer_err(srv, req);
 		return;
 	}
+	if (req->deferred)
+		return; /* answered by req_answer_deferred, maybe already */
 	if (req->resp.status == 0) {
 		err_set(&req->err, ERR_INTERNAL, NULL, "handler for %s set no response", req->path);
 		answer_err(srv, req);
@@ -487,6 +493,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	return send_resp(srv, req);
 }
 
+/* A deferred request is resumed by the second of its two parties to finish: the handler
+ * thread returning from dispatch and req_answer_deferred (either may come first; the
+ * request must outlive both). */
+static void
+deferred_party_done(struct http_server *srv, struct req *req)
+{
+	if (atomic_fetch_add(&req->defer_parties, 1) == 0)
+		return;
+	req->handled = true;
+	MHD_resume_connection(req->conn);
+	pthread_mutex_lock(&srv->deferred_lock);
+	if (--srv->deferred == 0)
+		pthread_cond_broadcast(&srv->deferred_done);
+	pthread_mutex_unlock(&srv->deferred_lock);
+}
+
 /* On a handler thread: answers req (the page cache, waiting for a rendering of the same page
  * in progress, or the handler), prepares the answer, and hands the connection back to
  * libmicrohttpd, which calls on_request again to send it. */
@@ -497,9 +519,38 @@ handle(void *item, void *cls)
 	struct req *req = item;
 	if (req->cache_key == NULL || !cache_answer(srv, req, true))
 		dispatch(srv, req);
+	if (req->deferred) {
+		deferred_party_done(srv, req);
+		return;
+	}
 	prepare_resp(srv, req);
 	req->handled = true;
 	MHD_resume_connection(req->conn);
+}
+
+void
+req_defer(struct req *req)
+{
+	struct http_server *srv = req->server;
+	pthread_mutex_lock(&srv->deferred_lock);
+	srv->deferred++;
+	pthread_mutex_unlock(&srv->deferred_lock);
+	req->deferred = true;
+}
+
+void
+req_answer_deferred(struct req *req, int rc)
+{
+	struct http_server *srv = req->server;
+	if (rc != 0)
+		answer_err(srv, req);
+	else if (req->resp.status == 0) {
+		err_set(&req->err, ERR_INTERNAL, NULL, "deferred answer for %s set no response",
+			req->path);
+		answer_err(srv, req);
+	}
+	prepare_resp(srv, req);
+	deferred_party_done(srv, req);
 }
 
 /* Called under the pool's lock as req is queued: its connection waits, unread and unwritten,
@@ -632,6 +683,8 @@ free_parts(struct http_server *srv)
 	conntable_free(srv->conns);
 	connlimit_free(srv->per_address);
 	page_cache_free(srv->cache);
+	pthread_cond_destroy(&srv->deferred_done);
+	pthread_mutex_destroy(&srv->deferred_lock);
 	free(srv);
 }
 
@@ -663,6 +716,8 @@ http_server_start(const struct http_options *opts, struct err *err)
 		return NULL;
 	}
 	srv->opts = *opts;
+	pthread_mutex_init(&srv->deferred_lock, NULL);
+	pthread_cond_init(&srv->deferred_done, NULL);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = http_thread_count(opts->threads, cores);
 	/* libmicrohttpd's threads only read, write and answer from the page cache: one per
@@ -686,7 +741,7 @@ http_server_start(const struct http_options *opts, struct err *err)
 	} else {
 		err_set(err, ERR_INVALID, "listen_address must be a numeric IP address",
 			"bad listen address %s", opts->address);
-		free(srv);
+		free_parts(srv);
 		return NULL;
 	}
 	int limit = opts->connection_limit > 0 ? fit_connection_limit(opts) : 0;
@@ -761,6 +816,11 @@ http_server_stop(struct http_server *srv)
 	 * connection is left suspended when the daemon stops. */
 	pool_stop(srv->handlers);
 	srv->handlers = NULL;
+	/* and the deferred answers come (their holders are still running) */
+	pthread_mutex_lock(&srv->deferred_lock);
+	while (srv->deferred > 0)
+		pthread_cond_wait(&srv->deferred_done, &srv->deferred_lock);
+	pthread_mutex_unlock(&srv->deferred_lock);
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
 	free_parts(srv);
 }

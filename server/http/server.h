@@ -102,6 +102,17 @@ struct http_server *http_server_start(const struct http_options *opts, struct er
 /* Stops accepting, waits for requests in progress, and frees the server. */
 void http_server_stop(struct http_server *srv);
 
+/* Deferred answers: a handler that hands its request to another thread (the inbox's group
+ * commit, jobs/group.h) calls req_defer(req) first, then returns 0 without an answer; its
+ * handler thread is free at once, and the connection stays suspended. Exactly once, on any
+ * thread, req_answer_deferred(req, rc) then gives the answer: rc 0 with req->resp set, or -1
+ * with req->err (answered as a handler's error would be). The request is not touched by
+ * http/ in between, and must not be touched by its caller after req_answer_deferred.
+ * http_server_stop waits for every deferred answer before it stops the daemon, so whoever
+ * holds deferred requests must keep answering them until then. */
+void req_defer(struct req *req);
+void req_answer_deferred(struct req *req, int rc);
+
 /* The port actually bound (useful with port 0 in tests). */
 int http_server_port(const struct http_server *srv);
 

@@ -9,6 +9,7 @@
 #include "testdb.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "jobs/group.h"
 #include "jobs/queue.h"
 #include "jobs/worker.h"
 #include "util/arena.h"
@@ -910,6 +911,97 @@ START_TEST(test_queue_unreachable)
 }
 END_TEST
 
+/* The group commit (jobs/group.c): items stored together, each told its own outcome. */
+struct told {
+	struct group_item item;
+	int64_t id;
+	enum err_code code;
+	int calls;
+};
+
+static void
+tell(struct group_item *item, int64_t id, const struct err *err)
+{
+	struct told *t = (struct told *)item;
+	t->id = id;
+	t->code = err != NULL ? err->code : ERR_NONE;
+	t->calls++;
+}
+
+START_TEST(test_group_commit)
+{
+	struct testdb t;
+	jobs_db_create(&t, "group");
+	exec_id("INSERT INTO activities_seen (uri) VALUES ('https://peer.example/a/seen')", 0);
+	enum { N = 5 };
+	static const char *const uris[N] = {"https://peer.example/a/1", "https://peer.example/a/seen",
+					    NULL, "https://peer.example/a/\"quoted\"",
+					    "https://peer.example/a/5"};
+	struct told items[N];
+	struct group_item *batch[N];
+	char payloads[N][64];
+	for (int i = 0; i < N; i++) {
+		snprintf(payloads[i], sizeof payloads[i], "{\"n\": %d, \"note\": \"caf\\u00e9\"}", i);
+		items[i] = (struct told){.item = {.payload_json = payloads[i],
+						  .unless_seen = uris[i],
+						  .done = tell}};
+		batch[i] = &items[i].item;
+	}
+	/* one statement: the seen one is not stored, the others are, each with its own id */
+	group_store(batch, N);
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(items[i].calls, 1);
+		ck_assert_int_eq(items[i].code, ERR_NONE);
+		if (i == 1) {
+			ck_assert(items[i].id == 0);
+			continue;
+		}
+		ck_assert(items[i].id > 0);
+		ck_assert_double_eq(query_num("SELECT (payload ->> 'n')::int FROM jobs WHERE id = $1"
+					      " AND kind = 'inbox'",
+					      items[i].id),
+				    i);
+	}
+	ck_assert_int_eq(jobs_count(), N - 1);
+
+	/* a refused member fails alone: the batch is stored again one by one */
+	exec_id("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+		"IF (NEW.payload ->> 'n')::int = 2 THEN RAISE EXCEPTION 'no'; END IF; "
+		"RETURN NEW; END $$",
+		0);
+	exec_id("CREATE TRIGGER refuse BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION refuse()",
+		0);
+	for (int i = 0; i < N; i++)
+		items[i] = (struct told){.item = {.payload_json = payloads[i], .done = tell}};
+	group_store(batch, N);
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(items[i].calls, 1);
+		ck_assert_int_eq(items[i].code, i == 2 ? ERR_INTERNAL : ERR_NONE);
+		ck_assert(i == 2 ? items[i].id == -1 : items[i].id > 0);
+	}
+	ck_assert_int_eq(jobs_count(), 2 * N - 2);
+	exec_id("DROP TRIGGER refuse ON jobs", 0);
+
+	/* the thread: every item queued before the stop is stored and told; none after */
+	ck_assert_int_eq(group_start(), 0);
+	for (int i = 0; i < N; i++) {
+		items[i] = (struct told){.item = {.payload_json = payloads[i], .done = tell}};
+		ck_assert(group_submit(&items[i].item));
+	}
+	group_stop();
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(items[i].calls, 1);
+		ck_assert(items[i].id > 0);
+	}
+	ck_assert_int_eq(jobs_count(), 3 * N - 2);
+	struct told late = {.item = {.payload_json = payloads[0], .done = tell}};
+	ck_assert(!group_submit(&late.item));
+	ck_assert_int_eq(late.calls, 0);
+	db_thread_close();
+	testdb_drop(&t);
+}
+END_TEST
+
 static Suite *
 jobs_suite(void)
 {
@@ -926,6 +1018,7 @@ jobs_suite(void)
 	tcase_add_test(q, test_concurrent_claims_once_each);
 	tcase_add_test(q, test_retry_backoff);
 	tcase_add_test(q, test_give_up);
+	tcase_add_test(q, test_group_commit);
 	suite_add_tcase(s, q);
 
 	TCase *w = tcase_create("worker");
