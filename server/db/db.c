@@ -166,8 +166,8 @@ result_err(PGconn *c, PGresult *r, struct err *err)
 	if (state != NULL && strcmp(state, "23505") == 0)
 		return err_set(err, ERR_CONFLICT, NULL, "unique violation (%s)",
 			       constraint ? constraint : "?");
-	return err_set(err, ERR_INTERNAL, NULL, "%s%s%s [%s]", primary,
-		       constraint ? " on " : "", constraint ? constraint : "", state ? state : "-");
+	return err_set(err, ERR_INTERNAL, NULL, "%s%s%s [%s]", primary, constraint ? " on " : "",
+		       constraint ? constraint : "", state ? state : "-");
 }
 
 static int
@@ -231,8 +231,10 @@ run_prepared(PGconn *c, const char *sql, int n, const char *const *params)
 	return r;
 }
 
-PGresult *
-db_query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
+/* db_query; counts: whether a write outside a transaction moves db_write_generation. */
+static PGresult *
+query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params,
+      bool counts)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		PGconn *c = get_conn(err);
@@ -242,7 +244,7 @@ db_query(struct arena *a, struct err *err, const char *sql, int n, const char *c
 		PGresult *r = run_prepared(c, sql, n, params);
 		if (result_ok(r)) {
 			/* writes inside a transaction count when it commits */
-			if (idle && may_write(sql, r))
+			if (counts && idle && may_write(sql, r))
 				atomic_fetch_add(&write_generation, 1);
 			arena_defer(a, result_release, r);
 			return r;
@@ -259,6 +261,18 @@ db_query(struct arena *a, struct err *err, const char *sql, int n, const char *c
 		 * reconnect and try once more. */
 	}
 	return NULL;
+}
+
+PGresult *
+db_query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
+{
+	return query(a, err, sql, n, params, true);
+}
+
+PGresult *
+db_query_queue(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
+{
+	return query(a, err, sql, n, params, false);
 }
 
 int
@@ -336,8 +350,7 @@ db_rollback(void)
 	tx_depth = 0;
 	pthread_once(&key_once, make_key);
 	PGconn *c = pthread_getspecific(conn_key);
-	if (c == NULL || PQstatus(c) != CONNECTION_OK ||
-	    PQtransactionStatus(c) == PQTRANS_IDLE)
+	if (c == NULL || PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) == PQTRANS_IDLE)
 		return;
 	PQclear(PQexec(c, "ROLLBACK"));
 }
@@ -363,8 +376,7 @@ db_int64(const PGresult *r, int row, int col)
 }
 
 int64_t
-db_query_int64(struct arena *a, struct err *err, const char *sql, int n,
-	       const char *const *params)
+db_query_int64(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
 {
 	PGresult *r = db_query(a, err, sql, n, params);
 	if (r == NULL)

@@ -27,6 +27,12 @@ void db_thread_close(void);
 PGresult *db_query(struct arena *a, struct err *err, const char *sql, int n,
 		   const char *const *params);
 
+/* db_query for the job queue's own statements (db/jobs.c): what they write changes no page,
+ * so outside a transaction they leave db_write_generation alone and the anonymous page cache
+ * stays valid while activities arrive (the jobs that apply them write through db_query). */
+PGresult *db_query_queue(struct arena *a, struct err *err, const char *sql, int n,
+			 const char *const *params);
+
 /* Runs a fixed SQL script (several statements, no parameters: migrations, BEGIN/COMMIT).
  * Same error mapping as db_query. */
 int db_exec_script(struct err *err, const char *sql);

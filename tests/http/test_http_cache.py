@@ -24,7 +24,8 @@ AS_JSON = "application/activity+json"
 
 suite = harness.Suite("http_cache")
 test = suite.test
-inst = harness.Instance(suite, "http_cache", page_cache_seconds=3600)
+# no workers: activities a fake peer POSTs stay queued (test_cache_kept_while_activities_arrive)
+inst = harness.peer_instance(suite, "http_cache", page_cache_seconds=3600, workers="0")
 c = {}  # name -> signed-in WebClient
 
 
@@ -307,6 +308,24 @@ def test_cache_post_invalidates():
     assert "Fresh words under the parasol" in r.text, "a stale page after a post"
     assert not hit(r), "the first read after a write came from the cache"
     assert b"Fresh words under the parasol" in gunzip(get("/@rose", GZ))
+
+
+@test
+def test_cache_kept_while_activities_arrive():
+    """an activity a peer POSTs to the inbox is only queued, which changes no page: the
+    cached profile stays a hit (the worker that applies it later writes like any writer)"""
+    peer = harness.FakePeer(suite)
+    harness.allow_peer(inst, peer.domain)
+    pat = peer.add_actor("pat")
+    r = pat.post(inst.port, "/inbox", harness.activity_create(pat, "first words from afar"))
+    harness.assert_status(r, 202, "a first activity (the actor's key is fetched and kept)")
+    cached_read("/@rose")
+    queued = int(inst.scalar("SELECT count(*) FROM jobs"))
+    for i in range(3):
+        r = pat.post(inst.port, "/inbox", harness.activity_create(pat, "more words %d" % i))
+        harness.assert_status(r, 202, "activity %d" % i)
+    assert int(inst.scalar("SELECT count(*) FROM jobs")) == queued + 3
+    assert hit(get("/@rose")), "the queued activities made the cached profile stale"
 
 
 @test
