@@ -124,7 +124,8 @@ copy_migrations(char *dir, size_t size)
 	for (size_t i = 0; names[i] != NULL; i++) {
 		char path[1024];
 		size_t len;
-		snprintf(path, sizeof path, "%s/%s", real_migrations(), names[i]);
+		int w = snprintf(path, sizeof path, "%s/%s", real_migrations(), names[i]);
+		ck_assert(w > 0 && (size_t)w < sizeof path);
 		char *text = fileio_read(path, 16 << 20, &len, &e);
 		ck_assert_msg(text != NULL, "%s", e.detail);
 		write_text(dir, names[i], text);
