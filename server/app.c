@@ -56,8 +56,9 @@ app_media_setup(const struct config *cfg, struct err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	struct media_config mc = {.dir = dir,
 				  .max_bytes = (size_t)cfg->media_max_bytes,
-				  .max_pixels = cfg->media_max_pixels};
-	int rc = media_setup(&mc, "parasol", err);
+				  .max_pixels = cfg->media_max_pixels,
+				  .program = cfg->image_program};
+	int rc = media_setup(&mc, err);
 	free(dir);
 	return rc;
 }

@@ -25,6 +25,7 @@ struct config {
 	char *media_dir;      /* images (media/store.h); "" means data_dir/media */
 	int media_max_bytes;  /* an uploaded image's size limit */
 	int media_max_pixels; /* an image's declared width x height limit (bombs) */
+	char *image_program;  /* parasol-image (media/image.h); "" means found by itself */
 	enum log_level log_level;
 	bool auto_migrate;
 	long body_limit;

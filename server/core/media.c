@@ -16,9 +16,9 @@ static char *dir;
 static struct image_limits limits;
 
 int
-media_setup(const struct media_config *cfg, const char *argv0, struct err *err)
+media_setup(const struct media_config *cfg, struct err *err)
 {
-	if (store_init(cfg->dir, err) != 0 || image_init(argv0, err) != 0)
+	if (store_init(cfg->dir, err) != 0 || image_init(cfg->program, err) != 0)
 		return -1;
 	free(dir);
 	dir = strdup(cfg->dir);

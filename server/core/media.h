@@ -25,11 +25,12 @@ struct media_config {
 	const char *dir; /* media_dir; copied */
 	size_t max_bytes;
 	long max_pixels;
+	const char *program; /* image_program (media/image.h image_init); NULL: found */
 };
 
-/* Sets where files go and the limits, makes the directory if needed and starts libvips.
- * Call once at start, before any other function here. 0 or -1 + err. */
-int media_setup(const struct media_config *cfg, const char *argv0, struct err *err);
+/* Sets where files go and the limits, makes the directory if needed and finds the image
+ * program. Call once at start, before any other function here. 0 or -1 + err. */
+int media_setup(const struct media_config *cfg, struct err *err);
 
 /* The media directory (media_setup's copy). */
 const char *media_dir(void);

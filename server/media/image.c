@@ -1,47 +1,91 @@
-/* image.c - decoding and re-encoding with libvips; see image.h for what goes and what stays. */
+/* image.c - the server's side of the image pipeline: checks, then one parasol-image process
+ * per image; see image.h. */
 #include "image.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <vips/vips.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "media/imagewire.h"
 #include "util/err.h"
 #include "util/i18n.h"
-#include "util/imghead.h"
 
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static int init_rc = -1;
-static const char *init_argv0 = "parasol";
+#ifndef PARASOL_LIBEXECDIR
+#define PARASOL_LIBEXECDIR "/usr/local/libexec/parasol"
+#endif
+
+const char image_damaged_msg[] =
+    N_("The image could not be read: the file is damaged or cut short. Please try another copy.");
+
+static char program[PATH_MAX];
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slots_free = PTHREAD_COND_INITIALIZER;
 static int slots_used;
 
-static void
-init_vips(void)
+/* The parasol-image beside the running executable into buf, if there is one there. */
+static bool
+beside_self(char *buf, size_t size)
 {
-	/* Decoded pixels stay in memory whatever their size (the pixel limit bounds them):
-	 * libvips would otherwise spill large images into a temporary file. */
-	setenv("VIPS_DISC_THRESHOLD", "8g", 1);
-	if (VIPS_INIT(init_argv0) != 0)
-		return;
-	vips_cache_set_max(0);
-	vips_cache_set_max_mem(0);
-	vips_cache_set_max_files(0);
-	vips_concurrency_set(1);
-	vips_block_untrusted_set(TRUE);
-	init_rc = 0;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	int w = snprintf(buf, size, "%s/parasol-image", dirname(self));
+	return w > 0 && (size_t)w < size && access(buf, X_OK) == 0;
 }
 
 int
-image_init(const char *argv0, struct err *err)
+image_init(const char *prog, struct err *err)
 {
-	if (argv0 != NULL)
-		init_argv0 = argv0;
-	pthread_once(&init_once, init_vips);
-	if (init_rc != 0)
-		return err_set(err, ERR_INTERNAL, NULL, "libvips could not start");
+	int w = 0;
+	if (prog != NULL && prog[0] != '\0')
+		w = snprintf(program, sizeof program, "%s", prog);
+	else if (!beside_self(program, sizeof program))
+		w = snprintf(program, sizeof program, "%s/parasol-image", PARASOL_LIBEXECDIR);
+	if (w < 0 || (size_t)w >= sizeof program)
+		return err_set(err, ERR_INTERNAL, NULL, "image_program: the path is too long");
+	if (access(program, X_OK) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "image_program %s can't be run: %s", program,
+			       strerror(errno));
+	return 0;
+}
+
+int
+image_precheck(const void *data, size_t len, const struct image_limits *lim,
+	       struct img_head *head, struct err *err)
+{
+	if (len > lim->max_bytes)
+		return err_set(err, ERR_TOO_LARGE,
+			       N_("The image is too large a file. Please send a smaller one."),
+			       "image of %zu bytes", len);
+	if (imghead_read(data, len, head) != 0) {
+		if (head->format == IMG_UNKNOWN)
+			return err_set(err, ERR_UNPROCESSABLE,
+				       N_("This file is not an image parasol can read. Please send a "
+					  "JPEG, PNG, WebP, GIF or HEIC image."),
+				       "not an image format we read");
+		return err_set(err, ERR_UNPROCESSABLE, image_damaged_msg, "bad %s header",
+			       imghead_format_name(head->format));
+	}
+	if (head->width > 0 && head->height > 0 && head->width * head->height > lim->max_pixels)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       N_("The image has too many pixels. Please send a smaller one."),
+			       "%s header declares %ldx%ld", imghead_format_name(head->format),
+			       head->width, head->height);
 	return 0;
 }
 
@@ -64,182 +108,81 @@ slot_give(void)
 	pthread_mutex_unlock(&slots_lock);
 }
 
-/* The message libvips left (for the log only: it names no content), cleared. */
-static int
-vips_failed(struct err *err, enum err_code code, const char *safe, const char *step)
+/* The program's environment: empty but for the sanitizers' options of a test build. */
+static void
+child_env(char **envp, size_t max)
 {
-	char *msg = vips_error_buffer_copy();
-	size_t n = msg ? strcspn(msg, "\n") : 0;
-	err_set(err, code, safe, "%s: %.*s", step, (int)(n > 300 ? 300 : n),
-		msg ? msg : "");
-	g_free(msg);
-	return -1;
+	static const char *const keep[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof keep / sizeof keep[0] && n + 1 < max; i++)
+		for (char **e = environ; *e != NULL; e++)
+			if (strncmp(*e, keep[i], strlen(keep[i])) == 0 && (*e)[strlen(keep[i])] == '=')
+				envp[n++] = *e;
+	envp[n] = NULL;
 }
 
-static const char damaged[] =
-    N_("The image could not be read: the file is damaged or cut short. Please try another copy.");
-
-static VipsImage *
-load(enum img_format fmt, const void *data, size_t len)
+/* Starts the program with one end of a socket pair as its stdin and stdout, stderr on
+ * /dev/null, no other descriptor, default signal handling. *pid, *fd (our end). */
+static int
+spawn(pid_t *pid, int *fd, struct err *err)
 {
-	void *buf = (void *)data; /* the loaders only read it */
-	VipsImage *img = NULL;
-	int rc = -1;
-	switch (fmt) {
-	case IMG_JPEG:
-		rc = vips_jpegload_buffer(buf, len, &img, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-		break;
-	case IMG_PNG:
-		rc = vips_pngload_buffer(buf, len, &img, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-		break;
-	case IMG_GIF: /* the first frame ("n" is 1 by default) */
-		rc = vips_gifload_buffer(buf, len, &img, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-		break;
-	case IMG_WEBP:
-		rc = vips_webpload_buffer(buf, len, &img, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-		break;
-	case IMG_HEIF:
-		rc = vips_heifload_buffer(buf, len, &img, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
-		break;
-	default:
-		break;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return err_set(err, ERR_INTERNAL, NULL, "socketpair: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	posix_spawnattr_init(&at);
+	sigset_t none, defaults;
+	sigemptyset(&none);
+	sigfillset(&defaults);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &defaults);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	char *argv[] = {"parasol-image", NULL};
+	char *envp[4];
+	child_env(envp, sizeof envp / sizeof envp[0]);
+	int rc = posix_spawn(pid, program, &fa, &at, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(sv[1]);
+	if (rc != 0) {
+		close(sv[0]);
+		return err_set(err, ERR_INTERNAL, NULL, "could not start %s: %s", program,
+			       strerror(rc));
 	}
-	return rc == 0 ? img : NULL;
+	/* The program's CPU limit stops a decoder that spins; this stops one that waits. */
+	struct timeval tv = {.tv_sec = 2 * IMAGE_SECONDS};
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	*fd = sv[0];
+	return 0;
 }
 
-/* Replaces *img by out (unref'ing the old one) when rc is 0. */
+/* Waits for pid; when rc says the answer didn't come, kills it first and puts what became of
+ * it in err's detail. Returns rc. */
 static int
-step(VipsImage **img, VipsImage *out, int rc)
+reap(pid_t pid, int rc, struct err *err)
 {
 	if (rc != 0)
-		return -1;
-	g_object_unref(*img);
-	*img = out;
-	return 0;
-}
-
-/* Upright, sRGB, 8 bits, 3 or 4 bands, at most max_side wide and high. */
-static int
-normalise(VipsImage **img, int max_side)
-{
-	VipsImage *out = NULL;
-	if (step(img, out, vips_autorot(*img, &out, NULL)) != 0)
-		return -1;
-	if (vips_image_get_typeof(*img, VIPS_META_ICC_NAME) != 0) {
-		out = NULL;
-		if (step(img, out,
-			 vips_icc_transform(*img, &out, "srgb", "embedded", TRUE, "intent",
-					    VIPS_INTENT_PERCEPTUAL, NULL)) != 0)
-			return -1;
+		kill(pid, SIGKILL);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc != 0 && err->code == ERR_INTERNAL) {
+		char was[sizeof err->detail];
+		memcpy(was, err->detail, sizeof was);
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+			err_set(err, ERR_INTERNAL, NULL, "%.400s (parasol-image died of signal %d)", was,
+				WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			err_set(err, ERR_INTERNAL, NULL, "%.400s (parasol-image exited with %d)", was,
+				WEXITSTATUS(status));
 	}
-	out = NULL;
-	if (step(img, out, vips_colourspace(*img, &out, VIPS_INTERPRETATION_sRGB, NULL)) != 0)
-		return -1;
-	if ((*img)->Bands > 4) { /* extra channels: keep colour and alpha */
-		out = NULL;
-		if (step(img, out, vips_extract_band(*img, &out, 0, "n", 4, NULL)) != 0)
-			return -1;
-	}
-	out = NULL;
-	if (step(img, out, vips_cast_uchar(*img, &out, NULL)) != 0)
-		return -1;
-	if ((*img)->Xsize > max_side || (*img)->Ysize > max_side) {
-		out = NULL;
-		if (step(img, out,
-			 vips_thumbnail_image(*img, &out, max_side, "height", max_side, "size",
-					      VIPS_SIZE_DOWN, "no_rotate", TRUE, NULL)) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* A new image holding only img's pixels: no header field, no metadata of any kind. */
-static VipsImage *
-pixels_only(VipsImage *img)
-{
-	size_t size;
-	void *pixels = vips_image_write_to_memory(img, &size);
-	if (pixels == NULL)
-		return NULL;
-	VipsImage *clean = vips_image_new_from_memory_copy(
-	    pixels, size, img->Xsize, img->Ysize, img->Bands, VIPS_FORMAT_UCHAR);
-	g_free(pixels);
-	if (clean == NULL)
-		return NULL;
-	VipsImage *out = NULL;
-	if (vips_copy(clean, &out, "interpretation", VIPS_INTERPRETATION_sRGB, NULL) != 0) {
-		g_object_unref(clean);
-		return NULL;
-	}
-	g_object_unref(clean);
-	return out;
-}
-
-static int
-encode(VipsImage *img, struct image_file *f)
-{
-	void *buf = NULL;
-	size_t len = 0;
-	int rc;
-	if (img->Bands == 4) {
-		rc = vips_pngsave_buffer(img, &buf, &len, "strip", TRUE, "compression", 6, NULL);
-		f->media_type = "image/png";
-		f->ext = "png";
-	} else {
-		rc = vips_jpegsave_buffer(img, &buf, &len, "strip", TRUE, "Q", 85,
-					  "optimize_coding", TRUE, NULL);
-		f->media_type = "image/jpeg";
-		f->ext = "jpg";
-	}
-	if (rc != 0)
-		return -1;
-	/* Ours to free with free(): copy out of glib's allocator. */
-	f->data = malloc(len ? len : 1);
-	if (f->data == NULL) {
-		g_free(buf);
-		return -1;
-	}
-	memcpy(f->data, buf, len);
-	g_free(buf);
-	f->len = len;
-	f->width = img->Xsize;
-	f->height = img->Ysize;
-	return 0;
-}
-
-/* The blurhash of img, from a copy at most 32 px wide, alpha flattened onto white. */
-static int
-hash(VipsImage *img, char out[BLURHASH_MAX_LEN])
-{
-	VipsImage *small = NULL, *flat = NULL;
-	int rc = -1;
-	if (vips_thumbnail_image(img, &small, 32, "height", 32, NULL) != 0)
-		return -1;
-	if (small->Bands == 4) {
-		double white[3] = {255, 255, 255};
-		VipsArrayDouble *bg = vips_array_double_new(white, 3);
-		int frc = vips_flatten(small, &flat, "background", bg, NULL);
-		vips_area_unref(VIPS_AREA(bg));
-		if (frc != 0)
-			goto done;
-	} else {
-		flat = small;
-		g_object_ref(flat);
-	}
-	size_t size;
-	unsigned char *px = vips_image_write_to_memory(flat, &size);
-	if (px == NULL)
-		goto done;
-	int w = flat->Xsize, h = flat->Ysize;
-	if (flat->Bands == 3 && size == (size_t)w * h * 3) {
-		int xc = w >= h ? 4 : 3, yc = w >= h ? 3 : 4;
-		rc = blurhash_encode(px, w, h, (size_t)w * 3, xc, yc, out);
-	}
-	g_free(px);
-done:
-	if (flat != NULL)
-		g_object_unref(flat);
-	g_object_unref(small);
 	return rc;
 }
 
@@ -248,68 +191,24 @@ image_process(const void *data, size_t len, const struct image_limits *lim,
 	      struct image_result *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
-	if (len > lim->max_bytes)
-		return err_set(err, ERR_TOO_LARGE, "The image is too large a file. Please send a smaller one.",
-			       "image of %zu bytes", len);
 	struct img_head head;
-	if (imghead_read(data, len, &head) != 0) {
-		if (head.format == IMG_UNKNOWN)
-			return err_set(err, ERR_UNPROCESSABLE,
-				       "This file is not an image parasol can read. Please send a "
-				       "JPEG, PNG, WebP, GIF or HEIC image.",
-				       "not an image format we read");
-		return err_set(err, ERR_UNPROCESSABLE, damaged, "bad %s header",
-			       imghead_format_name(head.format));
-	}
-	if (head.width > 0 && head.height > 0 && head.width * head.height > lim->max_pixels)
-		return err_set(err, ERR_UNPROCESSABLE,
-			       "The image has too many pixels. Please send a smaller one.",
-			       "%s header declares %ldx%ld", imghead_format_name(head.format),
-			       head.width, head.height);
-	if (image_init(NULL, err) != 0)
+	if (image_precheck(data, len, lim, &head, err) != 0)
 		return -1;
+	if (program[0] == '\0')
+		return err_set(err, ERR_INTERNAL, NULL, "image_init was not called");
 	slot_take();
-	int rc = -1;
-	VipsImage *img = load(head.format, data, len), *clean = NULL;
-	if (img == NULL) {
-		vips_failed(err, ERR_UNPROCESSABLE, damaged, "load");
-		goto done;
+	pid_t pid;
+	int fd, rc = spawn(&pid, &fd, err);
+	if (rc == 0) {
+		/* An encoded file is never larger than its pixels plus its format's overhead. */
+		size_t most = (size_t)lim->max_side * (size_t)lim->max_side * 4 + (1u << 20);
+		rc = imagewire_send_request(fd, lim, data, len, err);
+		if (rc == 0)
+			rc = imagewire_read_answer(fd, most, out, err);
+		close(fd);
+		rc = reap(pid, rc, err);
 	}
-	/* The decoder's header, read without decoding, must agree with the limit too (HEIF
-	 * declares its size only there). */
-	if ((long)img->Xsize * img->Ysize > lim->max_pixels) {
-		err_set(err, ERR_UNPROCESSABLE,
-			"The image has too many pixels. Please send a smaller one.",
-			"decoder header declares %dx%d", img->Xsize, img->Ysize);
-		goto done;
-	}
-	if (normalise(&img, lim->max_side) != 0 || (clean = pixels_only(img)) == NULL) {
-		vips_failed(err, ERR_UNPROCESSABLE, damaged, "decode");
-		goto done;
-	}
-	if (encode(clean, &out->full) != 0) {
-		vips_failed(err, ERR_INTERNAL, NULL, "encode");
-		goto done;
-	}
-	VipsImage *thumb = NULL;
-	if (vips_thumbnail_image(clean, &thumb, lim->thumb_side, "height", lim->thumb_side, "size",
-				 VIPS_SIZE_DOWN, NULL) != 0 ||
-	    encode(thumb, &out->thumb) != 0 || hash(clean, out->blurhash) != 0) {
-		if (thumb != NULL)
-			g_object_unref(thumb);
-		vips_failed(err, ERR_INTERNAL, NULL, "thumbnail");
-		goto done;
-	}
-	g_object_unref(thumb);
-	rc = 0;
-done:
-	if (clean != NULL)
-		g_object_unref(clean);
-	if (img != NULL)
-		g_object_unref(img);
 	slot_give();
-	if (rc != 0)
-		image_result_free(out);
 	return rc;
 }
 

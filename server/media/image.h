@@ -9,13 +9,21 @@
  * comments or embedded thumbnails — and encoded as JPEG, or as PNG when it has an alpha
  * channel. An animated GIF or WebP keeps its first frame only. Nothing here touches the disk:
  * libvips is told to keep decoded pixels in memory, and its operation cache is off so no
- * member's pixels outlive the call. */
+ * member's pixels outlive the call.
+ *
+ * The decoding runs in another process: image_process hands the bytes to a fresh
+ * parasol-image program (media/image_main.c, media/convert.c) over a socket and reads the
+ * result back. That program holds no database connection, key, session or other open file,
+ * gets an empty environment and a CPU-time limit, and exits after one image, so a decoder
+ * that a crafted file crashes or subverts reaches none of the server's memory; and the server
+ * itself doesn't load libvips and the hundred libraries behind it. */
 #ifndef PARASOL_MEDIA_IMAGE_H
 #define PARASOL_MEDIA_IMAGE_H
 
 #include <stddef.h>
 
 #include "util/blurhash.h"
+#include "util/imghead.h"
 
 struct err;
 
@@ -39,15 +47,26 @@ struct image_result {
 	char blurhash[BLURHASH_MAX_LEN];
 };
 
-/* Starts libvips once per process (in memory only, no operation cache, one thread per
- * operation, untrusted loaders blocked); argv0 as given to main. 0 or -1 + err. Safe to call
- * again. */
-int image_init(const char *argv0, struct err *err);
+/* Chooses the parasol-image program to run: program when not NULL or empty, else the one
+ * beside the running executable (a build tree), else PARASOL_LIBEXECDIR's. Checks that it can
+ * be run. Call once at start. 0 or -1 + err (ERR_INTERNAL, naming the path). */
+int image_init(const char *program, struct err *err);
 
-/* Turns len bytes at data into *out (see above). Waits while IMAGE_CONCURRENCY other
- * images are being processed. Fails, with nothing allocated, with ERR_TOO_LARGE (bytes),
- * ERR_UNPROCESSABLE (not an image we read, damaged or cut short, too many pixels) or
- * ERR_INTERNAL; err->safe says which, in words a member understands. */
+/* The checks made before any decoding, by both processes: len within lim->max_bytes
+ * (ERR_TOO_LARGE), a format we read from the first bytes, a header that parses and declares
+ * no more than lim->max_pixels (ERR_UNPROCESSABLE). Fills *head. 0 or -1 + err. Pure. */
+int image_precheck(const void *data, size_t len, const struct image_limits *lim,
+		   struct img_head *head, struct err *err);
+
+/* The message for an image that is damaged or cut short (untranslated; N_). */
+extern const char image_damaged_msg[];
+
+/* Turns len bytes at data into *out (see above), in a parasol-image process that may run at
+ * most IMAGE_SECONDS of CPU time. Waits while IMAGE_CONCURRENCY other images are being
+ * processed. Fails, with nothing allocated, with ERR_TOO_LARGE (bytes), ERR_UNPROCESSABLE
+ * (not an image we read, damaged or cut short, too many pixels) or ERR_INTERNAL (the program
+ * could not run, crashed or took too long); err->safe says which, in words a member
+ * understands. */
 int image_process(const void *data, size_t len, const struct image_limits *lim,
 		  struct image_result *out, struct err *err);
 
@@ -55,5 +74,6 @@ int image_process(const void *data, size_t len, const struct image_limits *lim,
 void image_result_free(struct image_result *out);
 
 #define IMAGE_CONCURRENCY 2
+#define IMAGE_SECONDS 30 /* CPU seconds a parasol-image process may use */
 
 #endif

@@ -423,6 +423,95 @@ def test_account_gone_files_gone():
 
 
 @test
+def test_server_never_loads_libvips():
+    """Images are decoded by parasol-image, a process per image: the server itself never maps
+    libvips (nor the libraries behind it), even after decoding images"""
+    post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+    with open("/proc/%d/maps" % inst.server.proc.pid) as f:
+        maps = f.read()
+    assert "libparasol" not in maps and "/parasol" in maps, "not the server's map"
+    for lib in ("libvips", "libheif", "libMagick", "libpoppler", "librsvg"):
+        assert lib not in maps, "the server has %s mapped" % lib
+
+
+# What a decoder can see of the server: its descriptors (read by name, opening nothing) and
+# its environment, written to a file.
+VIEW_SCRIPT = """#!/usr/bin/python3 -I
+import json, os, sys
+fds = {}
+for fd in range(1024):
+    try:
+        fds[str(fd)] = os.readlink("/proc/self/fd/%%d" %% fd)
+    except OSError:
+        pass
+with open(%r, "w") as f:
+    json.dump({"fds": fds, "env": dict(os.environ)}, f)
+sys.exit(1)
+"""
+
+
+def run_with_program(tag, script):
+    """Restarts the server with image_program set to a shell script (None: the real one)."""
+    inst.server.stop()
+    if script is None:
+        inst.settings.pop("image_program", None)
+    else:
+        path = os.path.join(inst.tmp, tag + ".sh")
+        with open(path, "w") as f:
+            f.write(script if script.startswith("#!") else "#!/bin/sh\n" + script)
+        os.chmod(path, 0o755)
+        inst.settings["image_program"] = path
+    inst.write_config(inst.conf, inst.settings)
+    inst.start_server(tag)
+    c["alice"]._csrf_session = None
+
+
+def refused_with_nothing_kept(what):
+    before = (inst.scalar("SELECT count(*) FROM statuses"), inst.scalar("SELECT count(*) FROM media"),
+              files_on_disk())
+    r = upload("alice", [("a.jpg", "image/jpeg", fixture("photo.jpg"))], alts=["x"])
+    assert r.status == 500, "%s: %r" % (what, r)
+    after = (inst.scalar("SELECT count(*) FROM statuses"), inst.scalar("SELECT count(*) FROM media"),
+             files_on_disk())
+    assert before == after, "%s: %r -> %r" % (what, before, after)
+
+
+@test
+def test_decoder_holds_nothing_of_the_server():
+    """The decoding process gets its socket and nothing else of the server's: no database
+    connection, listening socket or log file among its descriptors, and an empty environment
+    (no database URL, no secret); when it fails, the upload is refused and nothing is kept"""
+    seen = os.path.join(inst.tmp, "decoder-view")
+    run_with_program("media-view", VIEW_SCRIPT % seen)
+    refused_with_nothing_kept("a program that exits 1")
+    with open(seen) as f:
+        view = json.load(f)
+    links, env = view["fds"], view["env"]
+    sockets = sorted(k for k, v in links.items() if v.startswith("socket:"))
+    assert sockets == ["0", "1"], "the decoder holds other sockets: %r" % links
+    assert links.get("2") == "/dev/null", links
+    assert sorted(links) == ["0", "1", "2"], links
+    assert not [v for v in links.values() if inst.data_dir in v or ".log" in v], links
+    env.pop("LC_CTYPE", None)  # set by Python itself in the C locale (PEP 538)
+    assert set(env) <= {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}, (
+        "the decoder's environment: %r" % sorted(env))
+    assert "exited with 1" in inst.server.log(), "the log doesn't say what happened"
+
+
+@test
+def test_decoder_crash_or_garbage_contained():
+    """A decoder that crashes (as a crafted file could make libvips do) or answers garbage:
+    the upload gets a 500, nothing is kept, the server goes on; the log names the signal"""
+    run_with_program("media-crash", "kill -SEGV $$\n")
+    refused_with_nothing_kept("a decoder killed by SIGSEGV")
+    assert "died of signal 11" in inst.server.log(), "the log doesn't name the crash"
+    run_with_program("media-garbage", "head -c 100000 /dev/zero\n")
+    refused_with_nothing_kept("a decoder answering zeros")
+    run_with_program("media-real", None)
+    post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+
+
+@test
 def test_disk_full():
     """A full disk: a clear 503 page, no post, no row and no partial file (media_dir on a
     64 KiB tmpfs filled to the brim)"""
