@@ -100,6 +100,12 @@ page_about(struct req *req)
 }
 
 int
+page_safety(struct req *req)
+{
+	return web_render(req, MHD_HTTP_OK, "safety", N_("Safety guide"), tval_obj(req->arena));
+}
+
+int
 page_healthz(struct req *req)
 {
 	struct err err;

@@ -56,6 +56,7 @@ web_routes(struct router *r)
 	int rc = 0;
 	rc |= router_add(r, "GET", "/", page_home);
 	rc |= router_add(r, "GET", "/about", page_about);
+	rc |= router_add(r, "GET", "/safety", page_safety);
 	rc |= router_add(r, "GET", "/healthz", page_healthz);
 	rc |= router_add(r, "GET", "/robots.txt", page_robots);
 	rc |= router_add(r, "GET", "/static/:file", page_static);
@@ -339,13 +340,14 @@ csrf_exempt(const char *path)
 }
 
 /* What a suspended member may still open: the moderators' reasons and the appeal form, the
- * about page, signing out. */
+ * about page and the safety guide, signing out. */
 static bool
 suspended_may(const char *path)
 {
 	return strcmp(path, "/moderation/mine") == 0 ||
 	       strncmp(path, "/moderation/actions/", 20) == 0 || strcmp(path, "/logout") == 0 ||
-	       strcmp(path, "/about") == 0 || strcmp(path, "/") == 0;
+	       strcmp(path, "/about") == 0 || strcmp(path, "/safety") == 0 ||
+	       strcmp(path, "/") == 0;
 }
 
 int
