@@ -111,3 +111,9 @@ session_end_all(struct arena *a, int64_t account_id, struct err *err)
 {
 	return db_session_delete_all(a, account_id, err);
 }
+
+int
+session_end_others(struct arena *a, int64_t account_id, const char *token, struct err *err)
+{
+	return db_session_delete_others(a, account_id, token_hash(a, token ? token : ""), err);
+}

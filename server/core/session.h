@@ -55,4 +55,8 @@ int session_end(struct arena *a, const char *token, struct err *err);
 /* Ends every session of an account ("sign out everywhere", password recovery). */
 int session_end_all(struct arena *a, int64_t account_id, struct err *err);
 
+/* Ends every session of an account but the one of token (the member's own, when they turn
+ * two-factor on). 0 or -1 + err. */
+int session_end_others(struct arena *a, int64_t account_id, const char *token, struct err *err);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "core/account.h"
 #include "core/recovery.h"
+#include "core/session.h"
 #include "core/totp.h"
 #include "db/accounts.h"
 #include "db/db.h"
@@ -161,7 +162,8 @@ squeeze(struct arena *a, const char *code)
 }
 
 int
-twofactor_enable(struct arena *a, int64_t account_id, const char *code, struct err *err)
+twofactor_enable(struct arena *a, int64_t account_id, const char *code, const char *keep_token,
+		 struct err *err)
 {
 	struct totp_row row;
 	int found = db_totp_get(a, account_id, TWOFACTOR_PENDING_MINUTES, &row, err);
@@ -184,7 +186,8 @@ twofactor_enable(struct arena *a, int64_t account_id, const char *code, struct e
 	if (db_begin(err) != 0)
 		return -1;
 	int on = db_totp_enable(a, account_id, step, TWOFACTOR_PENDING_MINUTES, err);
-	if (on <= 0 || recovery_codes_mark_due(a, account_id, err) != 0) {
+	if (on <= 0 || recovery_codes_mark_due(a, account_id, err) != 0 ||
+	    session_end_others(a, account_id, keep_token, err) != 0) {
 		db_rollback();
 		if (on == 0)
 			err_set(err, ERR_GONE,

@@ -54,11 +54,13 @@ struct twofactor_setup {
 int twofactor_pending(struct arena *a, const struct account *member, const char *issuer,
 		      struct twofactor_setup *out, struct err *err);
 
-/* Finishes the enrolment with a first code from the app: on, that step used, and eight new
- * recovery codes due (shown by the next recovery-codes view), in one transaction.
- * ERR_UNPROCESSABLE for a wrong code, ERR_GONE when no enrolment is in progress (or it
- * expired). 0 or -1 + err. */
-int twofactor_enable(struct arena *a, int64_t account_id, const char *code, struct err *err);
+/* Finishes the enrolment with a first code from the app: on, that step used, eight new
+ * recovery codes due (shown by the next recovery-codes view) and every session but the one
+ * of keep_token ended (whoever signed in with a stolen password is out), in one
+ * transaction. ERR_UNPROCESSABLE for a wrong code, ERR_GONE when no enrolment is in progress
+ * (or it expired). 0 or -1 + err. */
+int twofactor_enable(struct arena *a, int64_t account_id, const char *code,
+		     const char *keep_token, struct err *err);
 
 /* Turns two-factor off for member after the password and a code (from the app, or an
  * unused recovery code, used up by this): ERR_FORBIDDEN when either is wrong (one message),

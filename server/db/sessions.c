@@ -129,6 +129,18 @@ db_session_delete_all(struct arena *a, int64_t account_id, struct err *err)
 }
 
 int
+db_session_delete_others(struct arena *a, int64_t account_id, const char *keep_hash,
+			 struct err *err)
+{
+	char id[ID_STRLEN];
+	const char *p[] = {id_format(account_id, id), keep_hash};
+	return db_query(a, err, "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2",
+			2, p)
+		   ? 0
+		   : -1;
+}
+
+int
 db_recovery_code_insert(struct arena *a, int64_t account_id, const char *code_hash,
 			struct err *err)
 {

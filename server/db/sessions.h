@@ -40,6 +40,10 @@ int db_session_delete_id(struct arena *a, int64_t account_id, int64_t id, struct
 int db_session_delete(struct arena *a, const char *token_hash, struct err *err);
 int db_session_delete_all(struct arena *a, int64_t account_id, struct err *err);
 
+/* Ends every session of the account but the one whose token hash is keep_hash. 0, -1 + err. */
+int db_session_delete_others(struct arena *a, int64_t account_id, const char *keep_hash,
+			     struct err *err);
+
 /* Stores a recovery code's hash for an account. */
 int db_recovery_code_insert(struct arena *a, int64_t account_id, const char *code_hash,
 			    struct err *err);

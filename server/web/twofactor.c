@@ -195,7 +195,8 @@ enable_submit(struct req *req)
 	if (req->viewer == NULL)
 		return web_need_signin(req);
 	struct err err;
-	if (twofactor_enable(req->arena, req->viewer->id, web_field(req, "code"), &err) != 0) {
+	const char *token = req_cookie(req, web_session_cookie(req));
+	if (twofactor_enable(req->arena, req->viewer->id, web_field(req, "code"), token, &err) != 0) {
 		if (err.code == ERR_UNPROCESSABLE)
 			return setup_page(req, &err);
 		if (err.code == ERR_GONE)
@@ -204,9 +205,7 @@ enable_submit(struct req *req)
 		return -1;
 	}
 	/* new recovery codes come with it: shown now, on their one view */
-	return web_redirect(
-	    req, web_recovery_codes_url(req, req_cookie(req, web_session_cookie(req)), false),
-	    NULL);
+	return web_redirect(req, web_recovery_codes_url(req, token, false), NULL);
 }
 
 static int

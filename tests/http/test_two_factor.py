@@ -141,7 +141,7 @@ def sign_in(name, code_fn, c=None):
 def test_enrolment_needs_password_and_a_right_code():
     """set-up asks for the password, shows a QR code (inline SVG, no script, nothing from
     elsewhere) and the secret as base32 text; a wrong first code leaves it off; a right one
-    turns it on and shows eight new recovery codes"""
+    turns it on, shows eight new recovery codes and signs out every other browser"""
     c = harness.member(inst, "rose", create=False)
     settings = c.get("/settings")
     assert 'action="/settings/two-factor/start"' in settings.text
@@ -173,11 +173,17 @@ def test_enrolment_needs_password_and_a_right_code():
         r = c.post("/settings/two-factor/enable", {"code": bad})
         assert r.status in (400, 422), "first code %r: %r" % (bad, r)
         assert enabled("rose") == "false"
+    # another browser signed in meanwhile (the password may have been stolen)
+    other = harness.member(inst, "rose", create=False)
+    assert other.signed_in()
     r = c.post("/settings/two-factor/enable", {"code": totp(secret)})
     status(r, 303, "a right first code")
     codes = re.findall(r"<li><code>([^<]+)</code></li>", c.get(harness.location_path(r)).text)
     assert len(codes) == 8, codes
     assert enabled("rose") == "true"
+    # turning it on ended every other session, and kept this one
+    assert not other.signed_in(), "another browser's session outlived turning two-factor on"
+    assert c.signed_in(), "turning two-factor on signed out the member who did it"
     assert "Two-factor sign-in is on" in c.get("/settings").text
     # a second set-up while it is on is refused and changes nothing
     r = c.post("/settings/two-factor/start", {"two_factor_password": PASSWORD})
