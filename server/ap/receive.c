@@ -524,7 +524,9 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 	    (type == NULL || (strcmp(type, "Delete") != 0 && strcmp(type, "Undo") != 0)))
 		return 0;
 	if (id != NULL) {
-		int fresh = db_activity_seen(a, id, err);
+		/* under this job: a run of it again (its worker died after this mark, before
+		 * the effects were committed) applies it again; a replay in another job doesn't */
+		int fresh = db_activity_seen(a, id, worker_current_job(), err);
 		if (fresh <= 0)
 			return fresh; /* seen before: done */
 	}

@@ -345,13 +345,15 @@ db_status_set_uri(struct arena *a, int64_t status_id, const char *uri, const cha
 }
 
 int
-db_activity_seen(struct arena *a, const char *uri, struct err *err)
+db_activity_seen(struct arena *a, const char *uri, int64_t job_id, struct err *err)
 {
-	const char *p[] = {uri};
+	char buf[ID_STRLEN];
+	const char *p[] = {uri, job_id > 0 ? id_format(job_id, buf) : NULL};
 	PGresult *r = db_query(a, err,
-			       "INSERT INTO activities_seen (uri) VALUES ($1)"
-			       " ON CONFLICT DO NOTHING RETURNING 1",
-			       1, p);
+			       "INSERT INTO activities_seen (uri, job_id) VALUES ($1, $2::bigint)"
+			       " ON CONFLICT (uri) DO UPDATE SET seen_at = activities_seen.seen_at"
+			       " WHERE activities_seen.job_id = $2::bigint RETURNING 1",
+			       2, p);
 	if (r == NULL)
 		return -1;
 	return PQntuples(r) > 0;

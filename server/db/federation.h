@@ -113,8 +113,10 @@ int64_t db_status_id_by_uri(struct arena *a, const char *uri, int64_t *account_i
 int db_status_set_uri(struct arena *a, int64_t status_id, const char *uri, const char *url,
 		      struct err *err);
 
-/* Records an activity id: 1 when new, 0 when seen before, -1. */
-int db_activity_seen(struct arena *a, const char *uri, struct err *err);
+/* Records an activity id, seen by job job_id (0: by no job): 1 when new, or when the one who
+ * saw it before is that same job (an earlier run of it crashed or failed before its work was
+ * done), 0 when seen before by anyone else, -1 + err (migration 0037). */
+int db_activity_seen(struct arena *a, const char *uri, int64_t job_id, struct err *err);
 
 /* Whether accounts of domain (normalised host[:port]) could have seen post status_id: it is
  * public or unlisted, or followers-only with a follower of that domain, or followers-only or

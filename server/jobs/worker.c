@@ -106,6 +106,14 @@ give_up(struct arena *a, const struct job *job, job_give_up_handler hook, const 
 		hook(a, job->payload, last);
 }
 
+static _Thread_local int64_t current_job;
+
+int64_t
+worker_current_job(void)
+{
+	return current_job;
+}
+
 static void
 run_job(struct arena *a, const struct job *job)
 {
@@ -133,8 +141,11 @@ run_job(struct arena *a, const struct job *job)
 	int rc;
 	if (fn == NULL) /* unregistered after the claim (tests do that): try again later */
 		rc = err_set(&e, ERR_UNAVAILABLE, NULL, "no handler for this kind");
-	else
+	else {
+		current_job = job->id;
 		rc = fn(a, job->payload, &e);
+		current_job = 0;
+	}
 	db_rollback(); /* a handler that failed mid-transaction leaves none open */
 	if (rc == 0) {
 		finish(a, job, "was done");

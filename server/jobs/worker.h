@@ -54,6 +54,12 @@ typedef int (*job_handler)(struct arena *a, const json_t *payload, struct err *e
  * business: it returns nothing. */
 typedef void (*job_give_up_handler)(struct arena *a, const json_t *payload, const struct err *last);
 
+/* The id of the job whose handler the calling thread is running, 0 outside a handler. A
+ * handler tells by it a run of its own job again (after a crash or a failure) from another
+ * job: ap/receive.c marks an activity seen under its job, so that the same job applies it
+ * again and a replay queued as another job does not. */
+int64_t worker_current_job(void);
+
 /* Sets (or with NULL, clears) the handler for a kind. Call at start-up, before
  * worker_pool_start; safe to call from any thread. */
 void worker_register(enum job_kind kind, job_handler fn);
