@@ -349,7 +349,9 @@ req_member_pages_forget(struct req *req, int64_t account_id, int64_t session_id)
 	struct http_server *srv = req->server;
 	if (srv == NULL || srv->cache == NULL)
 		return;
-	page_cache_drop_prefix(srv->cache, member_prefix(req->arena, account_id, session_id));
+	size_t n = page_cache_drop_prefix(srv->cache,
+					  member_prefix(req->arena, account_id, session_id));
+	log_msg(LOG_DEBUG, "member page: dropped %zu kept pages", n);
 }
 
 /* Keeps a member's page that its handler asked to keep (req_member_page_keep), when it is a

@@ -91,6 +91,7 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 		if ((until == 0 || timefmt_now() < until) &&
 		    (now = token_now(req, deps, gen)) != NULL && strcmp(now, token) == 0) {
 			req_member_page_answer(req);
+			log_msg(LOG_DEBUG, "member page: kept page served after its check");
 			return 0;
 		}
 		req_member_page_drop(req, key);
@@ -112,5 +113,6 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 	pagecheck_end();
 	if (now != NULL)
 		req_member_page_keep(req, key, now_deps, now, until);
+	log_msg(LOG_DEBUG, "member page: rendered");
 	return rc;
 }
