@@ -52,6 +52,8 @@ AP_ACCEPT = "application/activity+json"
 WRK_THREADS, WRK_CONNECTIONS = 2, 64
 # Browsers ask for gzip; the ceiling ignores it.
 COMMON_HEADERS = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
+# how often a followed account posts while /home is measured on its miss path
+WRITES_PER_S = 5
 
 
 def log(msg=""):
@@ -964,9 +966,10 @@ def main():
     ap.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN capture")
     ap.add_argument("--only-flood", action="store_true",
                     help="only the idle flood (10,000 connections), on the 1,000-post node")
-    ap.add_argument("--only", choices=("inbox", "fanout"),
+    ap.add_argument("--only", choices=("inbox", "fanout", "home"),
                     help="one measure alone: the signed inbox POSTs (with their bound and the "
-                    "worker's apply rate), or the fan-out")
+                    "worker's apply rate), the fan-out, or the signed-in pages (with /home "
+                    "while a followed account posts)")
     ARGS = ap.parse_args()
     if ARGS.quick:
         ARGS.duration, ARGS.latency_budget = 3, 5
@@ -1018,8 +1021,9 @@ def main():
 
     # plans first, on a server of their own (auto_explain slows every query down)
     if ARGS.only:
-        # one measure alone: no plans, no one-client times, no other measure under load
-        ms = []
+        # one measure alone: no plans, no other measure under load (and for the inbox and
+        # the fan-out no one-client times)
+        ms = [m for m in ms if ARGS.only == "home" and m.get("signed_in")]
         fed_ms = [m for m in fed_ms if ARGS.only == "inbox" and m.get("inbox")]
     no_plans = ARGS.no_plans or ARGS.only
     if not no_plans:
@@ -1029,7 +1033,7 @@ def main():
 
     # one client, page cache off, both nodes side by side
     full, small = {}, {}
-    if not ARGS.only:
+    if ARGS.only in (None, "home"):
         log("==> one client, page cache off: %s" % (
             "1M and 1,000 posts in turn" if facts_small else "1M posts"))
         ms_small = None
@@ -1055,7 +1059,7 @@ def main():
         cookie = sign_in("rose", ROSE_PASSWORD)
         threads = server_threads(srv)
     # the ceiling only when there are pages to compare with it (the inbox has its bound)
-    ceiling = None if ARGS.only else Process("ceiling", [
+    ceiling = None if ARGS.only in ("inbox", "fanout") else Process("ceiling", [
         ceiling_bin, "--port", str(CEILING_PORT), "--threads", str(threads)],
         CEILING_PORT).start()
     log("==> wrk -t%d -c%d -d%ds on each measure" % (WRK_THREADS, WRK_CONNECTIONS, ARGS.duration))
@@ -1076,6 +1080,10 @@ def main():
                 log("    %s at 80 %% (%.0f/s)" % (m["path"], rate))
                 extra["paced"].append((m["path"], rate, paced(
                     BASE + m["path"], request_headers(m, cookie), rate, ARGS.duration)))
+        home = [m for m in ms if m["path"] == "/home"]
+        if home and results["/home"].get("rps"):
+            log("    /home while a followed account posts %d times a second" % WRITES_PER_S)
+            extra["writes"] = home_under_writes(home[0], cookie, WRITES_PER_S)
         if ms:
             log("    /about while /home and /notifications run at full load")
             extra["mixed"] = mixed_load(ms, cookie, ARGS.duration)
@@ -1130,6 +1138,55 @@ def main():
         print_plans(plans)
     print_table(ms + fed_ms, results, ceiling_rps, (ceil1, ceil2), full, small, rss, extra,
                 threads, commit, time.time() - started)
+
+
+def csrf_of(cookie):
+    """The CSRF token of a member's session, from a page's form (the header's sign-out)."""
+    status, _, body = get("/about", {"Cookie": cookie})
+    m = re.search(rb'name="csrf" value="([^"]+)"', body)
+    if status != 200 or not m:
+        sys.exit("bench: no csrf field on /about (%d)" % status)
+    return m.group(1).decode()
+
+
+def home_under_writes(m, cookie, per_s):
+    """wrk on /home (rose) while an account rose follows posts per_s times a second through
+    the web form, each post changing rose's home: the member page cache's miss path, so that
+    the /home figure is not only that of an unchanged page. Returns wrk's figures with
+    "posts" (made) and "failed" (posts not answered 303)."""
+    name = psql(DB_FULL, "SELECT a.username FROM follows f JOIN accounts r ON r.id = f.account_id"
+                " JOIN accounts a ON a.id = f.target_account_id WHERE r.username = 'rose'"
+                " AND a.domain IS NULL AND a.suspended_at IS NULL AND NOT a.limited"
+                " ORDER BY a.id LIMIT 1")
+    if not name:
+        warn("rose follows no local account: no /home under writes")
+        return None
+    author = sign_in(name, ROSE_PASSWORD)
+    csrf = csrf_of(author)
+    stop = threading.Event()
+    made = {"posts": 0, "failed": 0}
+
+    def write():
+        n, start = 0, time.monotonic()
+        while not stop.is_set():
+            form = urllib.parse.urlencode({"text": "bench post %d" % n, "visibility": "public",
+                                           "csrf": csrf})
+            status, _, _ = get("/statuses", {"Cookie": author, "Content-Type":
+                                             "application/x-www-form-urlencoded"},
+                               method="POST", body=form.encode())
+            made["posts" if status in (302, 303) else "failed"] += 1
+            n += 1
+            stop.wait(max(0.0, start + n / per_s - time.monotonic()))
+
+    t = threading.Thread(target=write)
+    t.start()
+    try:
+        r = wrk(BASE + m["path"], request_headers(m, cookie), ARGS.duration)
+    finally:
+        stop.set()
+        t.join()
+    r.update(made)
+    return r
 
 
 def mixed_load(ms, cookie, duration):
@@ -1268,6 +1325,16 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
         rows.append(("%s at 80%% (%.0f/s, -c%d)" % (path, rate, p["connections"]),
                      "%.0f" % p["rps"], fmt_ms(p.get("p50")), fmt_ms(p.get("p99")),
                      str(p["non2xx"]), "", "", "p99<50" + met, "", ""))
+    w = extra.get("writes")
+    if w and w.get("rps"):
+        ratio = w["rps"] / ceiling_rps if ceiling_rps else None
+        rows.append(("/home, a followee posts %d/s" % WRITES_PER_S, "%.0f" % w["rps"],
+                     fmt_ms(w.get("p50")), fmt_ms(w.get("p99")), str(w["non2xx"]) + (
+                         "" if not w["failed"] else " +%d posts failed" % w["failed"]),
+                     "%.0f" % ceiling_rps if ceiling_rps else "-",
+                     "%.1f%%" % (ratio * 100) if ratio else "-", "8%" + (
+                         "" if ratio is None else " ok" if ratio >= 0.08 else " NO"), "",
+                     "%d posts" % w["posts"]))
     mixed = extra.get("mixed")
     if mixed and mixed["about"].get("rps"):
         a = mixed["about"]

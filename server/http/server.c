@@ -45,6 +45,24 @@
  *     rendered by the first request for it; the others for the same key wait for that copy
  *     (page_cache_get_once) instead of all rendering it at once. An answer that may not be
  *     kept is remembered as such for page_cache_seconds, so that nobody waits for it.
+ * Member pages (req_member_page_*, used by web/memberpage.c for /home and /notifications)
+ * use the same cache for signed-in GETs, which the rule above leaves out, under keys of
+ * their own: '~', the account and the session (a page carries the session's CSRF token),
+ * gzip, the Accept kind, the language the page is in, the path and the query. Such an entry
+ * is served only after a check proves that nothing the page shows changed since it was
+ * rendered: the page is rendered inside one REPEATABLE READ snapshot, which also reads the
+ * check's token: the member's mark and the node's epoch (moved by triggers, in the writing
+ * transaction, by whatever process writes: migration 0032), the xmin of every row the page
+ * names (its posts, their counters and images, the accounts it shows), and the generation
+ * of this process's copy of the settings (core/cache.h). A request reads the token again
+ * (one query, after web_before's session lookup) and is answered from the entry only when
+ * it is the same and no time on the page would read otherwise by now (web_time notes when
+ * the first relative time changes). Otherwise the entry is dropped and the page rendered
+ * anew. Entries never outlive page_cache_seconds; they are kept only for 200 answers that
+ * set no cookie; they are dropped when their session is signed out, when every session is
+ * ("sign out everywhere", a new password), and become unreachable when it expires (the
+ * session lookup fails first). They live in memory only: the answers still say
+ * Cache-Control: no-store.
  * Shared answers (req_shared_answer) use the same cache for requests the rule above leaves
  * out, when the handler says so: a peer's signed fetch of what every peer it lets in gets
  * alike (a post, a page of a public collection). The handler checks the requester first, on
