@@ -286,16 +286,15 @@ def test_sign_out_drops_the_sessions_pages():
 def test_a_missing_trigger_is_seen():
     """with the trigger on mutes dropped, a mute leaves a stale page that the comparison
     catches (so the comparisons above could fail)"""
-    by_hand("DROP TRIGGER page_marks_mutes_insert ON mutes")
+    by_hand("DROP TRIGGER page_marks_mutes_row ON mutes")
     try:
         warm()
         form("vera", "/@kit/mute")
         diff = differences()
         assert diff, "the comparison saw no stale page with a trigger missing"
     finally:
-        by_hand("CREATE TRIGGER page_marks_mutes_insert AFTER INSERT ON mutes"
-                " REFERENCING NEW TABLE AS changed FOR EACH STATEMENT"
-                " EXECUTE FUNCTION page_marks_pair()")
+        by_hand("CREATE TRIGGER page_marks_mutes_row AFTER INSERT OR DELETE ON mutes"
+                " FOR EACH ROW EXECUTE FUNCTION page_marks_pair_row()")
         form("vera", "/@kit/unmute")
 
 
