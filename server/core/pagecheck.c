@@ -21,6 +21,12 @@ pagecheck_end(void)
 	db_end_snapshot();
 }
 
+bool
+pagecheck_open(void)
+{
+	return db_in_transaction();
+}
+
 const char *
 pagecheck_deps(struct arena *a, int64_t viewer_id, const int64_t *status_ids, int nstatus,
 	       const int64_t *account_ids, int naccount)

@@ -5,6 +5,7 @@
 #ifndef PARASOL_CORE_PAGECHECK_H
 #define PARASOL_CORE_PAGECHECK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct arena;
@@ -16,6 +17,10 @@ int pagecheck_begin(struct err *err);
 
 /* Ends the snapshot (it wrote nothing). */
 void pagecheck_end(void);
+
+/* Whether the snapshot pagecheck_begin started is still open (a failure in between may
+ * have rolled it back: then what was read after is not of its moment). */
+bool pagecheck_open(void);
 
 /* What a page depends on, as text to keep with it: the viewer, the posts and the accounts
  * it shows (n ids each; repeats are fine). Arena-owned. */

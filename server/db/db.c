@@ -349,6 +349,12 @@ db_begin_snapshot(struct err *err)
 	return 0;
 }
 
+bool
+db_in_transaction(void)
+{
+	return tx_depth > 0;
+}
+
 void
 db_end_snapshot(void)
 {

@@ -54,6 +54,10 @@ void db_rollback(void);
 int db_begin_snapshot(struct err *err);
 void db_end_snapshot(void);
 
+/* Whether the calling thread is inside a transaction (db_begin or db_begin_snapshot) that
+ * no db_rollback has ended. */
+bool db_in_transaction(void);
+
 /* Runs sql and returns the first column of its first row as an int64: 0 when there is no
  * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
 int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,

@@ -102,7 +102,7 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 	web_page_shows_account(req, req->viewer->id);
 	int rc = render(req);
 	const char *now = NULL, *now_deps = NULL;
-	if (rc == 0) {
+	if (rc == 0 && pagecheck_open()) {
 		const int64_t *statuses, *accounts;
 		int nstatuses, naccounts;
 		web_page_shown(req, &statuses, &nstatuses, &accounts, &naccounts, &until);
