@@ -1161,8 +1161,12 @@ def home_under_writes(m, cookie, per_s):
     if not name:
         warn("rose follows no local account: no /home under writes")
         return None
-    author = sign_in(name, ROSE_PASSWORD)
-    csrf = csrf_of(author)
+    try:
+        author = sign_in(name, ROSE_PASSWORD)
+        csrf = csrf_of(author)
+    except SystemExit as e:  # the other figures are still printed
+        warn("no /home under writes: %s" % e)
+        return None
     stop = threading.Event()
     made = {"posts": 0, "failed": 0}
 
