@@ -1189,6 +1189,10 @@ def home_under_writes(m, cookie, per_s):
     finally:
         stop.set()
         t.join()
+        # the seeded node stays as seeded for the next run
+        psql(DB_FULL, "DELETE FROM statuses WHERE account_id = (SELECT id FROM accounts WHERE"
+             " username = '%s' AND domain IS NULL) AND text LIKE 'bench post %%'" % name,
+             check=False)
     r.update(made)
     return r
 
