@@ -52,6 +52,8 @@ AP_ACCEPT = "application/activity+json"
 WRK_THREADS, WRK_CONNECTIONS = 2, 64
 # Browsers ask for gzip; the ceiling ignores it.
 COMMON_HEADERS = {"Accept-Encoding": "gzip", "Accept-Language": "en"}
+# how often a followed account posts while /home is measured on its miss path
+WRITES_PER_S = 5
 
 
 def log(msg=""):
@@ -964,9 +966,10 @@ def main():
     ap.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN capture")
     ap.add_argument("--only-flood", action="store_true",
                     help="only the idle flood (10,000 connections), on the 1,000-post node")
-    ap.add_argument("--only", choices=("inbox", "fanout", "mixed"),
+    ap.add_argument("--only", choices=("inbox", "fanout", "home", "mixed"),
                     help="one measure alone: the signed inbox POSTs (with their bound and the "
-                    "worker's apply rate), the fan-out, or /about under the mixed load")
+                    "worker's apply rate), the fan-out, the signed-in pages (with /home "
+                    "while a followed account posts), or /about under the mixed load")
     ARGS = ap.parse_args()
     if ARGS.quick:
         ARGS.duration, ARGS.latency_budget = 3, 5
@@ -1018,9 +1021,11 @@ def main():
 
     # plans first, on a server of their own (auto_explain slows every query down)
     if ARGS.only:
-        # one measure alone: no plans, no one-client times, no other measure under load
-        # (the mixed load keeps the pages: it drives the signed-in ones)
-        ms = ms if ARGS.only == "mixed" else []
+        # one measure alone: no plans, no other measure under load (and for the inbox, the
+        # fan-out and the mixed load no one-client times); the mixed load keeps the pages,
+        # it drives the signed-in ones
+        ms = ms if ARGS.only == "mixed" else [
+            m for m in ms if ARGS.only == "home" and m.get("signed_in")]
         fed_ms = [m for m in fed_ms if ARGS.only == "inbox" and m.get("inbox")]
     no_plans = ARGS.no_plans or ARGS.only
     if not no_plans:
@@ -1030,7 +1035,7 @@ def main():
 
     # one client, page cache off, both nodes side by side
     full, small = {}, {}
-    if not ARGS.only:
+    if ARGS.only in (None, "home"):
         log("==> one client, page cache off: %s" % (
             "1M and 1,000 posts in turn" if facts_small else "1M posts"))
         ms_small = None
@@ -1056,7 +1061,7 @@ def main():
         cookie = sign_in("rose", ROSE_PASSWORD)
         threads = server_threads(srv)
     # the ceiling only when there are pages to compare with it (the inbox has its bound)
-    ceiling = None if ARGS.only else Process("ceiling", [
+    ceiling = None if ARGS.only in ("inbox", "fanout", "mixed") else Process("ceiling", [
         ceiling_bin, "--port", str(CEILING_PORT), "--threads", str(threads)],
         CEILING_PORT).start()
     log("==> wrk -t%d -c%d -d%ds on each measure" % (WRK_THREADS, WRK_CONNECTIONS, ARGS.duration))
@@ -1066,17 +1071,21 @@ def main():
         # the pages and signed GETs, then the latency at 80 %, the ceiling again, and the
         # inbox last: one worker takes minutes to apply what it accepted, and nothing else
         # should run meanwhile
-        for m in ([] if ARGS.only else ms) + [m for m in fed_ms if not m.get("inbox")]:
+        for m in ([] if ARGS.only == "mixed" else ms) + [m for m in fed_ms if not m.get("inbox")]:
             r = results[m["path"]] = measure_under_load(m, cookie)
             log("    %-32s %s" % (m["name"].strip(), "%.0f req/s" % r["rps"]
                                   if r.get("rps") else "answered %s" % r["status"]))
         extra["paced"] = []
-        for m in [] if ARGS.only else ms:
+        for m in [] if ARGS.only == "mixed" else ms:
             if m["path"] in ("/@rose", "/home") and results[m["path"]].get("rps"):
                 rate = 0.8 * results[m["path"]]["rps"]
                 log("    %s at 80 %% (%.0f/s)" % (m["path"], rate))
                 extra["paced"].append((m["path"], rate, paced(
                     BASE + m["path"], request_headers(m, cookie), rate, ARGS.duration)))
+        home = [m for m in ms if m["path"] == "/home"]
+        if home and results.get("/home", {}).get("rps"):
+            log("    /home while a followed account posts %d times a second" % WRITES_PER_S)
+            extra["writes"] = home_under_writes(home[0], cookie, WRITES_PER_S)
         if ms:
             log("    /about while /home and /notifications run at full load")
             extra["mixed"] = mixed_load(ms, cookie, ARGS.duration)
@@ -1131,6 +1140,63 @@ def main():
         print_plans(plans)
     print_table(([] if ARGS.only == "mixed" else ms) + fed_ms, results, ceiling_rps, (ceil1, ceil2), full, small, rss, extra,
                 threads, commit, time.time() - started)
+
+
+def csrf_of(cookie):
+    """The CSRF token of a member's session, from a page's form (the header's sign-out)."""
+    status, _, body = get("/about", {"Cookie": cookie})
+    m = re.search(rb'name="csrf" value="([^"]+)"', body)
+    if status != 200 or not m:
+        sys.exit("bench: no csrf field on /about (%d)" % status)
+    return m.group(1).decode()
+
+
+def home_under_writes(m, cookie, per_s):
+    """wrk on /home (rose) while an account rose follows posts per_s times a second through
+    the web form, each post changing rose's home: the member page cache's miss path, so that
+    the /home figure is not only that of an unchanged page. Returns wrk's figures with
+    "posts" (made) and "failed" (posts not answered 303)."""
+    name = psql(DB_FULL, "SELECT a.username FROM follows f JOIN accounts r ON r.id = f.account_id"
+                " JOIN accounts a ON a.id = f.target_account_id WHERE r.username = 'rose'"
+                " AND a.domain IS NULL AND a.suspended_at IS NULL AND NOT a.limited"
+                " ORDER BY a.id LIMIT 1")
+    if not name:
+        warn("rose follows no local account: no /home under writes")
+        return None
+    try:
+        author = sign_in(name, ROSE_PASSWORD)
+        csrf = csrf_of(author)
+    except SystemExit as e:  # the other figures are still printed
+        warn("no /home under writes: %s" % e)
+        return None
+    stop = threading.Event()
+    made = {"posts": 0, "failed": 0}
+
+    def write():
+        n, start = 0, time.monotonic()
+        while not stop.is_set():
+            form = urllib.parse.urlencode({"text": "bench post %d" % n, "visibility": "public",
+                                           "csrf": csrf})
+            status, _, _ = get("/statuses", {"Cookie": author, "Content-Type":
+                                             "application/x-www-form-urlencoded"},
+                               method="POST", body=form.encode())
+            made["posts" if status in (302, 303) else "failed"] += 1
+            n += 1
+            stop.wait(max(0.0, start + n / per_s - time.monotonic()))
+
+    t = threading.Thread(target=write)
+    t.start()
+    try:
+        r = wrk(BASE + m["path"], request_headers(m, cookie), ARGS.duration)
+    finally:
+        stop.set()
+        t.join()
+        # the seeded node stays as seeded for the next run
+        psql(DB_FULL, "DELETE FROM statuses WHERE account_id = (SELECT id FROM accounts WHERE"
+             " username = '%s' AND domain IS NULL) AND text LIKE 'bench post %%'" % name,
+             check=False)
+    r.update(made)
+    return r
 
 
 def mixed_load(ms, cookie, duration):
@@ -1269,6 +1335,16 @@ def print_table(ms, results, ceiling_rps, ceils, full, small, rss, extra, thread
         rows.append(("%s at 80%% (%.0f/s, -c%d)" % (path, rate, p["connections"]),
                      "%.0f" % p["rps"], fmt_ms(p.get("p50")), fmt_ms(p.get("p99")),
                      str(p["non2xx"]), "", "", "p99<50" + met, "", ""))
+    w = extra.get("writes")
+    if w and w.get("rps"):
+        ratio = w["rps"] / ceiling_rps if ceiling_rps else None
+        rows.append(("/home, a followee posts %d/s" % WRITES_PER_S, "%.0f" % w["rps"],
+                     fmt_ms(w.get("p50")), fmt_ms(w.get("p99")), str(w["non2xx"]) + (
+                         "" if not w["failed"] else " +%d posts failed" % w["failed"]),
+                     "%.0f" % ceiling_rps if ceiling_rps else "-",
+                     "%.1f%%" % (ratio * 100) if ratio else "-", "8%" + (
+                         "" if ratio is None else " ok" if ratio >= 0.08 else " NO"), "",
+                     "%d posts" % w["posts"]))
     mixed = extra.get("mixed")
     if mixed and mixed["about"].get("rps"):
         a = mixed["about"]

@@ -338,6 +338,31 @@ db_commit(struct err *err)
 	return 0;
 }
 
+int
+db_begin_snapshot(struct err *err)
+{
+	if (tx_depth > 0)
+		return err_set(err, ERR_INTERNAL, NULL, "snapshot inside a transaction");
+	if (db_exec_script(err, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") != 0)
+		return -1;
+	tx_depth = 1;
+	return 0;
+}
+
+bool
+db_in_transaction(void)
+{
+	return tx_depth > 0;
+}
+
+void
+db_end_snapshot(void)
+{
+	/* read only: ROLLBACK ends it as well as COMMIT would, without moving the write
+	 * generation */
+	db_rollback();
+}
+
 uint64_t
 db_write_generation(void)
 {

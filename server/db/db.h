@@ -46,6 +46,18 @@ int db_begin(struct err *err);
 int db_commit(struct err *err);
 void db_rollback(void);
 
+/* A read-only REPEATABLE READ transaction on the calling thread's connection: every query
+ * until db_end_snapshot reads the same snapshot of the database, so that what they return
+ * is one moment's state (a member page and the check of what it shows: db/pagemarks.h).
+ * Fails (ERR_INTERNAL) inside another transaction. db_end_snapshot ends it (it wrote
+ * nothing, so the write generation stays); db_rollback also ends it. */
+int db_begin_snapshot(struct err *err);
+void db_end_snapshot(void);
+
+/* Whether the calling thread is inside a transaction (db_begin or db_begin_snapshot) that
+ * no db_rollback has ended. */
+bool db_in_transaction(void);
+
 /* Runs sql and returns the first column of its first row as an int64: 0 when there is no
  * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
 int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,

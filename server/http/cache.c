@@ -58,6 +58,8 @@ node_free(struct node *n)
 	free(n->pub.headers);
 	free(n->pub.content_type);
 	free(n->pub.body);
+	free(n->pub.deps);
+	free(n->pub.token);
 	free(n->key);
 	free(n);
 }
@@ -398,6 +400,82 @@ page_cache_put(struct page_cache *c, const char *key, uint64_t generation, int64
 	n->pub.stored_ms = now_ms;
 	link_node(c, n);
 	return true;
+}
+
+bool
+page_cache_put_member(struct page_cache *c, const char *key, int64_t now_ms,
+		      const struct resp *resp, const char *deps, const char *token, int64_t until)
+{
+	if (resp->len > c->max_bytes / 8 || c->max_entries == 0)
+		return false;
+	struct node *n = node_copy(key, resp);
+	if (n == NULL)
+		return false;
+	if ((n->pub.deps = strdup(deps)) == NULL || (n->pub.token = strdup(token)) == NULL) {
+		node_free(n);
+		return false;
+	}
+	n->bytes += strlen(deps) + strlen(token);
+	n->pub.until = until;
+	n->hash = hash_str(key);
+	n->pub.stored_ms = now_ms;
+	link_node(c, n);
+	return true;
+}
+
+const struct page_cache_entry *
+page_cache_peek(struct page_cache *c, const char *key, int64_t now_ms)
+{
+	uint64_t hash = hash_str(key);
+	struct node *stale = NULL, *hit = NULL;
+	pthread_mutex_lock(&c->lock);
+	struct node *n = find(c, key, hash);
+	if (n != NULL && n->pub.token != NULL && now_ms - n->pub.stored_ms < c->ttl_ms) {
+		atomic_fetch_add(&n->refs, 1);
+		hit = n;
+	} else if (n != NULL) {
+		unlink_node(c, n);
+		stale = n;
+	}
+	pthread_mutex_unlock(&c->lock);
+	page_cache_release(stale ? &stale->pub : NULL);
+	return hit ? &hit->pub : NULL;
+}
+
+void
+page_cache_drop(struct page_cache *c, const char *key)
+{
+	uint64_t hash = hash_str(key);
+	pthread_mutex_lock(&c->lock);
+	struct node *n = find(c, key, hash);
+	if (n != NULL)
+		unlink_node(c, n);
+	pthread_mutex_unlock(&c->lock);
+	page_cache_release(n ? &n->pub : NULL);
+}
+
+size_t
+page_cache_drop_prefix(struct page_cache *c, const char *prefix)
+{
+	size_t len = strlen(prefix), dropped = 0;
+	struct node *victims = NULL;
+	pthread_mutex_lock(&c->lock);
+	for (struct node *n = c->newest, *next; n != NULL; n = next) {
+		next = n->next;
+		if (strncmp(n->key, prefix, len) == 0) {
+			unlink_node(c, n);
+			n->chain = victims;
+			victims = n;
+			dropped++;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	while (victims != NULL) {
+		struct node *next = victims->chain;
+		page_cache_release(&victims->pub);
+		victims = next;
+	}
+	return dropped;
 }
 
 void

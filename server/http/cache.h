@@ -34,6 +34,10 @@ struct page_cache_entry {
 	char *body;
 	size_t len;
 	int64_t stored_ms; /* the now_ms it was stored at */
+	/* member pages only (page_cache_put_member), else NULL and 0: */
+	char *deps;	/* what the page depends on, for the caller's check */
+	char *token;	/* what that check answered when the page was made */
+	int64_t until; /* the wall-clock second it stops being right, 0 for never */
 };
 
 struct page_cache;
@@ -89,6 +93,25 @@ void page_cache_release(const struct page_cache_entry *e);
  * (page_cache_get_once): when it stored nothing, as page_cache_abandon with unfit. */
 bool page_cache_put(struct page_cache *c, const char *key, uint64_t generation, int64_t now_ms,
 		    const struct resp *resp);
+
+/* page_cache_put for a signed-in member's page (http/server.c, "Member pages"): the entry
+ * also keeps deps, token and until (copied; see struct page_cache_entry). Found only with
+ * page_cache_peek; never waited for. */
+bool page_cache_put_member(struct page_cache *c, const char *key, int64_t now_ms,
+			   const struct resp *resp, const char *deps, const char *token,
+			   int64_t until);
+
+/* The entry stored under key, with a reference (release it), or NULL when there is none or
+ * it is ttl_ms old or older (then it is dropped: a member's page never outlives the ttl). */
+const struct page_cache_entry *page_cache_peek(struct page_cache *c, const char *key,
+					       int64_t now_ms);
+
+/* Drops the entry under key, if any (references handed out stay valid). */
+void page_cache_drop(struct page_cache *c, const char *key);
+
+/* Drops every entry whose key begins with prefix; returns how many. Walks the whole cache:
+ * for rare events (a sign-out). */
+size_t page_cache_drop_prefix(struct page_cache *c, const char *prefix);
 
 /* How many entries and bytes the cache holds now (tests, logs). */
 void page_cache_stats(struct page_cache *c, size_t *entries, size_t *bytes);

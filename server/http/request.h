@@ -16,6 +16,8 @@
 #include "util/i18n.h"
 #include "util/strbuf.h"
 
+struct page_cache_entry;
+
 struct MHD_Connection;
 struct account;
 struct arena;
@@ -68,6 +70,11 @@ struct req {
 	uint64_t cache_generation; /* the write generation before the handler ran */
 	bool cache_hit;
 	bool cache_flight; /* this request renders cache_key for others waiting (cache.h) */
+	const char *member_key;	 /* req_member_page_keep: keep the answer under this key */
+	const char *member_deps; /* ... with what it depends on, */
+	const char *member_token; /* the check's answer when it was made, */
+	int64_t member_until;	 /* and the wall-clock second it stops being right (0: never) */
+	const struct page_cache_entry *member_entry; /* req_member_page_lookup's find */
 	bool handled; /* a handler thread made the answer; the connection's thread sends it */
 	bool deferred; /* the handler called req_defer: its answer comes from another thread */
 	atomic_int defer_parties; /* of the handler's return and req_answer_deferred, done */
@@ -120,6 +127,40 @@ const char *req_raw_query(struct req *req);
  * anonymous pages (http/server.c: the write generation, page_cache_seconds). Always false
  * when the page cache is off. Implemented in http/server.c. */
 bool req_shared_answer(struct req *req);
+
+/* Member pages: a signed-in member's page kept in the page cache and served again only
+ * after the caller's check proved that nothing it shows changed (http/server.c, "Member
+ * pages"; web/memberpage.c does the check). Implemented in http/server.c. */
+
+/* The key under which this request's page may be kept: the signed-in account_id, the
+ * session (req->session_id: pages carry its CSRF token), gzip, the Accept kind, the
+ * language req->lang holds, the path and the query. NULL when the page cache is off, the
+ * method isn't GET or HEAD, or there is no session. Arena-owned. */
+const char *req_member_page_key(struct req *req, int64_t account_id);
+
+/* Whether a page is kept under key, younger than page_cache_seconds; then *deps (what it
+ * depends on), *token and *until are those given to req_member_page_keep, valid until the
+ * request ends, and req_member_page_answer may answer with it. */
+bool req_member_page_lookup(struct req *req, const char *key, const char **deps,
+			    const char **token, int64_t *until);
+
+/* Answers req with the page req_member_page_lookup found (with an Age header). The handler
+ * returns 0 at once. */
+void req_member_page_answer(struct req *req);
+
+/* Drops the page kept under key (its check failed). */
+void req_member_page_drop(struct req *req, const char *key);
+
+/* Asks that the answer this handler makes be kept under key with deps, token and until, if
+ * it turns out a 200 without Set-Cookie that was not marked not_for_page_cache. The strings
+ * must live as long as the request. */
+void req_member_page_keep(struct req *req, const char *key, const char *deps,
+			  const char *token, int64_t until);
+
+/* Drops every page kept for session_id of account_id, or for all its sessions when
+ * session_id is 0 (sign-out, "sign out everywhere", a new password). No-op when the cache
+ * is off. */
+void req_member_pages_forget(struct req *req, int64_t account_id, int64_t session_id);
 
 /* A route capture (":name" in the pattern), or NULL. */
 const char *req_param(const struct req *req, const char *name);

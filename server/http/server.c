@@ -45,6 +45,24 @@
  *     rendered by the first request for it; the others for the same key wait for that copy
  *     (page_cache_get_once) instead of all rendering it at once. An answer that may not be
  *     kept is remembered as such for page_cache_seconds, so that nobody waits for it.
+ * Member pages (req_member_page_*, used by web/memberpage.c for /home and /notifications)
+ * use the same cache for signed-in GETs, which the rule above leaves out, under keys of
+ * their own: '~', the account and the session (a page carries the session's CSRF token),
+ * gzip, the Accept kind, the language the page is in, the path and the query. Such an entry
+ * is served only after a check proves that nothing the page shows changed since it was
+ * rendered: the page is rendered inside one REPEATABLE READ snapshot, which also reads the
+ * check's token: the member's mark and the node's epoch (moved by triggers, in the writing
+ * transaction, by whatever process writes: migration 0032), the xmin of every row the page
+ * names (its posts, their counters and images, the accounts it shows), and the generation
+ * of this process's copy of the settings (core/cache.h). A request reads the token again
+ * (one query, after web_before's session lookup) and is answered from the entry only when
+ * it is the same and no time on the page would read otherwise by now (web_time notes when
+ * the first relative time changes). Otherwise the entry is dropped and the page rendered
+ * anew. Entries never outlive page_cache_seconds; they are kept only for 200 answers that
+ * set no cookie; they are dropped when their session is signed out, when every session is
+ * ("sign out everywhere", a new password), and become unreachable when it expires (the
+ * session lookup fails first). They live in memory only: the answers still say
+ * Cache-Control: no-store.
  * Shared answers (req_shared_answer) use the same cache for requests the rule above leaves
  * out, when the handler says so: a peer's signed fetch of what every peer it lets in gets
  * alike (a post, a page of a public collection). The handler checks the requester first, on
@@ -263,6 +281,111 @@ req_shared_answer(struct req *req)
 	return cache_answer(srv, req, true);
 }
 
+/* "Member pages": keys begin with '~', which no visitor's key does (they begin with the gzip
+ * letter), and carry the account and the session so that req_member_pages_forget finds
+ * them. */
+static const char *
+member_prefix(struct arena *a, int64_t account_id, int64_t session_id)
+{
+	return session_id != 0
+		       ? arena_printf(a, "~%lld.%lld~", (long long)account_id, (long long)session_id)
+		       : arena_printf(a, "~%lld.", (long long)account_id);
+}
+
+const char *
+req_member_page_key(struct req *req, int64_t account_id)
+{
+	struct http_server *srv = req->server;
+	if (srv == NULL || srv->cache == NULL || account_id == 0 || req->session_id == 0 ||
+	    req->received > 0 ||
+	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
+		return NULL;
+	bool gzip = compress_accepts_gzip(req_header(req, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	const char *query = req_raw_query(req);
+	return arena_printf(req->arena, "%s%c%c%d %s%s%s",
+			    member_prefix(req->arena, account_id, req->session_id),
+			    gzip ? 'g' : 'i',
+			    page_cache_accept_kind(req_header(req, MHD_HTTP_HEADER_ACCEPT)),
+			    (int)req->lang, req->path, *query ? "?" : "", query);
+}
+
+bool
+req_member_page_lookup(struct req *req, const char *key, const char **deps, const char **token,
+		       int64_t *until)
+{
+	struct http_server *srv = req->server;
+	if (srv == NULL || srv->cache == NULL || key == NULL)
+		return false;
+	const struct page_cache_entry *e = page_cache_peek(srv->cache, key, now_ms());
+	if (e == NULL)
+		return false;
+	/* the entry's memory stays ours until the arena is freed, after the response is sent */
+	arena_defer(req->arena, release_entry, (void *)e);
+	req->member_entry = e;
+	*deps = e->deps;
+	*token = e->token;
+	*until = e->until;
+	return true;
+}
+
+void
+req_member_page_answer(struct req *req)
+{
+	const struct page_cache_entry *e = req->member_entry;
+	if (e == NULL)
+		return;
+	int64_t now = now_ms();
+	req->cache_hit = true;
+	resp_set(req, e->status, e->content_type, e->body, e->len);
+	for (size_t i = 0; i < e->nheaders; i++)
+		resp_header(req, e->headers[i].name, e->headers[i].value);
+	long long age = now > e->stored_ms ? (long long)(now - e->stored_ms) / 1000 : 0;
+	resp_header(req, "Age", arena_printf(req->arena, "%lld", age));
+}
+
+void
+req_member_page_drop(struct req *req, const char *key)
+{
+	struct http_server *srv = req->server;
+	if (srv != NULL && srv->cache != NULL && key != NULL)
+		page_cache_drop(srv->cache, key);
+}
+
+void
+req_member_page_keep(struct req *req, const char *key, const char *deps, const char *token,
+		     int64_t until)
+{
+	req->member_key = key;
+	req->member_deps = deps;
+	req->member_token = token;
+	req->member_until = until;
+}
+
+void
+req_member_pages_forget(struct req *req, int64_t account_id, int64_t session_id)
+{
+	struct http_server *srv = req->server;
+	if (srv == NULL || srv->cache == NULL)
+		return;
+	size_t n = page_cache_drop_prefix(srv->cache,
+					  member_prefix(req->arena, account_id, session_id));
+	log_msg(LOG_DEBUG, "member page: dropped %zu kept pages", n);
+}
+
+/* Keeps a member's page that its handler asked to keep (req_member_page_keep), when it is a
+ * 200 that sets no cookie. */
+static void
+member_store(struct http_server *srv, struct req *req)
+{
+	if (req->member_key == NULL || srv->cache == NULL)
+		return;
+	if (req->resp.status == MHD_HTTP_OK && !req->resp.not_for_page_cache &&
+	    resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) == NULL)
+		page_cache_put_member(srv->cache, req->member_key, now_ms(), &req->resp,
+				      req->member_deps, req->member_token, req->member_until);
+	req->member_key = NULL;
+}
+
 /* Keeps a copy of req's finished answer when the rule above allows; a request that rendered
  * the page for others waiting (page_cache_get_once) ends that either way. */
 static void
@@ -298,6 +421,7 @@ prepare_resp(struct http_server *srv, struct req *req)
 		bool kept = req->cache_key != NULL && !req->signed_in;
 		finish_response(req, kept ? GZIP_LEVEL : GZIP_LEVEL_ONCE);
 		cache_store(srv, req);
+		member_store(srv, req);
 	}
 	/* Every 503, a handler's own (the health check's) or an error's, says when to retry. */
 	if (req->resp.status == MHD_HTTP_SERVICE_UNAVAILABLE &&

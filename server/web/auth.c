@@ -263,6 +263,8 @@ logout(struct req *req)
 {
 	struct err ignored;
 	session_end(req->arena, req_cookie(req, web_session_cookie(req)), &ignored);
+	if (req->viewer != NULL) /* the session's kept pages go with it */
+		req_member_pages_forget(req, req->viewer->id, req->session_id);
 	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/", "signed_out");
 }

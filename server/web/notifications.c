@@ -19,6 +19,7 @@ static struct tval *
 notification_view(struct req *req, const struct notification_row *n)
 {
 	struct tval *v = tval_obj(req->arena);
+	web_page_shows_status(req, n->status_id);
 	if (n->from.id != 0)
 		tval_set(v, "from", web_account_view(req, &n->from));
 	if (n->mod_action_id != 0) {
@@ -50,10 +51,8 @@ notification_view(struct req *req, const struct notification_row *n)
 }
 
 static int
-list(struct req *req)
+list_page(struct req *req)
 {
-	if (!req->viewer)
-		return web_need_signin(req);
 	struct page pg;
 	if (web_page_params(req, &pg) != 0)
 		return -1;
@@ -74,6 +73,14 @@ list(struct req *req)
 		web_page_links(req, ctx, "/notifications", p.items[0].id, p.items[p.n - 1].id,
 			       p.has_newer, p.has_older);
 	return web_render(req, MHD_HTTP_OK, "notifications", N_("Notifications"), ctx);
+}
+
+static int
+list(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	return web_member_page(req, list_page);
 }
 
 static int

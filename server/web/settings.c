@@ -276,6 +276,7 @@ password_submit(struct req *req)
 	}
 	if (rc != 0)
 		return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req), field, &err);
+	req_member_pages_forget(req, req->viewer->id, 0); /* every old session's pages */
 	web_set_session_cookie(req, token, req->session_persistent);
 	return web_redirect(req, "/settings", "password_changed");
 }
@@ -332,6 +333,7 @@ sessions_end(struct req *req)
 		return web_need_signin(req);
 	if (session_end_all(req->arena, req->viewer->id, &req->err) != 0)
 		return -1;
+	req_member_pages_forget(req, req->viewer->id, 0);
 	web_set_session_cookie(req, NULL, false);
 	return web_redirect(req, "/login", "signed_out");
 }
@@ -347,6 +349,7 @@ session_end_one(struct req *req)
 		return -1;
 	if (session_end_id(req->arena, req->viewer->id, id, &req->err) != 0)
 		return -1;
+	req_member_pages_forget(req, req->viewer->id, id);
 	if (id == req->session_id) {
 		web_set_session_cookie(req, NULL, false);
 		return web_redirect(req, "/login", "signed_out");

@@ -98,6 +98,10 @@ status_view(struct req *req, const struct status *st, const char *back,
 	char buf[ID_STRLEN];
 	bool member = req->viewer != NULL;
 	bool own = member && req->viewer->id == st->author.id;
+	web_page_shows_status(req, st->id);
+	web_page_shows_status(req, st->key);		 /* the boost, when it is one */
+	web_page_shows_status(req, st->in_reply_to_id); /* whose author's name it shows */
+	web_page_shows_account(req, st->booster_id);
 	tval_set_str(v, "id", id_format(st->id, buf));
 	/* a boost is the boosted post again: its element gets the boost's id (b-KEY), so that
 	 * ids stay unique when the post itself is on the page too */

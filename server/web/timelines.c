@@ -70,10 +70,8 @@ put_page(struct req *req, struct tval *ctx, const struct timeline_page *p, const
 }
 
 static int
-home(struct req *req)
+home_page(struct req *req)
 {
-	if (!req->viewer)
-		return web_need_signin(req);
 	struct timeline_query q;
 	struct timeline_page p;
 	if (query(req, &q) != 0 || timeline_home(req->arena, req->viewer->id, &q, &p, &req->err) != 0)
@@ -83,6 +81,14 @@ home(struct req *req)
 	tval_set(ctx, "compose", web_compose_view(req, NULL, "/home"));
 	put_page(req, ctx, &p, "/home");
 	return web_render(req, MHD_HTTP_OK, "timeline", N_("Home"), ctx);
+}
+
+static int
+home(struct req *req)
+{
+	if (!req->viewer)
+		return web_need_signin(req);
+	return web_member_page(req, home_page);
 }
 
 static int

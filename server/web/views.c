@@ -24,6 +24,7 @@ web_account_view(struct req *req, const struct account *acct)
 {
 	struct tval *v = tval_obj(req->arena);
 	char buf[ID_STRLEN];
+	web_page_shows_account(req, acct->id);
 	tval_set_str(v, "id", id_format(acct->id, buf));
 	tval_set_str(v, "username", acct->username);
 	const char *handle = account_handle(req->arena, acct);

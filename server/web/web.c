@@ -569,7 +569,95 @@ web_page_links(struct req *req, struct tval *ctx, const char *base, int64_t newe
 struct page_state {
 	int64_t now;
 	struct tz_cache tz;
+	/* what the page shows, recorded after web_page_collect (web/memberpage.c) */
+	bool collect;
+	int64_t *statuses, *accounts;
+	int nstatuses, naccounts, cap_statuses, cap_accounts;
+	int64_t until; /* the second a time on the page reads otherwise, 0: none does */
 };
+
+/* req's page state, made on first use. */
+static struct page_state *
+page_state(struct req *req)
+{
+	struct page_state *ps = req->page_state;
+	if (ps == NULL) {
+		ps = arena_alloc(req->arena, sizeof *ps);
+		memset(ps, 0, sizeof *ps);
+		ps->now = timefmt_now();
+		req->page_state = ps;
+	}
+	return ps;
+}
+
+void
+web_page_collect(struct req *req)
+{
+	page_state(req)->collect = true;
+}
+
+/* Appends id to *ids (grown in the arena). */
+static void
+record_id(struct arena *a, int64_t **ids, int *n, int *cap, int64_t id)
+{
+	if (id == 0)
+		return;
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 32;
+		int64_t *grown = arena_alloc(a, sizeof *grown * (size_t)ncap);
+		if (*n > 0)
+			memcpy(grown, *ids, sizeof *grown * (size_t)*n);
+		*ids = grown;
+		*cap = ncap;
+	}
+	(*ids)[(*n)++] = id;
+}
+
+void
+web_page_shows_status(struct req *req, int64_t id)
+{
+	struct page_state *ps = req->page_state;
+	if (ps != NULL && ps->collect)
+		record_id(req->arena, &ps->statuses, &ps->nstatuses, &ps->cap_statuses, id);
+}
+
+void
+web_page_shows_account(struct req *req, int64_t id)
+{
+	struct page_state *ps = req->page_state;
+	if (ps != NULL && ps->collect)
+		record_id(req->arena, &ps->accounts, &ps->naccounts, &ps->cap_accounts, id);
+}
+
+void
+web_page_shown(struct req *req, const int64_t **statuses, int *nstatuses,
+	       const int64_t **accounts, int *naccounts, int64_t *until)
+{
+	struct page_state *ps = page_state(req);
+	*statuses = ps->statuses;
+	*nstatuses = ps->nstatuses;
+	*accounts = ps->accounts;
+	*naccounts = ps->naccounts;
+	*until = ps->until;
+}
+
+/* Notes that the relative time of t (timefmt_relative) at ps->now reads otherwise from
+ * the returned second on: the end of its "just now", minute or hour, or t itself for a
+ * time still ahead; 0 when it never does (shown as a date). */
+static int64_t
+relative_until(int64_t t, int64_t now)
+{
+	int64_t ago = now - t;
+	if (ago < 0)
+		return t;
+	if (ago < 60)
+		return t + 60;
+	if (ago < 3600)
+		return t + 60 * (ago / 60 + 1);
+	if (ago < 86400)
+		return t + 3600 * (ago / 3600 + 1);
+	return 0;
+}
 
 /* msgid (with one "{n}") translated, with n in its place. */
 static const char *
@@ -598,13 +686,10 @@ web_time(struct req *req, const char *iso)
 		return "";
 	if (timefmt_parse(iso, &t) != 0)
 		return iso;
-	struct page_state *ps = req->page_state;
-	if (ps == NULL) {
-		ps = arena_alloc(req->arena, sizeof *ps);
-		memset(ps, 0, sizeof *ps);
-		ps->now = (int64_t)time(NULL);
-		req->page_state = ps;
-	}
+	struct page_state *ps = page_state(req);
+	int64_t until = relative_until(t, ps->now);
+	if (until != 0 && (ps->until == 0 || until < ps->until))
+		ps->until = until;
 	int n;
 	switch (timefmt_relative(t, ps->now, &n)) {
 	case TIMEFMT_JUST_NOW:

@@ -150,4 +150,21 @@ const char *web_account_path(struct arena *a, const char *acct);
  * username), url (/@username), bio, locked, is_self (the viewer). */
 struct tval *web_account_view(struct req *req, const struct account *acct);
 
+/* Member pages (web/memberpage.c): from web_page_collect on, the views record what the page
+ * shows (web_page_shows_status: a post, a boost, a post replied to; web_page_shows_account:
+ * an account whose row it reads), and web_time the second from which a time on it would read
+ * otherwise. web_page_shown hands out what was recorded (arena arrays; until 0: no time
+ * changes). The recording functions do nothing before web_page_collect. */
+void web_page_collect(struct req *req);
+void web_page_shows_status(struct req *req, int64_t id);
+void web_page_shows_account(struct req *req, int64_t id);
+void web_page_shown(struct req *req, const int64_t **statuses, int *nstatuses,
+		    const int64_t **accounts, int *naccounts, int64_t *until);
+
+/* Runs render (a member's GET handler) through the page cache (http/server.c, "Member
+ * pages"): a kept page is served when core/pagecheck.h proves it current; otherwise render
+ * runs inside a snapshot and its page is kept with what it depends on. Returns render's
+ * result (0 on a hit). */
+int web_member_page(struct req *req, int (*render)(struct req *req));
+
 #endif

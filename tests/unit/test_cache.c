@@ -386,6 +386,49 @@ START_TEST(test_abandoned_rendering)
 }
 END_TEST
 
+/* Member pages: deps, token and until kept as copies; found by page_cache_peek whatever
+ * the generation, never past the ttl (dropped then); dropped one by one or by prefix, while
+ * a reference handed out stays readable. */
+START_TEST(test_member_entries)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 2000);
+	char deps[] = "7|{1,2}|{7}";
+	char token[] = "m0.1,7.3|s1.90";
+	struct resp r = make_resp("<p>home</p>", "\"h\"");
+	ck_assert(page_cache_put_member(c, "~7.5~gh0 /home", 1000, &r, deps, token, 4000));
+	ck_assert(page_cache_put_member(c, "~7.6~gh0 /home", 1000, &r, deps, token, 0));
+	ck_assert(page_cache_put_member(c, "~77.5~gh0 /home", 1000, &r, deps, token, 0));
+	deps[0] = 'X';
+	token[0] = 'X';
+	const struct page_cache_entry *e = page_cache_peek(c, "~7.5~gh0 /home", 2999);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->deps, "7|{1,2}|{7}");
+	ck_assert_str_eq(e->token, "m0.1,7.3|s1.90");
+	ck_assert_int_eq(e->until, 4000);
+	ck_assert_mem_eq(e->body, "<p>home</p>", e->len);
+	/* a visitor's entry is never a member's */
+	ck_assert(page_cache_put(c, "gh01 /about", 1, 1000, &r));
+	ck_assert_ptr_null(page_cache_peek(c, "gh01 /about", 1500));
+	/* the ttl is a hard end: the entry is dropped, the reference stays readable */
+	ck_assert_ptr_null(page_cache_peek(c, "~7.5~gh0 /home", 3000));
+	ck_assert_str_eq(e->token, "m0.1,7.3|s1.90");
+	page_cache_release(e);
+	/* every page of account 7 (not of 77) */
+	ck_assert_uint_eq(page_cache_drop_prefix(c, "~7."), 1);
+	ck_assert_ptr_null(page_cache_peek(c, "~7.6~gh0 /home", 1500));
+	e = page_cache_peek(c, "~77.5~gh0 /home", 1500);
+	ck_assert_ptr_nonnull(e);
+	page_cache_drop(c, "~77.5~gh0 /home");
+	ck_assert_mem_eq(e->body, "<p>home</p>", e->len);
+	page_cache_release(e);
+	ck_assert_ptr_null(page_cache_peek(c, "~77.5~gh0 /home", 1500));
+	size_t n, bytes;
+	page_cache_stats(c, &n, &bytes);
+	ck_assert_uint_eq(n, 0);
+	page_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	page_cache_free(NULL);
@@ -410,6 +453,7 @@ cache_suite(void)
 	tcase_add_test(tc, test_one_rendering);
 	tcase_add_test(tc, test_unfit_answers_have_nobody_wait);
 	tcase_add_test(tc, test_abandoned_rendering);
+	tcase_add_test(tc, test_member_entries);
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
 	return s;
