@@ -10,6 +10,7 @@
 #include <openssl/hmac.h>
 
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/strbuf.h"
 
 long
@@ -86,15 +87,5 @@ totp_uri(struct arena *a, const char *issuer, const char *account, const char *s
 int64_t
 totp_now(void)
 {
-	const char *path = getenv("PARASOL_TEST_CLOCK_FILE");
-	if (path != NULL && *path != '\0') {
-		FILE *f = fopen(path, "r");
-		long long t;
-		int ok = f != NULL && fscanf(f, "%lld", &t) == 1;
-		if (f != NULL)
-			fclose(f);
-		if (ok)
-			return (int64_t)t;
-	}
-	return (int64_t)time(NULL);
+	return clock_now();
 }
