@@ -28,6 +28,7 @@
 #include "util/token.h"
 #include "web/admin.h"
 #include "web/auth.h"
+#include "web/lockdown.h"
 #include "web/notice.h"
 #include "web/notifications.h"
 #include "web/pages.h"
@@ -66,6 +67,7 @@ web_routes(struct router *r)
 	rc |= web_notifications_routes(r);
 	rc |= web_social_routes(r);
 	rc |= web_settings_routes(r);
+	rc |= web_lockdown_routes(r);
 	rc |= web_twofactor_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
@@ -260,6 +262,10 @@ web_render_error(struct req *req, int status, const char *message)
 	}
 	if (redirect_post_only(req, status))
 		return;
+	if (strcmp(req->err.detail, WEB_LOCKDOWN_VISITOR) == 0) {
+		web_need_signin(req); /* the lockdown: visitors get the sign-in page, nothing else */
+		return;
+	}
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_int(ctx, "status", status);
 	tval_set_str(ctx, "message", text);
@@ -385,6 +391,8 @@ web_before(struct req *req)
 			req->lang = l;
 	}
 	req->signed_in = req->viewer != NULL;
+	if (s->lockdown && web_lockdown_gate(req) != 0)
+		return -1;
 	/* Peers and apps never post our forms: no CSRF cookie for what they fetch. */
 	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
 	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
