@@ -396,6 +396,11 @@ thread(struct req *req)
 	tval_set(ctx, "focus", web_status_view(req, t.focus, back));
 	tval_set(ctx, "descendants", web_status_list(req, t.descendants, t.ndescendants, back));
 	tval_set_bool(ctx, "has_descendants", t.ndescendants > 0);
+	/* a public post of a member of this node who chose "indexable" */
+	const struct account *author = &t.focus->author;
+	if (author->domain == NULL && author->indexable && !author->suspended &&
+	    t.focus->visibility == VIS_PUBLIC)
+		web_welcome_search_engines(req, ctx);
 	if (req->viewer != NULL) {
 		struct status_draft d = {.visibility = req->viewer->default_visibility,
 					 .in_reply_to_id = id,

@@ -185,6 +185,13 @@ web_render(struct req *req, int status, const char *name, const char *title, str
 	return 0;
 }
 
+void
+web_welcome_search_engines(struct req *req, struct tval *ctx)
+{
+	tval_set_bool(ctx, "search_engines_welcome", true);
+	resp_header(req, "X-Robots-Tag", "all");
+}
+
 int
 web_render_form_error(struct req *req, const char *name, const char *title, struct tval *ctx,
 		      const struct err *err)
