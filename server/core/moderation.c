@@ -35,6 +35,8 @@ static const char *const kind_names[MOD__MAX] = {
     [MOD_DEFEDERATE] = "defederate",
     [MOD_GRANT_MODERATOR] = "grant_moderator",
     [MOD_REVOKE_MODERATOR] = "revoke_moderator",
+    [MOD_LOCKDOWN] = "lockdown",
+    [MOD_UNLOCK] = "unlock",
 };
 
 const char *
@@ -72,6 +74,8 @@ mod_kind_on(enum mod_kind k)
 		return MOD_ON_DOMAIN;
 	case MOD_GRANT_MODERATOR:
 	case MOD_REVOKE_MODERATOR:
+	case MOD_LOCKDOWN: /* admins' acts on the node: never offered as a moderation */
+	case MOD_UNLOCK:
 		return MOD_ON_ROLE;
 	default:
 		return MOD_ON_ACCOUNT;

@@ -51,6 +51,8 @@ enum mod_kind {
 	MOD_DEFEDERATE,
 	MOD_GRANT_MODERATOR,
 	MOD_REVOKE_MODERATOR,
+	MOD_LOCKDOWN, /* an admin shut the node's doors (core/lockdown.h) */
+	MOD_UNLOCK,   /* and opened them again */
 	MOD__MAX
 };
 

@@ -131,6 +131,7 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->time_zone = "UTC";
 	s->quick_exit_url = SETTINGS_QUICK_EXIT_DEFAULT;
 	s->neutral_titles = false;
+	s->lockdown = false;
 	struct db_setting *rows;
 	int n = settings_rows(a, &rows, err);
 	if (n < 0)
@@ -169,6 +170,8 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			s->quick_exit_url = v;
 		else if (strcmp(k, "neutral_titles") == 0)
 			s->neutral_titles = strcmp(v, "true") == 0;
+		else if (strcmp(k, SETTINGS_KEY_LOCKDOWN) == 0)
+			s->lockdown = strcmp(v, "true") == 0;
 	}
 	return 0;
 }

@@ -39,6 +39,7 @@ const char *fed_mode_name(enum fed_mode m);
 int fed_mode_parse(const char *s, enum fed_mode *out);
 
 #define SETTINGS_KEY_FEDERATION_MODE "federation_mode"
+#define SETTINGS_KEY_LOCKDOWN "lockdown" /* not written by settings_save */
 
 struct instance_settings {
 	const char *name;
@@ -60,6 +61,7 @@ struct instance_settings {
 	/* safety (issue 12) */
 	const char *quick_exit_url; /* every page's "Quick exit" leads there (http or https) */
 	bool neutral_titles;	    /* the tab and the history say "Notes", not the community */
+	bool lockdown; /* doors shut (core/lockdown.h); changed by lockdown_set only */
 };
 
 #define SETTINGS_QUICK_EXIT_DEFAULT "https://www.wikipedia.org/"

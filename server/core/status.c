@@ -196,6 +196,7 @@ create(struct arena *a, const struct account *author, const struct status_draft 
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
 	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
 	    media_record_attachments(a, d->media, d->nmedia, *id_out, err) != 0 ||
+	    expiry_set(a, *id_out, d->expiry, err) != 0 ||
 	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		return -1;

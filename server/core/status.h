@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/expiry.h"
 #include "db/model.h"
 #include "db/statuses.h" /* struct status, struct status_version */
 
@@ -31,10 +32,11 @@ struct status_draft {
 	 * them with the post, or removes their files when the post is refused */
 	struct media_row *media;
 	int nmedia;
+	enum post_expiry expiry; /* when the post deletes itself; EXPIRY_NEVER (0) by default */
 };
 
 /* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty — no text and no
- * image —, too long, over four images), that the
+ * image —, too long, over four images), sets its expiry (core/expiry.h), that the
  * replied-to post exists and author may see it (ERR_NOT_FOUND), renders the text, records
  * mentions and tags, and notifies mentioned members and the replied-to author. *id_out gets
  * the new id. 0 or -1 + err. */

@@ -10,8 +10,8 @@
 #include <openssl/hmac.h>
 
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/strbuf.h"
-#include "util/timefmt.h"
 
 long
 totp_hotp(const unsigned char *key, size_t keylen, uint64_t counter, int digits)
@@ -87,5 +87,5 @@ totp_uri(struct arena *a, const char *issuer, const char *account, const char *s
 int64_t
 totp_now(void)
 {
-	return timefmt_now();
+	return clock_now();
 }

@@ -37,9 +37,8 @@ int totp_is_code(const char *s);
 char *totp_uri(struct arena *a, const char *issuer, const char *account,
 	       const char *secret_b32);
 
-/* The time codes are checked against: the system's clock, or, when the server was started
- * with PARASOL_TEST_CLOCK_FILE naming a file, the Unix time written in it (read on every
- * call) -- how the HTTP tests move the clock a step or two without waiting. */
+/* The time codes are checked against: clock_now() (util/clock.h), whose test clock
+ * (PARASOL_TEST_CLOCK_FILE) is how the HTTP tests move it a step or two without waiting. */
 int64_t totp_now(void);
 
 #endif

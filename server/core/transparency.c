@@ -26,6 +26,7 @@ static const char *const labels[MOD__MAX] = {
     [MOD_DEFEDERATE] = N_("Servers defederated"),
     [MOD_GRANT_MODERATOR] = N_("Moderators appointed"),
     [MOD_REVOKE_MODERATOR] = N_("Moderators removed"),
+    [MOD_LOCKDOWN] = N_("Lockdowns"),
 };
 
 static const char *const sources[TR_SOURCE__MAX] = {

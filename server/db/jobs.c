@@ -88,13 +88,17 @@ db_job_claim(struct arena *a, const char *kinds_array, int lease_s, struct db_jo
 	 * so that one inbox gets its activities in order (migration 0016), and while another
 	 * one to the same host is running, so that a peer that hangs holds one worker and the
 	 * others deliver to everyone else (migration 0024). Two claims racing may both miss
-	 * each other's lease: the host's lock (db_job_lock_host) settles that. */
+	 * each other's lease: the host's lock (db_job_lock_host) settles that. While the admin's
+	 * lockdown is on (core/lockdown.h), no delivery is claimed: they wait, untried and with
+	 * their attempts untouched, until it is off. */
 	PGresult *r =
 	    db_query_queue(a, err,
 			   "UPDATE jobs SET run_at = now() + make_interval(secs => $2::int),"
 			   " attempts = attempts + 1, leased_by = pg_backend_pid()"
 			   " WHERE id = (SELECT j.id FROM jobs j"
 			   "  WHERE j.run_at <= now() AND j.kind = ANY($1::text[])"
+			   "  AND (j.kind <> 'deliver' OR NOT EXISTS (SELECT 1 FROM instance_settings"
+			   "   WHERE key = 'lockdown' AND value = 'true'))"
 			   "  AND (j.kind <> 'deliver' OR NOT EXISTS (SELECT 1 FROM jobs o"
 			   "   WHERE o.kind = 'deliver' AND (o.payload ->> 'inbox') ="
 			   "   (j.payload ->> 'inbox') AND o.id < j.id)"

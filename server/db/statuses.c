@@ -30,8 +30,8 @@
 	VIS_ANY("bookmarks x", "x.account_id = $1 AND x.status_id = s.id") ", "                \
 	VIS_ANY("pins x", "x.account_id = $1 AND x.status_id = s.id") ", "                     \
 	"b.id, b.username || COALESCE('@' || b.domain, ''), b.display_name, "                  \
-	DB_ACCOUNT_COLUMNS("a")
-#define STATUS_NCOLUMNS 22 /* before the author's columns */
+	ISO("s.expires_at") ", " DB_ACCOUNT_COLUMNS("a")
+#define STATUS_NCOLUMNS 23 /* before the author's columns */
 
 /* A timeline query has two levels. The inner one picks the page: the rows (t, the timeline
  * row, and s, the post shown) of the kind's source that the viewer may see, between the page
@@ -134,6 +134,7 @@ status_row(struct arena *a, const PGresult *r, int row, struct status *st)
 	st->booster_id = db_int64(r, row, 19);
 	st->booster_acct = db_value(r, row, 20);
 	st->booster_name = db_value(r, row, 21);
+	st->expires_at = db_value(r, row, 22);
 	db_account_row(a, r, row, STATUS_NCOLUMNS, &st->author);
 }
 

@@ -30,6 +30,7 @@ struct status {
 	const char *in_reply_to_acct; /* its author's username, "user@domain" when remote; NULL when unknown */
 	const char *created_at;		  /* ISO 8601, UTC */
 	const char *edited_at;		  /* NULL when never edited */
+	const char *expires_at;		  /* when it deletes itself (core/expiry.h); NULL: never */
 	long replies_count, reblogs_count, favourites_count;
 	bool favourited, reblogged, bookmarked, pinned; /* by the viewer */
 	int64_t booster_id;				/* 0: not a boost */

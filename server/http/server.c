@@ -169,11 +169,25 @@ static const struct resp_header security_headers[] = {
 	{"X-Robots-Tag", "noindex, noarchive"},
 };
 
+/* Whether the handler set header name itself (it then replaces the default of the same name:
+ * only X-Robots-Tag is ever replaced, by the pages a member opened to search engines). */
+static bool
+handler_header(const struct req *req, const char *name)
+{
+	for (size_t i = 0; i < req->resp.nheaders; i++)
+		if (strcasecmp(req->resp.headers[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void
 add_headers(struct MHD_Response *r, const struct req *req)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
+		if (strcmp(security_headers[i].name, "X-Robots-Tag") != 0 ||
+		    !handler_header(req, "X-Robots-Tag"))
+			MHD_add_response_header(r, security_headers[i].name,
+						security_headers[i].value);
 	for (size_t i = 0; i < req->resp.nheaders; i++)
 		MHD_add_response_header(r, req->resp.headers[i].name, req->resp.headers[i].value);
 	if (req->resp.content_type != NULL)

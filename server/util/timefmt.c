@@ -72,19 +72,3 @@ timefmt_absolute(int64_t t, int offset, char out[TIMEFMT_ABS_LEN])
 	snprintf(out, TIMEFMT_ABS_LEN, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
-
-int64_t
-timefmt_now(void)
-{
-	const char *path = getenv("PARASOL_TEST_CLOCK_FILE");
-	if (path != NULL && *path != '\0') {
-		FILE *f = fopen(path, "r");
-		long long t;
-		int ok = f != NULL && fscanf(f, "%lld", &t) == 1;
-		if (f != NULL)
-			fclose(f);
-		if (ok)
-			return (int64_t)t;
-	}
-	return (int64_t)time(NULL);
-}

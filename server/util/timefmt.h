@@ -26,10 +26,4 @@ enum timefmt_kind timefmt_relative(int64_t t, int64_t now, int *n);
 /* The date and time of t at offset seconds east of UTC, as "YYYY-MM-DD HH:MM". */
 void timefmt_absolute(int64_t t, int offset, char out[TIMEFMT_ABS_LEN]);
 
-/* Now, as the pages' times are read against it (and two-factor codes are checked): the
- * system's clock, or, when the process was started with PARASOL_TEST_CLOCK_FILE naming a
- * file, the Unix time written in it (read on every call) -- how the HTTP tests set the clock
- * without waiting. */
-int64_t timefmt_now(void);
-
 #endif

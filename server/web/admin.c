@@ -48,7 +48,15 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	tval_set_str(ctx, "time_zone", s->time_zone);
 	tval_set_str(ctx, "quick_exit_url", s->quick_exit_url);
 	tval_set_bool(ctx, "neutral_titles_checked", s->neutral_titles);
+	tval_set_bool(ctx, "lockdown_on", s->lockdown);
 	return ctx;
+}
+
+int
+web_admin_settings_error(struct req *req, const char *key, const struct err *err)
+{
+	return web_render_field_error(req, "admin_settings", N_("Instance settings"),
+				      settings_ctx(req, req->settings), key, err);
 }
 
 static int

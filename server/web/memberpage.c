@@ -15,6 +15,7 @@
 #include "util/arena.h"
 #include "util/i18n.h"
 #include "util/log.h"
+#include "util/clock.h"
 #include "util/timefmt.h"
 
 /* The part of the token this process holds: the instance settings are read from a copy in
@@ -88,7 +89,7 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 	int64_t until;
 	if (req_member_page_lookup(req, key, &deps, &token, &until)) {
 		const char *now = NULL;
-		if ((until == 0 || timefmt_now() < until) &&
+		if ((until == 0 || clock_now() < until) &&
 		    (now = token_now(req, deps, gen)) != NULL && strcmp(now, token) == 0) {
 			req_member_page_answer(req);
 			log_msg(LOG_DEBUG, "member page: kept page served after its check");

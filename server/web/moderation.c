@@ -36,6 +36,8 @@ static const char *const kind_labels[MOD__MAX] = {
     [MOD_DEFEDERATE] = N_("Server defederated"),
     [MOD_GRANT_MODERATOR] = N_("Moderator role granted"),
     [MOD_REVOKE_MODERATOR] = N_("Moderator role removed"),
+    [MOD_LOCKDOWN] = N_("Lockdown switched on"),
+    [MOD_UNLOCK] = N_("Lockdown switched off"),
 };
 
 const char *

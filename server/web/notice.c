@@ -10,6 +10,8 @@ static const struct {
 } notices[] = {
 	{"done", N_("Done.")},
 	{"saved", N_("Your changes are saved.")},
+	{"lockdown_on", N_("The lockdown is on.")},
+	{"lockdown_off", N_("The lockdown is off. Held deliveries are being sent.")},
 	{"welcome", N_("Welcome! You are signed in.")},
 	{"signed_out", N_("You are signed out.")},
 	{"session_ended", N_("That session is signed out.")},

@@ -2,15 +2,18 @@
 #include "pages.h"
 
 #include <microhttpd.h>
+#include <string.h>
 
 #include "app.h"
 #include "core/health.h"
+#include "core/robots.h"
 #include "core/account.h"
 #include "core/settings.h"
 #include "core/transparency.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/static.h"
+#include "util/err.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
@@ -123,10 +126,15 @@ page_healthz(struct req *req)
 int
 page_robots(struct req *req)
 {
-	static const char body[] = "# Nothing here is for search engines or archives.\n"
-				   "User-agent: *\nDisallow: /\n";
-	resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-	resp_set(req, MHD_HTTP_OK, "text/plain; charset=utf-8", body, sizeof body - 1);
+	struct err err;
+	const char *body = robots_txt(req->arena, &err);
+	if (body == NULL) { /* the database is down: the safe answer */
+		log_msg(LOG_WARN, "robots.txt: %s", err.detail);
+		body = robots_disallow_all;
+	}
+	/* an hour: a member who changes their mind is not kept listed for long */
+	resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=3600");
+	resp_set(req, MHD_HTTP_OK, "text/plain; charset=utf-8", body, strlen(body));
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/account.h"
 #include "core/auth.h"
+#include "core/expiry.h"
 #include "core/media.h"
 #include "core/recovery.h"
 #include "core/timezone.h"
@@ -20,6 +21,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/id.h"
+#include "util/log.h"
 #include "util/tmpl.h"
 #include "web/auth.h"
 #include "web/signin_limit.h"
@@ -70,6 +72,35 @@ preference_keys(struct tval *ctx, const char *language, enum visibility vis)
 						   "vis_members", "vis_direct"};
 	for (int v = 0; v < VIS__MAX; v++)
 		tval_set_bool(ctx, keys[v], (enum visibility)v == vis);
+}
+
+/* The "posts that delete themselves" form's keys: the default expiry e, the auto-delete
+ * amount as typed (amount, "" when off) and unit u. */
+static void
+expiry_keys(struct tval *ctx, enum post_expiry e, const char *amount, enum auto_delete_unit u)
+{
+	static const char *const keys[EXPIRY__MAX] = {"exp_never", "exp_1h", "exp_1d", "exp_1w",
+						      "exp_1m"};
+	for (int i = 0; i < EXPIRY__MAX; i++)
+		tval_set_bool(ctx, keys[i], (enum post_expiry)i == e);
+	tval_set_str(ctx, "auto_delete_amount", amount);
+	static const char *const units[AUTO__MAX] = {"unit_days", "unit_weeks", "unit_months"};
+	for (int i = 0; i < AUTO__MAX; i++)
+		tval_set_bool(ctx, units[i], (enum auto_delete_unit)i == u);
+}
+
+/* The saved expiry settings' keys; never and off when they can't be read (logged). */
+static void
+saved_expiry_keys(struct req *req, struct tval *ctx)
+{
+	struct expiry_settings s = {EXPIRY_NEVER, 0, AUTO_WEEKS};
+	struct err err;
+	if (expiry_settings_get(req->arena, req->viewer->id, &s, &err) != 0)
+		log_msg(LOG_WARN, "expiry settings not read: %s", err.detail);
+	expiry_keys(ctx, s.default_expiry,
+		    s.auto_delete_amount > 0 ? arena_printf(req->arena, "%d", s.auto_delete_amount)
+					     : "",
+		    s.auto_delete_unit);
 }
 
 /* The sessions list: when each began and its coarse label, never more. A database error
@@ -123,6 +154,7 @@ saved_ctx(struct req *req)
 		     av ? arena_printf(req->arena, "/media/%s", av->thumb_name) : "");
 	tval_set_str(ctx, "header_url",
 		     hd ? arena_printf(req->arena, "/media/%s", hd->thumb_name) : "");
+	saved_expiry_keys(req, ctx);
 	sessions_keys(req, ctx);
 	web_twofactor_keys(req, ctx);
 	return ctx;
@@ -236,6 +268,37 @@ preferences_submit(struct req *req)
 					      &err);
 	}
 	return web_redirect(req, "/settings#preferences", "saved");
+}
+
+/* POST /settings/expiry: the default expiry of new posts and the auto-delete age. A refused
+ * value shows the form again with what was sent and the error, nothing saved. */
+static int
+expiry_submit(struct req *req)
+{
+	if (req->viewer == NULL)
+		return web_need_signin(req);
+	const char *def = web_field(req, "default_expiry");
+	const char *amount = web_field(req, "auto_delete_amount");
+	const char *unit = web_field(req, "auto_delete_unit");
+	struct err err;
+	if (expiry_settings_save(req->arena, req->viewer->id, def, amount, unit, &err) != 0) {
+		if (err.code != ERR_UNPROCESSABLE) {
+			req->err = err;
+			return -1;
+		}
+		struct tval *ctx = saved_ctx(req);
+		struct err ignored;
+		enum post_expiry e = EXPIRY_NEVER;
+		if (expiry_parse(def, &e, &ignored) != 0)
+			e = EXPIRY_NEVER;
+		enum auto_delete_unit u = AUTO_WEEKS;
+		for (int i = 0; i < AUTO__MAX; i++)
+			if (strcmp(unit, auto_delete_unit_names[i]) == 0)
+				u = (enum auto_delete_unit)i;
+		expiry_keys(ctx, e, amount, u);
+		return web_render_field_error(req, TEMPLATE, TITLE, ctx, "expiry_error", &err);
+	}
+	return web_redirect(req, "/settings#expiry", "saved");
 }
 
 static int
@@ -367,6 +430,8 @@ web_settings_routes(struct router *r)
 	rc |= router_add(r, "GET", "/settings/images", form_get);
 	rc |= router_add(r, "POST", "/settings/preferences", preferences_submit);
 	rc |= router_add(r, "POST", "/settings/password", password_submit);
+	rc |= router_add(r, "POST", "/settings/expiry", expiry_submit);
+	rc |= router_add(r, "GET", "/settings/expiry", form_get);
 	rc |= router_add(r, "POST", "/settings/sessions/end", sessions_end);
 	rc |= router_add(r, "POST", "/settings/recovery-codes", recovery_submit);
 	rc |= router_add(r, "GET", "/settings/profile", form_get);

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "core/account.h"
+#include "core/expiry.h"
 #include "core/media.h"
 #include "core/status.h"
 #include "core/text.h"
@@ -149,6 +150,9 @@ status_view(struct req *req, const struct status *st, const char *back,
 	tval_set_bool(v, "pinned", st->pinned);
 	tval_set_bool(v, "pinned_here", false);
 	tval_set_bool(v, "own", own);
+	/* only its author is told when it deletes itself */
+	tval_set_str(v, "expires_at", own && st->expires_at ? web_time(req, st->expires_at) : "");
+	tval_set_str(v, "expires_iso", own && st->expires_at ? st->expires_at : "");
 	tval_set_bool(v, "can_pin", own && st->visibility != VIS_DIRECT);
 	tval_set_str(v, "boost_action", st->reblogged ? "unreblog" : "reblog");
 	tval_set_str(v, "like_action", st->favourited ? "unfavourite" : "favourite");
@@ -185,6 +189,20 @@ web_status_list(struct req *req, const struct status *items, int n, const char *
 	return list;
 }
 
+/* The expiry the member chose as their default in the settings; never when it can't be read
+ * (logged: the form still works, and the member sees what is selected). */
+static enum post_expiry
+default_expiry(struct req *req)
+{
+	struct expiry_settings s;
+	struct err err;
+	if (expiry_settings_get(req->arena, req->viewer->id, &s, &err) != 0) {
+		log_msg(LOG_WARN, "expiry settings not read: %s", err.detail);
+		return EXPIRY_NEVER;
+	}
+	return s.default_expiry;
+}
+
 struct tval *
 web_compose_view(struct req *req, const struct status_draft *d, const char *back)
 {
@@ -199,6 +217,11 @@ web_compose_view(struct req *req, const struct status_draft *d, const char *back
 	tval_set_str(c, "back", back);
 	tval_set_int(c, "max_chars", post_max_chars(req));
 	set_visibility_flags(c, vis);
+	enum post_expiry expiry = d ? d->expiry : default_expiry(req);
+	static const char *const expiry_keys[EXPIRY__MAX] = {"exp_never", "exp_1h", "exp_1d",
+							     "exp_1w", "exp_1m"};
+	for (int e = 0; e < EXPIRY__MAX; e++)
+		tval_set_bool(c, expiry_keys[e], (enum post_expiry)e == expiry);
 	struct tval *slots = tval_list(req->arena);
 	for (int i = 1; i <= MEDIA_MAX_ATTACHMENTS; i++) {
 		struct tval *slot = tval_obj(req->arena);
@@ -244,6 +267,12 @@ read_draft(struct req *req, struct status_draft *d)
 	const char *reply = req_form(req, "in_reply_to_id");
 	if (reply != NULL && *reply != '\0' && id_parse(reply, &d->in_reply_to_id) != 0)
 		return err_set(&req->err, ERR_INVALID, NULL, "malformed in_reply_to_id");
+	/* a form without the field (an older page) gets the member's default */
+	const char *expiry = req_form(req, "expires_in");
+	if (expiry == NULL)
+		d->expiry = default_expiry(req);
+	else if (expiry_parse(expiry, &d->expiry, &req->err) != 0)
+		return -1;
 	return 0;
 }
 
@@ -331,7 +360,8 @@ compose_page(struct req *req)
 	if (!req->viewer)
 		return web_need_signin(req);
 	struct tval *ctx = tval_obj(req->arena);
-	struct status_draft d = {.visibility = req->viewer->default_visibility};
+	struct status_draft d = {.visibility = req->viewer->default_visibility,
+				 .expiry = default_expiry(req)};
 	const char *reply = req_query(req, "in_reply_to_id");
 	if (reply != NULL && *reply != '\0') {
 		if (id_parse(reply, &d.in_reply_to_id) != 0)
@@ -370,9 +400,15 @@ thread(struct req *req)
 	tval_set(ctx, "focus", web_status_view(req, t.focus, back));
 	tval_set(ctx, "descendants", web_status_list(req, t.descendants, t.ndescendants, back));
 	tval_set_bool(ctx, "has_descendants", t.ndescendants > 0);
+	/* a public post of a member of this node who chose "indexable" */
+	const struct account *author = &t.focus->author;
+	if (author->domain == NULL && author->indexable && !author->suspended &&
+	    t.focus->visibility == VIS_PUBLIC)
+		web_welcome_search_engines(req, ctx);
 	if (req->viewer != NULL) {
 		struct status_draft d = {.visibility = req->viewer->default_visibility,
-					 .in_reply_to_id = id};
+					 .in_reply_to_id = id,
+					 .expiry = default_expiry(req)};
 		if (t.focus->author.id != req->viewer->id)
 			d.text = reply_prefill(req, &t.focus->author);
 		if (t.focus->visibility > d.visibility)

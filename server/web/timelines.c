@@ -233,6 +233,9 @@ profile(struct req *req)
 	tval_set(ctx, "pinned", pins);
 	tval_set_bool(ctx, "has_pinned", pinned.n > 0);
 	put_page(req, ctx, &p, base);
+	/* a member of this node who chose to be discoverable may be found by search engines */
+	if (acct->domain == NULL && acct->discoverable && !acct->suspended)
+		web_welcome_search_engines(req, ctx);
 	return web_render(req, MHD_HTTP_OK, "profile", N_("Profile"), ctx);
 }
 

@@ -18,6 +18,7 @@
 #include "http/respond.h"
 #include "http/router.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/id.h"
@@ -28,6 +29,7 @@
 #include "util/token.h"
 #include "web/admin.h"
 #include "web/auth.h"
+#include "web/lockdown.h"
 #include "web/notice.h"
 #include "web/notifications.h"
 #include "web/pages.h"
@@ -67,6 +69,7 @@ web_routes(struct router *r)
 	rc |= web_notifications_routes(r);
 	rc |= web_social_routes(r);
 	rc |= web_settings_routes(r);
+	rc |= web_lockdown_routes(r);
 	rc |= web_twofactor_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
@@ -184,6 +187,13 @@ web_render(struct req *req, int status, const char *name, const char *title, str
 	return 0;
 }
 
+void
+web_welcome_search_engines(struct req *req, struct tval *ctx)
+{
+	tval_set_bool(ctx, "search_engines_welcome", true);
+	resp_header(req, "X-Robots-Tag", "all");
+}
+
 int
 web_render_form_error(struct req *req, const char *name, const char *title, struct tval *ctx,
 		      const struct err *err)
@@ -261,6 +271,10 @@ web_render_error(struct req *req, int status, const char *message)
 	}
 	if (redirect_post_only(req, status))
 		return;
+	if (strcmp(req->err.detail, WEB_LOCKDOWN_VISITOR) == 0) {
+		web_need_signin(req); /* the lockdown: visitors get the sign-in page, nothing else */
+		return;
+	}
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_int(ctx, "status", status);
 	tval_set_str(ctx, "message", text);
@@ -387,6 +401,8 @@ web_before(struct req *req)
 			req->lang = l;
 	}
 	req->signed_in = req->viewer != NULL;
+	if (s->lockdown && web_lockdown_gate(req) != 0)
+		return -1;
 	/* Peers and apps never post our forms: no CSRF cookie for what they fetch. */
 	if (csrf_exempt(req->path) || strncmp(req->path, "/.well-known/", 13) == 0 ||
 	    strncmp(req->path, "/nodeinfo/", 10) == 0 || strcmp(req->path, "/actor") == 0)
@@ -584,7 +600,7 @@ page_state(struct req *req)
 	if (ps == NULL) {
 		ps = arena_alloc(req->arena, sizeof *ps);
 		memset(ps, 0, sizeof *ps);
-		ps->now = timefmt_now();
+		ps->now = clock_now();
 		req->page_state = ps;
 	}
 	return ps;

@@ -27,6 +27,12 @@ int web_routes(struct router *r);
 
 /* Renders template name into req->resp with status, adding the keys above (title is an
  * English msgid, translated here). ctx may be NULL. 0, or -1 with req->err set. */
+/* Opens the page being made to search engines: no noindex in its X-Robots-Tag header nor in
+ * its robots meta tag (ctx key search_engines_welcome). Only a member's profile (when they
+ * chose "discoverable") and their public posts (when they chose "indexable") call it; every
+ * other page, and every error page, says noindex. */
+void web_welcome_search_engines(struct req *req, struct tval *ctx);
+
 int web_render(struct req *req, int status, const char *name, const char *title,
 	       struct tval *ctx);
 

@@ -90,6 +90,8 @@ TABLE = {
     ('GET', '/settings/images'): '303 303 303 303 303 S',
     ('POST', '/settings/preferences'): 'login ok ok ok ok S',
     ('POST', '/settings/password'): 'login ok ok ok ok S',
+    ('POST', '/settings/expiry'): 'login ok ok ok ok S',
+    ('GET', '/settings/expiry'): '303 303 303 303 303 S',
     ('POST', '/settings/sessions/end'): 'login ok ok ok ok S',
     ('POST', '/settings/recovery-codes'): 'login ok ok ok ok S',
     ('GET', '/settings/profile'): '303 303 303 303 303 S',
@@ -109,6 +111,7 @@ TABLE = {
     ('GET', '/settings/two-factor/disable'): '303 303 303 303 303 S',
     ('GET', '/admin/settings'): 'login 403 403 403 200 S',
     ('POST', '/admin/settings'): 'login 403 403 403 ok S',
+    ('POST', '/admin/lockdown'): 'login 403 403 403 ok S',
     ('GET', '/admin/invites'): 'login 403 403 403 200 S',
     ('POST', '/admin/invites'): 'login 403 403 403 ok S',
     ('POST', '/admin/invites/:id/revoke'): 'login 403 403 403 ok S',
@@ -201,6 +204,9 @@ FORMS = {
     "/admin/settings": {"name": "Holed", "description": "through a hole",
                         "registration_mode": "open", "default_language": "en",
                         "default_visibility": "public", "time_zone": "UTC"},
+    "/admin/lockdown": {"lockdown": "on", "reason": "through a hole"},
+    "/settings/expiry": {"default_expiry": "1h", "auto_delete_amount": "1",
+                         "auto_delete_unit": "days"},
     "/admin/invites": {"max_uses": "1", "expires_days": "1"},
     "/admin/rules": {"title": "A rule made through a hole", "text": ""},
     "/admin/rules/:id": {"title": "A rule changed through a hole", "text": ""},
@@ -227,7 +233,9 @@ FORMS = {
 # after every other call, in this order.
 LAST = ["/statuses/:id/history/:version/erase", "/admin/accounts/:id/act",
         "/admin/queue/:id/act", "/statuses/:id/delete", "/admin/peers/:domain/remove",
-        "/admin/peers/mode", "/admin/roles/:id/revoke"] + [
+        "/admin/peers/mode", "/admin/roles/:id/revoke",
+        # shuts visitors out of everything but signing in and out: after the others
+        "/admin/lockdown"] + [
     # these end sessions: each caller makes them from a session of its own, signed in first
     "/settings/recovery-codes", "/settings/password", "/settings/sessions/:id/end",
     "/settings/sessions/end", "/logout"]

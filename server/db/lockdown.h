@@ -1,0 +1,15 @@
+/* lockdown.h - SQL for the lockdown switch's state (instance setting 'lockdown', migration
+ * 0034). The job queue reads the same row when it claims deliveries (db/jobs.c). */
+#ifndef PARASOL_DB_LOCKDOWN_H
+#define PARASOL_DB_LOCKDOWN_H
+
+#include <stdbool.h>
+
+struct arena;
+struct err;
+
+/* Reads whether lockdown is on into *on, locking its row until the caller's transaction ends
+ * (two admins switching at once are serialised). 0 or -1 + err. */
+int db_lockdown_lock(struct arena *a, bool *on, struct err *err);
+
+#endif
