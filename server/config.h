@@ -25,6 +25,8 @@ struct config {
 	char *media_dir;      /* images (media/store.h); "" means data_dir/media */
 	int media_max_bytes;  /* an uploaded image's size limit */
 	int media_max_pixels; /* an image's declared width x height limit (bombs) */
+	int remote_media_cache_kb; /* remote images cached at most (KiB, core/remote_media.h) */
+	int remote_media_days;	   /* a remote image not shown this long is evicted */
 	enum log_level log_level;
 	bool auto_migrate;
 	long body_limit;
