@@ -56,7 +56,7 @@ remote_media_record(struct arena *a, int64_t status_id, const char *domain,
 		const struct remote_media_decl *d = &decl[i];
 		int created = db_remote_attachment_insert(
 		    a, status_id, i, d->image ? "image" : "other", d->image ? d->url : NULL,
-		    d->type_label, d->description, domain, err);
+		    d->type_label, d->description, domain, allowed, err);
 		if (created < 0)
 			return -1;
 		if (created && allowed && queue_fetch(a, d->url, err) != 0)

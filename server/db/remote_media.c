@@ -14,15 +14,15 @@
 int
 db_remote_attachment_insert(struct arena *a, int64_t status_id, int position, const char *kind,
 			    const char *url, const char *type_label, const char *description,
-			    const char *domain, struct err *err)
+			    const char *domain, bool fetch, struct err *err)
 {
 	int created = 0;
 	if (url != NULL) {
-		const char *fp[] = {url, domain};
+		const char *fp[] = {url, domain, fetch ? "pending" : "evicted"};
 		PGresult *r = db_query(a, err,
-				       "INSERT INTO remote_files (url, domain) VALUES ($1, $2)"
+				       "INSERT INTO remote_files (url, domain, state) VALUES ($1, $2, $3)"
 				       " ON CONFLICT (url) DO NOTHING RETURNING url",
-				       2, fp);
+				       3, fp);
 		if (r == NULL)
 			return -1;
 		created = PQntuples(r) > 0;

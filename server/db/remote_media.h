@@ -33,11 +33,13 @@ struct remote_file_facts {
 };
 
 /* Records attachment position of status_id (inside the caller's transaction). An image's
- * URL gets a remote_files row for domain when it has none; returns 1 when that row is new
- * (a fetch is to be queued), 0 when the URL was known or for "other", -1 + err. */
+ * URL gets a remote_files row for domain when it has none, pending when fetch (a fetch is
+ * to be queued) or else evicted (fetched when shown after the policy allows it); returns 1
+ * when that row is new, 0 when the URL was known or for "other", -1 + err. */
 int db_remote_attachment_insert(struct arena *a, int64_t status_id, int position,
 				const char *kind, const char *url, const char *type_label,
-				const char *description, const char *domain, struct err *err);
+				const char *description, const char *domain, bool fetch,
+				struct err *err);
 
 /* The remote attachments of the n posts ids, by post and position; *out arena-owned.
  * Count or -1 + err. */
