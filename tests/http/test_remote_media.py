@@ -336,6 +336,10 @@ def test_reject_media():
         art = article(page(oli, sid), sid)
         assert "Media from this server is not shown" in art and alt in art, art
         assert "<img" not in art
+    zh = harness.request(A.port, "GET", "/@oli@%s/%s" % (other.domain, s2),
+                         headers={"Accept-Language": "zh-CN"})
+    harness.assert_status(zh, 200, "the post in Chinese")
+    assert "不显示来自该服务器的媒体" in article(zh.text, s2), zh.text[:3000]
     harness.wait_for(lambda: A.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'") == "0",
                      WAIT, what="the inbox drained")
     assert A.scalar("SELECT count(*) FROM jobs WHERE kind = 'media_fetch'"
@@ -376,6 +380,36 @@ def test_cache_cap_evicts_oldest():
     assert gets(peer, "/media/cap1.jpg") == 2
     art = article(page(pat, s1), s1)
     assert "/media/%s" % files_of(first)[1] in art
+
+
+@test
+def test_expiry_and_defederation():
+    """an image not shown for remote_media_days is evicted by the sweep (its last showing is
+    set back by hand rather than waited for); taking a server off the allowlist removes its
+    cached files and its posts show "Media from this server is not shown" instead
+    of the image"""
+    other, oli = state["other"], state["oli"]
+    url = serve(other, "/media/expiring.jpg")
+    sid, _ = post_note(oli, [doc(url, "expiring")])
+    wait_state(url, "cached")
+    files = files_of(url)
+    A.psql("UPDATE remote_files SET last_shown_at = now() - interval '31 days'"
+           " WHERE url = '%s'" % url)
+    wait_state(url, "evicted")
+    harness.wait_for(lambda: not (set(files) & files_on_disk()), WAIT, what="expired files gone")
+    assert "Image not loaded yet" in article(page(oli, sid), sid)
+    wait_state(url, "cached")
+    files = files_of(url)
+    harness.create_account(A, "boss", role="admin")
+    boss = harness.member(A, "boss", create=False)
+    r = boss.post("/admin/peers/%s/remove" % urllib.parse.quote(other.domain, safe=""),
+                  {"confirm": "1"})
+    harness.assert_status(r, 303, "remove the peer")
+    harness.wait_for(lambda: not (set(files) & files_on_disk()), WAIT,
+                     what="a defederated server's files gone")
+    assert file_state(url) == "evicted"
+    art = article(page(oli, sid), sid)
+    assert "Media from this server is not shown" in art and "<img" not in art, art
 
 
 harness.add_server_end_tests(suite, lambda: A.server)
