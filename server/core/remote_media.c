@@ -21,12 +21,20 @@ remote_media_setup(const struct remote_media_config *cfg)
 	conf = *cfg;
 }
 
+/* Whether this node federates with domain (the peers list kept in memory: no query). */
+static bool
+domain_federates(struct arena *a, const char *domain)
+{
+	struct err err;
+	return domain != NULL && federation_domain_allowed(a, domain, &err);
+}
+
 bool
 remote_media_allowed(struct arena *a, const char *domain)
 {
 	struct err err;
 	bool reject = true, limited = false;
-	if (domain == NULL || !federation_domain_allowed(a, domain, &err))
+	if (!domain_federates(a, domain))
 		return false;
 	if (db_domain_policy_get(a, domain, &reject, &limited, &err) != 0) {
 		log_msg(LOG_WARN, "media policy not read: %s", err.detail);
@@ -81,7 +89,7 @@ remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 		enum remote_show s;
 		if (strcmp(m->kind, "image") != 0 || m->url == NULL)
 			s = REMOTE_SHOW_OTHER;
-		else if (m->reject_media || !remote_media_allowed(a, m->domain))
+		else if (m->reject_media || !domain_federates(a, m->domain))
 			s = REMOTE_SHOW_REJECTED;
 		else if (m->state != NULL && strcmp(m->state, "cached") == 0)
 			s = REMOTE_SHOW_IMAGE;

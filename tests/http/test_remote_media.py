@@ -177,15 +177,20 @@ def test_image_shown_through_this_node():
 
 @test
 def test_shapes_peers_send():
-    """a lone attachment object with a Link url, an Image without mediaType, and in one post:
+    """a lone sensitive attachment object with a Link url (the post is folded as sensitive),
+    an Image without mediaType, and in one post:
     a video, a data: URL, a bare string and a fifth attachment — the images are fetched, the
     others only named ("Attachment not shown: ...") and never fetched"""
     peer, pat = state["peer"], state["pat"]
     link_url = serve(peer, "/media/link.jpg")
-    sid, _ = post_note(pat, {"type": "Document", "mediaType": "image/jpeg",
+    sid, _ = post_note(pat, {"type": "Document", "mediaType": "image/jpeg", "sensitive": True,
                              "url": {"type": "Link", "href": link_url,
                                      "mediaType": "image/jpeg"}, "name": "linked"})
     wait_state(link_url, "cached")
+    assert A.scalar("SELECT sensitive FROM statuses WHERE id = %s" % sid) == "t"
+    art = article(page(pat, sid), sid)
+    det = re.search(r'<details class="sensitive-media">(.*?)</details>', art, re.S)
+    assert det and 'alt="linked"' in det.group(1), art
     bare = serve(peer, "/media/bare.jpg")
     vid = serve(peer, "/media/clip.mp4", body=b"\0" * 100, ctype="video/mp4")
     fifth = serve(peer, "/media/fifth.jpg")
@@ -307,6 +312,24 @@ def test_delete_removes_files():
     harness.wait_for(lambda: not (set(files) & files_on_disk()), WAIT, what="the files gone")
     assert A.scalar("SELECT count(*) FROM remote_files WHERE url = '%s'" % url) == "0"
     assert A.scalar("SELECT count(*) FROM media_trash") == "0"
+
+
+@test
+def test_account_delete_removes_files():
+    """a peer's Delete of an actor (its account purged here) removes its images' files"""
+    peer = state["peer"]
+    gone = peer.add_actor("gone")
+    url = serve(peer, "/media/gone.jpg")
+    post_note(gone, [doc(url, "soon gone")])
+    wait_state(url, "cached")
+    files = files_of(url)
+    r = gone.post(A.port, "/inbox", {
+        "@context": "https://www.w3.org/ns/activitystreams", "type": "Delete",
+        "id": gone.uri + "#delete", "actor": gone.uri, "object": gone.uri})
+    harness.assert_status(r, 202, "Delete of the actor")
+    harness.wait_for(lambda: A.scalar("SELECT count(*) FROM remote_files WHERE url = '%s'"
+                                      % url) == "0", WAIT, what="the image forgotten")
+    harness.wait_for(lambda: not (set(files) & files_on_disk()), WAIT, what="the files gone")
 
 
 def rules():
