@@ -4,6 +4,7 @@
 -- remote_attachments: what a remote post declared, up to four, in order. kind 'image' names a
 -- URL in remote_files; 'other' (a video, audio, an unknown type, an image whose URL is not
 -- http(s)) is only listed by its type, never fetched.
+-- remote_profile_media: remote accounts' avatars and headers, by URL in remote_files.
 -- remote_files: one row per URL, however many posts show it (fetched once). state:
 --   pending  a media_fetch job is queued;
 --   cached   file_name/thumb_name hold the re-encoded image, bytes counted against the cap;
@@ -46,18 +47,31 @@ CREATE TABLE remote_attachments (
 );
 CREATE INDEX remote_attachments_url ON remote_attachments (url);
 
--- A file whose last post is gone goes too (a Delete from the peer, an account purged).
-CREATE FUNCTION parasol_remote_attachment_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Remote accounts' avatars and headers (the actor's icon and image), one of each.
+CREATE TABLE remote_profile_media (
+	account_id bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	purpose text NOT NULL CHECK (purpose IN ('avatar', 'header')),
+	url text NOT NULL REFERENCES remote_files (url) ON DELETE CASCADE,
+	PRIMARY KEY (account_id, purpose)
+);
+CREATE INDEX remote_profile_media_url ON remote_profile_media (url);
+
+-- A file nothing shows any more goes too (a Delete from the peer, an account purged, a new
+-- avatar).
+CREATE FUNCTION parasol_remote_file_unused() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-	IF OLD.url IS NOT NULL THEN
+	IF OLD.url IS NOT NULL AND (TG_OP = 'DELETE' OR NEW.url IS DISTINCT FROM OLD.url) THEN
 		DELETE FROM remote_files f WHERE f.url = OLD.url
-			AND NOT EXISTS (SELECT 1 FROM remote_attachments r WHERE r.url = OLD.url);
+			AND NOT EXISTS (SELECT 1 FROM remote_attachments r WHERE r.url = OLD.url)
+			AND NOT EXISTS (SELECT 1 FROM remote_profile_media p WHERE p.url = OLD.url);
 	END IF;
-	RETURN OLD;
+	RETURN NULL;
 END
 $$;
 CREATE TRIGGER remote_attachment_gone AFTER DELETE ON remote_attachments
-	FOR EACH ROW EXECUTE FUNCTION parasol_remote_attachment_gone();
+	FOR EACH ROW EXECUTE FUNCTION parasol_remote_file_unused();
+CREATE TRIGGER remote_profile_media_gone AFTER DELETE OR UPDATE OF url ON remote_profile_media
+	FOR EACH ROW EXECUTE FUNCTION parasol_remote_file_unused();
 
 -- Files that leave a row (deleted, evicted) go to media_trash (migration 0028), which the
 -- deleting process and the sweep unlink.

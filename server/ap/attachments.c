@@ -75,6 +75,13 @@ ap_attachments_read(struct arena *a, const json_t *note, struct remote_media_dec
 	return n;
 }
 
+const char *
+ap_actor_image_url(const json_t *doc, const char *key)
+{
+	const char *url = ap_prop_first_url(doc, key);
+	return fetchable_url(url) ? url : NULL;
+}
+
 /* Whether a Content-Type names an image (its bytes decide which). */
 static bool
 image_content_type(const char *ct)

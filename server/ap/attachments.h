@@ -24,6 +24,10 @@ struct err;
 int ap_attachments_read(struct arena *a, const json_t *note, struct remote_media_decl *out,
 			bool *sensitive);
 
+/* The image URL an actor's icon or image (key) names, when it may be fetched as an
+ * attachment's may; else NULL. Points into doc. */
+const char *ap_actor_image_url(const json_t *doc, const char *key);
+
 /* The media_fetch job: payload {"url"}. Fetches the URL unsigned (Accept: any image type, at most
  * media_max_bytes, fetch_timeout, every hop through the address and allowlist checks) when
  * its row is still pending and its author's domain may send media, and hands the bytes to

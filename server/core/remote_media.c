@@ -115,6 +115,46 @@ remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 	return rows;
 }
 
+void
+remote_media_set_profile(struct arena *a, int64_t account_id, const char *domain,
+			 const char *purpose, const char *url)
+{
+	struct err err;
+	bool allowed = url != NULL && remote_media_allowed(a, domain);
+	if (db_begin(&err) != 0)
+		goto fail;
+	int created = db_remote_profile_set(a, account_id, purpose, url, domain, allowed, &err);
+	if (created < 0 || (created && allowed && queue_fetch(a, url, &err) != 0) ||
+	    db_commit(&err) != 0) {
+		db_rollback();
+		goto fail;
+	}
+	media_empty_trash(a); /* a replaced image's files */
+	return;
+fail:
+	log_msg(LOG_WARN, "remote %s not recorded: %s", purpose, err.detail);
+}
+
+const char *
+remote_media_profile(struct arena *a, int64_t account_id, const char *purpose)
+{
+	struct err err;
+	struct remote_attachment *m = db_remote_profile_get(a, account_id, purpose, &err);
+	if (m == NULL) {
+		if (err.code != ERR_NONE)
+			log_msg(LOG_WARN, "remote %s not read: %s", purpose, err.detail);
+		return NULL;
+	}
+	if (m->reject_media || !domain_federates(a, m->domain))
+		return NULL;
+	int again = db_remote_file_shown(a, m->url, &err);
+	if (again < 0)
+		log_msg(LOG_WARN, "remote %s not marked shown: %s", purpose, err.detail);
+	else if (again && queue_fetch(a, m->url, &err) != 0)
+		log_msg(LOG_WARN, "remote %s not queued again: %s", purpose, err.detail);
+	return m->state && strcmp(m->state, "cached") == 0 ? m->thumb_name : NULL;
+}
+
 /* Evicts past the cap and unlinks what left. */
 static void
 fit(struct arena *a)

@@ -14,7 +14,8 @@
  * not federate with, gets nothing fetched and nothing shown, and its cached files are
  * removed (reject-media: by a trigger when it is turned on; defederation: by the sweep).
  * Deleting a post (a peer's Delete, an account purged) deletes the files no other post
- * shows. */
+ * shows. Remote accounts' avatars and headers are cached the same way (remote_profile_media),
+ * shown only on their profile pages. */
 #ifndef PARASOL_CORE_REMOTE_MEDIA_H
 #define PARASOL_CORE_REMOTE_MEDIA_H
 
@@ -71,6 +72,17 @@ enum remote_show {
 int remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 			     struct remote_attachment **out, enum remote_show **shows,
 			     struct err *err);
+
+/* Makes url (NULL: none) the remote account's avatar or header (purpose: "avatar",
+ * "header"), queueing its fetch as remote_media_record does. Called when an actor document
+ * is stored (ap/resolve.c). Failures are logged: the account is stored without it. */
+void remote_media_set_profile(struct arena *a, int64_t account_id, const char *domain,
+			      const char *purpose, const char *url);
+
+/* The cached thumbnail's file name of the remote account's avatar or header, or NULL when
+ * there is none, it is not fetched yet (its fetch is queued again when it was evicted) or
+ * its server's media are refused. Marks it shown. */
+const char *remote_media_profile(struct arena *a, int64_t account_id, const char *purpose);
 
 /* The worker's part, after ap/media_fetch.c fetched url's bytes: re-encodes and stores them
  * and records the files, then evicts what passes the cap. 0 when done (also when url is no

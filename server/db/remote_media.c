@@ -212,3 +212,87 @@ db_remote_files_evict_domain(struct arena *a, const char *domain, struct err *er
 	    a, err, "UPDATE remote_files SET " EVICT_SET " WHERE state = 'cached' AND domain = $1",
 	    1, p));
 }
+
+int
+db_remote_profile_set(struct arena *a, int64_t account_id, const char *purpose, const char *url,
+		      const char *domain, bool fetch, struct err *err)
+{
+	char acct[ID_STRLEN];
+	id_format(account_id, acct);
+	if (url == NULL) {
+		const char *p[] = {acct, purpose};
+		return db_query(a, err,
+				"DELETE FROM remote_profile_media WHERE account_id = $1::bigint"
+				" AND purpose = $2",
+				2, p) == NULL
+			   ? -1
+			   : 0;
+	}
+	const char *fp[] = {url, domain, fetch ? "pending" : "evicted"};
+	PGresult *r = db_query(a, err,
+			       "INSERT INTO remote_files (url, domain, state) VALUES ($1, $2, $3)"
+			       " ON CONFLICT (url) DO NOTHING RETURNING url",
+			       3, fp);
+	if (r == NULL)
+		return -1;
+	int created = PQntuples(r) > 0;
+	const char *p[] = {acct, purpose, url};
+	if (db_query(a, err,
+		     "INSERT INTO remote_profile_media (account_id, purpose, url)"
+		     " VALUES ($1::bigint, $2, $3) ON CONFLICT (account_id, purpose)"
+		     " DO UPDATE SET url = EXCLUDED.url"
+		     " WHERE remote_profile_media.url IS DISTINCT FROM EXCLUDED.url",
+		     3, p) == NULL)
+		return -1;
+	return created;
+}
+
+struct remote_attachment *
+db_remote_profile_get(struct arena *a, int64_t account_id, const char *purpose, struct err *err)
+{
+	char acct[ID_STRLEN];
+	id_format(account_id, acct);
+	const char *p[] = {acct, purpose};
+	err_clear(err);
+	PGresult *r = db_query(
+	    a, err,
+	    "SELECT pm.url, f.state, f.file_name, f.thumb_name, f.thumb_width, f.thumb_height,"
+	    " ac.domain, EXISTS (SELECT 1 FROM domain_policies d WHERE d.domain = ac.domain"
+	    " AND d.reject_media)"
+	    " FROM remote_profile_media pm JOIN accounts ac ON ac.id = pm.account_id"
+	    " JOIN remote_files f ON f.url = pm.url"
+	    " WHERE pm.account_id = $1::bigint AND pm.purpose = $2",
+	    2, p);
+	if (r == NULL || PQntuples(r) == 0)
+		return NULL;
+	struct remote_attachment *m = arena_alloc(a, sizeof *m);
+	memset(m, 0, sizeof *m);
+	m->kind = "image";
+	m->type_label = m->description = "";
+	m->url = db_value(r, 0, 0);
+	m->state = db_value(r, 0, 1);
+	m->file_name = db_value(r, 0, 2);
+	m->thumb_name = db_value(r, 0, 3);
+	m->thumb_width = (int)db_int64(r, 0, 4);
+	m->thumb_height = (int)db_int64(r, 0, 5);
+	m->domain = db_value(r, 0, 6);
+	m->reject_media = db_bool(r, 0, 7);
+	return m;
+}
+
+int
+db_remote_file_shown(struct arena *a, const char *url, struct err *err)
+{
+	const char *p[] = {url};
+	PGresult *r = db_query_queue(
+	    a, err,
+	    "WITH shown AS (SELECT url, state FROM remote_files WHERE url = $1"
+	    " AND (state = 'evicted' OR last_shown_at < now() - interval '1 minute') FOR UPDATE)"
+	    " UPDATE remote_files f SET last_shown_at = now(), state = CASE WHEN"
+	    " shown.state = 'evicted' THEN 'pending' ELSE f.state END FROM shown"
+	    " WHERE f.url = shown.url RETURNING shown.state",
+	    1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0 && strcmp(db_value(r, 0, 0), "evicted") == 0;
+}

@@ -80,4 +80,20 @@ int db_remote_files_domains(struct arena *a, const char ***out, struct err *err)
 /* Evicts the cached files of domain. Count or -1 + err. */
 int db_remote_files_evict_domain(struct arena *a, const char *domain, struct err *err);
 
+/* Makes url (NULL: none) the remote account's avatar or header (purpose), with a
+ * remote_files row for domain as db_remote_attachment_insert makes it (pending when fetch).
+ * The earlier image's file goes when nothing else shows it. 1 when the row of url is new,
+ * 0 otherwise, -1 + err. */
+int db_remote_profile_set(struct arena *a, int64_t account_id, const char *purpose,
+			  const char *url, const char *domain, bool fetch, struct err *err);
+
+/* The remote account's avatar or header as an attachment (status_id 0, description ""),
+ * or NULL when it has none (err->code ERR_NONE) or on failure. Arena-owned. */
+struct remote_attachment *db_remote_profile_get(struct arena *a, int64_t account_id,
+						const char *purpose, struct err *err);
+
+/* db_remote_files_shown for one URL: 1 when it was evicted and is pending now (a fetch is
+ * to be queued), 0 otherwise, -1 + err. */
+int db_remote_file_shown(struct arena *a, const char *url, struct err *err);
+
 #endif

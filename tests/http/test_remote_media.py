@@ -332,6 +332,39 @@ def test_account_delete_removes_files():
     harness.wait_for(lambda: not (set(files) & files_on_disk()), WAIT, what="the files gone")
 
 
+@test
+def test_remote_avatar_and_header():
+    """a remote actor's icon and image are fetched by the worker and its profile page shows
+    them from this node; a new icon (the actor's Update) replaces the old one, whose files
+    go"""
+    peer = state["peer"]
+    ivy = peer.add_actor("ivy")
+    icon = serve(peer, "/media/ivy-icon.jpg")
+    header = serve(peer, "/media/ivy-header.jpg")
+    pics = {"icon": {"type": "Image", "mediaType": "image/jpeg", "url": icon},
+            "image": {"type": "Image", "mediaType": "image/jpeg", "url": header}}
+    plain = ivy.document
+    ivy.document = lambda: dict(plain(), **pics)
+    post_note(ivy, None, text="hello from ivy")
+    wait_state(icon, "cached")
+    wait_state(header, "cached")
+    old = files_of(icon)
+    r = c["alice"].get("/@ivy@%s" % peer.domain)
+    harness.assert_status(r, 200, "ivy's profile")
+    assert_only_this_node(r.text)
+    assert '<img class="avatar" src="/media/%s"' % old[1] in r.text, r.text[:4000]
+    assert "/media/%s" % files_of(header)[1] in r.text
+    new_icon = serve(peer, "/media/ivy-icon2.jpg")
+    pics["icon"] = {"type": "Image", "mediaType": "image/jpeg", "url": new_icon}
+    r = ivy.post(A.port, "/inbox", {
+        "@context": "https://www.w3.org/ns/activitystreams", "type": "Update",
+        "id": ivy.uri + "#update-1", "actor": ivy.uri, "object": ivy.document()})
+    harness.assert_status(r, 202, "Update of the actor")
+    wait_state(new_icon, "cached")
+    harness.wait_for(lambda: not (set(old) & files_on_disk()), WAIT, what="the old icon gone")
+    assert A.scalar("SELECT count(*) FROM remote_files WHERE url = '%s'" % icon) == "0"
+
+
 def rules():
     return [row[0] for row in A.psql("SELECT id FROM rules ORDER BY position")]
 
