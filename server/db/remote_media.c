@@ -180,7 +180,8 @@ db_remote_files_fit(struct arena *a, int64_t cap_bytes, struct err *err)
 	    "WITH kept AS (SELECT url, sum(bytes) OVER (ORDER BY last_shown_at DESC, url DESC)"
 	    " AS total FROM remote_files WHERE state = 'cached')"
 	    " UPDATE remote_files f SET " EVICT_SET " FROM kept"
-	    " WHERE f.url = kept.url AND kept.total > $1::bigint AND f.state = 'cached'",
+	    " WHERE f.url = kept.url AND kept.total > $1::bigint AND kept.total > f.bytes"
+	    " AND f.state = 'cached'",
 	    1, p));
 }
 

@@ -67,8 +67,9 @@ int db_remote_file_cached(struct arena *a, const char *url, const struct remote_
 int db_remote_file_failed(struct arena *a, const char *url, const char *reason,
 			  struct err *err);
 
-/* Evicts cached files, oldest shown first, until the cached bytes are at most cap_bytes.
- * Files evicted or -1 + err. */
+/* Evicts cached files, oldest shown first, until the cached bytes are at most cap_bytes;
+ * the one shown last is always kept, even alone over the cap (else a page showing it would
+ * fetch it again at every view). Files evicted or -1 + err. */
 int db_remote_files_fit(struct arena *a, int64_t cap_bytes, struct err *err);
 
 /* Evicts cached files not shown for days days. Count or -1 + err. */

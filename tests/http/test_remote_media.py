@@ -439,6 +439,27 @@ def test_cache_cap_evicts_oldest():
 
 
 @test
+def test_image_over_the_cap_is_kept_while_newest():
+    """with a cap smaller than one image, the image shown last stays (else every showing
+    would fetch it again) and the one before is evicted"""
+    peer, pat = state["peer"], state["pat"]
+    A.server.stop()
+    A.settings["remote_media_cache_kb"] = "1"
+    A.write_config(A.conf, A.settings)
+    A.start_server()
+    first = serve(peer, "/media/tiny1.jpg")
+    post_note(pat, [doc(first, "tiny one")])
+    wait_state(first, "cached")
+    second = serve(peer, "/media/tiny2.jpg")
+    s2, _ = post_note(pat, [doc(second, "tiny two")])
+    wait_state(first, "evicted")
+    assert file_state(second) == "cached"
+    art = article(page(pat, s2), s2)
+    assert "/media/%s" % files_of(second)[1] in art, art
+    assert gets(peer, "/media/tiny2.jpg") == 1
+
+
+@test
 def test_expiry_and_defederation():
     """an image not shown for remote_media_days is evicted by the sweep (its last showing is
     set back by hand rather than waited for); taking a server off the allowlist removes its
