@@ -15,6 +15,7 @@
 #include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
+#include "core/remote_media.h"
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
@@ -60,6 +61,9 @@ app_media_setup(const struct config *cfg, struct err *err)
 				  .program = cfg->image_program};
 	int rc = media_setup(&mc, err);
 	free(dir);
+	struct remote_media_config rc_cfg = {.cache_bytes = (int64_t)cfg->remote_media_cache_kb * 1024,
+					     .days = cfg->remote_media_days};
+	remote_media_setup(&rc_cfg);
 	return rc;
 }
 

@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	{"media_max_bytes", KEY_INT, OFF(media_max_bytes), 1024, 100L << 20, "10485760"},
 	{"media_max_pixels", KEY_INT, OFF(media_max_pixels), 1, 100000000, "40000000"},
 	{"image_program", KEY_STRING, OFF(image_program), 0, 0, ""},
+	{"remote_media_cache_kb", KEY_INT, OFF(remote_media_cache_kb), 1, 1L << 30, "1048576"},
+	{"remote_media_days", KEY_INT, OFF(remote_media_days), 1, 3650, "30"},
 	{"log_level", KEY_LOG_LEVEL, OFF(log_level), 0, 0, "info"},
 	{"auto_migrate", KEY_BOOL, OFF(auto_migrate), 0, 0, "true"},
 	{"body_limit", KEY_INT, OFF(body_limit), 1024, 1L << 30, "1048576"},

@@ -26,6 +26,8 @@ struct config {
 	int media_max_bytes;  /* an uploaded image's size limit */
 	int media_max_pixels; /* an image's declared width x height limit (bombs) */
 	char *image_program;  /* parasol-image (media/image.h); "" means found by itself */
+	int remote_media_cache_kb; /* remote images cached at most (KiB, core/remote_media.h) */
+	int remote_media_days;	   /* a remote image not shown this long is evicted */
 	enum log_level log_level;
 	bool auto_migrate;
 	long body_limit;

@@ -331,6 +331,7 @@ struct hop {
 	size_t len;
 	const struct fetch_signer *signer;
 	EVP_PKEY *key;
+	size_t max_bytes;   /* this request's body cap (0: the configured one) */
 	bool first_checked; /* the caller checked the first URL: only redirects go to hop_check */
 };
 
@@ -439,7 +440,7 @@ transfer_error(const struct transfer *tr, CURLcode code, const struct hop *h,
 	if (tr->too_large || code == CURLE_FILESIZE_EXCEEDED)
 		return err_set(err, ERR_TOO_LARGE, "The remote answer is too large.",
 			       "%s %s: response larger than %zu bytes", h->method, t->host,
-			       cfg.o.max_bytes);
+			       tr->max);
 	if (tr->cancelled)
 		return err_set(err, ERR_UNAVAILABLE, "The server is shutting down.",
 			       "%s %s: cancelled, shutting down", h->method, t->host);
@@ -459,7 +460,8 @@ one_hop(struct arena *a, const struct hop *h, const char *url, bool from_https,
 	int rc = -1;
 	*next = NULL;
 	struct target t = {0};
-	struct transfer tr = {.max = cfg.o.max_bytes};
+	size_t max = h->max_bytes ? h->max_bytes : cfg.o.max_bytes;
+	struct transfer tr = {.max = max};
 	strbuf_init(&tr.body, a);
 	struct curl_slist *headers = NULL;
 	CURL *c = NULL;
@@ -495,7 +497,7 @@ one_hop(struct arena *a, const struct hop *h, const char *url, bool from_https,
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, cfg.o.user_agent);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg.o.max_bytes);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &tr);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
@@ -604,7 +606,8 @@ fetch_get_with(struct arena *a, const char *url, const struct fetch_request *rq,
 		rq = &none;
 	struct hop h = {.method = "GET",
 			.accept = rq->accept != NULL ? rq->accept : DEFAULT_ACCEPT,
-			.signer = rq->signer};
+			.signer = rq->signer,
+			.max_bytes = rq->max_bytes};
 	return fetch_run(a, &h, url, rq->same_origin, out, err);
 }
 

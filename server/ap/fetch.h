@@ -81,6 +81,9 @@ struct fetch_request {
 	 * the URL it was asked at, or anyone with an open redirect on a peer could serve
 	 * documents in that peer's name. */
 	bool same_origin;
+	/* The largest body accepted (ERR_TOO_LARGE past it); 0: fetch_options.max_bytes. Remote
+	 * images take media_max_bytes. */
+	size_t max_bytes;
 };
 
 /* fetch_get with the options of rq (NULL: the defaults). */

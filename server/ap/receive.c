@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include "ap/ap.h"
+#include "ap/attachments.h"
 #include "ap/flag.h"
 #include "ap/outbound.h"
 #include "ap/props.h"
 #include "ap/resolve.h"
 #include "core/account.h"
+#include "core/media.h"
+#include "core/remote_media.h"
 #include "core/notification.h"
 #include "core/reports.h"
 #include "core/review.h"
@@ -389,13 +392,16 @@ store_note(struct arena *a, const json_t *note, const struct account *from, bool
 		return err_set(err, ERR_INVALID, NULL, "note content refused: %s", serr.detail);
 	int64_t id;
 	enum visibility vis = visibility_of(note, from);
+	struct remote_media_decl media[4];
+	bool sensitive = json_is_true(json_object_get(note, "sensitive"));
+	int nmedia = ap_attachments_read(a, note, media, &sensitive);
 	if (db_begin(err) != 0)
 		return -1;
 	if (db_status_insert(a, from->id, plain(a, content, 100000), html,
-			     plain(a, str(note, "summary"), 500),
-			     json_is_true(json_object_get(note, "sensitive")), vis, parent,
+			     plain(a, str(note, "summary"), 500), sensitive, vis, parent,
 			     parent_author, &id, err) != 0 ||
-	    db_status_set_uri(a, id, uri, url_or_null(note), err) != 0) {
+	    db_status_set_uri(a, id, uri, url_or_null(note), err) != 0 ||
+	    remote_media_record(a, id, from->domain, media, nmedia, err) != 0) {
 		db_rollback();
 		return -1;
 	}
@@ -459,15 +465,21 @@ on_delete(struct arena *a, const json_t *act, const struct account *from, struct
 	const char *target = ref(act, "object");
 	if (target == NULL)
 		return 0;
-	if (strcmp(target, from->uri) == 0)
-		return db_remote_account_delete(a, from->id, err);
+	if (strcmp(target, from->uri) == 0) {
+		int rc = db_remote_account_delete(a, from->id, err);
+		media_empty_trash(a); /* the files of its posts' images, queued by the cascade */
+		return rc;
+	}
 	int64_t author = 0;
 	int64_t id = db_status_id_by_uri(a, target, &author, err);
 	if (id <= 0)
 		return (int)id; /* 0: not stored, nothing to do */
 	if (author != from->id)
 		return err_set(err, ERR_FORBIDDEN, NULL, "delete of someone else's post");
-	return db_status_delete(a, id, author, err) < 0 ? -1 : 0;
+	if (db_status_delete(a, id, author, err) < 0)
+		return -1;
+	media_empty_trash(a); /* its images' files no other post shows */
+	return 0;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "ap/ap.h"
+#include "ap/attachments.h"
 #include "ap/fetch.h"
 #include "ap/signers.h"
 #include "ap/keys.h"
@@ -442,6 +443,9 @@ fetch_and_store(struct arena *a, const char *uri, struct err *err)
 		    db_remote_upsert(a, &ra, &id, err) != 0)
 			return NULL;
 	}
+	/* its avatar and header, fetched by the worker and shown through this node */
+	remote_media_set_profile(a, id, ra.domain, "avatar", ap_actor_image_url(doc, "icon"));
+	remote_media_set_profile(a, id, ra.domain, "header", ap_actor_image_url(doc, "image"));
 	return db_remote_by_uri(a, uri, err);
 }
 

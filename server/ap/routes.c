@@ -3,6 +3,7 @@
 #include "ap/httpsig.h"
 
 #include "ap/actor.h"
+#include "ap/attachments.h"
 #include "ap/deliver.h"
 #include "ap/fetch.h"
 #include "ap/outbound.h"
@@ -61,6 +62,7 @@ ap_start(const struct config *cfg)
 	job_set_backoff_first(cfg->retry_first_delay);
 	worker_register(JOB_INBOX, ap_receive_job);
 	worker_register(JOB_DELIVER, ap_deliver_job);
+	worker_register(JOB_MEDIA_FETCH, ap_media_fetch_job);
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
 	events_listen(ap_outbound_event);
 	account_set_remote_lookup(ap_resolve_acct);

@@ -1,7 +1,9 @@
 /* media.c - the rules for members' images; see media.h. */
 #include "media.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "core/events.h"
@@ -35,6 +37,23 @@ const char *
 media_dir(void)
 {
 	return dir;
+}
+
+int64_t
+media_file_size(const char *name)
+{
+	struct stat st;
+	if (dir == NULL || !store_name_valid(name))
+		return 0;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
+size_t
+media_max_bytes(void)
+{
+	return limits.max_bytes;
 }
 
 int

@@ -35,6 +35,12 @@ int media_setup(const struct media_config *cfg, struct err *err);
 /* The media directory (media_setup's copy). */
 const char *media_dir(void);
 
+/* The size in bytes of the stored file name, 0 when it is not there. */
+int64_t media_file_size(const char *name);
+
+/* The largest image accepted, in bytes (media_max_bytes; 0 before media_setup). */
+size_t media_max_bytes(void);
+
 /* Decodes and re-encodes len bytes (in memory), writes the image and its thumbnail under
  * fresh random names, and fills *out for recording (account_id, purpose, description set;
  * status_id and position left to the caller). On failure no file is left: ERR_TOO_LARGE,

@@ -7,6 +7,7 @@
 #include "core/cache.h"
 #include "core/events.h"
 #include "core/federation.h"
+#include "core/remote_media.h"
 #include "core/settings.h"
 #include "db/db.h"
 #include "db/queue.h"
@@ -514,6 +515,12 @@ mod_act(struct arena *a, const struct instance_settings *s, const struct account
 	cache_invalidate(CACHE_PEERS); /* a defederation changed them: reload now it committed */
 	cache_invalidate(CACHE_REMOTE); /* a remote actor's suspension counts from its next
 					 * request, not from when the trigger's notice arrives */
+	if (!wait && (d->kind == MOD_REJECT_MEDIA || d->kind == MOD_DEFEDERATE)) {
+		/* the server's cached images go now (the sweep would catch up on a failure) */
+		struct err merr;
+		if (remote_media_sweep(a, &merr) < 0)
+			log_msg(LOG_WARN, "remote images not evicted: %s", merr.detail);
+	}
 	log_msg(LOG_INFO, "moderation: action %lld (%s)%s", (long long)action_id, row.kind,
 		wait ? " waits for a second moderator" : "");
 	if (id != NULL)

@@ -3,14 +3,15 @@
 
 #include "core/expiry.h"
 #include "core/media.h"
+#include "core/remote_media.h"
 #include "core/moderation.h"
 #include "core/timeline.h"
 
 int
 sweep_run(struct arena *a, struct err *err)
 {
-	int (*const parts[])(struct arena *, struct err *) = {mod_sweep, timeline_sweep, expiry_sweep,
-									   media_sweep};
+	int (*const parts[])(struct arena *, struct err *) = {
+	    mod_sweep, timeline_sweep, expiry_sweep, media_sweep, remote_media_sweep};
 	int done = 0;
 	for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		int n = parts[i](a, err);

@@ -14,6 +14,7 @@
 static const char *const kind_names[JOB__MAX] = {
     [JOB_INBOX] = "inbox",
     [JOB_DELIVER] = "deliver",
+    [JOB_MEDIA_FETCH] = "media_fetch",
 };
 
 const char *

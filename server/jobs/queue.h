@@ -21,6 +21,7 @@ struct err;
 enum job_kind {
 	JOB_INBOX,   /* an inbound activity, verified and allowed, to apply */
 	JOB_DELIVER, /* an outbound activity to POST to one (shared) inbox */
+	JOB_MEDIA_FETCH, /* a remote image to fetch and re-encode (core/remote_media.h) */
 	JOB__MAX
 };
 

@@ -12,6 +12,7 @@
 #include "core/account.h"
 #include "core/expiry.h"
 #include "core/media.h"
+#include "core/remote_media.h"
 #include "core/status.h"
 #include "core/text.h"
 #include "core/timeline.h"
@@ -52,47 +53,116 @@ set_visibility_flags(struct tval *v, enum visibility vis)
 	tval_set_bool(v, "vis_direct", vis == VIS_DIRECT);
 }
 
+/* What a page says in place of a remote image it doesn't show (core/remote_media.h). */
+static const char *
+remote_note(struct req *req, const struct remote_attachment *m, enum remote_show show)
+{
+	switch (show) {
+	case REMOTE_SHOW_LOADING:
+		return i18n_gettext(req->lang, N_("Image not loaded yet"));
+	case REMOTE_SHOW_REJECTED:
+		return i18n_gettext(req->lang, N_("Media from this server is not shown"));
+	case REMOTE_SHOW_FAILED:
+		return i18n_gettext(req->lang, N_("This image could not be loaded"));
+	case REMOTE_SHOW_OTHER:
+	default:
+		return arena_printf(req->arena, "%s %s",
+				    i18n_gettext(req->lang, N_("Attachment not shown:")),
+				    m->type_label);
+	}
+}
+
 /* The images of a post as the template shows them: the thumbnail (lazy-loaded) linking to
- * the full image, always with an alt text (the member's, else a plain "image"). */
+ * the full image, always with an alt text (the member's, else a plain "image"). A remote
+ * post's attachments come from this node's cache only; one not shown is a note with its alt
+ * text. */
 static void
-set_media(struct req *req, struct tval *v, const struct media_row *m, int n)
+set_media(struct req *req, struct tval *v, const struct media_row *m, int n,
+	  const struct remote_attachment *rm, const enum remote_show *shows, int nremote)
 {
 	struct arena *a = req->arena;
 	struct tval *list = tval_list(a);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n + nremote; i++) {
+		const char *file, *thumb, *desc;
+		int tw = 0, th = 0;
+		bool shown = true;
+		const char *note = "";
+		if (i < n) {
+			file = m[i].file_name, thumb = m[i].thumb_name, desc = m[i].description;
+			tw = m[i].thumb_width, th = m[i].thumb_height;
+		} else {
+			const struct remote_attachment *r = &rm[i - n];
+			shown = shows[i - n] == REMOTE_SHOW_IMAGE;
+			file = r->file_name, thumb = r->thumb_name, desc = r->description;
+			tw = r->thumb_width, th = r->thumb_height;
+			if (!shown)
+				note = remote_note(req, r, shows[i - n]);
+		}
 		struct tval *item = tval_obj(a);
-		tval_set_str(item, "url", arena_printf(a, "/media/%s", m[i].file_name));
-		tval_set_str(item, "thumb_url", arena_printf(a, "/media/%s", m[i].thumb_name));
+		tval_set_bool(item, "shown", shown);
+		tval_set_str(item, "note", note);
+		tval_set_str(item, "desc", desc ? desc : "");
+		if (shown) {
+			tval_set_str(item, "url", arena_printf(a, "/media/%s", file));
+			tval_set_str(item, "thumb_url", arena_printf(a, "/media/%s", thumb));
+			tval_set_int(item, "width", tw);
+			tval_set_int(item, "height", th);
+		}
 		tval_set_str(item, "alt",
-			     *m[i].description ? m[i].description
-					       : i18n_gettext(req->lang, N_("An image without a description")));
-		tval_set_int(item, "width", m[i].thumb_width);
-		tval_set_int(item, "height", m[i].thumb_height);
+			     desc && *desc ? desc
+					   : i18n_gettext(req->lang, N_("An image without a description")));
 		tval_push(list, item);
 	}
 	tval_set(v, "media", list);
-	tval_set_bool(v, "has_media", n > 0);
+	tval_set_bool(v, "has_media", n + nremote > 0);
 }
 
+/* A post's images of both kinds, ready for status_view. */
+struct post_media {
+	const struct media_row *local;
+	int nlocal;
+	const struct remote_attachment *remote;
+	const enum remote_show *shows;
+	int nremote;
+};
+
 static struct tval *status_view(struct req *req, const struct status *st, const char *back,
-				const struct media_row *media, int nmedia);
+				const struct post_media *pm);
+
+/* The images of the n posts ids, local and remote, read in two queries; failures are logged
+ * and leave the posts without images rather than no page. */
+static void
+read_media(struct req *req, const int64_t *ids, int n, struct media_row **local, int *nlocal,
+	   struct remote_attachment **remote, enum remote_show **shows, int *nremote)
+{
+	struct err err;
+	*nlocal = media_of_statuses(req->arena, ids, n, local, &err);
+	if (*nlocal < 0) {
+		log_msg(LOG_WARN, "images of posts not read: %s", err.detail);
+		*nlocal = 0;
+	}
+	*nremote = remote_media_of_statuses(req->arena, ids, n, remote, shows, &err);
+	if (*nremote < 0) {
+		log_msg(LOG_WARN, "remote images of posts not read: %s", err.detail);
+		*nremote = 0;
+	}
+}
 
 struct tval *
 web_status_view(struct req *req, const struct status *st, const char *back)
 {
-	struct media_row *media = NULL;
-	struct err err;
-	int n = media_of_statuses(req->arena, &st->id, 1, &media, &err);
-	if (n < 0) { /* the post without its images rather than no page */
-		log_msg(LOG_WARN, "images of a post not read: %s", err.detail);
-		n = 0;
-	}
-	return status_view(req, st, back, media, n);
+	struct post_media pm = {0};
+	struct media_row *local = NULL;
+	struct remote_attachment *remote = NULL;
+	enum remote_show *shows = NULL;
+	read_media(req, &st->id, 1, &local, &pm.nlocal, &remote, &shows, &pm.nremote);
+	pm.local = local, pm.remote = remote, pm.shows = shows;
+	return status_view(req, st, back, &pm);
 }
 
 static struct tval *
 status_view(struct req *req, const struct status *st, const char *back,
-	    const struct media_row *media, int nmedia)
+	    const struct post_media *pm)
 {
 	struct arena *a = req->arena;
 	struct tval *v = tval_obj(a);
@@ -159,7 +229,7 @@ status_view(struct req *req, const struct status *st, const char *back,
 	tval_set_str(v, "bookmark_action", st->bookmarked ? "unbookmark" : "bookmark");
 	tval_set_str(v, "pin_action", st->pinned ? "unpin" : "pin");
 	tval_set_str(v, "back", back);
-	set_media(req, v, media, nmedia);
+	set_media(req, v, pm->local, pm->nlocal, pm->remote, pm->shows, pm->nremote);
 	return v;
 }
 
@@ -167,24 +237,32 @@ struct tval *
 web_status_list(struct req *req, const struct status *items, int n, const char *back)
 {
 	struct tval *list = tval_list(req->arena);
-	/* one query for the images of the whole page */
+	/* two queries for the images of the whole page */
 	int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
 	for (int i = 0; i < n; i++)
 		ids[i] = items[i].id;
 	struct media_row *media = NULL;
-	struct err err;
-	int nmedia = media_of_statuses(req->arena, ids, n, &media, &err);
-	if (nmedia < 0) {
-		log_msg(LOG_WARN, "images of posts not read: %s", err.detail);
-		nmedia = 0;
-	}
+	struct remote_attachment *remote = NULL;
+	enum remote_show *shows = NULL;
+	int nmedia, nremote;
+	read_media(req, ids, n, &media, &nmedia, &remote, &shows, &nremote);
 	for (int i = 0; i < n; i++) {
-		int first = 0, count = 0;
+		struct post_media pm = {0};
+		int first = 0;
 		while (first < nmedia && media[first].status_id != items[i].id)
 			first++;
-		while (first + count < nmedia && media[first + count].status_id == items[i].id)
-			count++;
-		tval_push(list, status_view(req, &items[i], back, media + first, count));
+		while (first + pm.nlocal < nmedia && media[first + pm.nlocal].status_id == items[i].id)
+			pm.nlocal++;
+		pm.local = media + first;
+		first = 0;
+		while (first < nremote && remote[first].status_id != items[i].id)
+			first++;
+		while (first + pm.nremote < nremote &&
+		       remote[first + pm.nremote].status_id == items[i].id)
+			pm.nremote++;
+		pm.remote = remote + first;
+		pm.shows = shows + first;
+		tval_push(list, status_view(req, &items[i], back, &pm));
 	}
 	return list;
 }

@@ -7,6 +7,7 @@
 
 #include "core/account.h"
 #include "core/media.h"
+#include "core/remote_media.h"
 #include "core/follow.h"
 #include "core/settings.h"
 #include "core/text.h"
@@ -204,12 +205,20 @@ profile(struct req *req)
 	}
 	tval_set(av, "fields", fields);
 	tval_set_bool(av, "has_fields", acct->nfields > 0);
-	struct media_row *pic = media_profile(req->arena, acct->id, "avatar");
-	struct media_row *head = media_profile(req->arena, acct->id, "header");
-	tval_set_str(av, "avatar_url",
-		     pic ? arena_printf(req->arena, "/media/%s", pic->thumb_name) : "");
-	tval_set_str(av, "header_url",
-		     head ? arena_printf(req->arena, "/media/%s", head->thumb_name) : "");
+	/* a member's own images, or a remote account's from this node's cache (never its
+	 * server's address) */
+	const char *pic = NULL, *head = NULL;
+	if (acct->domain != NULL) {
+		pic = remote_media_profile(req->arena, acct->id, "avatar");
+		head = remote_media_profile(req->arena, acct->id, "header");
+	} else {
+		struct media_row *own_pic = media_profile(req->arena, acct->id, "avatar");
+		struct media_row *own_head = media_profile(req->arena, acct->id, "header");
+		pic = own_pic ? own_pic->thumb_name : NULL;
+		head = own_head ? own_head->thumb_name : NULL;
+	}
+	tval_set_str(av, "avatar_url", pic ? arena_printf(req->arena, "/media/%s", pic) : "");
+	tval_set_str(av, "header_url", head ? arena_printf(req->arena, "/media/%s", head) : "");
 	tval_set(ctx, "account", av);
 	tval_set_int(ctx, "posts_count", posts);
 	tval_set_int(ctx, "followers_count", followers);

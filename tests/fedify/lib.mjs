@@ -197,7 +197,7 @@ export async function loadFedify() {
 }
 
 // Node http -> fetch Request -> federation.fetch -> Node http.
-function nodeHandler(federation, log, verifyInboxPost) {
+function nodeHandler(federation, log, verifyInboxPost, files = new Map()) {
 	return async (req, res) => {
 		const chunks = [];
 		for await (const c of req) chunks.push(c);
@@ -218,7 +218,13 @@ function nodeHandler(federation, log, verifyInboxPost) {
 				verifiedKey = await verifyInboxPost(request.clone());
 			response = await federation.fetch(request, {
 				contextData: undefined,
-				onNotFound: () => new Response('Not found', { status: 404 }),
+				// a plain file this peer serves (files: path -> { type, body }), such as an image
+				// its notes attach
+				onNotFound: (r) => {
+					const f = files.get(new URL(r.url).pathname);
+					return f ? new Response(f.body, { headers: { 'Content-Type': f.type } })
+						: new Response('Not found', { status: 404 });
+				},
 				onNotAcceptable: () => new Response('Not acceptable', { status: 406 }),
 			});
 		} catch (e) {
@@ -257,6 +263,7 @@ export class FedifyPeer {
 		this.verified = new Map(); // activity id -> { keyId, owner } of its request's signature
 		this.likes = new Set(); // "actor object" of the Likes in force (an Undo removes one)
 		this.remoteNotes = new Map(); // note URI -> its content, from Creates and Updates
+		this.files = new Map(); // path -> { type, body }: plain files served (images)
 	}
 
 	get base() { return `http://127.0.0.1:${this.port}`; }
@@ -378,7 +385,7 @@ export class FedifyPeer {
 		for (let attempt = 0; ; attempt++) {
 			this.port = await freePort();
 			this.server = http.createServer(nodeHandler(federation, this.requests,
-				(request) => this.verifyInboxPost(request)));
+				(request) => this.verifyInboxPost(request), this.files));
 			try {
 				await new Promise((resolve, reject) => {
 					this.server.once('error', reject);

@@ -11,7 +11,10 @@
 // Deliveries are asynchronous on parasol's side (a job worker), so checks poll (<= 20 s each).
 // Environment: as tests/browser/lib.mjs (PARASOL_BIN, PARASOL_TEST_PG*, PARASOL_TEST_OUTPUT).
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -263,6 +266,82 @@ test("fedi's Delete of the note removes it from alice's home", opts, async () =>
 	}, `the deleted note ${st.noteWord} to leave alice's home\n${logTail()}`, WAIT);
 	assert.equal(count(`SELECT count(*) FROM statuses WHERE uri = '${q(st.noteUri)}'`), 0,
 		'the note is still stored');
+});
+
+// exiftool's tags of file as { "Group:Tag": value } (-G1: the group each comes from).
+function exifTags(file) {
+	return JSON.parse(execFileSync('exiftool', ['-j', '-a', '-u', '-G1', file]).toString())[0];
+}
+
+test("fedi's note with a GPS-tagged image shows through parasol: only this node's addresses, no metadata, alt text", opts, async () => {
+	assert.ok(follows(st.aliceId, st.fediId), 'alice does not follow fedi (see the tests before)');
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'parasol-fedify-img-'));
+	try {
+		// the image fedi attaches: the fixture with GPS coordinates and a camera owner written
+		// by exiftool here
+		const src = path.join(dir, 'gps.jpg');
+		copyFileSync(new URL('../fixtures/images/photo.jpg', import.meta.url), src);
+		execFileSync('exiftool', ['-q', '-overwrite_original', '-GPSLatitude=52.5163',
+			'-GPSLatitudeRef=N', '-GPSLongitude=13.3777', '-GPSLongitudeRef=E',
+			'-OwnerName=FedifyOwnerSecret', src]);
+		assert.ok(Object.keys(exifTags(src)).some((k) => k.startsWith('GPS:')), 'the fixture has no GPS');
+		const w = word('fedifyimage');
+		const ctx = peer.context();
+		const fedi = ctx.getActorUri('fedi');
+		const imgPath = `/files/${w}.jpg`;
+		peer.files.set(imgPath, { type: 'image/jpeg', body: readFileSync(src) });
+		const noteUri = new URL(`${peer.actorUri}/posts/${w}`);
+		const alt = `A red door in the rain ${w}`;
+		const note = new F.Note({
+			id: noteUri, attribution: fedi, to: F.PUBLIC_COLLECTION,
+			cc: ctx.getFollowersUri('fedi'), url: noteUri, content: `<p>A picture ${w}</p>`,
+			published: F.Temporal.Now.instant(),
+			attachments: [new F.Document({
+				mediaType: 'image/jpeg', url: new URL(imgPath, peer.base), name: alt,
+				width: 64, height: 96,
+			})],
+		});
+		peer.notes.set(noteUri.href, note);
+		await ctx.sendActivity({ identifier: 'fedi' }, 'followers', new F.Create({
+			id: new URL(`${noteUri.href}#create`), actor: fedi, object: note,
+			to: F.PUBLIC_COLLECTION, cc: ctx.getFollowersUri('fedi'), published: note.published,
+		}), { preferSharedInbox: true });
+		const sid = await waitFor(() => {
+			const rows = parasol.psql(`SELECT id FROM statuses WHERE uri = '${q(noteUri.href)}'`);
+			return rows.length ? rows[0][0] : null;
+		}, `fedi's note ${w} on parasol\n${logTail()}`, WAIT);
+		const pagePath = `/@fedi@${peer.domain}/${sid}`;
+		// the worker fetches the image; the page shows it from this node once it has
+		const html = await waitFor(async () => {
+			const r = await alice.get(pagePath);
+			return r.status === 200 && /<img src="\/media\//.test(r.text) ? r.text : null;
+		}, `the image of ${w} shown on ${pagePath}\n${logTail()}`, WAIT);
+		for (const m of html.matchAll(/<(img|source|link|script|video|audio|iframe)\b[^>]*>/g)) {
+			for (const a of m[0].matchAll(/\b(src|href|srcset)="([^"]*)"/g)) {
+				assert.ok(a[2].startsWith('/') && !a[2].startsWith('//'),
+					`${m[1]} ${a[1]} leaves this node: ${a[2]}`);
+			}
+		}
+		const img = new RegExp(`<img src="(/media/[^"]+)" alt="([^"]*)"`).exec(html);
+		assert.ok(img, mainPart(html));
+		assert.equal(img[2], alt);
+		assert.equal(peer.requests.filter((r) => r.path === imgPath).length, 1, 'fetched more than once');
+		// the files this node serves carry nothing but pixels
+		const full = /<a href="(\/media\/[^"]+)"><img/.exec(html)[1];
+		for (const [i, u] of [img[1], full].entries()) {
+			const r = await fetch(`${parasol.base}${u}`);
+			assert.equal(r.status, 200, u);
+			const out = path.join(dir, `served${i}.jpg`);
+			const bytes = Buffer.from(await r.arrayBuffer());
+			writeFileSync(out, bytes);
+			const tags = Object.keys(exifTags(out));
+			assert.ok(!tags.some((k) => /^(GPS|IFD\d|ExifIFD|XMP|IPTC|MakerNotes)/.test(k)),
+				`${u} keeps metadata: ${tags}`);
+			assert.ok(!bytes.includes('FedifyOwnerSecret'), `${u} holds the owner name`);
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 });
 
 // Posts the `action` form (follow, unfollow) of fedi's profile page as alice.
