@@ -416,7 +416,9 @@ db_account_purge(struct arena *a, int64_t id, struct err *err)
 	    " n AS (DELETE FROM notifications WHERE $1::bigint IN (account_id, from_account_id)"
 	    "  AND type NOT IN ('moderation', 'appeal')),"
 	    " m AS (DELETE FROM mutes WHERE account_id = $1::bigint),"
-	    " x AS (DELETE FROM blocks WHERE account_id = $1::bigint)"
+	    " x AS (DELETE FROM blocks WHERE account_id = $1::bigint),"
+	    /* its picture and header (attachments go with their posts); files to media_trash */
+	    " md AS (DELETE FROM media WHERE account_id = $1::bigint AND status_id IS NULL)"
 	    " UPDATE accounts SET display_name = '', bio = '', fields = '[]', purge_at = NULL,"
 	    " purged_at = now() WHERE id = $1::bigint",
 	    1, p);

@@ -133,7 +133,8 @@ int db_suspensions_over(struct arena *a, int limit, int64_t **out, struct err *e
 int db_purges_due(struct arena *a, int limit, int64_t **out, struct err *err);
 
 /* Deletes a suspended account's posts, follows, follow requests, likes, bookmarks, pins,
- * notifications, mutes and blocks, empties its profile, and marks it purged. 0, or -1 + err. */
+ * notifications, mutes and blocks, its picture and header (their files queued in
+ * media_trash), empties its profile, and marks it purged. 0, or -1 + err. */
 int db_account_purge(struct arena *a, int64_t id, struct err *err);
 
 /* The author of post status_id (not a boost), 0 when there is no such post, -1 + err. */
