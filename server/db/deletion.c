@@ -57,7 +57,7 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    "  OR from_account_id = $1::bigint),"
 	    " h AS (DELETE FROM home_feeds WHERE account_id = $1::bigint),"
 	    /* what it queued for peers: only its Deletes still go */
-	    " j AS (DELETE FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer' = $1"
+	    " j AS (DELETE FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer' = $1::text"
 	    "  AND coalesce(payload -> 'activity' ->> 'type', '') <> 'Delete'),"
 	    " i AS (UPDATE invites SET created_by = NULL, revoked_at = coalesce(revoked_at, now())"
 	    "  WHERE created_by = $1::bigint),"
