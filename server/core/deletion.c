@@ -1,6 +1,7 @@
 /* deletion.c - a member deletes their own account. */
 #include "core/deletion.h"
 
+#include "core/cache.h"
 #include "core/events.h"
 #include "core/media.h"
 #include "core/moderation.h"
@@ -55,9 +56,17 @@ deletion_sweep(struct arena *a, struct err *err)
 		return -1;
 	int done = 0;
 	for (int i = 0; i < n; i++) {
-		int rc = db_account_forget(a, ids[i], err);
-		if (rc < 0)
+		/* no process may keep the key in memory (ap/keys.c): every one is told */
+		if (db_begin(err) != 0)
 			return -1;
+		int rc = db_account_forget(a, ids[i], err);
+		if (rc < 0 || (rc > 0 && cache_notify(a, CACHE_KEYS, err) != 0) ||
+		    db_commit(err) != 0) {
+			db_rollback();
+			cache_invalidate(CACHE_KEYS);
+			return -1;
+		}
+		cache_invalidate(CACHE_KEYS);
 		if (rc > 0) {
 			log_msg(LOG_INFO, "deleted account %lld: key and handle forgotten",
 				(long long)ids[i]);

@@ -322,7 +322,9 @@ db_account_unsuspend(struct arena *a, int64_t id, struct err *err)
 	return db_rows_changed(
 	    db_query(a, err,
 		     "UPDATE accounts SET suspended_at = NULL, suspended_until = NULL,"
-		     " purge_at = NULL WHERE id = $1::bigint AND suspended_at IS NOT NULL",
+		     " purge_at = NULL WHERE id = $1::bigint AND suspended_at IS NOT NULL"
+		     /* a member who deleted their account stays gone (core/deletion.h) */
+		     " AND NOT (domain IS NULL AND deleted_at IS NOT NULL)",
 		     1, p));
 }
 

@@ -115,7 +115,8 @@ int db_account_set_limited(struct arena *a, int64_t id, bool limited, struct err
 int db_account_suspend(struct arena *a, int64_t id, int64_t action_id, int purge_days,
 		       struct err *err);
 
-/* Lifts a suspension. 1, 0 when the account wasn't suspended, -1 + err. */
+/* Lifts a suspension (never from a member who deleted their account). 1, 0 when the
+ * account wasn't suspended (or is such a member), -1 + err. */
 int db_account_unsuspend(struct arena *a, int64_t id, struct err *err);
 
 /* Sets one domain policy ("reject_media" or "limited") to on. 0, or -1 + err. */

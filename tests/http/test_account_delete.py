@@ -391,12 +391,16 @@ def test_delete_purges_everything():
         p = A.cli("admin", "create-account", name, stdin=PASSWORD + "\n")
         assert p.returncode != 0, "the handle %s was taken again" % name
     # a delivery signed by her that turns up now is dropped: no new key is made
+    stray = "%s#stray-%s" % (actor_uri(), uuid.uuid4().hex)
     A.psql("INSERT INTO jobs (kind, payload) VALUES ('deliver', jsonb_build_object("
            "'inbox', '%s/inbox', 'signer', '%s', 'activity', jsonb_build_object('type',"
-           " 'Delete', 'id', 'x', 'actor', 'x', 'object', 'x')))" % (F.base, i))
+           " 'Delete', 'id', '%s', 'actor', '%s', 'object', '%s')))"
+           % (F.base, i, stray, actor_uri(), actor_uri()))
     harness.wait_for(lambda: count("SELECT count(*) FROM jobs WHERE kind = 'deliver'") == 0,
                      WAIT, what="the stray delivery to be dropped")
+    assert not [x for x in F.activities() if x.get("id") == stray], "the stray Delete went out"
     assert A.scalar("SELECT private_key_pem IS NULL FROM accounts WHERE id = %s" % i) == "t"
+    A.psql("DELETE FROM jobs WHERE kind = 'deliver'")
     # what stays: the row (a placeholder), others' records of her, with nothing of her
     assert her_rows() == {k: 0 for k in her_rows()}, her_rows()
     assert count("SELECT count(*) FROM reports WHERE reporter_id = %s AND comment = ''" % i) == 1
@@ -419,8 +423,11 @@ def test_delete_purges_everything():
                 assert n.encode() not in data, "%r in the media file %s" % (n, name)
     for n in state["files"]:
         assert n not in listing, "her file %s is still on disk" % n
-    # the server log says it was done (naming the account by its id only)
-    assert "deleted by its member" in A.server.log()
+    # the server log says it was done, naming the account by its id only
+    log = A.server.log()
+    assert "deleted by its member" in log
+    for n in needles:
+        assert n.lower() not in log.lower(), "%r is in the server log" % n
 
 
 harness.add_server_end_tests(suite, lambda: A.server)
