@@ -11,6 +11,7 @@
 #include "core/media.h"
 #include "core/settings.h"
 #include "core/text.h"
+#include "db/deletion.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -95,8 +96,16 @@ static int
 person(struct req *req)
 {
 	const char *name = req_param(req, "name");
+	/* a deleted member: the emptied actor while its Deletes go out (peers check their
+	 * signatures with its key), then 410 Gone for good (core/deletion.h) */
+	int deleted = db_handle_deletion_state(req->arena, name, &req->err);
+	if (deleted < 0)
+		return -1;
+	if (deleted == DB_DELETION_FORGOTTEN)
+		return err_set(&req->err, ERR_GONE, "This account has been deleted.",
+			       "actor deleted");
 	struct account *acct = account_by_username(req->arena, name, &req->err);
-	if (acct == NULL || !acct->approved || acct->suspended)
+	if (acct == NULL || !acct->approved || (acct->suspended && deleted == DB_DELETION_NONE))
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "no such actor");

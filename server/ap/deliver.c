@@ -11,6 +11,7 @@
 #include "ap/resolve.h"
 #include "core/account.h"
 #include "core/federation.h"
+#include "db/deletion.h"
 #include "db/federation.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -100,6 +101,25 @@ still_wanted(struct arena *a, const json_t *activity, int64_t signer, const char
 	return has;
 }
 
+/* Whether a member who deleted their account (db/deletion.h) still signs this: only its
+ * Deletes go, and nothing once its key is forgotten (a key must never be made again for
+ * it). 1, 0 (*why says why), -1 + err. */
+static int
+signer_still_here(struct arena *a, const json_t *activity, int64_t signer, const char **why,
+		  struct err *err)
+{
+	int state = db_account_deletion_state(a, signer, err);
+	if (state < 0)
+		return -1;
+	const char *type = json_string_value(json_object_get(activity, "type"));
+	if (state == DB_DELETION_FORGOTTEN ||
+	    (state == DB_DELETION_DELETED && (type == NULL || strcmp(type, "Delete") != 0))) {
+		*why = "its author deleted their account";
+		return 0;
+	}
+	return 1;
+}
+
 /* Whether the delivery may go to domain: a peer (or, in blocklist mode, not blocked); or a
  * farewell (the Reject and Undo that end a removed or blocked peer's follows), which goes
  * although the policy now refuses the domain. false with err when not (ERR_UNAVAILABLE: ask
@@ -134,7 +154,9 @@ ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 			       ? -1
 			       : err_set(err, ERR_FORBIDDEN, NULL, "%s is no longer a peer", domain);
 	const char *why = NULL;
-	int wanted = still_wanted(a, activity, signer_id, inbox, &why, err);
+	int wanted = signer_id != 0 ? signer_still_here(a, activity, signer_id, &why, err) : 1;
+	if (wanted > 0)
+		wanted = still_wanted(a, activity, signer_id, inbox, &why, err);
 	if (wanted < 0)
 		return -1;
 	if (wanted == 0) {

@@ -12,6 +12,7 @@
 #include "autoconfig.h"
 #include "core/account.h"
 #include "core/settings.h"
+#include "db/deletion.h"
 #include "db/federation.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -95,8 +96,14 @@ webfinger(struct req *req)
 		req->resp.content_type = "application/jrd+json";
 		return 0;
 	}
+	int deleted = db_handle_deletion_state(req->arena, username, &req->err);
+	if (deleted < 0)
+		return -1;
+	if (deleted == DB_DELETION_FORGOTTEN)
+		return err_set(&req->err, ERR_GONE, "This account has been deleted.",
+			       "webfinger: deleted member");
 	struct account *acct = account_by_username(req->arena, username, &req->err);
-	if (acct == NULL || !acct->approved || acct->suspended)
+	if (acct == NULL || !acct->approved || (acct->suspended && deleted == DB_DELETION_NONE))
 		return err_set(&req->err, req->err.code == ERR_UNAVAILABLE ? ERR_UNAVAILABLE
 									   : ERR_NOT_FOUND,
 			       "Not found.", "webfinger: no such member");

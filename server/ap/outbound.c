@@ -9,6 +9,7 @@
 #include "ap/flag.h"
 #include "ap/keys.h"
 #include "core/account.h"
+#include "db/deletion.h"
 #include "db/federation.h"
 #include "db/media.h"
 #include "jobs/queue.h"
@@ -609,6 +610,37 @@ profile_event(struct arena *a, const struct event *ev, struct err *err)
 	return rc;
 }
 
+/* Delete(Person) of a member deleting their account, to every server it follows, is
+ * followed by, or has a follow request with. Queued after its posts' Deletes, so each inbox
+ * gets the actor's last; signed with its key when sent (the key is forgotten only once no
+ * delivery it signs is left, db/deletion.h). */
+static int
+account_deleting_event(struct arena *a, const struct event *ev, struct err *err)
+{
+	struct account *me = account_by_id(a, ev->actor_id, err);
+	if (me == NULL)
+		return -1;
+	if (me->domain != NULL)
+		return 0;
+	const char **inboxes;
+	int n = db_account_contact_inboxes(a, me->id, &inboxes, err);
+	if (n <= 0)
+		return n; /* nobody to tell */
+	const char *priv, *pub;
+	if (ap_account_keys(a, me->id, &priv, &pub, err) != 0)
+		return -1;
+	char *actor = ap_actor_uri(a, ap_base_url(), me->username);
+	json_t *act = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:s}", "@context", AP_CONTEXT, "id",
+				arena_printf(a, "%s#delete", actor), "type", "Delete", "actor",
+				actor, "to", AP_PUBLIC, "object", actor);
+	struct inboxes to = {0};
+	for (int i = 0; i < n; i++)
+		inboxes_add(a, &to, inboxes[i]);
+	int rc = inboxes_send(a, &to, act, me->id, err);
+	json_decref(act);
+	return rc;
+}
+
 int
 ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 {
@@ -631,6 +663,8 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 		return block_event(a, ev, err);
 	case EV_PROFILE_UPDATED:
 		return profile_event(a, ev, err);
+	case EV_ACCOUNT_DELETING:
+		return account_deleting_event(a, ev, err);
 	case EV_REPORT_FORWARDED:
 		return ap_flag_event(a, ev, err);
 	case EV_PEER_REMOVED:

@@ -27,6 +27,8 @@ enum event_kind {
 	EV_BLOCK,	     /* actor_id blocked remote target_id */
 	EV_UNBLOCK,	     /* actor_id unblocked remote target_id */
 	EV_PROFILE_UPDATED,  /* actor_id changed their profile */
+	EV_ACCOUNT_DELETING, /* actor_id deleted their account: its data is about to go (its
+				follows are still there to say whom to tell) */
 	EV_REPORT_FORWARDED, /* report_id: a moderator (actor_id) forwarded the report about a
 				remote account to its server; sent by the instance actor, the
 				moderator and the reporter unnamed */

@@ -7,6 +7,7 @@
 #include "core/cache.h"
 #include "core/events.h"
 #include "core/federation.h"
+#include "core/media.h"
 #include "core/remote_media.h"
 #include "core/settings.h"
 #include "db/db.h"
@@ -701,7 +702,25 @@ mod_list(struct arena *a, enum db_mod_list which, int64_t target_id, int64_t max
 
 #define SWEEP_BATCH 100
 
-/* Purges one account: its local posts leave peers first, then everything goes. */
+int
+mod_purge_data(struct arena *a, const struct account *acct, const struct event *last,
+	       struct err *err)
+{
+	if (acct->domain == NULL) {
+		int64_t *ids;
+		int n = db_account_status_ids(a, acct->id, &ids, err);
+		if (n < 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (emit_for_post(a, EV_STATUS_DELETING, acct->id, ids[i], true, err) != 0)
+				return -1;
+	}
+	if (last != NULL && events_emit(a, last, err) != 0)
+		return -1;
+	return db_account_purge(a, acct->id, err);
+}
+
+/* Purges one suspended account: its local posts leave peers first, then everything goes. */
 static int
 purge_one(struct arena *a, int64_t id, struct err *err)
 {
@@ -710,19 +729,11 @@ purge_one(struct arena *a, int64_t id, struct err *err)
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (acct->domain == NULL) {
-		int64_t *ids;
-		int n = db_account_status_ids(a, id, &ids, err);
-		if (n < 0)
-			goto fail;
-		for (int i = 0; i < n; i++)
-			if (emit_for_post(a, EV_STATUS_DELETING, id, ids[i], true, err) != 0)
-				goto fail;
-	}
-	if (db_account_purge(a, id, err) != 0)
+	if (mod_purge_data(a, acct, NULL, err) != 0)
 		goto fail;
 	if (db_commit(err) != 0)
 		return -1;
+	media_empty_trash(a);
 	log_msg(LOG_INFO, "moderation: purged the data of suspended account %lld", (long long)id);
 	return 0;
 fail:

@@ -31,6 +31,7 @@
 struct account;
 struct arena;
 struct err;
+struct event;
 struct instance_settings;
 
 enum mod_kind {
@@ -151,6 +152,15 @@ int mod_appeal_decide(struct arena *a, const struct account *moderator, int64_t 
  * lists: after it), MOD_PAGE_SIZE at most. The count, or -1 + err. */
 int mod_list(struct arena *a, enum db_mod_list which, int64_t target_id, int64_t max_id,
 	     struct mod_action_row **out, struct err *err);
+
+/* Purges acct's data inside the caller's transaction: for a member of this node, each of
+ * its posts is announced as deleting first (peers get a Delete while it can still be read),
+ * then last (unless NULL: the actor's own Delete for a self-deletion, core/deletion.h) is
+ * emitted, then db_account_purge removes everything. The one purge, shared by the
+ * moderators' purge of a suspended account and by a member's deletion of their own. The
+ * caller empties the media trash after its commit. 0, or -1 + err. */
+int mod_purge_data(struct arena *a, const struct account *acct, const struct event *last,
+		   struct err *err);
 
 /* Periodic work: lifts timed suspensions that are over and purges the data of indefinitely
  * suspended accounts whose purge delay has passed (their local posts are deleted with a

@@ -2,11 +2,13 @@
 #include "registration.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/account.h"
 #include "core/recovery.h"
 #include "db/db.h"
 #include "db/accounts.h"
+#include "db/deletion.h"
 #include "db/invites.h"
 #include "db/sessions.h"
 #include "util/arena.h"
@@ -74,6 +76,14 @@ registration_submit(struct arena *a, enum reg_mode mode, const struct registrati
 	 * (and the web layer counts it as a failure, core/registration.h). */
 	struct err lookup;
 	if (db_account_get_by_username(a, reg->username, &lookup) != NULL)
+		return taken(out, err);
+	/* a deleted member's handle is retired for good, and placeholders are never names
+	 * (core/deletion.h) */
+	int retired = db_handle_deletion_state(a, reg->username, err);
+	if (retired < 0)
+		return -1;
+	if (retired != DB_DELETION_NONE ||
+	    strncasecmp(reg->username, DB_DELETED_NAME_PREFIX, strlen(DB_DELETED_NAME_PREFIX)) == 0)
 		return taken(out, err);
 	if (lookup.code != ERR_NOT_FOUND) {
 		*err = lookup;

@@ -1,6 +1,7 @@
 /* sweep.c - the periodic work, in one list. */
 #include "core/sweep.h"
 
+#include "core/deletion.h"
 #include "core/expiry.h"
 #include "core/media.h"
 #include "core/remote_media.h"
@@ -11,7 +12,7 @@ int
 sweep_run(struct arena *a, struct err *err)
 {
 	int (*const parts[])(struct arena *, struct err *) = {
-	    mod_sweep, timeline_sweep, expiry_sweep, media_sweep, remote_media_sweep};
+	    mod_sweep, deletion_sweep, timeline_sweep, expiry_sweep, media_sweep, remote_media_sweep};
 	int done = 0;
 	for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		int n = parts[i](a, err);

@@ -6,10 +6,12 @@
 struct arena;
 struct err;
 
-/* One round: moderation's timed suspensions and purges (core/moderation.h), the home
- * feeds' trimming (core/timeline.h), the posts due to delete themselves (core/expiry.h),
- * then the media trash (core/media.h). The number of things done, or -1 + err (a failed part
- * stops the round; the next round starts again from the first). */
+/* One round: moderation's timed suspensions and purges (core/moderation.h), the keys and
+ * handles of deleted accounts (core/deletion.h), the home feeds' trimming
+ * (core/timeline.h), the posts due to delete themselves (core/expiry.h), then the media
+ * trash and the remote images' cache (core/media.h, core/remote_media.h). The number of
+ * things done, or -1 + err (a failed part stops the round; the next round starts again from
+ * the first). */
 int sweep_run(struct arena *a, struct err *err);
 
 #endif

@@ -259,6 +259,31 @@ twofactor_disable(struct arena *a, const struct account *member, const char *pas
 }
 
 int
+twofactor_confirm(struct arena *a, const struct account *member, const char *password,
+		  const char *code, struct err *err)
+{
+	struct totp_row row;
+	int found = db_totp_get(a, member->id, TWOFACTOR_PENDING_MINUTES, &row, err);
+	if (found < 0)
+		return -1;
+	int pw = check_password(a, member->id, password, err);
+	if (pw < 0)
+		return -1;
+	if (found == 0 || !row.enabled)
+		return pw == 1 ? 0
+			       : err_set(err, ERR_FORBIDDEN, "The password is wrong.",
+					 "wrong password to confirm");
+	bool by_recovery;
+	int ok = check_code(a, member->id, &row, code, &by_recovery, err);
+	if (ok < 0)
+		return -1;
+	if (!ok || pw != 1)
+		return err_set(err, ERR_FORBIDDEN, "The password or the code is wrong.",
+			       "wrong password or code to confirm");
+	return 0;
+}
+
+int
 twofactor_required(struct arena *a, const char *username, int64_t *account_id, struct err *err)
 {
 	struct err lookup;

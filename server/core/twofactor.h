@@ -68,6 +68,14 @@ int twofactor_enable(struct arena *a, int64_t account_id, const char *code,
 int twofactor_disable(struct arena *a, const struct account *member, const char *password,
 		      const char *code, struct err *err);
 
+/* Checks member's password and, when two-factor is on, a code (from the app, or an unused
+ * recovery code, used up by this), for an act that asks for both (deleting the account).
+ * Inside the caller's transaction: it must roll back when this fails, so that a recovery
+ * code is kept when the password was wrong. ERR_FORBIDDEN when either is wrong (one message
+ * for both when two-factor is on). 0, or -1 + err. */
+int twofactor_confirm(struct arena *a, const struct account *member, const char *password,
+		      const char *code, struct err *err);
+
 /* The approved account named username when it has two-factor on: 1 with *account_id, 0
  * otherwise (no such account, not approved, off), -1 + err. */
 int twofactor_required(struct arena *a, const char *username, int64_t *account_id,

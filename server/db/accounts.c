@@ -18,14 +18,20 @@ db_account_insert(struct arena *a, const char *username, const char *password_ha
 		  struct err *err)
 {
 	const char *p[] = {username, password_hash, role, approved ? "true" : "false", note};
+	/* never a deleted member's retired handle, nor a placeholder name (db/deletion.h) */
 	PGresult *r = db_query(a, err,
 			       "INSERT INTO accounts (username, password_hash, role, approved,"
-			       " application_note, default_visibility) VALUES ($1, $2, $3,"
+			       " application_note, default_visibility) SELECT $1, $2, $3,"
 			       " $4::boolean, $5, coalesce((SELECT value FROM instance_settings"
-			       " WHERE key = 'default_visibility'), 'public')) RETURNING id",
+			       " WHERE key = 'default_visibility'), 'public')"
+			       " WHERE NOT EXISTS (SELECT 1 FROM retired_handles WHERE handle_digest"
+			       " = sha256(convert_to(lower($1), 'UTF8')))"
+			       " AND lower($1) NOT LIKE '\\_gone\\_%' RETURNING id",
 			       5, p);
 	if (r == NULL)
 		return -1;
+	if (PQntuples(r) == 0)
+		return err_set(err, ERR_CONFLICT, NULL, "username retired");
 	if (id_parse(db_value(r, 0, 0), id_out) != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "bad id from insert");
 	return 0;

@@ -13,7 +13,8 @@ struct arena;
 struct err;
 
 /* Inserts an account, whose default visibility is the node's (instance setting
- * default_visibility, else public); ERR_CONFLICT when the username is taken. note is the
+ * default_visibility, else public); ERR_CONFLICT when the username is taken, or retired (a
+ * deleted member's, db/deletion.h) or a placeholder of one. note is the
  * application note of approval mode (NULL otherwise). */
 int db_account_insert(struct arena *a, const char *username, const char *password_hash,
 		      const char *role, bool approved, const char *note, int64_t *id_out,

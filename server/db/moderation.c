@@ -322,7 +322,9 @@ db_account_unsuspend(struct arena *a, int64_t id, struct err *err)
 	return db_rows_changed(
 	    db_query(a, err,
 		     "UPDATE accounts SET suspended_at = NULL, suspended_until = NULL,"
-		     " purge_at = NULL WHERE id = $1::bigint AND suspended_at IS NOT NULL",
+		     " purge_at = NULL WHERE id = $1::bigint AND suspended_at IS NOT NULL"
+		     /* a member who deleted their account stays gone (core/deletion.h) */
+		     " AND NOT (domain IS NULL AND deleted_at IS NOT NULL)",
 		     1, p));
 }
 
@@ -416,7 +418,9 @@ db_account_purge(struct arena *a, int64_t id, struct err *err)
 	    " n AS (DELETE FROM notifications WHERE $1::bigint IN (account_id, from_account_id)"
 	    "  AND type NOT IN ('moderation', 'appeal')),"
 	    " m AS (DELETE FROM mutes WHERE account_id = $1::bigint),"
-	    " x AS (DELETE FROM blocks WHERE account_id = $1::bigint)"
+	    " x AS (DELETE FROM blocks WHERE account_id = $1::bigint),"
+	    /* its picture and header (attachments go with their posts); files to media_trash */
+	    " md AS (DELETE FROM media WHERE account_id = $1::bigint AND status_id IS NULL)"
 	    " UPDATE accounts SET display_name = '', bio = '', fields = '[]', purge_at = NULL,"
 	    " purged_at = now() WHERE id = $1::bigint",
 	    1, p);

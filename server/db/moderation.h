@@ -115,7 +115,8 @@ int db_account_set_limited(struct arena *a, int64_t id, bool limited, struct err
 int db_account_suspend(struct arena *a, int64_t id, int64_t action_id, int purge_days,
 		       struct err *err);
 
-/* Lifts a suspension. 1, 0 when the account wasn't suspended, -1 + err. */
+/* Lifts a suspension (never from a member who deleted their account). 1, 0 when the
+ * account wasn't suspended (or is such a member), -1 + err. */
 int db_account_unsuspend(struct arena *a, int64_t id, struct err *err);
 
 /* Sets one domain policy ("reject_media" or "limited") to on. 0, or -1 + err. */
@@ -133,7 +134,8 @@ int db_suspensions_over(struct arena *a, int limit, int64_t **out, struct err *e
 int db_purges_due(struct arena *a, int limit, int64_t **out, struct err *err);
 
 /* Deletes a suspended account's posts, follows, follow requests, likes, bookmarks, pins,
- * notifications, mutes and blocks, empties its profile, and marks it purged. 0, or -1 + err. */
+ * notifications, mutes and blocks, its picture and header (their files queued in
+ * media_trash), empties its profile, and marks it purged. 0, or -1 + err. */
 int db_account_purge(struct arena *a, int64_t id, struct err *err);
 
 /* The author of post status_id (not a boost), 0 when there is no such post, -1 + err. */

@@ -14,6 +14,7 @@ static const struct {
 	{"lockdown_off", N_("The lockdown is off. Held deliveries are being sent.")},
 	{"welcome", N_("Welcome! You are signed in.")},
 	{"signed_out", N_("You are signed out.")},
+	{"account_deleted", N_("Your account is deleted. Everything in it is gone from this community.")},
 	{"session_ended", N_("That session is signed out.")},
 	{"password_changed", N_("Your password is changed.")},
 	{"two_factor_off", N_("Two-factor sign-in is off. Your password alone signs you in now.")},

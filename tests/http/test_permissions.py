@@ -109,6 +109,8 @@ TABLE = {
     ('GET', '/settings/two-factor/start'): '303 303 303 303 303 S',
     ('GET', '/settings/two-factor/enable'): '303 303 303 303 303 S',
     ('GET', '/settings/two-factor/disable'): '303 303 303 303 303 S',
+    ('GET', '/settings/delete'): 'login 200 200 200 200 S',
+    ('POST', '/settings/delete'): 'login ok ok ok ok S',
     ('GET', '/admin/settings'): 'login 403 403 403 200 S',
     ('POST', '/admin/settings'): 'login 403 403 403 ok S',
     ('POST', '/admin/lockdown'): 'login 403 403 403 ok S',
@@ -199,6 +201,8 @@ FORMS = {
     "/login/code": {"code": "123456"},
     "/settings/two-factor/start": {"two_factor_password": harness.PASSWORD},
     "/settings/two-factor/enable": {"code": "123456"},
+    # the right password: each caller deletes its account, after every other call (LAST)
+    "/settings/delete": {"password": harness.PASSWORD},
     "/settings/two-factor/disable": {"disable_password": harness.PASSWORD,
                                      "disable_code": "123456"},
     "/admin/settings": {"name": "Holed", "description": "through a hole",
@@ -238,8 +242,8 @@ LAST = ["/statuses/:id/history/:version/erase", "/admin/accounts/:id/act",
         "/admin/lockdown"] + [
     # these end sessions: each caller makes them from a session of its own, signed in first
     "/settings/recovery-codes", "/settings/password", "/settings/sessions/:id/end",
-    "/settings/sessions/end", "/logout"]
-OWN_SESSION = LAST[-5:]
+    "/settings/sessions/end", "/logout", "/settings/delete"]
+OWN_SESSION = LAST[-6:]
 
 
 def routes():
