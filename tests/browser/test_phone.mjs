@@ -366,6 +366,37 @@ for (const lang of LANGS) {
 	}
 }
 
+// The safety guide (walk2): every link of its contents is a 44 px target on a phone, the page
+// never scrolls sideways, and printed it keeps the guide but none of the site's menus.
+for (const lang of LANGS) {
+	for (const width of WIDTHS) {
+		test(`${lang}, ${width} px: the safety guide's contents are 44 px targets; printed, no menus`, { timeout: T }, async () => {
+			const c = await open(lang, width, null, { javaScriptEnabled: false });
+			const { page, tr } = c;
+			await goto(page, '/safety');
+			assert.equal(await page.locator('h1').innerText(), tr('Staying safe here'));
+			const links = await page.evaluate(() => [...document.querySelectorAll('.guide nav a')].map((a) => {
+				const r = a.getBoundingClientRect();
+				return { text: a.textContent, width: r.width, height: r.height };
+			}));
+			assert.ok(links.length >= 8, `${links.length} links in the guide's contents`);
+			for (const l of links)
+				assert.ok(l.height >= 44 && l.width >= 44, `"${l.text}" is ${l.width} x ${l.height} px`);
+			const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+			assert.ok(wide <= width, `the guide is ${wide} px wide`);
+			await shot(page, `${lang}-${width}-safety`);
+			await page.emulateMedia({ media: 'print' });
+			const shown = await page.evaluate(() => [...document.querySelectorAll(
+				'.site-header, .site-footer, .quick-exit, .site-nav')].filter((e) => e.getClientRects().length > 0)
+				.map((e) => e.className));
+			assert.deepEqual(shown, [], 'the printed guide shows the site\'s menus');
+			assert.ok(await page.locator('.guide h1').isVisible(), 'the printed guide has no title');
+			await page.pdf({ path: outputPath('phone', `${lang}-${width}-safety.pdf`) });
+			await close(c);
+		});
+	}
+}
+
 test('the server exits 0 on SIGTERM and its log has no sanitizer report', { timeout: 60000 }, async () => {
 	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
 	const code = await inst.stopServer();
