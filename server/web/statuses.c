@@ -394,12 +394,39 @@ fail:
 	return -1;
 }
 
-/* The compose page again, with what was typed and the error. */
+/* The image slots of a compose form sent back after an error: each description as it was
+ * typed (alt1..alt4), and "images_again" set when a file had been chosen, since no browser
+ * can send a file input back filled: the page says to choose the images again. */
+static void
+compose_keep_images(struct req *req, struct tval *c)
+{
+	struct tval *slots = tval_list(req->arena);
+	bool chosen = false;
+	for (int i = 1; i <= MEDIA_MAX_ATTACHMENTS; i++) {
+		char name[32];
+		struct tval *slot = tval_obj(req->arena);
+		tval_set_int(slot, "n", i);
+		snprintf(name, sizeof name, "alt%d", i);
+		const char *alt = req_form(req, name);
+		tval_set_str(slot, "alt", alt ? alt : "");
+		snprintf(name, sizeof name, "image%d", i);
+		const struct body_field *f = req->body.kind == BODY_FORM ?
+			body_field(&req->body, name) : NULL;
+		if (f != NULL && f->filename != NULL && (f->len > 0 || *f->filename != '\0'))
+			chosen = true;
+		tval_push(slots, slot);
+	}
+	tval_set(c, "image_slots", slots);
+	tval_set_bool(c, "images_again", chosen);
+}
+
+/* The compose page again, with what was typed (the images' descriptions too) and the error. */
 static int
 compose_error(struct req *req, const struct status_draft *d, const struct err *err)
 {
 	struct tval *ctx = tval_obj(req->arena);
 	struct tval *c = web_compose_view(req, d, web_back(req, "/home"));
+	compose_keep_images(req, c);
 	tval_set(ctx, "compose", c);
 	return web_render_form_error(req, "compose_page", N_("New post"), ctx, err);
 }

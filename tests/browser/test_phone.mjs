@@ -11,7 +11,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Instance, launchBrowser, openContext, outputPath, SANITIZER_RE, signInAs } from './lib.mjs';
+import path from 'node:path';
+
+import {
+	Instance, launchBrowser, openContext, outputPath, SANITIZER_RE, signInAs, SRCDIR, submit,
+} from './lib.mjs';
 import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const T = 180000;
@@ -395,6 +399,43 @@ for (const lang of LANGS) {
 			await close(c);
 		});
 	}
+}
+
+// A post refused (too long) after images were chosen (walk2): no browser sends a file input
+// back filled, so the page says to choose them again, with the images part open and each
+// description and the expiry as typed; chosen again, the post goes out with its image and alt.
+for (const lang of LANGS) {
+	test(`${lang}, 320 px: a refused post keeps the images' descriptions and says to choose the files again`, { timeout: T }, async () => {
+		const c = await open(lang, 320, 'mia', { javaScriptEnabled: false });
+		const { page, tr } = c;
+		const photo = path.join(SRCDIR, 'tests', 'fixtures', 'images', 'photo.jpg');
+		const alt = `A red umbrella on a wet step (${lang})`;
+		await goto(page, '/statuses/new');
+		await page.fill('#text', 'x'.repeat(5001));
+		await page.selectOption('#expires_in', '1d');
+		await page.locator('details.compose-images summary').click();
+		await page.locator('#image1').setInputFiles(photo);
+		await page.fill('#alt1', alt);
+		const refused = await submit(page, page.locator('form#reply button[type="submit"]'));
+		assert.equal(refused.status(), 422);
+		assert.ok(c.watcher.take().every((p) => p.includes('status of 422')), 'problems besides the 422');
+		assert.equal(await page.locator('.error[role="alert"]').first().innerText(),
+			tr('Your post is longer than this community allows. Please shorten it.'));
+		assert.equal(await page.locator('details.compose-images').evaluate((d) => d.open), true,
+			'the images part is folded after the error');
+		assert.equal(await page.locator('#images-again').innerText(),
+			tr('Your images were not kept: choose them again. Their descriptions are still here.'));
+		assert.equal(await page.inputValue('#alt1'), alt, 'the description was lost');
+		assert.equal(await page.inputValue('#expires_in'), '1d', 'the expiry was lost');
+		await shot(page, `${lang}-320-compose-images-again`);
+		await page.fill('#text', `walk2 ${lang}`);
+		await page.locator('#image1').setInputFiles(photo);
+		await submit(page, page.locator('form#reply button[type="submit"]'));
+		assert.equal(new URL(page.url()).pathname, '/home');
+		assert.equal(await page.locator(`article.status:has-text("walk2 ${lang}") img[alt="${alt}"]`).count(), 1,
+			'the post has no image with its description');
+		await close(c);
+	});
 }
 
 test('the server exits 0 on SIGTERM and its log has no sanitizer report', { timeout: 60000 }, async () => {
