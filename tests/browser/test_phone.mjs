@@ -438,6 +438,33 @@ for (const lang of LANGS) {
 	});
 }
 
+// A refused auto-delete age (walk2): the page comes back at the top of a long Settings page,
+// so the number it refused gets the focus, which brings it and its error into sight.
+for (const lang of LANGS) {
+	test(`${lang}, 320 px: a refused auto-delete age is in sight and focused, as typed`, { timeout: T }, async () => {
+		const c = await open(lang, 320, 'lee', { javaScriptEnabled: false });
+		const { page, tr } = c;
+		await goto(page, '/settings');
+		await page.fill('#auto_delete_amount', '1001');
+		await page.selectOption('#auto_delete_unit', 'months');
+		const refused = await submit(page, page.locator('form[action="/settings/expiry"] button[type="submit"]'));
+		assert.equal(refused.status(), 422);
+		assert.ok(c.watcher.take().every((p) => p.includes('status of 422')), 'problems besides the 422');
+		assert.equal(await page.locator('#expiry-error').innerText(),
+			tr('Write a whole number from 1 to 1000, or leave it empty.'));
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'auto_delete_amount');
+		const seen = await page.evaluate(() => {
+			const r = document.getElementById('expiry-error').getBoundingClientRect();
+			return r.top >= 0 && r.bottom <= window.innerHeight;
+		});
+		assert.ok(seen, 'the error is not on the screen');
+		assert.equal(await page.inputValue('#auto_delete_amount'), '1001');
+		assert.equal(await page.inputValue('#auto_delete_unit'), 'months');
+		await shot(page, `${lang}-320-auto-delete-refused`);
+		await close(c);
+	});
+}
+
 test('the server exits 0 on SIGTERM and its log has no sanitizer report', { timeout: 60000 }, async () => {
 	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
 	const code = await inst.stopServer();
