@@ -46,7 +46,7 @@ settings_ctx(struct req *req, const struct instance_settings *s)
 	for (int v = 0; v < VIS__MAX; v++)
 		tval_set_bool(ctx, vis_keys[v], (enum visibility)v == s->default_visibility);
 	tval_set_str(ctx, "time_zone", s->time_zone);
-	tval_set_str(ctx, "quick_exit_url", s->quick_exit_url);
+	tval_set_str(ctx, "quick_exit_field", s->quick_exit_url);
 	tval_set_bool(ctx, "neutral_titles_checked", s->neutral_titles);
 	tval_set_bool(ctx, "lockdown_on", s->lockdown);
 	return ctx;

@@ -465,6 +465,28 @@ for (const lang of LANGS) {
 	});
 }
 
+// A refused quick exit address (walk2): the field shows what the admin typed, to correct it,
+// while the page's own quick exit still leaves for the stored address.
+for (const lang of LANGS) {
+	test(`${lang}, 320 px: a refused quick exit address stays in its field; the page's quick exit does not follow it`, { timeout: T }, async () => {
+		const c = await open(lang, 320, 'ada', { javaScriptEnabled: false });
+		const { page, tr } = c;
+		await goto(page, '/admin/settings');
+		const stored = await page.getAttribute('.quick-exit', 'href');
+		assert.equal(await page.inputValue('#quick_exit_url'), stored);
+		const typed = 'ftp://weather.example/today';
+		await page.fill('#quick_exit_url', typed);
+		const refused = await submit(page, page.locator('form[action="/admin/settings"] button[type="submit"]'));
+		assert.equal(refused.status(), 422);
+		assert.ok(c.watcher.take().every((p) => p.includes('status of 422')), 'problems besides the 422');
+		assert.equal(await page.locator('.error[role="alert"]').first().innerText(),
+			tr('The quick exit needs a web address starting with https:// or http://.'));
+		assert.equal(await page.inputValue('#quick_exit_url'), typed, 'the typed address was lost');
+		assert.equal(await page.getAttribute('.quick-exit', 'href'), stored);
+		await close(c);
+	});
+}
+
 test('the server exits 0 on SIGTERM and its log has no sanitizer report', { timeout: 60000 }, async () => {
 	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
 	const code = await inst.stopServer();
