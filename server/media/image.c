@@ -33,7 +33,7 @@ static char program[PATH_MAX];
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slots_free = PTHREAD_COND_INITIALIZER;
-static int slots_used;
+static int slots_used, slots_waiting;
 
 /* The parasol-image beside the running executable into buf, if there is one there. */
 static bool
@@ -89,14 +89,27 @@ image_precheck(const void *data, size_t len, const struct image_limits *lim,
 	return 0;
 }
 
-static void
-slot_take(void)
+/* Takes one of the IMAGE_CONCURRENCY slots, waiting for one only when fewer than
+ * IMAGE_WAITERS requests wait already. 0, or -1 + err (ERR_UNAVAILABLE) at once. */
+static int
+slot_take(struct err *err)
 {
 	pthread_mutex_lock(&slots_lock);
+	if (slots_used >= IMAGE_CONCURRENCY && slots_waiting >= IMAGE_WAITERS) {
+		pthread_mutex_unlock(&slots_lock);
+		return err_set(err, ERR_UNAVAILABLE,
+			       N_("Too many images are being prepared right now. Please try again "
+				  "in a minute."),
+			       "image refused: %d being decoded and %d waiting", IMAGE_CONCURRENCY,
+			       IMAGE_WAITERS);
+	}
+	slots_waiting++;
 	while (slots_used >= IMAGE_CONCURRENCY)
 		pthread_cond_wait(&slots_free, &slots_lock);
+	slots_waiting--;
 	slots_used++;
 	pthread_mutex_unlock(&slots_lock);
+	return 0;
 }
 
 static void
@@ -196,7 +209,8 @@ image_process(const void *data, size_t len, const struct image_limits *lim,
 		return -1;
 	if (program[0] == '\0')
 		return err_set(err, ERR_INTERNAL, NULL, "image_init was not called");
-	slot_take();
+	if (slot_take(err) != 0)
+		return -1;
 	pid_t pid;
 	int fd, rc = spawn(&pid, &fd, err);
 	if (rc == 0) {

@@ -63,10 +63,12 @@ extern const char image_damaged_msg[];
 
 /* Turns len bytes at data into *out (see above), in a parasol-image process that may run at
  * most IMAGE_SECONDS of CPU time. Waits while IMAGE_CONCURRENCY other images are being
- * processed. Fails, with nothing allocated, with ERR_TOO_LARGE (bytes), ERR_UNPROCESSABLE
- * (not an image we read, damaged or cut short, too many pixels) or ERR_INTERNAL (the program
- * could not run, crashed or took too long); err->safe says which, in words a member
- * understands. */
+ * processed, but never behind more than IMAGE_WAITERS other waiting requests: each waits on
+ * a handler thread, and a flood of uploads must not take them all from the rest of the site
+ * (ERR_UNAVAILABLE then, at once). Fails, with nothing allocated, with ERR_TOO_LARGE
+ * (bytes), ERR_UNPROCESSABLE (not an image we read, damaged or cut short, too many pixels),
+ * ERR_UNAVAILABLE (too many images at once) or ERR_INTERNAL (the program could not run,
+ * crashed or took too long); err->safe says which, in words a member understands. */
 int image_process(const void *data, size_t len, const struct image_limits *lim,
 		  struct image_result *out, struct err *err);
 
@@ -74,6 +76,7 @@ int image_process(const void *data, size_t len, const struct image_limits *lim,
 void image_result_free(struct image_result *out);
 
 #define IMAGE_CONCURRENCY 2
+#define IMAGE_WAITERS 1 /* requests that may wait for a slot; more are refused */
 #define IMAGE_SECONDS 30 /* CPU seconds a parasol-image process may use */
 
 #endif

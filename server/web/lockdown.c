@@ -1,5 +1,6 @@
-/* lockdown.c - see lockdown.h. Static files, images, /healthz and /robots.txt never reach
- * the gate (web_before lets them through before it reads the session). */
+/* lockdown.c - see lockdown.h. Static files, /healthz and /robots.txt never reach the gate
+ * (web_before lets them through before it reads the session); images do while the lockdown
+ * is on, so that only signed-in members still see them. */
 #include "web/lockdown.h"
 
 #include <string.h>

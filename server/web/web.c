@@ -370,12 +370,16 @@ int
 web_before(struct req *req)
 {
 	const struct app *app = req->app;
-	if (strncmp(req->path, "/static/", 8) == 0 || strncmp(req->path, "/media/", 7) == 0 ||
-	    strcmp(req->path, "/healthz") == 0 || strcmp(req->path, "/robots.txt") == 0)
-		return 0; /* no session, settings or cookies for these (images: web/media.c) */
+	if (strncmp(req->path, "/static/", 8) == 0 || strcmp(req->path, "/healthz") == 0 ||
+	    strcmp(req->path, "/robots.txt") == 0)
+		return 0; /* no session, settings or cookies for these */
 	struct instance_settings *s = arena_alloc(req->arena, sizeof *s);
 	struct err ignored;
 	settings_load(req->arena, &app->cfg, s, &ignored); /* defaults when the database is down */
+	/* Images (web/media.c) need no session either, but for the lockdown: then a member's
+	 * pictures are content like any other, closed to visitors and peers at the gate. */
+	if (strncmp(req->path, "/media/", 7) == 0 && !s->lockdown)
+		return 0;
 	req->settings = s;
 	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
 				   s->default_language);

@@ -202,6 +202,43 @@ def test_lockdown_holds_and_releases():
         "the switches are not in the members' log"
 
 
+@test
+def test_images_closed_while_locked_down():
+    """A member's images are content too: while A is locked down a visitor (or a peer, or
+    anyone who kept an image's address from before) gets no image, a signed-in member still
+    does; once A is unlocked the image opens to all again (before, /media/ answered 200 to
+    everyone all through the lockdown)"""
+    with open(os.path.join(harness.SRCDIR, "tests", "fixtures", "images", "photo.jpg"),
+              "rb") as f:
+        photo = f.read()
+    r = c["alice"].post_multipart("/statuses", {"text": "a picture", "alt1": "a picture",
+                                                "visibility": "public"},
+                                  [("image1", "p.jpg", "image/jpeg", photo)])
+    harness.assert_status(r, 303, "a post with an image")
+    sid = harness.last_status_id(A, "alice")
+    names = A.psql("SELECT file_name, thumb_name FROM media WHERE status_id = %s" % sid)[0]
+    visitor = harness.WebClient(A.port)
+    for name in names:
+        harness.assert_status(visitor.get("/media/" + name), 200, "the image before")
+    harness.assert_status(switch(True), 303, "lockdown on")
+    try:
+        for name in names:
+            for accept in (None, "image/*"):  # a browser's or a peer's fetch
+                r = visitor.get("/media/" + name, headers={"Accept": accept} if accept else None)
+                harness.assert_status(r, 303, "a visitor's image while locked down")
+                assert "/login" in r.header("Location", ""), r.header("Location")
+                assert not r.body and not r.header("Content-Type", "").startswith("image/"), \
+                    "an image answered while locked down"
+            harness.assert_status(c["alice"].get("/media/" + name), 200,
+                                  "a member's image while locked down")
+            harness.assert_status(c["root"].get("/media/" + name), 200,
+                                  "another member's view of it")
+    finally:
+        harness.assert_status(switch(False), 303, "lockdown off")
+    for name in names:
+        harness.assert_status(visitor.get("/media/" + name), 200, "the image after")
+
+
 harness.add_server_end_tests(suite, lambda: A.server)
 
 if __name__ == "__main__":

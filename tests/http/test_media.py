@@ -511,6 +511,79 @@ def test_decoder_crash_or_garbage_contained():
     post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
 
 
+# A decoder that hangs until the test lets it go (a crafted file could make libvips spin or
+# wait): each start leaves a mark in GATE, and `release` there (or GATE gone) ends it (an
+# answer-less exit).
+HANG_SCRIPT = """touch %(gate)s/started.$$
+while [ -d %(gate)s ] && [ ! -e %(gate)s/release ]; do sleep 0.05; done
+exit 1
+"""
+
+
+@test
+def test_upload_flood_leaves_the_site_up():
+    """Many uploads at once while the decoders hang: two decode, one waits for a slot, every
+    other one is refused at once with a 503 that says why, instead of holding a handler
+    thread until none is left for anyone (before, 12 such uploads stopped every page, even a
+    visitor's /about). Another member's page opens meanwhile; when the decoders give up the
+    held uploads get a 500, and nothing of any of them is kept"""
+    import threading
+    gate = os.path.join(inst.tmp, "gate")
+    os.makedirs(gate)
+    run_with_program("media-busy", HANG_SCRIPT % {"gate": gate})
+    before = (inst.scalar("SELECT count(*) FROM statuses"),
+              inst.scalar("SELECT count(*) FROM media"), files_on_disk())
+    data = fixture("photo.jpg")
+    results, done = [], threading.Condition()
+
+    def client():
+        cl = harness.WebClient(inst.port, timeout=600)
+        cl.cookies = dict(c["alice"].cookies)
+        cl.csrf()
+        return cl
+
+    def send(cl):
+        r = cl.post_multipart("/statuses", {"text": "flood", "alt1": "x"},
+                              [("image1", "a.jpg", "image/jpeg", data)])
+        with done:
+            results.append(r)
+            done.notify_all()
+
+    def fire(clients):
+        ts = [threading.Thread(target=send, args=(cl,), daemon=True) for cl in clients]
+        for t in ts:
+            t.start()
+        return ts
+
+    def started():
+        return len([n for n in os.listdir(gate) if n.startswith("started.")])
+
+    release = os.path.join(gate, "release")
+    suite.add_cleanup(lambda: os.path.isdir(gate) and open(release, "w").close())
+    first = fire([client(), client()])
+    while started() < 2:  # both slots taken by hanging decoders
+        threading.Event().wait(0.05)
+    more = fire([client() for _ in range(5)])
+    with done:  # one may wait for a slot; the other four come back at once
+        done.wait_for(lambda: len(results) >= 4)
+        refused = list(results)
+    assert [r.status for r in refused] == [503] * 4, refused
+    for r in refused:
+        assert "Too many images are being prepared right now" in r.text, r.text[:2000]
+    r = c["bob"].get("/settings")
+    assert r.status == 200, "another member's page while the decoders hang: %r" % r
+    assert started() == 2, "a third decoder ran although both slots were taken"
+    open(release, "w").close()
+    for t in first + more:
+        t.join()
+    assert sorted(r.status for r in results) == [500] * 3 + [503] * 4, results
+    after = (inst.scalar("SELECT count(*) FROM statuses"),
+             inst.scalar("SELECT count(*) FROM media"), files_on_disk())
+    assert before == after, (before, after)
+    run_with_program("media-real", None)
+    post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+
+
 @test
 def test_disk_full():
     """A full disk: a clear 503 page, no post, no row and no partial file (media_dir on a
