@@ -13,15 +13,14 @@ import shutil
 import struct
 import subprocess
 import sys
-import zlib
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from imagetools import SECRETS, assert_clean, exif, fixture, png_bomb  # noqa: E402
 
 harness.skip_without_postgres()
 
-FIXTURES = os.path.join(harness.SRCDIR, "tests", "fixtures", "images")
 MAX_BYTES = 300000
 
 suite = harness.Suite("media")
@@ -29,22 +28,6 @@ test = suite.test
 inst = harness.Instance(suite, "media", media_max_bytes=MAX_BYTES, media_max_pixels=4000000,
                         sweep_interval=1)
 c = {}
-
-# What the fixtures carry and no stored file may: GPS, camera serials and make, names in
-# EXIF, XMP and IPTC, comments and text chunks.
-SECRETS = [b"SN-PARASOL-4242", b"LENS-4242", b"SecretCam", b"Jane", b"Realname",
-           b"Iptcville", b"secret", b"SN-WEBP-77", b"SN-HEIC-99"]
-# exiftool groups (-G1) that only metadata has; a clean JPEG has File, JFIF and Composite, a
-# clean PNG File, PNG (its header) and Composite.
-METADATA_GROUPS = re.compile(
-    r"^(IFD\d|ExifIFD|GPS|SubIFD|InteropIFD|MakerNotes|XMP.*|IPTC|ICC.*|Photoshop|APP\d+|"
-    r"Ducky|FlashPix|MPF\d*|Kodak|Canon|Nikon|Sony|Apple|QuickTime)$")
-
-
-def fixture(name):
-    with open(os.path.join(FIXTURES, name), "rb") as f:
-        return f.read()
-
 
 def media_dir():
     return os.path.join(inst.data_dir, "media")
@@ -76,29 +59,6 @@ def upload(who, files, text="a post with images", alts=(), **fields):
 def media_rows(sid):
     return inst.psql("SELECT file_name, thumb_name, media_type, width, height, description,"
                      " blurhash FROM media WHERE status_id = %s ORDER BY position" % sid)
-
-
-def exif(path):
-    p = subprocess.run(["exiftool", "-j", "-a", "-u", "-G1", "-b", path], capture_output=True,
-                       timeout=60)
-    assert p.returncode == 0, p.stderr.decode(errors="replace")
-    return json.loads(p.stdout)[0]
-
-
-def assert_clean(path):
-    """No metadata at all: exiftool finds no metadata group and no comment, and none of the
-    fixtures' secrets is anywhere in the bytes."""
-    tags = exif(path)
-    bad = [k for k in tags if METADATA_GROUPS.match(k.split(":")[0])]
-    assert not bad, "%s keeps metadata: %s" % (os.path.basename(path), bad)
-    for k in tags:
-        assert not re.search(r":(Comment|Author|Description|Title|Software|Artist|Copyright)$", k), (
-            "%s keeps %s" % (path, k))
-    with open(path, "rb") as f:
-        data = f.read()
-    for s in SECRETS:
-        assert s not in data, "%s contains %r" % (path, s)
-    return tags
 
 
 def post_with(who, name, ctype, data, alt="a description"):
@@ -233,19 +193,6 @@ def test_sensitive_media_collapsed():
     art = re.search(r'<article class="status" id="s-%s".*?</article>' % sid, page, re.S).group(0)
     det = re.search(r'<details class="sensitive-media">(.*?)</details>', art, re.S)
     assert det and "<img" in det.group(1), art
-
-
-def png_bomb(w, h):
-    """A PNG declaring w x h pixels whose data is a few bytes of zeros (a decompression bomb
-    would inflate to gigabytes)."""
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data +
-                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    comp = zlib.compressobj(9)
-    row = b"\0" * (1 + 3 * w)
-    data = b"".join(comp.compress(row) for _ in range(8)) + comp.flush()
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 def jpeg_bomb():
