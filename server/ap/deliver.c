@@ -50,12 +50,10 @@ stored_post(struct arena *a, const char *uri, struct err *err)
 	if (uri == NULL)
 		return 0;
 	if (mark != NULL && strncmp(uri, base, n) == 0 && strncmp(uri + n, "/users/", 7) == 0) {
-		struct db_ap_status st;
 		if (id_parse(mark + 10, &id) != 0)
 			return 0;
-		if (db_ap_status(a, id, &st, err) == 0)
-			return id;
-		return err->code == ERR_NOT_FOUND ? (err_clear(err), 0) : -1;
+		int has = db_ap_status_exists(a, id, err);
+		return has < 0 ? -1 : has ? id : 0;
 	}
 	return db_status_id_by_uri(a, uri, NULL, err);
 }

@@ -231,17 +231,19 @@ run_prepared(PGconn *c, const char *sql, int n, const char *const *params)
 	return r;
 }
 
-/* db_query; counts: whether a write outside a transaction moves db_write_generation. */
+/* db_query; counts: whether a write outside a transaction moves db_write_generation;
+ * prepared: whether sql is prepared once for the connection (else planned on each run). */
 static PGresult *
 query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params,
-      bool counts)
+      bool counts, bool prepared)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		PGconn *c = get_conn(err);
 		if (c == NULL)
 			return NULL;
 		bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
-		PGresult *r = run_prepared(c, sql, n, params);
+		PGresult *r = prepared ? run_prepared(c, sql, n, params)
+				       : PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 		if (result_ok(r)) {
 			/* writes inside a transaction count when it commits */
 			if (counts && idle && may_write(sql, r))
@@ -266,13 +268,15 @@ query(struct arena *a, struct err *err, const char *sql, int n, const char *cons
 PGresult *
 db_query(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
 {
-	return query(a, err, sql, n, params, true);
+	return query(a, err, sql, n, params, true, true);
 }
 
 PGresult *
 db_query_queue(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
 {
-	return query(a, err, sql, n, params, false);
+	/* the queue swings from empty to thousands of jobs in a second: a plan kept from a
+	 * quiet moment would scan every job for each one (test_jobs) */
+	return query(a, err, sql, n, params, false, false);
 }
 
 int

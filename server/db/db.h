@@ -29,7 +29,10 @@ PGresult *db_query(struct arena *a, struct err *err, const char *sql, int n,
 
 /* db_query for the job queue's own statements (db/jobs.c): what they write changes no page,
  * so outside a transaction they leave db_write_generation alone and the anonymous page cache
- * stays valid while activities arrive (the jobs that apply them write through db_query). */
+ * stays valid while activities arrive (the jobs that apply them write through db_query).
+ * They are planned each time they run, never prepared: the queue goes from empty to
+ * thousands of jobs in a second, and a plan made while it was empty (statistics and file
+ * both say so) would scan every job for each job it looks at. */
 PGresult *db_query_queue(struct arena *a, struct err *err, const char *sql, int n,
 			 const char *const *params);
 

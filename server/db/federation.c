@@ -224,6 +224,17 @@ db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struc
 }
 
 int
+db_ap_status_exists(struct arena *a, int64_t status_id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(status_id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM statuses WHERE id = $1::bigint AND reblog_of_id IS NULL",
+			       1, p);
+	return r == NULL ? -1 : PQntuples(r) > 0;
+}
+
+int
 db_remote_follower_inboxes(struct arena *a, int64_t account_id, const char ***out,
 			   struct err *err)
 {

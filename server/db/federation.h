@@ -76,6 +76,10 @@ struct db_ap_status {
  * no such post. Strings are the arena's. */
 int db_ap_status(struct arena *a, int64_t status_id, struct db_ap_status *out, struct err *err);
 
+/* Whether post status_id (not a boost) is stored: 1, 0, or -1 + err. One narrow query, for
+ * the checks each delivery makes before it goes (db_ap_status loads the whole post). */
+int db_ap_status_exists(struct arena *a, int64_t status_id, struct err *err);
+
 /* Loads the posts ids[0..n) that exist (not boosts) into out[] (room for n), in the order of
  * ids, in one query; the count loaded, or -1 + err. */
 int db_ap_statuses(struct arena *a, const int64_t *ids, int n, struct db_ap_status *out,
