@@ -244,6 +244,24 @@ land(struct page_cache *c, const char *key, uint64_t hash, uint64_t generation)
 	}
 }
 
+/* Waits until flight id has landed or until ttl_ms have passed (lock held). */
+static void
+await_landing(struct page_cache *c, uint64_t id)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += c->ttl_ms / 1000;
+	until.tv_nsec += (c->ttl_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	c->waiting++;
+	while (flying(c, id) && pthread_cond_timedwait(&c->landed, &c->lock, &until) == 0)
+		;
+	c->waiting--;
+}
+
 const struct page_cache_entry *
 page_cache_get_once(struct page_cache *c, const char *key, uint64_t generation, int64_t now_ms,
 		    bool *render)
@@ -281,20 +299,7 @@ page_cache_get_once(struct page_cache *c, const char *key, uint64_t generation, 
 			}
 			break;
 		}
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += c->ttl_ms / 1000;
-		until.tv_nsec += (c->ttl_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		uint64_t id = f->id;
-		c->waiting++;
-		while (flying(c, id) &&
-		       pthread_cond_timedwait(&c->landed, &c->lock, &until) == 0)
-			;
-		c->waiting--;
+		await_landing(c, f->id);
 		waited = true;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -440,6 +445,31 @@ page_cache_peek(struct page_cache *c, const char *key, int64_t now_ms)
 	pthread_mutex_unlock(&c->lock);
 	page_cache_release(stale ? &stale->pub : NULL);
 	return hit ? &hit->pub : NULL;
+}
+
+bool
+page_cache_member_render(struct page_cache *c, const char *key, bool wait)
+{
+	uint64_t hash = hash_str(key);
+	bool render = true;
+	pthread_mutex_lock(&c->lock);
+	struct flight *f = find_flight(c, key, hash, 0);
+	if (f != NULL && wait) {
+		await_landing(c, f->id);
+		render = false;
+	} else if (f == NULL && wait && (f = calloc(1, sizeof *f)) != NULL) {
+		/* a failed allocation only means nobody waits for this rendering */
+		if ((f->key = strdup(key)) != NULL) {
+			f->id = ++c->flight_ids;
+			f->hash = hash;
+			f->next = c->flights;
+			c->flights = f;
+		} else {
+			free(f);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return render;
 }
 
 void

@@ -101,6 +101,16 @@ bool page_cache_put_member(struct page_cache *c, const char *key, int64_t now_ms
 			   const struct resp *resp, const char *deps, const char *token,
 			   int64_t until);
 
+/* For a member's page whose kept copy is missing or failed its check: whether the caller
+ * should render key now. When no other request renders key, the caller becomes its renderer
+ * (true), which page_cache_put_member or page_cache_abandon (generation 0) of key ends. When
+ * one does and wait is true, waits for it to end (at most ttl_ms of the real monotonic clock)
+ * and returns false: look again, and check what it kept (a member's page is never served
+ * unchecked). With wait false the caller renders and nobody waits for it (true). So
+ * the requests of one session that miss together (an app and a tab, a reload after a post)
+ * cost one rendering and checks, not a rendering each. */
+bool page_cache_member_render(struct page_cache *c, const char *key, bool wait);
+
 /* The entry stored under key, with a reference (release it), or NULL when there is none or
  * it is ttl_ms old or older (then it is dropped: a member's page never outlives the ttl). */
 const struct page_cache_entry *page_cache_peek(struct page_cache *c, const char *key,

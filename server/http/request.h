@@ -75,6 +75,7 @@ struct req {
 	const char *member_token; /* the check's answer when it was made, */
 	int64_t member_until;	 /* and the wall-clock second it stops being right (0: never) */
 	const struct page_cache_entry *member_entry; /* req_member_page_lookup's find */
+	const char *member_flight; /* renders this member page for others waiting (cache.h) */
 	bool handled; /* a handler thread made the answer; the connection's thread sends it */
 	bool deferred; /* the handler called req_defer: its answer comes from another thread */
 	atomic_int defer_parties; /* of the handler's return and req_answer_deferred, done */
@@ -150,6 +151,12 @@ void req_member_page_answer(struct req *req);
 
 /* Drops the page kept under key (its check failed). */
 void req_member_page_drop(struct req *req, const char *key);
+
+/* Whether req should render the page of key now (page_cache_member_render): false after
+ * waiting for another request of the session that rendered it (look and check again). When
+ * req becomes the renderer, the end of its answer (stored or not, or the connection's end)
+ * lets the waiting requests look again. true when the page cache is off. */
+bool req_member_page_render(struct req *req, const char *key, bool wait);
 
 /* Asks that the answer this handler makes be kept under key with deps, token and until, if
  * it turns out a 200 without Set-Cookie that was not marked not_for_page_cache. The strings

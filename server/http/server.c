@@ -365,6 +365,29 @@ req_member_page_drop(struct req *req, const char *key)
 		page_cache_drop(srv->cache, key);
 }
 
+bool
+req_member_page_render(struct req *req, const char *key, bool wait)
+{
+	struct http_server *srv = req->server;
+	if (srv == NULL || srv->cache == NULL || key == NULL)
+		return true;
+	if (!page_cache_member_render(srv->cache, key, wait))
+		return false;
+	if (wait)
+		req->member_flight = key;
+	return true;
+}
+
+/* Ends req's rendering of a member page for others waiting, if it has one. */
+static void
+member_land(struct http_server *srv, struct req *req)
+{
+	if (req->member_flight == NULL)
+		return;
+	page_cache_abandon(srv->cache, req->member_flight, 0, now_ms(), false);
+	req->member_flight = NULL;
+}
+
 void
 req_member_page_keep(struct req *req, const char *key, const char *deps, const char *token,
 		     int64_t until)
@@ -436,6 +459,7 @@ prepare_resp(struct http_server *srv, struct req *req)
 		finish_response(req, kept ? GZIP_LEVEL : GZIP_LEVEL_ONCE);
 		cache_store(srv, req);
 		member_store(srv, req);
+		member_land(srv, req);
 	}
 	/* Every 503, a handler's own (the health check's) or an error's, says when to retry. */
 	if (req->resp.status == MHD_HTTP_SERVICE_UNAVAILABLE &&
@@ -715,6 +739,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		if (req->cache_flight) /* never answered: the waiting requests look again */
 			page_cache_abandon(srv->cache, req->cache_key,
 					   req->cache_generation, now_ms(), false);
+		member_land(srv, req);
 		log_request(req);
 		arena_free(req->arena);
 	}

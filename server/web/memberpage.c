@@ -78,6 +78,26 @@ token_now(struct req *req, const char *deps, const char *gen)
 	return arena_printf(req->arena, "%s%s", db, gen);
 }
 
+/* Answers req with the page kept under key when its check proves it current: true. Else
+ * drops what was kept (false). */
+static bool
+kept_and_current(struct req *req, const char *key, const char *gen)
+{
+	const char *deps, *token;
+	int64_t until;
+	if (!req_member_page_lookup(req, key, &deps, &token, &until))
+		return false;
+	const char *now = NULL;
+	if ((until == 0 || clock_now() < until) && (now = token_now(req, deps, gen)) != NULL &&
+	    strcmp(now, token) == 0) {
+		req_member_page_answer(req);
+		log_msg(LOG_DEBUG, "member page: kept page served after its check");
+		return true;
+	}
+	req_member_page_drop(req, key);
+	return false;
+}
+
 int
 web_member_page(struct req *req, int (*render)(struct req *req))
 {
@@ -85,18 +105,16 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 	const char *gen = local_part(req->arena);
 	if (key == NULL || gen == NULL)
 		return render(req);
-	const char *deps, *token;
-	int64_t until;
-	if (req_member_page_lookup(req, key, &deps, &token, &until)) {
-		const char *now = NULL;
-		if ((until == 0 || clock_now() < until) &&
-		    (now = token_now(req, deps, gen)) != NULL && strcmp(now, token) == 0) {
-			req_member_page_answer(req);
-			log_msg(LOG_DEBUG, "member page: kept page served after its check");
+	if (kept_and_current(req, key, gen))
+		return 0;
+	/* another request of this session may be rendering it: wait for that, check what it
+	 * kept, and render only when that is no good either (without waiting twice) */
+	if (!req_member_page_render(req, key, true)) {
+		if (kept_and_current(req, key, gen))
 			return 0;
-		}
-		req_member_page_drop(req, key);
+		req_member_page_render(req, key, false);
 	}
+	int64_t until;
 	if (!reload(req, gen))
 		return render(req);
 	web_page_collect(req);

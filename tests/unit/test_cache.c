@@ -429,6 +429,68 @@ START_TEST(test_member_entries)
 }
 END_TEST
 
+/* A member-page caller on another thread: whether it should render after looking. */
+struct member_waiter {
+	struct page_cache *c;
+	const char *key;
+	bool render;
+	pthread_t t;
+};
+
+static void *
+member_wait(void *p)
+{
+	struct member_waiter *w = p;
+	w->render = page_cache_member_render(w->c, w->key, true);
+	return NULL;
+}
+
+static void
+start_member_waiter(struct member_waiter *w, struct page_cache *c, const char *key)
+{
+	*w = (struct member_waiter){.c = c, .key = key, .render = true};
+	size_t before = page_cache_waiting(c);
+	pthread_create(&w->t, NULL, member_wait, w);
+	while (page_cache_waiting(c) == before)
+		sched_yield();
+}
+
+/* The requests of one session that miss together wait for one rendering of its page, then
+ * look again (they check it themselves); the ttl is a minute, so a wait that must not happen
+ * hangs the test past its timeout. */
+START_TEST(test_member_one_rendering)
+{
+	struct page_cache *c = page_cache_new(16, 1 << 20, 60000);
+	const char *key = "~7.5~gh0 /home";
+	ck_assert(page_cache_member_render(c, key, true)); /* the first renders */
+	struct member_waiter a, b;
+	start_member_waiter(&a, c, key);
+	start_member_waiter(&b, c, key);
+	/* another session's page, and a caller that may not wait, don't wait */
+	ck_assert(page_cache_member_render(c, "~7.6~gh0 /home", true));
+	page_cache_abandon(c, "~7.6~gh0 /home", 0, 0, false);
+	ck_assert(page_cache_member_render(c, key, false));
+	ck_assert_uint_eq(page_cache_waiting(c), 2);
+	struct resp r = make_resp("<p>home</p>", "\"h\"");
+	ck_assert(page_cache_put_member(c, key, 10, &r, "7|{}|{7}", "m0.1", 0));
+	pthread_join(a.t, NULL);
+	pthread_join(b.t, NULL);
+	ck_assert(!a.render && !b.render); /* they look again: the page is there */
+	const struct page_cache_entry *e = page_cache_peek(c, key, 20);
+	ck_assert_ptr_nonnull(e);
+	page_cache_release(e);
+	/* a rendering that keeps nothing ends all the same (the request's end abandons it) */
+	ck_assert(page_cache_member_render(c, key, true));
+	start_member_waiter(&a, c, key);
+	page_cache_abandon(c, key, 0, 30, false);
+	pthread_join(a.t, NULL);
+	ck_assert(!a.render);
+	ck_assert(page_cache_member_render(c, key, true)); /* nobody renders now */
+	page_cache_abandon(c, key, 0, 40, false);
+	page_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
 	page_cache_free(NULL);
@@ -454,6 +516,7 @@ cache_suite(void)
 	tcase_add_test(tc, test_unfit_answers_have_nobody_wait);
 	tcase_add_test(tc, test_abandoned_rendering);
 	tcase_add_test(tc, test_member_entries);
+	tcase_add_test(tc, test_member_one_rendering);
 	tcase_add_test(tc, test_free_null);
 	suite_add_tcase(s, tc);
 	return s;
