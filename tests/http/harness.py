@@ -318,6 +318,7 @@ class Instance:
         self.conf = os.path.join(self.tmp, "parasol.conf")
         self.server = None
         self.env = None  # extra environment for its server (e.g. PARASOL_TEST_CLOCK_FILE)
+        self.wrapper = None  # argv its server runs under (e.g. unshare), or None
         self._pending = settings
 
     def create_database(self, suffix=""):
@@ -355,7 +356,8 @@ class Instance:
         """Starts `serve`; if another process took the port in the meantime (the scripts run
         in parallel), tries again on a new one."""
         for attempt in range(3):
-            self.server = Server(self.conf, self.port, tag or self.script, self.env)
+            self.server = Server(self.conf, self.port, tag or self.script, self.env,
+                                 self.wrapper)
             self.suite.add_cleanup(self.server.kill)
             try:
                 return self.server.start()
@@ -391,8 +393,9 @@ def describe(proc):
 class Server:
     """`parasol -c conf serve` with its stderr in OUTPUT/<tag>.server.log."""
 
-    def __init__(self, conf, port, tag, env=None):
+    def __init__(self, conf, port, tag, env=None, wrapper=None):
         self.conf, self.port, self.tag, self.env = conf, port, tag, env
+        self.wrapper = list(wrapper or [])  # runs `parasol` as its last arguments (exec)
         self.log_path = output_path("%s.server.log" % tag)
         self.out_path = output_path("%s.server.stdout" % tag)
         self.proc = None
@@ -406,7 +409,8 @@ class Server:
         log = open(self.log_path, "wb")
         out = open(self.out_path, "wb")
         try:
-            self.proc = subprocess.Popen([BIN, "-c", self.conf, "serve"], stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(self.wrapper + [BIN, "-c", self.conf, "serve"],
+                                         stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=log, env=child_env(self.env))
         finally:
             log.close()
