@@ -221,6 +221,47 @@ fetch_ids(struct arena *a, const char *sql, int64_t max_id, int64_t min_id, int 
 	return 0;
 }
 
+/* The mean gap between the ids of the member arg's feed (from its floor up), as the ids
+ * of the posts reaching them come: 0 when there is no feed or too little of one. */
+static int64_t
+feed_gap(struct arena *a, const char *arg, struct err *err)
+{
+	const char *p[1] = {arg};
+	PGresult *r = db_query(a, err,
+			       "SELECT (max(h.status_id) - min(h.status_id)) / NULLIF(count(*) - 1, 0)"
+			       " FROM home_feeds f JOIN home_feed h ON h.account_id = f.account_id"
+			       " AND h.status_id >= f.floor_id WHERE f.account_id = $1::bigint",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ? db_int64(r, 0, 0) : 0;
+}
+
+/* How many gaps of the feed the first read below its floor spans, per candidate wanted. */
+#define BELOW_WINDOW_GAPS 4
+
+/* Descending candidates below the feed's floor (ids under max_id, over min_id): each
+ * followed account's newest there, merged (CAND_HOME) — one index probe per account and up
+ * to a batch of rows from each, sorted. A window cuts the rows: ids as far below max_id as
+ * the feed's density says a few batches take are read first, and below the window only when
+ * it held too few. Exact either way. */
+static int
+below_floor_desc(struct arena *a, const char *arg, int64_t max_id, int64_t min_id, int batch,
+		 int64_t *ids, int *n, struct err *err)
+{
+	const char *sql = cand_sql[DB_TL_HOME][0];
+	int64_t gap = max_id > 0 ? feed_gap(a, arg, err) : 0;
+	if (gap < 0)
+		return -1;
+	int64_t span = (int64_t)batch * BELOW_WINDOW_GAPS;
+	int64_t lo = gap > 0 && gap < max_id / span ? max_id - gap * span : 0;
+	if (lo <= min_id)
+		return fetch_ids(a, sql, max_id, min_id, batch, arg, ids, n, err);
+	if (fetch_ids(a, sql, max_id, lo, batch, arg, ids, n, err) != 0)
+		return -1;
+	return *n < batch ? fetch_ids(a, sql, lo + 1, min_id, batch, arg, ids, n, err) : 0;
+}
+
 /* Up to `batch` home candidates of the member `arg` between the bounds (0: none), in key
  * order: from the feed for ids from its floor up, the rest per followed account. Returns
  * how many, -1 on failure. */
@@ -253,8 +294,8 @@ home_candidates(struct arena *a, const char *arg, int64_t max_id, int64_t min_id
 		if (!PQgetisnull(r, i, 1))
 			ids[n++] = db_int64(r, i, 1);
 	if (!ascending && below && from_feed < batch) {
-		if (fetch_ids(a, cand_sql[DB_TL_HOME][0], below_max == INT64_MAX ? 0 : below_max,
-			      min_id, batch, arg, ids, &n, err) != 0)
+		if (below_floor_desc(a, arg, below_max == INT64_MAX ? 0 : below_max, min_id, batch,
+				     ids, &n, err) != 0)
 			return -1;
 	}
 	return n;

@@ -193,6 +193,13 @@ def test_home_feed_floor_is_invisible():
     assert int(floor) > 0
     assert inst.scalar("SELECT count(*) FROM home_feed WHERE account_id = %s" % bob) == "10"
     check("feed trimmed")
+    # a followed account's post from hours before the rest lies below the window that pages
+    # under the floor read first (db/statuses.c, below_floor_desc): found by the read below
+    ancient = str(min(int(x) for x in full) - (1 << 40))
+    inst.psql("INSERT INTO statuses (id, account_id, text, content, visibility) VALUES"
+              " (%s, %s, 'ancient', '<p>ancient</p>', 'public')" % (ancient, ids["alice"]))
+    assert all_pages("bob", "/home") == full + [ancient], "the post below the window"
+    inst.psql("DELETE FROM statuses WHERE id = %s" % ancient)
     # dave's older posts (below the floor) and a new one show after a follow, and go after
     # an unfollow
     dave_old = new_post("dave", "dave before the follow")
