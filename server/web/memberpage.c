@@ -92,6 +92,7 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 		if ((until == 0 || clock_now() < until) &&
 		    (now = token_now(req, deps, gen)) != NULL && strcmp(now, token) == 0) {
 			req_member_page_answer(req);
+			pagecheck_shown(req->arena, deps, now);
 			log_msg(LOG_DEBUG, "member page: kept page served after its check");
 			return 0;
 		}
@@ -112,8 +113,10 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 		now = token_now(req, now_deps, gen);
 	}
 	pagecheck_end();
-	if (now != NULL)
+	if (now != NULL) {
 		req_member_page_keep(req, key, now_deps, now, until);
+		pagecheck_shown(req->arena, now_deps, now);
+	}
 	log_msg(LOG_DEBUG, "member page: rendered");
 	return rc;
 }
