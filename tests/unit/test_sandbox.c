@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vips/vips.h>
 
 #include "media/convert.h"
 #include "media/imagewire.h"
@@ -71,6 +72,10 @@ probe(const char *call)
 			_exit(0);
 	} else if (strcmp(call, "ptrace") == 0) {
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	} else if (strcmp(call, "warning") == 0) {
+		/* as libvips warns of an odd GIF frame: glib's own writer would ask getpeername
+		 * whether stderr is the journal (convert_init replaces it) */
+		g_warning("a warning under the filter");
 	} else if (strcmp(call, "none") != 0) {
 		fprintf(stderr, "unknown probe %s\n", call);
 		_exit(91);
@@ -128,15 +133,20 @@ probe_only(const void *call)
 START_TEST(test_same_calls_without_the_filter)
 {
 	/* without the filter the same calls return (what the test above sees is the filter,
-	 * not a call that fails by itself), and a confined child that breaks no rule exits */
+	 * not a call that fails by itself), and a confined child that breaks no rule exits,
+	 * even when libvips or glib log a warning */
 	static const char *const calls[] = {"socket", "open", "ptrace"};
 	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		int status = in_child(probe_only, calls[i]);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: status %#x",
 			      calls[i], status);
 	}
-	int status = in_child(confine_and_probe, "none");
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	static const char *const harmless[] = {"none", "warning"};
+	for (size_t i = 0; i < sizeof harmless / sizeof harmless[0]; i++) {
+		int status = in_child(confine_and_probe, harmless[i]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: status %#x",
+			      harmless[i], status);
+	}
 }
 END_TEST
 
