@@ -8,7 +8,6 @@
 #include "sandbox.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
@@ -60,14 +59,8 @@ sandbox_enter(struct err *err)
 		rc = add(ctx, SCMP_ACT_ALLOW, "mmap", 1, &no_exec);
 	if (rc == 0)
 		rc = add(ctx, SCMP_ACT_ALLOW, "mprotect", 1, &no_exec);
-	/* fstat of a descriptor it holds (glibc's fstat is newfstatat with an empty path) */
-	const struct scmp_arg_cmp empty_path = SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH);
-	if (rc == 0)
-		rc = add(ctx, SCMP_ACT_ALLOW, "fstat", 0, NULL);
-	if (rc == 0)
-		rc = add(ctx, SCMP_ACT_ALLOW, "newfstatat", 1, &empty_path);
 	/* send() on its socket (imagewire.c: MSG_NOSIGNAL), never to an address of its own */
-	const struct scmp_arg_cmp no_address = SCMP_A4(SCMP_CMP_EQ, 0);
+	const struct scmp_arg_cmp no_address = SCMP_A4(SCMP_CMP_EQ, 0, 0);
 	if (rc == 0)
 		rc = add(ctx, SCMP_ACT_ALLOW, "sendto", 1, &no_address);
 	/* A thread, never a new process: clone only with CLONE_THREAD. clone3 passes its flags
@@ -78,11 +71,11 @@ sandbox_enter(struct err *err)
 	if (rc == 0)
 		rc = add(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
 	/* glib names its threads */
-	const struct scmp_arg_cmp set_name = SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME);
+	const struct scmp_arg_cmp set_name = SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME, 0);
 	if (rc == 0)
 		rc = add(ctx, SCMP_ACT_ALLOW, "prctl", 1, &set_name);
 	/* abort() and raise(): a signal to its own threads only */
-	const struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
+	const struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0);
 	if (rc == 0)
 		rc = add(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &self);
 	if (rc == 0)
