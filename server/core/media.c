@@ -19,8 +19,8 @@
 static char *dir;
 static struct image_limits limits;
 
-/* The members whose image is being decoded now (at most one each): a short list, since the
- * decoders run MEDIA_CONCURRENCY at once and the rest are refused at once. */
+/* The members whose image is being decoded now (at most one each): a short list, since
+ * image_process runs IMAGE_CONCURRENCY decoders at once and refuses the rest at once. */
 #define BUSY_MAX 256
 static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t busy[BUSY_MAX];
