@@ -64,7 +64,8 @@ expiry_settings_get(struct arena *a, int64_t account_id, struct expiry_settings 
 	return 0;
 }
 
-/* "" or "0" gives 0; a whole number 1..AUTO_DELETE_MAX gives itself; else -1. */
+/* "" (off) gives 0; a whole number 1..AUTO_DELETE_MAX gives itself; else (0 too: the form
+ * says 1 to 1000, and "older than 0 days" would take every post) -1. */
 static int
 parse_amount(const char *s)
 {
@@ -76,7 +77,7 @@ parse_amount(const char *s)
 			return -1;
 		v = v * 10 + (*c - '0');
 	}
-	return v <= AUTO_DELETE_MAX ? v : -1;
+	return v >= 1 && v <= AUTO_DELETE_MAX ? v : -1;
 }
 
 int
@@ -91,7 +92,10 @@ expiry_settings_save(struct arena *a, int64_t account_id, const char *default_ex
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "Write a whole number from 1 to 1000, or leave it empty.",
 			       "bad auto-delete amount");
-	int u = find(auto_delete_unit_names, AUTO__MAX, unit);
+	/* with auto-delete off the form's unit says "off" (""): the stored unit is unused */
+	int u = n == 0 && (unit == NULL || *unit == '\0')
+		    ? AUTO_WEEKS
+		    : find(auto_delete_unit_names, AUTO__MAX, unit);
 	if (u < 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Choose days, weeks or months.",
 			       "bad auto-delete unit");

@@ -40,8 +40,9 @@ int expiry_settings_get(struct arena *a, int64_t account_id, struct expiry_setti
 			struct err *err);
 
 /* Checks and stores the settings form's values: default_expiry (expiry_names), amount
- * ("" or "0": off; else a whole number 1..AUTO_DELETE_MAX) and unit. ERR_UNPROCESSABLE
- * with a message for the member when one is wrong, nothing stored then. 0 or -1 + err. */
+ * ("": off; else a whole number 1..AUTO_DELETE_MAX, so 0 is refused) and unit
+ * (auto_delete_unit_names; "" too when amount is ""). ERR_UNPROCESSABLE with a message for
+ * the member when one is wrong, nothing stored then. 0 or -1 + err. */
 int expiry_settings_save(struct arena *a, int64_t account_id, const char *default_expiry,
 			 const char *amount, const char *unit, struct err *err);
 

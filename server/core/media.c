@@ -1,6 +1,7 @@
 /* media.c - the rules for members' images; see media.h. */
 #include "media.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -11,11 +12,58 @@
 #include "media/store.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
 static char *dir;
 static struct image_limits limits;
+
+/* The members whose image is being decoded now (at most one each): a short list, since
+ * image_process runs IMAGE_CONCURRENCY decoders at once and refuses the rest at once. */
+#define BUSY_MAX 256
+static pthread_mutex_t busy_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t busy[BUSY_MAX];
+static int nbusy;
+
+/* Marks account_id's decode as started, unless one is already under way (ERR_RATE_LIMITED)
+ * or too many members decode at once (ERR_UNAVAILABLE). 0 or -1 + err. */
+static int
+busy_take(int64_t account_id, struct err *err)
+{
+	int rc = 0;
+	pthread_mutex_lock(&busy_lock);
+	for (int i = 0; i < nbusy && rc == 0; i++)
+		if (busy[i] == account_id)
+			rc = err_set(err, ERR_RATE_LIMITED, media_one_at_a_time_msg,
+				     "member %lld: an image of theirs is being decoded already",
+				     (long long)account_id);
+	if (rc == 0 && nbusy == BUSY_MAX)
+		rc = err_set(err, ERR_UNAVAILABLE,
+			     N_("Too many images are being prepared right now. Please try again "
+				"in a minute."),
+			     "image refused: %d members' images being decoded", nbusy);
+	if (rc == 0)
+		busy[nbusy++] = account_id;
+	pthread_mutex_unlock(&busy_lock);
+	return rc;
+}
+
+static void
+busy_give(int64_t account_id)
+{
+	pthread_mutex_lock(&busy_lock);
+	for (int i = 0; i < nbusy; i++)
+		if (busy[i] == account_id) {
+			busy[i] = busy[--nbusy];
+			break;
+		}
+	pthread_mutex_unlock(&busy_lock);
+}
+
+const char media_one_at_a_time_msg[] =
+    N_("Your previous image is still being prepared. Please wait a few seconds, then send "
+       "this one again.");
 
 int
 media_setup(const struct media_config *cfg, struct err *err)
@@ -70,7 +118,14 @@ media_prepare(struct arena *a, int64_t account_id, const char *purpose, const vo
 			       "An image description can have at most 1500 characters.",
 			       "alt text too long");
 	struct image_result img;
-	if (image_process(data, len, &limits, &img, err) != 0)
+	/* One decode at a time per member, so that one member's flood of uploads can't take
+	 * every decoder from the others; images from peers (account 0) are the worker's. */
+	if (account_id != 0 && busy_take(account_id, err) != 0)
+		return -1;
+	int decoded = image_process(data, len, &limits, &img, err);
+	if (account_id != 0)
+		busy_give(account_id);
+	if (decoded != 0)
 		return -1;
 	int rc = -1;
 	char *full = store_new_name(a, img.full.ext, err);

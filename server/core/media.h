@@ -20,6 +20,10 @@ struct err;
 #define MEDIA_DESCRIPTION_MAX 1500 /* alt text, in code points (Mastodon's limit) */
 #define MEDIA_MAX_SIDE 4096	   /* stored images fit in this square */
 #define MEDIA_THUMB_SIDE 640	   /* thumbnails fit in this square */
+#define MEDIA_RETRY_SECONDS 5	   /* Retry-After when a member's image waits for their last */
+
+/* Why a member's upload was refused while another of theirs is being decoded (N_). */
+extern const char media_one_at_a_time_msg[];
 
 struct media_config {
 	const char *dir; /* media_dir; copied */
@@ -43,9 +47,13 @@ size_t media_max_bytes(void);
 
 /* Decodes and re-encodes len bytes (in memory), writes the image and its thumbnail under
  * fresh random names, and fills *out for recording (account_id, purpose, description set;
- * status_id and position left to the caller). On failure no file is left: ERR_TOO_LARGE,
- * ERR_UNPROCESSABLE (not an image, damaged, too many pixels, alt text too long),
- * ERR_UNAVAILABLE (disk full) or ERR_INTERNAL, with err->safe for the member. */
+ * status_id and position left to the caller). A member (account_id not 0; 0 is a peer's
+ * image fetched by the worker) has at most one image decoded at a time in this process:
+ * another of theirs meanwhile is refused at once with ERR_RATE_LIMITED
+ * (media_one_at_a_time_msg; answer with Retry-After: MEDIA_RETRY_SECONDS). On failure no
+ * file is left: ERR_TOO_LARGE, ERR_UNPROCESSABLE (not an image, damaged, too many pixels,
+ * alt text too long), ERR_RATE_LIMITED, ERR_UNAVAILABLE (disk full, too many images at
+ * once) or ERR_INTERNAL, with err->safe for the member. */
 int media_prepare(struct arena *a, int64_t account_id, const char *purpose, const void *data,
 		  size_t len, const char *description, struct media_row *out, struct err *err);
 

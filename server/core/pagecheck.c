@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/remote_media.h"
 #include "db/db.h"
 #include "db/pagemarks.h"
 #include "util/arena.h"
@@ -53,4 +54,26 @@ pagecheck_token(struct arena *a, const char *deps, struct err *err)
 	}
 	const char *statuses = arena_printf(a, "%.*s", (int)(bar2 - bar1 - 1), bar1 + 1);
 	return db_pagemarks_token(a, (int64_t)viewer, statuses, bar2 + 1, err);
+}
+
+void
+pagecheck_shown(struct arena *a, const char *deps, const char *token)
+{
+	const char *r = token ? strstr(token, "|r") : NULL;
+	if (r == NULL || r[2] == '\0' || r[2] == '|')
+		return; /* no remote image on the page */
+	/* the posts: deps's second part, "{id,id,...}" */
+	const char *p = strchr(deps, '|');
+	if (p == NULL || p[1] != '{')
+		return;
+	p += 2;
+	size_t most = strlen(p) / 2 + 1;
+	int64_t *ids = arena_alloc(a, sizeof *ids * most);
+	int n = 0;
+	while (*p >= '0' && *p <= '9' && (size_t)n < most) {
+		char *end;
+		ids[n++] = (int64_t)strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
+	remote_media_mark_shown(a, ids, n);
 }

@@ -31,4 +31,9 @@ const char *pagecheck_deps(struct arena *a, int64_t viewer_id, const int64_t *st
  * deps is ERR_INTERNAL). One query. */
 const char *pagecheck_token(struct arena *a, const char *deps, struct err *err);
 
+/* After a page was rendered (its snapshot ended) or served again from the cache: marks
+ * the remote images it shows as shown now (core/remote_media.h remote_media_mark_shown),
+ * when its token says it shows any; costs nothing otherwise. Failures are logged. */
+void pagecheck_shown(struct arena *a, const char *deps, const char *token);
+
 #endif

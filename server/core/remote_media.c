@@ -103,7 +103,11 @@ remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 			touch[ntouch++] = m->status_id;
 	}
 	/* Shown now; the evicted ones are fetched again. A failure here costs the page
-	 * nothing: it is logged and the next showing tries again. */
+	 * nothing: it is logged and the next showing tries again. Inside a member page's
+	 * snapshot nothing can be written (and a write would spoil the snapshot): the page
+	 * marks them after it (remote_media_mark_shown). */
+	if (ntouch == 0 || db_in_snapshot())
+		return rows;
 	const char **again = NULL;
 	struct err terr;
 	int k = db_remote_files_shown(a, touch, ntouch, &again, &terr);
@@ -113,6 +117,16 @@ remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 		if (queue_fetch(a, again[i], &terr) != 0)
 			log_msg(LOG_WARN, "remote image not queued again: %s", terr.detail);
 	return rows;
+}
+
+void
+remote_media_mark_shown(struct arena *a, const int64_t *ids, int n)
+{
+	struct remote_attachment *rows;
+	enum remote_show *shows;
+	struct err err;
+	if (n > 0 && remote_media_of_statuses(a, ids, n, &rows, &shows, &err) < 0)
+		log_msg(LOG_WARN, "remote images not marked shown: %s", err.detail);
 }
 
 void

@@ -68,10 +68,18 @@ enum remote_show {
 
 /* The remote attachments of the n posts ids, by post and position (*out arena-owned), each
  * with how to show it in (*shows)[i]. Marks them shown now and queues the fetch of those
- * that were evicted (the page itself never fetches). Count or -1 + err. */
+ * that were evicted (the page itself never fetches), except inside a read-only snapshot
+ * (db_in_snapshot; see remote_media_mark_shown). Count or -1 + err. */
 int remote_media_of_statuses(struct arena *a, const int64_t *ids, int n,
 			     struct remote_attachment **out, enum remote_show **shows,
 			     struct err *err);
+
+/* Marks the remote images of the n posts ids shown now, as remote_media_of_statuses does
+ * (the cache's expiry counts from the last showing; an evicted image is queued again).
+ * remote_media_of_statuses can't inside a member page's read-only snapshot
+ * (core/pagecheck.h): such a page calls this after its snapshot, and whenever it is served
+ * again from the cache. Failures are logged. */
+void remote_media_mark_shown(struct arena *a, const int64_t *ids, int n);
 
 /* Makes url (NULL: none) the remote account's avatar or header (purpose: "avatar",
  * "header"), queueing its fetch as remote_media_record does. Called when an actor document

@@ -229,30 +229,44 @@ settings_exit_url_ok(const char *url)
 }
 
 int
-settings_save(struct arena *a, const struct instance_settings *s, struct err *err)
+settings_save(struct arena *a, const struct instance_settings *s, const char **field,
+	      struct err *err)
 {
+	*field = NULL;
 	size_t name_len = utf8_chars(s->name);
-	if (name_len == 0 || name_len > SETTINGS_NAME_MAX)
+	if (name_len == 0 || name_len > SETTINGS_NAME_MAX) {
+		*field = "name";
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The instance name needs 1 to 100 characters.", "bad name");
-	if (utf8_chars(s->description) > SETTINGS_DESCRIPTION_MAX)
+	}
+	if (utf8_chars(s->description) > SETTINGS_DESCRIPTION_MAX) {
+		*field = "description";
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The description can have at most 2000 characters.",
 			       "description too long");
-	if (s->suspension_purge_days < 0 || s->suspension_purge_days > SETTINGS_PURGE_DAYS_MAX)
+	}
+	if (s->suspension_purge_days < 0 || s->suspension_purge_days > SETTINGS_PURGE_DAYS_MAX) {
+		*field = "suspension_purge_days";
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The purge delay must be a number of days from 0 to 3650.",
 			       "purge days %d", s->suspension_purge_days);
+	}
 	if (s->default_visibility == VIS_DIRECT || s->default_visibility < 0 ||
-	    s->default_visibility >= VIS__MAX)
+	    s->default_visibility >= VIS__MAX) {
+		*field = "default_visibility";
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "Choose a default visibility from the list.", "bad default visibility");
-	if (tz_check(a, s->time_zone, err) != 0)
+	}
+	if (tz_check(a, s->time_zone, err) != 0) {
+		*field = "time_zone";
 		return -1;
-	if (!settings_exit_url_ok(s->quick_exit_url))
+	}
+	if (!settings_exit_url_ok(s->quick_exit_url)) {
+		*field = "quick_exit_url";
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "The quick exit needs a web address starting with https:// or http://.",
 			       "bad quick exit url");
+	}
 	char days[16];
 	snprintf(days, sizeof days, "%d", s->suspension_purge_days);
 	const struct db_setting rows[] = {

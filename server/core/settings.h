@@ -101,7 +101,10 @@ bool settings_exit_url_ok(const char *url);
 
 /* Validates (name 1..100 characters, description up to 2000, purge days 0..3650, a time zone
  * the tz database knows, a quick exit settings_exit_url_ok accepts) and stores every setting;
- * ERR_UNPROCESSABLE naming the problem. */
-int settings_save(struct arena *a, const struct instance_settings *s, struct err *err);
+ * ERR_UNPROCESSABLE naming the problem, with *field the form field it is about ("name",
+ * "description", "suspension_purge_days", "default_visibility", "time_zone",
+ * "quick_exit_url"; NULL when it is about none, e.g. the database failed). */
+int settings_save(struct arena *a, const struct instance_settings *s, const char **field,
+		  struct err *err);
 
 #endif

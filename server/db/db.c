@@ -311,6 +311,8 @@ db_ping(struct err *err)
 /* How deep the calling thread is in db_begin calls: an inner begin/commit pair joins the
  * outer transaction. */
 static _Thread_local int tx_depth;
+/* Whether that transaction is db_begin_snapshot's (read only). */
+static _Thread_local bool tx_snapshot;
 
 int
 db_begin(struct err *err)
@@ -322,6 +324,7 @@ db_begin(struct err *err)
 	if (db_exec_script(err, "BEGIN") != 0)
 		return -1;
 	tx_depth = 1;
+	tx_snapshot = false;
 	return 0;
 }
 
@@ -350,6 +353,7 @@ db_begin_snapshot(struct err *err)
 	if (db_exec_script(err, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") != 0)
 		return -1;
 	tx_depth = 1;
+	tx_snapshot = true;
 	return 0;
 }
 
@@ -357,6 +361,12 @@ bool
 db_in_transaction(void)
 {
 	return tx_depth > 0;
+}
+
+bool
+db_in_snapshot(void)
+{
+	return tx_depth > 0 && tx_snapshot;
 }
 
 void

@@ -61,6 +61,10 @@ void db_end_snapshot(void);
  * no db_rollback has ended. */
 bool db_in_transaction(void);
 
+/* Whether that transaction is a snapshot (db_begin_snapshot): nothing may be written in it,
+ * and a statement that tries fails and spoils the rest of it. */
+bool db_in_snapshot(void);
+
 /* Runs sql and returns the first column of its first row as an int64: 0 when there is no
  * row (or it is NULL), -1 + err when the query fails. For "the id of ..." lookups. */
 int64_t db_query_int64(struct arena *a, struct err *err, const char *sql, int n,

@@ -19,7 +19,14 @@ static const char TOKEN_SQL[] =
 	"'|i', (SELECT string_agg(id || '.' || xmin, ',' ORDER BY id)"
 	"  FROM media WHERE status_id = ANY ($2::bigint[])),"
 	"'|a', (SELECT string_agg(id || '.' || xmin, ',' ORDER BY id)"
-	"  FROM accounts WHERE id = ANY ($3::bigint[])))";
+	"  FROM accounts WHERE id = ANY ($3::bigint[])),"
+	/* the posts' remote images: what the page shows of each is its file's state and name
+	 * (not its xmin: marking it shown moves last_shown_at, which no page shows) */
+	"'|r', (SELECT string_agg(ra.status_id || '.' || ra.position || '.' || ra.xmin || '.'"
+	"  || coalesce(f.state, '') || '.' || coalesce(f.file_name, ''), ','"
+	"  ORDER BY ra.status_id, ra.position)"
+	"  FROM remote_attachments ra LEFT JOIN remote_files f ON f.url = ra.url"
+	"  WHERE ra.status_id = ANY ($2::bigint[])))";
 
 const char *
 db_pagemarks_token(struct arena *a, int64_t viewer_id, const char *status_ids,

@@ -1,7 +1,8 @@
 /* pagemarks.h - the check of a member's cached page (migrations/0032_page_marks.sql): one
- * statement that reads the marks the triggers move (the member's, the node's epoch) and the
+ * statement that reads the marks the triggers move (the member's, the node's epoch), the
  * row versions (xmin) of the posts, their counters and images, and the accounts the page
- * shows. Equal answers at two moments prove that nothing the page shows changed between
+ * shows, and the state and file of each remote image of the posts (a peer's image fetched
+ * after the page was made changes it; "|r" and nothing after it when there is none). Equal answers at two moments prove that nothing the page shows changed between
  * them; any committed write that could change it changes the answer. */
 #ifndef PARASOL_DB_PAGEMARKS_H
 #define PARASOL_DB_PAGEMARKS_H

@@ -4,17 +4,40 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <vips/vips.h>
 
 #include "util/err.h"
 #include "util/imghead.h"
 
+/* libvips's and glib's warnings (a GIF's odd frame, a damaged chunk): dropped. The program's
+ * stderr is /dev/null, and glib's own writer would first ask the socket layer whether stderr
+ * is the systemd journal, a call the sandbox (media/sandbox.h) doesn't allow. */
+static GLogWriterOutput
+drop_log(GLogLevelFlags level, const GLogField *fields, gsize n, gpointer data)
+{
+	(void)level;
+	(void)fields;
+	(void)n;
+	(void)data;
+	return G_LOG_WRITER_HANDLED;
+}
+
 int
 convert_init(const char *argv0, struct err *err)
 {
+	g_log_set_writer_func(drop_log, NULL, NULL);
 	/* Decoded pixels stay in memory whatever their size (the pixel limit bounds them):
 	 * libvips would otherwise spill large images into a temporary file. */
 	setenv("VIPS_DISC_THRESHOLD", "8g", 1);
+	/* libvips stamps what it does with the local time; with TZ unset, glibc opens
+	 * /etc/localtime again at every localtime(), which the sandbox (media/sandbox.h) forbids.
+	 * With TZ set and read once here, it never opens a file for it again. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	/* No code generated at run time (liborc writes SIMD code into memory it maps
+	 * executable): the sandbox allows no executable memory, and a decoder needs none. */
+	setenv("VIPS_NOVECTOR", "1", 1);
 	if (VIPS_INIT(argv0) != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "libvips could not start");
 	vips_cache_set_max(0);

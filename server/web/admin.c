@@ -96,24 +96,39 @@ settings_submit(struct req *req)
 		s.time_zone = zone;
 	struct err err;
 	int rc = 0;
-	if (!days_ok)
+	const char *field = NULL; /* the form field the refusal is about */
+	if (!days_ok) {
+		field = "suspension_purge_days";
 		rc = err_set(&err, ERR_UNPROCESSABLE,
 			     "The purge delay must be a number of days from 0 to 3650.",
 			     "bad purge days");
-	else if (!vis_ok)
+	} else if (!vis_ok) {
+		field = "default_visibility";
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a default visibility from the list.",
 			     "bad default visibility");
-	else if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) != 0)
+	} else if (reg_mode_parse(web_field(req, "registration_mode"), &s.registration_mode) !=
+		   0) {
+		field = "registration_mode";
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a registration mode from the list.",
 			     "bad registration mode");
-	else if (i18n_lang_parse(web_field(req, "default_language"), &s.default_language) != 0)
+	} else if (i18n_lang_parse(web_field(req, "default_language"), &s.default_language) !=
+		   0) {
+		field = "default_language";
 		rc = err_set(&err, ERR_UNPROCESSABLE, "Choose a language from the list.",
 			     "bad language");
-	else
-		rc = settings_save(req->arena, &s, &err);
-	if (rc != 0)
-		return web_render_form_error(req, "admin_settings", N_("Instance settings"),
-					     settings_ctx(req, &s), &err);
+	} else {
+		rc = settings_save(req->arena, &s, &field, &err);
+	}
+	if (rc != 0) {
+		/* the form again as it was sent, the error beside its field (the template's
+		 * <field>_error key), or above the form when it is about none */
+		struct tval *ctx = settings_ctx(req, &s);
+		if (!days_ok)
+			tval_set_str(ctx, "purge_days", days);
+		const char *key = field ? arena_printf(req->arena, "%s_error", field) : "error";
+		return web_render_field_error(req, "admin_settings", N_("Instance settings"), ctx,
+					      key, &err);
+	}
 	return web_redirect(req, "/admin/settings", "saved");
 }
 

@@ -15,6 +15,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "web/web.h"
 
 #define MEDIA_READ_MAX (64L << 20)
 
@@ -46,4 +47,20 @@ int
 web_media_routes(struct router *r)
 {
 	return router_add(r, "GET", "/media/:file", media_get);
+}
+
+bool
+web_media_refused(struct req *req, const struct err *err)
+{
+	if (err->code == ERR_RATE_LIMITED)
+		resp_replace_header(req, "Retry-After",
+				    arena_printf(req->arena, "%d", MEDIA_RETRY_SECONDS));
+	if (!req_wants_json(req))
+		return false;
+	if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL) {
+		req->err = *err; /* not the member's doing: logged, and answered as any such error */
+		return true;
+	}
+	web_render_error(req, resp_status_for(err->code), err->safe);
+	return true;
 }

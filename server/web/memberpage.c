@@ -91,6 +91,7 @@ kept_and_current(struct req *req, const char *key, const char *gen)
 	if ((until == 0 || clock_now() < until) && (now = token_now(req, deps, gen)) != NULL &&
 	    strcmp(now, token) == 0) {
 		req_member_page_answer(req);
+		pagecheck_shown(req->arena, deps, now);
 		log_msg(LOG_DEBUG, "member page: kept page served after its check");
 		return true;
 	}
@@ -130,8 +131,10 @@ web_member_page(struct req *req, int (*render)(struct req *req))
 		now = token_now(req, now_deps, gen);
 	}
 	pagecheck_end();
-	if (now != NULL)
+	if (now != NULL) {
 		req_member_page_keep(req, key, now_deps, now, until);
+		pagecheck_shown(req->arena, now_deps, now);
+	}
 	log_msg(LOG_DEBUG, "member page: rendered");
 	return rc;
 }

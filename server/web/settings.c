@@ -24,6 +24,7 @@
 #include "util/log.h"
 #include "util/tmpl.h"
 #include "web/auth.h"
+#include "web/media.h"
 #include "web/signin_limit.h"
 #include "web/twofactor.h"
 #include "web/web.h"
@@ -75,9 +76,9 @@ preference_keys(struct tval *ctx, const char *language, enum visibility vis)
 }
 
 /* The "posts that delete themselves" form's keys: the default expiry e, the auto-delete
- * amount as typed (amount, "" when off) and unit u. */
+ * amount as typed (amount, "" when off) and unit u, or the unit list's "off" when u < 0. */
 static void
-expiry_keys(struct tval *ctx, enum post_expiry e, const char *amount, enum auto_delete_unit u)
+expiry_keys(struct tval *ctx, enum post_expiry e, const char *amount, int u)
 {
 	static const char *const keys[EXPIRY__MAX] = {"exp_never", "exp_1h", "exp_1d", "exp_1w",
 						      "exp_1m"};
@@ -86,7 +87,8 @@ expiry_keys(struct tval *ctx, enum post_expiry e, const char *amount, enum auto_
 	tval_set_str(ctx, "auto_delete_amount", amount);
 	static const char *const units[AUTO__MAX] = {"unit_days", "unit_weeks", "unit_months"};
 	for (int i = 0; i < AUTO__MAX; i++)
-		tval_set_bool(ctx, units[i], (enum auto_delete_unit)i == u);
+		tval_set_bool(ctx, units[i], i == u);
+	tval_set_bool(ctx, "unit_off", u < 0);
 }
 
 /* The saved expiry settings' keys; never and off when they can't be read (logged). */
@@ -97,10 +99,10 @@ saved_expiry_keys(struct req *req, struct tval *ctx)
 	struct err err;
 	if (expiry_settings_get(req->arena, req->viewer->id, &s, &err) != 0)
 		log_msg(LOG_WARN, "expiry settings not read: %s", err.detail);
+	bool on = s.auto_delete_amount > 0;
 	expiry_keys(ctx, s.default_expiry,
-		    s.auto_delete_amount > 0 ? arena_printf(req->arena, "%d", s.auto_delete_amount)
-					     : "",
-		    s.auto_delete_unit);
+		    on ? arena_printf(req->arena, "%d", s.auto_delete_amount) : "",
+		    on ? (int)s.auto_delete_unit : -1);
 }
 
 /* The sessions list: when each began and its coarse label, never more. A database error
@@ -184,6 +186,8 @@ images_submit(struct req *req)
 			rc = media_remove_profile(req->arena, req->viewer->id, purposes[i], &err);
 			removed = true;
 		}
+		if (rc != 0 && web_media_refused(req, &err))
+			return req->err.code != ERR_NONE ? -1 : 0;
 		if (rc != 0)
 			return web_render_field_error(req, TEMPLATE, TITLE, saved_ctx(req),
 						      "images_error", &err);
@@ -291,10 +295,10 @@ expiry_submit(struct req *req)
 		enum post_expiry e = EXPIRY_NEVER;
 		if (expiry_parse(def, &e, &ignored) != 0)
 			e = EXPIRY_NEVER;
-		enum auto_delete_unit u = AUTO_WEEKS;
+		int u = -1; /* as sent: "off" unless it was one of the units */
 		for (int i = 0; i < AUTO__MAX; i++)
 			if (strcmp(unit, auto_delete_unit_names[i]) == 0)
-				u = (enum auto_delete_unit)i;
+				u = i;
 		expiry_keys(ctx, e, amount, u);
 		return web_render_field_error(req, TEMPLATE, TITLE, ctx, "expiry_error", &err);
 	}

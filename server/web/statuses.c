@@ -25,6 +25,7 @@
 #include "util/id.h"
 #include "util/tmpl.h"
 #include "web/confirm.h"
+#include "web/media.h"
 #include "web/web.h"
 
 const char *
@@ -448,7 +449,8 @@ compose_post(struct req *req)
 	int64_t id;
 	bool missing_alt;
 	if (read_images(req, &d, &missing_alt, &err) != 0)
-		return compose_error(req, &d, &err);
+		return !web_media_refused(req, &err) ? compose_error(req, &d, &err)
+						     : req->err.code != ERR_NONE ? -1 : 0;
 	if (status_create(req->arena, req->viewer, &d, &id, &err) != 0) {
 		if (err.code != ERR_UNPROCESSABLE) {
 			req->err = err;

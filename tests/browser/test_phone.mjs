@@ -371,10 +371,11 @@ for (const lang of LANGS) {
 }
 
 // The safety guide (walk2): every link of its contents is a 44 px target on a phone, the page
-// never scrolls sideways, and printed it keeps the guide but none of the site's menus.
+// never scrolls sideways, and printed it keeps the guide but none of the site's menus, nor
+// its contents list (links to its own sections, of no use on paper).
 for (const lang of LANGS) {
 	for (const width of WIDTHS) {
-		test(`${lang}, ${width} px: the safety guide's contents are 44 px targets; printed, no menus`, { timeout: T }, async () => {
+		test(`${lang}, ${width} px: the safety guide's contents are 44 px targets; printed, no menus and no contents list`, { timeout: T }, async () => {
 			const c = await open(lang, width, null, { javaScriptEnabled: false });
 			const { page, tr } = c;
 			await goto(page, '/safety');
@@ -391,9 +392,9 @@ for (const lang of LANGS) {
 			await shot(page, `${lang}-${width}-safety`);
 			await page.emulateMedia({ media: 'print' });
 			const shown = await page.evaluate(() => [...document.querySelectorAll(
-				'.site-header, .site-footer, .quick-exit, .site-nav')].filter((e) => e.getClientRects().length > 0)
+				'.site-header, .site-footer, .quick-exit, .site-nav, .guide-toc')].filter((e) => e.getClientRects().length > 0)
 				.map((e) => e.className));
-			assert.deepEqual(shown, [], 'the printed guide shows the site\'s menus');
+			assert.deepEqual(shown, [], 'the printed guide shows the site\'s menus or its contents list');
 			assert.ok(await page.locator('.guide h1').isVisible(), 'the printed guide has no title');
 			await page.pdf({ path: outputPath('phone', `${lang}-${width}-safety.pdf`) });
 			await close(c);
@@ -483,6 +484,59 @@ for (const lang of LANGS) {
 			tr('The quick exit needs a web address starting with https:// or http://.'));
 		assert.equal(await page.inputValue('#quick_exit_url'), typed, 'the typed address was lost');
 		assert.equal(await page.getAttribute('.quick-exit', 'href'), stored);
+		// the error stands beside the field (not at the top of a page some 3,500 px long),
+		// which has the focus, so both are on the screen
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'quick_exit_url');
+		assert.equal(await page.getAttribute('#quick_exit_url', 'aria-invalid'), 'true');
+		const placed = await page.evaluate(() => {
+			const e = document.getElementById('quick_exit_url-error').getBoundingClientRect();
+			const f = document.getElementById('quick_exit_url').getBoundingClientRect();
+			return { error: [e.top, e.bottom], field: [f.top, f.bottom], screen: window.innerHeight,
+				gap: f.top - e.bottom };
+		});
+		assert.ok(placed.error[0] >= 0 && placed.field[1] <= placed.screen,
+			`the error and its field are not both on the screen: ${JSON.stringify(placed)}`);
+		assert.ok(placed.gap >= 0 && placed.gap < 60, `the error is not beside its field: ${JSON.stringify(placed)}`);
+		await shot(page, `${lang}-320-admin-settings-refused`);
+		await close(c);
+	});
+}
+
+// The last button before an account is deleted for good (walk2) looks like no other: the
+// error colours instead of the main button's, as readable (at least 4.5:1), whole on a
+// 320 px screen in both languages.
+for (const lang of LANGS) {
+	test(`${lang}, 320 px: "Delete my account for good" is a danger button, readable and whole`, { timeout: T }, async () => {
+		const c = await open(lang, 320, 'lee', { javaScriptEnabled: false });
+		const { page, tr } = c;
+		await goto(page, '/settings/delete');
+		const button = page.locator('form[action="/settings/delete"] button[type="submit"]');
+		assert.equal(await button.innerText(), tr('Delete my account for good'));
+		const look = await page.evaluate(() => {
+			const style = (el) => { const s = getComputedStyle(el); return { bg: s.backgroundColor, fg: s.color }; };
+			const danger = document.querySelector('form[action="/settings/delete"] button[type="submit"]');
+			const plain = document.createElement('button');
+			plain.textContent = 'x';
+			document.body.append(plain);
+			const r = danger.getBoundingClientRect();
+			const out = { danger: style(danger), plain: style(plain), left: r.left, right: r.right,
+				height: r.height, wide: document.documentElement.scrollWidth };
+			plain.remove();
+			return out;
+		});
+		assert.notEqual(look.danger.bg, look.plain.bg, 'the button looks like every main button');
+		const rgb = (s) => s.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+		const lum = (c) => {
+			const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+			return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+		};
+		const [hi, lo] = [lum(look.danger.bg), lum(look.danger.fg)].sort((a, b) => b - a);
+		const ratio = (hi + 0.05) / (lo + 0.05);
+		assert.ok(ratio >= 4.5, `the button's text has a contrast of ${ratio.toFixed(2)}:1`);
+		assert.ok(look.left >= 0 && look.right <= 320 && look.height >= 44,
+			`the button runs from ${look.left} to ${look.right} px, ${look.height} px high`);
+		assert.ok(look.wide <= 320, `the page is ${look.wide} px wide`);
+		await shot(page, `${lang}-320-delete-account`);
 		await close(c);
 	});
 }

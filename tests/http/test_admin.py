@@ -133,6 +133,48 @@ def test_settings_errors():
     assert "Night &lt;Shift&gt;" in harness.request(inst.port, "GET", "/about").text
 
 
+@test
+def test_settings_error_beside_its_field():
+    """a refused field's error stands beside that field — its input marked aria-invalid,
+    described by the error and focused — not above a form some 3,500 px long; nothing is
+    saved and the other fields keep what was typed"""
+    cases = [("name", {"name": ""}, "1 to 100 characters"),
+             ("quick_exit_url", {"quick_exit_url": "javascript:alert(1)"}, "https://"),
+             ("time_zone", {"time_zone": "Mars/Olympus"}, "time zone"),
+             ("suspension_purge_days", {"suspension_purge_days": "9999"}, "0 to 3650"),
+             ("suspension_purge_days", {"suspension_purge_days": "12x"}, "0 to 3650"),
+             ("registration_mode", {"registration_mode": "anyone"}, "registration mode"),
+             ("default_language", {"default_language": "fr"}, "language")]
+    before = inst.psql("SELECT key, value FROM instance_settings ORDER BY key")
+    for field, change, words in cases:
+        fields = settings_form(description="typed, not saved", **change)
+        r = clients["admin"].post("/admin/settings", fields)
+        harness.assert_status(r, 422, "%s %r" % (field, change))
+        text = r.text
+        assert text.count('class="error"') == 1, (field, text)
+        m = re.search(r'<p class="error" role="alert" id="%s-error"[^>]*>([^<]*)</p>' % field,
+                      text)
+        assert m and words in html.unescape(m.group(1)), (field, text[:4000])
+        form_at = text.index('<form method="post" action="/admin/settings">')
+        assert m.start() > form_at, "%s: the error is above the form" % field
+        if field in ("registration_mode", "default_language"):
+            # the radios' fieldset (the error itself takes the focus), or the list
+            near = text[m.end():m.end() + 400]
+            assert 'name="%s"' % field in near, (field, near)
+        if field == "registration_mode":
+            assert 'tabindex="-1" autofocus' in m.group(0), m.group(0)
+        if field != "registration_mode":
+            control = re.search(r'<(input|textarea|select)\b[^>]*\bid="%s"[^>]*>' % (
+                field if field != "default_visibility" else "dv_public"), text[m.end():])
+            assert control and control.start() < 20, (field, text[m.end():m.end() + 300])
+            tag = control.group(0)
+            assert 'aria-invalid="true"' in tag and "autofocus" in tag, tag
+            assert re.search(r'aria-describedby="%s-error[" ]' % field, tag), tag
+        assert harness.form_fields(text)["description"] == "typed, not saved"
+        assert text.count("autofocus") == 1, field
+    assert inst.psql("SELECT key, value FROM instance_settings ORDER BY key") == before
+
+
 def title_of(text):
     m = re.search(r"<title>(.*?)</title>", text)
     assert m, "no title"

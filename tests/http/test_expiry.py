@@ -238,6 +238,36 @@ def test_settings_refuse_bad_values():
                     " WHERE account_id = %s" % local_id("carol")) == "t"
 
 
+@test
+def test_auto_delete_zero_refused_and_off_shows_no_unit():
+    """auto-delete takes 1 to 1000 as its hint says: 0 (or 000) gets a 422 naming the range,
+    nothing stored; while it is off the unit list says "off", not "weeks"; a number with
+    "off" as its unit asks for a unit; saving it off with the unit "off" works"""
+    good = {"default_expiry": "never", "auto_delete_amount": "2", "auto_delete_unit": "days"}
+    harness.assert_status(c["carol"].post("/settings/expiry", good), 303, "save")
+    row = A.psql("SELECT default_expiry, auto_delete_amount, auto_delete_unit FROM"
+                 " post_expiry_settings WHERE account_id = %s" % local_id("carol"))
+    for zero in ("0", "000"):
+        r = c["carol"].post("/settings/expiry", dict(good, auto_delete_amount=zero))
+        harness.assert_status(r, 422, "auto-delete %r" % zero)
+        assert re.search(r'id="expiry-error">[^<]*1 to 1000', r.text), r.text[:3000]
+        assert A.psql("SELECT default_expiry, auto_delete_amount, auto_delete_unit FROM"
+                      " post_expiry_settings WHERE account_id = %s" % local_id("carol")) == row
+    r = c["carol"].post("/settings/expiry", dict(good, auto_delete_unit=""))
+    harness.assert_status(r, 422, "a number without a unit")
+    assert "Choose days, weeks or months." in r.text
+    r = c["carol"].post("/settings/expiry", dict(good, auto_delete_amount="",
+                                                 auto_delete_unit=""))
+    harness.assert_status(r, 303, "off, with the unit list on off")
+    assert A.scalar("SELECT auto_delete_amount IS NULL FROM post_expiry_settings"
+                    " WHERE account_id = %s" % local_id("carol")) == "t"
+    text = c["carol"].get("/settings").text
+    units = re.search(r'<select id="auto_delete_unit".*?</select>', text, re.S).group(0)
+    selected = re.findall(r'<option value="(\w*)" selected', units)
+    assert selected == [""], units
+    assert re.search(r'<option value="" selected="selected">off</option>', units), units
+
+
 # --- the sweep -------------------------------------------------------------------------------
 
 @test

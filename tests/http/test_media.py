@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -294,6 +295,51 @@ def test_image_only_post():
     assert r.status == 422, r
 
 
+def gif_of_frames(n):
+    """A GIF of n frames, each 1 x 1 pixel (a two-colour table, one LZW-coded pixel)."""
+    head = b"GIF89a" + struct.pack("<HH", 1, 1) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    frame = b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00" + b"\x02\x02\x44\x01\x00"
+    return head + frame * n + b"\x3b"
+
+
+@test
+def test_gif_of_ten_thousand_frames():
+    """a GIF of 10,000 frames: converted in bounded time like any GIF (libvips decodes its
+    first frame only; the decoder's CPU limit bounds the rest), its first frame stored"""
+    data = gif_of_frames(10000)
+    assert len(data) < MAX_BYTES
+    sid = post_with("alice", "many.gif", "image/gif", data)
+    rows = media_rows(sid)
+    assert len(rows) == 1 and rows[0][2] == "image/jpeg", rows
+    assert list(rows[0][3:5]) == ["1", "1"], rows
+    for name in rows[0][:2]:
+        assert_clean(os.path.join(media_dir(), name))
+
+
+@test
+def test_polyglot_keeps_only_the_image():
+    """a valid JPEG with a ZIP archive and an HTML page appended (a polyglot that unzips or
+    renders elsewhere): the stored image and thumbnail are the re-encoded pixels only, with
+    none of the appended bytes"""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("secret-polyglot.txt", "hidden payload")
+    html_part = b"<html><body><script>alert('polyglot')</script></body></html>"
+    data = fixture("photo.jpg") + buf.getvalue() + html_part
+    sid = post_with("alice", "poly.jpg", "image/jpeg", data)
+    rows = media_rows(sid)
+    assert len(rows) == 1 and rows[0][2] == "image/jpeg", rows
+    for name in rows[0][:2]:
+        with open(os.path.join(media_dir(), name), "rb") as f:
+            stored = f.read()
+        for needle in (b"PK\x03\x04", b"PK\x05\x06", b"secret-polyglot", b"<script", b"<html"):
+            assert needle not in stored, (name, needle)
+        assert stored.startswith(b"\xff\xd8") and stored.endswith(b"\xff\xd9"), name
+        assert_clean(os.path.join(media_dir(), name))
+
+
 def settings_images(who, files=(), **fields):
     parts = [(name, name + ".img", ctype, data) for name, ctype, data in files]
     return c[who].post_multipart("/settings/images", fields, parts)
@@ -458,6 +504,23 @@ def test_decoder_crash_or_garbage_contained():
     post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
 
 
+@test
+def test_decoder_breaking_its_filter_is_killed():
+    """The decoder's seccomp filter (media/sandbox.h): a decoder that, once confined as
+    parasol-image confines itself, opens a socket, opens /etc/passwd or execs a program is
+    killed by SIGSYS, and the server answers as for a crash: a 500, nothing kept, the signal
+    in the log (tests/unit/test_sandbox --probe plays that decoder)"""
+    probe = os.path.join(os.environ["PARASOL_BUILDDIR"], "tests", "unit", "test_sandbox")
+    assert os.access(probe, os.X_OK), probe
+    for call in ("socket", "open", "execve"):
+        run_with_program("media-probe-" + call, "exec %s --probe %s\n" % (probe, call))
+        refused_with_nothing_kept("a decoder that tries %s under the filter" % call)
+        assert "died of signal %d" % signal.SIGSYS in inst.server.log(), \
+            "%s: the log doesn't name SIGSYS" % call
+    run_with_program("media-real", None)
+    post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+
+
 # A decoder that hangs until the test lets it go (a crafted file could make libvips spin or
 # wait): each start leaves a mark in GATE, and `release` there (or GATE gone) ends it (an
 # answer-less exit).
@@ -467,68 +530,141 @@ exit 1
 """
 
 
+def upload_client(who):
+    """A fresh connection signed in as who (a member of c), CSRF token read."""
+    cl = harness.WebClient(inst.port, timeout=600)
+    cl.cookies = dict(c[who].cookies)
+    cl.csrf()
+    return cl
+
+
+class Uploads:
+    """Uploads sent from threads, each answer kept under its tag as it comes."""
+
+    def __init__(self):
+        import threading
+        self.threading = threading
+        self.results, self.done, self.threads = {}, threading.Condition(), []
+
+    def fire(self, tag, cl, headers=None, data=None):
+        def send():
+            r = cl.post_multipart("/statuses", {"text": "flood " + tag, "alt1": "x"},
+                                  [("image1", "a.jpg", "image/jpeg",
+                                    data or fixture("photo.jpg"))], headers=headers)
+            with self.done:
+                self.results[tag] = r
+                self.done.notify_all()
+        t = self.threading.Thread(target=send, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def wait(self, n, timeout=None):
+        """Waits until n answers came (timeout: at most that long); whether they did."""
+        with self.done:
+            return self.done.wait_for(lambda: len(self.results) >= n, timeout)
+
+    def join(self):
+        for t in self.threads:
+            t.join()
+
+
+def started(gate):
+    return len([n for n in os.listdir(gate) if n.startswith("started.")])
+
+
+def wait_started(gate, n):
+    harness.wait_for(lambda: started(gate) >= n, 60, what="%d decoders started" % n)
+
+
 @test
 def test_upload_flood_leaves_the_site_up():
-    """Many uploads at once while the decoders hang: two decode, one waits for a slot, every
-    other one is refused at once with a 503 that says why, instead of holding a handler
-    thread until none is left for anyone (before, 12 such uploads stopped every page, even a
-    visitor's /about). Another member's page opens meanwhile; when the decoders give up the
-    held uploads get a 500, and nothing of any of them is kept"""
-    import threading
+    """Many members' uploads at once while the decoders hang: two decode, one waits for a
+    slot, every other one is refused at once with a 503 that says why, instead of holding a
+    handler thread until none is left for anyone (before, 12 such uploads stopped every page,
+    even a visitor's /about). Another member's page opens meanwhile; when the decoders give
+    up the held uploads get a 500, and nothing of any of them is kept"""
+    for name in ("flo1", "flo2", "flo3", "flo4", "flo5"):
+        c[name] = harness.member(inst, name)
     gate = os.path.join(inst.tmp, "gate")
     os.makedirs(gate)
     run_with_program("media-busy", HANG_SCRIPT % {"gate": gate})
     before = (inst.scalar("SELECT count(*) FROM statuses"),
               inst.scalar("SELECT count(*) FROM media"), files_on_disk())
-    data = fixture("photo.jpg")
-    results, done = [], threading.Condition()
-
-    def client():
-        cl = harness.WebClient(inst.port, timeout=600)
-        cl.cookies = dict(c["alice"].cookies)
-        cl.csrf()
-        return cl
-
-    def send(cl):
-        r = cl.post_multipart("/statuses", {"text": "flood", "alt1": "x"},
-                              [("image1", "a.jpg", "image/jpeg", data)])
-        with done:
-            results.append(r)
-            done.notify_all()
-
-    def fire(clients):
-        ts = [threading.Thread(target=send, args=(cl,), daemon=True) for cl in clients]
-        for t in ts:
-            t.start()
-        return ts
-
-    def started():
-        return len([n for n in os.listdir(gate) if n.startswith("started.")])
-
     release = os.path.join(gate, "release")
     suite.add_cleanup(lambda: os.path.isdir(gate) and open(release, "w").close())
-    first = fire([client(), client()])
-    while started() < 2:  # both slots taken by hanging decoders
-        threading.Event().wait(0.05)
-    more = fire([client() for _ in range(5)])
-    with done:  # one may wait for a slot; the other four come back at once
-        done.wait_for(lambda: len(results) >= 4)
-        refused = list(results)
+    up = Uploads()
+    up.fire("alice", upload_client("alice"))
+    up.fire("bob", upload_client("bob"))
+    wait_started(gate, 2)  # both slots taken by hanging decoders
+    for name in ("flo1", "flo2", "flo3", "flo4", "flo5"):
+        up.fire(name, upload_client(name))
+    up.wait(4)  # one may wait for a slot; the other four come back at once
+    refused = list(up.results.values())
     assert [r.status for r in refused] == [503] * 4, refused
     for r in refused:
         assert "Too many images are being prepared right now" in r.text, r.text[:2000]
     r = c["bob"].get("/settings")
     assert r.status == 200, "another member's page while the decoders hang: %r" % r
-    assert started() == 2, "a third decoder ran although both slots were taken"
+    assert started(gate) == 2, "a third decoder ran although both slots were taken"
     open(release, "w").close()
-    for t in first + more:
-        t.join()
-    assert sorted(r.status for r in results) == [500] * 3 + [503] * 4, results
+    up.join()
+    assert sorted(r.status for r in up.results.values()) == [500] * 3 + [503] * 4, up.results
     after = (inst.scalar("SELECT count(*) FROM statuses"),
              inst.scalar("SELECT count(*) FROM media"), files_on_disk())
     assert before == after, (before, after)
     run_with_program("media-real", None)
     post_with("alice", "photo.jpg", "image/jpeg", fixture("photo.jpg"))
+
+
+# Decoders that wait until the test says `pass` (then each runs the real parasol-image on
+# the same socket) or `release` (an answer-less exit); each start leaves a mark in GATE.
+PASS_SCRIPT = """touch %(gate)s/started.$$
+while [ -d %(gate)s ] && [ ! -e %(gate)s/release ] && [ ! -e %(gate)s/pass ]; do sleep 0.05; done
+[ -e %(gate)s/pass ] && exec %(real)s
+exit 1
+"""
+
+
+@test
+def test_one_members_flood_leaves_others_uploading():
+    """At most one image of a member is decoded at a time: while alice's first image is
+    being decoded, her four more uploads are refused at once with a 429, Retry-After and a
+    message that says why (on the form's page; as JSON for a JSON caller) and start no
+    decoder, and bob's upload meanwhile gets a decoder and is posted. Before, alice's flood
+    took both decoders and the waiting place, and bob got a 503"""
+    gate = os.path.join(inst.tmp, "gate-member")
+    os.makedirs(gate)
+    real = os.path.join(os.path.dirname(os.environ["PARASOL_BIN"]), "parasol-image")
+    run_with_program("media-member", PASS_SCRIPT % {"gate": gate, "real": real})
+    suite.add_cleanup(lambda: os.path.isdir(gate) and
+                      open(os.path.join(gate, "release"), "w").close())
+    before = int(inst.scalar("SELECT count(*) FROM statuses"))
+    up = Uploads()
+    up.fire("alice", upload_client("alice"))
+    wait_started(gate, 1)
+    for i in range(3):
+        up.fire("alice-more%d" % i, upload_client("alice"))
+    up.fire("alice-json", upload_client("alice"), headers={"Accept": "application/json"})
+    assert up.wait(4, timeout=60), "alice's further uploads were not refused at once: %r" % (
+        up.results,)
+    for tag in ("alice-more0", "alice-more1", "alice-more2", "alice-json"):
+        r = up.results[tag]
+        assert r.status == 429, (tag, r)
+        assert r.header("Retry-After") == "5", (tag, r.headers)
+    for i in range(3):
+        text = up.results["alice-more%d" % i].text
+        assert "Your previous image is still being prepared" in text, text[:2000]
+        assert 'name="text"' in text, "not the form again"
+    assert "still being prepared" in up.results["alice-json"].json()["error"]
+    assert started(gate) == 1, "alice's refused uploads started decoders"
+    up.fire("bob", upload_client("bob"), data=fixture("alpha.png"))
+    wait_started(gate, 2)  # bob's image has a decoder while alice's is still held
+    open(os.path.join(gate, "pass"), "w").close()
+    up.join()
+    assert up.results["bob"].status == 303, up.results["bob"]
+    assert up.results["alice"].status == 303, up.results["alice"]
+    assert int(inst.scalar("SELECT count(*) FROM statuses")) == before + 2
+    run_with_program("media-real", None)
 
 
 @test

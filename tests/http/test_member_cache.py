@@ -17,11 +17,13 @@ the pages ("2 h ago") are the same for both, and moving the clock is one of the 
 import os
 import re
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import imagetools  # noqa: E402
 
 harness.skip_without_postgres()
 
@@ -249,6 +251,56 @@ def make_write_test(what, write):
 
 for _what, _write in WRITES:
     test(make_write_test(_what, _write))
+
+
+@test
+def test_remote_image_arriving():
+    """a followed peer's post whose image is not loaded yet: the kept /home shows "Image not
+    loaded yet"; once the worker's media_fetch job stored the image, the next /home shows it,
+    as a fresh rendering does, with no clock moved; and a kept page served again marks the
+    image shown, so that the remote-media cache doesn't expire an image members still see"""
+    pat, peer = state["pat"], state["peer"]
+    release = threading.Event()
+    suite.add_cleanup(release.set)
+
+    def held(_p):
+        release.wait(60)
+        return (200, imagetools.fixture("photo.jpg"), "image/jpeg", {})
+    peer.routes["/media/cat.jpg"] = held
+    url = peer.base + "/media/cat.jpg"
+    act = harness.activity_create(pat, "pat's cat")
+    act["object"]["attachment"] = [{"type": "Document", "mediaType": "image/jpeg",
+                                    "url": url, "name": "A cat on a windowsill"}]
+    r = pat.post(A.port, "/inbox", act)
+    assert r.status in (200, 202), r
+    uri = act["object"]["id"]
+    sid = harness.wait_for(lambda: A.scalar("SELECT id FROM statuses WHERE uri = '%s'" % uri),
+                           30, what="pat's post with an image stored")
+    state_of = "SELECT state FROM remote_files WHERE url = '%s'" % url
+
+    def article():
+        r = load(c["vera"], "/home")
+        m = re.search(r'<article class="status" id="s-%s".*?</article>' % sid, r.text, re.S)
+        assert m, r.text[:3000]
+        return r, m.group(0)
+    warm()
+    r, art = article()
+    assert r.header("Age") is not None, "/home was not kept"
+    assert "Image not loaded yet" in art and "<img" not in art, art
+    assert A.scalar(state_of) == "pending"
+    release.set()
+    harness.wait_for(lambda: A.scalar(state_of) == "cached", 60, what="the image stored")
+    diff = differences()
+    assert not diff, "after the image arrived, A served pages B renders otherwise: %r" % diff
+    r, art = article()
+    assert "Image not loaded yet" not in art and '<img src="/media/' in art, art
+    # the image was last shown long ago: the kept page, served again, shows it now
+    A.psql("UPDATE remote_files SET last_shown_at = now() - interval '10 days'"
+           " WHERE url = '%s'" % url)
+    r, _ = article()
+    assert r.header("Age") is not None, "/home was not kept"
+    assert A.scalar("SELECT last_shown_at > now() - interval '1 hour' FROM remote_files"
+                    " WHERE url = '%s'" % url) == "t", "the kept page didn't mark it shown"
 
 
 @test
