@@ -373,6 +373,35 @@ def test_two_factor_needs_a_code():
     assert "actor.json" in z.namelist()
 
 
+def server_files():
+    """What the server holds open under its data directory, and the directory's files."""
+    held = []
+    fd_dir = "/proc/%d/fd" % A.server.pid
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if target.startswith(A.data_dir):
+            held.append(target)
+    files = []
+    for root, _, names in os.walk(A.data_dir):
+        files += [os.path.join(root, n) for n in names]
+    return sorted(held), sorted(files)
+
+
+@test
+def test_nothing_left_behind():
+    """the archive is written into a file with no name: while one is made nothing new
+    appears in the data directory, and once it is sent the server holds no file of it"""
+    before = server_files()
+    assert not [f for f in before[0] if "(deleted)" in f], before
+    z = archive(export(c[NAME]), "her export again")
+    assert "outbox.json" in z.namelist()
+    harness.wait_for(lambda: server_files() == before, 10,
+                     what="the server to let go of the archive")
+
+
 def rss_kb():
     with open("/proc/%d/status" % A.server.pid) as f:
         for line in f:
