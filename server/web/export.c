@@ -2,6 +2,7 @@
 #include "web/export.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <string.h>
@@ -22,6 +23,11 @@
 
 #define TEMPLATE "account_export"
 #define TITLE N_("Export my data")
+/* Archives made at once by this process: each holds a handler thread and a database
+ * connection for seconds, and the other requests need them. */
+#define EXPORTS_AT_ONCE 2
+
+static atomic_int exports_running;
 
 /* The page, with err next to the form (NULL: none). */
 static int
@@ -58,11 +64,30 @@ nameless_file(const char *dir, struct err *err)
 	return fd;
 }
 
+static int build(struct req *req);
+
+/* A place among the EXPORTS_AT_ONCE is taken before the password is checked, so that a
+ * recovery code is not used up for an archive that can't be made now. */
 static int
 export_submit(struct req *req)
 {
 	if (req->viewer == NULL)
 		return web_need_signin(req);
+	if (atomic_fetch_add(&exports_running, 1) >= EXPORTS_AT_ONCE) {
+		atomic_fetch_sub(&exports_running, 1);
+		return err_set(&req->err, ERR_UNAVAILABLE,
+			       "Other archives are being made right now. Please try again in a "
+			       "minute.",
+			       "export: %d being made already", EXPORTS_AT_ONCE);
+	}
+	int rc = build(req);
+	atomic_fetch_sub(&exports_running, 1);
+	return rc;
+}
+
+static int
+build(struct req *req)
+{
 	/* the password is guessed like a sign-in's: the same limits (signin_limit.h) */
 	struct err err;
 	if (signin_limit_check(req, req->viewer->username, &err) != 0)

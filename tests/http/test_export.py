@@ -402,6 +402,47 @@ def test_nothing_left_behind():
                      what="the server to let go of the archive")
 
 
+@test
+def test_two_archives_at_once_then_503():
+    """two archives are made at once, a third request meanwhile gets 503 with Retry-After
+    before its password is looked at; once they are done, the next is made (the two are
+    held by a lock on bookmarks, which the archive reads last: no timing involved)"""
+    import subprocess
+    import threading
+    cl = A.cluster
+    lock = subprocess.Popen(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"] +
+                            cl._args(A.dbname), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    answers = {}
+    waiting = []
+    try:
+        lock.stdin.write("BEGIN; LOCK TABLE bookmarks IN ACCESS EXCLUSIVE MODE;"
+                         " SELECT 'locked';\n")
+        lock.stdin.flush()
+        line = lock.stdout.readline().strip()
+        assert line == "locked", "psql said %r" % line
+        for name in (NAME, "bob"):
+            t = threading.Thread(target=lambda n=name: answers.__setitem__(n, export(c[n])))
+            t.start()
+            waiting.append(t)
+        harness.wait_for(lambda: count(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'") == 2, WAIT, what="two archives in the making")
+        r = export(c["carol"], "not even the password")
+        harness.assert_status(r, 503, "a third archive at once")
+        assert r.header("Retry-After"), r.headers
+        assert "try again in a minute" in r.text, r.text[:500]
+    finally:
+        lock.stdin.write("COMMIT;\n")
+        lock.stdin.close()
+        lock.wait(timeout=30)
+        for t in waiting:
+            t.join(timeout=120)
+    for name in (NAME, "bob"):
+        assert "outbox.json" in archive(answers[name], name).namelist()
+    assert "outbox.json" in archive(export(c["carol"]), "carol afterwards").namelist()
+
+
 def rss_kb():
     with open("/proc/%d/status" % A.server.pid) as f:
         for line in f:
