@@ -403,6 +403,31 @@ def test_nothing_left_behind():
 
 
 @test
+def test_missing_file_is_left_out():
+    """an image whose file is gone from the disk (a crash between a delete and the sweep, a
+    restored backup) is left out of the archive, which is still made; the log says so
+    without naming the member"""
+    sid = post_with_image(c["carol"], "carolword_q4v8")
+    name = A.scalar("SELECT file_name FROM media WHERE status_id = %s" % sid)
+    os.unlink(os.path.join(media_dir(), name))
+    z = archive(export(c["carol"]), "carol's export without the file")
+    assert "media/" + name not in z.namelist()
+    outbox = json.loads(z.read("outbox.json"))
+    assert "carolword_q4v8" in json.dumps(outbox), "the post itself is there"
+    assert "a media file is missing" in A.server.log()
+    assert "carol" not in [line for line in A.server.log().splitlines()
+                           if "media file is missing" in line][0]
+
+
+def post_with_image(client, text):
+    ok(client.post_multipart("/statuses", {"text": text, "visibility": "public"},
+                             [("image1", "p.jpg", "image/jpeg", fixture("photo.jpg"))]),
+       "image post")
+    return harness.wait_for(lambda: A.psql(
+        "SELECT id FROM statuses WHERE text = '%s'" % q(text)), 5, what="the post")[0][0]
+
+
+@test
 def test_two_archives_at_once_then_503():
     """two archives are made at once, a third request meanwhile gets 503 with Retry-After
     before its password is looked at; once they are done, the next is made (the two are
