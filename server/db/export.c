@@ -15,11 +15,12 @@ db_export_status_ids(struct arena *a, int64_t account_id, int64_t before_id, int
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[] = {id_format(account_id, acct),
 			   before_id ? id_format(before_id, before) : NULL, lim};
-	PGresult *r = db_query(a, err,
-			       "SELECT id FROM statuses WHERE account_id = $1"
-			       " AND reblog_of_id IS NULL AND ($2::bigint IS NULL OR id < $2)"
-			       " ORDER BY id DESC LIMIT $3",
-			       3, p);
+	PGresult *r =
+	    db_query(a, err,
+		     "SELECT id FROM statuses WHERE account_id = $1"
+		     " AND reblog_of_id IS NULL AND id < COALESCE($2::bigint, 9223372036854775807)"
+		     " ORDER BY id DESC LIMIT $3",
+		     3, p);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);
