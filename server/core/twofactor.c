@@ -284,6 +284,19 @@ twofactor_confirm(struct arena *a, const struct account *member, const char *pas
 }
 
 int
+twofactor_confirm_alone(struct arena *a, const struct account *member, const char *password,
+			const char *code, struct err *err)
+{
+	if (db_begin(err) != 0)
+		return -1;
+	if (twofactor_confirm(a, member, password, code, err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err);
+}
+
+int
 twofactor_required(struct arena *a, const char *username, int64_t *account_id, struct err *err)
 {
 	struct err lookup;

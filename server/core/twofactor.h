@@ -76,6 +76,12 @@ int twofactor_disable(struct arena *a, const struct account *member, const char 
 int twofactor_confirm(struct arena *a, const struct account *member, const char *password,
 		      const char *code, struct err *err);
 
+/* twofactor_confirm in a transaction of its own, for an act that writes nothing else (the
+ * export): committed when right (a recovery code is used up, an app code's step can't serve
+ * again), rolled back when wrong. Must not be called inside a transaction. Same answers. */
+int twofactor_confirm_alone(struct arena *a, const struct account *member,
+			    const char *password, const char *code, struct err *err);
+
 /* The approved account named username when it has two-factor on: 1 with *account_id, 0
  * otherwise (no such account, not approved, off), -1 + err. */
 int twofactor_required(struct arena *a, const char *username, int64_t *account_id,

@@ -43,6 +43,10 @@ struct resp {
 	const char *gz_body;
 	size_t gz_len;
 	bool not_for_page_cache; /* never store this answer (already in memory, e.g.) */
+	/* A body read from a file instead (resp_file): file_size bytes of file_fd, from 0. */
+	bool has_file;
+	int file_fd;
+	uint64_t file_size;
 };
 
 struct req {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util/arena.h"
 #include "util/log.h"
@@ -16,6 +17,25 @@ resp_set(struct req *req, int status, const char *content_type, const char *body
 	req->resp.content_type = content_type;
 	req->resp.body = body;
 	req->resp.len = len;
+}
+
+static void
+close_fd(void *p)
+{
+	close(*(int *)p);
+}
+
+void
+resp_file(struct req *req, int status, const char *content_type, int fd, uint64_t size)
+{
+	int *owned = arena_alloc(req->arena, sizeof *owned);
+	*owned = fd;
+	arena_defer(req->arena, close_fd, owned);
+	resp_set(req, status, content_type, "", 0);
+	req->resp.has_file = true;
+	req->resp.file_fd = fd;
+	req->resp.file_size = size;
+	req->resp.not_for_page_cache = true;
 }
 
 void

@@ -13,6 +13,11 @@
 void resp_set(struct req *req, int status, const char *content_type, const char *body,
 	      size_t len);
 
+/* Sets status and content type, and a body of size bytes read from fd (from offset 0) as it
+ * is sent (a download too big for memory: a member's export). fd is the request's from now
+ * on: closed when the request ends, however it ends. No gzip, no ETag, never cached. */
+void resp_file(struct req *req, int status, const char *content_type, int fd, uint64_t size);
+
 /* text/html; charset=utf-8 */
 void resp_html(struct req *req, int status, const char *html, size_t len);
 

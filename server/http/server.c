@@ -70,6 +70,7 @@
  * of Accept and gzip, but no language: these answers have none), and stored like a page. */
 #include "server.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -469,12 +470,33 @@ prepare_resp(struct http_server *srv, struct req *req)
 		finish_make_304(req);
 }
 
+/* Reads a file body (resp_file) as libmicrohttpd sends it. */
+static ssize_t
+read_file_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	const struct resp *resp = cls;
+	if (pos >= resp->file_size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > resp->file_size - pos)
+		max = (size_t)(resp->file_size - pos);
+	ssize_t n;
+	do
+		n = pread(resp->file_fd, buf, max, (off_t)pos);
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
 /* Queues req's prepared answer on its connection (on libmicrohttpd's thread). */
 static enum MHD_Result
 queue_resp(struct req *req)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		req->resp.len, (void *)req->resp.body, MHD_RESPMEM_PERSISTENT);
+	/* a file body is read from its descriptor, which the arena closes (on_completed) */
+	struct MHD_Response *r =
+		req->resp.has_file
+			? MHD_create_response_from_callback(req->resp.file_size, 64 * 1024,
+							    read_file_body, &req->resp, NULL)
+			: MHD_create_response_from_buffer(req->resp.len, (void *)req->resp.body,
+							  MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return MHD_NO;
 	add_headers(r, req);

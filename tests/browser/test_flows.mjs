@@ -359,13 +359,15 @@ test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, as
 	for (const p of pages) await check(visitor, p, p.split('?')[0].replace(/\W+/g, '') || 'root');
 	const member = await newContext('en', { width: 320, height: 640 });
 	await signInAs(member.page, 'rose_en', PASSWORD);
-	const signed = ['/home', '/@rose_en', '/settings', '/notifications', '/admin/queue',
-		'/moderation/log', '/moderation/mine'];
+	const signed = ['/home', '/@rose_en', '/settings', '/settings/export', '/notifications',
+		'/admin/queue', '/moderation/log', '/moderation/mine'];
 	if (en && en.threadPath) signed.push(en.threadPath);
 	for (const p of signed) await check(member, p, `member-${p.replace(/\W+/g, '')}`);
 	// the zh-CN home page too: longer words break differently
 	const zh = await newContext('zh-CN', { width: 320, height: 640 });
 	await check(zh, '/', 'zh-root');
+	await signInAs(zh.page, 'rose_en', PASSWORD);
+	await check(zh, '/settings/export', 'zh-settings-export');
 	assert.deepEqual(wide, [], 'pages that failed or were wider than the screen');
 	assertClean(visitor, member, zh);
 });

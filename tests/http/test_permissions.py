@@ -111,6 +111,8 @@ TABLE = {
     ('GET', '/settings/two-factor/disable'): '303 303 303 303 303 S',
     ('GET', '/settings/delete'): 'login 200 200 200 200 S',
     ('POST', '/settings/delete'): 'login ok ok ok ok S',
+    ('GET', '/settings/export'): 'login 200 200 200 200 S',
+    ('POST', '/settings/export'): 'login ok ok ok ok S',
     ('GET', '/admin/settings'): 'login 403 403 403 200 S',
     ('POST', '/admin/settings'): 'login 403 403 403 ok S',
     ('POST', '/admin/lockdown'): 'login 403 403 403 ok S',
@@ -203,6 +205,7 @@ FORMS = {
     "/settings/two-factor/enable": {"code": "123456"},
     # the right password: each caller deletes its account, after every other call (LAST)
     "/settings/delete": {"password": harness.PASSWORD},
+    "/settings/export": {"password": harness.PASSWORD},
     "/settings/two-factor/disable": {"disable_password": harness.PASSWORD,
                                      "disable_code": "123456"},
     "/admin/settings": {"name": "Holed", "description": "through a hole",
