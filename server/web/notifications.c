@@ -4,6 +4,8 @@
 #include <microhttpd.h>
 #include <string.h>
 
+#include "core/account.h"
+#include "core/move.h"
 #include "core/notification.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -41,6 +43,17 @@ notification_view(struct req *req, const struct notification_row *n)
 	for (int t = 0; t < NOTIF__MAX; t++)
 		tval_set_bool(v, notification_type_names[t],
 			      strcmp(n->type, notification_type_names[t]) == 0);
+	if (strcmp(n->type, "move") == 0 && n->from.id != 0) {
+		/* "X moved to Y": Y as this node knows it (its profile here), else its id */
+		struct move_info mi;
+		struct err ignored;
+		const struct account *to = NULL;
+		if (move_info_get(req->arena, &n->from, &mi, &ignored) == 0)
+			to = mi.moved_to_account;
+		tval_set_str(v, "moved_to_url",
+			     to ? web_account_path(req->arena, account_handle(req->arena, to)) : "");
+		tval_set_str(v, "moved_to_handle", to ? account_handle(req->arena, to) : "");
+	}
 	tval_set_str(v, "status_url", "");
 	if (n->status_id != 0 && n->status_author != NULL) {
 		tval_set_str(v, "status_url", web_status_url(req, n->status_author, n->status_id));

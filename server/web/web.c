@@ -34,6 +34,7 @@
 #include "web/notifications.h"
 #include "web/pages.h"
 #include "web/deletion.h"
+#include "web/move.h"
 #include "web/twofactor.h"
 #include "web/peers.h"
 #include "web/moderation.h"
@@ -73,6 +74,7 @@ web_routes(struct router *r)
 	rc |= web_lockdown_routes(r);
 	rc |= web_twofactor_routes(r);
 	rc |= web_deletion_routes(r);
+	rc |= web_move_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
 	rc |= web_translations_routes(r);
