@@ -158,7 +158,7 @@ move_away(struct arena *a, const struct account *member, const char *handle,
 		return err_set(err, ERR_UNPROCESSABLE,
 			       "That account doesn't list this one as its old account yet. On the "
 			       "other server, add this account's address (shown on this page) as "
-			       "an alias (on Mastodon: Account → Moving from a different account), "
+			       "an alias (on Mastodon: Account > Moving from a different account), "
 			       "then try again.",
 			       "target's alsoKnownAs lacks %s", t.member_uri);
 	if (db_begin(err) != 0)
