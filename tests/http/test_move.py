@@ -202,6 +202,22 @@ def test_alias_added_and_removed():
     state["alias"] = True
 
 
+@test
+def test_deleting_forgets_the_aliases():
+    """A member who listed an old account and then deletes theirs leaves no trace of it: the
+    row's alsoKnownAs is emptied with the rest (a dump holds no old account's id)"""
+    dora = harness.member(B, "dora")
+    r = dora.post("/settings/aliases", {"handle": "alice@" + dom(A)})
+    assert r.status == 303, "add alias: %r %s" % (r, error_on(r))
+    assert actor_doc(B, "dora")["alsoKnownAs"] == [actor_uri(A, "alice")]
+    dora_id = local_id(B, "dora")
+    r = dora.post("/settings/delete", {"password": harness.PASSWORD})
+    assert r.status == 303, r
+    row = B.psql("SELECT cardinality(also_known_as), moved_to_uri IS NULL, moved_at IS NULL"
+                 " FROM accounts WHERE id = %s" % dora_id)
+    assert row == [["0", "t", "t"]], row
+
+
 # --- alice's followers: lena on A, bert on B, fay on F --------------------------------------------
 
 @test
