@@ -13,6 +13,13 @@ ALTER TABLE accounts ADD COLUMN also_known_as text[] NOT NULL DEFAULT '{}';
 ALTER TABLE accounts ADD COLUMN moved_to_uri text;
 ALTER TABLE accounts ADD COLUMN moved_at timestamptz;
 
+-- The 'move' job: a member moved away, and the members here who follow them follow the new
+-- account (core/move.h). The kinds are every helper's of this round (import: the Mastodon CSV
+-- import), so that the order the migrations are merged in doesn't matter.
+ALTER TABLE jobs DROP CONSTRAINT jobs_kind_check;
+ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
+	CHECK (kind IN ('inbox', 'deliver', 'media_fetch', 'import', 'move'));
+
 -- The notification "X moved": told to each member whose follow of X moved to X's new account.
 -- The allowed types are read from the constraint as it stands (as 0034 does), so that this
 -- keeps whatever types other migrations allowed.

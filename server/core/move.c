@@ -1,6 +1,7 @@
 /* move.c - moving accounts; SQL in db/moves.c, peers in ap/move.c. */
 #include "core/move.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #include "core/account.h"
@@ -13,8 +14,10 @@
 #include "db/deletion.h"
 #include "db/moves.h"
 #include "db/remote.h"
+#include "jobs/queue.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/id.h"
 #include "util/log.h"
 
 static move_lookup_fn lookup;
@@ -133,10 +136,8 @@ check_may_move(const struct db_move_state *st, int64_t now, struct err *err)
 
 int
 move_away(struct arena *a, const struct account *member, const char *handle,
-	  const char *password, const char *code, int64_t now, int *moved_followers,
-	  struct err *err)
+	  const char *password, const char *code, int64_t now, struct err *err)
 {
-	*moved_followers = 0;
 	if (member->domain != NULL)
 		return err_set(err, ERR_FORBIDDEN, NULL, "not a member of this node");
 	struct db_move_state st;
@@ -175,16 +176,24 @@ move_away(struct arena *a, const struct account *member, const char *handle,
 		goto fail;
 	struct event ev = {.kind = EV_ACCOUNT_MOVED, .actor_id = member->id,
 			   .target_id = t.account->id};
+	/* the followers here move in a job queued with the move: at once, and again after a
+	 * crash or a failure until done (move_followers is idempotent) */
+	char b1[ID_STRLEN], b2[ID_STRLEN];
+	json_t *job = json_pack("{s:s,s:s}", "old", id_format(member->id, b1), "target",
+				id_format(t.account->id, b2));
+	int64_t queued = job ? job_enqueue(a, JOB_MOVE, job, 0, err) : -1;
+	json_decref(job);
+	if (queued < 0) {
+		if (job == NULL)
+			err_set(err, ERR_INTERNAL, NULL, "out of memory");
+		goto fail;
+	}
 	if (db_move_set(a, member->id, t.account->uri, now, err) != 0 ||
 	    profile_changed(a, member->id, err) != 0 || events_emit(a, &ev, err) != 0)
 		goto fail;
 	if (db_commit(err) != 0)
 		return -1;
 	log_msg(LOG_INFO, "account %lld moved away", (long long)member->id);
-	int n = move_followers(a, member->id, t.account->id, err);
-	if (n < 0)
-		return -1; /* moved; the followers' part failed (logged by the caller) */
-	*moved_followers = n;
 	return 0;
 fail:
 	db_rollback();
@@ -220,6 +229,21 @@ move_check_may_post(struct arena *a, const struct account *member, struct err *e
 			       "This account has moved to another account, so it can't post. "
 			       "Post from your new account, or undo the move in Settings.",
 			       "moved account");
+	return 0;
+}
+
+int
+move_job(struct arena *a, const json_t *payload, struct err *err)
+{
+	int64_t old_id, target_id;
+	if (id_parse(json_string_value(json_object_get(payload, "old")), &old_id) != 0 ||
+	    id_parse(json_string_value(json_object_get(payload, "target")), &target_id) != 0)
+		return err_set(err, ERR_INVALID, NULL, "malformed move job");
+	int n = move_followers(a, old_id, target_id, err);
+	if (n < 0)
+		return -1;
+	log_msg(LOG_INFO, "move: %d followers here of account %lld moved with it", n,
+		(long long)old_id);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #ifndef PARASOL_CORE_MOVE_H
 #define PARASOL_CORE_MOVE_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -67,11 +68,14 @@ int move_alias_remove(struct arena *a, const struct account *member, const char 
  * ERR_CONFLICT (already moved), ERR_RATE_LIMITED (moved within MOVE_PERIOD_S),
  * ERR_UNPROCESSABLE (the target doesn't list member, or moved itself, or is member),
  * ERR_FORBIDDEN (wrong password or code; or the lookup's: not an allowed peer) and the
- * lookup's other errors; nothing changes then. now: Unix time (util/clock.h). Once moved,
- * member's local followers follow the target; *moved_followers gets how many. 0 or -1. */
+ * lookup's other errors; nothing changes then. now: Unix time (util/clock.h). With the move
+ * a 'move' job is queued: member's followers here follow the target (move_job). 0 or -1. */
 int move_away(struct arena *a, const struct account *member, const char *handle,
-	      const char *password, const char *code, int64_t now, int *moved_followers,
-	      struct err *err);
+	      const char *password, const char *code, int64_t now, struct err *err);
+
+/* The 'move' job's handler (jobs/worker.h; payload {"old": id, "target": id}):
+ * move_followers. 0, or -1 + err (retried). */
+int move_job(struct arena *a, const json_t *payload, struct err *err);
 
 /* Undoes the redirect: movedTo cleared, peers told (Update); followers already moved stay.
  * ERR_NOT_FOUND when member has not moved. 0 or -1 + err. */

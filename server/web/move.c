@@ -16,7 +16,6 @@
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/i18n.h"
-#include "util/log.h"
 #include "util/tval.h"
 #include "web/signin_limit.h"
 #include "web/web.h"
@@ -178,10 +177,8 @@ move_submit(struct req *req)
 	struct err err;
 	if (signin_limit_check(req, req->viewer->username, &err) != 0)
 		return move_page(req, &err);
-	int moved = 0;
 	if (move_away(req->arena, req->viewer, web_field(req, "handle"),
-		      web_field(req, "password"), web_field(req, "code"), clock_now(), &moved,
-		      &err) != 0) {
+		      web_field(req, "password"), web_field(req, "code"), clock_now(), &err) != 0) {
 		if (!for_the_form(&err)) {
 			req->err = err;
 			return -1;
@@ -191,7 +188,6 @@ move_submit(struct req *req)
 			signin_limit_failed(req, req->viewer->username);
 		return move_page(req, &err);
 	}
-	log_msg(LOG_INFO, "move: %d followers here moved with the account", moved);
 	return web_redirect(req, "/settings/move", "moved_away");
 }
 
