@@ -181,13 +181,11 @@ move_away(struct arena *a, const struct account *member, const char *handle,
 	char b1[ID_STRLEN], b2[ID_STRLEN];
 	json_t *job = json_pack("{s:s,s:s}", "old", id_format(member->id, b1), "target",
 				id_format(t.account->id, b2));
-	int64_t queued = job ? job_enqueue(a, JOB_MOVE, job, 0, err) : -1;
+	int64_t queued = job ? job_enqueue(a, JOB_MOVE, job, 0, err)
+			     : err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	json_decref(job);
-	if (queued < 0) {
-		if (job == NULL)
-			err_set(err, ERR_INTERNAL, NULL, "out of memory");
+	if (queued < 0)
 		goto fail;
-	}
 	if (db_move_set(a, member->id, t.account->uri, now, err) != 0 ||
 	    profile_changed(a, member->id, err) != 0 || events_emit(a, &ev, err) != 0)
 		goto fail;

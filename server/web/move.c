@@ -36,15 +36,19 @@ for_the_form(struct err *err)
 {
 	if (err->code == ERR_INTERNAL || err->code == ERR_GONE)
 		return false;
+	char detail[sizeof err->detail];
+	memcpy(detail, err->detail, sizeof detail);
+	detail[sizeof detail - 1] = '\0';
 	if (err->code == ERR_FORBIDDEN && strcmp(err->safe, NOT_A_PEER) == 0)
 		err->code = ERR_UNPROCESSABLE; /* the address, not the member, is refused */
 	else if (err->code == ERR_UNAVAILABLE)
 		err_set(err, ERR_UNAVAILABLE, "That server didn't answer. Try again later.", "%s",
-			err->detail);
-	else if (err->code == ERR_INVALID && strcmp(err->safe, BAD_ADDRESS) != 0)
+			detail);
+	else if (err->code == ERR_INVALID && strcmp(err->safe, BAD_ADDRESS) == 0)
+		err->code = ERR_UNPROCESSABLE;
+	else if (err->code == ERR_INVALID)
 		err_set(err, ERR_UNPROCESSABLE,
-			"That address doesn't lead to an account this node can use.", "%s",
-			err->detail);
+			"That address doesn't lead to an account this node can use.", "%s", detail);
 	return true;
 }
 

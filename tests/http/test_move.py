@@ -255,7 +255,8 @@ def needs(*flags):
 def test_move_refused_cases():
     """Each refusal says why, with its own status, and changes nothing: a target that doesn't
     list alice (422), a server A doesn't federate with (422), a wrong password (403), a
-    target that moved itself (422), an empty address (422)"""
+    target that moved itself (422), an empty or malformed address (422), an actor document
+    that can't be used (422)"""
     needs("followers")
     alice = clients["alice"]
     r = move_form(alice, "carol@" + dom(B))
@@ -273,6 +274,15 @@ def test_move_refused_cases():
     assert "moved elsewhere itself" in error_on(r), error_on(r)
     r = move_form(alice, "")
     harness.assert_status(r, 422, "no address")
+    r = move_form(alice, "not an address")
+    harness.assert_status(r, 422, "a malformed address")
+    assert error_on(r) == "Write the address as user@server.", error_on(r)
+    tom = state["tom"]
+    with_doc(tom, inbox=None)  # an actor document no server can use
+    r = clients["alice"].post("/settings/aliases", {"handle": "tom@" + state["fake"].domain})
+    harness.assert_status(r, 422, "an alias whose actor is broken")
+    assert error_on(r) == "That address doesn't lead to an account this node can use.", \
+        error_on(r)
     doc = actor_doc(A, "alice")
     assert "movedTo" not in doc, doc
     assert A.scalar("SELECT count(*) FROM accounts WHERE moved_at IS NOT NULL") == "0"
