@@ -79,6 +79,27 @@ iso(struct arena *a, int64_t t)
 	return arena_strdup(a, buf);
 }
 
+void
+web_move_target(struct req *req, const struct move_info *mi, const char **url,
+		const char **handle)
+{
+	const struct account *to = mi->moved_to_account;
+	if (to == NULL && mi->moved_to != NULL) {
+		/* one of our members: "<base_url>/users/<name>" */
+		const struct app *app = req->app;
+		size_t n = strlen(app->cfg.base_url);
+		struct err ignored;
+		if (strncmp(mi->moved_to, app->cfg.base_url, n) == 0 &&
+		    strncmp(mi->moved_to + n, "/users/", 7) == 0) {
+			struct account *acct = account_by_username(req->arena, mi->moved_to + n + 7,
+								   &ignored);
+			to = acct != NULL && acct->approved && acct->domain == NULL ? acct : NULL;
+		}
+	}
+	*handle = to ? account_handle(req->arena, to) : "";
+	*url = to ? web_account_path(req->arena, *handle) : "";
+}
+
 static int
 aliases_page(struct req *req, const struct err *err)
 {
@@ -151,10 +172,10 @@ move_page(struct req *req, const struct err *err)
 	tval_set_str(ctx, "username", req->viewer->username);
 	tval_set_bool(ctx, "moved", mi.moved_to != NULL);
 	tval_set_str(ctx, "moved_to", mi.moved_to ? mi.moved_to : "");
-	const struct account *to = mi.moved_to_account;
-	tval_set_str(ctx, "moved_to_url",
-		     to ? web_account_path(req->arena, account_handle(req->arena, to)) : "");
-	tval_set_str(ctx, "moved_to_handle", to ? account_handle(req->arena, to) : "");
+	const char *url, *handle;
+	web_move_target(req, &mi, &url, &handle);
+	tval_set_str(ctx, "moved_to_url", url);
+	tval_set_str(ctx, "moved_to_handle", handle);
 	bool wait = mi.next_move_at != 0 && clock_now() < mi.next_move_at;
 	tval_set_bool(ctx, "must_wait", wait && mi.moved_to == NULL);
 	tval_set_str(ctx, "next_move", wait ? web_time(req, iso(req->arena, mi.next_move_at)) : "");

@@ -8,8 +8,16 @@
 #ifndef PARASOL_WEB_MOVE_H
 #define PARASOL_WEB_MOVE_H
 
+struct move_info;
+struct req;
 struct router;
 
 int web_move_routes(struct router *r);
+
+/* Where the account of mi moved to, for a link: *url its profile on this node and *handle
+ * its handle ("name" for a member here, "name@domain" otherwise), both "" when this node
+ * knows no such account (then show mi->moved_to, the actor id). Arena strings. */
+void web_move_target(struct req *req, const struct move_info *mi, const char **url,
+		     const char **handle);
 
 #endif

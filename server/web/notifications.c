@@ -14,6 +14,7 @@
 #include "util/tmpl.h"
 #include "util/id.h"
 #include "web/moderation.h"
+#include "web/move.h"
 #include "web/statuses.h"
 #include "web/web.h"
 
@@ -47,12 +48,11 @@ notification_view(struct req *req, const struct notification_row *n)
 		/* "X moved to Y": Y as this node knows it (its profile here), else its id */
 		struct move_info mi;
 		struct err ignored;
-		const struct account *to = NULL;
+		const char *url = "", *handle = "";
 		if (move_info_get(req->arena, &n->from, &mi, &ignored) == 0)
-			to = mi.moved_to_account;
-		tval_set_str(v, "moved_to_url",
-			     to ? web_account_path(req->arena, account_handle(req->arena, to)) : "");
-		tval_set_str(v, "moved_to_handle", to ? account_handle(req->arena, to) : "");
+			web_move_target(req, &mi, &url, &handle);
+		tval_set_str(v, "moved_to_url", url);
+		tval_set_str(v, "moved_to_handle", handle);
 	}
 	tval_set_str(v, "status_url", "");
 	if (n->status_id != 0 && n->status_author != NULL) {

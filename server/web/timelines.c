@@ -19,6 +19,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
+#include "web/move.h"
 #include "web/statuses.h"
 #include "web/web.h"
 
@@ -171,12 +172,12 @@ moved_keys(struct req *req, struct tval *ctx, const struct account *acct)
 	struct move_info mi;
 	if (move_info_get(req->arena, acct, &mi, &req->err) != 0)
 		return -1;
-	const struct account *to = mi.moved_to_account;
+	const char *url, *handle;
+	web_move_target(req, &mi, &url, &handle);
 	tval_set_bool(ctx, "moved", mi.moved_to != NULL);
 	tval_set_str(ctx, "moved_to", mi.moved_to ? mi.moved_to : "");
-	tval_set_str(ctx, "moved_to_url",
-		     to ? web_account_path(req->arena, account_handle(req->arena, to)) : "");
-	tval_set_str(ctx, "moved_to_handle", to ? account_handle(req->arena, to) : "");
+	tval_set_str(ctx, "moved_to_url", url);
+	tval_set_str(ctx, "moved_to_handle", handle);
 	return 0;
 }
 

@@ -334,6 +334,7 @@ def test_move_away():
     assert "This account has moved to" in page and "@bob@" + dom(B) in page, page[-3000:]
     page = clients["bert"].get("/@alice@" + dom(A)).text
     assert "This account has moved to" in page, page[-3000:]
+    assert 'href="/@bob">@bob</a>' in page, "no link to bob, B's member: %s" % page[-3000:]
     # she can't post; she still signs in and reads her settings
     r = harness.publish(clients["alice"], "still here?")
     harness.assert_status(r, 403, "posting after the move")
