@@ -9,7 +9,11 @@ A reads its clock from a file (PARASOL_TEST_CLOCK_FILE), so "one move per 30 day
 moving the clock, never by waiting. Deliveries and inbound activities are applied by job
 workers, so every check polls (at most WAIT seconds)."""
 
+import base64
+import hashlib
+import hmac
 import html
+import struct
 import os
 import re
 import sys
@@ -57,7 +61,7 @@ def setup():
     fake = harness.FakePeer(suite)
     harness.allow_peer(A, fake.domain)
     state["fake"] = fake
-    for name in ("fay", "olga", "tess", "tina", "trudy", "tom", "uma"):
+    for name in ("fay", "olga", "tess", "tina", "trudy", "tom", "uma", "vic"):
         state[name] = fake.add_actor(name)
 
 
@@ -486,6 +490,45 @@ def test_move_received_and_applied():
     settle(A)
     assert A.scalar(notes) == "1", "a replayed Move notified again"
     assert "moved there already" in A.server.log()
+
+
+def totp(secret, offset=0):
+    s = state["now"] // 30 + offset
+    mac = hmac.new(secret, struct.pack(">Q", s), hashlib.sha1).digest()
+    o = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 1000000)
+
+
+@test
+def test_move_with_two_factor():
+    """With two-factor sign-in on, the move also needs a code (the deletion page's check): none
+    or a wrong one is a 403 and nothing moves; the right one moves zoe to vic@F"""
+    zoe = harness.member(A, "zoe")
+    r = zoe.post("/settings/two-factor/start", {"two_factor_password": harness.PASSWORD})
+    assert r.status == 303, r
+    m = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>',
+                  zoe.get("/settings/two-factor").text)
+    assert m, "no secret on the set-up page"
+    b32 = m.group(1).replace(" ", "")
+    secret = base64.b32decode(b32 + "=" * (-len(b32) % 8))
+    r = zoe.post("/settings/two-factor/enable", {"code": totp(secret)})
+    assert r.status == 303, r
+    set_clock((state["now"] // 30 + 1) * 30 + 15)  # the next step: that code is used
+    vic = state["vic"]
+    with_doc(vic, alsoKnownAs=[actor_uri(A, "zoe")])
+    page = zoe.get("/settings/move").text
+    assert 'name="code"' in page, "the move form asks for no code"
+    handle = "vic@" + state["fake"].domain
+    r = move_form(zoe, handle)
+    harness.assert_status(r, 403, "a move without the code")
+    r = zoe.post("/settings/move", {"handle": handle, "password": harness.PASSWORD,
+                                    "code": totp(secret, 5)})
+    harness.assert_status(r, 403, "a move with a wrong code")
+    assert "movedTo" not in actor_doc(A, "zoe")
+    r = zoe.post("/settings/move", {"handle": handle, "password": harness.PASSWORD,
+                                    "code": totp(secret)})
+    assert r.status == 303, "a move with the code: %r %s" % (r, error_on(r))
+    assert actor_doc(A, "zoe")["movedTo"] == vic.uri
 
 
 harness.add_server_end_tests(suite, lambda: A.server)
