@@ -12,6 +12,7 @@
 #include "core/settings.h"
 #include "core/text.h"
 #include "db/deletion.h"
+#include "db/moves.h"
 #include "http/request.h"
 #include "http/respond.h"
 #include "http/router.h"
@@ -21,13 +22,20 @@
 static json_t *
 context(void)
 {
-	return json_pack("[s,s,{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s}]", AP_CONTEXT,
+	json_t *c = json_pack("[s,s,{s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s,s:s,s:s}]", AP_CONTEXT,
 			 "https://w3id.org/security/v1", "manuallyApprovesFollowers",
 			 "as:manuallyApprovesFollowers", "toot", "http://joinmastodon.org/ns#",
 			 "featured", "@id", "toot:featured", "@type", "@id", "discoverable",
 			 "toot:discoverable", "indexable", "toot:indexable", "schema",
 			 "http://schema.org#", "PropertyValue", "schema:PropertyValue", "value",
 			 "schema:value");
+	/* Mastodon's terms for moving (PROTOCOL.md section 2.2) */
+	json_t *terms = json_array_get(c, 2);
+	json_object_set_new(terms, "alsoKnownAs",
+			    json_pack("{s:s,s:s}", "@id", "as:alsoKnownAs", "@type", "@id"));
+	json_object_set_new(terms, "movedTo",
+			    json_pack("{s:s,s:s}", "@id", "as:movedTo", "@type", "@id"));
+	return c;
 }
 
 /* A bio as HTML: escaped text, paragraphs and links (text_render), links made absolute. */
@@ -71,6 +79,17 @@ ap_person_json(struct arena *a, const char *base, const struct account *acct,
 		"discoverable", acct->discoverable, "indexable", acct->indexable, "published", arena_printf(a, "%sT00:00:00Z", day),
 		"publicKey", "id", ap_key_id(a, base, u), "owner", id, "publicKeyPem", public_pem,
 		"attachment", fields);
+	/* the accounts it also is (moving in) and, once it moved away, where to (core/move.h) */
+	struct db_move_state mv;
+	struct err ignored;
+	json_t *aka = json_array();
+	if (db_move_state(a, acct->id, &mv, &ignored) == 0) {
+		for (int i = 0; i < mv.naka; i++)
+			json_array_append_new(aka, json_string(mv.aka[i]));
+		if (mv.moved_to != NULL)
+			json_object_set_new(doc, "movedTo", json_string(mv.moved_to));
+	}
+	json_object_set_new(doc, "alsoKnownAs", aka);
 	/* the picture and the header, as Mastodon reads them (icon, image) */
 	static const char *const props[][2] = {{"avatar", "icon"}, {"header", "image"}};
 	for (int i = 0; i < 2; i++) {

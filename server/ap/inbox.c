@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ap/flag.h"
+#include "ap/move.h"
 #include "ap/props.h"
 #include "ap/resolve.h"
 #include "ap/verify.h"
@@ -91,6 +92,8 @@ inbox(struct req *req)
 			       "The activity's actor is not the one who signed it.",
 			       "actor is not the signer");
 	if (ap_prop_is_type(act, "Flag") && ap_flag_check(act, &req->err) != 0)
+		return -1;
+	if (ap_prop_is_type(act, "Move") && ap_move_check(req->arena, act, signer, &req->err) != 0)
 		return -1;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char *id_domain = id ? ap_url_domain(req->arena, id) : NULL;

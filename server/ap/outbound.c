@@ -8,6 +8,7 @@
 #include "ap/ap.h"
 #include "ap/flag.h"
 #include "ap/keys.h"
+#include "ap/move.h"
 #include "core/account.h"
 #include "db/deletion.h"
 #include "db/federation.h"
@@ -669,6 +670,8 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 		return ap_flag_event(a, ev, err);
 	case EV_PEER_REMOVED:
 		return peer_removed_event(a, ev, err);
+	case EV_ACCOUNT_MOVED:
+		return ap_move_event(a, ev, err);
 	case EV__MAX:
 		break;
 	}

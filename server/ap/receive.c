@@ -7,6 +7,7 @@
 #include "ap/ap.h"
 #include "ap/attachments.h"
 #include "ap/flag.h"
+#include "ap/move.h"
 #include "ap/outbound.h"
 #include "ap/props.h"
 #include "ap/resolve.h"
@@ -526,7 +527,7 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 		return err->code == ERR_NOT_FOUND ? 0 : -1; /* the peer's account went away */
 	static const char *const known[] = {"Follow", "Accept",	  "Reject", "Undo",
 					    "Create", "Delete",	  "Update", "Block",
-					    "Like",   "Announce", "Flag"};
+					    "Like",   "Announce", "Flag",	  "Move"};
 	const char *type = ap_prop_type_in(act, known, sizeof known / sizeof known[0]);
 	const char *id = str(act, "id");
 	if (json_string_value(first(act, "type")) == NULL || from->uri == NULL)
@@ -567,6 +568,8 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 		rc = on_reaction(a, act, from, false, false, err);
 	else if (strcmp(type, "Flag") == 0)
 		rc = on_flag(a, act, from, err);
+	else if (strcmp(type, "Move") == 0)
+		rc = ap_move_receive(a, act, from, err);
 	if (rc != 0 && id != NULL && worker_retryable(err->code))
 		db_activity_unsee(a, id); /* let the retry apply it */
 	return rc;

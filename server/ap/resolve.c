@@ -417,7 +417,7 @@ ours(const char *uri)
 /* Fetches the actor at uri and stores it as a remote account. Never one of our own URIs:
  * a keyId naming a member's key must not make a "remote" copy of that member. */
 static struct account *
-fetch_and_store(struct arena *a, const char *uri, struct err *err)
+fetch_and_store(struct arena *a, const char *uri, const json_t **doc_out, struct err *err)
 {
 	if (ours(uri)) {
 		err_set(err, ERR_INVALID, NULL, "one of our own URIs");
@@ -446,6 +446,8 @@ fetch_and_store(struct arena *a, const char *uri, struct err *err)
 	/* its avatar and header, fetched by the worker and shown through this node */
 	remote_media_set_profile(a, id, ra.domain, "avatar", ap_actor_image_url(doc, "icon"));
 	remote_media_set_profile(a, id, ra.domain, "header", ap_actor_image_url(doc, "image"));
+	if (doc_out != NULL)
+		*doc_out = doc;
 	return db_remote_by_uri(a, uri, err);
 }
 
@@ -465,7 +467,17 @@ ap_resolve_actor(struct arena *a, const char *uri, bool refresh, struct err *err
 			return acct;
 		}
 	}
-	return fetch_and_store(a, uri, err);
+	return fetch_and_store(a, uri, NULL, err);
+}
+
+struct account *
+ap_resolve_actor_doc(struct arena *a, const char *uri, const json_t **doc, struct err *err)
+{
+	if (ours(uri)) {
+		err_set(err, ERR_INVALID, NULL, "one of our own URIs");
+		return NULL;
+	}
+	return fetch_and_store(a, uri, doc, err);
 }
 
 struct account *
@@ -511,7 +523,7 @@ ap_resolve_key(struct arena *a, const char *key_id, bool refresh, const char **p
 			return NULL;
 		}
 	}
-	struct account *acct = fetch_and_store(a, actor_uri, err);
+	struct account *acct = fetch_and_store(a, actor_uri, NULL, err);
 	if (acct == NULL)
 		return NULL;
 	struct account *owner = db_remote_by_key_id(a, key_id, public_pem, err);

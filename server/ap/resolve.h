@@ -19,6 +19,11 @@ struct err;
 struct account *ap_resolve_actor(struct arena *a, const char *uri, bool refresh,
 				 struct err *err);
 
+/* ap_resolve_actor with refresh, and the actor document as fetched now (owned by the
+ * arena) in *doc: for what is read of it but not stored (alsoKnownAs, movedTo). */
+struct account *ap_resolve_actor_doc(struct arena *a, const char *uri, const json_t **doc,
+				     struct err *err);
+
 /* The account that owns key_id, and its public key (PEM, arena). The cache (accounts.key_id)
  * answers unless refresh is set; otherwise the key's document is fetched (an actor, or a key
  * document whose owner is then fetched) and the owner must name the same key. */

@@ -20,6 +20,7 @@
 #include "ap/actor.h"
 #include "ap/discovery.h"
 #include "ap/inbox.h"
+#include "ap/move.h"
 #include "ap/objects.h"
 
 int
@@ -63,9 +64,11 @@ ap_start(const struct config *cfg)
 	worker_register(JOB_INBOX, ap_receive_job);
 	worker_register(JOB_DELIVER, ap_deliver_job);
 	worker_register(JOB_MEDIA_FETCH, ap_media_fetch_job);
+	worker_register(JOB_MOVE, move_job);
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
 	events_listen(ap_outbound_event);
 	account_set_remote_lookup(ap_resolve_acct);
+	move_set_lookup(ap_move_lookup);
 	if (worker_add_periodic(prune_seen) != 0)
 		log_msg(LOG_ERROR, "ap: no room for the pruning of activities_seen");
 }
@@ -74,6 +77,7 @@ void
 ap_stop(void)
 {
 	events_listen(NULL);
+	move_set_lookup(NULL);
 	fetch_cleanup();
 	httpsig_cache_clear();
 }

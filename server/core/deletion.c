@@ -8,6 +8,7 @@
 #include "core/twofactor.h"
 #include "db/db.h"
 #include "db/deletion.h"
+#include "db/moves.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -35,7 +36,8 @@ deletion_delete_account(struct arena *a, const struct account *member, const cha
 	struct event actor_delete = {.kind = EV_ACCOUNT_DELETING, .actor_id = member->id};
 	if (mod_purge_data(a, member, &actor_delete, err) != 0)
 		goto fail;
-	if (db_account_self_delete(a, member->id, err) != 0)
+	if (db_account_self_delete(a, member->id, err) != 0 ||
+	    db_move_forget(a, member->id, err) != 0)
 		goto fail;
 	if (db_commit(err) != 0)
 		return -1;

@@ -36,6 +36,8 @@ enum event_kind {
 				list; blocklist: blocked, with subdomains set): its follows of
 				and by members still exist, and end right after (same
 				transaction) */
+	EV_ACCOUNT_MOVED,    /* actor_id moved away to target_id (core/move.h): a Move to every
+				server that follows it */
 	EV__MAX
 };
 

@@ -11,7 +11,7 @@ const char *const notification_type_names[NOTIF__MAX] = {
 	[NOTIF_FOLLOW] = "follow",	 [NOTIF_FOLLOW_REQUEST] = "follow_request",
 	[NOTIF_REBLOG] = "reblog",	 [NOTIF_FAVOURITE] = "favourite",
 	[NOTIF_MODERATION] = "moderation", [NOTIF_APPEAL] = "appeal",
-	[NOTIF_REPORT] = "report",
+	[NOTIF_REPORT] = "report",	 [NOTIF_MOVE] = "move",
 };
 
 int

@@ -22,6 +22,8 @@ enum notification_type {
 	NOTIF_MODERATION, /* a moderator acted on the member's account or post (core/moderation.c) */
 	NOTIF_APPEAL,	  /* the member's appeal was decided (core/moderation.c) */
 	NOTIF_REPORT,	  /* a report the member filed was answered (core/moderation.c) */
+	NOTIF_MOVE,	  /* an account the member followed moved; the member follows its new
+			     account now (core/move.c) */
 	NOTIF__MAX
 };
 

@@ -7,6 +7,7 @@
 #include "core/account.h"
 #include "core/events.h"
 #include "core/media.h"
+#include "core/move.h"
 #include "core/notification.h"
 #include "core/review.h"
 #include "core/text.h"
@@ -172,7 +173,8 @@ static int
 create(struct arena *a, const struct account *author, const struct status_draft *d,
        int64_t *id_out, struct err *err)
 {
-	if (check_draft(d, err) != 0)
+	/* a member who moved away posts from the new account (core/move.h) */
+	if (move_check_may_post(a, author, err) != 0 || check_draft(d, err) != 0)
 		return -1;
 	int64_t reply_account = 0;
 	if (d->in_reply_to_id != 0) {

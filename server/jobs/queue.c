@@ -15,6 +15,7 @@ static const char *const kind_names[JOB__MAX] = {
     [JOB_INBOX] = "inbox",
     [JOB_DELIVER] = "deliver",
     [JOB_MEDIA_FETCH] = "media_fetch",
+    [JOB_MOVE] = "move",
 };
 
 const char *

@@ -22,6 +22,8 @@ enum job_kind {
 	JOB_INBOX,   /* an inbound activity, verified and allowed, to apply */
 	JOB_DELIVER, /* an outbound activity to POST to one (shared) inbox */
 	JOB_MEDIA_FETCH, /* a remote image to fetch and re-encode (core/remote_media.h) */
+	JOB_MOVE,	 /* a member moved away: the followers here follow the new account
+			    (core/move.h) */
 	JOB__MAX
 };
 

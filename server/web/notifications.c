@@ -4,6 +4,8 @@
 #include <microhttpd.h>
 #include <string.h>
 
+#include "core/account.h"
+#include "core/move.h"
 #include "core/notification.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -12,6 +14,7 @@
 #include "util/tmpl.h"
 #include "util/id.h"
 #include "web/moderation.h"
+#include "web/move.h"
 #include "web/statuses.h"
 #include "web/web.h"
 
@@ -41,6 +44,16 @@ notification_view(struct req *req, const struct notification_row *n)
 	for (int t = 0; t < NOTIF__MAX; t++)
 		tval_set_bool(v, notification_type_names[t],
 			      strcmp(n->type, notification_type_names[t]) == 0);
+	if (strcmp(n->type, "move") == 0 && n->from.id != 0) {
+		/* "X moved to Y": Y as this node knows it (its profile here), else its id */
+		struct move_info mi;
+		struct err ignored;
+		const char *url = "", *handle = "";
+		if (move_info_get(req->arena, &n->from, &mi, &ignored) == 0)
+			web_move_target(req, &mi, &url, &handle);
+		tval_set_str(v, "moved_to_url", url);
+		tval_set_str(v, "moved_to_handle", handle);
+	}
 	tval_set_str(v, "status_url", "");
 	if (n->status_id != 0 && n->status_author != NULL) {
 		tval_set_str(v, "status_url", web_status_url(req, n->status_author, n->status_id));

@@ -7,6 +7,7 @@
 
 #include "core/account.h"
 #include "core/media.h"
+#include "core/move.h"
 #include "core/remote_media.h"
 #include "core/follow.h"
 #include "core/settings.h"
@@ -18,6 +19,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/tmpl.h"
+#include "web/move.h"
 #include "web/statuses.h"
 #include "web/web.h"
 
@@ -162,6 +164,23 @@ put_relationship(struct req *req, struct tval *ctx, const struct account *acct)
 	return 0;
 }
 
+/* "This account has moved to ...": moved, moved_to (the actor id), moved_to_url and
+ * moved_to_handle (its profile here, "" when this node doesn't know it). */
+static int
+moved_keys(struct req *req, struct tval *ctx, const struct account *acct)
+{
+	struct move_info mi;
+	if (move_info_get(req->arena, acct, &mi, &req->err) != 0)
+		return -1;
+	const char *url, *handle;
+	web_move_target(req, &mi, &url, &handle);
+	tval_set_bool(ctx, "moved", mi.moved_to != NULL);
+	tval_set_str(ctx, "moved_to", mi.moved_to ? mi.moved_to : "");
+	tval_set_str(ctx, "moved_to_url", url);
+	tval_set_str(ctx, "moved_to_handle", handle);
+	return 0;
+}
+
 static int
 profile(struct req *req)
 {
@@ -220,6 +239,8 @@ profile(struct req *req)
 	tval_set_str(av, "avatar_url", pic ? arena_printf(req->arena, "/media/%s", pic) : "");
 	tval_set_str(av, "header_url", head ? arena_printf(req->arena, "/media/%s", head) : "");
 	tval_set(ctx, "account", av);
+	if (moved_keys(req, ctx, acct) != 0)
+		return -1;
 	tval_set_int(ctx, "posts_count", posts);
 	tval_set_int(ctx, "followers_count", followers);
 	tval_set_int(ctx, "following_count", following);

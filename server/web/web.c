@@ -35,6 +35,7 @@
 #include "web/pages.h"
 #include "web/deletion.h"
 #include "web/export.h"
+#include "web/move.h"
 #include "web/twofactor.h"
 #include "web/peers.h"
 #include "web/moderation.h"
@@ -75,6 +76,7 @@ web_routes(struct router *r)
 	rc |= web_twofactor_routes(r);
 	rc |= web_deletion_routes(r);
 	rc |= web_export_routes(r);
+	rc |= web_move_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
 	rc |= web_translations_routes(r);

@@ -250,11 +250,13 @@ function nodeHandler(federation, log, verifyInboxPost, files = new Map()) {
 // inbox listener (which Fedify runs only for requests whose signature it verified) is kept
 // in `received`; fedi accepts every Follow and keeps the follower in `followers`.
 // extraActors: more Persons, identifier -> preferredUsername (a hostile name, say), served
-// with fedi's keys.
+// with fedi's keys. actorProps: identifier -> more Person properties (such as `aliases`,
+// alsoKnownAs), asked for each time the actor is served, so a test may change them.
 export class FedifyPeer {
-	constructor(F, extraActors = {}) {
+	constructor(F, extraActors = {}, actorProps = {}) {
 		this.F = F;
 		this.extraActors = new Map(Object.entries(extraActors));
+		this.actorProps = actorProps;
 		this.received = [];
 		this.requests = [];
 		this.followers = new Map(); // actor URI -> Actor
@@ -295,6 +297,7 @@ export class FedifyPeer {
 				manuallyApprovesFollowers: false,
 				publicKey: keys[0].cryptographicKey,
 				assertionMethods: keys.map((k) => k.multikey),
+				...(this.actorProps[identifier] ?? {}),
 			});
 		}).setKeyPairsDispatcher(async (_ctx, identifier) =>
 			(identifier === 'fedi' || this.extraActors.has(identifier) ? this.keys : []));

@@ -113,6 +113,12 @@ TABLE = {
     ('POST', '/settings/delete'): 'login ok ok ok ok S',
     ('GET', '/settings/export'): 'login 200 200 200 200 S',
     ('POST', '/settings/export'): 'login ok ok ok ok S',
+    ('GET', '/settings/aliases'): 'login 200 200 200 200 S',
+    ('POST', '/settings/aliases'): 'login ok ok ok ok S',
+    ('POST', '/settings/aliases/remove'): 'login ok ok ok ok S',
+    ('GET', '/settings/move'): 'login 200 200 200 200 S',
+    ('POST', '/settings/move'): 'login ok ok ok ok S',
+    ('POST', '/settings/move/undo'): 'login ok ok ok ok S',
     ('GET', '/admin/settings'): 'login 403 403 403 200 S',
     ('POST', '/admin/settings'): 'login 403 403 403 ok S',
     ('POST', '/admin/lockdown'): 'login 403 403 403 ok S',
@@ -206,6 +212,10 @@ FORMS = {
     # the right password: each caller deletes its account, after every other call (LAST)
     "/settings/delete": {"password": harness.PASSWORD},
     "/settings/export": {"password": harness.PASSWORD},
+    # a server this node doesn't federate with: refused (422), nothing asked of any peer
+    "/settings/aliases": {"handle": "nobody@moving.invalid"},
+    "/settings/aliases/remove": {"uri": "https://moving.invalid/users/nobody"},
+    "/settings/move": {"handle": "nobody@moving.invalid", "password": harness.PASSWORD},
     "/settings/two-factor/disable": {"disable_password": harness.PASSWORD,
                                      "disable_code": "123456"},
     "/admin/settings": {"name": "Holed", "description": "through a hole",
