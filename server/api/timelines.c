@@ -84,7 +84,7 @@ public_tl(struct api_call *call)
 static int
 tag_page(struct api_call *call, const struct timeline_query *q, struct timeline_page *out)
 {
-	const char *tag = req_param(call->req, "hashtag");
+	const char *tag = req_param(call->req, "tag");
 	return timeline_tag(call->req->arena, viewer_id(call), tag ? tag : "", q, out,
 			    &call->req->err);
 }
@@ -93,7 +93,7 @@ tag_page(struct api_call *call, const struct timeline_query *q, struct timeline_
 static int
 tag(struct api_call *call)
 {
-	const char *name = req_param(call->req, "hashtag");
+	const char *name = req_param(call->req, "tag");
 	if (name == NULL || *name == '\0' || text_length(name) > TEXT_TAG_MAX)
 		return err_set(&call->req->err, ERR_NOT_FOUND, "Record not found", "bad tag");
 	return answer_page(call, tag_page);
@@ -102,7 +102,7 @@ tag(struct api_call *call)
 static const struct api_route routes[] = {
 	{"GET", "/api/v1/timelines/home", home, API_MEMBER, SCOPE(SCOPE_READ_STATUSES)},
 	{"GET", "/api/v1/timelines/public", public_tl, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
-	{"GET", "/api/v1/timelines/tag/:hashtag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+	{"GET", "/api/v1/timelines/tag/:tag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
 };
 
 int
