@@ -180,7 +180,7 @@ api_dispatch(struct req *req)
 	if (call.access != NULL && route->scope != 0 &&
 	    !oauth_scopes_cover(call.access->scopes, route->scope))
 		return err_set(&req->err, ERR_FORBIDDEN,
-			       "This action is outside the authorized scopes", "scope");
+			       "The token's scopes don't allow this.", "scope");
 	if (req->settings != NULL && req->settings->lockdown && call.me == NULL &&
 	    !lockdown_open(route->pattern))
 		return err_set(&req->err, ERR_UNAUTHORIZED,

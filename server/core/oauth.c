@@ -549,7 +549,8 @@ oauth_end_all(struct arena *a, int64_t member_id, struct err *err)
 int
 oauth_sweep(struct arena *a, struct err *err)
 {
-	if (db_oauth_apps_prune(a, OAUTH_UNUSED_APP_DAYS, err) < 0 ||
+	if (db_oauth_codes_prune(a, err) < 0 ||
+	    db_oauth_apps_prune(a, OAUTH_UNUSED_APP_DAYS, err) < 0 ||
 	    db_idempotency_prune(a, err) < 0)
 		return -1;
 	return 0;

@@ -162,8 +162,8 @@ int oauth_grant_revoke(struct arena *a, int64_t member_id, int64_t id, struct er
 /* Ends every token and code of member_id (inside the caller's transaction, if any). */
 int oauth_end_all(struct arena *a, int64_t member_id, struct err *err);
 
-/* Periodic work: forgets apps that never got a token after a week, and Idempotency-Keys
- * older than an hour. 0 or -1 + err. */
+/* Periodic work: forgets expired codes, apps that never got a token after a week, and
+ * Idempotency-Keys older than an hour. 0 or -1 + err. */
 int oauth_sweep(struct arena *a, struct err *err);
 
 #endif

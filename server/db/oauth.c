@@ -71,6 +71,13 @@ db_oauth_apps_prune(struct arena *a, int days, struct err *err)
 }
 
 int
+db_oauth_codes_prune(struct arena *a, struct err *err)
+{
+	return db_rows_changed(
+		db_query(a, err, "DELETE FROM oauth_codes WHERE expires_at <= now()", 0, NULL));
+}
+
+int
 db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id,
 		     int64_t account_id, const char *scopes, const char *redirect_uri,
 		     const char *code_challenge, int seconds, struct err *err)

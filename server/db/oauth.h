@@ -34,6 +34,9 @@ int db_oauth_app_find(struct arena *a, const char *client_id, const char *secret
  * client that never signed anyone in). Rows deleted or -1. */
 int db_oauth_apps_prune(struct arena *a, int days, struct err *err);
 
+/* Deletes the codes that expired unused. Rows deleted or -1. */
+int db_oauth_codes_prune(struct arena *a, struct err *err);
+
 /* Stores an authorisation code for account_id, good for seconds. code_challenge: the PKCE
  * S256 challenge or NULL. 0 or -1 + err. */
 int db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id,
