@@ -229,5 +229,6 @@ api_routes(struct router *r)
 	rc |= api_accounts_routes(r);
 	rc |= api_statuses_routes(r);
 	rc |= api_timelines_routes(r);
+	rc |= api_relationships_routes(r);
 	return rc ? -1 : 0;
 }

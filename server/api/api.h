@@ -92,5 +92,6 @@ int api_instance_routes(struct router *r);
 int api_accounts_routes(struct router *r);
 int api_statuses_routes(struct router *r);
 int api_timelines_routes(struct router *r);
+int api_relationships_routes(struct router *r);
 
 #endif

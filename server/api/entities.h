@@ -4,7 +4,8 @@
  * local account's acct is its bare username. Every function returns a new reference the
  * caller owns (json_decref), or NULL only when memory runs out.
  *
- * One file per entity: entity_account.c, entity_status.c, entity_instance.c. */
+ * One file per entity: entity_account.c, entity_status.c, entity_instance.c,
+ * entity_relationship.c. */
 #ifndef PARASOL_API_ENTITIES_H
 #define PARASOL_API_ENTITIES_H
 
@@ -15,6 +16,7 @@
 
 struct api_call;
 struct instance_settings;
+struct relationship;
 
 /* "2026-12-06T05:00:00Z" (core's ISO form) as "2026-12-06T05:00:00.000Z"; NULL stays
  * JSON null. */
@@ -32,6 +34,10 @@ json_t *api_status(struct api_call *call, const struct status *st);
 
 /* A JSON array of n statuses (media read once for all of them). */
 json_t *api_statuses(struct api_call *call, const struct status *items, int n);
+
+/* The Relationship entity: how the caller stands with account_id (core/follow.h). */
+json_t *api_relationship(struct api_call *call, int64_t account_id,
+			 const struct relationship *r);
 
 /* The visibility names of the API: public, unlisted, private, direct, and "local" for
  * this node's members-only posts. */

@@ -1,4 +1,4 @@
-/* timelines.c - GET /api/v1/timelines/home, /public and /tag/:hashtag, over the same
+/* timelines.c - GET /api/v1/timelines/home, /public and /tag/:tag, and /api/v1/bookmarks, over the same
  * core/timeline.h queries as the web's pages (the one visibility rule inside them). */
 #include <microhttpd.h>
 #include <string.h>
@@ -99,10 +99,24 @@ tag(struct api_call *call)
 	return answer_page(call, tag_page);
 }
 
+static int
+bookmarks_page(struct api_call *call, const struct timeline_query *q, struct timeline_page *out)
+{
+	return timeline_bookmarks(call->req->arena, call->me->id, q, out, &call->req->err);
+}
+
+/* GET /api/v1/bookmarks: the member's bookmarks, paged like a timeline. */
+static int
+bookmarks(struct api_call *call)
+{
+	return answer_page(call, bookmarks_page);
+}
+
 static const struct api_route routes[] = {
 	{"GET", "/api/v1/timelines/home", home, API_MEMBER, SCOPE(SCOPE_READ_STATUSES)},
 	{"GET", "/api/v1/timelines/public", public_tl, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
 	{"GET", "/api/v1/timelines/tag/:tag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+	{"GET", "/api/v1/bookmarks", bookmarks, API_MEMBER, SCOPE(SCOPE_READ_BOOKMARKS)},
 };
 
 int

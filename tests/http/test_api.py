@@ -630,7 +630,8 @@ def test_home_paging_link_header():
 
 @test
 def test_status_actions_and_context():
-    """favourite, reblog, their undoing, context, delete (answers the source text)"""
+    """favourite, reblog, bookmark, their undoing, the bookmarks list, context, delete
+    (answers the source text)"""
     rose = password_token("rose")
     lily = password_token("lily")
     st = want(call("POST", "/api/v1/statuses", rose, body={"status": "act on me"}), 200, "post")
@@ -650,10 +651,54 @@ def test_status_actions_and_context():
     assert boost and boost[0]["reblog"]["id"] == st["id"] and \
         boost[0]["account"]["acct"] == "lily", home[:2]
     want(call("POST", "/api/v1/statuses/%s/unreblog" % st["id"], lily), 200, "unreblog")
+    doc = want(call("POST", "/api/v1/statuses/%s/bookmark" % st["id"], lily), 200, "bookmark")
+    assert doc["bookmarked"] is True
+    marks = want(call("GET", "/api/v1/bookmarks", lily), 200, "bookmarks")
+    assert [s["id"] for s in marks] == [st["id"]], marks
+    want(call("POST", "/api/v1/statuses/%s/unbookmark" % st["id"], lily), 200, "unbookmark")
+    assert want(call("GET", "/api/v1/bookmarks", lily), 200, "no bookmarks") == []
     error_of(call("DELETE", "/api/v1/statuses/%s" % st["id"], lily), 403, "someone else's")
     doc = want(call("DELETE", "/api/v1/statuses/%s" % st["id"], rose), 200, "delete")
     assert doc["text"] == "act on me"
     error_of(call("GET", "/api/v1/statuses/%s" % st["id"], rose), 404, "gone")
+
+
+@test
+def test_follow_block_mute_relationships():
+    """follow (a request for a locked account), unfollow, block (which ends the follow and
+    refuses a new one), mute, and the relationships list"""
+    for name in ("ana", "ben", "kit"):
+        harness.create_account(inst, name)
+    inst.psql("UPDATE accounts SET locked = true WHERE username = 'kit'")
+    ana = password_token("ana", scope="read write follow")
+    ben_id = inst.scalar("SELECT id FROM accounts WHERE username = 'ben'")
+    kit_id = inst.scalar("SELECT id FROM accounts WHERE username = 'kit'")
+    rel = want(call("POST", "/api/v1/accounts/%s/follow" % ben_id, ana), 200, "follow")
+    assert rel["id"] == ben_id and rel["following"] is True and rel["requested"] is False
+    rel = want(call("POST", "/api/v1/accounts/%s/follow" % kit_id, ana), 200, "follow locked")
+    assert rel["following"] is False and rel["requested"] is True, rel
+    rels = want(call("GET", "/api/v1/accounts/relationships?id[]=%s&id[]=%s&id[]=999999"
+                     % (ben_id, kit_id), ana), 200, "relationships")
+    assert [(r["id"], r["following"], r["requested"]) for r in rels] == \
+        [(ben_id, True, False), (kit_id, False, True)], rels
+    rel = want(call("POST", "/api/v1/accounts/%s/unfollow" % ben_id, ana), 200, "unfollow")
+    assert rel["following"] is False
+    rel = want(call("POST", "/api/v1/accounts/%s/mute" % ben_id, ana), 200, "mute")
+    assert rel["muting"] is True
+    ben = password_token("ben", scope="read write follow")
+    ana_id = inst.scalar("SELECT id FROM accounts WHERE username = 'ana'")
+    want(call("POST", "/api/v1/accounts/%s/follow" % ana_id, ben), 200, "ben follows ana")
+    rel = want(call("POST", "/api/v1/accounts/%s/block" % ben_id, ana), 200, "block")
+    assert rel["blocking"] is True and rel["followed_by"] is False, rel
+    error_of(call("POST", "/api/v1/accounts/%s/follow" % ana_id, ben), 403,
+             "following one's blocker")
+    # what the web's profile page says agrees
+    page = harness.member(inst, "ana", create=False).get("/@ben")
+    assert "Unblock" in page.text, "the web doesn't show the block"
+    error_of(call("POST", "/api/v1/accounts/999999/follow", ana), 404, "an unknown account")
+    readonly = password_token("ana", scope="read")
+    error_of(call("POST", "/api/v1/accounts/%s/unblock" % ben_id, readonly), 403,
+             "unblock with a read token")
 
 
 @test

@@ -213,6 +213,14 @@ TABLE = {
     # closed to visitors unless the admins opened the local timeline (off here)
     ('GET', '/api/v1/timelines/public'): '401 401 401 401 401 401',
     ('GET', '/api/v1/timelines/tag/:tag'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/bookmarks'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/accounts/relationships'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/follow'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unfollow'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/block'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unblock'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/mute'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unmute'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).
