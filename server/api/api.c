@@ -74,8 +74,9 @@ int
 api_json(struct api_call *call, int status, json_t *doc)
 {
 	struct req *req = call->req;
-	if (doc == NULL)
-		return err_set(&req->err, ERR_INTERNAL, NULL, "out of memory");
+	if (doc == NULL) /* an entity that could not be read says why; else memory ran out */
+		return req->err.code != ERR_NONE ? -1
+						 : err_set(&req->err, ERR_INTERNAL, NULL, "out of memory");
 	resp_json(req, status, doc);
 	json_decref(doc);
 	cors(req);
@@ -230,5 +231,6 @@ api_routes(struct router *r)
 	rc |= api_statuses_routes(r);
 	rc |= api_timelines_routes(r);
 	rc |= api_relationships_routes(r);
+	rc |= api_notifications_routes(r);
 	return rc ? -1 : 0;
 }

@@ -93,5 +93,6 @@ int api_accounts_routes(struct router *r);
 int api_statuses_routes(struct router *r);
 int api_timelines_routes(struct router *r);
 int api_relationships_routes(struct router *r);
+int api_notifications_routes(struct router *r);
 
 #endif

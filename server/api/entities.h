@@ -44,7 +44,9 @@ json_t *api_relationship(struct api_call *call, int64_t account_id,
 const char *api_visibility_name(enum visibility v);
 int api_visibility_parse(const char *s, enum visibility *out);
 
-/* /api/v1/instance (v1 shape) and /api/v2/instance, and the rules list. */
+/* /api/v1/instance (v1 shape) and /api/v2/instance, and the rules list: NULL with
+ * call->req->err when what they show can't be read (the database is down: a 503, never
+ * an answer made of defaults). */
 json_t *api_instance_v1(struct api_call *call);
 json_t *api_instance_v2(struct api_call *call);
 json_t *api_rules(struct api_call *call);

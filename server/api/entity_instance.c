@@ -15,7 +15,6 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
-#include "util/log.h"
 
 /* Mastodon.py reads the first three dot-separated numbers of version and refuses
  * endpoints newer than them: 4.0.0 is the newest any of its 1.8 calls needs. */
@@ -35,8 +34,8 @@ api_rules(struct api_call *call)
 	struct err err;
 	int n = rules_list_in(call->req->arena, call->req->lang, &rules, &err);
 	if (n < 0) {
-		log_msg(LOG_WARN, "api: rules not read: %s", err.detail);
-		n = 0;
+		call->req->err = err;
+		return NULL;
 	}
 	json_t *list = json_array();
 	char buf[ID_STRLEN];
@@ -69,9 +68,10 @@ api_instance_v1(struct api_call *call)
 {
 	const struct instance_settings *s = call->req->settings;
 	struct db_node_stats st = {0};
-	struct err err;
-	if (federation_node_stats(call->req->arena, &st, &err) != 0)
-		log_msg(LOG_WARN, "api: node stats not read: %s", err.detail);
+	json_t *rules = NULL;
+	if (federation_node_stats(call->req->arena, &st, &call->req->err) != 0 ||
+	    (rules = api_rules(call)) == NULL)
+		return NULL;
 	const char *desc = settings_description(s, call->req->lang);
 	return json_pack(
 		"{ss ss ss ss ss ss s{ss} s{sIsIsI} sn s[s] sb sb sb so so so}", "uri",
@@ -83,7 +83,7 @@ api_instance_v1(struct api_call *call)
 		s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
 		"approval_required", s->registration_mode == REG_APPROVAL, "invites_enabled",
 		s->registration_mode == REG_INVITE, "configuration", configuration(call),
-		"contact_account", json_null(), "rules", api_rules(call));
+		"contact_account", json_null(), "rules", rules);
 }
 
 json_t *
@@ -91,9 +91,10 @@ api_instance_v2(struct api_call *call)
 {
 	const struct instance_settings *s = call->req->settings;
 	struct db_node_stats st = {0};
-	struct err err;
-	if (federation_node_stats(call->req->arena, &st, &err) != 0)
-		log_msg(LOG_WARN, "api: node stats not read: %s", err.detail);
+	json_t *rules = NULL;
+	if (federation_node_stats(call->req->arena, &st, &call->req->err) != 0 ||
+	    (rules = api_rules(call)) == NULL)
+		return NULL;
 	const char *desc = settings_description(s, call->req->lang);
 	return json_pack(
 		"{ss ss ss ss ss s{s{sI}} sn s[s] so s{sb sb sn} s{ss so} so}", "domain",
@@ -104,5 +105,5 @@ api_instance_v2(struct api_call *call)
 		configuration(call), "registrations", "enabled",
 		s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
 		"approval_required", s->registration_mode == REG_APPROVAL, "message", "contact",
-		"email", "", "account", json_null(), "rules", api_rules(call));
+		"email", "", "account", json_null(), "rules", rules);
 }

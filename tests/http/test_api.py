@@ -702,6 +702,32 @@ def test_follow_block_mute_relationships():
 
 
 @test
+def test_notifications():
+    """notifications: a like, a mention and a follow with their accounts and posts, types[]
+    and exclude_types[] (the form toot sends), and the scope they need"""
+    for name in ("nia", "oli"):
+        harness.create_account(inst, name)
+    nia = password_token("nia")
+    oli = password_token("oli")
+    st = want(call("POST", "/api/v1/statuses", nia, body={"status": "notice me"}), 200, "post")
+    want(call("POST", "/api/v1/statuses/%s/favourite" % st["id"], oli), 200, "like")
+    want(call("POST", "/api/v1/statuses", oli, body={"status": "@nia hello"}), 200, "mention")
+    nia_id = inst.scalar("SELECT id FROM accounts WHERE username = 'nia'")
+    want(call("POST", "/api/v1/accounts/%s/follow" % nia_id, oli), 200, "follow")
+    got = want(call("GET", "/api/v1/notifications", nia), 200, "notifications")
+    assert [n["type"] for n in got] == ["follow", "mention", "favourite"], got
+    assert all(n["account"]["acct"] == "oli" for n in got), got
+    assert got[2]["status"]["id"] == st["id"] and "hello" in got[1]["status"]["content"]
+    got = want(call("GET", "/api/v1/notifications?exclude_types[]=favourite&"
+                    "exclude_types[]=follow", nia), 200, "exclude_types")
+    assert [n["type"] for n in got] == ["mention"], got
+    got = want(call("GET", "/api/v1/notifications?types[]=follow", nia), 200, "types")
+    assert [n["type"] for n in got] == ["follow"], got
+    error_of(call("GET", "/api/v1/notifications", password_token("nia", scope="read:statuses")),
+             403, "without read:notifications")
+
+
+@test
 def test_logs_hold_no_token():
     """the server's log never holds a token, a client secret or a password"""
     a = app()

@@ -221,6 +221,7 @@ TABLE = {
     ('POST', '/api/v1/accounts/:id/unblock'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts/:id/mute'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts/:id/unmute'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/notifications'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).
