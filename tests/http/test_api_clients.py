@@ -94,6 +94,30 @@ def test_toot_post_timeline_delete():
 
 
 @test
+def test_toot_reply_favourite_boost_notifications():
+    """toot: reply, favourite, boost, and notifications of what another member did"""
+    p = toot("post", "rose asks something")
+    first = p.stdout.strip().split()[-1].rstrip("/").split("/")[-1]
+    p = toot("post", "rose answers herself", "--reply-to", first)
+    reply = p.stdout.strip().split()[-1].rstrip("/").split("/")[-1]
+    assert inst.scalar("SELECT in_reply_to_id FROM statuses WHERE id = %d" % int(reply)) == first
+    p = toot("favourite", first)
+    assert int(inst.scalar("SELECT count(*) FROM favourites WHERE status_id = %d"
+                           % int(first))) == 1
+    toot("reblog", first)
+    assert int(inst.scalar("SELECT count(*) FROM statuses WHERE reblog_of_id = %d"
+                           % int(first))) == 1
+    # iris, through Mastodon.py, likes rose's post and mentions her
+    Mastodon, base, cid, secret = mastodon_app("iris's app")
+    iris = Mastodon(client_id=cid, client_secret=secret, api_base_url=base)
+    iris.log_in("iris", PASSWORD)
+    iris.status_favourite(int(first))
+    iris.status_post("@rose hello from iris")
+    p = toot("notifications")
+    assert "iris" in p.stdout and "hello from iris" in p.stdout, p.stdout
+
+
+@test
 def test_toot_wrong_password():
     """toot login_cli with a wrong password fails and gets no token"""
     before = inst.scalar("SELECT count(*) FROM oauth_tokens")
