@@ -383,8 +383,8 @@ def test_authorization_code_redirect():
 @test
 def test_two_factor_refuses_password_grant():
     """an account with two-factor sign-in: the password grant refuses it with a clear
-    error_description (whether the password is right or not); turning two-factor on ends
-    the tokens the account had"""
+    error_description (whether the password is right or not), the consent page is reached
+    only through the code step; turning two-factor on ends the tokens the account had"""
     token = password_token("ivy")
     web = harness.member(inst, "ivy", create=False)
     assert web.post("/settings/two-factor/start", {"two_factor_password": PASSWORD}).status == 303
@@ -394,6 +394,7 @@ def test_two_factor_refuses_password_grant():
     secret = base64.b32decode(b32 + "=" * (-len(b32) % 8))
     r = web.post("/settings/two-factor/enable", {"code": totp(secret)})
     assert r.status == 303, r
+    assert web.get(harness.location_path(r)).status == 200  # the new recovery codes, seen
     error_of(call("GET", "/api/v1/accounts/verify_credentials", token), 401,
              "a token made before two-factor was turned on")
     a = app()
@@ -403,6 +404,22 @@ def test_two_factor_refuses_password_grant():
             "client_secret": a["client_secret"], "username": "ivy", "password": pw,
             "scope": "read"}, src=source()), 400, "2FA account")
         assert doc["error"] == "invalid_grant" and "two-factor" in doc["error_description"], doc
+    # the consent page asks for the code: sign-in, the code step, then the page
+    q = urllib.parse.urlencode({"response_type": "code", "client_id": a["client_id"],
+                                "redirect_uri": "urn:ietf:wg:oauth:2.0:oob", "scope": "read"})
+    visitor = harness.WebClient(inst.port, source=source())
+    r = visitor.get("/oauth/authorize?" + q)
+    nxt = urllib.parse.parse_qs(urllib.parse.urlparse(r.header("Location")).query)["next"][0]
+    r = visitor.post("/login", {"username": "ivy", "password": PASSWORD, "next": nxt})
+    assert r.status == 303 and harness.location_path(r) == "/login/code", \
+        "the password alone must not open the consent page: %r" % r.header("Location")
+    assert visitor.get("/oauth/authorize?" + q).status == 303, "consent before the code"
+    set_clock(CLOCK["now"] + 30)  # the next step: enabling used this one's code
+    r = visitor.post("/login/code", {"code": totp(secret)})
+    assert r.status == 303 and harness.location_path(r).startswith("/oauth/authorize?"), \
+        "the code step returns to the consent page: %r" % r.header("Location")
+    page = visitor.get(harness.location_path(r))
+    assert page.status == 200 and "test app" in page.text, page
 
 
 @test
@@ -699,6 +716,37 @@ def test_follow_block_mute_relationships():
     readonly = password_token("ana", scope="read")
     error_of(call("POST", "/api/v1/accounts/%s/unblock" % ben_id, readonly), 403,
              "unblock with a read token")
+
+
+@test
+def test_account_statuses():
+    """an account's statuses: paging, pinned=true, exclude_replies (a reply to oneself
+    stays), and the account entity's counts"""
+    harness.create_account(inst, "pia")
+    pia = password_token("pia")
+    other = password_token("rose")
+    pid = inst.scalar("SELECT id FROM accounts WHERE username = 'pia'")
+    a = want(call("POST", "/api/v1/statuses", pia, body={"status": "first"}), 200, "a")
+    b = want(call("POST", "/api/v1/statuses", pia, body={"status": "self reply",
+                                                          "in_reply_to_id": a["id"]}), 200, "b")
+    r = want(call("POST", "/api/v1/statuses", other, body={"status": "rose's"}), 200, "r")
+    c = want(call("POST", "/api/v1/statuses", pia, body={"status": "@rose reply to rose",
+                                                          "in_reply_to_id": r["id"]}), 200, "c")
+    want(call("POST", "/api/v1/statuses/%s/pin" % a["id"], pia), 200, "pin")
+    got = want(call("GET", "/api/v1/accounts/%s/statuses" % pid), 200, "statuses")
+    assert [s["id"] for s in got] == [c["id"], b["id"], a["id"]], got
+    got = want(call("GET", "/api/v1/accounts/%s/statuses?exclude_replies=true" % pid), 200,
+               "exclude_replies")
+    assert [s["id"] for s in got] == [b["id"], a["id"]], got
+    got = want(call("GET", "/api/v1/accounts/%s/statuses?pinned=true" % pid, pia), 200,
+               "pinned")
+    assert [s["id"] for s in got] == [a["id"]] and got[0]["pinned"] is True, got
+    r = call("GET", "/api/v1/accounts/%s/statuses?limit=2" % pid)
+    want(r, 200, "limit 2")
+    assert r.header("Link", "").startswith("<") and 'rel="next"' in r.header("Link"), r.headers
+    acct = want(call("GET", "/api/v1/accounts/%s" % pid), 200, "account")
+    assert acct["statuses_count"] == 3 and acct["acct"] == "pia" and \
+        re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", acct["created_at"]), acct
 
 
 @test
