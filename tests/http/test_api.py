@@ -776,6 +776,25 @@ def test_notifications():
 
 
 @test
+def test_lockdown():
+    """during a lockdown, visitors of the API get 401 but for what the about page shows
+    (instance) and signing in to an app; members' tokens work as usual"""
+    token = password_token("rose")
+    root = harness.member(inst, "keeper", create=False)
+    r = root.post("/admin/lockdown", {"lockdown": "on", "reason": ""})
+    assert r.status == 303, r
+    try:
+        error_of(call("GET", "/api/v1/timelines/public"), 401, "a visitor's public timeline")
+        error_of(call("GET", "/api/v1/accounts/lookup?acct=rose"), 401, "a visitor's lookup")
+        want(call("GET", "/api/v1/instance"), 200, "the instance")
+        want(call("GET", "/api/v1/timelines/public", token), 200, "a member's public timeline")
+        password_token("lily")  # signing in to an app still works
+    finally:
+        r = root.post("/admin/lockdown", {"lockdown": "off", "reason": ""})
+        assert r.status == 303, r
+
+
+@test
 def test_logs_hold_no_token():
     """the server's log never holds a token, a client secret or a password"""
     a = app()
