@@ -86,8 +86,8 @@ lookup(struct api_call *call)
 
 /* Keeps the posts of p that pass the filters (the page's keys were read before). */
 static int
-filter(struct api_call *call, struct timeline_page *p, bool exclude_replies,
-       bool exclude_reblogs, bool only_media)
+filter(struct api_call *call, struct timeline_page *p, bool exclude_replies, bool exclude_reblogs,
+       bool only_media)
 {
 	int64_t *ids = arena_alloc(call->req->arena, sizeof *ids * (size_t)(p->n ? p->n : 1));
 	for (int i = 0; i < p->n; i++)
@@ -136,11 +136,12 @@ account_statuses(struct api_call *call)
 		/* at most five, one page: no paging past them */
 		if (q.max_id != 0 || q.min_id != 0 || since != 0)
 			p = (struct timeline_page){0};
-		else if (timeline_pinned(call->req->arena, viewer, acct->id, &p, &call->req->err) != 0)
+		else if (timeline_pinned(call->req->arena, viewer, acct->id, &p, &call->req->err) !=
+			 0)
 			return -1;
 		p.has_older = false;
-	} else if (timeline_account(call->req->arena, viewer, acct->id, &q, &p,
-				    &call->req->err) != 0) {
+	} else if (timeline_account(call->req->arena, viewer, acct->id, &q, &p, &call->req->err) !=
+		   0) {
 		return -1;
 	}
 	int64_t newest = p.n ? p.items[0].key : 0, oldest = p.n ? p.items[p.n - 1].key : 0;
@@ -154,12 +155,12 @@ account_statuses(struct api_call *call)
 }
 
 static const struct api_route routes[] = {
-	{"GET", "/api/v1/accounts/verify_credentials", verify_credentials, API_MEMBER,
-	 SCOPE(SCOPE_READ_ACCOUNTS)},
-	{"GET", "/api/v1/accounts/lookup", lookup, API_ANYONE, SCOPE(SCOPE_READ_ACCOUNTS)},
-	{"GET", "/api/v1/accounts/:id", account_get, API_ANYONE, SCOPE(SCOPE_READ_ACCOUNTS)},
-	{"GET", "/api/v1/accounts/:id/statuses", account_statuses, API_ANYONE,
-	 SCOPE(SCOPE_READ_STATUSES)},
+    {"GET", "/api/v1/accounts/verify_credentials", verify_credentials, API_MEMBER,
+     SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"GET", "/api/v1/accounts/lookup", lookup, API_ANYONE, SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"GET", "/api/v1/accounts/:id", account_get, API_ANYONE, SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"GET", "/api/v1/accounts/:id/statuses", account_statuses, API_ANYONE,
+     SCOPE(SCOPE_READ_STATUSES)},
 };
 
 int

@@ -50,8 +50,8 @@ api_before(struct req *req)
 	struct err ignored;
 	settings_load(req->arena, &app->cfg, s, &ignored); /* defaults when the database is down */
 	req->settings = s;
-	req->lang = i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
-				   s->default_language);
+	req->lang =
+	    i18n_negotiate(req_header(req, MHD_HTTP_HEADER_ACCEPT_LANGUAGE), s->default_language);
 	return 0;
 }
 
@@ -75,8 +75,9 @@ api_json(struct api_call *call, int status, json_t *doc)
 {
 	struct req *req = call->req;
 	if (doc == NULL) /* an entity that could not be read says why; else memory ran out */
-		return req->err.code != ERR_NONE ? -1
-						 : err_set(&req->err, ERR_INTERNAL, NULL, "out of memory");
+		return req->err.code != ERR_NONE
+			   ? -1
+			   : err_set(&req->err, ERR_INTERNAL, NULL, "out of memory");
 	resp_json(req, status, doc);
 	json_decref(doc);
 	cors(req);
@@ -180,8 +181,8 @@ api_dispatch(struct req *req)
 			       "This method requires an authenticated user", "app token");
 	if (call.access != NULL && route->scope != 0 &&
 	    !oauth_scopes_cover(call.access->scopes, route->scope))
-		return err_set(&req->err, ERR_FORBIDDEN,
-			       "The token's scopes don't allow this.", "scope");
+		return err_set(&req->err, ERR_FORBIDDEN, "The token's scopes don't allow this.",
+			       "scope");
 	if (req->settings != NULL && req->settings->lockdown && call.me == NULL &&
 	    !lockdown_open(route->pattern))
 		return err_set(&req->err, ERR_UNAUTHORIZED,

@@ -36,8 +36,7 @@ json_t *api_status(struct api_call *call, const struct status *st);
 json_t *api_statuses(struct api_call *call, const struct status *items, int n);
 
 /* The Relationship entity: how the caller stands with account_id (core/follow.h). */
-json_t *api_relationship(struct api_call *call, int64_t account_id,
-			 const struct relationship *r);
+json_t *api_relationship(struct api_call *call, int64_t account_id, const struct relationship *r);
 
 /* The visibility names of the API: public, unlisted, private, direct, and "local" for
  * this node's members-only posts. */

@@ -83,7 +83,7 @@ api_account(struct api_call *call, const struct account *acct, bool with_source)
 	char idbuf[ID_STRLEN];
 	const char *acct_name = account_handle(a, acct);
 	const char *url = acct->domain == NULL
-				  ? arena_printf(a, "%s/@%s", call->base_url, acct->username)
+			      ? arena_printf(a, "%s/@%s", call->base_url, acct->username)
 			  : acct->url ? acct->url
 				      : acct->uri;
 	const char *pic = NULL, *head = NULL;
@@ -103,29 +103,28 @@ api_account(struct api_call *call, const struct account *acct, bool with_source)
 	struct text_out note;
 	text_render(a, acct->bio ? acct->bio : "", NULL, NULL, &note);
 	json_t *doc = json_pack(
-		"{ss ss ss ss sb sb sb sb so ss ss? ss? ss ss ss ss sI sI sI sn s[] so}", "id",
-		id_format(acct->id, idbuf), "username", acct->username, "acct", acct_name,
-		"display_name", acct->display_name ? acct->display_name : "", "locked",
-		acct->locked, "bot", 0, "discoverable", acct->discoverable, "group", 0,
-		"created_at", api_time(call, acct->created_at), "note",
-		acct->bio && *acct->bio ? note.html : "", "url", url, "uri",
-		acct->domain == NULL ? arena_printf(a, "%s/users/%s", call->base_url,
-						    acct->username)
-				     : acct->uri,
-		"avatar", media_url(call, pic), "avatar_static", media_url(call, pic), "header",
-		media_url(call, head), "header_static", media_url(call, head), "followers_count",
-		(json_int_t)followers, "following_count", (json_int_t)following,
-		"statuses_count", (json_int_t)posts, "last_status_at", "emojis", "fields",
-		fields_json(call, acct, false));
+	    "{ss ss ss ss sb sb sb sb so ss ss? ss? ss ss ss ss sI sI sI sn s[] so}", "id",
+	    id_format(acct->id, idbuf), "username", acct->username, "acct", acct_name,
+	    "display_name", acct->display_name ? acct->display_name : "", "locked", acct->locked,
+	    "bot", 0, "discoverable", acct->discoverable, "group", 0, "created_at",
+	    api_time(call, acct->created_at), "note", acct->bio && *acct->bio ? note.html : "",
+	    "url", url, "uri",
+	    acct->domain == NULL ? arena_printf(a, "%s/users/%s", call->base_url, acct->username)
+				 : acct->uri,
+	    "avatar", media_url(call, pic), "avatar_static", media_url(call, pic), "header",
+	    media_url(call, head), "header_static", media_url(call, head), "followers_count",
+	    (json_int_t)followers, "following_count", (json_int_t)following, "statuses_count",
+	    (json_int_t)posts, "last_status_at", "emojis", "fields",
+	    fields_json(call, acct, false));
 	if (doc == NULL)
 		return NULL;
 	if (with_source) {
-		json_object_set_new(
-			doc, "source",
-			json_pack("{ss ss sb ss? so}", "privacy",
-				  api_visibility_name(acct->default_visibility), "note",
-				  acct->bio ? acct->bio : "", "sensitive", 0, "language",
-				  acct->language, "fields", fields_json(call, acct, true)));
+		json_object_set_new(doc, "source",
+				    json_pack("{ss ss sb ss? so}", "privacy",
+					      api_visibility_name(acct->default_visibility), "note",
+					      acct->bio ? acct->bio : "", "sensitive", 0,
+					      "language", acct->language, "fields",
+					      fields_json(call, acct, true)));
 		return doc;
 	}
 	struct account_memo *m = arena_alloc(a, sizeof *m);

@@ -55,9 +55,9 @@ configuration(struct api_call *call)
 			 app->cfg.post_max_chars, "max_media_attachments", MEDIA_MAX_ATTACHMENTS,
 			 "characters_reserved_per_url", 23, "media_attachments",
 			 "supported_mime_types", "image/jpeg", "image/png", "image/webp",
-			 "image/gif", "image/heic", "image_size_limit",
-			 app->cfg.media_max_bytes, "image_matrix_limit", app->cfg.media_max_pixels,
-			 "video_size_limit", 0, "video_matrix_limit", 0, "polls", "max_options", 0,
+			 "image/gif", "image/heic", "image_size_limit", app->cfg.media_max_bytes,
+			 "image_matrix_limit", app->cfg.media_max_pixels, "video_size_limit", 0,
+			 "video_matrix_limit", 0, "polls", "max_options", 0,
 			 "max_characters_per_option", 0, "min_expiration", 0, "max_expiration", 0);
 }
 
@@ -73,17 +73,17 @@ api_instance_v1(struct api_call *call)
 	    (rules = api_rules(call)) == NULL)
 		return NULL;
 	const char *desc = settings_description(s, call->req->lang);
-	return json_pack(
-		"{ss ss ss ss ss ss s{ss} s{sIsIsI} sn s[s] sb sb sb so so so}", "uri",
-		host_of(call), "title", s->name, "short_description", desc ? desc : "",
-		"description", desc ? desc : "", "email", "", "version", API_VERSION, "urls",
-		"streaming_api", "", "stats", "user_count", (json_int_t)st.users, "status_count",
-		(json_int_t)st.local_posts, "domain_count", (json_int_t)0, "thumbnail",
-		"languages", s->default_language == LANG_ZH_CN ? "zh" : "en", "registrations",
-		s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
-		"approval_required", s->registration_mode == REG_APPROVAL, "invites_enabled",
-		s->registration_mode == REG_INVITE, "configuration", configuration(call),
-		"contact_account", json_null(), "rules", rules);
+	return json_pack("{ss ss ss ss ss ss s{ss} s{sIsIsI} sn s[s] sb sb sb so so so}", "uri",
+			 host_of(call), "title", s->name, "short_description", desc ? desc : "",
+			 "description", desc ? desc : "", "email", "", "version", API_VERSION,
+			 "urls", "streaming_api", "", "stats", "user_count", (json_int_t)st.users,
+			 "status_count", (json_int_t)st.local_posts, "domain_count", (json_int_t)0,
+			 "thumbnail", "languages", s->default_language == LANG_ZH_CN ? "zh" : "en",
+			 "registrations",
+			 s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
+			 "approval_required", s->registration_mode == REG_APPROVAL,
+			 "invites_enabled", s->registration_mode == REG_INVITE, "configuration",
+			 configuration(call), "contact_account", json_null(), "rules", rules);
 }
 
 json_t *
@@ -96,14 +96,13 @@ api_instance_v2(struct api_call *call)
 	    (rules = api_rules(call)) == NULL)
 		return NULL;
 	const char *desc = settings_description(s, call->req->lang);
-	return json_pack(
-		"{ss ss ss ss ss s{s{sI}} sn s[s] so s{sb sb sn} s{ss so} so}", "domain",
-		host_of(call), "title", s->name, "version", API_VERSION, "source_url",
-		call->base_url, "description", desc ? desc : "", "usage",
-		"users", "active_month", (json_int_t)st.active_month, "thumbnail", "languages",
-		s->default_language == LANG_ZH_CN ? "zh" : "en", "configuration",
-		configuration(call), "registrations", "enabled",
-		s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
-		"approval_required", s->registration_mode == REG_APPROVAL, "message", "contact",
-		"email", "", "account", json_null(), "rules", rules);
+	return json_pack("{ss ss ss ss ss s{s{sI}} sn s[s] so s{sb sb sn} s{ss so} so}", "domain",
+			 host_of(call), "title", s->name, "version", API_VERSION, "source_url",
+			 call->base_url, "description", desc ? desc : "", "usage", "users",
+			 "active_month", (json_int_t)st.active_month, "thumbnail", "languages",
+			 s->default_language == LANG_ZH_CN ? "zh" : "en", "configuration",
+			 configuration(call), "registrations", "enabled",
+			 s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
+			 "approval_required", s->registration_mode == REG_APPROVAL, "message",
+			 "contact", "email", "", "account", json_null(), "rules", rules);
 }

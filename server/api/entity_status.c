@@ -14,8 +14,8 @@
 #include "util/log.h"
 
 static const char *const vis_names[VIS__MAX] = {
-	[VIS_PUBLIC] = "public",   [VIS_UNLISTED] = "unlisted", [VIS_PRIVATE] = "private",
-	[VIS_MEMBERS] = "local", [VIS_DIRECT] = "direct",
+    [VIS_PUBLIC] = "public", [VIS_UNLISTED] = "unlisted", [VIS_PRIVATE] = "private",
+    [VIS_MEMBERS] = "local", [VIS_DIRECT] = "direct",
 };
 
 const char *
@@ -49,13 +49,12 @@ attachment_json(struct api_call *call, const struct media_row *m)
 	struct arena *a = call->req->arena;
 	char buf[ID_STRLEN];
 	return json_pack(
-		"{ss ss ss ss sn ss? ss? s{s{sisi}s{sisi}}}", "id", id_format(m->id, buf), "type",
-		"image", "url", arena_printf(a, "%s/media/%s", call->base_url, m->file_name),
-		"preview_url", arena_printf(a, "%s/media/%s", call->base_url, m->thumb_name),
-		"remote_url", "description",
-		m->description && *m->description ? m->description : NULL, "blurhash",
-		m->blurhash, "meta", "original", "width", m->width, "height", m->height, "small",
-		"width", m->thumb_width, "height", m->thumb_height);
+	    "{ss ss ss ss sn ss? ss? s{s{sisi}s{sisi}}}", "id", id_format(m->id, buf), "type",
+	    "image", "url", arena_printf(a, "%s/media/%s", call->base_url, m->file_name),
+	    "preview_url", arena_printf(a, "%s/media/%s", call->base_url, m->thumb_name),
+	    "remote_url", "description", m->description && *m->description ? m->description : NULL,
+	    "blurhash", m->blurhash, "meta", "original", "width", m->width, "height", m->height,
+	    "small", "width", m->thumb_width, "height", m->thumb_height);
 }
 
 struct media_set {
@@ -83,24 +82,23 @@ post_json(struct api_call *call, const struct status *st, const struct media_set
 	const char *id = id_format(st->id, idbuf);
 	json_t *account = api_account(call, &st->author, false);
 	json_t *doc = json_pack(
-		"{ss so so so sb ss ss sn ss ss sI sI sI so sb sb sb sb ss sn so s[] s[] s[] sn sn "
-		"sn so s[]}",
-		"id", id, "created_at", api_time(call, st->created_at), "in_reply_to_id",
-		id_json(st->in_reply_to_id), "in_reply_to_account_id",
-		id_json(st->in_reply_to_account_id), "sensitive", st->sensitive, "spoiler_text",
-		st->spoiler_text ? st->spoiler_text : "", "visibility",
-		api_visibility_name(st->visibility), "language", "uri",
-		st->author.domain == NULL
-			? arena_printf(a, "%s/users/%s/statuses/%s", call->base_url,
-				       st->author.username, id)
-			: arena_printf(a, "%s/@%s/%s", call->base_url, acct, id),
-		"url", arena_printf(a, "%s/@%s/%s", call->base_url, acct, id), "replies_count",
-		(json_int_t)st->replies_count, "reblogs_count", (json_int_t)st->reblogs_count,
-		"favourites_count", (json_int_t)st->favourites_count, "edited_at",
-		api_time(call, st->edited_at), "favourited", st->favourited, "reblogged",
-		st->reblogged, "muted", 0, "bookmarked", st->bookmarked, "content",
-		st->content ? st->content : "", "reblog", "account", account, "mentions", "tags", "emojis", "card", "poll", "application", "media_attachments",
-		attachments_of(call, ms, st->id), "filtered");
+	    "{ss so so so sb ss ss sn ss ss sI sI sI so sb sb sb sb ss sn so s[] s[] s[] sn sn "
+	    "sn so s[]}",
+	    "id", id, "created_at", api_time(call, st->created_at), "in_reply_to_id",
+	    id_json(st->in_reply_to_id), "in_reply_to_account_id",
+	    id_json(st->in_reply_to_account_id), "sensitive", st->sensitive, "spoiler_text",
+	    st->spoiler_text ? st->spoiler_text : "", "visibility",
+	    api_visibility_name(st->visibility), "language", "uri",
+	    st->author.domain == NULL ? arena_printf(a, "%s/users/%s/statuses/%s", call->base_url,
+						     st->author.username, id)
+				      : arena_printf(a, "%s/@%s/%s", call->base_url, acct, id),
+	    "url", arena_printf(a, "%s/@%s/%s", call->base_url, acct, id), "replies_count",
+	    (json_int_t)st->replies_count, "reblogs_count", (json_int_t)st->reblogs_count,
+	    "favourites_count", (json_int_t)st->favourites_count, "edited_at",
+	    api_time(call, st->edited_at), "favourited", st->favourited, "reblogged", st->reblogged,
+	    "muted", 0, "bookmarked", st->bookmarked, "content", st->content ? st->content : "",
+	    "reblog", "account", account, "mentions", "tags", "emojis", "card", "poll",
+	    "application", "media_attachments", attachments_of(call, ms, st->id), "filtered");
 	if (doc != NULL && call->me != NULL && st->author.id == call->me->id)
 		json_object_set_new(doc, "pinned", json_boolean(st->pinned));
 	return doc;
@@ -129,20 +127,19 @@ status_json(struct api_call *call, const struct status *st, const struct media_s
 	const char *acct = account_handle(call->req->arena, booster);
 	const char *id = id_format(st->key, idbuf);
 	return json_pack(
-		"{ss ss sn sn sb ss ss sn ss ss sI sI sI sn sb sb sb sb ss so so s[] s[] s[] s[] sn "
-		"sn sn s[]}",
-		"id", id, "created_at",
-		arena_printf(call->req->arena, "%s.%03dZ", when, (int)(ms_time % 1000)),
-		"in_reply_to_id", "in_reply_to_account_id", "sensitive", 0, "spoiler_text", "",
-		"visibility", api_visibility_name(st->visibility), "language", "uri",
-		arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id), "url",
-		arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id),
-		"replies_count", (json_int_t)0, "reblogs_count", (json_int_t)0,
-		"favourites_count", (json_int_t)0, "edited_at", "favourited", st->favourited,
-		"reblogged", st->reblogged, "muted", 0, "bookmarked", st->bookmarked, "content",
-		"", "reblog", inner, "account", api_account(call, booster, false),
-		"media_attachments", "mentions", "tags", "emojis", "card", "poll", "application",
-		"filtered");
+	    "{ss ss sn sn sb ss ss sn ss ss sI sI sI sn sb sb sb sb ss so so s[] s[] s[] s[] sn "
+	    "sn sn s[]}",
+	    "id", id, "created_at",
+	    arena_printf(call->req->arena, "%s.%03dZ", when, (int)(ms_time % 1000)),
+	    "in_reply_to_id", "in_reply_to_account_id", "sensitive", 0, "spoiler_text", "",
+	    "visibility", api_visibility_name(st->visibility), "language", "uri",
+	    arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id), "url",
+	    arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id), "replies_count",
+	    (json_int_t)0, "reblogs_count", (json_int_t)0, "favourites_count", (json_int_t)0,
+	    "edited_at", "favourited", st->favourited, "reblogged", st->reblogged, "muted", 0,
+	    "bookmarked", st->bookmarked, "content", "", "reblog", inner, "account",
+	    api_account(call, booster, false), "media_attachments", "mentions", "tags", "emojis",
+	    "card", "poll", "application", "filtered");
 }
 
 /* The images of the posts in items (one query). */

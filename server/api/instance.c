@@ -44,11 +44,11 @@ preferences(struct api_call *call)
 }
 
 static const struct api_route routes[] = {
-	{"GET", "/api/v1/instance", instance_v1, API_ANYONE, 0},
-	{"GET", "/api/v2/instance", instance_v2, API_ANYONE, 0},
-	{"GET", "/api/v1/instance/rules", rules, API_ANYONE, 0},
-	{"GET", "/api/v1/custom_emojis", custom_emojis, API_ANYONE, 0},
-	{"GET", "/api/v1/preferences", preferences, API_MEMBER, SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"GET", "/api/v1/instance", instance_v1, API_ANYONE, 0},
+    {"GET", "/api/v2/instance", instance_v2, API_ANYONE, 0},
+    {"GET", "/api/v1/instance/rules", rules, API_ANYONE, 0},
+    {"GET", "/api/v1/custom_emojis", custom_emojis, API_ANYONE, 0},
+    {"GET", "/api/v1/preferences", preferences, API_MEMBER, SCOPE(SCOPE_READ_ACCOUNTS)},
 };
 
 int

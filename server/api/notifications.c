@@ -52,18 +52,19 @@ notification_json(struct api_call *call, const struct notification_row *row)
 		json_object_set_new(doc, "account", api_account(call, call->me, false));
 	if (row->status_id != 0) {
 		struct err err;
-		struct status *st = status_get(call->req->arena, call->me->id, row->status_id, &err);
+		struct status *st =
+		    status_get(call->req->arena, call->me->id, row->status_id, &err);
 		if (st != NULL)
 			json_object_set_new(doc, "status", api_status(call, st));
 	}
 	if (strcmp(type, "moderation_warning") == 0) {
 		char action[ID_STRLEN];
-		json_object_set_new(
-			doc, "moderation_warning",
-			json_pack("{ss ss ss sn so}", "id", id_format(row->mod_action_id, action),
-				  "action", row->mod_kind ? row->mod_kind : row->type, "text",
-				  row->mod_reason ? row->mod_reason : "", "status_ids",
-				  "created_at", api_time(call, row->created_at)));
+		json_object_set_new(doc, "moderation_warning",
+				    json_pack("{ss ss ss sn so}", "id",
+					      id_format(row->mod_action_id, action), "action",
+					      row->mod_kind ? row->mod_kind : row->type, "text",
+					      row->mod_reason ? row->mod_reason : "", "status_ids",
+					      "created_at", api_time(call, row->created_at)));
 	}
 	return doc;
 }
@@ -80,8 +81,8 @@ list(struct api_call *call)
 	    api_list(call, "exclude_types", 20, &exclude, &nexclude) != 0)
 		return -1;
 	struct notification_page p;
-	if (notification_list(call->req->arena, call->me->id, q.max_id, q.min_id,
-			      q.limit, &p, &call->req->err) != 0)
+	if (notification_list(call->req->arena, call->me->id, q.max_id, q.min_id, q.limit, &p,
+			      &call->req->err) != 0)
 		return -1;
 	int64_t newest = p.n ? p.items[0].id : 0, oldest = p.n ? p.items[p.n - 1].id : 0;
 	json_t *out = json_array();
@@ -101,7 +102,7 @@ list(struct api_call *call)
 }
 
 static const struct api_route routes[] = {
-	{"GET", "/api/v1/notifications", list, API_MEMBER, SCOPE(SCOPE_READ_NOTIFICATIONS)},
+    {"GET", "/api/v1/notifications", list, API_MEMBER, SCOPE(SCOPE_READ_NOTIFICATIONS)},
 };
 
 int

@@ -63,9 +63,9 @@ apps_create(struct api_call *call)
 static int
 token_answer(struct api_call *call, const struct oauth_issued *t)
 {
-	json_t *doc = json_pack("{ss ss ss sI}", "access_token", t->access_token, "token_type",
-				"Bearer", "scope", t->scopes, "created_at",
-				(json_int_t)t->created_at);
+	json_t *doc =
+	    json_pack("{ss ss ss sI}", "access_token", t->access_token, "token_type", "Bearer",
+		      "scope", t->scopes, "created_at", (json_int_t)t->created_at);
 	if (doc != NULL && t->refresh_token != NULL)
 		json_object_set_new(doc, "refresh_token", json_string(t->refresh_token));
 	int rc = api_json(call, MHD_HTTP_OK, doc);
@@ -140,9 +140,9 @@ password_grant(struct api_call *call, const struct oauth_app *app, const char *s
 	if (two > 0) {
 		signin_limit_failed(req, NULL);
 		return api_oauth_error(
-			req, MHD_HTTP_BAD_REQUEST, "invalid_grant",
-			N_("This account has two-factor sign-in: sign in to the app through the "
-			   "browser instead, where the code is asked for."));
+		    req, MHD_HTTP_BAD_REQUEST, "invalid_grant",
+		    N_("This account has two-factor sign-in: sign in to the app through the "
+		       "browser instead, where the code is asked for."));
 	}
 	struct account *acct = auth_login(req->arena, username, password, &err);
 	if (acct == NULL) {
@@ -152,7 +152,8 @@ password_grant(struct api_call *call, const struct oauth_app *app, const char *s
 					       N_("The username or password is wrong."));
 		}
 		if (err.code == ERR_FORBIDDEN)
-			return api_oauth_error(req, MHD_HTTP_BAD_REQUEST, "invalid_grant", err.safe);
+			return api_oauth_error(req, MHD_HTTP_BAD_REQUEST, "invalid_grant",
+					       err.safe);
 		req->err = err;
 		return -1;
 	}
@@ -255,9 +256,9 @@ revoke_token(struct api_call *call)
 }
 
 static const struct api_route routes[] = {
-	{"POST", "/api/v1/apps", apps_create, API_ANYONE, 0},
-	{"POST", "/oauth/token", token, API_ANYONE, 0},
-	{"POST", "/oauth/revoke", revoke_token, API_ANYONE, 0},
+    {"POST", "/api/v1/apps", apps_create, API_ANYONE, 0},
+    {"POST", "/oauth/token", token, API_ANYONE, 0},
+    {"POST", "/oauth/revoke", revoke_token, API_ANYONE, 0},
 };
 
 int

@@ -61,11 +61,11 @@ api_page_links(struct api_call *call, int64_t newest, int64_t oldest, bool has_o
 	if (newest == 0)
 		return;
 	struct arena *a = call->req->arena;
-	const char *base = arena_printf(a, "%s%s?%s", call->base_url, call->req->path,
-					other_params(call));
+	const char *base =
+	    arena_printf(a, "%s%s?%s", call->base_url, call->req->path, other_params(call));
 	char nb[ID_STRLEN], ob[ID_STRLEN];
-	const char *prev = arena_printf(a, "<%smin_id=%s>; rel=\"prev\"", base,
-					id_format(newest, nb));
+	const char *prev =
+	    arena_printf(a, "<%smin_id=%s>; rel=\"prev\"", base, id_format(newest, nb));
 	const char *link = has_older ? arena_printf(a, "<%smax_id=%s>; rel=\"next\", %s", base,
 						    id_format(oldest, ob), prev)
 				     : prev;

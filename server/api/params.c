@@ -21,8 +21,7 @@ bad(struct api_call *call, const char *name, const char *msg)
 {
 	struct req *req = call->req;
 	err_set(&req->err, ERR_UNPROCESSABLE, msg, "parameter %s refused", name);
-	snprintf(req->err.safe, sizeof req->err.safe, "%s: %s", name,
-		 i18n_gettext(req->lang, msg));
+	snprintf(req->err.safe, sizeof req->err.safe, "%s: %s", name, i18n_gettext(req->lang, msg));
 	return -1;
 }
 
@@ -56,7 +55,8 @@ check_json_root(struct api_call *call)
 	const struct body *b = &call->req->body;
 	if (b->kind == BODY_JSON && !json_is_object(b->json))
 		return err_set(&call->req->err, ERR_INVALID,
-			       "The request body must be a JSON object.", "json body not an object");
+			       "The request body must be a JSON object.",
+			       "json body not an object");
 	return 0;
 }
 
@@ -201,8 +201,8 @@ api_list(struct api_call *call, const char *name, int max, const char ***out, in
 		json_array_foreach(j, i, v)
 		{
 			if (json_is_integer(v))
-				(*out)[(*n)++] = arena_printf(a, "%lld",
-							     (long long)json_integer_value(v));
+				(*out)[(*n)++] =
+				    arena_printf(a, "%lld", (long long)json_integer_value(v));
 			else if (json_is_string(v))
 				(*out)[(*n)++] = json_string_value(v);
 			else

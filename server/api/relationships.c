@@ -41,7 +41,8 @@ static int
 answer(struct api_call *call, int64_t account_id)
 {
 	struct relationship rel;
-	if (relationship_get(call->req->arena, call->me->id, account_id, &rel, &call->req->err) != 0)
+	if (relationship_get(call->req->arena, call->me->id, account_id, &rel, &call->req->err) !=
+	    0)
 		return -1;
 	return api_json(call, MHD_HTTP_OK, api_relationship(call, account_id, &rel));
 }
@@ -149,7 +150,8 @@ relationships(struct api_call *call)
 		if (acct == NULL || !acct->approved)
 			continue;
 		struct relationship rel;
-		if (relationship_get(call->req->arena, call->me->id, id, &rel, &call->req->err) != 0) {
+		if (relationship_get(call->req->arena, call->me->id, id, &rel, &call->req->err) !=
+		    0) {
 			json_decref(out);
 			return -1;
 		}
@@ -161,14 +163,13 @@ relationships(struct api_call *call)
 #define FOLLOWS SCOPE(SCOPE_WRITE_FOLLOWS)
 
 static const struct api_route routes[] = {
-	{"GET", "/api/v1/accounts/relationships", relationships, API_MEMBER,
-	 SCOPE(SCOPE_READ_FOLLOWS)},
-	{"POST", "/api/v1/accounts/:id/follow", follow, API_MEMBER, FOLLOWS},
-	{"POST", "/api/v1/accounts/:id/unfollow", unfollow, API_MEMBER, FOLLOWS},
-	{"POST", "/api/v1/accounts/:id/block", block, API_MEMBER, SCOPE(SCOPE_WRITE_BLOCKS)},
-	{"POST", "/api/v1/accounts/:id/unblock", unblock, API_MEMBER, SCOPE(SCOPE_WRITE_BLOCKS)},
-	{"POST", "/api/v1/accounts/:id/mute", mute, API_MEMBER, SCOPE(SCOPE_WRITE_MUTES)},
-	{"POST", "/api/v1/accounts/:id/unmute", unmute, API_MEMBER, SCOPE(SCOPE_WRITE_MUTES)},
+    {"GET", "/api/v1/accounts/relationships", relationships, API_MEMBER, SCOPE(SCOPE_READ_FOLLOWS)},
+    {"POST", "/api/v1/accounts/:id/follow", follow, API_MEMBER, FOLLOWS},
+    {"POST", "/api/v1/accounts/:id/unfollow", unfollow, API_MEMBER, FOLLOWS},
+    {"POST", "/api/v1/accounts/:id/block", block, API_MEMBER, SCOPE(SCOPE_WRITE_BLOCKS)},
+    {"POST", "/api/v1/accounts/:id/unblock", unblock, API_MEMBER, SCOPE(SCOPE_WRITE_BLOCKS)},
+    {"POST", "/api/v1/accounts/:id/mute", mute, API_MEMBER, SCOPE(SCOPE_WRITE_MUTES)},
+    {"POST", "/api/v1/accounts/:id/unmute", unmute, API_MEMBER, SCOPE(SCOPE_WRITE_MUTES)},
 };
 
 int

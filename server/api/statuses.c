@@ -83,8 +83,8 @@ read_draft(struct api_call *call, struct status_draft *d)
 static int
 answer_status(struct api_call *call, int64_t id)
 {
-	struct status *st = status_get(call->req->arena, call->me ? call->me->id : 0, id,
-				       &call->req->err);
+	struct status *st =
+	    status_get(call->req->arena, call->me ? call->me->id : 0, id, &call->req->err);
 	if (st == NULL)
 		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
 	return api_json(call, MHD_HTTP_OK, api_status(call, st));
@@ -131,8 +131,7 @@ context(struct api_call *call)
 }
 
 /* DELETE: answers the post as it was, with its source text ("delete and redraft"). */
-static int
-delete(struct api_call *call)
+static int delete (struct api_call *call)
 {
 	int64_t id;
 	if (api_path_id(call, "id", &id) != 0)
@@ -211,18 +210,18 @@ unpin(struct api_call *call)
 #define WRITE(s) SCOPE(SCOPE_WRITE_##s)
 
 static const struct api_route routes[] = {
-	{"POST", "/api/v1/statuses", create, API_MEMBER, WRITE(STATUSES)},
-	{"GET", "/api/v1/statuses/:id", get, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
-	{"DELETE", "/api/v1/statuses/:id", delete, API_MEMBER, WRITE(STATUSES)},
-	{"GET", "/api/v1/statuses/:id/context", context, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
-	{"POST", "/api/v1/statuses/:id/favourite", favourite, API_MEMBER, WRITE(FAVOURITES)},
-	{"POST", "/api/v1/statuses/:id/unfavourite", unfavourite, API_MEMBER, WRITE(FAVOURITES)},
-	{"POST", "/api/v1/statuses/:id/reblog", reblog, API_MEMBER, WRITE(STATUSES)},
-	{"POST", "/api/v1/statuses/:id/unreblog", unreblog, API_MEMBER, WRITE(STATUSES)},
-	{"POST", "/api/v1/statuses/:id/bookmark", bookmark, API_MEMBER, WRITE(BOOKMARKS)},
-	{"POST", "/api/v1/statuses/:id/unbookmark", unbookmark, API_MEMBER, WRITE(BOOKMARKS)},
-	{"POST", "/api/v1/statuses/:id/pin", pin, API_MEMBER, WRITE(ACCOUNTS)},
-	{"POST", "/api/v1/statuses/:id/unpin", unpin, API_MEMBER, WRITE(ACCOUNTS)},
+    {"POST", "/api/v1/statuses", create, API_MEMBER, WRITE(STATUSES)},
+    {"GET", "/api/v1/statuses/:id", get, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+    {"DELETE", "/api/v1/statuses/:id", delete, API_MEMBER, WRITE(STATUSES)},
+    {"GET", "/api/v1/statuses/:id/context", context, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+    {"POST", "/api/v1/statuses/:id/favourite", favourite, API_MEMBER, WRITE(FAVOURITES)},
+    {"POST", "/api/v1/statuses/:id/unfavourite", unfavourite, API_MEMBER, WRITE(FAVOURITES)},
+    {"POST", "/api/v1/statuses/:id/reblog", reblog, API_MEMBER, WRITE(STATUSES)},
+    {"POST", "/api/v1/statuses/:id/unreblog", unreblog, API_MEMBER, WRITE(STATUSES)},
+    {"POST", "/api/v1/statuses/:id/bookmark", bookmark, API_MEMBER, WRITE(BOOKMARKS)},
+    {"POST", "/api/v1/statuses/:id/unbookmark", unbookmark, API_MEMBER, WRITE(BOOKMARKS)},
+    {"POST", "/api/v1/statuses/:id/pin", pin, API_MEMBER, WRITE(ACCOUNTS)},
+    {"POST", "/api/v1/statuses/:id/unpin", unpin, API_MEMBER, WRITE(ACCOUNTS)},
 };
 
 int

@@ -1,5 +1,5 @@
-/* timelines.c - GET /api/v1/timelines/home, /public and /tag/:tag, and /api/v1/bookmarks, over the same
- * core/timeline.h queries as the web's pages (the one visibility rule inside them). */
+/* timelines.c - GET /api/v1/timelines/home, /public and /tag/:tag, and /api/v1/bookmarks, over the
+ * same core/timeline.h queries as the web's pages (the one visibility rule inside them). */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -75,9 +75,11 @@ public_tl(struct api_call *call)
 	if (api_bool(call, "local", false, &local) != 0 ||
 	    api_bool(call, "remote", false, &remote) != 0)
 		return -1;
-	if (call->me == NULL && !(call->req->settings && call->req->settings->local_timeline_public))
+	if (call->me == NULL &&
+	    !(call->req->settings && call->req->settings->local_timeline_public))
 		return err_set(&call->req->err, ERR_UNAUTHORIZED,
-			       "This method requires an authenticated user", "public timeline closed");
+			       "This method requires an authenticated user",
+			       "public timeline closed");
 	return answer_page(call, remote && !local ? empty_page : local_page);
 }
 
@@ -113,10 +115,10 @@ bookmarks(struct api_call *call)
 }
 
 static const struct api_route routes[] = {
-	{"GET", "/api/v1/timelines/home", home, API_MEMBER, SCOPE(SCOPE_READ_STATUSES)},
-	{"GET", "/api/v1/timelines/public", public_tl, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
-	{"GET", "/api/v1/timelines/tag/:tag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
-	{"GET", "/api/v1/bookmarks", bookmarks, API_MEMBER, SCOPE(SCOPE_READ_BOOKMARKS)},
+    {"GET", "/api/v1/timelines/home", home, API_MEMBER, SCOPE(SCOPE_READ_STATUSES)},
+    {"GET", "/api/v1/timelines/public", public_tl, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+    {"GET", "/api/v1/timelines/tag/:tag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
+    {"GET", "/api/v1/bookmarks", bookmarks, API_MEMBER, SCOPE(SCOPE_READ_BOOKMARKS)},
 };
 
 int

@@ -14,54 +14,53 @@
 #include "util/token.h"
 #include "util/utf8.h"
 
-#define READ_ALL                                                                             \
-	(SCOPE(SCOPE_READ_ACCOUNTS) | SCOPE(SCOPE_READ_BLOCKS) | SCOPE(SCOPE_READ_BOOKMARKS) |   \
-	 SCOPE(SCOPE_READ_FAVOURITES) | SCOPE(SCOPE_READ_FILTERS) | SCOPE(SCOPE_READ_FOLLOWS) |  \
-	 SCOPE(SCOPE_READ_LISTS) | SCOPE(SCOPE_READ_MUTES) | SCOPE(SCOPE_READ_NOTIFICATIONS) |   \
+#define READ_ALL                                                                                   \
+	(SCOPE(SCOPE_READ_ACCOUNTS) | SCOPE(SCOPE_READ_BLOCKS) | SCOPE(SCOPE_READ_BOOKMARKS) |     \
+	 SCOPE(SCOPE_READ_FAVOURITES) | SCOPE(SCOPE_READ_FILTERS) | SCOPE(SCOPE_READ_FOLLOWS) |    \
+	 SCOPE(SCOPE_READ_LISTS) | SCOPE(SCOPE_READ_MUTES) | SCOPE(SCOPE_READ_NOTIFICATIONS) |     \
 	 SCOPE(SCOPE_READ_SEARCH) | SCOPE(SCOPE_READ_STATUSES))
-#define WRITE_ALL                                                                            \
-	(SCOPE(SCOPE_WRITE_ACCOUNTS) | SCOPE(SCOPE_WRITE_BLOCKS) | SCOPE(SCOPE_WRITE_BOOKMARKS) | \
-	 SCOPE(SCOPE_WRITE_CONVERSATIONS) | SCOPE(SCOPE_WRITE_FAVOURITES) |                      \
-	 SCOPE(SCOPE_WRITE_FILTERS) | SCOPE(SCOPE_WRITE_FOLLOWS) | SCOPE(SCOPE_WRITE_LISTS) |    \
-	 SCOPE(SCOPE_WRITE_MEDIA) | SCOPE(SCOPE_WRITE_MUTES) |                                   \
-	 SCOPE(SCOPE_WRITE_NOTIFICATIONS) | SCOPE(SCOPE_WRITE_REPORTS) |                         \
-	 SCOPE(SCOPE_WRITE_STATUSES))
-#define FOLLOW_ALL                                                                           \
-	(SCOPE(SCOPE_READ_FOLLOWS) | SCOPE(SCOPE_WRITE_FOLLOWS) | SCOPE(SCOPE_READ_BLOCKS) |     \
+#define WRITE_ALL                                                                                  \
+	(SCOPE(SCOPE_WRITE_ACCOUNTS) | SCOPE(SCOPE_WRITE_BLOCKS) | SCOPE(SCOPE_WRITE_BOOKMARKS) |  \
+	 SCOPE(SCOPE_WRITE_CONVERSATIONS) | SCOPE(SCOPE_WRITE_FAVOURITES) |                        \
+	 SCOPE(SCOPE_WRITE_FILTERS) | SCOPE(SCOPE_WRITE_FOLLOWS) | SCOPE(SCOPE_WRITE_LISTS) |      \
+	 SCOPE(SCOPE_WRITE_MEDIA) | SCOPE(SCOPE_WRITE_MUTES) | SCOPE(SCOPE_WRITE_NOTIFICATIONS) |  \
+	 SCOPE(SCOPE_WRITE_REPORTS) | SCOPE(SCOPE_WRITE_STATUSES))
+#define FOLLOW_ALL                                                                                 \
+	(SCOPE(SCOPE_READ_FOLLOWS) | SCOPE(SCOPE_WRITE_FOLLOWS) | SCOPE(SCOPE_READ_BLOCKS) |       \
 	 SCOPE(SCOPE_WRITE_BLOCKS) | SCOPE(SCOPE_READ_MUTES) | SCOPE(SCOPE_WRITE_MUTES))
 
 static const struct {
 	const char *name;
 	uint64_t mask;
 } scope_names[] = {
-	{"read", READ_ALL},
-	{"write", WRITE_ALL},
-	{"follow", FOLLOW_ALL},
-	{"push", SCOPE(SCOPE_PUSH)},
-	{"read:accounts", SCOPE(SCOPE_READ_ACCOUNTS)},
-	{"read:blocks", SCOPE(SCOPE_READ_BLOCKS)},
-	{"read:bookmarks", SCOPE(SCOPE_READ_BOOKMARKS)},
-	{"read:favourites", SCOPE(SCOPE_READ_FAVOURITES)},
-	{"read:filters", SCOPE(SCOPE_READ_FILTERS)},
-	{"read:follows", SCOPE(SCOPE_READ_FOLLOWS)},
-	{"read:lists", SCOPE(SCOPE_READ_LISTS)},
-	{"read:mutes", SCOPE(SCOPE_READ_MUTES)},
-	{"read:notifications", SCOPE(SCOPE_READ_NOTIFICATIONS)},
-	{"read:search", SCOPE(SCOPE_READ_SEARCH)},
-	{"read:statuses", SCOPE(SCOPE_READ_STATUSES)},
-	{"write:accounts", SCOPE(SCOPE_WRITE_ACCOUNTS)},
-	{"write:blocks", SCOPE(SCOPE_WRITE_BLOCKS)},
-	{"write:bookmarks", SCOPE(SCOPE_WRITE_BOOKMARKS)},
-	{"write:conversations", SCOPE(SCOPE_WRITE_CONVERSATIONS)},
-	{"write:favourites", SCOPE(SCOPE_WRITE_FAVOURITES)},
-	{"write:filters", SCOPE(SCOPE_WRITE_FILTERS)},
-	{"write:follows", SCOPE(SCOPE_WRITE_FOLLOWS)},
-	{"write:lists", SCOPE(SCOPE_WRITE_LISTS)},
-	{"write:media", SCOPE(SCOPE_WRITE_MEDIA)},
-	{"write:mutes", SCOPE(SCOPE_WRITE_MUTES)},
-	{"write:notifications", SCOPE(SCOPE_WRITE_NOTIFICATIONS)},
-	{"write:reports", SCOPE(SCOPE_WRITE_REPORTS)},
-	{"write:statuses", SCOPE(SCOPE_WRITE_STATUSES)},
+    {"read", READ_ALL},
+    {"write", WRITE_ALL},
+    {"follow", FOLLOW_ALL},
+    {"push", SCOPE(SCOPE_PUSH)},
+    {"read:accounts", SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"read:blocks", SCOPE(SCOPE_READ_BLOCKS)},
+    {"read:bookmarks", SCOPE(SCOPE_READ_BOOKMARKS)},
+    {"read:favourites", SCOPE(SCOPE_READ_FAVOURITES)},
+    {"read:filters", SCOPE(SCOPE_READ_FILTERS)},
+    {"read:follows", SCOPE(SCOPE_READ_FOLLOWS)},
+    {"read:lists", SCOPE(SCOPE_READ_LISTS)},
+    {"read:mutes", SCOPE(SCOPE_READ_MUTES)},
+    {"read:notifications", SCOPE(SCOPE_READ_NOTIFICATIONS)},
+    {"read:search", SCOPE(SCOPE_READ_SEARCH)},
+    {"read:statuses", SCOPE(SCOPE_READ_STATUSES)},
+    {"write:accounts", SCOPE(SCOPE_WRITE_ACCOUNTS)},
+    {"write:blocks", SCOPE(SCOPE_WRITE_BLOCKS)},
+    {"write:bookmarks", SCOPE(SCOPE_WRITE_BOOKMARKS)},
+    {"write:conversations", SCOPE(SCOPE_WRITE_CONVERSATIONS)},
+    {"write:favourites", SCOPE(SCOPE_WRITE_FAVOURITES)},
+    {"write:filters", SCOPE(SCOPE_WRITE_FILTERS)},
+    {"write:follows", SCOPE(SCOPE_WRITE_FOLLOWS)},
+    {"write:lists", SCOPE(SCOPE_WRITE_LISTS)},
+    {"write:media", SCOPE(SCOPE_WRITE_MEDIA)},
+    {"write:mutes", SCOPE(SCOPE_WRITE_MUTES)},
+    {"write:notifications", SCOPE(SCOPE_WRITE_NOTIFICATIONS)},
+    {"write:reports", SCOPE(SCOPE_WRITE_REPORTS)},
+    {"write:statuses", SCOPE(SCOPE_WRITE_STATUSES)},
 };
 
 int
@@ -175,9 +174,11 @@ oauth_app_register(struct arena *a, const char *name, const char *website,
 	memset(out, 0, sizeof *out);
 	char *n = name ? arena_strtrim(a, name) : NULL;
 	if (n == NULL || *n == '\0')
-		return err_set(err, ERR_UNPROCESSABLE, "client_name is required.", "no client_name");
+		return err_set(err, ERR_UNPROCESSABLE, "client_name is required.",
+			       "no client_name");
 	if (!utf8_valid(n, strlen(n)) || utf8_chars(n) > OAUTH_APP_NAME_MAX)
-		return err_set(err, ERR_UNPROCESSABLE, "client_name is too long.", "bad client_name");
+		return err_set(err, ERR_UNPROCESSABLE, "client_name is too long.",
+			       "bad client_name");
 	for (const char *p = n; *p; p++)
 		if ((unsigned char)*p < ' ')
 			return err_set(err, ERR_UNPROCESSABLE,
@@ -223,8 +224,8 @@ oauth_app_register(struct arena *a, const char *name, const char *website,
 	char *client_id = token_random(a, 32, err), *secret = token_random(a, 32, err);
 	if (client_id == NULL || secret == NULL)
 		return -1;
-	if (db_oauth_app_insert(a, n, website, uris, out->scopes, client_id,
-				token_hash(a, secret), &out->id, err) != 0)
+	if (db_oauth_app_insert(a, n, website, uris, out->scopes, client_id, token_hash(a, secret),
+				&out->id, err) != 0)
 		return -1;
 	out->name = n;
 	out->website = website;
@@ -251,9 +252,9 @@ oauth_app_check(struct arena *a, const char *client_id, const char *client_secre
 		return bad_client(err);
 	struct db_oauth_app row;
 	bool secret_ok = false;
-	int found = db_oauth_app_find(a, client_id,
-				      client_secret ? token_hash(a, client_secret) : NULL, &row,
-				      &secret_ok, err);
+	int found =
+	    db_oauth_app_find(a, client_id, client_secret ? token_hash(a, client_secret) : NULL,
+			      &row, &secret_ok, err);
 	if (found < 0)
 		return -1;
 	if (found == 0 || (client_secret != NULL && !secret_ok))
@@ -288,8 +289,8 @@ oauth_redirect_allowed(const struct oauth_app *app, const char *uri)
 
 /* Scopes asked for, checked against the app's. */
 static int
-scopes_within(struct arena *a, const struct oauth_app *app, const char *asked,
-	      const char **normal, struct err *err)
+scopes_within(struct arena *a, const struct oauth_app *app, const char *asked, const char **normal,
+	      struct err *err)
 {
 	uint64_t mask;
 	if (oauth_scopes_parse(a, asked, &mask, normal, err) != 0)
@@ -331,9 +332,8 @@ member_may_hold(const struct account *member, struct err *err)
 }
 
 int
-oauth_token_for_member(struct arena *a, const struct oauth_app *app,
-		       const struct account *member, const char *scopes,
-		       struct oauth_issued *out, struct err *err)
+oauth_token_for_member(struct arena *a, const struct oauth_app *app, const struct account *member,
+		       const char *scopes, struct oauth_issued *out, struct err *err)
 {
 	const char *normal;
 	if (member_may_hold(member, err) != 0 || scopes_within(a, app, scopes, &normal, err) != 0)
@@ -379,9 +379,9 @@ oauth_code_issue(struct arena *a, const struct oauth_app *app, const struct acco
 		return err_set(err, ERR_INVALID, "The code_challenge is not a S256 challenge.",
 			       "bad code_challenge");
 	char *c = token_random(a, 32, err);
-	if (c == NULL || db_oauth_code_insert(a, token_hash(a, c), app->id, member->id, normal,
-					      redirect_uri, code_challenge, OAUTH_CODE_SECONDS,
-					      err) != 0)
+	if (c == NULL ||
+	    db_oauth_code_insert(a, token_hash(a, c), app->id, member->id, normal, redirect_uri,
+				 code_challenge, OAUTH_CODE_SECONDS, err) != 0)
 		return -1;
 	*code = c;
 	return 0;
@@ -398,8 +398,8 @@ bad_grant(struct err *err, const char *detail)
 
 int
 oauth_code_exchange(struct arena *a, const struct oauth_app *app, const char *code,
-		    const char *redirect_uri, const char *code_verifier,
-		    struct oauth_issued *out, struct err *err)
+		    const char *redirect_uri, const char *code_verifier, struct oauth_issued *out,
+		    struct err *err)
 {
 	if (code == NULL || *code == '\0' || strlen(code) > 100)
 		return bad_grant(err, "no code");
@@ -457,8 +457,7 @@ oauth_token_refresh(struct arena *a, const struct oauth_app *app, const char *re
 }
 
 int
-oauth_token_revoke(struct arena *a, const struct oauth_app *app, const char *token,
-		   struct err *err)
+oauth_token_revoke(struct arena *a, const struct oauth_app *app, const char *token, struct err *err)
 {
 	if (token == NULL || *token == '\0' || strlen(token) > 100)
 		return 0;
@@ -466,8 +465,7 @@ oauth_token_revoke(struct arena *a, const struct oauth_app *app, const char *tok
 }
 
 int
-oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
-		   struct err *err)
+oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
 	if (token == NULL || *token == '\0' || strlen(token) > 100)
@@ -483,7 +481,8 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 		struct account *member = account_by_id(a, row.account_id, err);
 		if (member == NULL) {
 			if (err->code == ERR_NOT_FOUND)
-				return err_set(err, ERR_UNAUTHORIZED, "The access token is invalid.",
+				return err_set(err, ERR_UNAUTHORIZED,
+					       "The access token is invalid.",
 					       "token of a gone account");
 			return -1;
 		}

@@ -22,13 +22,32 @@ struct err;
 /* Scopes as bits: one per sub-scope ("read:statuses"); "read", "write" and "follow" stand
  * for several (Mastodon's meaning: "follow" is read and write of follows, blocks, mutes). */
 enum oauth_scope_bit {
-	SCOPE_READ_ACCOUNTS, SCOPE_READ_BLOCKS, SCOPE_READ_BOOKMARKS, SCOPE_READ_FAVOURITES,
-	SCOPE_READ_FILTERS, SCOPE_READ_FOLLOWS, SCOPE_READ_LISTS, SCOPE_READ_MUTES,
-	SCOPE_READ_NOTIFICATIONS, SCOPE_READ_SEARCH, SCOPE_READ_STATUSES,
-	SCOPE_WRITE_ACCOUNTS, SCOPE_WRITE_BLOCKS, SCOPE_WRITE_BOOKMARKS, SCOPE_WRITE_CONVERSATIONS,
-	SCOPE_WRITE_FAVOURITES, SCOPE_WRITE_FILTERS, SCOPE_WRITE_FOLLOWS, SCOPE_WRITE_LISTS,
-	SCOPE_WRITE_MEDIA, SCOPE_WRITE_MUTES, SCOPE_WRITE_NOTIFICATIONS, SCOPE_WRITE_REPORTS,
-	SCOPE_WRITE_STATUSES, SCOPE_PUSH, SCOPE__MAX
+	SCOPE_READ_ACCOUNTS,
+	SCOPE_READ_BLOCKS,
+	SCOPE_READ_BOOKMARKS,
+	SCOPE_READ_FAVOURITES,
+	SCOPE_READ_FILTERS,
+	SCOPE_READ_FOLLOWS,
+	SCOPE_READ_LISTS,
+	SCOPE_READ_MUTES,
+	SCOPE_READ_NOTIFICATIONS,
+	SCOPE_READ_SEARCH,
+	SCOPE_READ_STATUSES,
+	SCOPE_WRITE_ACCOUNTS,
+	SCOPE_WRITE_BLOCKS,
+	SCOPE_WRITE_BOOKMARKS,
+	SCOPE_WRITE_CONVERSATIONS,
+	SCOPE_WRITE_FAVOURITES,
+	SCOPE_WRITE_FILTERS,
+	SCOPE_WRITE_FOLLOWS,
+	SCOPE_WRITE_LISTS,
+	SCOPE_WRITE_MEDIA,
+	SCOPE_WRITE_MUTES,
+	SCOPE_WRITE_NOTIFICATIONS,
+	SCOPE_WRITE_REPORTS,
+	SCOPE_WRITE_STATUSES,
+	SCOPE_PUSH,
+	SCOPE__MAX
 };
 #define SCOPE(bit) ((uint64_t)1 << (bit))
 
@@ -152,8 +171,7 @@ struct oauth_grant {
 };
 
 /* member_id's authorised apps, newest first: count or -1 + err. */
-int oauth_grants(struct arena *a, int64_t member_id, struct oauth_grant **out,
-		 struct err *err);
+int oauth_grants(struct arena *a, int64_t member_id, struct oauth_grant **out, struct err *err);
 
 /* Revokes member_id's token id (the app stops working at once). ERR_NOT_FOUND when the
  * member has no such token. 0 or -1 + err. */

@@ -62,37 +62,38 @@ db_oauth_apps_prune(struct arena *a, int days, struct err *err)
 	char d[16];
 	snprintf(d, sizeof d, "%d", days);
 	const char *p[] = {d};
-	return db_rows_changed(db_query(
-		a, err,
-		"DELETE FROM oauth_apps o WHERE created_on < current_date - $1::integer "
-		"AND NOT EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.app_id = o.id) "
-		"AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.app_id = o.id)",
-		1, p));
+	return db_rows_changed(
+	    db_query(a, err,
+		     "DELETE FROM oauth_apps o WHERE created_on < current_date - $1::integer "
+		     "AND NOT EXISTS (SELECT 1 FROM oauth_tokens t WHERE t.app_id = o.id) "
+		     "AND NOT EXISTS (SELECT 1 FROM oauth_codes c WHERE c.app_id = o.id)",
+		     1, p));
 }
 
 int
 db_oauth_codes_prune(struct arena *a, struct err *err)
 {
 	return db_rows_changed(
-		db_query(a, err, "DELETE FROM oauth_codes WHERE expires_at <= now()", 0, NULL));
+	    db_query(a, err, "DELETE FROM oauth_codes WHERE expires_at <= now()", 0, NULL));
 }
 
 int
-db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id,
-		     int64_t account_id, const char *scopes, const char *redirect_uri,
-		     const char *code_challenge, int seconds, struct err *err)
+db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id, int64_t account_id,
+		     const char *scopes, const char *redirect_uri, const char *code_challenge,
+		     int seconds, struct err *err)
 {
 	char app[ID_STRLEN], acct[ID_STRLEN], s[16];
 	snprintf(s, sizeof s, "%d", seconds);
 	const char *p[] = {code_hash, id_format(app_id, app), id_format(account_id, acct),
-			   scopes, redirect_uri, code_challenge, s};
+			   scopes,    redirect_uri,	      code_challenge,
+			   s};
 	return db_query(a, err,
 			"INSERT INTO oauth_codes (code_hash, app_id, account_id, scopes, "
 			"redirect_uri, code_challenge, expires_at) VALUES ($1::bytea, $2, $3, $4, "
 			"$5, $6, now() + make_interval(secs => $7::integer))",
 			7, p)
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 int
@@ -129,12 +130,12 @@ db_oauth_token_insert(struct arena *a, const char *token_hash, const char *refre
 			"INSERT INTO oauth_tokens (token_hash, refresh_hash, app_id, account_id, "
 			"scopes) VALUES ($1::bytea, $2::bytea, $3, $4, $5)",
 			5, p)
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
-#define TOKEN_COLUMNS                                                                        \
-	"t.id, t.app_id, t.account_id, t.scopes, o.name, o.website, "                          \
+#define TOKEN_COLUMNS                                                                              \
+	"t.id, t.app_id, t.account_id, t.scopes, o.name, o.website, "                              \
 	"t.last_used_on >= current_date"
 
 static void
@@ -175,8 +176,8 @@ db_oauth_token_touch(struct arena *a, int64_t id, struct err *err)
 			"UPDATE oauth_tokens SET last_used_on = current_date WHERE id = $1 "
 			"AND last_used_on < current_date",
 			1, p)
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 int
@@ -185,14 +186,14 @@ db_oauth_token_refresh(struct arena *a, const char *refresh_hash, int64_t app_id
 		       struct db_oauth_token *out, struct err *err)
 {
 	char app[ID_STRLEN];
-	const char *p[] = {refresh_hash, id_format(app_id, app), new_token_hash,
-			   new_refresh_hash};
-	PGresult *r = db_query(a, err,
-			       "WITH t AS (UPDATE oauth_tokens SET token_hash = $3::bytea, "
-			       "refresh_hash = $4::bytea, last_used_on = current_date "
-			       "WHERE refresh_hash = $1::bytea AND app_id = $2 RETURNING *) "
-			       "SELECT " TOKEN_COLUMNS " FROM t JOIN oauth_apps o ON o.id = t.app_id",
-			       4, p);
+	const char *p[] = {refresh_hash, id_format(app_id, app), new_token_hash, new_refresh_hash};
+	PGresult *r =
+	    db_query(a, err,
+		     "WITH t AS (UPDATE oauth_tokens SET token_hash = $3::bytea, "
+		     "refresh_hash = $4::bytea, last_used_on = current_date "
+		     "WHERE refresh_hash = $1::bytea AND app_id = $2 RETURNING *) "
+		     "SELECT " TOKEN_COLUMNS " FROM t JOIN oauth_apps o ON o.id = t.app_id",
+		     4, p);
 	if (r == NULL)
 		return -1;
 	if (PQntuples(r) == 0)
@@ -217,8 +218,8 @@ db_oauth_token_delete_id(struct arena *a, int64_t account_id, int64_t id, struct
 {
 	char acct[ID_STRLEN], t[ID_STRLEN];
 	const char *p[] = {id_format(account_id, acct), id_format(id, t)};
-	return db_rows_changed(db_query(
-		a, err, "DELETE FROM oauth_tokens WHERE account_id = $1 AND id = $2", 2, p));
+	return db_rows_changed(
+	    db_query(a, err, "DELETE FROM oauth_tokens WHERE account_id = $1 AND id = $2", 2, p));
 }
 
 int
@@ -230,13 +231,12 @@ db_oauth_tokens_delete_account(struct arena *a, int64_t account_id, struct err *
 			"WITH c AS (DELETE FROM oauth_codes WHERE account_id = $1) "
 			"DELETE FROM oauth_tokens WHERE account_id = $1",
 			1, p)
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 int
-db_oauth_grants(struct arena *a, int64_t account_id, struct db_oauth_grant **out,
-		struct err *err)
+db_oauth_grants(struct arena *a, int64_t account_id, struct db_oauth_grant **out, struct err *err)
 {
 	char acct[ID_STRLEN];
 	const char *p[] = {id_format(account_id, acct)};
@@ -286,14 +286,14 @@ db_idempotency_put(struct arena *a, int64_t account_id, const char *key, int64_t
 			"INSERT INTO api_idempotency (account_id, key, status_id) "
 			"VALUES ($1, $2, $3)",
 			3, p)
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 int
 db_idempotency_prune(struct arena *a, struct err *err)
 {
 	return db_rows_changed(db_query(
-		a, err, "DELETE FROM api_idempotency WHERE created_at <= now() - interval '1 hour'",
-		0, NULL));
+	    a, err, "DELETE FROM api_idempotency WHERE created_at <= now() - interval '1 hour'", 0,
+	    NULL));
 }

@@ -14,7 +14,7 @@ struct err;
 struct db_oauth_app {
 	int64_t id;
 	const char *name;
-	const char *website; /* NULL when none */
+	const char *website;	   /* NULL when none */
 	const char *redirect_uris; /* one per line */
 	const char *scopes;
 	const char *client_id;
@@ -39,9 +39,9 @@ int db_oauth_codes_prune(struct arena *a, struct err *err);
 
 /* Stores an authorisation code for account_id, good for seconds. code_challenge: the PKCE
  * S256 challenge or NULL. 0 or -1 + err. */
-int db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id,
-			 int64_t account_id, const char *scopes, const char *redirect_uri,
-			 const char *code_challenge, int seconds, struct err *err);
+int db_oauth_code_insert(struct arena *a, const char *code_hash, int64_t app_id, int64_t account_id,
+			 const char *scopes, const char *redirect_uri, const char *code_challenge,
+			 int seconds, struct err *err);
 
 /* A code taken (deleted: good once) if it belongs to app_id and has not expired. */
 struct db_oauth_code {
@@ -58,8 +58,7 @@ int db_oauth_code_take(struct arena *a, const char *code_hash, int64_t app_id,
 /* Inserts a token of app_id for account_id (0: the app alone). refresh_hash may be NULL.
  * 0 or -1 + err. */
 int db_oauth_token_insert(struct arena *a, const char *token_hash, const char *refresh_hash,
-			  int64_t app_id, int64_t account_id, const char *scopes,
-			  struct err *err);
+			  int64_t app_id, int64_t account_id, const char *scopes, struct err *err);
 
 /* A token as the API sees it. */
 struct db_oauth_token {
@@ -110,8 +109,7 @@ int db_oauth_grants(struct arena *a, int64_t account_id, struct db_oauth_grant *
 
 /* The post account_id made with Idempotency-Key key within the last hour: its id, 0 when
  * none, -1 + err. */
-int64_t db_idempotency_find(struct arena *a, int64_t account_id, const char *key,
-			    struct err *err);
+int64_t db_idempotency_find(struct arena *a, int64_t account_id, const char *key, struct err *err);
 /* Records that key made status_id (and forgets account_id's keys older than an hour).
  * ERR_CONFLICT when the key is taken (a concurrent request with it). 0 or -1 + err. */
 int db_idempotency_put(struct arena *a, int64_t account_id, const char *key, int64_t status_id,

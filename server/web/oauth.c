@@ -34,7 +34,8 @@ struct authorize_ask {
 static const char *
 ask_value(struct req *req, const char *name)
 {
-	const char *v = strcmp(req->method, "POST") == 0 ? req_form(req, name) : req_query(req, name);
+	const char *v =
+	    strcmp(req->method, "POST") == 0 ? req_form(req, name) : req_query(req, name);
 	return v != NULL && strlen(v) <= 2000 ? v : NULL;
 }
 
@@ -60,10 +61,10 @@ check_ask(struct req *req, const struct authorize_ask *ask, struct oauth_app *ap
 	struct err err;
 	if (oauth_app_check(req->arena, ask->client_id, NULL, app, &err) != 0)
 		return err.code == ERR_UNAUTHORIZED
-			       ? err_set(&req->err, ERR_INVALID,
-					 "The app that sent you here is not registered on this server.",
-					 "authorize: unknown client")
-			       : (req->err = err, -1);
+			   ? err_set(&req->err, ERR_INVALID,
+				     "The app that sent you here is not registered on this server.",
+				     "authorize: unknown client")
+			   : (req->err = err, -1);
 	if (!oauth_redirect_allowed(app, ask->redirect_uri))
 		return err_set(&req->err, ERR_INVALID,
 			       "The app asked to return to an address it did not register.",
@@ -73,8 +74,7 @@ check_ask(struct req *req, const struct authorize_ask *ask, struct oauth_app *ap
 			       "The app asked for something other than an authorisation code.",
 			       "authorize: response_type");
 	if (ask->code_challenge != NULL && *ask->code_challenge != '\0' &&
-	    (ask->code_challenge_method == NULL ||
-	     strcmp(ask->code_challenge_method, "S256") != 0))
+	    (ask->code_challenge_method == NULL || strcmp(ask->code_challenge_method, "S256") != 0))
 		return err_set(&req->err, ERR_INVALID,
 			       "The app asked for a PKCE method other than S256.",
 			       "authorize: pkce method");
@@ -129,10 +129,11 @@ scope_list(struct req *req, const char *scopes)
 static int
 sign_in_first(struct req *req, const struct authorize_ask *ask)
 {
-	const char *names[] = {"response_type", "client_id", "redirect_uri", "scope", "state",
-			       "code_challenge", "code_challenge_method"};
-	const char *values[] = {ask->response_type, ask->client_id, ask->redirect_uri, ask->scope,
-				ask->state, ask->code_challenge, ask->code_challenge_method};
+	const char *names[] = {"response_type", "client_id",	  "redirect_uri",	  "scope",
+			       "state",		"code_challenge", "code_challenge_method"};
+	const char *values[] = {
+	    ask->response_type, ask->client_id,	     ask->redirect_uri,		ask->scope,
+	    ask->state,		ask->code_challenge, ask->code_challenge_method};
 	struct strbuf back;
 	strbuf_init(&back, req->arena);
 	strbuf_puts(&back, "/oauth/authorize");
@@ -254,8 +255,8 @@ authorize_submit(struct req *req)
 			return web_render(req, MHD_HTTP_OK, "oauth_code", N_("Authorise an app"),
 					  ctx);
 		}
-		resp_redirect(req, back_to_app(req, ask.redirect_uri, "error", "access_denied",
-					       ask.state));
+		resp_redirect(
+		    req, back_to_app(req, ask.redirect_uri, "error", "access_denied", ask.state));
 		return 0;
 	}
 	const char *code;
