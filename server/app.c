@@ -12,9 +12,11 @@
 #include "ap/flag.h"
 #include "ap/inbox.h"
 #include "ap/verify.h"
+#include "api/api.h"
 #include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
+#include "core/oauth.h"
 #include "core/remote_media.h"
 #include "core/sweep.h"
 #include "core/session.h"
@@ -41,7 +43,7 @@ app_routes(struct err *err)
 		err_set(err, ERR_INTERNAL, NULL, "out of memory");
 		return NULL;
 	}
-	if (web_routes(r) != 0 || ap_routes(r) != 0) {
+	if (web_routes(r) != 0 || ap_routes(r) != 0 || api_routes(r) != 0) {
 		router_free(r);
 		err_set(err, ERR_INTERNAL, NULL, "a route pattern is malformed");
 		return NULL;
@@ -99,7 +101,27 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	/* timed suspensions and purges, home feeds trimmed (core/sweep.h) */
 	worker_set_periodic(sweep_run, app->cfg.sweep_interval);
+	/* apps that never got a token, old Idempotency-Keys (core/oauth.h) */
+	if (worker_add_periodic(oauth_sweep) != 0)
+		log_msg(LOG_ERROR, "api: no room for the pruning of apps");
 	return 0;
+}
+
+/* The client API (bearer tokens, JSON) and the web (cookies, pages) each have their own
+ * before hook and error answers: the API never reads the session cookie. */
+static int
+app_before(struct req *req)
+{
+	return api_path(req->path) ? api_before(req) : web_before(req);
+}
+
+static void
+app_render_error(struct req *req, int status, const char *message)
+{
+	if (api_path(req->path))
+		api_render_error(req, status, message);
+	else
+		web_render_error(req, status, message);
 }
 
 /* What the anonymous page cache compares: it grows with every write of this process
@@ -152,8 +174,8 @@ app_serve(struct app *app, struct err *err)
 		.router = app->router,
 		.app = app,
 		.proxy = &app->proxy,
-		.render_error = web_render_error,
-		.before = web_before,
+		.render_error = app_render_error,
+		.before = app_before,
 		.before_handler = web_check_csrf,
 		/* anonymous pages, stale after this process's writes or the TTL */
 		.page_cache_seconds = app->cfg.page_cache_seconds,

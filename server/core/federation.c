@@ -416,3 +416,9 @@ federation_attempts_list(struct arena *a, struct fed_attempt **out, struct err *
 {
 	return db_attempt_list(a, FEDERATION_ATTEMPTS_SHOWN, out, err);
 }
+
+int
+federation_node_stats(struct arena *a, struct db_node_stats *out, struct err *err)
+{
+	return db_node_stats(a, out, err);
+}

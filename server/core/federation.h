@@ -24,6 +24,7 @@
 #include <stdbool.h>
 
 #include "core/settings.h" /* enum fed_mode */
+#include "db/federation.h" /* struct db_node_stats */
 #include "db/peers.h"	   /* struct peer, struct fed_attempt */
 
 struct arena;
@@ -92,5 +93,9 @@ int federation_peers_list(struct arena *a, const char *after, int limit, struct 
 /* The contact attempts seen most recently, at most FEDERATION_ATTEMPTS_SHOWN; *out is
  * arena-owned. The count, or -1 + err. */
 int federation_attempts_list(struct arena *a, struct fed_attempt **out, struct err *err);
+
+/* What NodeInfo and the client API's instance answer publish: local members, those who
+ * posted in the last 180 / 30 days, local posts (db/federation.h). 0 or -1 + err. */
+int federation_node_stats(struct arena *a, struct db_node_stats *out, struct err *err);
 
 #endif

@@ -31,6 +31,20 @@ relationship_get(struct arena *a, int64_t viewer_id, int64_t target_id, struct r
 }
 
 int
+follow_chosen(struct arena *a, int64_t follower_id, const struct account *target,
+	      bool *requested, int64_t *followed_id, struct err *err)
+{
+	*requested = false;
+	if (target->domain != NULL) {
+		target = account_lookup_remote(a, account_handle(a, target), err);
+		if (target == NULL)
+			return -1;
+	}
+	*followed_id = target->id;
+	return follow_account(a, follower_id, target->id, requested, err);
+}
+
+int
 follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *requested,
 	       struct err *err)
 {

@@ -35,6 +35,14 @@ int relationship_get(struct arena *a, int64_t viewer_id, int64_t target_id,
 int follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *requested,
 		   struct err *err);
 
+/* What a member's "Follow" does (the web's button, the client API): follow_account, but a
+ * remote target is followed only as the account its handle's server names now by WebFinger
+ * (account_lookup_remote), so that followers-only posts never go to a squatter of the
+ * handle. *followed_id gets the account followed. Errors as follow_account's, and the
+ * lookup's. */
+int follow_chosen(struct arena *a, int64_t follower_id, const struct account *target,
+		  bool *requested, int64_t *followed_id, struct err *err);
+
 /* Stops following target_id and withdraws a pending request; a no-op when there was
  * neither. 0, or -1 + err. */
 int follow_undo(struct arena *a, int64_t follower_id, int64_t target_id, struct err *err);

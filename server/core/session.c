@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "core/oauth.h"
 #include "db/sessions.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -106,14 +107,30 @@ session_end(struct arena *a, const char *token, struct err *err)
 	return db_session_delete(a, token_hash(a, token), err);
 }
 
+/* Apps' tokens end with the browsers' sessions (core/oauth.h): whoever took the password or
+ * the phone may have authorised an app too. */
 int
 session_end_all(struct arena *a, int64_t account_id, struct err *err)
 {
-	return db_session_delete_all(a, account_id, err);
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_session_delete_all(a, account_id, err) != 0 ||
+	    oauth_end_all(a, account_id, err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err);
 }
 
 int
 session_end_others(struct arena *a, int64_t account_id, const char *token, struct err *err)
 {
-	return db_session_delete_others(a, account_id, token_hash(a, token ? token : ""), err);
+	if (db_begin(err) != 0)
+		return -1;
+	if (db_session_delete_others(a, account_id, token_hash(a, token ? token : ""), err) != 0 ||
+	    oauth_end_all(a, account_id, err) != 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err);
 }

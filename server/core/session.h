@@ -52,11 +52,12 @@ int session_end_id(struct arena *a, int64_t account_id, int64_t id, struct err *
 /* Ends the session of token (signing out); unknown tokens are not an error. */
 int session_end(struct arena *a, const char *token, struct err *err);
 
-/* Ends every session of an account ("sign out everywhere", password recovery). */
+/* Ends every session of an account ("sign out everywhere", password recovery), and every
+ * token its apps hold (core/oauth.h), in one transaction. */
 int session_end_all(struct arena *a, int64_t account_id, struct err *err);
 
 /* Ends every session of an account but the one of token (the member's own, when they turn
- * two-factor on). 0 or -1 + err. */
+ * two-factor on), and every token its apps hold. 0 or -1 + err. */
 int session_end_others(struct arena *a, int64_t account_id, const char *token, struct err *err);
 
 #endif

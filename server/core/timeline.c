@@ -104,6 +104,23 @@ timeline_profile_visible(struct arena *a, int64_t viewer_id, int64_t account_id,
 }
 
 int
+timeline_profile_check(struct arena *a, const struct account *viewer, const struct account *acct,
+		       struct err *err)
+{
+	bool moderator = viewer != NULL && viewer->role >= ROLE_MODERATOR && !viewer->suspended;
+	bool self = viewer != NULL && viewer->id == acct->id;
+	if (!acct->approved || (acct->suspended && !moderator && !self))
+		return err_set(err, ERR_NOT_FOUND, "No account has that name.", "no such profile");
+	int visible = timeline_profile_visible(a, viewer ? viewer->id : 0, acct->id, err);
+	if (visible < 0)
+		return -1;
+	if (!visible) /* the blocker's profile does not exist for the blocked */
+		return err_set(err, ERR_NOT_FOUND, "No account has that name.",
+			       "profile of a blocker");
+	return 0;
+}
+
+int
 timeline_account_counts(struct arena *a, int64_t account_id, long *posts, long *followers,
 			long *following, struct err *err)
 {

@@ -81,6 +81,12 @@ int timeline_thread(struct arena *a, int64_t viewer_id, int64_t id, struct threa
 int timeline_profile_visible(struct arena *a, int64_t viewer_id, int64_t account_id,
 			     struct err *err);
 
+/* Whether viewer (NULL: a visitor) may see acct's profile and posts at all: not when it is
+ * not approved, suspended (but for itself and the moderators) or blocks viewer. 0, or -1
+ * with ERR_NOT_FOUND (one answer: such a profile doesn't exist for them) or another error.
+ * The web's profile page and the client API both ask this. */
+int timeline_profile_check(struct arena *a, const struct account *viewer,
+			   const struct account *acct, struct err *err);
 /* Profile numbers: posts, followers, following. 0 or -1 + err. */
 int timeline_account_counts(struct arena *a, int64_t account_id, long *posts, long *followers,
 			    long *following, struct err *err);

@@ -51,6 +51,8 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    a, err,
 	    "WITH s AS (DELETE FROM sessions WHERE account_id = $1::bigint),"
 	    " c AS (DELETE FROM signin_challenges WHERE account_id = $1::bigint),"
+	    " ot AS (DELETE FROM oauth_tokens WHERE account_id = $1::bigint),"
+	    " oc AS (DELETE FROM oauth_codes WHERE account_id = $1::bigint),"
 	    " t AS (DELETE FROM totp_credentials WHERE account_id = $1::bigint),"
 	    " rc AS (DELETE FROM recovery_codes WHERE account_id = $1::bigint),"
 	    " n AS (DELETE FROM notifications WHERE account_id = $1::bigint"

@@ -171,7 +171,8 @@ static const struct resp_header security_headers[] = {
 };
 
 /* Whether the handler set header name itself (it then replaces the default of the same name:
- * only X-Robots-Tag is ever replaced, by the pages a member opened to search engines). */
+ * X-Robots-Tag, by the pages a member opened to search engines, and the CSP, by the OAuth
+ * consent page, whose form may lead on to the app's address: web/oauth.c). */
 static bool
 handler_header(const struct req *req, const char *name)
 {
@@ -185,8 +186,9 @@ static void
 add_headers(struct MHD_Response *r, const struct req *req)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		if (strcmp(security_headers[i].name, "X-Robots-Tag") != 0 ||
-		    !handler_header(req, "X-Robots-Tag"))
+		if ((strcmp(security_headers[i].name, "X-Robots-Tag") != 0 &&
+		     strcmp(security_headers[i].name, "Content-Security-Policy") != 0) ||
+		    !handler_header(req, security_headers[i].name))
 			MHD_add_response_header(r, security_headers[i].name,
 						security_headers[i].value);
 	for (size_t i = 0; i < req->resp.nheaders; i++)

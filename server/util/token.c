@@ -73,6 +73,17 @@ token_hash(struct arena *a, const char *s)
 	return hex;
 }
 
+char *
+token_sha256_b64url(struct arena *a, const char *s)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
+	char *out = arena_alloc(a, len * 4 / 3 + 4);
+	base64url(md, len, out);
+	return out;
+}
+
 int
 token_equal(const char *x, const char *y)
 {

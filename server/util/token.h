@@ -20,6 +20,10 @@ char *token_hash(struct arena *a, const char *s);
  * session token: it changes with every session and nobody can choose it. */
 char *token_derive(struct arena *a, const char *secret, const char *purpose);
 
+/* The SHA-256 of s as unpadded base64url (43 characters), owned by the arena: the PKCE
+ * S256 transform of a code verifier (RFC 7636). */
+char *token_sha256_b64url(struct arena *a, const char *s);
+
 /* Compares two strings in time independent of where they differ (for secrets). */
 int token_equal(const char *x, const char *y);
 

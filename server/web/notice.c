@@ -20,6 +20,7 @@ static const struct {
 	{"move_undone", N_("The move is undone: this account's profile no longer sends people away.")},
 	{"account_deleted", N_("Your account is deleted. Everything in it is gone from this community.")},
 	{"session_ended", N_("That session is signed out.")},
+	{"app_revoked", N_("That app can't use your account any more.")},
 	{"password_changed", N_("Your password is changed.")},
 	{"two_factor_off", N_("Two-factor sign-in is off. Your password alone signs you in now.")},
 	{"recovery_signin", N_("You signed in with a recovery code, which is now used up. If you lost your phone, turn two-factor sign-in off below and set it up again on the new one.")},

@@ -26,6 +26,7 @@
 #include "web/auth.h"
 #include "web/media.h"
 #include "web/signin_limit.h"
+#include "web/oauth.h"
 #include "web/twofactor.h"
 #include "web/web.h"
 
@@ -158,6 +159,7 @@ saved_ctx(struct req *req)
 		     hd ? arena_printf(req->arena, "/media/%s", hd->thumb_name) : "");
 	saved_expiry_keys(req, ctx);
 	sessions_keys(req, ctx);
+	web_oauth_keys(req, ctx);
 	web_twofactor_keys(req, ctx);
 	return ctx;
 }

@@ -57,17 +57,11 @@ act(struct req *req, enum social_action action)
 	int rc = -1;
 	bool requested = false;
 	switch (action) {
-	case ACT_FOLLOW:
-		if (target->domain != NULL) {
-			/* A remote handle counts only while its server's WebFinger names this
-			 * account (core/account.h): whoever holds it now is the one followed, so
-			 * followers-only posts never go to a squatter of the handle. */
-			target = account_lookup_remote(a, account_handle(a, target), &req->err);
-			if (target == NULL)
-				return -1;
-			them = target->id;
-		}
-		rc = follow_account(a, me, them, &requested, &req->err);
+	case ACT_FOLLOW: /* a remote handle: whoever its server names now (core/follow.h) */
+		rc = follow_chosen(a, me, target, &requested, &them, &req->err);
+		if (rc == 0 && them != target->id &&
+		    (target = account_by_id(a, them, &req->err)) == NULL)
+			return -1;
 		notice = requested ? "follow_requested" : "followed";
 		break;
 	case ACT_UNFOLLOW:

@@ -188,18 +188,12 @@ profile(struct req *req)
 	struct account *acct = name ? account_by_handle(req->arena, name, &req->err) : NULL;
 	if (acct == NULL && req->err.code == ERR_UNAVAILABLE)
 		return -1; /* not "no such account": we can't tell */
-	/* a suspended account's page is gone for all but itself and the moderators */
-	bool hidden = acct && acct->suspended && !web_has_role(req, ROLE_MODERATOR) &&
-		      (req->viewer == NULL || req->viewer->id != acct->id);
-	if (acct == NULL || !acct->approved || hidden)
+	if (acct == NULL)
 		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
 			       "no such profile");
-	int visible = timeline_profile_visible(req->arena, viewer_id(req), acct->id, &req->err);
-	if (visible < 0)
+	/* not approved, suspended (but for itself and the moderators), a blocker: gone */
+	if (timeline_profile_check(req->arena, req->viewer, acct, &req->err) != 0)
 		return -1;
-	if (!visible) /* the blocker's page does not exist for the blocked */
-		return err_set(&req->err, ERR_NOT_FOUND, "No account has that name.",
-			       "profile of a blocker");
 	struct timeline_query q;
 	struct timeline_page p, pinned = {0};
 	if (query(req, &q) != 0 ||

@@ -31,6 +31,7 @@
 #include "web/auth.h"
 #include "web/lockdown.h"
 #include "web/notice.h"
+#include "web/oauth.h"
 #include "web/notifications.h"
 #include "web/pages.h"
 #include "web/deletion.h"
@@ -87,6 +88,7 @@ web_routes(struct router *r)
 	rc |= web_roles_routes(r);
 	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
+	rc |= web_oauth_routes(r);
 	return rc ? -1 : 0;
 }
 
@@ -354,7 +356,9 @@ load_csrf(struct req *req)
 static bool
 csrf_exempt(const char *path)
 {
-	return strncmp(path, "/api/", 5) == 0 || strncmp(path, "/oauth/", 7) == 0 ||
+	/* /oauth/authorize is a page of ours (the consent form): checked like any other */
+	return strncmp(path, "/api/", 5) == 0 || strncmp(path, "/oauth/token", 12) == 0 ||
+	       strncmp(path, "/oauth/revoke", 13) == 0 ||
 	       strcmp(path, "/inbox") == 0 || strncmp(path, "/users/", 7) == 0 ||
 	       strncmp(path, "/actor/", 7) == 0;
 }

@@ -16,11 +16,29 @@ import { PASSWORD, seedCommunity } from './seed.mjs';
 
 const T = 600000; // ms a test may take: one role and language, every page at both widths
 const inst = new Instance('a11y');
-let browser, seed;
+let browser, seed, consent;
+
+// An app mia signed in to (so that Settings lists it), and the consent page another app's
+// request opens (web/oauth.c).
+async function authoriseApp() {
+	const app = await (await fetch(`${inst.base}/api/v1/apps`, {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ client_name: 'Phone app', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob', scopes: 'read write follow' }),
+	})).json();
+	const token = await fetch(`${inst.base}/oauth/token`, {
+		method: 'POST',
+		body: new URLSearchParams({ grant_type: 'password', client_id: app.client_id, client_secret: app.client_secret,
+			username: 'mia', password: PASSWORD, scope: 'read write' }),
+	});
+	assert.equal(token.status, 200, 'mia signs in to the app');
+	return `/oauth/authorize?response_type=code&client_id=${app.client_id}` +
+		'&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&scope=read+write+follow';
+}
 
 before(async () => {
 	await inst.start();
 	seed = await seedCommunity(inst);
+	consent = await authoriseApp();
 	browser = await launchBrowser();
 });
 
@@ -49,7 +67,7 @@ function pages(role) {
 		[`/statuses/${ids.flyer}/history`, 200], [`/statuses/${ids.question}/report`, 200],
 		['/@lee/report', 200], ['/moderation/log', 200], ['/moderation/mine', 200],
 		['/moderation/review-rules', 200], ['/about', 200], ['/admin/settings', 403],
-		['/no-such-page', 404],
+		['/no-such-page', 404], [consent, 200],
 	];
 	const moderator = [
 		['/home', 200], ['/admin/queue', 200], ['/admin/queue?state=closed', 200],

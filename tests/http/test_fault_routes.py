@@ -34,6 +34,9 @@ NO_DATABASE = {("GET", "/static/:file"): 200, ("GET", "/.well-known/host-meta"):
 # Queries a route needs to get as far as the database.
 QUERY = {"/search": "?q=alice"}  # and WebFinger's, once the domain is known (setup)
 AP_PREFIXES = ("/users/", "/inbox", "/actor", "/.well-known/", "/nodeinfo/")
+# The client API: bearer tokens, never the cookie. Called by alice's app (her token, made
+# before the outage) and by a visitor (no token).
+API_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke")
 
 
 def routes():
@@ -84,6 +87,19 @@ def setup():
     r = get_signed("/users/alice/outbox")
     harness.assert_status(r, 200, "pat's first signed GET")
     state.update(alice=alice, root=root, visitor=visitor)
+    app = harness.request(a.port, "POST", "/api/v1/apps", {"Content-Type": "application/json"},
+                          '{"client_name": "fault", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", '
+                          '"scopes": "read write follow"}')
+    harness.assert_status(app, 200, "an app")
+    creds = app.json()
+    r = harness.request(a.port, "POST", "/oauth/token",
+                        {"Content-Type": "application/x-www-form-urlencoded"},
+                        "grant_type=password&username=alice&password=%s&client_id=%s&"
+                        "client_secret=%s&scope=read+write+follow" % (
+                            harness.PASSWORD.replace(" ", "+"), creds["client_id"],
+                            creds["client_secret"]))
+    harness.assert_status(r, 200, "alice's token")
+    state["token"] = r.json()["access_token"]
 
 
 def get_signed(path):
@@ -94,8 +110,18 @@ def get_signed(path):
     return harness.request(state["A"].port, "GET", path, headers=h)
 
 
+def is_api(pattern):
+    return pattern.startswith(API_PREFIXES)
+
+
 def call(who, method, pattern):
     path = path_of(pattern)
+    if is_api(pattern):
+        h = {"Authorization": "Bearer " + state["token"]} if who == "token" else {}
+        if method == "POST":
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        return harness.request(state["A"].port, method, path, headers=h,
+                               body="" if method == "POST" else None)
     if who == "peer":
         if method == "GET":
             return get_signed(path)
@@ -108,6 +134,8 @@ def call(who, method, pattern):
 
 
 def callers(method, pattern):
+    if is_api(pattern):
+        return ["token", "visitor"]
     if is_ap(pattern):
         return ["peer", "visitor"] if method == "GET" else ["peer"]
     return ["alice", "root", "visitor"]

@@ -19,8 +19,10 @@ Answers, as written in TABLE (one word per caller, in ROLES order):
 The ActivityPub routes are called like pages here (unsigned, so inboxes answer 401);
 test_federation*.py, test_ap_fetch.py and test_fault_routes.py call them signed."""
 
+import json
 import os
 import subprocess
+import urllib.parse
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
@@ -169,6 +171,10 @@ TABLE = {
     ('POST', '/admin/peers/mode'): 'login 403 403 403 ok S',
     ('POST', '/admin/peers/:domain/remove'): 'login 403 403 403 ok S',
     ('GET', '/search'): '200 200 200 200 200 S',
+    # the OAuth consent page (web/oauth.c): without an app's request, 400 for everyone
+    ('GET', '/oauth/authorize'): '400 400 400 400 400 S',
+    ('POST', '/oauth/authorize'): 'login 400 400 400 400 S',
+    ('POST', '/settings/apps/:id/revoke'): 'login 404 ok 404 404 S',
     ('GET', '/.well-known/webfinger'): '200 200 200 200 200 200',
     ('GET', '/.well-known/host-meta'): '200 200 200 200 200 200',
     ('GET', '/.well-known/nodeinfo'): '200 200 200 200 200 200',
@@ -185,6 +191,45 @@ TABLE = {
     ('GET', '/users/:name/followers'): '303 303 303 303 303 303',
     ('GET', '/users/:name/following'): '303 303 303 303 303 303',
     ('GET', '/users/:name/collections/featured'): '303 303 303 303 303 303',
+    # The client API (server/api/): bearer tokens only, the browser's cookie is never read,
+    # so every caller here is a visitor to it (test_api.py holds the token cases).
+    ('GET', '/api/v1/instance'): '200 200 200 200 200 200',
+    ('GET', '/api/v2/instance'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/instance/rules'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/custom_emojis'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/preferences'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/apps'): '422 422 422 422 422 422',
+    ('POST', '/oauth/token'): '400 400 400 400 400 400',
+    ('POST', '/oauth/revoke'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/accounts/verify_credentials'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/accounts/lookup'): '422 422 422 422 422 422',
+    ('GET', '/api/v1/accounts/:id'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/accounts/:id/statuses'): '200 200 200 200 200 200',
+    ('POST', '/api/v1/statuses'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/statuses/:id'): '200 200 200 200 200 200',
+    ('DELETE', '/api/v1/statuses/:id'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/statuses/:id/context'): '200 200 200 200 200 200',
+    ('POST', '/api/v1/statuses/:id/favourite'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/unfavourite'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/reblog'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/unreblog'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/bookmark'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/unbookmark'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/pin'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/statuses/:id/unpin'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/timelines/home'): '401 401 401 401 401 401',
+    # closed to visitors unless the admins opened the local timeline (off here)
+    ('GET', '/api/v1/timelines/public'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/timelines/tag/:tag'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/bookmarks'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/accounts/relationships'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/follow'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unfollow'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/block'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unblock'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/mute'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts/:id/unmute'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/notifications'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).
@@ -323,6 +368,17 @@ def setup():
     ids["alice"] = account_id("alice")
     ids["keeper"] = account_id("keeper")
     ids["newbie"] = account_id("newbie")
+    # an app alice authorised (Settings -> Authorised apps)
+    app = json.loads(harness.request(inst.port, "POST", "/api/v1/apps", {
+        "Content-Type": "application/json"}, json.dumps({
+            "client_name": "perm app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})).body)
+    r = harness.request(inst.port, "POST", "/oauth/token", {
+        "Content-Type": "application/x-www-form-urlencoded"}, urllib.parse.urlencode({
+            "grant_type": "password", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": "alice",
+            "password": harness.PASSWORD, "scope": "read"}))
+    assert r.status == 200, "alice's token: %r" % r
+    ids["token"] = inst.scalar("SELECT id FROM oauth_tokens LIMIT 1")
     ids["session"] = inst.scalar("SELECT s.id FROM sessions s JOIN accounts a ON"
                                  " a.id = s.account_id WHERE a.username = 'alice' LIMIT 1")
     for who in ROLES:
@@ -340,7 +396,8 @@ def fill(pattern):
                  ("/admin/actions/:id", "action"), ("/admin/appeals/:id", "appeal"),
                  ("/moderation/actions/:id", "action"), ("/admin/review-rules/:id", "review_rule"),
                  ("/admin/roles/:id", "keeper"), ("/users/:name/statuses/:id", "post"),
-                 ("/follows/:id", "post")]
+                 ("/follows/:id", "post"), ("/settings/apps/:id", "token"),
+                 ("/api/v1/accounts/:id", "alice"), ("/api/v1/statuses/:id", "post")]
     path = pattern
     for prefix, key in by_prefix:
         if pattern.startswith(prefix):

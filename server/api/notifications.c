@@ -1,0 +1,112 @@
+/* notifications.c - GET /api/v1/notifications (types[], exclude_types[], keyset paging),
+ * over core/notification.h, the list the web's notifications page shows. The post of a
+ * notification is read again through status_get, so it is shown only while the member may
+ * see it. Moderators' actions on the member's account or posts, and decided appeals, come
+ * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them. */
+#include <microhttpd.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/entities.h"
+#include "api/paging.h"
+#include "api/params.h"
+#include "core/notification.h"
+#include "core/status.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/id.h"
+
+/* Mastodon's name for a stored type ("reply" is a mention on Mastodon). */
+static const char *
+api_type(const char *stored)
+{
+	if (strcmp(stored, "reply") == 0)
+		return "mention";
+	if (strcmp(stored, "moderation") == 0 || strcmp(stored, "appeal") == 0 ||
+	    strcmp(stored, "report") == 0)
+		return "moderation_warning";
+	return stored;
+}
+
+static bool
+listed(const char *type, const char **list, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(list[i], type) == 0)
+			return true;
+	return false;
+}
+
+static json_t *
+notification_json(struct api_call *call, const struct notification_row *row)
+{
+	char buf[ID_STRLEN];
+	const char *type = api_type(row->type);
+	json_t *doc = json_pack("{ss ss so}", "id", id_format(row->id, buf), "type", type,
+				"created_at", api_time(call, row->created_at));
+	if (doc == NULL)
+		return NULL;
+	if (row->from.id != 0)
+		json_object_set_new(doc, "account", api_account(call, &row->from, false));
+	else
+		json_object_set_new(doc, "account", api_account(call, call->me, false));
+	if (row->status_id != 0) {
+		struct err err;
+		struct status *st =
+		    status_get(call->req->arena, call->me->id, row->status_id, &err);
+		if (st != NULL)
+			json_object_set_new(doc, "status", api_status(call, st));
+	}
+	if (strcmp(type, "moderation_warning") == 0) {
+		char action[ID_STRLEN];
+		json_object_set_new(doc, "moderation_warning",
+				    json_pack("{ss ss ss sn so}", "id",
+					      id_format(row->mod_action_id, action), "action",
+					      row->mod_kind ? row->mod_kind : row->type, "text",
+					      row->mod_reason ? row->mod_reason : "", "status_ids",
+					      "created_at", api_time(call, row->created_at)));
+	}
+	return doc;
+}
+
+static int
+list(struct api_call *call)
+{
+	struct timeline_query q;
+	int64_t since;
+	const char **types, **exclude;
+	int ntypes, nexclude;
+	if (api_page_params(call, &q, &since) != 0 ||
+	    api_list(call, "types", 20, &types, &ntypes) != 0 ||
+	    api_list(call, "exclude_types", 20, &exclude, &nexclude) != 0)
+		return -1;
+	struct notification_page p;
+	if (notification_list(call->req->arena, call->me->id, q.max_id, q.min_id, q.limit, &p,
+			      &call->req->err) != 0)
+		return -1;
+	int64_t newest = p.n ? p.items[0].id : 0, oldest = p.n ? p.items[p.n - 1].id : 0;
+	json_t *out = json_array();
+	for (int i = 0; i < p.n; i++) {
+		const char *type = api_type(p.items[i].type);
+		if (p.items[i].id <= since || (ntypes > 0 && !listed(type, types, ntypes)) ||
+		    listed(type, exclude, nexclude))
+			continue;
+		json_t *doc = notification_json(call, &p.items[i]);
+		if (doc != NULL)
+			json_array_append_new(out, doc);
+	}
+	if (api_json(call, MHD_HTTP_OK, out) != 0)
+		return -1;
+	api_page_links(call, newest, oldest, p.has_older);
+	return 0;
+}
+
+static const struct api_route routes[] = {
+    {"GET", "/api/v1/notifications", list, API_MEMBER, SCOPE(SCOPE_READ_NOTIFICATIONS)},
+};
+
+int
+api_notifications_routes(struct router *r)
+{
+	return api_register(r, routes, sizeof routes / sizeof routes[0]);
+}
