@@ -364,12 +364,14 @@ csrf_exempt(const char *path)
 }
 
 /* What a suspended member may still open: the moderators' reasons and the appeal form, the
- * about page and the safety guide, signing out. */
+ * export of their data (before an indefinite suspension's purge takes it), the about page and
+ * the safety guide, signing out. */
 static bool
 suspended_may(const char *path)
 {
 	return strcmp(path, "/moderation/mine") == 0 ||
 	       strncmp(path, "/moderation/actions/", 20) == 0 || strcmp(path, "/logout") == 0 ||
+	       strcmp(path, "/settings/export") == 0 ||
 	       strcmp(path, "/about") == 0 || strcmp(path, "/safety") == 0 ||
 	       strcmp(path, "/") == 0;
 }
