@@ -74,8 +74,8 @@ prepend(struct arena *a, struct search_results *out, const struct account *acct)
 }
 
 int
-search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
-	   struct err *err)
+search_run(struct arena *a, const char *q, int64_t viewer_id, bool resolve,
+	   struct search_results *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
 	const char *query = normalize(a, q ? q : "");
@@ -99,7 +99,8 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_resu
 	const char *handle = viewer_id ? remote_handle(a, q ? q : "") : NULL;
 	if (handle != NULL) {
 		struct err rerr = {0};
-		struct account *acct = account_lookup_remote(a, handle, &rerr);
+		struct account *acct = resolve ? account_lookup_remote(a, handle, &rerr)
+					       : account_by_handle(a, handle, &rerr);
 		if (acct != NULL && !acct->suspended) /* a suspended account is not shown */
 			prepend(a, out, acct);
 		else

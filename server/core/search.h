@@ -3,6 +3,7 @@
 #ifndef PARASOL_CORE_SEARCH_H
 #define PARASOL_CORE_SEARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/model.h"
@@ -27,10 +28,13 @@ struct search_results {
  * accounts whose username or display name contains q, leaving out accounts that block them;
  * visitors (viewer_id 0) only find an account by its exact username, so that the search is
  * not a public directory of members. Tags match by substring and are listed only when the
- * viewer may see at least one post carrying them. An empty q finds nothing (0). Results are
+ * viewer may see at least one post carrying them. A member's q of the form user@domain also
+ * finds that remote account first: with resolve, looked up on its server when this node
+ * federates with it (account_lookup_remote); without, only when it is known here already
+ * (account_by_handle: no peer is contacted). An empty q finds nothing (0). Results are
  * arena-owned, best matches first. ERR_UNPROCESSABLE for a query over SEARCH_QUERY_MAX
  * characters; -1 + err on a database error. */
-int search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
-	       struct err *err);
+int search_run(struct arena *a, const char *q, int64_t viewer_id, bool resolve,
+	       struct search_results *out, struct err *err);
 
 #endif
