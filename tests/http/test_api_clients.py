@@ -17,16 +17,21 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("api_clients")
 test = suite.test
-inst = harness.Instance(suite, "api_clients", page_cache_seconds=0)
+inst = harness.peer_instance(suite, "api_clients", page_cache_seconds=0)
+peer = harness.peer_instance(suite, "api_clients_peer")  # a second parasol node, allowlisted
 PASSWORD = harness.PASSWORD
 state = {}
 
 
 def setup():
-    inst.setup()
-    inst.start_server()
+    for node in (inst, peer):
+        node.setup()
+        node.start_server()
+    harness.allow_peer(inst, harness.instance_domain(peer))
+    harness.allow_peer(peer, harness.instance_domain(inst))
     for name in ("rose", "lily", "iris"):
         harness.create_account(inst, name)
+    harness.create_account(peer, "bob")
     state["home"] = tempfile.mkdtemp(prefix="parasol-toot-")
     suite.add_cleanup(__import__("shutil").rmtree, state["home"], True)
 
@@ -115,6 +120,21 @@ def test_toot_reply_favourite_boost_notifications():
     iris.status_post("@rose hello from iris")
     p = toot("notifications")
     assert "iris" in p.stdout and "hello from iris" in p.stdout, p.stdout
+
+
+@test
+def test_toot_follow_remote():
+    """toot follow user@peer: the search with resolve finds the account on an allowlisted
+    parasol node (toot matches its acct), the follow reaches that node"""
+    handle = "bob@" + harness.instance_domain(peer)
+    p = toot("follow", handle)
+    assert "You are now following " + handle in p.stdout, p.stdout
+    harness.wait_for(lambda: int(peer.scalar(
+        "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+        " WHERE a.username = 'rose' AND a.domain = '%s'" % instance()) == 1,
+        what="the peer recording rose as bob's follower")
+    p = toot("follow", "nobody@" + harness.instance_domain(peer), check=False)
+    assert p.returncode != 0 and "Account not found" in p.stderr + p.stdout, p
 
 
 @test
