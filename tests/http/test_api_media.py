@@ -323,8 +323,10 @@ def test_update_credentials_on_web_profile():
                                         note="Nights only. <b>no</b> DMs",
                                         avatar=fixture_file("photo.jpg"),
                                         avatar_mime_type="image/jpeg",
-                                        fields=[("pronouns", "she/her"), ("site", "none")])
-    assert me["display_name"] == "Lily of the Valley", me
+                                        fields=[("pronouns", "she/her"), ("site", "none")],
+                                        discoverable=True)
+    assert me["display_name"] == "Lily of the Valley" and me["discoverable"] is True, me
+    assert A.scalar("SELECT discoverable FROM accounts WHERE username = 'lily'") == "t"
     assert [f["name"] for f in me["fields"]] == ["pronouns", "site"], me["fields"]
     assert me["source"]["note"] == "Nights only. <b>no</b> DMs", me["source"]
     avatar = me["avatar"].rsplit("/", 1)[1]
@@ -401,6 +403,39 @@ def test_search_resolve_within_allowlist():
         {"q": "carl@" + cdom, "resolve": "true"}), state["rose"]), 200, "not allowlisted")
     assert doc["accounts"] == [], doc
     assert count("SELECT count(*) FROM accounts WHERE domain = '%s'" % cdom) == 0
+
+
+@test
+def test_remote_images_through_this_node():
+    """a followed peer account's post with an image: the API's attachment is this node's
+    re-encoded copy (url and preview_url here, alt text kept), never the peer's address"""
+    bdom = harness.instance_domain(B)
+    found = want(call("GET", "/api/v2/search?" + urllib.parse.urlencode(
+        {"q": "bob@" + bdom, "resolve": "true"}), state["rose"]), 200, "find bob")
+    bob = found["accounts"][0]
+    rel = want(call("POST", "/api/v1/accounts/%s/follow" % bob["id"], state["rose"]), 200,
+               "follow bob")
+    assert rel["following"] or rel["requested"], rel
+    harness.wait_for(lambda: count("SELECT count(*) FROM follows", inst=B) == 1,
+                     what="B recording the follow")
+    web = harness.member(B, "bob", create=False)
+    r = web.post_multipart("/statuses", {"text": "a bench by the sea", "alt1": "a blue bench"},
+                           [("image1", "photo.jpg", "image/jpeg", fixture("photo.jpg"))])
+    assert r.status == 303, r
+
+    def attachment():
+        home = want(call("GET", "/api/v1/timelines/home?limit=5", state["rose"]), 200, "home")
+        st = [s for s in home if s["content"] and "a bench by the sea" in s["content"]]
+        if st and st[0]["media_attachments"] and \
+                st[0]["media_attachments"][0]["type"] == "image":
+            return st[0]
+        return None
+    st = harness.wait_for(attachment, what="the peer's image cached and shown")
+    att = st["media_attachments"][0]
+    assert att["url"].startswith(base() + "/media/") and att["description"] == "a blue bench"
+    assert att["preview_url"].startswith(base() + "/media/") and att["remote_url"] is None
+    assert bdom not in json.dumps(st["media_attachments"]), st["media_attachments"]
+    assert_clean(os.path.join(media_dir(), att["url"].rsplit("/", 1)[1]))
 
 
 @test
