@@ -129,9 +129,9 @@ def test_toot_follow_remote():
     handle = "bob@" + harness.instance_domain(peer)
     p = toot("follow", handle)
     assert "You are now following " + handle in p.stdout, p.stdout
-    harness.wait_for(lambda: int(peer.scalar(
+    harness.wait_for(lambda: peer.scalar(
         "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
-        " WHERE a.username = 'rose' AND a.domain = '%s'" % instance()) == 1,
+        " WHERE a.username = 'rose' AND a.domain = '%s'" % instance()) == "1",
         what="the peer recording rose as bob's follower")
     p = toot("follow", "nobody@" + harness.instance_domain(peer), check=False)
     assert p.returncode != 0 and "Account not found" in p.stderr + p.stdout, p
