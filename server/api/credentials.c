@@ -109,16 +109,7 @@ static int
 read_profile(struct api_call *call, struct profile_update *u, bool *changed)
 {
 	const struct account *me = call->me;
-	*u = (struct profile_update){
-	    .display_name = me->display_name ? me->display_name : "",
-	    .bio = me->bio ? me->bio : "",
-	    .nfields = me->nfields,
-	    .locked = me->locked,
-	    .hide_collections = me->hide_collections,
-	    .discoverable = me->discoverable,
-	    .indexable = me->indexable,
-	};
-	memcpy(u->fields, me->fields, sizeof u->fields);
+	account_profile_of(me, u);
 	const char *name, *note;
 	bool fields;
 	if (api_str(call, "display_name", TEXT_MAX_BYTES, &name) != 0 ||

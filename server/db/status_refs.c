@@ -14,7 +14,7 @@ db_status_mentions_of(struct arena *a, const int64_t *ids, int n, struct status_
 		return 0;
 	const char *p[] = {db_id_array(a, ids, n)};
 	PGresult *r = db_query(a, err,
-			       "SELECT m.status_id, c.id, c.username, c.domain, COALESCE(c.url, c.uri)"
+			       "SELECT m.status_id, c.id, c.username, c.domain"
 			       " FROM mentions m JOIN accounts c ON c.id = m.account_id"
 			       " WHERE m.status_id = ANY ($1::bigint[]) ORDER BY m.status_id, c.id",
 			       1, p);
@@ -28,7 +28,6 @@ db_status_mentions_of(struct arena *a, const int64_t *ids, int n, struct status_
 		    .account_id = db_int64(r, i, 1),
 		    .username = db_value(r, i, 2),
 		    .domain = db_value(r, i, 3),
-		    .url = db_value(r, i, 4),
 		};
 	return rows;
 }

@@ -14,7 +14,6 @@ struct status_mention {
 	int64_t account_id;
 	const char *username;
 	const char *domain; /* NULL for a member here */
-	const char *url;    /* a remote account's profile URL (or its actor id); NULL here */
 };
 
 /* One tag a post carries, as stored. */
