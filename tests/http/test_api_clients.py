@@ -12,6 +12,7 @@ import tempfile
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from imagetools import assert_clean, exif, fixture  # noqa: E402
 
 harness.skip_without_postgres()
 
@@ -135,6 +136,25 @@ def test_toot_follow_remote():
         what="the peer recording rose as bob's follower")
     p = toot("follow", "nobody@" + harness.instance_domain(peer), check=False)
     assert p.returncode != 0 and "Account not found" in p.stderr + p.stdout, p
+
+
+@test
+def test_toot_post_with_image():
+    """toot post --media --description (POST /api/v1/media, then the post with media_ids):
+    the post carries the image with its description, stored without the GPS it was sent
+    with"""
+    path = os.path.join(state["home"], "street.jpg")
+    with open(path, "wb") as f:
+        f.write(fixture("photo.jpg"))
+    assert any(k.startswith("GPS:") for k in exif(path)), "the fixture has no GPS"
+    p = toot("post", "a photo from toot", "--media", path, "--description", "a quiet street")
+    post_id = p.stdout.strip().split()[-1].rstrip("/").split("/")[-1]
+    rows = inst.psql("SELECT file_name, thumb_name, description FROM media"
+                     " WHERE status_id = %d" % int(post_id))
+    assert len(rows) == 1 and rows[0][2] == "a quiet street", rows
+    for name in rows[0][:2]:
+        tags = assert_clean(os.path.join(inst.data_dir, "media", name))
+        assert not any(k.startswith("GPS:") for k in tags), tags
 
 
 @test
