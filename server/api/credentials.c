@@ -65,7 +65,8 @@ read_fields(struct api_call *call, struct profile_update *u, bool *given)
 			if (json_array_size(fa) > ACCOUNT_MAX_FIELDS)
 				return bad_fields(call);
 			for (size_t i = 0; i < json_array_size(fa); i++)
-				if (json_field(call, json_array_get(fa, i), &u->fields[u->nfields++]))
+				if (json_field(call, json_array_get(fa, i),
+					       &u->fields[u->nfields++]))
 					return -1;
 			return 0;
 		}
@@ -165,9 +166,9 @@ update_credentials(struct api_call *call)
 	static const char *const purposes[] = {"avatar", "header"};
 	for (int i = 0; i < 2; i++) {
 		struct err err;
-		if (images[i] != NULL && media_set_profile(a, call->me->id, purposes[i],
-							   images[i]->value, images[i]->len,
-							   &err) != 0)
+		if (images[i] != NULL &&
+		    media_set_profile(a, call->me->id, purposes[i], images[i]->value,
+				      images[i]->len, &err) != 0)
 			return api_media_refused(call, &err);
 	}
 	struct account *me = account_by_id(a, call->me->id, &call->req->err);

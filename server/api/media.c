@@ -65,8 +65,8 @@ upload(struct api_call *call)
 		return -1;
 	struct media_row m;
 	struct err err;
-	if (media_upload(call->req->arena, call->me->id, f->value, f->len, description, &m,
-			 &err) != 0)
+	if (media_upload(call->req->arena, call->me->id, f->value, f->len, description, &m, &err) !=
+	    0)
 		return api_media_refused(call, &err);
 	return api_json(call, MHD_HTTP_OK, api_attachment(call, &m));
 }

@@ -71,7 +71,8 @@ create(struct api_call *call)
 	d.rule_ids = rules;
 	if (d.account_id == 0)
 		return err_set(&call->req->err, ERR_UNPROCESSABLE,
-			       "account_id is missing: say which account you report.", "account_id");
+			       "account_id is missing: say which account you report.",
+			       "account_id");
 	bool known = category == NULL || *category == '\0';
 	for (size_t i = 0; !known && i < sizeof categories / sizeof categories[0]; i++)
 		known = strcmp(category, categories[i]) == 0;

@@ -36,8 +36,8 @@ read_search(struct api_call *call, struct search_call *s)
 	    api_int(call, "offset", 0, SEARCH_OFFSET_MAX, 0, &s->offset) != 0)
 		return -1;
 	if (s->q == NULL)
-		return err_set(&call->req->err, ERR_UNPROCESSABLE, "q is missing: say what to search.",
-			       "no q");
+		return err_set(&call->req->err, ERR_UNPROCESSABLE,
+			       "q is missing: say what to search.", "no q");
 	if (s->type != NULL && *s->type == '\0')
 		s->type = NULL;
 	if (s->type != NULL && strcmp(s->type, "accounts") != 0 &&
@@ -58,8 +58,7 @@ wants(const struct search_call *s, const char *type)
 
 /* The accounts of res in the page limit/offset asks. */
 static json_t *
-accounts_json(struct api_call *call, const struct search_results *res,
-	      const struct search_call *s)
+accounts_json(struct api_call *call, const struct search_results *res, const struct search_call *s)
 {
 	json_t *list = json_array();
 	for (long i = s->offset; i < res->naccounts && i < s->offset + s->limit; i++) {
@@ -75,11 +74,10 @@ tags_json(struct api_call *call, const struct search_results *res, const struct 
 {
 	json_t *list = json_array();
 	for (long i = s->offset; i < res->ntags && i < s->offset + s->limit; i++)
-		json_array_append_new(
-		    list, json_pack("{ss ss s[]}", "name", res->tags[i], "url",
-				    arena_printf(call->req->arena, "%s/tags/%s", call->base_url,
-						 res->tags[i]),
-				    "history"));
+		json_array_append_new(list, json_pack("{ss ss s[]}", "name", res->tags[i], "url",
+						      arena_printf(call->req->arena, "%s/tags/%s",
+								   call->base_url, res->tags[i]),
+						      "history"));
 	return list;
 }
 
@@ -99,12 +97,12 @@ search_v2(struct api_call *call)
 	struct search_results res;
 	if (run(call, &s, &res) != 0)
 		return -1;
-	return api_json(call, MHD_HTTP_OK,
-			json_pack("{so so s[]}", "accounts",
-				  wants(&s, "accounts") ? accounts_json(call, &res, &s) : json_array(),
-				  "hashtags",
-				  wants(&s, "hashtags") ? tags_json(call, &res, &s) : json_array(),
-				  "statuses"));
+	return api_json(
+	    call, MHD_HTTP_OK,
+	    json_pack("{so so s[]}", "accounts",
+		      wants(&s, "accounts") ? accounts_json(call, &res, &s) : json_array(),
+		      "hashtags", wants(&s, "hashtags") ? tags_json(call, &res, &s) : json_array(),
+		      "statuses"));
 }
 
 /* GET /api/v1/accounts/search: the accounts part alone. */
@@ -120,8 +118,7 @@ accounts_search(struct api_call *call)
 
 static const struct api_route routes[] = {
     {"GET", "/api/v2/search", search_v2, API_ANYONE, SCOPE(SCOPE_READ_SEARCH)},
-    {"GET", "/api/v1/accounts/search", accounts_search, API_ANYONE,
-     SCOPE(SCOPE_READ_ACCOUNTS)},
+    {"GET", "/api/v1/accounts/search", accounts_search, API_ANYONE, SCOPE(SCOPE_READ_ACCOUNTS)},
 };
 
 int

@@ -6,8 +6,7 @@
 #include "util/err.h"
 
 int
-status_refs_of(struct arena *a, const int64_t *ids, int n, struct status_refs *out,
-	       struct err *err)
+status_refs_of(struct arena *a, const int64_t *ids, int n, struct status_refs *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
 	int m = db_status_mentions_of(a, ids, n, &out->mentions, err);

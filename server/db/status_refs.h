@@ -23,8 +23,8 @@ struct status_tag {
 };
 
 /* The mentions of the n posts ids, by post then account; *out arena-owned. Count or -1. */
-int db_status_mentions_of(struct arena *a, const int64_t *ids, int n,
-			  struct status_mention **out, struct err *err);
+int db_status_mentions_of(struct arena *a, const int64_t *ids, int n, struct status_mention **out,
+			  struct err *err);
 
 /* The tags of the n posts ids, by post then name; *out arena-owned. Count or -1. */
 int db_status_tags_of(struct arena *a, const int64_t *ids, int n, struct status_tag **out,
