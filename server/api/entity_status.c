@@ -73,12 +73,12 @@ remote_attachment_json(struct api_call *call, const struct remote_attachment *r,
 		return json_pack("{ss ss sn sn sn ss? sn s{}}", "id", id, "type", "unknown", "url",
 				 "preview_url", "remote_url", "description", alt, "blurhash",
 				 "meta");
-	return json_pack("{ss ss ss ss sn ss? sn s{s{sisi}s{sisi}}}", "id", id, "type", "image",
-			 "url", arena_printf(a, "%s/media/%s", call->base_url, r->file_name),
-			 "preview_url", arena_printf(a, "%s/media/%s", call->base_url, r->thumb_name),
-			 "remote_url", "description", alt, "blurhash", "meta", "original", "width",
-			 r->width, "height", r->height, "small", "width", r->thumb_width, "height",
-			 r->thumb_height);
+	return json_pack(
+	    "{ss ss ss ss sn ss? sn s{s{sisi}s{sisi}}}", "id", id, "type", "image", "url",
+	    arena_printf(a, "%s/media/%s", call->base_url, r->file_name), "preview_url",
+	    arena_printf(a, "%s/media/%s", call->base_url, r->thumb_name), "remote_url",
+	    "description", alt, "blurhash", "meta", "original", "width", r->width, "height",
+	    r->height, "small", "width", r->thumb_width, "height", r->thumb_height);
 }
 
 /* What the posts of one answer carry besides themselves, read once for all of them. */
@@ -100,8 +100,9 @@ attachments_of(struct api_call *call, const struct media_set *ms, int64_t status
 			json_array_append_new(list, api_attachment(call, &ms->rows[i]));
 	for (int i = 0; i < ms->nremote; i++)
 		if (ms->remote[i].status_id == status_id)
-			json_array_append_new(list, remote_attachment_json(call, &ms->remote[i],
-									   ms->shows[i], status_id));
+			json_array_append_new(
+			    list,
+			    remote_attachment_json(call, &ms->remote[i], ms->shows[i], status_id));
 	return list;
 }
 
@@ -119,10 +120,10 @@ mentions_of(struct api_call *call, const struct media_set *ms, int64_t status_id
 		char buf[ID_STRLEN];
 		const char *acct =
 		    m->domain ? arena_printf(a, "%s@%s", m->username, m->domain) : m->username;
-		json_array_append_new(list, json_pack("{ssssssss}", "id",
-						      id_format(m->account_id, buf), "username",
-						      m->username, "acct", acct, "url",
-						      arena_printf(a, "%s/@%s", call->base_url, acct)));
+		json_array_append_new(list,
+				      json_pack("{ssssssss}", "id", id_format(m->account_id, buf),
+						"username", m->username, "acct", acct, "url",
+						arena_printf(a, "%s/@%s", call->base_url, acct)));
 	}
 	return list;
 }
@@ -134,10 +135,10 @@ tags_of(struct api_call *call, const struct media_set *ms, int64_t status_id)
 	for (int i = 0; i < ms->refs.ntags; i++) {
 		const struct status_tag *t = &ms->refs.tags[i];
 		if (t->status_id == status_id)
-			json_array_append_new(
-			    list, json_pack("{ssss}", "name", t->name, "url",
-					    arena_printf(call->req->arena, "%s/tags/%s",
-							 call->base_url, t->name)));
+			json_array_append_new(list,
+					      json_pack("{ssss}", "name", t->name, "url",
+							arena_printf(call->req->arena, "%s/tags/%s",
+								     call->base_url, t->name)));
 	}
 	return list;
 }
@@ -180,8 +181,8 @@ post_json(struct api_call *call, const struct status *st, const struct media_set
 	    api_time(call, st->edited_at), "favourited", st->favourited, "reblogged", st->reblogged,
 	    "muted", 0, "bookmarked", st->bookmarked, "content", st->content ? st->content : "",
 	    "reblog", "account", account, "mentions", mentions_of(call, ms, st->id), "tags",
-	    tags_of(call, ms, st->id), "emojis", "card", "poll", "application",
-	    "media_attachments", attachments_of(call, ms, st->id), "filtered");
+	    tags_of(call, ms, st->id), "emojis", "card", "poll", "application", "media_attachments",
+	    attachments_of(call, ms, st->id), "filtered");
 	if (doc != NULL && call->me != NULL && st->author.id == call->me->id)
 		json_object_set_new(doc, "pinned", json_boolean(st->pinned));
 	return doc;
@@ -206,9 +207,9 @@ status_json(struct api_call *call, const struct status *st, const struct media_s
 	return json_pack(
 	    "{ss ss sn sn sb ss ss sn ss ss sI sI sI sn sb sb sb sb ss so so s[] s[] s[] s[] sn "
 	    "sn sn s[]}",
-	    "id", id, "created_at", api_id_time(call, st->key),
-	    "in_reply_to_id", "in_reply_to_account_id", "sensitive", 0, "spoiler_text", "",
-	    "visibility", api_visibility_name(st->visibility), "language", "uri",
+	    "id", id, "created_at", api_id_time(call, st->key), "in_reply_to_id",
+	    "in_reply_to_account_id", "sensitive", 0, "spoiler_text", "", "visibility",
+	    api_visibility_name(st->visibility), "language", "uri",
 	    arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id), "url",
 	    arena_printf(call->req->arena, "%s/@%s/%s", call->base_url, acct, id), "replies_count",
 	    (json_int_t)0, "reblogs_count", (json_int_t)0, "favourites_count", (json_int_t)0,

@@ -115,8 +115,7 @@ bookmarks(struct api_call *call)
 }
 
 static int
-favourites_page(struct api_call *call, const struct timeline_query *q,
-		struct timeline_page *out)
+favourites_page(struct api_call *call, const struct timeline_query *q, struct timeline_page *out)
 {
 	return timeline_favourites(call->req->arena, call->me->id, q, out, &call->req->err);
 }

@@ -266,11 +266,12 @@ media_attach_uploads(struct arena *a, int64_t account_id, const int64_t *ids, in
 		if (done < 0)
 			return -1;
 		if (done == 0)
-			return err_set(err, ERR_UNPROCESSABLE,
-				       "An image to attach is not one you uploaded, or another post "
-				       "has it already.",
-				       "media id %lld: not an unattached upload of account %lld",
-				       (long long)ids[i], (long long)account_id);
+			return err_set(
+			    err, ERR_UNPROCESSABLE,
+			    "An image to attach is not one you uploaded, or another post "
+			    "has it already.",
+			    "media id %lld: not an unattached upload of account %lld",
+			    (long long)ids[i], (long long)account_id);
 	}
 	return 0;
 }

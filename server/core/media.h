@@ -85,8 +85,7 @@ int media_upload(struct arena *a, int64_t account_id, const void *data, size_t l
 
 /* account_id's attachment id (attached to a post or not), or NULL + ERR_NOT_FOUND when
  * there is none or it is someone else's. Arena-owned. */
-struct media_row *media_get_own(struct arena *a, int64_t account_id, int64_t id,
-				struct err *err);
+struct media_row *media_get_own(struct arena *a, int64_t account_id, int64_t id, struct err *err);
 
 /* Sets the alt text of account_id's upload id while no post carries it (a post's images are
  * changed with the post). ERR_UNPROCESSABLE when description is too long, ERR_NOT_FOUND
