@@ -1,9 +1,10 @@
 /* search.c - GET /api/v2/search and /api/v1/accounts/search over core/search.c, the web's
  * search: accounts (members for members; an exact username for visitors), hashtags with a
  * post the caller may see, and `resolve` of user@domain on a peer this node federates with
- * (members only; core never contacts a peer on a visitor's behalf). Posts are never
- * searched (core/search.h: members' words are not a directory), so "statuses" is always
- * empty — but present, with the other two keys, since clients read all three. */
+ * (members only; core never contacts a peer on a visitor's behalf). "statuses" holds only
+ * the caller's own posts containing q (search_own_posts: nobody searches other members'
+ * words), paged by max_id like a timeline rather than by offset. All three keys are always
+ * there, since clients read them. */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@ struct search_call {
 	const char *type; /* NULL: every kind */
 	bool resolve;
 	long limit, offset;
+	int64_t max_id; /* own posts older than this (0: from the newest) */
 };
 
 static int
@@ -33,7 +35,8 @@ read_search(struct api_call *call, struct search_call *s)
 	if (api_str(call, "q", 1000, &s->q) != 0 || api_str(call, "type", 20, &s->type) != 0 ||
 	    api_bool(call, "resolve", false, &s->resolve) != 0 ||
 	    api_int(call, "limit", 1, SEARCH_PAGE_MAX, SEARCH_PAGE_DEFAULT, &s->limit) != 0 ||
-	    api_int(call, "offset", 0, SEARCH_OFFSET_MAX, 0, &s->offset) != 0)
+	    api_int(call, "offset", 0, SEARCH_OFFSET_MAX, 0, &s->offset) != 0 ||
+	    api_id(call, "max_id", &s->max_id) != 0)
 		return -1;
 	if (s->q == NULL)
 		return err_set(&call->req->err, ERR_UNPROCESSABLE,
@@ -81,6 +84,19 @@ tags_json(struct api_call *call, const struct search_results *res, const struct 
 	return list;
 }
 
+/* The caller's own posts containing q: a page by max_id (an offset past the first page
+ * finds none, so a client paging by offset stops instead of seeing the page again). */
+static json_t *
+statuses_json(struct api_call *call, const struct search_call *s)
+{
+	if (call->me == NULL || s->offset > 0)
+		return json_array();
+	struct status *items;
+	int n = search_own_posts(call->req->arena, call->me->id, s->q, s->max_id, (int)s->limit,
+				 &items, &call->req->err);
+	return n < 0 ? NULL : api_statuses(call, items, n);
+}
+
 static int
 run(struct api_call *call, struct search_call *s, struct search_results *res)
 {
@@ -97,12 +113,15 @@ search_v2(struct api_call *call)
 	struct search_results res;
 	if (run(call, &s, &res) != 0)
 		return -1;
+	json_t *statuses = wants(&s, "statuses") ? statuses_json(call, &s) : json_array();
+	if (statuses == NULL)
+		return -1;
 	return api_json(
 	    call, MHD_HTTP_OK,
-	    json_pack("{so so s[]}", "accounts",
+	    json_pack("{so so so}", "accounts",
 		      wants(&s, "accounts") ? accounts_json(call, &res, &s) : json_array(),
 		      "hashtags", wants(&s, "hashtags") ? tags_json(call, &res, &s) : json_array(),
-		      "statuses"));
+		      "statuses", statuses));
 }
 
 /* GET /api/v1/accounts/search: the accounts part alone. */

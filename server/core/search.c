@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/status.h"
 #include "db/search.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -71,6 +72,43 @@ prepend(struct arena *a, struct search_results *out, const struct account *acct)
 		list[i + 1] = out->accounts[i];
 	out->accounts = list;
 	out->naccounts++;
+}
+
+int
+search_own_posts(struct arena *a, int64_t viewer_id, const char *q, int64_t max_id, int limit,
+		 struct status **out, struct err *err)
+{
+	*out = NULL;
+	while (q != NULL && isspace((unsigned char)*q))
+		q++;
+	size_t n = q ? strlen(q) : 0;
+	while (n > 0 && isspace((unsigned char)q[n - 1]))
+		n--;
+	const char *text = arena_strndup(a, q ? q : "", n);
+	if (utf8_chars(text) > SEARCH_QUERY_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "Search for at most 100 characters.",
+			       "query too long");
+	if (*text == '\0' || viewer_id == 0)
+		return 0;
+	if (limit < 1 || limit > SEARCH_POSTS_MAX)
+		limit = SEARCH_POSTS_MAX;
+	int64_t *ids;
+	int found = db_search_own_posts(a, viewer_id, like_escape(a, text), max_id, limit, &ids,
+					err);
+	if (found <= 0)
+		return found;
+	*out = arena_alloc(a, sizeof **out * (size_t)found);
+	int kept = 0;
+	for (int i = 0; i < found; i++) {
+		/* the one visibility rule, as for every post shown (the author sees their own) */
+		struct status *st = status_get(a, viewer_id, ids[i], err);
+		if (st != NULL)
+			(*out)[kept++] = *st;
+		else if (err->code != ERR_NOT_FOUND)
+			return -1;
+	}
+	err_clear(err);
+	return kept;
 }
 
 int

@@ -439,6 +439,31 @@ def test_remote_images_through_this_node():
 
 
 @test
+def test_search_own_posts():
+    """statuses: only the caller's own posts with the words (never another member's, never
+    for a visitor), newest first, paged by max_id; LIKE's wildcards are plain characters"""
+    mine = [want(call("POST", "/api/v1/statuses", state["rose"], body={"status": text}), 200,
+                 "rose's post")["id"]
+            for text in ("the Lighthouse at noon", "100% sure", "the lighthouse at night")]
+    want(call("POST", "/api/v1/statuses", state["lily"], body={"status": "my lighthouse"}),
+         200, "lily's post")
+    doc = want(call("GET", "/api/v2/search?q=lighthouse", state["rose"]), 200, "rose's search")
+    assert [s["id"] for s in doc["statuses"]] == [mine[2], mine[0]], doc["statuses"]
+    doc = want(call("GET", "/api/v2/search?q=lighthouse&type=statuses&limit=1",
+                    state["rose"]), 200, "first page")
+    assert [s["id"] for s in doc["statuses"]] == [mine[2]] and doc["accounts"] == [], doc
+    doc = want(call("GET", "/api/v2/search?q=lighthouse&type=statuses&limit=1&max_id=%s"
+                    % mine[2], state["rose"]), 200, "next page")
+    assert [s["id"] for s in doc["statuses"]] == [mine[0]], doc
+    doc = want(call("GET", "/api/v2/search?q=%25", state["rose"]), 200, "a percent sign")
+    assert [s["id"] for s in doc["statuses"]] == [mine[1]], doc
+    doc = want(call("GET", "/api/v2/search?q=lighthouse", state["lily"]), 200, "lily's")
+    assert len(doc["statuses"]) == 1 and "my lighthouse" in doc["statuses"][0]["content"], doc
+    doc = want(call("GET", "/api/v2/search?q=lighthouse"), 200, "a visitor")
+    assert doc["statuses"] == [], doc
+
+
+@test
 def test_search_local_and_bad_input():
     """members find members and tags (with a post they may see); bad type, limit, no q and a
     query over 100 characters are 422"""
@@ -451,7 +476,7 @@ def test_search_local_and_bad_input():
     assert [a["acct"] for a in doc["accounts"]] == ["rose"] and doc["hashtags"] == [], doc
     doc = want(call("GET", "/api/v2/search?q=ros&offset=1", state["lily"]), 200, "offset")
     assert doc["accounts"] == [], doc
-    for q, what in (("type=people&q=x", "bad type"), ("q=x&limit=abc", "bad limit"),
+    for q, what in (("type=people&q=x", "bad type"), ("q=x&max_id=abc", "bad max_id"), ("q=x&limit=abc", "bad limit"),
                     ("q=x&limit=0", "limit 0"), ("resolve=true", "no q"),
                     ("q=" + "a" * 101, "query too long"), ("q=x&offset=-1", "offset")):
         error_of(call("GET", "/api/v2/search?" + q, state["lily"]), 422, what)
