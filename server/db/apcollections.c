@@ -103,14 +103,8 @@ db_ap_posts_page(struct arena *a, enum db_ap_posts which, int64_t author_id, int
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[] = {id_format(author_id, au), id_format(viewer_id, vw), lim,
 			   max_id != 0 ? id_format(max_id, mx) : NULL};
-	PGresult *r = db_query(a, err, page_sql[which], which == DB_AP_OUTBOX ? 4 : 3, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(
+	    a, db_query(a, err, page_sql[which], which == DB_AP_OUTBOX ? 4 : 3, p), out);
 }
 
 long

@@ -470,14 +470,8 @@ int
 db_status_mentions(struct arena *a, int64_t status_id, int64_t **out, struct err *err)
 {
 	const char *p[] = {fmt_id(a, status_id)};
-	PGresult *r = db_query(a, err, "SELECT account_id FROM mentions WHERE status_id = $1", 1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(
+	    a, db_query(a, err, "SELECT account_id FROM mentions WHERE status_id = $1", 1, p), out);
 }
 
 int
