@@ -72,18 +72,14 @@ db_search_own_posts(struct arena *a, int64_t account_id, const char *pattern, in
 	const char *p[] = {id_format(account_id, acct), pattern,
 			   max_id ? id_format(max_id, below) : NULL, lim};
 	/* one member's posts by statuses_account, newest first, until the page is full */
-	PGresult *r = db_query(a, err,
-			       "SELECT s.id FROM statuses s WHERE s.account_id = $1::bigint"
-			       " AND s.reblog_of_id IS NULL"
-			       " AND s.id < COALESCE($3::bigint, 9223372036854775807)"
-			       " AND s.text ILIKE '%' || $2 || '%' ESCAPE '\\'"
-			       " ORDER BY s.id DESC LIMIT $4::int",
-			       4, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(
+	    a,
+	    db_query(a, err,
+		     "SELECT s.id FROM statuses s WHERE s.account_id = $1::bigint"
+		     " AND s.reblog_of_id IS NULL"
+		     " AND s.id < COALESCE($3::bigint, 9223372036854775807)"
+		     " AND s.text ILIKE '%' || $2 || '%' ESCAPE '\\'"
+		     " ORDER BY s.id DESC LIMIT $4::int",
+		     4, p),
+	    out);
 }
