@@ -233,5 +233,9 @@ api_routes(struct router *r)
 	rc |= api_timelines_routes(r);
 	rc |= api_relationships_routes(r);
 	rc |= api_notifications_routes(r);
+	rc |= api_media_routes(r);
+	rc |= api_search_routes(r);
+	rc |= api_reports_routes(r);
+	rc |= api_credentials_routes(r);
 	return rc ? -1 : 0;
 }

@@ -79,6 +79,11 @@ int api_oauth_error(struct req *req, int status, const char *error, const char *
  * record). */
 int api_path_id(struct api_call *call, const char *name, int64_t *out);
 
+/* Fails the call with err, an image core/media.c refused: with Retry-After when the
+ * member's previous image is still being decoded (429), as the web's forms do. Returns -1.
+ * (api/media.c) */
+int api_media_refused(struct api_call *call, const struct err *err);
+
 /* A member is required (API_MEMBER routes have one). */
 static inline bool
 api_signed_in(const struct api_call *call)
@@ -94,5 +99,9 @@ int api_statuses_routes(struct router *r);
 int api_timelines_routes(struct router *r);
 int api_relationships_routes(struct router *r);
 int api_notifications_routes(struct router *r);
+int api_media_routes(struct router *r);
+int api_search_routes(struct router *r);
+int api_reports_routes(struct router *r);
+int api_credentials_routes(struct router *r);
 
 #endif

@@ -48,10 +48,10 @@ lookup_member(void *arg, const char *username)
 static int
 check_draft(const struct status_draft *d, struct err *err)
 {
-	if (text_is_blank(d->text) && d->nmedia == 0)
+	if (text_is_blank(d->text) && d->nmedia == 0 && d->nuploads == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Write something before posting.",
 			       "empty post");
-	if (d->nmedia < 0 || d->nmedia > MEDIA_MAX_ATTACHMENTS)
+	if (d->nmedia < 0 || d->nuploads < 0 || d->nmedia + d->nuploads > MEDIA_MAX_ATTACHMENTS)
 		return err_set(err, ERR_UNPROCESSABLE, "A post can have at most four images.",
 			       "too many attachments");
 	if (text_length(d->text) > (size_t)d->max_chars)
@@ -198,6 +198,8 @@ create(struct arena *a, const struct account *author, const struct status_draft 
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
 	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
 	    media_record_attachments(a, d->media, d->nmedia, *id_out, err) != 0 ||
+	    media_attach_uploads(a, author->id, d->uploads, d->nuploads, *id_out, d->nmedia,
+				 err) != 0 ||
 	    expiry_set(a, *id_out, d->expiry, err) != 0 ||
 	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
@@ -260,6 +262,8 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 	/* the post keeps its images, so its text may be empty if it has some */
 	struct media_row *media;
 	checked.media = NULL;
+	checked.uploads = NULL; /* an edit keeps the post's images as they are */
+	checked.nuploads = 0;
 	checked.nmedia = media_of_statuses(a, &id, 1, &media, err);
 	if (checked.nmedia < 0)
 		return -1;

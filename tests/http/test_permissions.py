@@ -222,6 +222,7 @@ TABLE = {
     ('GET', '/api/v1/timelines/public'): '401 401 401 401 401 401',
     ('GET', '/api/v1/timelines/tag/:tag'): '200 200 200 200 200 200',
     ('GET', '/api/v1/bookmarks'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/favourites'): '401 401 401 401 401 401',
     ('GET', '/api/v1/accounts/relationships'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts/:id/follow'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts/:id/unfollow'): '401 401 401 401 401 401',
@@ -230,6 +231,15 @@ TABLE = {
     ('POST', '/api/v1/accounts/:id/mute'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts/:id/unmute'): '401 401 401 401 401 401',
     ('GET', '/api/v1/notifications'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/media'): '401 401 401 401 401 401',
+    ('POST', '/api/v2/media'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/media/:id'): '401 401 401 401 401 401',
+    ('PUT', '/api/v1/media/:id'): '401 401 401 401 401 401',
+    # open to visitors (exact usernames only, core/search.h); no q is a 422
+    ('GET', '/api/v2/search'): '422 422 422 422 422 422',
+    ('GET', '/api/v1/accounts/search'): '422 422 422 422 422 422',
+    ('POST', '/api/v1/reports'): '401 401 401 401 401 401',
+    ('PATCH', '/api/v1/accounts/update_credentials'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).
@@ -397,7 +407,8 @@ def fill(pattern):
                  ("/moderation/actions/:id", "action"), ("/admin/review-rules/:id", "review_rule"),
                  ("/admin/roles/:id", "keeper"), ("/users/:name/statuses/:id", "post"),
                  ("/follows/:id", "post"), ("/settings/apps/:id", "token"),
-                 ("/api/v1/accounts/:id", "alice"), ("/api/v1/statuses/:id", "post")]
+                 ("/api/v1/accounts/:id", "alice"), ("/api/v1/statuses/:id", "post"),
+                 ("/api/v1/media/:id", "post")]
     path = pattern
     for prefix, key in by_prefix:
         if pattern.startswith(prefix):
