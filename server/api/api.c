@@ -233,5 +233,10 @@ api_routes(struct router *r)
 	rc |= api_timelines_routes(r);
 	rc |= api_relationships_routes(r);
 	rc |= api_notifications_routes(r);
+	rc |= api_status_edits_routes(r);
+	rc |= api_status_people_routes(r);
+	rc |= api_account_lists_routes(r);
+	rc |= api_markers_routes(r);
+	rc |= api_registration_routes(r);
 	return rc ? -1 : 0;
 }

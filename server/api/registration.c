@@ -1,0 +1,86 @@
+/* registration.c - POST /api/v1/accounts: signing up from an app (toot register, Mastodon.py
+ * create_account), with an app's own token (client_credentials, write:accounts), in the
+ * node's registration mode exactly as the web's sign-up (core/registration.h): by invite
+ * (invite_code), by application (reason, then a moderator decides: the token answered
+ * works from the approval on), or open. Only username and password are kept: an email sent
+ * by the app is never read. Guessed invite codes and taken usernames count against the
+ * client like the web's sign-up (web/signin_limit.h: failures only, the address as a keyed
+ * hash). The answer is a Token, as on Mastodon. */
+#include <microhttpd.h>
+
+#include "api/api.h"
+#include "api/params.h"
+#include "core/oauth.h"
+#include "core/registration.h"
+#include "core/settings.h"
+#include "util/err.h"
+#include "web/signin_limit.h"
+
+#define USERNAME_BYTES 200
+#define PASSWORD_BYTES 1024
+
+/* The mode's failures as Mastodon answers them: a taken username is a 422 there too. */
+static int
+refused(struct api_call *call, struct err *err)
+{
+	if (err->code == ERR_CONFLICT)
+		err->code = ERR_UNPROCESSABLE;
+	call->req->err = *err;
+	return -1;
+}
+
+static int
+create(struct api_call *call)
+{
+	struct req *req = call->req;
+	if (call->access == NULL)
+		return err_set(&req->err, ERR_UNAUTHORIZED, "The access token is invalid",
+			       "registration without a token");
+	if (call->me != NULL)
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "This method requires an app's own token, not a member's.",
+			       "registration with a member's token");
+	const char *username, *password, *locale, *reason, *invite, *email;
+	bool agreement;
+	if (api_str(call, "username", USERNAME_BYTES, &username) != 0 ||
+	    api_str(call, "password", PASSWORD_BYTES, &password) != 0 ||
+	    api_str(call, "locale", 20, &locale) != 0 ||
+	    api_str(call, "reason", APPLICATION_NOTE_MAX * 4, &reason) != 0 ||
+	    api_str(call, "invite_code", 200, &invite) != 0 ||
+	    api_str(call, "email", 1000, &email) != 0 || /* checked, never kept */
+	    api_bool(call, "agreement", false, &agreement) != 0)
+		return -1;
+	if (username == NULL || password == NULL)
+		return err_set(&req->err, ERR_UNPROCESSABLE, "username and password are required.",
+			       "registration without username or password");
+	if (!agreement)
+		return err_set(&req->err, ERR_UNPROCESSABLE,
+			       "agreement: the server's rules must be accepted.", "no agreement");
+	struct registration reg = {
+	    .username = username, .password = password, .invite_code = invite, .note = reason};
+	struct registration_result res = {0};
+	struct err err;
+	if (signin_limit_check(req, NULL, &err) != 0)
+		return refused(call, &err);
+	if (registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
+	    0) {
+		if (res.bad_invite || res.taken)
+			signin_limit_failed(req, NULL);
+		return refused(call, &err);
+	}
+	struct oauth_issued t;
+	if (oauth_token_for_registrant(req->arena, call->access, res.account_id, &t, &req->err) !=
+	    0)
+		return -1;
+	return api_token_answer(call, &t);
+}
+
+static const struct api_route routes[] = {
+    {"POST", "/api/v1/accounts", create, API_ANYONE, SCOPE(SCOPE_WRITE_ACCOUNTS)},
+};
+
+int
+api_registration_routes(struct router *r)
+{
+	return api_register(r, routes, sizeof routes / sizeof routes[0]);
+}
