@@ -13,6 +13,7 @@
 #include "core/markers.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/id.h"
 
 static const char *const timelines[] = {"home", "notifications"};
@@ -61,7 +62,7 @@ bad(struct api_call *call, const char *timeline, const char *why)
 {
 	err_set(&call->req->err, ERR_UNPROCESSABLE, "", "marker %s: %s", timeline, why);
 	snprintf(call->req->err.safe, sizeof call->req->err.safe, "%s[last_read_id]: %s", timeline,
-		 why);
+		 i18n_gettext(call->req->lang, why));
 	return -1;
 }
 
@@ -76,21 +77,21 @@ read_id(struct api_call *call, const char *timeline, int64_t *id)
 		if (obj == NULL || json_is_null(obj))
 			return 0;
 		if (!json_is_object(obj))
-			return bad(call, timeline, "must be an id");
+			return bad(call, timeline, N_("must be an id"));
 		json_t *v = json_object_get(obj, "last_read_id");
 		if (json_is_integer(v) && json_integer_value(v) > 0) {
 			*id = (int64_t)json_integer_value(v);
 			return 0;
 		}
 		if (!json_is_string(v) || id_parse(json_string_value(v), id) != 0 || *id <= 0)
-			return bad(call, timeline, "must be an id");
+			return bad(call, timeline, N_("must be an id"));
 		return 0;
 	}
 	const char *name = arena_printf(call->req->arena, "%s[last_read_id]", timeline);
 	if (api_id(call, name, id) != 0)
 		return -1;
 	if (*id < 0)
-		return bad(call, timeline, "must be an id");
+		return bad(call, timeline, N_("must be an id"));
 	return 0;
 }
 
