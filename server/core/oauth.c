@@ -325,9 +325,16 @@ issue(struct arena *a, const struct oauth_app *app, int64_t member_id, const cha
 static int
 member_may_hold(const struct account *member, struct err *err)
 {
-	if (member->domain != NULL || !member->approved || member->suspended)
+	/* a suspended member reads why and appeals on the website (their moderation page, the
+	 * one page the web still shows them): apps reach nothing of a suspended account */
+	if (member->suspended && member->domain == NULL)
+		return err_set(err, ERR_FORBIDDEN,
+			       "This account is suspended: sign in on the website to read why and "
+			       "to appeal.",
+			       "suspended account");
+	if (member->domain != NULL || !member->approved)
 		return err_set(err, ERR_FORBIDDEN, "This account can't sign in to apps.",
-			       "account not approved, remote or suspended");
+			       "account not approved or remote");
 	return 0;
 }
 

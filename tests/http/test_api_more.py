@@ -279,11 +279,12 @@ def test_favourited_and_reblogged_by():
 
 @test
 def test_followers_and_following():
-    """followers and following, paged; a member who hides the lists shows them to herself
-    only (an empty list to anyone else, as on the web and on Mastodon); Mastodon.py's
-    account_followers"""
+    """followers and following, paged, of a member who shows them; one who hides them (the
+    default) shows them to herself only (an empty list to anyone else, as on the web and on
+    Mastodon); Mastodon.py's account_followers"""
     moe = token("moe")
     moe_id = acct_id("moe")
+    inst.psql("UPDATE accounts SET hide_collections = false WHERE username = 'moe'")
     for name in ("nia", "oli", "ben"):
         want(call("POST", "/api/v1/accounts/%s/follow" % moe_id, token(name)), 200, "follow")
     want(call("POST", "/api/v1/accounts/%s/follow" % acct_id("rose"), moe), 200, "moe follows")
@@ -306,7 +307,6 @@ def test_followers_and_following():
     assert "@oli" not in page.text
     assert len(want(call("GET", "/api/v1/accounts/%s/followers" % moe_id, moe), 200,
                     "her own")) == 3
-    inst.psql("UPDATE accounts SET hide_collections = false WHERE username = 'moe'")
     error_of(call("GET", "/api/v1/accounts/99999999999/followers"), 404, "unknown account")
 
 
@@ -494,7 +494,7 @@ def test_registration_by_invite():
     n = accounts()
     error_of(register(tok, src), 422, "no invite", "invitation")
     error_of(register(tok, src, invite_code="not-a-real-code-at-all"), 422, "a wrong code")
-    code = invite_code("--max-uses", "1")
+    code = invite_code("--uses", "1")
     error_of(register(tok, src, invite_code=code, agreement="false"), 422, "no agreement",
              "agreement")
     error_of(register(tok, src, invite_code=code, username="rose"), 422, "a taken name", "taken")
@@ -604,6 +604,35 @@ def test_apps_limited_per_client():
     want(call("POST", "/api/v1/apps", form={"client_name": "elsewhere",
                                             "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
               src=source()), 200, "another client")
+
+
+# --- suspension -----------------------------------------------------------------------------------
+
+@test
+def test_suspended_member_apps():
+    """a suspended member's apps reach nothing (the web shows them only their moderation page
+    and the appeal): the token ends at once (timelines, posting, notifications: 401, nothing
+    written), and signing in to an app again says why, pointing to the website"""
+    harness.create_account(inst, "sus")
+    tok = token("sus")
+    post(tok, "before the suspension")
+    inst.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'sus'")
+    n = count("SELECT count(*) FROM statuses")
+    error_of(call("GET", "/api/v1/timelines/home", tok), 401, "the home timeline")
+    error_of(call("POST", "/api/v1/statuses", tok, body={"status": "after"}), 401, "posting")
+    error_of(call("GET", "/api/v1/notifications", tok), 401, "notifications")
+    assert count("SELECT count(*) FROM statuses") == n
+    a = app()
+    r = call("POST", "/oauth/token", form={
+        "grant_type": "password", "client_id": a["client_id"],
+        "client_secret": a["client_secret"], "username": "sus", "password": PASSWORD,
+        "scope": "read"}, src=source())
+    doc = error_of(r, 400, "a password grant")
+    assert doc["error"] == "invalid_grant" and "suspended" in doc["error_description"] and \
+        "website" in doc["error_description"], doc
+    # the web still shows them why, as before
+    web = harness.member(inst, "sus", create=False)
+    assert web.get("/moderation/mine").status == 200
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)
