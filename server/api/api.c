@@ -87,6 +87,19 @@ api_json(struct api_call *call, int status, json_t *doc)
 }
 
 int
+api_error_now(struct api_call *call, const struct err *err)
+{
+	struct req *req = call->req;
+	const char *text = i18n_gettext(req->lang, err->safe[0] ? err->safe : "Error");
+	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
+	resp_json(req, resp_status_for(err->code), doc);
+	json_decref(doc);
+	cors(req);
+	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return 0;
+}
+
+int
 api_oauth_error(struct req *req, int status, const char *error, const char *description)
 {
 	json_t *doc = json_pack("{ssss}", "error", error, "error_description",

@@ -77,6 +77,11 @@ void api_render_error(struct req *req, int status, const char *message);
  * answers. Returns 0. */
 int api_json(struct api_call *call, int status, json_t *doc);
 
+/* Answers err now, as api_render_error would ({"error", "error_description"}, the status of
+ * its code), keeping the headers already set (a 429's Retry-After, which the server's error
+ * path would drop). Returns 0. */
+int api_error_now(struct api_call *call, const struct err *err);
+
 /* Answers an OAuth error: {"error": error, "error_description": description}. Returns 0. */
 int api_oauth_error(struct req *req, int status, const char *error, const char *description);
 

@@ -20,8 +20,8 @@
 #include "util/id.h"
 #include "web/signin_limit.h"
 
-/* Counts one app registration for the client: 0, or -1 with ERR_RATE_LIMITED and
- * Retry-After when it has registered API_APPS_PER_CLIENT in the window. */
+/* Counts one app registration for the client: 0, or 1 when it has registered
+ * API_APPS_PER_CLIENT in the window (then the 429 with Retry-After is answered). */
 static int
 apps_limit(struct api_call *call)
 {
@@ -33,9 +33,12 @@ apps_limit(struct api_call *call)
 	long s = (long)((ratelimit_wait_ms(app->apps_by_client, client) + 999) / 1000);
 	resp_replace_header(call->req, "Retry-After",
 			    arena_printf(call->req->arena, "%ld", s > 0 ? s : 1));
-	return err_set(&call->req->err, ERR_RATE_LIMITED,
-		       "Too many apps were registered from here. Please wait an hour.",
-		       "app registrations of one client");
+	struct err err;
+	err_set(&err, ERR_RATE_LIMITED,
+		"Too many apps were registered from here. Please wait an hour.",
+		"app registrations of one client");
+	api_error_now(call, &err);
+	return 1;
 }
 
 /* POST /api/v1/apps: client_name, redirect_uris, scopes, website (JSON or form). */
@@ -46,7 +49,7 @@ apps_create(struct api_call *call)
 	const char **uri_list;
 	int nuris;
 	if (apps_limit(call) != 0)
-		return -1;
+		return 0;
 	if (api_str(call, "client_name", 1000, &name) != 0 ||
 	    api_str(call, "scopes", 1000, &scopes) != 0 ||
 	    api_str(call, "website", OAUTH_WEBSITE_MAX, &website) != 0)

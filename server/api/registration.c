@@ -60,8 +60,8 @@ create(struct api_call *call)
 	    .username = username, .password = password, .invite_code = invite, .note = reason};
 	struct registration_result res = {0};
 	struct err err;
-	if (signin_limit_check(req, NULL, &err) != 0)
-		return refused(call, &err);
+	if (signin_limit_check(req, NULL, &err) != 0) /* with its Retry-After */
+		return api_error_now(call, &err);
 	if (registration_submit(req->arena, req->settings->registration_mode, &reg, &res, &err) !=
 	    0) {
 		if (res.bad_invite || res.taken)
