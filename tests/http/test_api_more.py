@@ -606,6 +606,53 @@ def test_apps_limited_per_client():
               src=source()), 200, "another client")
 
 
+# --- toot -----------------------------------------------------------------------------------------
+
+def toot_cli(home, *args):
+    """Runs the toot CLI (Debian's 0.34) with a private HOME; stdin answers its prompts."""
+    import subprocess
+    env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
+               LANG="C.UTF-8", LC_ALL="C.UTF-8", NO_COLOR="1", TERM="dumb")
+    p = subprocess.run(["toot"] + list(args), capture_output=True, text=True, env=env,
+                       timeout=60, input=PASSWORD + "\n")
+    assert p.returncode == 0, "toot %s: rc %d\n%s\n%s" % (" ".join(args), p.returncode,
+                                                          p.stdout, p.stderr)
+    return p.stdout
+
+
+@test
+def test_toot():
+    """toot's own code: register_account (the client-credentials token, then
+    POST /api/v1/accounts as JSON) in open mode, followers and following read to the end
+    through the Link header, and the CLI's `toot notifications --clear`"""
+    import tempfile
+    from toot import App, User, api as toot_api
+    set_mode("open")
+    domain = "127.0.0.1:%d" % inst.port
+    made = toot_api.create_app(domain, scheme="http")
+    app_ = App(domain, "http://" + domain, made["client_id"], made["client_secret"])
+    doc = toot_api.register_account(app_, "tooter", "tooter@example.invalid", PASSWORD)
+    assert doc.get("access_token"), doc
+    set_mode("invite")
+    user = User(domain, "tooter", doc["access_token"])
+    tooter_id = acct_id("tooter")
+    inst.psql("UPDATE accounts SET hide_collections = false WHERE username = 'tooter'")
+    names = ["fern", "iris", "lily", "nia", "oli", "ben", "ana", "kit"]
+    for name in names:
+        want(call("POST", "/api/v1/accounts/%s/follow" % tooter_id, token(name)), 200, name)
+    # toot reads page after page (20 a page by default): force several with a small limit
+    got = toot_api._get_response_list(app_, user, "/api/v1/accounts/%s/followers?limit=3"
+                                      % tooter_id)
+    assert sorted(a["acct"] for a in got) == sorted(names), got
+    assert toot_api.following(app_, user, tooter_id) == []
+    home = tempfile.mkdtemp(prefix="parasol-toot-")
+    suite.add_cleanup(__import__("shutil").rmtree, home, True)
+    toot_cli(home, "login_cli", "--disable-https", "-i", domain, "-e", "tooter")
+    assert count("SELECT count(*) FROM notifications WHERE account_id = %s" % tooter_id) == 8
+    toot_cli(home, "notifications", "--clear")
+    assert count("SELECT count(*) FROM notifications WHERE account_id = %s" % tooter_id) == 0
+
+
 # --- suspension -----------------------------------------------------------------------------------
 
 @test
