@@ -45,10 +45,9 @@ collection(struct api_call *call, const struct page_key *key, struct account_pag
 		*out = (struct account_page){0};
 		return 0;
 	}
-	return followers ? follow_list_followers(call->req->arena, owner->id, key, out,
-						 &call->req->err)
-			 : follow_list_following(call->req->arena, owner->id, key, out,
-						 &call->req->err);
+	return followers
+		   ? follow_list_followers(call->req->arena, owner->id, key, out, &call->req->err)
+		   : follow_list_following(call->req->arena, owner->id, key, out, &call->req->err);
 }
 
 static int
@@ -149,8 +148,7 @@ static const struct api_route routes[] = {
     {"GET", "/api/v1/follow_requests", follow_requests, API_MEMBER, SCOPE(SCOPE_READ_FOLLOWS)},
     {"POST", "/api/v1/follow_requests/:id/authorize", authorize, API_MEMBER,
      SCOPE(SCOPE_WRITE_FOLLOWS)},
-    {"POST", "/api/v1/follow_requests/:id/reject", reject, API_MEMBER,
-     SCOPE(SCOPE_WRITE_FOLLOWS)},
+    {"POST", "/api/v1/follow_requests/:id/reject", reject, API_MEMBER, SCOPE(SCOPE_WRITE_FOLLOWS)},
     {"GET", "/api/v1/blocks", blocks, API_MEMBER, SCOPE(SCOPE_READ_BLOCKS)},
     {"GET", "/api/v1/mutes", mutes, API_MEMBER, SCOPE(SCOPE_READ_MUTES)},
 };

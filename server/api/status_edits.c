@@ -112,10 +112,9 @@ history(struct api_call *call)
 		return status_error(call);
 	json_t *list = json_array();
 	if (!status_history_readable(call->me, st)) {
-		json_array_append_new(list, version_json(call, st, st->content, st->spoiler_text,
-							 st->sensitive,
-							 st->edited_at ? st->edited_at
-								       : st->created_at));
+		json_array_append_new(
+		    list, version_json(call, st, st->content, st->spoiler_text, st->sensitive,
+				       st->edited_at ? st->edited_at : st->created_at));
 		return api_json(call, MHD_HTTP_OK, list);
 	}
 	struct status_version *v;

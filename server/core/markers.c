@@ -19,8 +19,8 @@ marker_list(struct arena *a, int64_t member_id, struct marker **out, struct err 
 }
 
 int
-marker_set(struct arena *a, int64_t member_id, const struct marker *in, int n,
-	   struct marker *out, struct err *err)
+marker_set(struct arena *a, int64_t member_id, const struct marker *in, int n, struct marker *out,
+	   struct err *err)
 {
 	for (int i = 0; i < n; i++) {
 		if (!marker_timeline_known(in[i].timeline))

@@ -7,8 +7,8 @@
 #include "util/arena.h"
 #include "util/id.h"
 
-#define MARKER_COLUMNS                                                                         \
-	"timeline, last_read_id, version,"                                                     \
+#define MARKER_COLUMNS                                                                             \
+	"timeline, last_read_id, version,"                                                         \
 	" to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static void
@@ -25,10 +25,11 @@ db_markers_get(struct arena *a, int64_t account_id, struct marker **out, struct 
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(account_id, b)};
-	PGresult *r = db_query(a, err,
-			       "SELECT " MARKER_COLUMNS " FROM markers WHERE account_id = $1::bigint"
-			       " ORDER BY timeline",
-			       1, p);
+	PGresult *r =
+	    db_query(a, err,
+		     "SELECT " MARKER_COLUMNS " FROM markers WHERE account_id = $1::bigint"
+		     " ORDER BY timeline",
+		     1, p);
 	if (r == NULL)
 		return -1;
 	int n = PQntuples(r);

@@ -21,7 +21,7 @@ int db_markers_get(struct arena *a, int64_t account_id, struct marker **out, str
 
 /* Sets account_id's marker of timeline to last_read_id (its version counts one more) and
  * fills out with the row as stored. 0 or -1 + err. */
-int db_marker_set(struct arena *a, int64_t account_id, const char *timeline,
-		  int64_t last_read_id, struct marker *out, struct err *err);
+int db_marker_set(struct arena *a, int64_t account_id, const char *timeline, int64_t last_read_id,
+		  struct marker *out, struct err *err);
 
 #endif
