@@ -1,6 +1,7 @@
 /* notifications.c - GET /api/v1/notifications (types[], exclude_types[], account_id, keyset
  * paging), GET /api/v1/notifications/:id, POST .../:id/dismiss and POST
- * /api/v1/notifications/clear, over core/notification.h, the list the web's notifications page shows. The post of a
+ * /api/v1/notifications/clear (only the member's own: another's is 404), over
+ * core/notification.h, the list the web's notifications page shows. The post of a
  * notification is read again through status_get, so it is shown only while the member may
  * see it. Moderators' actions on the member's account or posts, and decided appeals, come
  * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them. */

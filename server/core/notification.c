@@ -65,6 +65,13 @@ notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_t m
 	return 0;
 }
 
+static int
+no_such(int64_t id, struct err *err)
+{
+	return err_set(err, ERR_NOT_FOUND, "This notification does not exist.",
+		       "no notification %lld", (long long)id);
+}
+
 int
 notification_get(struct arena *a, int64_t account_id, int64_t id, struct notification_row *out,
 		 struct err *err)
@@ -77,8 +84,7 @@ notification_get(struct arena *a, int64_t account_id, int64_t id, struct notific
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return err_set(err, ERR_NOT_FOUND, "This notification does not exist.",
-			       "no notification %lld", (long long)id);
+		return no_such(id, err);
 	*out = rows[0];
 	return 0;
 }
@@ -90,8 +96,7 @@ notification_dismiss(struct arena *a, int64_t account_id, int64_t id, struct err
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return err_set(err, ERR_NOT_FOUND, "This notification does not exist.",
-			       "no notification %lld", (long long)id);
+		return no_such(id, err);
 	return 0;
 }
 
