@@ -149,11 +149,13 @@ find(const char *method, const char *pattern)
 	return NULL;
 }
 
-/* What anonymous callers may still read during a lockdown: what the about page shows. */
+/* What anonymous callers may still read during a lockdown: what the about page shows (and
+ * the registration, which says itself that it is closed). */
 static bool
 lockdown_open(const char *pattern)
 {
 	return strncmp(pattern, "/api/v1/instance", 16) == 0 ||
+	       strcmp(pattern, "/api/v1/accounts") == 0 ||
 	       strcmp(pattern, "/api/v2/instance") == 0 || strcmp(pattern, "/api/v1/apps") == 0 ||
 	       strncmp(pattern, "/oauth/", 7) == 0;
 }

@@ -2,7 +2,7 @@
  * create_account), with an app's own token (client_credentials, write:accounts), in the
  * node's registration mode exactly as the web's sign-up (core/registration.h): by invite
  * (invite_code), by application (reason, then a moderator decides: the token answered
- * works from the approval on), or open. Only username and password are kept: an email sent
+ * works from the approval on), or open; closed (403) during a lockdown, as /register is. Only username and password are kept: an email sent
  * by the app is never read. Guessed invite codes and taken usernames count against the
  * client like the web's sign-up (web/signin_limit.h: failures only, the address as a keyed
  * hash). The answer is a Token, as on Mastodon. */
@@ -40,6 +40,10 @@ create(struct api_call *call)
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "This method requires an app's own token, not a member's.",
 			       "registration with a member's token");
+	if (req->settings->lockdown) /* the web's sign-up is closed too (web/lockdown.c) */
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Registrations are closed while this server is locked down.",
+			       "registration during the lockdown");
 	const char *username, *password, *locale, *reason, *invite, *email;
 	bool agreement;
 	if (api_str(call, "username", USERNAME_BYTES, &username) != 0 ||

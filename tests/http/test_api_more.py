@@ -571,6 +571,26 @@ def test_registration_by_approval_and_open():
 
 
 @test
+def test_registration_closed_in_a_lockdown():
+    """during a lockdown registration is closed (403, as the web's sign-up is), whatever the
+    mode, and nothing is written"""
+    set_mode("open")
+    tok = app_token("read write")
+    harness.create_account(inst, "keeper", role="admin")
+    root = harness.member(inst, "keeper", create=False)
+    assert root.post("/admin/lockdown", {"lockdown": "on", "reason": ""}).status == 303
+    try:
+        n = accounts()
+        error_of(register(tok, source(), username="locked"), 403, "in a lockdown", "locked down")
+        error_of(register(None, source(), username="locked"), 401, "no token in a lockdown")
+        assert accounts() == n
+    finally:
+        assert root.post("/admin/lockdown", {"lockdown": "off", "reason": ""}).status == 303
+        set_mode("invite")
+    want(register(tok, source(), username="unlocked", invite_code=invite_code()), 200, "after")
+
+
+@test
 def test_registration_limited_like_the_web():
     """guessed invite codes count against the client as on the web's sign-up: after 30,
     429 with Retry-After, even for a right code, and another client is not touched"""
