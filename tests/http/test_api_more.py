@@ -487,7 +487,8 @@ def invite_code(*args):
 def test_registration_by_invite():
     """in the default mode (invite) an app's token registers only with a usable invite code:
     none, a wrong one or a used one is a 422 and writes nothing; a good one answers a token
-    that works at once; the email an app sends is never kept"""
+    that works at once; the email an app sends is never kept; the recovery codes come at the
+    first sign-in on the website"""
     set_mode("invite")
     src = source()
     tok = app_token("read write")
@@ -509,6 +510,11 @@ def test_registration_by_invite():
     error_of(register(tok, src, invite_code=code, username="second"), 422, "a used code")
     assert accounts() == n + 1
     assert "never@kept.example" not in inst.cluster.dump_data(inst.dbname)
+    # the recovery codes nobody saw yet are shown at the first sign-in on the website
+    web = harness.WebClient(inst.port)
+    r = web.login("invited", PASSWORD)
+    assert r.status == 303 and harness.location_path(r).startswith("/recovery-codes"), \
+        r.header("Location")
 
 
 @test
