@@ -5,11 +5,14 @@
  * works from the approval on), or open; closed (403) during a lockdown, as /register is. Only username and password are kept: an email sent
  * by the app is never read. Guessed invite codes and taken usernames count against the
  * client like the web's sign-up (web/signin_limit.h: failures only, the address as a keyed
- * hash). The answer is a Token, as on Mastodon. */
+ * hash). The app's locale becomes the member's language when the node has it. The answer
+ * is a Token, as on Mastodon. */
 #include <microhttpd.h>
+#include <strings.h>
 
 #include "api/api.h"
 #include "api/params.h"
+#include "core/account.h"
 #include "core/oauth.h"
 #include "core/registration.h"
 #include "core/settings.h"
@@ -27,6 +30,28 @@ refused(struct api_call *call, struct err *err)
 		err->code = ERR_UNPROCESSABLE;
 	call->req->err = *err;
 	return -1;
+}
+
+/* The app's locale as the member's language, when it is one of the node's ("zh", "zh-CN",
+ * "zh-Hans" are Simplified Chinese; "en", "en-GB" English); otherwise the language stays
+ * unset (each app's Accept-Language, as for the web's sign-up). 0, or -1 + err. */
+static int
+set_language(struct api_call *call, int64_t id, const char *locale)
+{
+	const char *lang = NULL;
+	if (locale != NULL && strncasecmp(locale, "zh", 2) == 0 &&
+	    (locale[2] == '\0' || locale[2] == '-' || locale[2] == '_'))
+		lang = "zh-CN";
+	else if (locale != NULL && strncasecmp(locale, "en", 2) == 0 &&
+		 (locale[2] == '\0' || locale[2] == '-' || locale[2] == '_'))
+		lang = "en";
+	if (lang == NULL)
+		return 0;
+	struct account *acct = account_by_id(call->req->arena, id, &call->req->err);
+	if (acct == NULL)
+		return -1;
+	return account_update_preferences(call->req->arena, id, lang, acct->default_visibility,
+					  acct->time_zone, &call->req->err);
 }
 
 static int
@@ -72,6 +97,8 @@ create(struct api_call *call)
 			signin_limit_failed(req, NULL);
 		return refused(call, &err);
 	}
+	if (set_language(call, res.account_id, locale) != 0)
+		return -1;
 	struct oauth_issued t;
 	if (oauth_token_for_registrant(req->arena, call->access, res.account_id, &t, &req->err) !=
 	    0)

@@ -500,12 +500,14 @@ def test_registration_by_invite():
              "agreement")
     error_of(register(tok, src, invite_code=code, username="rose"), 422, "a taken name", "taken")
     assert accounts() == n
-    doc = want(register(tok, src, invite_code=code, username="invited"), 200, "a good code")
+    doc = want(register(tok, src, invite_code=code, username="invited", locale="zh-Hans"), 200,
+               "a good code")
     assert doc["token_type"] == "Bearer" and doc["scope"] == "read write" and \
         doc.get("refresh_token"), doc
     me = want(call("GET", "/api/v1/accounts/verify_credentials", doc["access_token"]), 200,
               "the new token")
     assert me["acct"] == "invited"
+    assert inst.scalar("SELECT language FROM accounts WHERE username = 'invited'") == "zh-CN"
     assert accounts() == n + 1
     error_of(register(tok, src, invite_code=code, username="second"), 422, "a used code")
     assert accounts() == n + 1
