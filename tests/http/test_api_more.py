@@ -66,6 +66,18 @@ def error_of(r, status, what, says=None):
     return doc
 
 
+def oversize(method, path, tok):
+    """A request whose declared body is past every limit: answered before it is sent."""
+    s = harness.raw_connect(inst.port)
+    try:
+        s.sendall(("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                   % (method, path, tok, 512 * 1024 * 1024)).encode())
+        return harness.read_response(s)
+    finally:
+        s.close()
+
+
 APPS = {}
 
 
@@ -211,6 +223,9 @@ def test_edit_hostile_input():
              "a read-only token")
     error_of(call("PUT", path, rose, body=json.dumps({"status": "é" * 70000})), 422,
              "oversize text")
+    error_of(call("PUT", path, rose, body=b'{"status": "a", "status": "b"}'), 400,
+             "duplicate keys")
+    error_of(oversize("PUT", path, rose), 413, "an oversize body")
     assert inst.psql(snap) == before
     assert count("SELECT count(*) FROM status_edits WHERE status_id = %s" % sid) == 0
 
@@ -445,6 +460,7 @@ def test_markers():
             ("one good, one bad", dict(body={"home": {"last_read_id": "9"},
                                              "notifications": {"last_read_id": "x"}}), 422)):
         error_of(call("POST", "/api/v1/markers", ana, **kw), status, what)
+    error_of(oversize("POST", "/api/v1/markers", ana), 413, "an oversize body")
     error_of(call("POST", "/api/v1/markers", form={"home[last_read_id]": "5"}), 401, "no token")
     error_of(call("POST", "/api/v1/markers", token("ana", scope="read"),
                   form={"home[last_read_id]": "5"}), 403, "a read-only token")
@@ -540,6 +556,9 @@ def test_registration_tokens_and_input():
                                                          "agreement": True}, src=src),
              422, "a long name")
     error_of(register(tok, src, username="bad name!"), 422, "a bad name")
+    error_of(oversize("POST", "/api/v1/accounts", tok), 413, "an oversize body")
+    error_of(call("POST", "/api/v1/accounts", tok, body=b'{"username": "a", "username": "b"}',
+                  src=src), 400, "duplicate keys")
     error_of(register(tok, src, password="short"), 422, "a short password")
     error_of(call("POST", "/api/v1/accounts", tok, form={"username": "nopass",
                                                          "agreement": "1"}, src=src),
