@@ -88,15 +88,16 @@ edit(struct api_call *call)
 	return api_json(call, MHD_HTTP_OK, api_status(call, st));
 }
 
+/* One StatusEdit. Every version shows the post's images: an edit never changes them. */
 static json_t *
-version_json(struct api_call *call, const struct status *st, const char *content,
+version_json(struct api_call *call, const struct status *st, json_t *media, const char *content,
 	     const char *spoiler, bool sensitive, const char *created_at)
 {
-	return json_pack("{ss ss sb so so sn s[] s[]}", "content", content ? content : "",
+	return json_pack("{ss ss sb so so sn so s[]}", "content", content ? content : "",
 			 "spoiler_text", spoiler ? spoiler : "", "sensitive", sensitive,
 			 "created_at", api_time(call, created_at), "account",
 			 api_account(call, &st->author, false), "poll", "media_attachments",
-			 "emojis");
+			 media ? json_incref(media) : json_array(), "emojis");
 }
 
 /* GET /api/v1/statuses/:id/history: the versions oldest first, as Mastodon lists them. */
@@ -110,22 +111,29 @@ history(struct api_call *call)
 	struct status *st = status_get(a, call->me ? call->me->id : 0, id, &call->req->err);
 	if (st == NULL)
 		return status_error(call);
+	json_t *entity = api_status(call, st);
+	json_t *media = entity ? json_object_get(entity, "media_attachments") : NULL;
 	json_t *list = json_array();
 	if (!status_history_readable(call->me, st)) {
-		json_array_append_new(
-		    list, version_json(call, st, st->content, st->spoiler_text, st->sensitive,
-				       st->edited_at ? st->edited_at : st->created_at));
+		json_array_append_new(list,
+				      version_json(call, st, media, st->content, st->spoiler_text,
+						   st->sensitive,
+						   st->edited_at ? st->edited_at : st->created_at));
+		json_decref(entity);
 		return api_json(call, MHD_HTTP_OK, list);
 	}
 	struct status_version *v;
 	int n = status_history(a, call->me, id, &v, &call->req->err);
 	if (n < 0) {
 		json_decref(list);
+		json_decref(entity);
 		return status_error(call);
 	}
 	for (int i = n - 1; i >= 0; i--)
-		json_array_append_new(list, version_json(call, st, v[i].content, v[i].spoiler_text,
-							 v[i].sensitive, v[i].created_at));
+		json_array_append_new(list,
+				      version_json(call, st, media, v[i].content, v[i].spoiler_text,
+						   v[i].sensitive, v[i].created_at));
+	json_decref(entity);
 	return api_json(call, MHD_HTTP_OK, list);
 }
 

@@ -231,6 +231,30 @@ def test_edit_hostile_input():
 
 
 @test
+def test_edit_keeps_images():
+    """a post with an image (from the web's form): an edit that sends its media_ids back
+    keeps it, and every version in the history shows it"""
+    web = harness.member(inst, "lily", create=False)
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                           "images", "photo.jpg"), "rb") as f:
+        jpg = f.read()
+    r = web.post_multipart("/statuses", {"text": "with a picture", "alt1": "a lamp"},
+                           [("image1", "photo.jpg", "image/jpeg", jpg)])
+    assert r.status == 303, r
+    sid = harness.last_status_id(inst, "lily")
+    lily = token("lily")
+    media = want(call("GET", "/api/v1/statuses/%s" % sid, lily), 200, "")["media_attachments"]
+    assert len(media) == 1, media
+    doc = want(call("PUT", "/api/v1/statuses/%s" % sid, lily, form={
+        "status": "with a picture, edited", "media_ids[]": [media[0]["id"]]}), 200, "edit")
+    assert [m["id"] for m in doc["media_attachments"]] == [media[0]["id"]], doc
+    hist = want(call("GET", "/api/v1/statuses/%s/history" % sid, lily), 200, "history")
+    assert len(hist) == 2 and all([m["id"] for m in h["media_attachments"]] == [media[0]["id"]]
+                                  for h in hist), hist
+    assert hist[0]["media_attachments"][0]["description"] == "a lamp"
+
+
+@test
 def test_mastodonpy_edit():
     """Mastodon.py status_update, status_history and status_source"""
     api = mastodon("iris")
