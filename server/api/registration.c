@@ -2,11 +2,12 @@
  * create_account), with an app's own token (client_credentials, write:accounts), in the
  * node's registration mode exactly as the web's sign-up (core/registration.h): by invite
  * (invite_code), by application (reason, then a moderator decides: the token answered
- * works from the approval on), or open; closed (403) during a lockdown, as /register is. Only username and password are kept: an email sent
- * by the app is never read. Guessed invite codes and taken usernames count against the
- * client like the web's sign-up (web/signin_limit.h: failures only, the address as a keyed
- * hash). The app's locale becomes the member's language when the node has it. The answer
- * is a Token, as on Mastodon. */
+ * works from the approval on), or open; closed (403) during a lockdown, as /register is.
+ * Only username and password are kept: an email sent by the app is never read. Guessed
+ * invite codes and taken usernames count against the client like the web's sign-up
+ * (web/signin_limit.h: failures only, the address as a keyed hash). The app's locale
+ * becomes the member's language when the node has it. The answer is a Token, as on
+ * Mastodon. */
 #include <microhttpd.h>
 #include <strings.h>
 
@@ -35,16 +36,19 @@ refused(struct api_call *call, struct err *err)
 /* The app's locale as the member's language, when it is one of the node's ("zh", "zh-CN",
  * "zh-Hans" are Simplified Chinese; "en", "en-GB" English); otherwise the language stays
  * unset (each app's Accept-Language, as for the web's sign-up). 0, or -1 + err. */
+static bool
+locale_is(const char *locale, const char *lang)
+{
+	return locale != NULL && strncasecmp(locale, lang, 2) == 0 &&
+	       (locale[2] == '\0' || locale[2] == '-' || locale[2] == '_');
+}
+
 static int
 set_language(struct api_call *call, int64_t id, const char *locale)
 {
-	const char *lang = NULL;
-	if (locale != NULL && strncasecmp(locale, "zh", 2) == 0 &&
-	    (locale[2] == '\0' || locale[2] == '-' || locale[2] == '_'))
-		lang = "zh-CN";
-	else if (locale != NULL && strncasecmp(locale, "en", 2) == 0 &&
-		 (locale[2] == '\0' || locale[2] == '-' || locale[2] == '_'))
-		lang = "en";
+	const char *lang = locale_is(locale, "zh")   ? "zh-CN"
+			   : locale_is(locale, "en") ? "en"
+						     : NULL;
 	if (lang == NULL)
 		return 0;
 	struct account *acct = account_by_id(call->req->arena, id, &call->req->err);
