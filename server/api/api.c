@@ -160,6 +160,21 @@ lockdown_open(const char *pattern)
 	       strncmp(pattern, "/oauth/", 7) == 0;
 }
 
+/* What a suspended member's apps still reach: what the web still shows them (their
+ * moderation notices, who they are, the node's about page and rules). */
+static bool
+suspended_open(const struct api_route *route)
+{
+	static const char *const open[] = {"/api/v1/accounts/verify_credentials",
+					   "/api/v1/notifications", "/api/v1/notifications/:id"};
+	if (strcmp(route->method, "GET") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof open / sizeof open[0]; i++)
+		if (strcmp(route->pattern, open[i]) == 0)
+			return true;
+	return lockdown_open(route->pattern);
+}
+
 static int
 api_dispatch(struct req *req)
 {
@@ -194,6 +209,11 @@ api_dispatch(struct req *req)
 	if (route->auth == API_MEMBER && call.me == NULL)
 		return err_set(&req->err, ERR_UNPROCESSABLE,
 			       "This method requires an authenticated user", "app token");
+	if (call.me != NULL && call.me->suspended && !suspended_open(route))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Your account is suspended: apps can only show its moderation "
+			       "notices. Sign in on the website to read why and to appeal.",
+			       "suspended member");
 	if (call.access != NULL && route->scope != 0 &&
 	    !oauth_scopes_cover(call.access->scopes, route->scope))
 		return err_set(&req->err, ERR_FORBIDDEN, "The token's scopes don't allow this.",

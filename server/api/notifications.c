@@ -4,7 +4,8 @@
  * core/notification.h, the list the web's notifications page shows. The post of a
  * notification is read again through status_get, so it is shown only while the member may
  * see it. Moderators' actions on the member's account or posts, and decided appeals, come
- * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them. */
+ * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them; they are
+ * all a suspended member's apps show. */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -37,6 +38,14 @@ listed(const char *type, const char **list, int n)
 		if (strcmp(list[i], type) == 0)
 			return true;
 	return false;
+}
+
+/* Whether the caller sees a notification of (API) type: a suspended member only their
+ * moderation notices, as the web shows them only their moderation page. */
+static bool
+shown(const struct api_call *call, const char *type)
+{
+	return !call->me->suspended || strcmp(type, "moderation_warning") == 0;
 }
 
 static json_t *
@@ -93,7 +102,8 @@ list(struct api_call *call)
 	for (int i = 0; i < p.n; i++) {
 		const char *type = api_type(p.items[i].type);
 		if (p.items[i].id <= since || (ntypes > 0 && !listed(type, types, ntypes)) ||
-		    listed(type, exclude, nexclude) || (from != 0 && p.items[i].from.id != from))
+		    listed(type, exclude, nexclude) || (from != 0 && p.items[i].from.id != from) ||
+		    !shown(call, type))
 			continue;
 		json_t *doc = notification_json(call, &p.items[i]);
 		if (doc != NULL)
@@ -120,6 +130,8 @@ get(struct api_call *call)
 		return -1;
 	if (notification_get(call->req->arena, call->me->id, id, &row, &call->req->err) != 0)
 		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
+	if (!shown(call, api_type(row.type)))
+		return not_found(call);
 	return api_json(call, MHD_HTTP_OK, notification_json(call, &row));
 }
 

@@ -322,16 +322,11 @@ issue(struct arena *a, const struct oauth_app *app, int64_t member_id, const cha
 	return 0;
 }
 
+/* Who may hold a token: a local approved member, suspended or not (a suspended member's
+ * apps reach only what the web still shows them: api/api.c). */
 static int
 member_may_hold(const struct account *member, struct err *err)
 {
-	/* a suspended member reads why and appeals on the website (their moderation page, the
-	 * one page the web still shows them): apps reach nothing of a suspended account */
-	if (member->suspended && member->domain == NULL)
-		return err_set(err, ERR_FORBIDDEN,
-			       "This account is suspended: sign in on the website to read why and "
-			       "to appeal.",
-			       "suspended account");
 	if (member->domain != NULL || !member->approved)
 		return err_set(err, ERR_FORBIDDEN, "This account can't sign in to apps.",
 			       "account not approved or remote");
@@ -505,10 +500,8 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 			return -1;
 		}
 		if (member_may_hold(member, err) != 0)
-			return err_set(err, ERR_FORBIDDEN,
-				       member->suspended ? "Your account is suspended."
-							 : "This account can't use apps.",
-				       "token of a suspended or unapproved account");
+			return err_set(err, ERR_FORBIDDEN, "This account can't use apps.",
+				       "token of an unapproved account");
 		out->member = member;
 	}
 	uint64_t mask = 0;

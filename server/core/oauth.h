@@ -108,8 +108,9 @@ struct oauth_issued {
 };
 
 /* A token for member (the password grant, after the caller checked the password and the
- * limits): scopes must be within the app's (ERR_INVALID). member must be approved and not
- * suspended (ERR_FORBIDDEN). 0 or -1 + err. */
+ * limits): scopes must be within the app's (ERR_INVALID). member must be local and approved
+ * (ERR_FORBIDDEN); a suspended member may hold one, which reaches only what the web still
+ * shows them (api/api.c). 0 or -1 + err. */
 int oauth_token_for_member(struct arena *a, const struct oauth_app *app,
 			   const struct account *member, const char *scopes,
 			   struct oauth_issued *out, struct err *err);
@@ -165,7 +166,8 @@ struct oauth_access {
 };
 
 /* The access a bearer token gives: ERR_UNAUTHORIZED for an unknown (or revoked) token,
- * ERR_FORBIDDEN for a member who is suspended or not approved. Notes the day of use (once
+ * ERR_FORBIDDEN for a member who is not approved (a suspended member's token is answered:
+ * the caller decides what it reaches). Notes the day of use (once
  * a day). 0 or -1 + err. */
 int oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 		       struct err *err);

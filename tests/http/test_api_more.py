@@ -728,29 +728,54 @@ def test_toot():
 
 @test
 def test_suspended_member_apps():
-    """a suspended member's apps reach nothing (the web shows them only their moderation page
-    and the appeal): the token ends at once (timelines, posting, notifications: 401, nothing
-    written), and signing in to an app again says why, pointing to the website"""
+    """a suspended member's apps reach what the web still shows them and no more: who they
+    are and the moderators' notice (only it, of their notifications); the home timeline,
+    posting, following, dismissing get 403 with a clear error and write nothing. Signing in
+    to an app again works, as signing in on the website does; lifting the suspension opens
+    everything again"""
     harness.create_account(inst, "sus")
+    harness.create_account(inst, "judge", role="admin")
+    judge = harness.member(inst, "judge", create=False)
+    assert judge.post("/admin/rules", {"title": "No outing", "text": ""}).status == 303
+    rule = inst.scalar("SELECT id FROM rules ORDER BY position LIMIT 1")
     tok = token("sus")
-    post(tok, "before the suspension")
-    inst.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'sus'")
+    st = post(tok, "before the suspension")
+    want(call("POST", "/api/v1/statuses/%s/favourite" % st["id"], token("lily")), 200, "like")
+    r = judge.post("/admin/accounts/%s/act" % acct_id("sus"), [
+        ("kind", "suspend"), ("reason", "Outing a colleague"), ("rule", rule),
+        ("suspend_days", "0")])
+    assert r.status == 303, r
+    assert count("SELECT count(*) FROM accounts WHERE username = 'sus'"
+                 " AND suspended_at IS NOT NULL") == 1
     n = count("SELECT count(*) FROM statuses")
-    error_of(call("GET", "/api/v1/timelines/home", tok), 401, "the home timeline")
-    error_of(call("POST", "/api/v1/statuses", tok, body={"status": "after"}), 401, "posting")
-    error_of(call("GET", "/api/v1/notifications", tok), 401, "notifications")
+    follows = count("SELECT count(*) FROM follows")
+    for method, path, body in (("GET", "/api/v1/timelines/home", None),
+                               ("POST", "/api/v1/statuses", {"status": "after"}),
+                               ("POST", "/api/v1/accounts/%s/follow" % acct_id("rose"), {}),
+                               ("POST", "/api/v1/notifications/clear", {}),
+                               ("GET", "/api/v1/accounts/%s" % acct_id("rose"), None)):
+        doc = error_of(call(method, path, tok, body=body), 403, "%s %s" % (method, path))
+        assert "suspended" in doc["error"] and "website" in doc["error"], doc
     assert count("SELECT count(*) FROM statuses") == n
-    a = app()
-    r = call("POST", "/oauth/token", form={
-        "grant_type": "password", "client_id": a["client_id"],
-        "client_secret": a["client_secret"], "username": "sus", "password": PASSWORD,
-        "scope": "read"}, src=source())
-    doc = error_of(r, 400, "a password grant")
-    assert doc["error"] == "invalid_grant" and "suspended" in doc["error_description"] and \
-        "website" in doc["error_description"], doc
-    # the web still shows them why, as before
-    web = harness.member(inst, "sus", create=False)
-    assert web.get("/moderation/mine").status == 200
+    assert count("SELECT count(*) FROM follows") == follows
+    me = want(call("GET", "/api/v1/accounts/verify_credentials", tok), 200, "who they are")
+    assert me["acct"] == "sus"
+    notes = want(call("GET", "/api/v1/notifications", tok), 200, "notifications")
+    assert [n["type"] for n in notes] == ["moderation_warning"], notes
+    assert "Outing a colleague" in notes[0]["moderation_warning"]["text"], notes
+    assert count("SELECT count(*) FROM notifications n JOIN accounts a ON a.id = n.account_id"
+                 " WHERE a.username = 'sus' AND n.type = 'favourite'") == 1
+    like = inst.scalar("SELECT n.id FROM notifications n JOIN accounts a ON"
+                       " a.id = n.account_id WHERE a.username = 'sus' AND n.type = 'favourite'")
+    error_of(call("GET", "/api/v1/notifications/%s" % like, tok), 404, "a like's notification")
+    want(call("GET", "/api/v1/notifications/%s" % notes[0]["id"], tok), 200, "the notice")
+    # a new sign-in in an app reaches the same
+    again = token("sus", scope="read")
+    error_of(call("GET", "/api/v1/timelines/public", again), 403, "with a new token")
+    # the web shows them the same: their moderation page
+    assert harness.member(inst, "sus", create=False).get("/moderation/mine").status == 200
+    inst.psql("UPDATE accounts SET suspended_at = NULL, purge_at = NULL WHERE username = 'sus'")
+    want(call("GET", "/api/v1/timelines/home", tok), 200, "after the suspension")
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)
