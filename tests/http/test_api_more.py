@@ -2,8 +2,9 @@
 editing posts with their history and source, who liked and boosted a post, follower and
 following lists (hidden as on the web), follow requests, blocks and mutes lists, one
 notification, dismissing and clearing, read markers, registration in each mode with an app's
-own token, and the limit on app registrations. Hostile input gets a precise 4xx JSON error and
-writes nothing."""
+own token, the limit on app registrations, and what a suspended member's apps still reach.
+toot's own code and CLI are driven where toot calls these endpoints. Hostile input gets a
+precise 4xx JSON error and writes nothing."""
 
 import json
 import os
@@ -309,6 +310,11 @@ def test_favourited_and_reblogged_by():
     assert [a["acct"] for a in got] == ["ana", "lily"], got
     error_of(call("GET", "/api/v1/statuses/%s/favourited_by" % public["id"], iris), 404,
              "the blocked")
+    # ana blocks lily: lily doesn't see ana among those who liked it (the other direction)
+    want(call("POST", "/api/v1/accounts/%s/block" % acct_id("lily"), ana), 200, "ana blocks")
+    got = want(call("GET", "/api/v1/statuses/%s/reblogged_by" % public["id"], lily), 200, "")
+    assert [a["acct"] for a in got] == ["iris", "lily"], got
+    want(call("POST", "/api/v1/accounts/%s/unblock" % acct_id("lily"), ana), 200, "unblock")
     error_of(call("GET", "/api/v1/statuses/99999999999/favourited_by"), 404, "unknown post")
     error_of(call("GET", "/api/v1/statuses/%s/favourited_by?limit=x" % public["id"]), 422,
              "a bad limit")
