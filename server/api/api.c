@@ -55,6 +55,19 @@ api_before(struct req *req)
 	return 0;
 }
 
+/* {"error": message, "error_description": message} in the reader's language, with CORS
+ * and no-store; headers set before are kept. */
+static void
+error_answer(struct req *req, int status, const char *message)
+{
+	const char *text = i18n_gettext(req->lang, message);
+	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
+	resp_json(req, status, doc);
+	json_decref(doc);
+	cors(req);
+	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
 void
 api_render_error(struct req *req, int status, const char *message)
 {
@@ -62,12 +75,7 @@ api_render_error(struct req *req, int status, const char *message)
 		preflight(req);
 		return;
 	}
-	const char *text = i18n_gettext(req->lang, message);
-	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
-	resp_json(req, status, doc);
-	json_decref(doc);
-	cors(req);
-	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	error_answer(req, status, message);
 }
 
 int
@@ -89,13 +97,7 @@ api_json(struct api_call *call, int status, json_t *doc)
 int
 api_error_now(struct api_call *call, const struct err *err)
 {
-	struct req *req = call->req;
-	const char *text = i18n_gettext(req->lang, err->safe[0] ? err->safe : "Error");
-	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
-	resp_json(req, resp_status_for(err->code), doc);
-	json_decref(doc);
-	cors(req);
-	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	error_answer(call->req, resp_status_for(err->code), err->safe[0] ? err->safe : "Error");
 	return 0;
 }
 
