@@ -79,6 +79,16 @@ def oversize(method, path, tok):
         s.close()
 
 
+def link_path(r, rel):
+    """The path and query of r's Link header's rel link."""
+    for part in r.header("Link", "").split(","):
+        url, _, kind = part.strip().partition(";")
+        if kind.strip() == 'rel="%s"' % rel:
+            u = urllib.parse.urlsplit(url.strip()[1:-1])
+            return u.path + "?" + u.query
+    raise AssertionError("no %s link in %r" % (rel, r.header("Link")))
+
+
 APPS = {}
 
 
@@ -300,9 +310,7 @@ def test_favourited_and_reblogged_by():
         first = want(r, 200, "first page")
         link = r.header("Link", "")
         assert link.startswith("<") and 'rel="next"' in link.split(",")[0], link
-        nxt = link.split(">")[0][1:]
-        rest = want(call("GET", urllib.parse.urlsplit(nxt).path + "?" +
-                         urllib.parse.urlsplit(nxt).query), 200, "next page")
+        rest = want(call("GET", link_path(r, "next")), 200, "next page")
         assert [a["acct"] for a in first + rest] == ["ana", "iris", "lily"], (first, rest)
     # fern blocks iris: iris is not in fern's view of her likes, nor fern's post in iris's
     want(call("POST", "/api/v1/accounts/%s/block" % acct_id("iris"), fern), 200, "block")
@@ -338,6 +346,10 @@ def test_followers_and_following():
     r = call("GET", "/api/v1/accounts/%s/followers?limit=1" % moe_id)
     assert [a["acct"] for a in want(r, 200, "page")] == ["ben"]
     assert 'rel="next"' in r.header("Link", "").split(",")[0], r.headers
+    r = call("GET", link_path(r, "next"))
+    assert [a["acct"] for a in want(r, 200, "the next page")] == ["oli"]
+    r = call("GET", link_path(r, "prev"))
+    assert [a["acct"] for a in want(r, 200, "back (min_id)")] == ["ben"]
     got = want(call("GET", "/api/v1/accounts/%s/following" % moe_id), 200, "following")
     assert [a["acct"] for a in got] == ["rose"], got
     api = mastodon("nia")
