@@ -22,6 +22,7 @@ struct app {
 	struct backoff *login_by_account;   /* failed sign-ins per username (web/signin_limit.h) */
 	struct ratelimit *login_by_client;  /* failed sign-ins per client (keyed hash) */
 	struct ratelimit *flags_by_peer;    /* Flags received per peer domain (ap/flag.h) */
+	struct ratelimit *apps_by_client;   /* apps registered per client (api/oauth.c) */
 	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
 };
 

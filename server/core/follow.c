@@ -162,6 +162,20 @@ follow_request_reject(struct arena *a, int64_t owner_id, int64_t request_id, str
 	return decide(a, owner_id, request_id, false, err);
 }
 
+int
+follow_request_answer(struct arena *a, int64_t owner_id, int64_t requester_id, bool accept,
+		      struct err *err)
+{
+	int64_t request_id;
+	int found = db_follow_request_find(a, requester_id, owner_id, &request_id, err);
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return err_set(err, ERR_NOT_FOUND, "That follow request no longer exists.",
+			       "no follow request from %lld", (long long)requester_id);
+	return decide(a, owner_id, request_id, accept, err);
+}
+
 /* Loads one page of a relation: one row more than asked shows whether there is more in the
  * direction read; rows read oldest first (min_id) are turned to newest first. */
 int

@@ -52,6 +52,12 @@ int follow_undo(struct arena *a, int64_t follower_id, int64_t target_id, struct 
 int follow_request_accept(struct arena *a, int64_t owner_id, int64_t request_id, struct err *err);
 int follow_request_reject(struct arena *a, int64_t owner_id, int64_t request_id, struct err *err);
 
+/* Accepts (accept) or rejects the follow request requester_id made to owner_id: the same as
+ * follow_request_accept / _reject, named by the account that asked (the client API's
+ * /api/v1/follow_requests/:account_id/authorize). ERR_NOT_FOUND when there is none. */
+int follow_request_answer(struct arena *a, int64_t owner_id, int64_t requester_id, bool accept,
+			  struct err *err);
+
 /* A page of accounts from a relation table, newest first (struct account_entry: the
  * relation row's id, the keyset pagination key, and the account). */
 struct account_page {

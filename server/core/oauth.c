@@ -322,12 +322,14 @@ issue(struct arena *a, const struct oauth_app *app, int64_t member_id, const cha
 	return 0;
 }
 
+/* Who may hold a token: a local approved member, suspended or not (a suspended member's
+ * apps reach only what the web still shows them: api/api.c). */
 static int
 member_may_hold(const struct account *member, struct err *err)
 {
-	if (member->domain != NULL || !member->approved || member->suspended)
+	if (member->domain != NULL || !member->approved)
 		return err_set(err, ERR_FORBIDDEN, "This account can't sign in to apps.",
-			       "account not approved, remote or suspended");
+			       "account not approved or remote");
 	return 0;
 }
 
@@ -349,6 +351,17 @@ oauth_token_for_app(struct arena *a, const struct oauth_app *app, const char *sc
 	if (scopes_within(a, app, scopes, &normal, err) != 0)
 		return -1;
 	return issue(a, app, 0, normal, out, err);
+}
+
+int
+oauth_token_for_registrant(struct arena *a, const struct oauth_access *app_token,
+			   int64_t member_id, struct oauth_issued *out, struct err *err)
+{
+	if (app_token->member != NULL || app_token->app_id == 0)
+		return err_set(err, ERR_FORBIDDEN, "Only an app's own token can create accounts.",
+			       "registration with a member's token");
+	struct oauth_app app = {.id = app_token->app_id};
+	return issue(a, &app, member_id, app_token->scope_names, out, err);
 }
 
 static bool
@@ -487,10 +500,8 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 			return -1;
 		}
 		if (member_may_hold(member, err) != 0)
-			return err_set(err, ERR_FORBIDDEN,
-				       member->suspended ? "Your account is suspended."
-							 : "This account can't use apps.",
-				       "token of a suspended or unapproved account");
+			return err_set(err, ERR_FORBIDDEN, "This account can't use apps.",
+				       "token of an unapproved account");
 		out->member = member;
 	}
 	uint64_t mask = 0;
@@ -498,7 +509,9 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 	if (oauth_scopes_parse(a, row.scopes, &mask, &(const char *){NULL}, &ignored) != 0)
 		mask = 0;
 	out->token_id = row.id;
+	out->app_id = row.app_id;
 	out->scopes = mask;
+	out->scope_names = row.scopes;
 	out->app_name = row.app_name;
 	out->app_website = row.app_website;
 	if (!row.used_today && db_oauth_token_touch(a, row.id, err) != 0)

@@ -25,8 +25,8 @@ int db_account_lock_live(struct arena *a, int64_t id, struct err *err);
 int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, struct err *err);
 
 /* What only a self-deletion removes, after db_account_purge (db/moderation.h): sessions,
- * sign-in challenges, two-factor and recovery codes, every notification to it, its home
- * feed, the deliveries it queued (all but Deletes), its unused invites (revoked), its words
+ * sign-in challenges, app tokens, two-factor and recovery codes, every notification to it,
+ * its home feed, its apps' read markers, the deliveries it queued (all but Deletes), its unused invites (revoked), its words
  * in reports and appeals, its handle in moderation records, its preferences; the password
  * stops working and the account is marked deleted (and suspended, so nothing of it shows).
  * 0, or -1 + err. */

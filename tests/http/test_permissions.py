@@ -240,6 +240,24 @@ TABLE = {
     ('GET', '/api/v1/accounts/search'): '422 422 422 422 422 422',
     ('POST', '/api/v1/reports'): '401 401 401 401 401 401',
     ('PATCH', '/api/v1/accounts/update_credentials'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/notifications/:id'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/notifications/:id/dismiss'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/notifications/clear'): '401 401 401 401 401 401',
+    ('PUT', '/api/v1/statuses/:id'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/statuses/:id/history'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/statuses/:id/source'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/statuses/:id/favourited_by'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/statuses/:id/reblogged_by'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/accounts/:id/followers'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/accounts/:id/following'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/follow_requests'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/follow_requests/:id/authorize'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/follow_requests/:id/reject'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/blocks'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/mutes'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/markers'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/markers'): '401 401 401 401 401 401',
+    ('POST', '/api/v1/accounts'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).
@@ -408,7 +426,8 @@ def fill(pattern):
                  ("/admin/roles/:id", "keeper"), ("/users/:name/statuses/:id", "post"),
                  ("/follows/:id", "post"), ("/settings/apps/:id", "token"),
                  ("/api/v1/accounts/:id", "alice"), ("/api/v1/statuses/:id", "post"),
-                 ("/api/v1/media/:id", "post")]
+                 ("/api/v1/media/:id", "post"), ("/api/v1/follow_requests/:id", "alice"),
+                 ("/api/v1/notifications/:id", "alice")]
     path = pattern
     for prefix, key in by_prefix:
         if pattern.startswith(prefix):
