@@ -24,6 +24,20 @@ db_account_lock_live(struct arena *a, int64_t id, struct err *err)
 }
 
 int
+db_account_hold_live(struct arena *a, int64_t id, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM accounts WHERE id = $1::bigint AND deleted_at IS NULL"
+			       " FOR KEY SHARE",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
 db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, struct err *err)
 {
 	char b[ID_STRLEN];

@@ -20,6 +20,11 @@ enum db_deletion_state {
  * deleted), 0 when it was deleted already (or is no local account), -1 + err. */
 int db_account_lock_live(struct arena *a, int64_t id, struct err *err);
 
+/* Keeps the account id from being deleted until the transaction ends (FOR KEY SHARE: other
+ * writers of the row are not held up, a deletion's FOR UPDATE waits). 1 when it is live, 0
+ * when it was deleted already (a deletion that committed meanwhile included), -1 + err. */
+int db_account_hold_live(struct arena *a, int64_t id, struct err *err);
+
 /* The inboxes (a server's shared inbox when it has one) of the remote accounts id follows,
  * is followed by, or has a follow request with, either way. Count (into *out) or -1 + err. */
 int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, struct err *err);
