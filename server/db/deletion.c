@@ -72,6 +72,7 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    " n AS (DELETE FROM notifications WHERE account_id = $1::bigint"
 	    "  OR from_account_id = $1::bigint),"
 	    " h AS (DELETE FROM home_feeds WHERE account_id = $1::bigint),"
+	    " pe AS (DELETE FROM post_expiry_settings WHERE account_id = $1::bigint),"
 	    /* what it queued for peers: only its Deletes still go */
 	    " j AS (DELETE FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer' = $1::text"
 	    "  AND coalesce(payload -> 'activity' ->> 'type', '') <> 'Delete'),"

@@ -32,9 +32,9 @@ int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, s
 /* What only a self-deletion removes, after db_account_purge (db/moderation.h): sessions,
  * sign-in challenges, two-factor and recovery codes, every notification to it, its home
  * feed, the deliveries it queued (all but Deletes), its unused invites (revoked), its words
- * in reports and appeals, its handle in moderation records, its preferences; the password
- * stops working and the account is marked deleted (and suspended, so nothing of it shows).
- * 0, or -1 + err. */
+ * in reports and appeals, its handle in moderation records, its preferences and
+ * auto-delete settings; the password stops working and the account is marked deleted (and
+ * suspended, so nothing of it shows). 0, or -1 + err. */
 int db_account_self_delete(struct arena *a, int64_t id, struct err *err);
 
 /* Deleted accounts no delivery signed by them waits for any more (at most limit). Count

@@ -107,7 +107,7 @@ def test_post_with_image_during_deletion():
         [("image1", "a.jpg", "image/jpeg", fixture("photo.jpg"))]))
     assert r.status >= 400 or r.status == 303, r
     assert_nothing_left(acct, before, "a post")
-    assert "racewords_q8" not in inst.psql("SELECT text FROM statuses")
+    assert "racewords_q8" not in str(inst.psql("SELECT text FROM statuses"))
 
 
 @test
@@ -119,6 +119,51 @@ def test_avatar_during_deletion():
         [("avatar", "a.jpg", "image/jpeg", fixture("photo.jpg"))]))
     assert r.status >= 300, r
     assert_nothing_left(acct, before, "an avatar")
+
+
+# Rows that may still name a deleted account: the moderation records that keep "a deleted
+# account" (core/deletion.h) with its words removed, and its counters (checked to be 0).
+KEPT = {("account_stats", "account_id"), ("mod_actions", "target_account_id"), ("appeals", "account_id"),
+        ("reports", "reporter_id"), ("reports", "target_account_id"),
+        ("review_items", "account_id")}
+
+
+def columns_naming_accounts():
+    return [tuple(row) for row in inst.psql(
+        "SELECT cl.relname, a.attname FROM pg_constraint c"
+        " JOIN pg_class cl ON cl.oid = c.conrelid"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)"
+        " WHERE c.contype = 'f' AND c.confrelid = 'accounts'::regclass ORDER BY 1, 2")]
+
+
+@test
+def test_no_row_names_the_deleted_account():
+    """after a deletion, no table but the moderation records holds a row naming the account:
+    its auto-delete settings, app tokens, posts, follows and preferences are all gone"""
+    name = "leaver_rows"
+    web = harness.member(inst, name)
+    harness.create_account(inst, "stayer_rows")
+    r = web.post("/settings/expiry", {"default_expiry": "1w", "auto_delete_amount": "3",
+                                      "auto_delete_unit": "months"})
+    assert r.status == 303, r
+    assert web.post("/statuses", {"text": "leaverwords_r4"}).status == 303
+    assert web.post("/@stayer_rows/follow", {}).status == 303
+    acct = inst.scalar("SELECT id FROM accounts WHERE domain IS NULL AND username = '%s'" % name)
+    assert inst.scalar("SELECT count(*) FROM post_expiry_settings WHERE account_id = %s"
+                       % acct) == "1"
+    r = web.post("/settings/delete", {"password": PASSWORD})
+    assert r.status == 303, r
+    left = []
+    for table, col in columns_naming_accounts():
+        if (table, col) in KEPT:
+            continue
+        n = inst.scalar("SELECT count(*) FROM %s WHERE %s = %s" % (table, col, acct))
+        if n != "0":
+            left.append("%s.%s: %s" % (table, col, n))
+    assert not left, "rows naming the deleted account: %s" % ", ".join(left)
+    assert inst.psql("SELECT statuses_count + public_statuses_count + followers_count +"
+                     " following_count FROM account_stats WHERE account_id = %s" % acct) \
+        in ([], [["0"]]), "the deleted account's counters"
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)
