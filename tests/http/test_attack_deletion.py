@@ -19,7 +19,8 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("attack_deletion")
 test = suite.test
-inst = harness.Instance(suite, "attack_deletion", page_cache_seconds=0)
+inst = harness.peer_instance(suite, "attack_deletion", page_cache_seconds=0)
+peer = {}
 PASSWORD = harness.PASSWORD
 WAIT = 60
 
@@ -49,6 +50,9 @@ def setup():
     inst.settings["image_program"] = path
     inst.write_config(inst.conf, inst.settings)
     inst.start_server()
+    peer["p"] = harness.FakePeer(suite)
+    peer["p"].add_actor("faraway")
+    harness.allow_peer(inst, peer["p"].domain)
 
 
 def wait_for(path):
@@ -164,6 +168,54 @@ def test_no_row_names_the_deleted_account():
     assert inst.psql("SELECT statuses_count + public_statuses_count + followers_count +"
                      " following_count FROM account_stats WHERE account_id = %s" % acct) \
         in ([], [["0"]]), "the deleted account's counters"
+
+
+@test
+def test_remote_follow_during_deletion():
+    """a follow of a remote account, waiting for its server's WebFinger answer when the
+    account was deleted, leaves no follow request and sends no Follow"""
+    import re
+    import urllib.parse
+    p = peer["p"]
+    name = "racer_follow"
+    web = harness.member(inst, name)
+    second = harness.member(inst, name, create=False)
+    acct = inst.scalar("SELECT id FROM accounts WHERE domain IS NULL AND username = '%s'" % name)
+    handle = "faraway@%s" % p.domain
+    assert web.get("/search?q=" + urllib.parse.quote("@" + handle)).status == 200
+    page = web.get("/@" + handle)
+    m = re.search(r'<form[^>]*action="([^"]*/follow)"', page.text)
+    assert m, "no follow button for %s: %r" % (handle, page)
+    # not verified lately: the follow asks the peer's WebFinger again (ap/resolve.c)
+    inst.psql("UPDATE accounts SET handle_verified_at = now() - interval '30 days'"
+              " WHERE username = 'faraway'")
+    asked, go = threading.Event(), threading.Event()
+
+    def webfinger(path):
+        asked.set()
+        go.wait(WAIT)
+        return None  # then answered as usual
+    p.routes["/.well-known/webfinger"] = webfinger
+    web.csrf()
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault(
+        "r", web.post(m.group(1).replace("&amp;", "&"), {"back": "/home"})))
+    t.start()
+    try:
+        assert asked.wait(WAIT), "the follow never asked the peer"
+        r = second.post("/settings/delete", {"password": PASSWORD})
+        assert r.status == 303, "the deletion: %r" % r
+    finally:
+        go.set()
+        t.join(WAIT)
+        p.routes.pop("/.well-known/webfinger", None)
+    assert "r" in out, "the follow never answered"
+    for table in ("follows", "follow_requests"):
+        n = inst.scalar("SELECT count(*) FROM %s WHERE account_id = %s" % (table, acct))
+        assert n == "0", "%s %s rows of the deleted account" % (n, table)
+    jobs = inst.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer'"
+                       " = '%s' AND payload -> 'activity' ->> 'type' = 'Follow'" % acct)
+    assert jobs == "0" and not p.activities("Follow"), "a Follow of the deleted account"
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)
