@@ -292,6 +292,8 @@ oauth_redirect_allowed(const struct oauth_app *app, const char *uri)
 	if (uri == NULL || *uri == '\0')
 		return false;
 	size_t n = strlen(uri);
+	if (!redirect_uri_ok(uri, n)) /* an app registered before a scheme was refused */
+		return false;
 	for (const char *p = app->redirect_uris; *p;) {
 		size_t len = strcspn(p, "\n");
 		if (len == n && strncmp(p, uri, n) == 0)

@@ -132,6 +132,23 @@ def test_script_and_file_redirect_uris_refused():
     assert count("SELECT count(*) FROM oauth_apps") == before
     a = app(redirect_uris="com.example.app:/oauth")
     assert a["redirect_uri"] == "com.example.app:/oauth", a
+    # an app stored with such a URI (registered before they were refused) is never sent there
+    old = app(redirect_uris="https://ok.example/cb")
+    inst.psql("UPDATE oauth_apps SET redirect_uris = 'javascript:alert(1)' WHERE client_id = '%s'"
+              % old["client_id"])
+    web = harness.member(inst, "rose", create=False)
+    q = {"response_type": "code", "client_id": old["client_id"],
+         "redirect_uri": "javascript:alert(1)", "scope": "read"}
+    page = web.get("/oauth/authorize?" + urllib.parse.urlencode(q))
+    assert page.status == 400 and "Location" not in page.headers, page
+    before = count("SELECT count(*) FROM oauth_codes")
+    q.update(decision="deny")
+    r = web.post("/oauth/authorize", q)
+    assert r.status == 400 and "Location" not in r.headers, "the Deny button: %r" % r
+    q.update(decision="approve")
+    r = web.post("/oauth/authorize", q)
+    assert r.status == 400 and "Location" not in r.headers, "the Allow button: %r" % r
+    assert count("SELECT count(*) FROM oauth_codes") == before
 
 
 @test
