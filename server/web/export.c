@@ -119,11 +119,12 @@ export_submit(struct req *req)
 	int64_t *place = member_claim(req->viewer->id, &busy);
 	if (place == NULL) {
 		/* rendered here: an error left to the renderer would lose Retry-After */
-		web_render_error(req, busy ? MHD_HTTP_TOO_MANY_REQUESTS : MHD_HTTP_SERVICE_UNAVAILABLE,
-				 busy ? N_("Your archive is already being made or downloaded. Please "
-					   "wait until it is done, then try again.")
-				      : N_("Other archives are being made right now. Please try "
-					   "again in a minute."));
+		web_render_error(
+		    req, busy ? MHD_HTTP_TOO_MANY_REQUESTS : MHD_HTTP_SERVICE_UNAVAILABLE,
+		    busy ? N_("Your archive is already being made or downloaded. Please "
+			      "wait until it is done, then try again.")
+			 : N_("Other archives are being made right now. Please try "
+			      "again in a minute."));
 		resp_replace_header(req, "Retry-After", RETRY_SECONDS);
 		return 0;
 	}
