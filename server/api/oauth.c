@@ -238,8 +238,8 @@ token(struct api_call *call)
 		if (api_str(call, "code", 200, &code) != 0 ||
 		    api_str(call, "redirect_uri", OAUTH_REDIRECT_URIS_MAX, &redirect_uri) != 0)
 			return -1;
-		if (oauth_code_exchange(req->arena, &app, code, redirect_uri, verifier, &t, &err) !=
-		    0)
+		if (oauth_code_exchange(req->arena, &app, secret != NULL, code, redirect_uri,
+					verifier, &t, &err) != 0)
 			return grant_error(call, &err);
 		return api_token_answer(call, &t);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/deletion.h"
 #include "core/events.h"
 #include "core/notification.h"
 #include "db/db.h"
@@ -61,6 +62,9 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 	bool ask = target->locked || target->domain != NULL;
 	if (db_begin(err) != 0)
 		return -1;
+	/* the follower's server was asked first: it may have been deleted meanwhile */
+	if (deletion_hold_live(a, follower_id, err) != 0)
+		goto fail;
 	int rc = ask ? db_follow_request_insert(a, follower_id, target_id, err)
 		     : db_follow_insert(a, follower_id, target_id, err);
 	if (rc < 0)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <string.h>
 
+#include "core/deletion.h"
 #include "core/events.h"
 #include "db/db.h"
 #include "media/store.h"
@@ -192,7 +193,8 @@ media_set_profile(struct arena *a, int64_t account_id, const char *purpose, cons
 		return -1;
 	/* peers hear of the new picture (an Update of the actor) in the same transaction */
 	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = account_id};
-	if (db_begin(err) != 0 || db_media_insert(a, &row, &row.id, err) != 0 ||
+	if (db_begin(err) != 0 || deletion_hold_live(a, account_id, err) != 0 ||
+	    db_media_insert(a, &row, &row.id, err) != 0 ||
 	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		media_discard(&row, 1);

@@ -139,9 +139,11 @@ int oauth_code_issue(struct arena *a, const struct oauth_app *app, const struct 
 
 /* Exchanges a code for a token (authorization_code): the code must be app's, live, issued
  * for redirect_uri, and when it carried a PKCE challenge, code_verifier must hash to it.
- * ERR_UNAUTHORIZED for any mismatch (the code is used up either way). 0 or -1 + err. */
-int oauth_code_exchange(struct arena *a, const struct oauth_app *app, const char *code,
-			const char *redirect_uri, const char *code_verifier,
+ * client_authenticated: the caller gave app's secret; when false (a public client) the code
+ * must carry a challenge. ERR_UNAUTHORIZED for any mismatch (the code is used up either
+ * way). 0 or -1 + err. */
+int oauth_code_exchange(struct arena *a, const struct oauth_app *app, bool client_authenticated,
+			const char *code, const char *redirect_uri, const char *code_verifier,
 			struct oauth_issued *out, struct err *err);
 
 /* A new access and refresh token for the refresh token of app's (refresh_token): the old

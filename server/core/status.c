@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/account.h"
+#include "core/deletion.h"
 #include "core/events.h"
 #include "core/media.h"
 #include "core/move.h"
@@ -194,7 +195,8 @@ create(struct arena *a, const struct account *author, const struct status_draft 
 		return -1;
 	/* The post and its deliveries to peers are one transaction: both or neither. */
 	struct event ev = {.kind = EV_STATUS_CREATED, .actor_id = author->id};
-	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
+	if (deletion_hold_live(a, author->id, err) != 0 ||
+	    db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
 	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
 	    media_record_attachments(a, d->media, d->nmedia, *id_out, err) != 0 ||
