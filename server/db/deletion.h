@@ -26,7 +26,8 @@ int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, s
 
 /* What only a self-deletion removes, after db_account_purge (db/moderation.h): sessions,
  * sign-in challenges, two-factor and recovery codes, every notification to it, its home
- * feed, the deliveries it queued (all but Deletes), its unused invites (revoked), its words
+ * feed, its imports (core/import.h) and their job, the deliveries it queued (all but
+ * Deletes), its unused invites (revoked), its words
  * in reports and appeals, its handle in moderation records, its preferences; the password
  * stops working and the account is marked deleted (and suspended, so nothing of it shows).
  * 0, or -1 + err. */
