@@ -222,8 +222,9 @@ read_file(struct arena *a, const struct import_request *rq, const struct import_
 				      .max_field_bytes = 1024};
 	struct csv_table t;
 	enum csv_error ce = csv_parse(a, rq->data, rq->len, &cl, &t, line);
-	if (ce != CSV_OK)
-		return refuse(err, line, *line, csv_messages[ce], csv_error_name(ce));
+	if (ce != CSV_OK) /* too many rows: the limit, not a line, is the point */
+		return refuse(err, line, ce == CSV_TOO_MANY_ROWS ? 0 : *line, csv_messages[ce],
+			      csv_error_name(ce));
 	size_t first = 0, columns = t.rows[0].nfields;
 	if (looks_like_header(a, &t.rows[0])) {
 		if (!is_header_of(a, &t.rows[0], rq->kind)) {
@@ -247,8 +248,7 @@ read_file(struct arena *a, const struct import_request *rq, const struct import_
 	if (t.nrows == first)
 		return refuse(err, line, 0, MSG_NO_ACCOUNTS, "header only");
 	if (t.nrows - first > lim->max_rows)
-		return refuse(err, line, t.rows[lim->max_rows].line,
-			      csv_messages[CSV_TOO_MANY_ROWS], "too many rows");
+		return refuse(err, line, 0, csv_messages[CSV_TOO_MANY_ROWS], "too many rows");
 	for (size_t i = first; i < t.nrows; i++)
 		if (t.rows[i].nfields != columns)
 			return refuse(err, line, t.rows[i].line, MSG_COLUMNS, "ragged rows");
