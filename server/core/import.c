@@ -255,6 +255,11 @@ read_file(struct arena *a, const struct import_request *rq, const struct import_
 	struct err ignored;
 	const char *local = federation_domain_normalise(a, rq->base_url, &ignored);
 	*entries = entries_of(a, &t, first, local);
+	if (json_array_size(*entries) == 0) { /* only empty addresses */
+		json_decref(*entries);
+		*entries = NULL;
+		return refuse(err, line, 0, N_("The file lists no accounts."), "no addresses");
+	}
 	return 0;
 }
 

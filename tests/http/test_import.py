@@ -21,8 +21,6 @@ import html
 import io
 import os
 import re
-import signal
-import subprocess
 import sys
 import threading
 import zipfile
@@ -46,44 +44,6 @@ FOLLOWING = "Account address,Show boosts,Notify on new posts,Languages\n"
 MUTES = "Account address,Hide notifications\n"
 c = {}
 state = {}
-
-
-class Worker:
-    """`parasol -c conf worker`, its stderr in OUTPUT/<tag>.log (appended across restarts)."""
-
-    def __init__(self, conf, tag):
-        self.conf, self.tag, self.proc, self.starts = conf, tag, None, 0
-        self.log_path = harness.output_path("%s.log" % tag)
-        open(self.log_path, "w").close()
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([harness.BIN, "-c", self.conf, "worker"],
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                         env=harness.child_env())
-        self.starts += 1
-        harness.wait_for(lambda: self.log().count("worker running") >= self.starts, 15,
-                         what="parasol worker to start")
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self):
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
 
 def dom(inst):
@@ -278,6 +238,8 @@ HOSTILE = [
     ("an empty file", "following", b"", "The file is empty.", None),
     ("a header only", "following", FOLLOWING.encode(), "The file has a header but no accounts.",
      None),
+    ("empty addresses", "mutes", (MUTES + ",true\n\" \",false\n").encode(),
+     "The file lists no accounts.", None),
     ("a wrong header", "following", b"Display name,Account\nbob,x\n",
      "The first line is not a header this import knows.", 1),
     ("a mutes list as follows", "following", (MUTES + "bob,true\n").encode(),
@@ -407,7 +369,7 @@ def test_worker_killed_mid_import_completes_once():
     page = kim.get("/settings/import").text
     assert "An import is running." in page and "waiting: 5" in page, page
     conf = K.write_config(os.path.join(K.tmp, "worker.conf"), dict(K.settings, workers=1))
-    worker = Worker(conf, "import_worker")
+    worker = harness.Worker(conf, "import_worker")
     suite.add_cleanup(worker.stop)
     worker.start()
     assert asked.wait(WAIT), "the worker never asked F for slow"
