@@ -19,6 +19,7 @@
 #include "util/i18n.h"
 #include "util/id.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 static const char *const kind_names[IMPORT_KIND__MAX] = {
     [IMPORT_FOLLOWING] = "following", [IMPORT_BLOCKS] = "blocks", [IMPORT_MUTES] = "mutes"};
@@ -202,6 +203,8 @@ entries_of(struct arena *a, const struct csv_table *t, size_t first, const char 
 		if (*given == '\0')
 			continue; /* a row without an address: nothing to do */
 		const char *address = normalise(a, given, local);
+		if (address != NULL && utf8_chars(address) > IMPORT_ADDRESS_MAX)
+			address = NULL; /* longer than any handle this node stores */
 		json_array_append_new(
 		    list, address ? json_pack("[sn]", address)
 				  : json_pack("[ss]", clip(a, given, IMPORT_ADDRESS_MAX),

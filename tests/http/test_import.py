@@ -138,8 +138,9 @@ def setup():
         inst.start_server()
     harness.allow_peer(A, dom(B))
     harness.allow_peer(B, dom(A))
-    for name in ("alice", "bob", "carol", "erin", "frank", "gina", "sid", "zed"):
+    for name in ("alice", "bob", "carol", "erin", "frank", "gina", "lou", "sid", "zed"):
         c[name] = harness.member(A, name)
+    A.psql("UPDATE accounts SET locked = true WHERE username = 'lou'")
     for name in ("dave", "dora"):
         c[name] = harness.member(B, name)
     c["visitor"] = harness.WebClient(A.port)
@@ -148,19 +149,22 @@ def setup():
 
 @test
 def test_follows_local_and_remote():
-    """a following_accounts.csv naming members here (bare and name@this-node), an account
-    on B and one on a server A doesn't federate with: the three follows happen (B gets the
-    Follow and accepts it), the fourth fails alone, "not an allowed server", on the status
-    page in both languages"""
+    """a following_accounts.csv naming members here (bare and name@this-node; lou is locked),
+    an account on B and one on a server A doesn't federate with: the follows happen (lou gets
+    a follow request; B gets the Follow and accepts it), the last fails alone, "not an
+    allowed server", on the status page in both languages"""
     data = (FOLLOWING + "bob,true,false,\ncarol@%s,true,false,\ndave@%s,true,false,\n"
-            "nobody@disallowed.example,true,false,\n" % (dom(A), dom(B)))
+            "lou,true,false,\nnobody@disallowed.example,true,false,\n" % (dom(A), dom(B)))
     iid, total, done, failed = imported(c["alice"], A, "alice", "following", data)
-    assert (total, done, failed) == (4, 3, 1), (total, done, failed)
+    assert (total, done, failed) == (5, 4, 1), (total, done, failed)
     e = entries(A, iid)
-    assert e == {"bob": ("done", ""), "carol": ("done", ""),
+    assert e == {"bob": ("done", ""), "carol": ("done", ""), "lou": ("done", ""),
                  "dave@" + dom(B): ("done", ""),
                  "nobody@disallowed.example": ("failed", "not_allowed")}, e
     assert related(A, "follows", "alice") == ["bob", "carol"], related(A, "follows", "alice")
+    assert "lou" in related(A, "follow_requests", "alice"), "lou is locked: a request"
+    assert A.scalar("SELECT count(*) FROM notifications WHERE account_id = %s"
+                    " AND type = 'follow_request'" % local_id(A, "lou")) == "1"
     harness.wait_for(lambda: B.scalar(
         "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
         " WHERE a.username = 'alice' AND a.domain = '%s' AND f.target_account_id = %s"
@@ -173,7 +177,7 @@ def test_follows_local_and_remote():
     page = c["alice"].get("/settings/import")
     harness.assert_status(page, 200, "the status page")
     assert "nobody@disallowed.example</code>: not an allowed server" in page.text, page.text
-    assert "Accounts in the file: 4 · done: 3 · failed: 1" in page.text, page.text
+    assert "Accounts in the file: 5 · done: 4 · failed: 1" in page.text, page.text
     assert 'href="/settings/import#imports"' in page.text, "no reload link"
     zh = harness.WebClient(A.port, lang="zh-CN")
     zh.cookies = dict(c["alice"].cookies)
@@ -209,7 +213,7 @@ def test_merge_keeps_overwrite_removes():
     (nothing stored); confirmed, it leaves exactly the file's accounts, and B hears the Undo
     of the follow of dave; an overwrite of blocks unblocks who is not in it"""
     imported(c["alice"], A, "alice", "following", "gina\n")
-    assert follows_of(A, "alice") == sorted(["bob", "carol", "dave@" + dom(B), "gina"])
+    assert follows_of(A, "alice") == sorted(["bob", "carol", "dave@" + dom(B), "gina", "lou"])
     before = counts(A)
     r = upload(c["alice"], "following", "bob\ngina\n", mode="overwrite")
     harness.assert_status(r, 422, "an overwrite without its confirmation")
@@ -220,6 +224,7 @@ def test_merge_keeps_overwrite_removes():
                                         mode="overwrite", confirm=True)
     assert (total, done, failed) == (2, 2, 0)
     assert follows_of(A, "alice") == ["bob", "gina"], follows_of(A, "alice")
+    assert related(A, "follow_requests", "alice") == [], "lou's request was not withdrawn"
     harness.wait_for(lambda: B.scalar(
         "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
         " WHERE a.username = 'alice' AND f.target_account_id = %s" % local_id(B, "dave")) == "0",
@@ -299,15 +304,17 @@ def test_addresses_normalised_and_escaped():
     """spaces, capitals, a leading '@' and this node's host name one member: one entry,
     done; `javascript:` and HTML fail as no address and show escaped, never as markup or a
     link"""
+    long = "a" * 255 + "@" + "b" * 50 + ".example"  # a name and a host, too long together
     data = (" @Bob \nBOB\nbob@%s\njavascript:alert(1)\n<b>x</b>@peer.example\n"
-            "a b@c.example\n<script>alert(1)</script>\n" % dom(A).upper())
+            "a b@c.example\n<script>alert(1)</script>\n%s\n" % (dom(A).upper(), long))
     iid, total, done, failed = imported(c["gina"], A, "gina", "following", data)
     e = entries(A, iid)
     assert e == {"bob": ("done", ""), "javascript:alert(1)": ("failed", "bad_address"),
                  "<b>x</b>@peer.example": ("failed", "bad_address"),
                  "a b@c.example": ("failed", "bad_address"),
-                 "<script>alert(1)</script>": ("failed", "bad_address")}, e
-    assert (total, done, failed) == (5, 1, 4)
+                 "<script>alert(1)</script>": ("failed", "bad_address"),
+                 long[:300]: ("failed", "bad_address")}, e
+    assert (total, done, failed) == (6, 1, 5)
     assert "bob" in follows_of(A, "gina")
     page = c["gina"].get("/settings/import").text
     assert "<b>x</b>" not in page and "<script>alert" not in page, "markup from a file"
