@@ -86,7 +86,7 @@ grow(struct arena *a, void *old, size_t *cap, size_t n, size_t size)
 struct reader {
 	struct arena *a;
 	const struct csv_limits *lim;
-	const char *text, *p, *end;
+	const char *p, *end;
 	size_t line;
 	size_t err_line;
 };
@@ -185,7 +185,7 @@ csv_parse(struct arena *a, const char *data, size_t len, const struct csv_limits
 		*line = line_of(p, bad);
 		return e;
 	}
-	struct reader r = {.a = a, .lim = lim, .text = p, .p = p, .end = end, .line = 1};
+	struct reader r = {.a = a, .lim = lim, .p = p, .end = end, .line = 1};
 	struct csv_row *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	while (r.p < end) {

@@ -304,24 +304,30 @@ def test_hostile_files_refused_whole():
 def test_addresses_normalised_and_escaped():
     """spaces, capitals, a leading '@' and this node's host name one member: one entry,
     done; `javascript:` and HTML fail as no address and show escaped, never as markup or a
-    link"""
+    link; so does an address too long for any handle; one on an allowed server that doesn't
+    answer fails alone"""
     long = "a" * 255 + "@" + "b" * 50 + ".example"  # a name and a host, too long together
+    down = "127.0.0.1:%d" % harness.free_port()  # an allowed server that doesn't answer
+    harness.allow_peer(A, down)
     data = (" @Bob \nBOB\nbob@%s\njavascript:alert(1)\n<b>x</b>@peer.example\n"
-            "a b@c.example\n<script>alert(1)</script>\n%s\n" % (dom(A).upper(), long))
+            "a b@c.example\n<script>alert(1)</script>\n%s\nghost@%s\n"
+            % (dom(A).upper(), long, down))
     iid, total, done, failed = imported(c["gina"], A, "gina", "following", data)
     e = entries(A, iid)
     assert e == {"bob": ("done", ""), "javascript:alert(1)": ("failed", "bad_address"),
                  "<b>x</b>@peer.example": ("failed", "bad_address"),
                  "a b@c.example": ("failed", "bad_address"),
                  "<script>alert(1)</script>": ("failed", "bad_address"),
-                 long[:300]: ("failed", "bad_address")}, e
-    assert (total, done, failed) == (6, 1, 5)
+                 long[:300]: ("failed", "bad_address"),
+                 "ghost@" + down: ("failed", "unreachable")}, e
+    assert (total, done, failed) == (7, 1, 6)
     assert "bob" in follows_of(A, "gina")
     page = c["gina"].get("/settings/import").text
     assert "<b>x</b>" not in page and "<script>alert" not in page, "markup from a file"
     assert "&lt;b&gt;x&lt;/b&gt;@peer.example</code>: not an account address" in page, page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<code>javascript:alert(1)</code>" in page
+    assert "<code>ghost@%s</code>: its server did not answer" % down in page
     assert 'href="javascript' not in page
 
 
