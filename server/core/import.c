@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/account.h"
 #include "core/block.h"
@@ -547,10 +548,17 @@ import_job(struct arena *a, const json_t *payload, struct err *err)
 	int n = db_import_pending(a, id, IMPORT_BATCH, &entries, err);
 	if (n < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	bool cut = false;
+	for (int i = 0; i < n && !cut; i++) {
 		if (settle(a, kind, member, &entries[i], err) != 0)
 			return -1;
-	if (n == IMPORT_BATCH) /* perhaps more: the next batch is another run */
+		/* slow peers: stop well within the job's lease, the rest is another run */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		cut = i + 1 < n && now.tv_sec - start.tv_sec >= IMPORT_BATCH_SECONDS;
+	}
+	if (n == IMPORT_BATCH || cut) /* perhaps more: the next batch is another run */
 		return job_enqueue(a, JOB_IMPORT, payload, 0, err) < 0 ? -1 : 0;
 	if (mode == IMPORT_OVERWRITE && trim_unlisted(a, kind, member->id, id, err) != 0)
 		return -1;

@@ -30,7 +30,8 @@ struct err;
 enum import_kind { IMPORT_FOLLOWING, IMPORT_BLOCKS, IMPORT_MUTES, IMPORT_KIND__MAX };
 enum import_mode { IMPORT_MERGE, IMPORT_OVERWRITE, IMPORT_MODE__MAX };
 
-#define IMPORT_BATCH 50		/* entries one run of the job settles */
+#define IMPORT_BATCH 50		/* entries one run of the job settles at most */
+#define IMPORT_BATCH_SECONDS 60 /* and for at most about this long (a lease is 300 s) */
 #define IMPORT_SHOWN 5		/* imports the status page lists */
 #define IMPORT_FAILURES_SHOWN 50 /* failed entries it lists of each */
 #define IMPORT_ADDRESS_MAX 300	/* characters of an entry kept (a bad address is clipped) */
@@ -88,7 +89,8 @@ int import_recent(struct arena *a, int64_t account_id, struct import_info **out,
 		  struct err *err);
 
 /* The 'import' job's handler (jobs/worker.h; payload {"import": id, "account": id}): settles
- * up to IMPORT_BATCH entries and queues itself again while some are pending; then trims
+ * up to IMPORT_BATCH entries (fewer when that took IMPORT_BATCH_SECONDS: slow peers) and
+ * queues itself again while some may be pending; then trims
  * (overwrite) and finishes the import. A member suspended or gone meanwhile fails what is
  * left ("suspended"). 0, or -1 + err (database failures: retried). */
 int import_job(struct arena *a, const json_t *payload, struct err *err);
