@@ -67,6 +67,7 @@ ap_start(const struct config *cfg)
 	worker_register(JOB_MEDIA_FETCH, ap_media_fetch_job);
 	worker_register(JOB_MOVE, move_job);
 	worker_register(JOB_IMPORT, import_job);
+	worker_register_give_up(JOB_IMPORT, import_give_up);
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
 	events_listen(ap_outbound_event);
 	account_set_remote_lookup(ap_resolve_acct);

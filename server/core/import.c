@@ -353,8 +353,9 @@ import_recent(struct arena *a, int64_t account_id, struct import_info **out, str
 
 /* --- the job ------------------------------------------------------------------------------ */
 
-/* Why a lookup failed, as import_entries.error says it; NULL when the job should be tried
- * again later (the database, not the peer, failed). */
+/* Why the lookup of an account elsewhere failed, as import_entries.error says it. Every
+ * failure is the entry's: a peer that answers nonsense must not hold the import up (when
+ * the database itself is down, recording the failure fails too, and the job is retried). */
 static const char *
 lookup_failure(const struct err *e)
 {
@@ -362,9 +363,9 @@ lookup_failure(const struct err *e)
 	case ERR_FORBIDDEN:
 		return "not_allowed";
 	case ERR_UNAVAILABLE:
-		return "unreachable";
 	case ERR_INTERNAL:
-		return NULL;
+	case ERR_RATE_LIMITED:
+		return "unreachable";
 	default:
 		return "not_found";
 	}
@@ -395,12 +396,11 @@ resolve(struct arena *a, const char *address, const char **why, struct err *err)
 		acct = account_lookup_remote(a, address, &e);
 	}
 	if (acct == NULL) {
-		if (at == NULL && e.code != ERR_NOT_FOUND) {
+		if (at == NULL && e.code != ERR_NOT_FOUND) { /* the database failed */
 			*err = e;
 			return NULL;
 		}
-		if ((*why = lookup_failure(&e)) == NULL)
-			*err = e;
+		*why = lookup_failure(&e);
 		return NULL;
 	}
 	if (!acct->approved || acct->suspended)
@@ -517,12 +517,50 @@ trim_unlisted(struct arena *a, enum import_kind kind, int64_t member_id, int64_t
 	return n < 0 ? -1 : 0;
 }
 
+/* Fails what is left of the import and finishes it (a member gone or suspended, a job
+ * given up). 0, or -1 + err. */
+static int
+stop(struct arena *a, int64_t id, const char *why, struct err *err)
+{
+	if (db_import_fail_pending(a, id, why, err) < 0)
+		return -1;
+	return db_import_finish(a, id, err);
+}
+
+void
+import_give_up(struct arena *a, const json_t *payload, const struct err *last)
+{
+	(void)last;
+	int64_t id;
+	struct err err;
+	err_clear(&err);
+	if (id_parse(json_string_value(json_object_get(payload, "import")), &id) == 0 &&
+	    stop(a, id, "refused", &err) != 0)
+		log_msg(LOG_WARN, "import %lld given up but not finished: %s", (long long)id,
+			err.detail);
+}
+
+static int run(struct arena *a, int64_t id, const json_t *payload, struct err *err);
+
 int
 import_job(struct arena *a, const json_t *payload, struct err *err)
 {
 	int64_t id;
 	if (id_parse(json_string_value(json_object_get(payload, "import")), &id) != 0)
 		return err_set(err, ERR_INVALID, NULL, "malformed import job");
+	if (run(a, id, payload, err) == 0)
+		return 0;
+	/* Whatever failed, the job is tried again (a dropped job would leave the import
+	 * running for good); import_give_up ends it if it never succeeds. */
+	if (err->code != ERR_UNAVAILABLE && err->code != ERR_INTERNAL)
+		err->code = ERR_INTERNAL;
+	return -1;
+}
+
+/* One run of import id's job. */
+static int
+run(struct arena *a, int64_t id, const json_t *payload, struct err *err)
+{
 	struct db_import im;
 	int found = db_import_get(a, id, &im, err);
 	if (found <= 0)
@@ -539,11 +577,8 @@ import_job(struct arena *a, const json_t *payload, struct err *err)
 		*err = me;
 		return -1;
 	}
-	if (member == NULL || member->suspended) {
-		if (db_import_fail_pending(a, id, "suspended", err) < 0)
-			return -1;
-		return db_import_finish(a, id, err);
-	}
+	if (member == NULL || member->suspended)
+		return stop(a, id, "suspended", err);
 	struct db_import_entry *entries;
 	int n = db_import_pending(a, id, IMPORT_BATCH, &entries, err);
 	if (n < 0)

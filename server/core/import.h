@@ -92,7 +92,13 @@ int import_recent(struct arena *a, int64_t account_id, struct import_info **out,
  * up to IMPORT_BATCH entries (fewer when that took IMPORT_BATCH_SECONDS: slow peers) and
  * queues itself again while some may be pending; then trims
  * (overwrite) and finishes the import. A member suspended or gone meanwhile fails what is
- * left ("suspended"). 0, or -1 + err (database failures: retried). */
+ * left ("suspended"). 0, or -1 + err: every failure is retried (ERR_UNAVAILABLE or
+ * ERR_INTERNAL), since a dropped job would leave the import running for good. */
 int import_job(struct arena *a, const json_t *payload, struct err *err);
+
+/* Its give-up hook (jobs/worker.h): a job that kept failing (the database, for two days)
+ * fails what is left of its import ("refused") and finishes it, so that the member may
+ * import again. */
+void import_give_up(struct arena *a, const json_t *payload, const struct err *last);
 
 #endif
