@@ -410,6 +410,27 @@ def test_worker_killed_mid_import_completes_once():
 
 
 @test
+def test_given_up_job_finishes_its_import():
+    """on K: an import whose job the queue gives up (here: claimed too often, as after
+    crashes each time) is finished with what was left failed, and the member may import
+    again"""
+    kim = harness.member(K, "kim", create=False)
+    harness.assert_status(upload(kim, "following", "l1\nl2\n"), 303, "the import")
+    iid = newest_import(K, "kim")[0]
+    K.psql("UPDATE jobs SET attempts = 20 WHERE kind = 'import'")
+    conf = K.write_config(os.path.join(K.tmp, "worker2.conf"), dict(K.settings, workers=1))
+    worker = harness.Worker(conf, "import_worker_give_up")
+    suite.add_cleanup(worker.stop)
+    worker.start()
+    iid2, total, done, failed = finished(K, "kim")
+    worker.stop()
+    assert iid2 == iid and (total, done, failed) == (2, 0, 2), (iid2, total, done, failed)
+    assert set(entries(K, iid).values()) == {("failed", "refused")}, entries(K, iid)
+    assert K.scalar("SELECT count(*) FROM jobs WHERE kind = 'import'") == "0"
+    harness.assert_status(upload(kim, "blocks", "l3\n"), 303, "the next import")
+
+
+@test
 def test_ten_thousand_rows_measured():
     """a file at the row limit (10,000 addresses: 2,000 members here, 8,000 names nobody
     has): stored in one request, every entry settled once, the 2,000 follows made; the time
