@@ -24,8 +24,8 @@
 
 static const char *const kind_names[IMPORT_KIND__MAX] = {
     [IMPORT_FOLLOWING] = "following", [IMPORT_BLOCKS] = "blocks", [IMPORT_MUTES] = "mutes"};
-static const char *const mode_names[IMPORT_MODE__MAX] = {[IMPORT_MERGE] = "merge",
-							 [IMPORT_OVERWRITE] = "overwrite"};
+static const char *const mode_names[IMPORT_MODE__MAX] = {
+    [IMPORT_MERGE] = "merge", [IMPORT_OVERWRITE] = "overwrite"};
 
 const char *
 import_kind_name(enum import_kind kind)
@@ -101,9 +101,9 @@ static const char *const csv_messages[CSV__MAX] = {
     [CSV_BARE_CR] = N_("A line ends with a lone carriage return. Save the file as CSV again."),
 };
 
-#define MSG_WRONG_HEADER                                                                       \
-	N_("The first line is not a header this import knows. A list of follows starts with "  \
-	   "\"Account address,Show boosts,Notify on new posts,Languages\", a list of mutes with " \
+#define MSG_WRONG_HEADER                                                                           \
+	N_("The first line is not a header this import knows. A list of follows starts with "      \
+	   "\"Account address,Show boosts,Notify on new posts,Languages\", a list of mutes with "  \
 	   "\"Account address,Hide notifications\"; a list of blocks has no header.")
 #define MSG_COLUMNS N_("A line has another number of columns than the first line.")
 #define MSG_NO_ACCOUNTS N_("The file has a header but no accounts.")
@@ -121,7 +121,8 @@ trim(struct arena *a, const char *s)
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
 	return arena_strndup(a, s, n);
 }
@@ -207,9 +208,9 @@ entries_of(struct arena *a, const struct csv_table *t, size_t first, const char 
 		if (address != NULL && utf8_chars(address) > IMPORT_ADDRESS_MAX)
 			address = NULL; /* longer than any handle this node stores */
 		json_array_append_new(
-		    list, address ? json_pack("[sn]", address)
-				  : json_pack("[ss]", clip(a, given, IMPORT_ADDRESS_MAX),
-					      "bad_address"));
+		    list,
+		    address ? json_pack("[sn]", address)
+			    : json_pack("[ss]", clip(a, given, IMPORT_ADDRESS_MAX), "bad_address"));
 	}
 	return list;
 }
@@ -233,7 +234,8 @@ read_file(struct arena *a, const struct import_request *rq, const struct import_
 	if (looks_like_header(a, &t.rows[0])) {
 		if (!is_header_of(a, &t.rows[0], rq->kind)) {
 			/* another list's header: say which list the file is */
-			if (rq->kind != IMPORT_FOLLOWING && is_header_of(a, &t.rows[0], IMPORT_FOLLOWING))
+			if (rq->kind != IMPORT_FOLLOWING &&
+			    is_header_of(a, &t.rows[0], IMPORT_FOLLOWING))
 				return refuse(err, line, 1,
 					      N_("This file is a list of follows: choose "
 						 "\"Follows\" above."),
@@ -295,8 +297,8 @@ import_start(struct arena *a, const struct account *member, const struct import_
 				"import already running");
 		return -1;
 	}
-	json_t *payload = json_pack("{ssss}", "import", id_format(*id, b), "account",
-				    id_format(member->id, m));
+	json_t *payload =
+	    json_pack("{ssss}", "import", id_format(*id, b), "account", id_format(member->id, m));
 	int64_t job = job_enqueue(a, JOB_IMPORT, payload, 0, err);
 	json_decref(payload);
 	if (job < 0 || db_commit(err) != 0) {
@@ -509,7 +511,7 @@ trim_unlisted(struct arena *a, enum import_kind kind, int64_t member_id, int64_t
 	int n = db_import_unlisted(a, rel[kind], member_id, import_id, &ids, err);
 	for (int i = 0; i < n; i++) {
 		int rc = kind == IMPORT_FOLLOWING ? follow_undo(a, member_id, ids[i], err)
-			 : kind == IMPORT_BLOCKS	  ? block_remove(a, member_id, ids[i], err)
+			 : kind == IMPORT_BLOCKS  ? block_remove(a, member_id, ids[i], err)
 						  : mute_remove(a, member_id, ids[i], err);
 		if (rc != 0)
 			return -1;
@@ -570,7 +572,8 @@ run(struct arena *a, int64_t id, const json_t *payload, struct err *err)
 	enum import_kind kind;
 	enum import_mode mode;
 	if (import_kind_parse(im.kind, &kind) != 0 || import_mode_parse(im.mode, &mode) != 0)
-		return err_set(err, ERR_INVALID, NULL, "import %lld of an unknown kind", (long long)id);
+		return err_set(err, ERR_INVALID, NULL, "import %lld of an unknown kind",
+			       (long long)id);
 	struct err me;
 	struct account *member = account_by_id(a, im.account_id, &me);
 	if (member == NULL && me.code != ERR_NOT_FOUND) {

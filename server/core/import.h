@@ -30,11 +30,11 @@ struct err;
 enum import_kind { IMPORT_FOLLOWING, IMPORT_BLOCKS, IMPORT_MUTES, IMPORT_KIND__MAX };
 enum import_mode { IMPORT_MERGE, IMPORT_OVERWRITE, IMPORT_MODE__MAX };
 
-#define IMPORT_BATCH 50		/* entries one run of the job settles at most */
-#define IMPORT_BATCH_SECONDS 60 /* and for at most about this long (a lease is 300 s) */
-#define IMPORT_SHOWN 5		/* imports the status page lists */
+#define IMPORT_BATCH 50		 /* entries one run of the job settles at most */
+#define IMPORT_BATCH_SECONDS 60	 /* and for at most about this long (a lease is 300 s) */
+#define IMPORT_SHOWN 5		 /* imports the status page lists */
 #define IMPORT_FAILURES_SHOWN 50 /* failed entries it lists of each */
-#define IMPORT_ADDRESS_MAX 300	/* characters of an entry kept (a bad address is clipped) */
+#define IMPORT_ADDRESS_MAX 300	 /* characters of an entry kept (a bad address is clipped) */
 
 /* "following", "blocks", "mutes" / "merge", "overwrite" (as stored and in forms); the
  * parsers return 0, or -1 for anything else. */
@@ -85,8 +85,7 @@ struct import_info {
 };
 
 /* The member's IMPORT_SHOWN newest imports, newest first. The count, or -1 + err. */
-int import_recent(struct arena *a, int64_t account_id, struct import_info **out,
-		  struct err *err);
+int import_recent(struct arena *a, int64_t account_id, struct import_info **out, struct err *err);
 
 /* The 'import' job's handler (jobs/worker.h; payload {"import": id, "account": id}): settles
  * up to IMPORT_BATCH entries (fewer when that took IMPORT_BATCH_SECONDS: slow peers) and

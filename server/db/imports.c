@@ -8,9 +8,10 @@
 #include "util/err.h"
 #include "util/id.h"
 
-#define ISO(col) "coalesce(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
-#define IMPORT_COLS                                                                            \
-	"id, account_id, kind, mode, state = 'running', total, done, failed, " ISO(            \
+#define ISO(col)                                                                                   \
+	"coalesce(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
+#define IMPORT_COLS                                                                                \
+	"id, account_id, kind, mode, state = 'running', total, done, failed, " ISO(                \
 	    "created_at") ", " ISO("finished_at")
 
 int
@@ -206,10 +207,11 @@ db_import_finish(struct arena *a, int64_t import_id, struct err *err)
 }
 
 /* The relation's rows of $1 whose account no entry of import $2 names. */
-#define UNLISTED(table)                                                                        \
-	"SELECT r.target_account_id FROM " table " r JOIN accounts t ON t.id = r.target_account_id" \
-	" WHERE r.account_id = $1::bigint AND NOT EXISTS (SELECT 1 FROM import_entries e"        \
-	"  WHERE e.import_id = $2::bigint AND (e.target_account_id = t.id"                       \
+#define UNLISTED(table)                                                                            \
+	"SELECT r.target_account_id FROM " table                                                   \
+	" r JOIN accounts t ON t.id = r.target_account_id"                                         \
+	" WHERE r.account_id = $1::bigint AND NOT EXISTS (SELECT 1 FROM import_entries e"          \
+	"  WHERE e.import_id = $2::bigint AND (e.target_account_id = t.id"                         \
 	"  OR e.address = lower(t.username) || coalesce('@' || t.domain, '')))"
 
 static const char *const unlisted_sql[] = {

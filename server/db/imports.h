@@ -48,8 +48,8 @@ struct db_import_entry {
 
 /* The first `limit` entries of import_id still pending, in the file's order. The count, or
  * -1 + err. */
-int db_import_pending(struct arena *a, int64_t import_id, int limit,
-		      struct db_import_entry **out, struct err *err);
+int db_import_pending(struct arena *a, int64_t import_id, int limit, struct db_import_entry **out,
+		      struct err *err);
 
 /* The failed entries of each of the n imports in ids, at most limit of each, by import and
  * then in the file's order. The count, or -1 + err. */
@@ -67,8 +67,7 @@ int db_import_entry_settle(struct arena *a, int64_t id, const char *error, int64
 			   struct err *err);
 
 /* Fails every pending entry of import_id with error (counted). The count, or -1 + err. */
-int db_import_fail_pending(struct arena *a, int64_t import_id, const char *error,
-			   struct err *err);
+int db_import_fail_pending(struct arena *a, int64_t import_id, const char *error, struct err *err);
 
 /* Marks import_id finished (now). 0, or -1 + err. */
 int db_import_finish(struct arena *a, int64_t import_id, struct err *err);

@@ -18,11 +18,11 @@
 #define TITLE N_("Import follows, blocks and mutes")
 
 /* What each list and mode is called on the page. */
-static const char *const kind_labels[IMPORT_KIND__MAX] = {
-    [IMPORT_FOLLOWING] = N_("Follows"), [IMPORT_BLOCKS] = N_("Blocks"),
-    [IMPORT_MUTES] = N_("Mutes")};
-static const char *const mode_labels[IMPORT_MODE__MAX] = {[IMPORT_MERGE] = N_("Merge"),
-							  [IMPORT_OVERWRITE] = N_("Overwrite")};
+static const char *const kind_labels[IMPORT_KIND__MAX] = {[IMPORT_FOLLOWING] = N_("Follows"),
+							  [IMPORT_BLOCKS] = N_("Blocks"),
+							  [IMPORT_MUTES] = N_("Mutes")};
+static const char *const mode_labels[IMPORT_MODE__MAX] = {
+    [IMPORT_MERGE] = N_("Merge"), [IMPORT_OVERWRITE] = N_("Overwrite")};
 
 /* Why an entry failed (import_entries.error), as the member reads it. */
 static const struct {
@@ -126,12 +126,13 @@ import_submit(struct req *req)
 	const struct body_field *file =
 	    req->body.kind == BODY_FORM ? body_field(&req->body, "file") : NULL;
 	if (import_kind_parse(web_field(req, "kind"), &rq.kind) != 0) {
-		err_set(&err, ERR_UNPROCESSABLE, "Choose what the file lists: follows, blocks or mutes.",
-			"import: no kind");
+		err_set(&err, ERR_UNPROCESSABLE,
+			"Choose what the file lists: follows, blocks or mutes.", "import: no kind");
 		return page(req, &err, 0);
 	}
 	if (import_mode_parse(web_field(req, "mode"), &rq.mode) != 0) {
-		err_set(&err, ERR_UNPROCESSABLE, "Choose to merge or to overwrite.", "import: no mode");
+		err_set(&err, ERR_UNPROCESSABLE, "Choose to merge or to overwrite.",
+			"import: no mode");
 		return page(req, &err, 0);
 	}
 	if (rq.mode == IMPORT_OVERWRITE && strcmp(web_field(req, "confirm"), "yes") != 0) {

@@ -57,9 +57,9 @@ END_TEST
 START_TEST(quoted_fields)
 {
 	struct csv_table t;
-	ck_assert_int_eq(parse("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\nnext,x,y,z\n", &t,
-			       NULL),
-			 CSV_OK);
+	ck_assert_int_eq(
+	    parse("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\"\nnext,x,y,z\n", &t, NULL),
+	    CSV_OK);
 	ck_assert_uint_eq(t.nrows, 2);
 	ck_assert_uint_eq(t.rows[0].nfields, 4);
 	ck_assert_str_eq(t.rows[0].fields[0], "a,b");
@@ -109,7 +109,7 @@ static const struct refusal refusals[] = {
     {"\n\r\n\n", 0, CSV_EMPTY, 0},
     {"a\nb\0c\n", 6, CSV_NUL, 2},
     {"a\nb\n\xFF\xD8\xFF\xE0", 0, CSV_NOT_UTF8, 3}, /* a JPEG's first bytes */
-    {"a\n\xC0\xAF\n", 0, CSV_NOT_UTF8, 2},	  /* overlong */
+    {"a\n\xC0\xAF\n", 0, CSV_NOT_UTF8, 2},	    /* overlong */
     {"a\nb\x01\n", 0, CSV_BINARY, 2},
     {"a\x7f\n", 0, CSV_BINARY, 1},
     {"a\nb\nc\nd\ne\nf\n", 0, CSV_TOO_MANY_ROWS, 6},
