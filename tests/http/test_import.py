@@ -413,7 +413,7 @@ def test_worker_killed_mid_import_completes_once():
 def test_given_up_job_finishes_its_import():
     """on K: an import whose job the queue gives up (here: claimed too often, as after
     crashes each time) is finished with what was left failed, and the member may import
-    again"""
+    again; an import of a member suspended before it ran stops, acting on nobody"""
     kim = harness.member(K, "kim", create=False)
     harness.assert_status(upload(kim, "following", "l1\nl2\n"), 303, "the import")
     iid = newest_import(K, "kim")[0]
@@ -428,6 +428,15 @@ def test_given_up_job_finishes_its_import():
     assert set(entries(K, iid).values()) == {("failed", "refused")}, entries(K, iid)
     assert K.scalar("SELECT count(*) FROM jobs WHERE kind = 'import'") == "0"
     harness.assert_status(upload(kim, "blocks", "l3\n"), 303, "the next import")
+    # suspended before its job ran: it stops, blocking nobody
+    iid = newest_import(K, "kim")[0]
+    K.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'kim'")
+    worker.start()
+    iid2, total, done, failed = finished(K, "kim")
+    worker.stop()
+    assert iid2 == iid and (total, done, failed) == (1, 0, 1), (iid2, total, done, failed)
+    assert entries(K, iid) == {"l3": ("failed", "suspended")}, entries(K, iid)
+    assert related(K, "blocks", "kim") == []
 
 
 @test
