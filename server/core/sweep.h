@@ -10,8 +10,8 @@ struct err;
  * handles of deleted accounts (core/deletion.h), the home feeds' trimming
  * (core/timeline.h), the posts due to delete themselves (core/expiry.h), then the media
  * trash and the remote images' cache (core/media.h, core/remote_media.h). The number of
- * things done, or -1 + err (a failed part stops the round; the next round starts again from
- * the first). */
+ * things done, or -1 + err when a part failed: the failure is logged and the round goes on
+ * with the next part, so that one part that keeps failing starves none of the others. */
 int sweep_run(struct arena *a, struct err *err);
 
 #endif

@@ -362,6 +362,35 @@ def test_database_refusal_retried():
 
 
 @test
+def test_failing_part_starves_nothing():
+    """a part of the sweep that fails every round (the database refuses to end a timed
+    suspension, which the sweep does first) keeps no due post from deleting itself; the
+    failure is logged each round"""
+    harness.create_account(A, "stuck")
+    A.psql("UPDATE accounts SET suspended_at = now() - interval '2 days',"
+           " suspended_until = now() - interval '1 day' WHERE username = 'stuck'")
+    A.psql("CREATE FUNCTION test_refuse_unsuspend() RETURNS trigger LANGUAGE plpgsql AS"
+           " $$BEGIN RAISE EXCEPTION 'unsuspension refused by the test'; END$$;"
+           " CREATE TRIGGER test_refuse_unsuspend BEFORE UPDATE ON accounts FOR EACH ROW"
+           " WHEN (OLD.username = 'stuck' AND NEW.suspended_until IS NULL)"
+           " EXECUTE FUNCTION test_refuse_unsuspend()")
+    try:
+        harness.wait_for(lambda: "unsuspension refused by the test" in A.server.log(), WAIT,
+                         what="the moderation part failing")
+        CLOCK["now"] += HOUR
+        move_clock_and_sweep(CLOCK["now"])  # a post due now went: the expiry part ran
+        assert A.scalar("SELECT count(*) FROM accounts WHERE username = 'stuck'"
+                        " AND suspended_until IS NOT NULL") == "1"
+        assert "sweep: moderation failed" in A.server.log()
+    finally:
+        A.psql("DROP TRIGGER test_refuse_unsuspend ON accounts;"
+               " DROP FUNCTION test_refuse_unsuspend()")
+    harness.wait_for(lambda: A.scalar("SELECT count(*) FROM accounts WHERE username = 'stuck'"
+                                      " AND suspended_until IS NULL") == "1", WAIT,
+                     what="the suspension ended once the database accepts")
+
+
+@test
 def test_auto_delete_keeps_pins_and_bookmarks():
     """bob deletes his posts older than two weeks: an old post goes, one he pinned, one he
     bookmarked and a younger one stay; one only alice bookmarked goes; carol, who did not
