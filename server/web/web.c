@@ -157,6 +157,9 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 	tval_set_str(ctx, "instance_description",
 		     s ? settings_description(s, req->lang) : app->cfg.instance_description);
 	tval_set_bool(ctx, "local_public", s && s->local_timeline_public);
+	/* every page says when the doors are shut: to a member, that posts wait; to a visitor,
+	   why there is nothing but the sign-in page */
+	tval_set_bool(ctx, "lockdown_banner", s && s->lockdown);
 	tval_set_str(ctx, "version", PACKAGE_VERSION);
 	tval_set_bool(ctx, "signed_in", req->viewer != NULL);
 	tval_set_str(ctx, "csrf", req->csrf ? req->csrf : "");

@@ -1,0 +1,286 @@
+// test_safety_kit_pages.mjs - issue 12's member pages as a new member walks them on a 320 px
+// phone with JavaScript off, in English and Simplified Chinese (the walk of brief walk12): the
+// links that lead on from Settings, the consent page's code page, an error page and sign-in
+// are 44 px targets; the authorisation code is whole on the screen (and is the real code: it
+// buys a token); the app is named inside whole sentences; moving away shows a wrong password
+// at the password field and a bad address at the address field, each with the focus and on
+// the first screen, and then moves for real to an account on a second parasol (loopback
+// federation, as tests/http/test_move.py); the two-factor set-up says how long it waits in a
+// sentence. Nothing loads from another host; no console error but the refused forms' own
+// status; axe-core finds nothing on these pages (with JavaScript, which it needs).
+//
+// Run by tests/browser/run: node --test --test-reporter=tap tests/browser/test_safety_kit_pages.mjs
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, test } from 'node:test';
+
+import {
+	Instance, SANITIZER_RE, axeViolations, launchBrowser, openContext, signInAs, submit,
+} from './lib.mjs';
+
+const T = 180000;
+const PASSWORD = 'a long enough password';
+const A = new Instance('kit_a'); // the member's community
+const B = new Instance('kit_b'); // the server she moves to
+const WIDTH = 320, HEIGHT = 640;
+let browser;
+const contexts = [];
+
+// Both servers may federate over plain http on 127.0.0.1 (a test-only setting).
+for (const inst of [A, B]) {
+	const write = inst.writeConfig.bind(inst);
+	inst.writeConfig = () => {
+		write();
+		fs.appendFileSync(inst.conf, 'federation_insecure_loopback = true\n');
+	};
+}
+
+// Puts domain on inst's allowlist and waits until its server has heard of it.
+async function allowPeer(inst, domain) {
+	inst.psql(`INSERT INTO peers (domain) VALUES ('${domain}') ON CONFLICT DO NOTHING; NOTIFY parasol_cache, 'peers'`);
+	const deadline = Date.now() + 15000;
+	while (!/cache: peers changed/.test(inst.log())) {
+		assert.ok(Date.now() < deadline, `${inst.name} did not hear that its peers changed`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+const domain = (inst) => `127.0.0.1:${inst.port}`;
+
+before(async () => {
+	await A.start();
+	await B.start();
+	await allowPeer(A, domain(B));
+	await allowPeer(B, domain(A));
+	browser = await launchBrowser();
+});
+
+after(async () => {
+	for (const c of contexts) await c.context.close().catch(() => {});
+	if (browser) await browser.close().catch(() => {});
+	A.cleanup();
+	B.cleanup();
+});
+
+async function phone(inst, lang, { javaScriptEnabled = false } = {}) {
+	const c = await openContext(browser, inst.base, { lang, width: WIDTH, height: HEIGHT, javaScriptEnabled });
+	contexts.push(c);
+	return c;
+}
+
+async function member(inst, lang, name) {
+	inst.cli(['admin', 'create-account', name], `${PASSWORD}\n`);
+	const c = await phone(inst, lang);
+	await signInAs(c.page, name, PASSWORD);
+	assert.equal(new URL(c.page.url()).pathname, '/home', `${name} did not sign in`);
+	return c;
+}
+
+async function fits(page, what) {
+	const w = await page.evaluate(() => document.documentElement.scrollWidth);
+	assert.ok(w <= WIDTH, `${what} is ${w} px wide at ${WIDTH} px`);
+}
+
+// The height of each element matching selector (in main), which must be a 44 px target.
+async function targets(page, selector, what) {
+	const boxes = await page.locator(`main ${selector}`).evaluateAll((els) =>
+		els.map((el) => ({ text: el.textContent.trim(), h: el.getBoundingClientRect().height })));
+	assert.ok(boxes.length > 0, `no ${selector} on ${what}`);
+	for (const b of boxes) assert.ok(b.h >= 44, `"${b.text}" on ${what} is ${b.h} px high`);
+}
+
+// The problems the watcher saw, but for the browser's report of a refused form's status.
+function problems(c, ...statuses) {
+	return c.watcher.take().filter((p) =>
+		!statuses.some((s) => p.includes(`the server responded with a status of ${s} `)));
+}
+
+async function registerApp(inst, name, redirect) {
+	const r = await fetch(`${inst.base}/api/v1/apps`, {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ client_name: name, redirect_uris: redirect, scopes: 'read write' }),
+	});
+	assert.equal(r.status, 200);
+	return r.json();
+}
+
+const OOB = 'urn:ietf:wg:oauth:2.0:oob';
+
+for (const lang of ['en', 'zh-CN']) {
+	const tag = lang === 'en' ? 'en' : 'zh';
+
+	test(`${lang}: links that lead on from Settings, sign-in, the about page and an error page are 44 px high`, { timeout: T }, async () => {
+		const v = await phone(A, lang);
+		await v.page.goto('/login');
+		await targets(v.page, 'a[href="/recover"]', '/login');
+		await v.page.goto('/about');
+		await targets(v.page, 'a[href="/safety"]', '/about');
+		const c = await member(A, lang, `links_${tag}`);
+		const { page } = c;
+		await page.goto('/settings');
+		for (const href of ['/settings/export', '/settings/aliases', '/settings/move', '/settings/delete'])
+			await targets(page, `section a[href="${href}"]`, '/settings');
+		await fits(page, '/settings');
+		const missing = await page.goto('/no-such-page');
+		assert.equal(missing.status(), 404);
+		await targets(page, '.error-page a[href="/"]', 'the 404 page');
+		assert.deepEqual([...problems(v), ...problems(c, 404)], []);
+	});
+
+	test(`${lang}: the consent page's code is whole on the phone, the app named in a sentence; it buys a token`, { timeout: T }, async () => {
+		const name = `codes_${tag}`;
+		const c = await member(A, lang, name);
+		const { page, tr } = c;
+		const appName = 'Tusky for a very small phone screen';
+		const app = await registerApp(A, appName, OOB);
+		const ask = `/oauth/authorize?response_type=code&client_id=${app.client_id}` +
+			`&redirect_uri=${encodeURIComponent(OOB)}&scope=read`;
+		await page.goto(ask);
+		await fits(page, 'the consent page');
+		const res = await submit(page, page.locator('form[action="/oauth/authorize"] button[value="approve"]'));
+		assert.equal(res.status(), 200);
+		const said = (await page.locator('main p').first().innerText()).trim();
+		assert.equal(said, tr('Copy this code into {app_name} to finish signing in. It works once, within ten minutes.')
+			.replace('{app_name}', appName));
+		const code = page.locator('#code');
+		assert.equal(await page.locator('label[for="code"]').innerText(), tr('Authorisation code'));
+		const seen = await code.evaluate((el) => ({
+			value: el.value, sw: el.scrollWidth, cw: el.clientWidth, sh: el.scrollHeight, ch: el.clientHeight,
+			right: el.getBoundingClientRect().right, readOnly: el.readOnly,
+		}));
+		assert.ok(seen.value.length >= 30, `code ${seen.value}`);
+		assert.ok(seen.readOnly);
+		assert.ok(seen.sw <= seen.cw && seen.sh <= seen.ch,
+			`the code is cut off: ${JSON.stringify(seen)}`);
+		assert.ok(seen.right <= WIDTH, `the code box ends at ${seen.right} px`);
+		await fits(page, 'the code page');
+		await targets(page, 'a[href="/settings#apps"]', 'the code page');
+		// what the member copies is the code: the app gets a token for it
+		const token = await fetch(`${A.base}/oauth/token`, {
+			method: 'POST',
+			body: new URLSearchParams({ grant_type: 'authorization_code', client_id: app.client_id,
+				client_secret: app.client_secret, code: seen.value, redirect_uri: OOB }),
+		});
+		assert.equal(token.status, 200, await token.text());
+		// denying says so, naming the app
+		await page.goto(ask);
+		await submit(page, page.locator('form[action="/oauth/authorize"] button[value="deny"]'));
+		assert.equal((await page.locator('main p').first().innerText()).trim(),
+			tr('You did not allow {app_name} to use your account. Nothing was shared with it.')
+				.replace('{app_name}', appName));
+		assert.equal(await page.locator('#code').count(), 0);
+		assert.deepEqual(problems(c), []);
+	});
+
+	test(`${lang}: moving away: each error at its field, with the focus, on the first screen; then the move`, { timeout: T }, async () => {
+		const name = `mover_${tag}`, target = `arrival_${tag}`;
+		const c = await member(A, lang, name);
+		const { page, tr } = c;
+		// the new account on B lists this one as its old one
+		const b = await member(B, lang, target);
+		await b.page.goto('/settings/aliases');
+		await b.page.fill('#handle', `${name}@${domain(A)}`);
+		await submit(b.page, b.page.locator('form[action="/settings/aliases"] button[type="submit"]'));
+		assert.equal(b.page.url(), `${B.base}/settings/aliases?notice=alias_added`);
+
+		const move = async (handle, password) => {
+			await page.goto('/settings/move');
+			await page.fill('#handle', handle);
+			await page.fill('#password', password);
+			return submit(page, page.locator('form[action="/settings/move"] button[type="submit"]'));
+		};
+		const onScreen = async (sel) => {
+			const box = await page.locator(sel).boundingBox();
+			assert.ok(box && box.y >= 0 && box.y + box.height <= HEIGHT, `${sel} is off the screen: ${JSON.stringify(box)}`);
+		};
+		// an address that can't be moved to: the message at the address, which has the focus
+		let res = await move(`nobody@${domain(B)}.invalid`, PASSWORD);
+		assert.equal(res.status(), 422);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'handle');
+		assert.equal(await page.locator('#handle').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.locator('#handle').getAttribute('aria-describedby'), 'handle-error');
+		assert.equal(await page.locator('#password').getAttribute('aria-invalid'), null);
+		assert.equal((await page.locator('#handle-error').innerText()).trim(),
+			tr('That server is not one this community federates with.'));
+		await onScreen('#handle-error');
+		await onScreen('#handle');
+		await fits(page, 'the move page with an address error');
+		// the right address, a wrong password: the message at the password, which has the focus
+		res = await move(`${target}@${domain(B)}`, 'not my password at all');
+		assert.equal(res.status(), 403);
+		assert.equal(await page.evaluate(() => document.activeElement.id), 'password');
+		assert.equal(await page.locator('#password').getAttribute('aria-invalid'), 'true');
+		assert.equal(await page.locator('#handle').getAttribute('aria-invalid'), null);
+		assert.equal(await page.inputValue('#handle'), `${target}@${domain(B)}`, 'the address typed is lost');
+		assert.equal((await page.locator('#password-error').innerText()).trim(), tr('The current password is wrong.'));
+		await onScreen('#password-error');
+		await onScreen('#password');
+		await fits(page, 'the move page with a password error');
+		assert.equal(A.scalar(`SELECT moved_to_uri IS NULL FROM accounts WHERE username = '${name}'`), 't');
+		// and the move itself
+		res = await move(`${target}@${domain(B)}`, PASSWORD);
+		assert.equal(res.status(), 200);
+		assert.equal(new URL(page.url()).search, '?notice=moved_away');
+		assert.equal(A.scalar(`SELECT moved_to_uri FROM accounts WHERE username = '${name}'`), `${B.base}/users/${target}`);
+		await fits(page, 'the moved page');
+		assert.deepEqual([...problems(c, 403, 422), ...problems(b)], []);
+	});
+
+	test(`${lang}: the two-factor set-up says in a sentence how long it waits`, { timeout: T }, async () => {
+		const c = await member(A, lang, `wait_${tag}`);
+		const { page, tr } = c;
+		await page.goto('/settings');
+		await page.fill('#two_factor_password', PASSWORD);
+		await submit(page, page.locator('form[action="/settings/two-factor/start"] button'));
+		assert.equal(new URL(page.url()).pathname, '/settings/two-factor');
+		const hint = (await page.locator('ol.steps p.hint').innerText()).trim();
+		assert.match(hint, /\d/);
+		const minutes = /(\d+)/.exec(hint)[1];
+		assert.equal(hint, tr('Nothing changes until a right code is typed here. The set-up waits for it {minutes} minutes; after that, start again from Settings.')
+			.replace('{minutes}', minutes));
+		await targets(page, 'a.back-link[href="/settings#two-factor"]', 'the set-up page');
+		assert.equal((await page.locator('a[href="/settings#two-factor"]').innerText()).trim(), tr('Back to settings'));
+		await fits(page, 'the set-up page');
+		assert.deepEqual(problems(c), []);
+	});
+
+	test(`${lang}: axe finds nothing on the code page, the move page with its errors and the safety guide`, { timeout: T }, async () => {
+		const name = `axe_${tag}`;
+		A.cli(['admin', 'create-account', name], `${PASSWORD}\n`);
+		const c = await phone(A, lang, { javaScriptEnabled: true });
+		const { page } = c;
+		await signInAs(page, name, PASSWORD);
+		const app = await registerApp(A, 'An app', OOB);
+		await page.goto(`/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(OOB)}&scope=read`);
+		await submit(page, page.locator('form[action="/oauth/authorize"] button[value="approve"]'));
+		const found = [];
+		const check = async (what) => {
+			for (const width of [320, 1280]) {
+				await page.setViewportSize({ width, height: 800 });
+				for (const v of await axeViolations(page)) found.push(`${what} at ${width} px: ${v}`);
+			}
+			await page.setViewportSize({ width: WIDTH, height: HEIGHT });
+		};
+		await check('the code page');
+		await page.goto('/settings/move');
+		await page.fill('#handle', 'nobody@nowhere.invalid');
+		await page.fill('#password', PASSWORD);
+		await submit(page, page.locator('form[action="/settings/move"] button[type="submit"]'));
+		await check('the move page with an error');
+		await page.goto('/safety');
+		await check('the safety guide');
+		assert.deepEqual(found, []);
+		assert.deepEqual(problems(c, 422), []);
+	});
+}
+
+test('the servers exit 0 on SIGTERM and their logs have no sanitizer report', { timeout: T }, async () => {
+	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
+	for (const inst of [A, B]) {
+		const code = await inst.stopServer();
+		assert.equal(code, 0, `${inst.name} exit ${code}:\n${inst.logTail()}`);
+		const bad = inst.log().split('\n').filter((l) => SANITIZER_RE.test(l));
+		assert.deepEqual(bad, [], `sanitizer reports in ${inst.name}'s log`);
+	}
+});
