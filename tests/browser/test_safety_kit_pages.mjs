@@ -6,7 +6,8 @@
 // at the password field and a bad address at the address field, each with the focus and on
 // the first screen, and then moves for real to an account on a second parasol (loopback
 // federation, as tests/http/test_move.py); the two-factor set-up says how long it waits in a
-// sentence. Nothing loads from another host; no console error but the refused forms' own
+// sentence; while the lockdown is on, a line above every page says what it means, to members
+// and to visitors (who get only the sign-in page). Nothing loads from another host; no console error but the refused forms' own
 // status; axe-core finds nothing on these pages (with JavaScript, which it needs).
 //
 // Run by tests/browser/run: node --test --test-reporter=tap tests/browser/test_safety_kit_pages.mjs
@@ -195,7 +196,7 @@ for (const lang of ['en', 'zh-CN']) {
 			assert.ok(box && box.y >= 0 && box.y + box.height <= HEIGHT, `${sel} is off the screen: ${JSON.stringify(box)}`);
 		};
 		// an address that can't be moved to: the message at the address, which has the focus
-		let res = await move(`nobody@${domain(B)}.invalid`, PASSWORD);
+		let res = await move('nobody@elsewhere.invalid', PASSWORD);
 		assert.equal(res.status(), 422);
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'handle');
 		assert.equal(await page.locator('#handle').getAttribute('aria-invalid'), 'true');
@@ -213,7 +214,7 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.equal(await page.locator('#password').getAttribute('aria-invalid'), 'true');
 		assert.equal(await page.locator('#handle').getAttribute('aria-invalid'), null);
 		assert.equal(await page.inputValue('#handle'), `${target}@${domain(B)}`, 'the address typed is lost');
-		assert.equal((await page.locator('#password-error').innerText()).trim(), tr('The current password is wrong.'));
+		assert.equal((await page.locator('#password-error').innerText()).trim(), tr('The password is wrong.'));
 		await onScreen('#password-error');
 		await onScreen('#password');
 		await fits(page, 'the move page with a password error');
@@ -274,6 +275,52 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.deepEqual(problems(c, 422), []);
 	});
 }
+
+// Last: the lockdown shuts A's doors to its peer (B) too.
+test('the lockdown: a line above every page tells members and visitors what it means; it goes when it ends', { timeout: T }, async () => {
+	A.cli(['admin', 'create-account', 'kit_admin', '--role', 'admin'], `${PASSWORD}\n`);
+	const invite = new URL(A.cli(['admin', 'invite']).trim());
+	const seen = [];
+	for (const lang of ['en', 'zh-CN']) {
+		const admin = await phone(A, lang);
+		await signInAs(admin.page, 'kit_admin', PASSWORD);
+		const m = await member(A, lang, `locked_${lang === 'en' ? 'en' : 'zh'}`);
+		const v = await phone(A, lang);
+		const { tr } = m;
+		const forMembers = tr('This community is in lockdown: visitors see only the sign-in page, the about page and the safety guide, and nothing is sent to other servers. What you post now waits, and is sent when the lockdown ends.');
+		const forVisitors = tr('This community is closed to visitors for now; members can still sign in. Invite links work again when it opens.');
+		const banner = async (page) => {
+			const b = page.locator('main .lockdown-banner');
+			return (await b.count()) ? (await b.innerText()).trim() : null;
+		};
+		await m.page.goto('/home');
+		assert.equal(await banner(m.page), null, 'a lockdown line without a lockdown');
+		await admin.page.goto('/admin/settings');
+		await submit(admin.page, admin.page.locator('form[action="/admin/lockdown"] button[type="submit"]'));
+		assert.equal(A.scalar("SELECT value FROM instance_settings WHERE key = 'lockdown'"), 'true');
+		for (const path of ['/home', '/statuses/new', '/settings'])  {
+			await m.page.goto(path);
+			assert.equal(await banner(m.page), forMembers, `${path} during the lockdown`);
+			await fits(m.page, `${path} during the lockdown`);
+		}
+		// an invite link, a profile: the sign-in page, which says why
+		for (const path of [invite.pathname + invite.search, '/@kit_admin', '/login']) {
+			await v.page.goto(path);
+			assert.equal(new URL(v.page.url()).pathname, '/login', `${path} is open to visitors during the lockdown`);
+			assert.equal(await banner(v.page), forVisitors, `${path} for a visitor during the lockdown`);
+			await fits(v.page, 'the sign-in page during the lockdown');
+		}
+		await admin.page.goto('/admin/settings');
+		await submit(admin.page, admin.page.locator('form[action="/admin/lockdown"] button[type="submit"]'));
+		assert.equal(A.scalar("SELECT value FROM instance_settings WHERE key = 'lockdown'"), 'false');
+		await m.page.goto('/home');
+		assert.equal(await banner(m.page), null, 'the lockdown line stayed after the lockdown');
+		await v.page.goto('/login');
+		assert.equal(await banner(v.page), null, 'the lockdown line stayed for visitors');
+		for (const c of [admin, m, v]) seen.push(...problems(c));
+	}
+	assert.deepEqual(seen, []);
+});
 
 test('the servers exit 0 on SIGTERM and their logs have no sanitizer report', { timeout: T }, async () => {
 	for (const c of contexts.splice(0)) await c.context.close().catch(() => {});
