@@ -150,7 +150,25 @@ sign_in_first(struct req *req, const struct authorize_ask *ask)
 	struct strbuf next;
 	strbuf_init(&next, req->arena);
 	strbuf_put_pct(&next, back.data, "/");
-	return web_redirect(req, arena_printf(req->arena, "/login?next=%s", next.data), NULL);
+	return web_redirect(req, arena_printf(req->arena, "/login?next=%s", next.data),
+			    "signin_for_app");
+}
+
+/* Where the app's redirect URI leads, as a CSP source: "https://host[:port]", or "scheme:"
+ * for an app's own scheme; NULL for the out-of-band one (no redirect). In req's arena. */
+static const char *
+redirect_source(struct req *req, const char *redirect_uri)
+{
+	if (strcmp(redirect_uri, OAUTH_OOB) == 0)
+		return NULL;
+	const char *scheme_end = strchr(redirect_uri, ':');
+	if (strncmp(redirect_uri, "https://", 8) == 0 || strncmp(redirect_uri, "http://", 7) == 0) {
+		const char *host = strstr(redirect_uri, "://") + 3;
+		size_t len = strcspn(host, "/?#");
+		return arena_printf(req->arena, "%.*s%.*s", (int)(host - redirect_uri),
+				    redirect_uri, (int)len, host);
+	}
+	return arena_printf(req->arena, "%.*s", (int)(scheme_end - redirect_uri + 1), redirect_uri);
 }
 
 /* The Content-Security-Policy of the consent page: its form may lead the browser on to the
@@ -158,19 +176,9 @@ sign_in_first(struct req *req, const struct authorize_ask *ask)
 static void
 form_action_for(struct req *req, const char *redirect_uri)
 {
-	if (strcmp(redirect_uri, OAUTH_OOB) == 0)
+	const char *source = redirect_source(req, redirect_uri);
+	if (source == NULL)
 		return;
-	const char *source;
-	const char *scheme_end = strchr(redirect_uri, ':');
-	if (strncmp(redirect_uri, "https://", 8) == 0 || strncmp(redirect_uri, "http://", 7) == 0) {
-		const char *host = strstr(redirect_uri, "://") + 3;
-		size_t len = strcspn(host, "/?#");
-		source = arena_printf(req->arena, "%.*s%.*s", (int)(host - redirect_uri),
-				      redirect_uri, (int)len, host);
-	} else {
-		source = arena_printf(req->arena, "%.*s", (int)(scheme_end - redirect_uri + 1),
-				      redirect_uri);
-	}
 	resp_header(req, "Content-Security-Policy",
 		    arena_printf(req->arena,
 				 "default-src 'self'; script-src 'none'; object-src 'none'; "
@@ -188,6 +196,9 @@ ask_ctx(struct req *req, const struct authorize_ask *ask, const struct oauth_app
 	tval_set(ctx, "scopes", scope_list(req, scopes));
 	tval_set_str(ctx, "client_id", ask->client_id);
 	tval_set_str(ctx, "redirect_uri", ask->redirect_uri);
+	/* where the browser goes next, so that a member can tell an app from an imitation */
+	const char *source = redirect_source(req, ask->redirect_uri);
+	tval_set_str(ctx, "redirect_to", source ? source : "");
 	tval_set_str(ctx, "scope", scopes);
 	tval_set_str(ctx, "state", ask->state ? ask->state : "");
 	tval_set_str(ctx, "code_challenge", ask->code_challenge ? ask->code_challenge : "");

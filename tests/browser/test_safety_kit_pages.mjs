@@ -1,7 +1,8 @@
 // test_safety_kit_pages.mjs - issue 12's member pages as a new member walks them on a 320 px
 // phone with JavaScript off, in English and Simplified Chinese (the walk of brief walk12): the
 // links that lead on from Settings, the consent page's code page, an error page and sign-in
-// are 44 px targets; the authorisation code is whole on the screen (and is the real code: it
+// are 44 px targets; a visitor an app sends here is told why to sign in, and the consent page
+// says where the browser goes after the choice; the authorisation code is whole on the screen (and is the real code: it
 // buys a token); the app is named inside whole sentences; moving away shows a wrong password
 // at the password field and a bad address at the address field, each with the focus and on
 // the first screen, and then moves for real to an account on a second parasol (loopback
@@ -172,6 +173,49 @@ for (const lang of ['en', 'zh-CN']) {
 				.replace('{app_name}', appName));
 		assert.equal(await page.locator('#code').count(), 0);
 		assert.deepEqual(problems(c), []);
+	});
+
+	test(`${lang}: a visitor sent by an app is told why to sign in; the consent page says where the browser goes next`, { timeout: T }, async () => {
+		const name = `visitor_${tag}`;
+		A.cli(['admin', 'create-account', name], `${PASSWORD}\n`);
+		const v = await phone(A, lang);
+		const { page, tr } = v;
+		const redirect = 'https://app.example/callback';
+		const app = await registerApp(A, 'A web app', redirect);
+		let arrived = null;
+		await v.context.route('https://app.example/**', (route) => {
+			arrived = route.request().url();
+			return route.fulfill({ status: 200, contentType: 'text/plain', body: 'the app' });
+		});
+		await page.goto(`/oauth/authorize?response_type=code&client_id=${app.client_id}` +
+			`&redirect_uri=${encodeURIComponent(redirect)}&scope=read&state=s1`);
+		assert.equal(new URL(page.url()).pathname, '/login');
+		assert.equal((await page.locator('main .notice').innerText()).trim(),
+			tr('An app asks to use your account. Sign in first; then you choose whether to allow it.'));
+		await fits(page, 'the sign-in page for an app');
+		await page.fill('#username', name);
+		await page.fill('#password', PASSWORD);
+		await submit(page, page.locator('form[action="/login"] button[type="submit"]'));
+		assert.equal(new URL(page.url()).pathname, '/oauth/authorize', 'the sign-in did not lead back to the app\'s request');
+		const where = tr('Whichever you choose, your browser then goes back to the app at {redirect_to}.')
+			.replace('{redirect_to}', 'https://app.example');
+		assert.ok((await page.locator('main').innerText()).includes(where), `no "${where}"`);
+		assert.ok(!(await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
+		await fits(page, 'the consent page');
+		await page.locator('form[action="/oauth/authorize"] button[value="deny"]').click();
+		for (let i = 0; arrived === null && i < 100; i++) await page.waitForTimeout(100);
+		assert.ok(arrived, 'the browser did not go back to the app');
+		const back = new URL(arrived);
+		assert.equal(back.origin + back.pathname, redirect);
+		assert.equal(back.searchParams.get('error'), 'access_denied');
+		assert.equal(back.searchParams.get('state'), 's1');
+		// an app without an address to go back to: the code comes on the next page
+		const oob = await registerApp(A, 'A phone app', OOB);
+		await page.goto(`/oauth/authorize?response_type=code&client_id=${oob.client_id}` +
+			`&redirect_uri=${encodeURIComponent(OOB)}&scope=read`);
+		assert.ok((await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
+		// the one request to another host is the app's own address, where the choice sends the browser
+		assert.deepEqual(problems(v).filter((p) => !p.endsWith(`GET ${arrived}`)), []);
 	});
 
 	test(`${lang}: moving away: each error at its field, with the focus, on the first screen; then the move`, { timeout: T }, async () => {
