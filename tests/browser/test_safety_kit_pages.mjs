@@ -315,6 +315,10 @@ for (const lang of ['en', 'zh-CN']) {
 		await check('the move page with an error');
 		await page.goto('/safety');
 		await check('the safety guide');
+		// a part's second paragraph (moving, under "Your account") stands apart from the first
+		const gap = await page.locator('.stored dd > p').first().evaluate((p) =>
+			parseFloat(getComputedStyle(p).marginTop));
+		assert.ok(gap >= 4, `the second paragraph of a stored part is ${gap} px from the first`);
 		assert.deepEqual(found, []);
 		assert.deepEqual(problems(c, 422), []);
 	});
@@ -353,6 +357,19 @@ test('the lockdown: a line above every page tells members and visitors what it m
 			assert.equal(new URL(v.page.url()).pathname, '/login', `${path} is open to visitors during the lockdown`);
 			assert.equal(await banner(v.page), forVisitors, `${path} for a visitor during the lockdown`);
 			await fits(v.page, 'the sign-in page during the lockdown');
+		}
+		// axe (with JavaScript) on a member's and a visitor's page with the line
+		const axeMember = await phone(A, lang, { javaScriptEnabled: true });
+		await signInAs(axeMember.page, `locked_${lang === 'en' ? 'en' : 'zh'}`, PASSWORD);
+		const axeVisitor = await phone(A, lang, { javaScriptEnabled: true });
+		for (const [c, path] of [[axeMember, '/home'], [axeVisitor, '/login']]) {
+			await c.page.goto(path);
+			assert.ok(await banner(c.page), `no lockdown line on ${path} for axe`);
+			for (const width of [320, 1280]) {
+				await c.page.setViewportSize({ width, height: 800 });
+				assert.deepEqual(await axeViolations(c.page), [], `axe on ${path} during the lockdown at ${width} px`);
+			}
+			seen.push(...problems(c));
 		}
 		await admin.page.goto('/admin/settings');
 		await submit(admin.page, admin.page.locator('form[action="/admin/lockdown"] button[type="submit"]'));
