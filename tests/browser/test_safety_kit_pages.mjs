@@ -7,7 +7,7 @@
 // at the password field and a bad address at the address field, each with the focus and on
 // the first screen, and then moves for real to an account on a second parasol (loopback
 // federation, as tests/http/test_move.py); the two-factor set-up says how long it waits in a
-// sentence; while the lockdown is on, a line above every page says what it means, to members
+// sentence; a content warning over images says images are inside; while the lockdown is on, a line above every page says what it means, to members
 // and to visitors (who get only the sign-in page). Nothing loads from another host; no console error but the refused forms' own
 // status; axe-core finds nothing on these pages (with JavaScript, which it needs).
 //
@@ -15,7 +15,9 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import zlib from 'node:zlib';
 
 import {
 	Instance, SANITIZER_RE, axeViolations, launchBrowser, openContext, signInAs, submit,
@@ -108,6 +110,43 @@ async function registerApp(inst, name, redirect) {
 }
 
 const OOB = 'urn:ietf:wg:oauth:2.0:oob';
+
+// A w x h RGB PNG (a gradient), made here: the upload's fixture.
+function png(w, h) {
+	const table = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (b) => {
+		let c = 0xffffffff;
+		for (const x of b) c = table[(c ^ x) & 255] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type, data) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const len = Buffer.alloc(4), sum = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		sum.writeUInt32BE(crc(body));
+		return Buffer.concat([len, body, sum]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr[8] = 8; // bits per sample
+	ihdr[9] = 2; // RGB
+	const raw = Buffer.alloc((w * 3 + 1) * h);
+	for (let y = 0; y < h; y++) {
+		for (let x = 0; x < w; x++) {
+			const o = y * (w * 3 + 1) + 1 + x * 3;
+			raw[o] = (x * 255) / w;
+			raw[o + 1] = (y * 255) / h;
+			raw[o + 2] = 128;
+		}
+	}
+	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+		chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
 
 for (const lang of ['en', 'zh-CN']) {
 	const tag = lang === 'en' ? 'en' : 'zh';
@@ -202,8 +241,10 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.ok((await page.locator('main').innerText()).includes(where), `no "${where}"`);
 		assert.ok(!(await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
 		await fits(page, 'the consent page');
-		await page.locator('form[action="/oauth/authorize"] button[value="deny"]').click();
-		for (let i = 0; arrived === null && i < 100; i++) await page.waitForTimeout(100);
+		await Promise.all([
+			page.waitForURL((u) => u.origin === 'https://app.example', { waitUntil: 'load' }),
+			page.locator('form[action="/oauth/authorize"] button[value="deny"]').click(),
+		]);
 		assert.ok(arrived, 'the browser did not go back to the app');
 		const back = new URL(arrived);
 		assert.equal(back.origin + back.pathname, redirect);
@@ -216,6 +257,50 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.ok((await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
 		// the one request to another host is the app's own address, where the choice sends the browser
 		assert.deepEqual(problems(v).filter((p) => !p.endsWith(`GET ${arrived}`)), []);
+	});
+
+	test(`${lang}: an image behind a content warning: the warning says images are inside; opened, the image has its description`, { timeout: T }, async () => {
+		const name = `photos_${tag}`;
+		const c = await member(A, lang, name);
+		const { page, tr } = c;
+		const file = path.join(A.tmp, `photo-${tag}.png`);
+		fs.writeFileSync(file, png(400, 300));
+		const post = async (text, warning, alt) => {
+			await page.goto('/statuses/new');
+			await page.fill('#text', text);
+			if (warning) {
+				await page.locator('details.compose-extra:has(#spoiler_text) > summary').click();
+				await page.fill('#spoiler_text', warning);
+			}
+			if (alt !== undefined) {
+				await page.locator('details.compose-images > summary').click();
+				await page.setInputFiles('#image1', file);
+				await page.fill('#alt1', alt);
+			}
+			const res = await submit(page, page.locator('form[action="/statuses"] button[type="submit"]'));
+			assert.equal(res.status(), 200);
+			return A.scalar(`SELECT s.id FROM statuses s JOIN accounts a ON a.id = s.account_id
+				WHERE a.username = '${name}' ORDER BY s.id DESC LIMIT 1`);
+		};
+		const words = await post('Words only', 'a long night', undefined);
+		const photo = await post('The room before the workshop', 'photo of the room', 'Chairs in a circle');
+		for (const where of [`/@${name}`, `/@${name}/${photo}`]) {
+			await page.goto(where);
+			const summary = page.locator(`#s-${photo} details > summary`);
+			assert.equal((await summary.innerText()).trim(), `photo of the room ${tr('(images inside)')}`, where);
+			const img = page.locator(`#s-${photo} details img`);
+			assert.equal(await img.isVisible(), false, `the image shows before the warning is opened on ${where}`);
+			await summary.click();
+			assert.ok(await img.isVisible(), `the image does not show once opened on ${where}`);
+			assert.equal(await img.getAttribute('alt'), 'Chairs in a circle');
+			const box = await img.boundingBox();
+			assert.ok(box.x >= 0 && box.x + box.width <= WIDTH, `the image leaves the screen: ${JSON.stringify(box)}`);
+			await fits(page, where);
+		}
+		await page.goto(`/@${name}/${words}`);
+		assert.equal((await page.locator(`#s-${words} details > summary`).innerText()).trim(), 'a long night',
+			'a post without images says it has some');
+		assert.deepEqual(problems(c), []);
 	});
 
 	test(`${lang}: moving away: each error at its field, with the focus, on the first screen; then the move`, { timeout: T }, async () => {
