@@ -222,10 +222,6 @@ for (const lang of ['en', 'zh-CN']) {
 		const redirect = 'https://app.example/callback';
 		const app = await registerApp(A, 'A web app', redirect);
 		let arrived = null;
-		await v.context.route('https://app.example/**', (route) => {
-			arrived = route.request().url();
-			return route.fulfill({ status: 200, contentType: 'text/plain', body: 'the app' });
-		});
 		await page.goto(`/oauth/authorize?response_type=code&client_id=${app.client_id}` +
 			`&redirect_uri=${encodeURIComponent(redirect)}&scope=read&state=s1`);
 		assert.equal(new URL(page.url()).pathname, '/login');
@@ -241,22 +237,27 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.ok((await page.locator('main').innerText()).includes(where), `no "${where}"`);
 		assert.ok(!(await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
 		await fits(page, 'the consent page');
-		await Promise.all([
-			page.waitForURL((u) => u.origin === 'https://app.example', { waitUntil: 'load' }),
+		// the browser asks for the app's address (which resolves nowhere: the request is enough)
+		const [toApp] = await Promise.all([
+			page.waitForRequest((r) => r.url().startsWith('https://app.example/')),
 			page.locator('form[action="/oauth/authorize"] button[value="deny"]').click(),
 		]);
-		assert.ok(arrived, 'the browser did not go back to the app');
+		arrived = toApp.url();
 		const back = new URL(arrived);
 		assert.equal(back.origin + back.pathname, redirect);
 		assert.equal(back.searchParams.get('error'), 'access_denied');
 		assert.equal(back.searchParams.get('state'), 's1');
-		// an app without an address to go back to: the code comes on the next page
+		// an app without an address to go back to: the code comes on the next page (in a tab of
+		// its own: the first is still failing to reach the app's address)
 		const oob = await registerApp(A, 'A phone app', OOB);
-		await page.goto(`/oauth/authorize?response_type=code&client_id=${oob.client_id}` +
+		const tab = await v.context.newPage();
+		await tab.goto(`/oauth/authorize?response_type=code&client_id=${oob.client_id}` +
 			`&redirect_uri=${encodeURIComponent(OOB)}&scope=read`);
-		assert.ok((await page.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
-		// the one request to another host is the app's own address, where the choice sends the browser
-		assert.deepEqual(problems(v).filter((p) => !p.endsWith(`GET ${arrived}`)), []);
+		assert.equal(new URL(tab.url()).pathname, '/oauth/authorize');
+		assert.ok((await tab.locator('main').innerText()).includes(tr('If you allow it, the next page shows a code to copy into the app.')));
+		// the one request to another host is the app's own address, where the choice sends the
+		// browser (its failure to resolve is the browser's report, not the page's)
+		assert.deepEqual(problems(v).filter((p) => !p.includes('https://app.example/')), []);
 	});
 
 	test(`${lang}: an image behind a content warning: the warning says images are inside; opened, the image has its description`, { timeout: T }, async () => {
