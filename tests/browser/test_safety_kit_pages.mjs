@@ -1,14 +1,16 @@
 // test_safety_kit_pages.mjs - issue 12's member pages as a new member walks them on a 320 px
 // phone with JavaScript off, in English and Simplified Chinese (the walk of brief walk12): the
-// links that lead on from Settings, the consent page's code page, an error page and sign-in
-// are 44 px targets; a visitor an app sends here is told why to sign in, and the consent page
-// says where the browser goes after the choice; the authorisation code is whole on the screen (and is the real code: it
-// buys a token); the app is named inside whole sentences; moving away shows a wrong password
-// at the password field and a bad address at the address field, each with the focus and on
-// the first screen, and then moves for real to an account on a second parasol (loopback
-// federation, as tests/http/test_move.py); the two-factor set-up says how long it waits in a
-// sentence; a content warning over images says images are inside; while the lockdown is on, a line above every page says what it means, to members
-// and to visitors (who get only the sign-in page). Nothing loads from another host; no console error but the refused forms' own
+// links that lead on from Settings, the consent page's code page, an error page and sign-in are
+// 44 px targets; a visitor an app sends here is told why to sign in, and the consent page says
+// where the browser goes after the choice; the authorisation code is whole on the screen (and
+// is the real code: it buys a token); the app is named inside whole sentences; moving away
+// shows a wrong password at the password field and a bad address at the address field, each
+// with the focus and on the first screen, and then moves for real to an account on a second
+// parasol (loopback federation, as tests/http/test_move.py); the two-factor set-up has the key
+// as a link for an authenticator app on the same phone, and says how long it waits in a
+// sentence; a content warning over images says images are inside; while the lockdown is on, a
+// line above every page says what it means, to members and to visitors (who get only the
+// sign-in page). Nothing loads from another host; no console error but the refused forms' own
 // status; axe-core finds nothing on these pages (with JavaScript, which it needs).
 //
 // Run by tests/browser/run: node --test --test-reporter=tap tests/browser/test_safety_kit_pages.mjs
@@ -358,7 +360,7 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.deepEqual([...problems(c, 403, 422), ...problems(b)], []);
 	});
 
-	test(`${lang}: the two-factor set-up says in a sentence how long it waits`, { timeout: T }, async () => {
+	test(`${lang}: the two-factor set-up opens the key in the phone's own app, and says in a sentence how long it waits`, { timeout: T }, async () => {
 		const c = await member(A, lang, `wait_${tag}`);
 		const { page, tr } = c;
 		await page.goto('/settings');
@@ -371,6 +373,13 @@ for (const lang of ['en', 'zh-CN']) {
 		assert.equal(hint, tr('Nothing changes until a right code is typed here. The set-up waits for it {minutes} minutes; after that, start again from Settings.')
 			.replace('{minutes}', minutes));
 		await targets(page, 'a.back-link[href="/settings#two-factor"]', 'the set-up page');
+		// a phone can't scan its own screen: the key opens in the authenticator app from a link
+		const link = page.locator('a[href^="otpauth://totp/"]');
+		assert.equal((await link.innerText()).trim(), tr('Reading this on the phone itself? Open the key in your authenticator app'));
+		const key = new URL(await link.getAttribute('href')).searchParams.get('secret');
+		assert.equal(key, (await page.locator('#secret').innerText()).replace(/\s+/g, ''),
+			'the link holds another key than the page shows');
+		await targets(page, 'a[href^="otpauth://totp/"]', 'the set-up page');
 		assert.equal((await page.locator('a[href="/settings#two-factor"]').innerText()).trim(), tr('Back to settings'));
 		await fits(page, 'the set-up page');
 		assert.deepEqual(problems(c), []);
