@@ -588,14 +588,15 @@ lookup(const struct frame *f, const char *name, size_t len)
 	return v;
 }
 
-/* Whether s may start a URL attribute: http(s), mailto, or no scheme at all. Browsers skip
+/* Whether s may start a URL attribute: http(s), mailto, otpauth (an authenticator app's key,
+ * for two-factor set-up on the phone itself), or no scheme at all. Browsers skip
  * leading whitespace and control characters and ignore case, so anything else with a ':'
  * before the path, query or fragment could be javascript:, data: or vbscript:. */
 static int
 url_is_safe(const char *s)
 {
 	if (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
-	    strncasecmp(s, "mailto:", 7) == 0)
+	    strncasecmp(s, "mailto:", 7) == 0 || strncasecmp(s, "otpauth://", 10) == 0)
 		return 1;
 	size_t end = strcspn(s, ":/?#");
 	return s[end] != ':';

@@ -182,6 +182,15 @@ move_page(struct req *req, const struct err *err)
 	tval_set_bool(ctx, "two_factor_on",
 		      twofactor_enabled(req->arena, req->viewer->id, &ignored) > 0);
 	tval_set_str(ctx, "handle", err ? web_field(req, "handle") : "");
+	/* the message goes beside the field it is about: a wrong password or code, or an
+	   address that can't be moved to; anything else (too many tries) above the page */
+	if (err != NULL && err->code == ERR_FORBIDDEN)
+		return web_render_field_error(req, MOVE_TEMPLATE, MOVE_TITLE, ctx, "password_error",
+					      err);
+	if (err != NULL && (err->code == ERR_UNPROCESSABLE || err->code == ERR_INVALID ||
+			    err->code == ERR_NOT_FOUND))
+		return web_render_field_error(req, MOVE_TEMPLATE, MOVE_TITLE, ctx, "handle_error",
+					      err);
 	return web_render_form(req, MOVE_TEMPLATE, MOVE_TITLE, ctx, err);
 }
 

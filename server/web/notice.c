@@ -13,6 +13,8 @@ static const struct {
 	{"lockdown_on", N_("The lockdown is on.")},
 	{"lockdown_off", N_("The lockdown is off. Held deliveries are being sent.")},
 	{"welcome", N_("Welcome! You are signed in.")},
+	{"signin_for_app",
+	 N_("An app asks to use your account. Sign in first; then you choose whether to allow it.")},
 	{"signed_out", N_("You are signed out.")},
 	{"alias_added", N_("The account is listed. Now start the move on its server.")},
 	{"alias_removed", N_("The account is off the list.")},

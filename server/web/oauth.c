@@ -123,24 +123,31 @@ scope_list(struct req *req, const char *scopes)
 	return list;
 }
 
+/* Where the app's redirect URI leads, as a CSP source: "https://host[:port]", or "scheme:"
+ * for an app's own scheme; NULL for the out-of-band one (no redirect). In req's arena. */
+static const char *
+redirect_source(struct req *req, const char *redirect_uri)
+{
+	if (strcmp(redirect_uri, OAUTH_OOB) == 0)
+		return NULL;
+	const char *scheme_end = strchr(redirect_uri, ':');
+	if (strncmp(redirect_uri, "https://", 8) == 0 || strncmp(redirect_uri, "http://", 7) == 0) {
+		const char *host = strstr(redirect_uri, "://") + 3;
+		size_t len = strcspn(host, "/?#");
+		return arena_printf(req->arena, "%.*s%.*s", (int)(host - redirect_uri),
+				    redirect_uri, (int)len, host);
+	}
+	return arena_printf(req->arena, "%.*s", (int)(scheme_end - redirect_uri + 1), redirect_uri);
+}
+
 /* The Content-Security-Policy of the consent page: its form may lead the browser on to the
  * app's redirect URI (browsers apply form-action to the redirect that answers a form). */
 static void
 form_action_for(struct req *req, const char *redirect_uri)
 {
-	if (strcmp(redirect_uri, OAUTH_OOB) == 0)
+	const char *source = redirect_source(req, redirect_uri);
+	if (source == NULL)
 		return;
-	const char *source;
-	const char *scheme_end = strchr(redirect_uri, ':');
-	if (strncmp(redirect_uri, "https://", 8) == 0 || strncmp(redirect_uri, "http://", 7) == 0) {
-		const char *host = strstr(redirect_uri, "://") + 3;
-		size_t len = strcspn(host, "/?#");
-		source = arena_printf(req->arena, "%.*s%.*s", (int)(host - redirect_uri),
-				      redirect_uri, (int)len, host);
-	} else {
-		source = arena_printf(req->arena, "%.*s", (int)(scheme_end - redirect_uri + 1),
-				      redirect_uri);
-	}
 	resp_header(req, "Content-Security-Policy",
 		    arena_printf(req->arena,
 				 "default-src 'self'; script-src 'none'; object-src 'none'; "
@@ -158,6 +165,9 @@ ask_ctx(struct req *req, const struct authorize_ask *ask, const struct oauth_app
 	tval_set(ctx, "scopes", scope_list(req, scopes));
 	tval_set_str(ctx, "client_id", ask->client_id);
 	tval_set_str(ctx, "redirect_uri", ask->redirect_uri);
+	/* where the browser goes next, so that a member can tell an app from an imitation */
+	const char *source = redirect_source(req, ask->redirect_uri);
+	tval_set_str(ctx, "redirect_to", source ? source : "");
 	tval_set_str(ctx, "scope", scopes);
 	tval_set_str(ctx, "state", ask->state ? ask->state : "");
 	tval_set_str(ctx, "code_challenge", ask->code_challenge ? ask->code_challenge : "");
@@ -178,7 +188,7 @@ authorize_page(struct req *req)
 	if (check_ask(req, &ask, &app, &scopes) != 0)
 		return -1;
 	if (req->viewer == NULL)
-		return web_need_signin(req); /* back here, query and all */
+		return web_need_signin_notice(req, "signin_for_app"); /* back here, query and all */
 	form_action_for(req, ask.redirect_uri);
 	return web_render(req, MHD_HTTP_OK, "oauth_authorize", N_("Authorise an app"),
 			  ask_ctx(req, &ask, &app, scopes));

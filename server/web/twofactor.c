@@ -122,6 +122,7 @@ setup_page(struct req *req, const struct err *err)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "secret", setup.secret_b32);
+	tval_set_str(ctx, "otpauth_uri", setup.uri); /* the QR code's key, as a link for this phone */
 	tval_set_str(ctx, "qr_path", path);
 	tval_set_int(ctx, "qr_size", size);
 	tval_set_int(ctx, "minutes", TWOFACTOR_PENDING_MINUTES);

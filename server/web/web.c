@@ -159,6 +159,9 @@ layout_keys(struct req *req, struct tval *ctx, const char *title)
 	tval_set_str(ctx, "instance_description",
 		     s ? settings_description(s, req->lang) : app->cfg.instance_description);
 	tval_set_bool(ctx, "local_public", s && s->local_timeline_public);
+	/* every page says when the doors are shut: to a member, that posts wait; to a visitor,
+	   why there is nothing but the sign-in page */
+	tval_set_bool(ctx, "lockdown_banner", s && s->lockdown);
 	tval_set_str(ctx, "version", PACKAGE_VERSION);
 	tval_set_bool(ctx, "signed_in", req->viewer != NULL);
 	tval_set_str(ctx, "csrf", req->csrf ? req->csrf : "");
@@ -471,6 +474,12 @@ web_redirect(struct req *req, const char *location, const char *notice)
 int
 web_need_signin(struct req *req)
 {
+	return web_need_signin_notice(req, NULL);
+}
+
+int
+web_need_signin_notice(struct req *req, const char *notice)
+{
 	struct strbuf to;
 	strbuf_init(&to, req->arena);
 	strbuf_puts(&to, "/login?next=");
@@ -491,7 +500,7 @@ web_need_signin(struct req *req)
 		}
 		strbuf_put_pct(&to, here.data, "/");
 	}
-	return web_redirect(req, to.data, NULL);
+	return web_redirect(req, to.data, notice);
 }
 
 bool

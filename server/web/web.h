@@ -84,6 +84,9 @@ void web_set_signin_cookie(struct req *req, const char *token);
  * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */
 int web_need_signin(struct req *req);
 
+/* The same, with a notice for the sign-in form to show (notice.h; NULL: none). */
+int web_need_signin_notice(struct req *req, const char *notice);
+
 /* Whether the viewer has at least role min (admin > moderator > member). */
 bool web_has_role(const struct req *req, enum role min);
 

@@ -334,7 +334,7 @@ def test_authorization_code_with_pkce():
         .decode().rstrip("=")
     r = authorize_code(visitor, a, scope="read", challenge=challenge)
     assert r.status == 200, r
-    code = re.search(r'id="code" class="code" value="([^"]+)"', r.text).group(1)
+    code = re.search(r'<textarea id="code" class="code"[^>]*>([^<]+)</textarea>', r.text).group(1)
     bad = call("POST", "/oauth/token", form={
         "grant_type": "authorization_code", "client_id": a["client_id"],
         "client_secret": a["client_secret"], "code": code, "code_verifier": "w" * 50,
@@ -342,7 +342,7 @@ def test_authorization_code_with_pkce():
     assert error_of(bad, 400, "wrong verifier")["error"] == "invalid_grant"
     # the code was used up by the wrong try: a new one
     r = authorize_code(visitor, a, scope="read", challenge=challenge)
-    code = re.search(r'id="code" class="code" value="([^"]+)"', r.text).group(1)
+    code = re.search(r'<textarea id="code" class="code"[^>]*>([^<]+)</textarea>', r.text).group(1)
     doc = want(call("POST", "/oauth/token", form={
         "grant_type": "authorization_code", "client_id": a["client_id"], "code": code,
         "code_verifier": verifier, "redirect_uri": "urn:ietf:wg:oauth:2.0:oob"}), 200,

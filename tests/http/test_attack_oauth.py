@@ -73,7 +73,7 @@ def consent(web, a, scope="read", redirect=OOB, challenge=None, extra=None):
 
 def oob_code(resp):
     assert resp.status == 200, resp
-    return re.search(r'id="code" class="code" value="([^"]+)"', resp.text).group(1)
+    return re.search(r'<textarea id="code" class="code"[^>]*>([^<]+)</textarea>', resp.text).group(1)
 
 
 def setup():

@@ -178,14 +178,16 @@ def test_post_page_shows_images():
 
 @test
 def test_sensitive_media_collapsed():
-    """Images of a post with a content warning are inside its <details>; a post marked only
-    sensitive folds its images into a <details> of their own"""
+    """Images of a post with a content warning are inside its <details>, whose summary says
+    so; a post marked only sensitive folds its images into a <details> of their own"""
     upload("alice", [("a.jpg", "image/jpeg", fixture("photo.jpg"))], alts=["x"],
            spoiler_text="work stuff")
     sid = harness.last_status_id(inst, "alice")
     page = c["bob"].get("/@alice/%s" % sid).text
     art = re.search(r'<article class="status" id="s-%s".*?</article>' % sid, page, re.S).group(0)
-    det = re.search(r"<details><summary>work stuff</summary>(.*?)</details>", art, re.S)
+    # the summary says images are inside (walk12: a reader on a bus knows before opening)
+    det = re.search(r'<details><summary>work stuff <span class="cw-media">\(images inside\)'
+                    r"</span></summary>(.*?)</details>", art, re.S)
     assert det and "<img" in det.group(1), art
     assert "<img" not in art.replace(det.group(0), "")
     upload("alice", [("a.jpg", "image/jpeg", fixture("photo.jpg"))], alts=["x"], sensitive="1")

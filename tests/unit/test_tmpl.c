@@ -485,6 +485,7 @@ START_TEST(test_url_allowed)
 	    {"http://ex.org", "http://ex.org"},
 	    {"HTTPS://EX.ORG", "HTTPS://EX.ORG"},
 	    {"mailto:a@ex.org", "mailto:a@ex.org"},
+	    {"otpauth://totp/n:ann?secret=AB&issuer=n", "otpauth://totp/n:ann?secret=AB&amp;issuer=n"},
 	    {"/users/ann", "/users/ann"},
 	    {"#top", "#top"},
 	    {"?page=2", "?page=2"},
