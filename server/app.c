@@ -13,6 +13,7 @@
 #include "ap/inbox.h"
 #include "ap/verify.h"
 #include "api/api.h"
+#include "api/streaming.h"
 #include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
@@ -195,8 +196,15 @@ app_serve(struct app *app, struct err *err)
 		ap_verify_stop();
 		return err_set(err, ERR_INTERNAL, NULL, "the inbox's group commit did not start");
 	}
+	/* The client API's streams hear of posts through LISTEN (api/streaming.h). */
+	if (api_streaming_start(app, err) != 0) {
+		group_stop();
+		ap_verify_stop();
+		return -1;
+	}
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL) {
+		api_streaming_stop();
 		group_stop();
 		ap_verify_stop();
 		return -1;
@@ -206,6 +214,7 @@ app_serve(struct app *app, struct err *err)
 	struct worker_pool *workers = worker_pool_start(app->cfg.workers, err);
 	if (workers == NULL) {
 		http_server_stop(srv);
+		api_streaming_stop();
 		group_stop();
 		ap_verify_stop();
 		db_thread_close();
@@ -216,7 +225,8 @@ app_serve(struct app *app, struct err *err)
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fetch_cancel_after(app->cfg.shutdown_grace); /* a slow peer can't hold the stop up */
 	worker_pool_stop(workers); /* jobs in progress finish first */
-	http_server_stop(srv);
+	http_server_stop(srv); /* closes the streams too */
+	api_streaming_stop();
 	group_stop(); /* after the server: it waits for the answers the group gives */
 	ap_verify_stop();
 	db_thread_close();

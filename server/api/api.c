@@ -109,13 +109,17 @@ api_path_id(struct api_call *call, const char *name, int64_t *out)
 }
 
 /* The bearer token of the Authorization header, NULL when none (or another scheme: an
- * app's HTTP Basic client authentication at /oauth/token is no token). */
+ * app's HTTP Basic client authentication at /oauth/token is no token). The streams also take
+ * it as ?access_token= (browsers' EventSource can't send headers), and nothing else does:
+ * a token in a URL ends up in proxies' logs. */
 static const char *
 bearer(struct req *req)
 {
 	const char *h = req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL)
-		return NULL;
+		return strncmp(req->path, "/api/v1/streaming", 17) == 0
+			       ? req_query(req, "access_token")
+			       : NULL;
 	if (strncasecmp(h, "Bearer ", 7) != 0)
 		return NULL;
 	h += 7;
@@ -233,5 +237,6 @@ api_routes(struct router *r)
 	rc |= api_timelines_routes(r);
 	rc |= api_relationships_routes(r);
 	rc |= api_notifications_routes(r);
+	rc |= api_streaming_routes(r);
 	return rc ? -1 : 0;
 }

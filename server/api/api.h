@@ -94,5 +94,6 @@ int api_statuses_routes(struct router *r);
 int api_timelines_routes(struct router *r);
 int api_relationships_routes(struct router *r);
 int api_notifications_routes(struct router *r);
+int api_streaming_routes(struct router *r);
 
 #endif

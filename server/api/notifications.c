@@ -37,8 +37,8 @@ listed(const char *type, const char **list, int n)
 	return false;
 }
 
-static json_t *
-notification_json(struct api_call *call, const struct notification_row *row)
+json_t *
+api_notification(struct api_call *call, const struct notification_row *row)
 {
 	char buf[ID_STRLEN];
 	const char *type = api_type(row->type);
@@ -91,7 +91,7 @@ list(struct api_call *call)
 		if (p.items[i].id <= since || (ntypes > 0 && !listed(type, types, ntypes)) ||
 		    listed(type, exclude, nexclude))
 			continue;
-		json_t *doc = notification_json(call, &p.items[i]);
+		json_t *doc = api_notification(call, &p.items[i]);
 		if (doc != NULL)
 			json_array_append_new(out, doc);
 	}
