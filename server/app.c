@@ -22,7 +22,6 @@
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
-#include "http/backoff.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -33,7 +32,7 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 #include "web/web.h"
 
 struct router *
@@ -83,11 +82,13 @@ app_init(struct app *app, struct err *err)
 			      app->cfg.trusted_proxy_header) != 0)
 		return err_set(err, ERR_INVALID, "trusted_proxy or trusted_proxy_header is invalid",
 			       "bad trusted_proxy");
-	if (signin_limit_init(app) != 0)
+	if (signin_limit_init(app->cfg.signin_delay_first, app->cfg.signin_delay_max) != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
 	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
-	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL)
+	app->api_by_token = ratelimit_new(8192, app->cfg.api_rate_limit, app->cfg.api_rate_window,
+					  NULL);
+	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL || app->api_by_token == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
 		return -1;
@@ -238,10 +239,10 @@ void
 app_free(struct app *app)
 {
 	router_free(app->router);
-	backoff_free(app->login_by_account);
-	ratelimit_free(app->login_by_client);
+	signin_limit_free();
 	ratelimit_free(app->flags_by_peer);
 	ratelimit_free(app->inbox_by_peer);
+	ratelimit_free(app->api_by_token);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/ratelimit.h"
 #include "app.h"
 #include "core/settings.h"
 #include "http/respond.h"
@@ -192,6 +193,8 @@ api_dispatch(struct req *req)
 		return err_set(&req->err, ERR_UNAUTHORIZED,
 			       "This server is locked down: sign in to an app to read it.",
 			       "lockdown");
+	if (!api_rate_take(&call)) /* answered 429 */
+		return 0;
 	if (route->fn(&call) != 0)
 		return -1;
 	cors(req);

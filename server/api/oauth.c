@@ -16,7 +16,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 
 /* POST /api/v1/apps: client_name, redirect_uris, scopes, website (JSON or form). */
 static int

@@ -1,8 +1,9 @@
 /* streaming.c - GET /api/v1/streaming (?stream=), /user, /user/notification, /public,
  * /public/local, /hashtag and /hashtag/local (?tag=): server-sent events, as Mastodon's
  * streaming server sends them ("event: update|status.update|delete|notification", "data:"
- * the entity the REST API returns, ":thump" heartbeats); /api/v1/streaming/health answers
- * "OK".
+ * the entity the REST API returns, ":thump" heartbeats: a comment line with no blank line
+ * after it, which Mastodon.py would take for an event without a name); /api/v1/streaming/health
+ * answers "OK".
  *
  * Every stream needs a member's token (Mastodon's default; no visitor streams, so no
  * members-only post can reach one): the Authorization header or ?access_token=. A stream is
@@ -52,6 +53,9 @@ enum sub_kind {
 static const char *const sub_names[SUB__MAX] = {
 	"user", "user:notification", "public", "public:local", "hashtag", "hashtag:local",
 };
+
+/* What a refused stream is asked to wait, in seconds. */
+#define STREAM_RETRY_AFTER "30"
 
 /* Posts a stream remembers having sent, so that their deletes reach it whatever the post's
  * visibility. */
@@ -215,7 +219,7 @@ deliver(struct sub *s, const struct round *r)
 	char idbuf[ID_STRLEN];
 	switch (ev->kind) {
 	case STREAM_EV_TICK:
-		http_stream_write(s->stream, ":thump\n\n", 8);
+		http_stream_write(s->stream, ":thump\n", 7);
 		break;
 	case STREAM_EV_STATUS:
 	case STREAM_EV_EDIT: {
@@ -363,24 +367,25 @@ open_stream(struct api_call *call, enum sub_kind kind)
 	pthread_mutex_lock(&subs.lock);
 	int all, mine;
 	count_open(s->account_id, &all, &mine);
+	log_msg(LOG_DEBUG, "streaming: %s asked for, %d open (%d of this member)", sub_names[kind],
+		all, mine);
 	int rc = 0;
+	/* answered here rather than through req->err, which would drop the Retry-After */
 	if (!subs.started || all >= subs.limit) {
-		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "60");
-		rc = err_set(&req->err, ERR_UNAVAILABLE,
-			     "This server holds as many streams as it can. Try again later.",
-			     "streams: the global cap");
+		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
+		api_render_error(req, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 "This server holds as many streams as it can. Try again later.");
 	} else if (mine >= subs.per_member) {
-		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, "60");
-		rc = err_set(&req->err, ERR_RATE_LIMITED,
-			     "Too many streams are open for this account.",
-			     "streams: the member's cap");
+		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
+		api_render_error(req, MHD_HTTP_TOO_MANY_REQUESTS,
+				 "Too many streams are open for this account.");
 	} else {
 		resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		resp_header(req, "X-Accel-Buffering", "no"); /* a proxy must pass events on */
 		if ((s->stream = req_stream(req, "text/event-stream; charset=utf-8")) == NULL)
 			rc = err_set(&req->err, ERR_INTERNAL, NULL, "out of memory");
 		else {
-			http_stream_write(s->stream, ":)\n\n", 4); /* the stream is open */
+			http_stream_write(s->stream, ":)\n", 3); /* the stream is open */
 			s->next = subs.head;
 			subs.head = s;
 			s = NULL;
