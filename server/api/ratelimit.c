@@ -10,6 +10,7 @@
 #include "http/ratelimit.h"
 #include "http/respond.h"
 #include "util/arena.h"
+#include "util/i18n.h"
 
 /* The wall-clock time reset_ms from now, as Mastodon writes it: 2026-12-06T09:05:00.000Z. */
 static const char *
@@ -52,6 +53,7 @@ api_rate_take(struct api_call *call)
 	long wait = (long)((reset + 999) / 1000);
 	resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER,
 			    arena_printf(req->arena, "%ld", wait > 0 ? wait : 1));
-	api_render_error(req, MHD_HTTP_TOO_MANY_REQUESTS, "Too many requests");
+	api_render_error(req, MHD_HTTP_TOO_MANY_REQUESTS,
+			 N_("Too many requests. Please wait a moment."));
 	return false;
 }

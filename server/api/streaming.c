@@ -374,11 +374,11 @@ open_stream(struct api_call *call, enum sub_kind kind)
 	if (!subs.started || all >= subs.limit) {
 		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
 		api_render_error(req, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 "This server holds as many streams as it can. Try again later.");
+				 N_("This server holds as many streams as it can. Try again later."));
 	} else if (mine >= subs.per_member) {
 		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
 		api_render_error(req, MHD_HTTP_TOO_MANY_REQUESTS,
-				 "Too many streams are open for this account.");
+				 N_("Too many streams are open for this account."));
 	} else {
 		resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		resp_header(req, "X-Accel-Buffering", "no"); /* a proxy must pass events on */
