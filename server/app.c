@@ -25,6 +25,7 @@
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/signin_limit.h"
 #include "http/static.h"
 #include "jobs/group.h"
 #include "jobs/worker.h"
@@ -32,7 +33,6 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
-#include "http/signin_limit.h"
 #include "web/web.h"
 
 struct router *

@@ -51,7 +51,7 @@ enum sub_kind {
 
 /* The names of ?stream=, in enum order. */
 static const char *const sub_names[SUB__MAX] = {
-	"user", "user:notification", "public", "public:local", "hashtag", "hashtag:local",
+    "user", "user:notification", "public", "public:local", "hashtag", "hashtag:local",
 };
 
 /* What a refused stream is asked to wait, in seconds. */
@@ -141,7 +141,7 @@ struct round {
 static enum stream_timeline
 timeline_of(enum sub_kind k)
 {
-	return k == SUB_USER ? STREAM_TL_HOME
+	return k == SUB_USER				  ? STREAM_TL_HOME
 	       : k == SUB_PUBLIC || k == SUB_PUBLIC_LOCAL ? STREAM_TL_LOCAL
 							  : STREAM_TL_TAG;
 }
@@ -215,7 +215,7 @@ deliver(struct sub *s, const struct round *r)
 	if (access.member->language != NULL && i18n_lang_parse(access.member->language, &l) == 0)
 		req.lang = l;
 	struct api_call call = {
-		.req = &req, .access = &access, .me = access.member, .base_url = subs.base_url};
+	    .req = &req, .access = &access, .me = access.member, .base_url = subs.base_url};
 	char idbuf[ID_STRLEN];
 	switch (ev->kind) {
 	case STREAM_EV_TICK:
@@ -333,7 +333,8 @@ tag_param(struct api_call *call)
 	if (tag != NULL && *tag == '#')
 		tag++;
 	if (tag == NULL || *tag == '\0' || text_length(tag) > TEXT_TAG_MAX) {
-		err_set(&call->req->err, ERR_INVALID, "tag is required", "hashtag stream without tag");
+		err_set(&call->req->err, ERR_INVALID, "tag is required",
+			"hashtag stream without tag");
 		return NULL;
 	}
 	return tag;
@@ -373,8 +374,9 @@ open_stream(struct api_call *call, enum sub_kind kind)
 	/* answered here rather than through req->err, which would drop the Retry-After */
 	if (!subs.started || all >= subs.limit) {
 		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
-		api_render_error(req, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 N_("This server holds as many streams as it can. Try again later."));
+		api_render_error(
+		    req, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    N_("This server holds as many streams as it can. Try again later."));
 	} else if (mine >= subs.per_member) {
 		resp_replace_header(req, MHD_HTTP_HEADER_RETRY_AFTER, STREAM_RETRY_AFTER);
 		api_render_error(req, MHD_HTTP_TOO_MANY_REQUESTS,

@@ -39,15 +39,16 @@ stream_event_parse(const char *payload, struct stream_event *out)
 	long long id, account;
 	int local = 0, used = 0;
 	memset(out, 0, sizeof *out);
-	if (payload == NULL || sscanf(payload, "%c %lld %lld%n", &kind, &id, &account, &used) != 3 ||
-	    id <= 0 || account <= 0)
+	if (payload == NULL ||
+	    sscanf(payload, "%c %lld %lld%n", &kind, &id, &account, &used) != 3 || id <= 0 ||
+	    account <= 0)
 		return -1;
 	out->id = id;
 	out->account_id = account;
 	if (kind == 'n')
 		out->kind = STREAM_EV_NOTIFICATION;
 	else if (kind == 's' || kind == 'e' || kind == 'd')
-		out->kind = kind == 's' ? STREAM_EV_STATUS
+		out->kind = kind == 's'	  ? STREAM_EV_STATUS
 			    : kind == 'e' ? STREAM_EV_EDIT
 					  : STREAM_EV_DELETE;
 	else
@@ -122,7 +123,8 @@ feed_main(void *arg)
 			   (now.tv_sec == tick.tv_sec && now.tv_nsec >= tick.tv_nsec);
 		pthread_mutex_unlock(&feed.lock);
 		feed.fn(&ev, feed.ud);
-		if (due && ev.kind != STREAM_EV_TICK) { /* busy: the heartbeat is due all the same */
+		if (due &&
+		    ev.kind != STREAM_EV_TICK) { /* busy: the heartbeat is due all the same */
 			struct stream_event t = {.kind = STREAM_EV_TICK};
 			feed.fn(&t, feed.ud);
 		}
@@ -210,8 +212,8 @@ stream_status_in(struct arena *a, int64_t viewer_id, enum stream_timeline tl, co
 }
 
 int
-stream_notification(struct arena *a, int64_t account_id, int64_t id,
-		    struct notification_row **out, struct err *err)
+stream_notification(struct arena *a, int64_t account_id, int64_t id, struct notification_row **out,
+		    struct err *err)
 {
 	struct notification_page p;
 	if (notification_list(a, account_id, id + 1, 0, 1, &p, err) != 0)

@@ -35,9 +35,9 @@ enum stream_event_kind {
 struct stream_event {
 	enum stream_event_kind kind;
 	int64_t id;
-	int64_t account_id;	   /* the author (posts) or the member notified */
+	int64_t account_id;	    /* the author (posts) or the member notified */
 	enum visibility visibility; /* posts */
-	bool local;		   /* posts: the author is a member of this node */
+	bool local;		    /* posts: the author is a member of this node */
 };
 
 /* Parses a notification's payload ("s ID ACCOUNT VIS L", "e ...", "d ...", "n ID ACCOUNT";
@@ -67,8 +67,8 @@ enum stream_timeline {
 /* Whether post (or boost) id is in viewer_id's timeline tl (tag: the hashtag for
  * STREAM_TL_TAG), read by that timeline's own query: 1 with *out (arena-owned) when it is,
  * 0 when not, -1 + err. */
-int stream_status_in(struct arena *a, int64_t viewer_id, enum stream_timeline tl,
-		     const char *tag, int64_t id, struct status **out, struct err *err);
+int stream_status_in(struct arena *a, int64_t viewer_id, enum stream_timeline tl, const char *tag,
+		     int64_t id, struct status **out, struct err *err);
 
 /* Notification id of account_id as its list shows it: 1 with *out (arena-owned), 0 when
  * there is no such notification for them, -1 + err. */

@@ -20,10 +20,10 @@ int
 signin_limit_init(int delay_first, int delay_max)
 {
 	struct backoff_rule rule = {
-		.free_failures = SIGNIN_ACCOUNT_FREE,
-		.base_ms = (int64_t)delay_first * 1000,
-		.max_ms = (int64_t)(delay_max > delay_first ? delay_max : delay_first) * 1000,
-		.forget_ms = (int64_t)SIGNIN_CLIENT_WINDOW_S * 1000,
+	    .free_failures = SIGNIN_ACCOUNT_FREE,
+	    .base_ms = (int64_t)delay_first * 1000,
+	    .max_ms = (int64_t)(delay_max > delay_first ? delay_max : delay_first) * 1000,
+	    .forget_ms = (int64_t)SIGNIN_CLIENT_WINDOW_S * 1000,
 	};
 	signin_limit_free();
 	by_client = ratelimit_new(4096, SIGNIN_CLIENT_FAILURES, SIGNIN_CLIENT_WINDOW_S, NULL);
