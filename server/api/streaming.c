@@ -106,7 +106,8 @@ sent_before(const struct sub *s, int64_t id)
 	return false;
 }
 
-/* One server-sent event: "event: NAME\ndata: DATA\n\n". -1 when the stream is over. */
+/* One server-sent event: "event: NAME\ndata: DATA\n\n". -1 when it was not sent (the stream
+ * is over). */
 static int
 send_event(struct sub *s, const char *name, const char *data)
 {
@@ -121,11 +122,11 @@ static int
 send_json(struct sub *s, const char *name, json_t *doc)
 {
 	if (doc == NULL)
-		return 0;
+		return -1;
 	char *text = json_dumps(doc, JSON_COMPACT); /* one line: strings escape their newlines */
 	json_decref(doc);
 	if (text == NULL)
-		return 0;
+		return -1;
 	int rc = send_event(s, name, text);
 	free(text);
 	return rc;

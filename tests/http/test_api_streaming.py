@@ -304,6 +304,19 @@ def test_followers_only_reaches_followers_only():
 
 
 @test
+def test_hashtag_streams():
+    """a hashtag stream (?tag=, case as typed, a leading # dropped) gets the posts with the tag
+    and not the others; hashtag/local only this node's"""
+    plain = Stream(A, "/api/v1/streaming/hashtag?tag=Roses", tokens["fern"])
+    local = Stream(A, "/api/v1/streaming?stream=hashtag:local&tag=%23roses", tokens["fern"])
+    untagged = post(A, "rose", "no tag in this one")
+    tagged = post(A, "rose", "about #roses today")
+    for s in (plain, local):
+        seen = s.until(is_update(tagged["id"]))
+        assert untagged["id"] not in [d["id"] for n, d in seen], seen
+
+
+@test
 def test_block_and_mute_apply():
     """a member who blocks or mutes the author gets none of the author's posts"""
     ivy = Stream(A, "/api/v1/streaming/public/local", tokens["ivy"])
