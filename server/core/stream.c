@@ -4,7 +4,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 #include "db/db.h"
 #include "db/notify.h"
 #include "util/err.h"
+#include "util/id.h"
 #include "util/log.h"
 
 static struct {
@@ -35,32 +35,43 @@ static struct {
 int
 stream_event_parse(const char *payload, struct stream_event *out)
 {
-	char kind, vis[16] = "";
-	long long id, account;
-	int local = 0, used = 0;
+	/* up to five words, each copied out: KIND ID ACCOUNT [VISIBILITY LOCAL] */
+	char words[5][24];
+	int n = 0;
 	memset(out, 0, sizeof *out);
-	if (payload == NULL ||
-	    sscanf(payload, "%c %lld %lld%n", &kind, &id, &account, &used) != 3 || id <= 0 ||
-	    account <= 0)
+	for (const char *p = payload; p != NULL && *p != '\0';) {
+		size_t len = strcspn(p, " ");
+		if (n == 5 || len == 0 || len >= sizeof words[0])
+			return -1;
+		memcpy(words[n], p, len);
+		words[n++][len] = '\0';
+		p += len;
+		if (*p == ' ' && *++p == '\0')
+			return -1; /* a trailing space */
+	}
+	if (n < 3 || strlen(words[0]) != 1 || id_parse(words[1], &out->id) != 0 ||
+	    id_parse(words[2], &out->account_id) != 0 || out->id <= 0 || out->account_id <= 0)
 		return -1;
-	out->id = id;
-	out->account_id = account;
-	if (kind == 'n')
+	switch (words[0][0]) {
+	case 'n':
 		out->kind = STREAM_EV_NOTIFICATION;
-	else if (kind == 's' || kind == 'e' || kind == 'd')
-		out->kind = kind == 's'	  ? STREAM_EV_STATUS
-			    : kind == 'e' ? STREAM_EV_EDIT
-					  : STREAM_EV_DELETE;
-	else
+		return n == 3 ? 0 : -1;
+	case 's':
+		out->kind = STREAM_EV_STATUS;
+		break;
+	case 'e':
+		out->kind = STREAM_EV_EDIT;
+		break;
+	case 'd':
+		out->kind = STREAM_EV_DELETE;
+		break;
+	default:
 		return -1;
-	if (out->kind == STREAM_EV_NOTIFICATION)
-		return payload[used] == '\0' ? 0 : -1;
-	int more = 0;
-	if (sscanf(payload + used, " %15s %d%n", vis, &local, &more) != 2 ||
-	    payload[used + more] != '\0' || visibility_parse(vis, &out->visibility) != 0 ||
-	    (local != 0 && local != 1))
+	}
+	if (n != 5 || visibility_parse(words[3], &out->visibility) != 0 ||
+	    (strcmp(words[4], "0") != 0 && strcmp(words[4], "1") != 0))
 		return -1;
-	out->local = local == 1;
+	out->local = words[4][0] == '1';
 	return 0;
 }
 
