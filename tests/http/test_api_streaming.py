@@ -366,6 +366,23 @@ def test_delete_and_edit_events():
 
 
 @test
+def test_delete_of_followers_only_post():
+    """the delete of a followers-only post made before the stream opened reaches a follower,
+    not a stranger (who gets the public post's delete after it, and nothing before)"""
+    probe = Stream(A, "/api/v1/streaming/public/local", tokens["moss"])
+    private = post(A, "rose", "followers only, then deleted", visibility="private")
+    public = post(A, "rose", "public, then deleted")
+    probe.until(is_update(public["id"]))  # both posts' events are over: lily's stream never
+    lily = Stream(A, "/api/v1/streaming/user", tokens["lily"])  # sent the private one
+    fern = Stream(A, "/api/v1/streaming/user", tokens["fern"])
+    for made in (private, public):
+        want(call(A, "DELETE", "/api/v1/statuses/" + made["id"], tokens["rose"]), 200, "delete")
+    assert lily.next()[1:] == ("delete", private["id"])
+    assert lily.next()[1:] == ("delete", public["id"])
+    assert fern.next()[1:] == ("delete", public["id"])
+
+
+@test
 def test_revoked_token_ends_stream():
     """a stream whose token is revoked ends at its next event, and is sent nothing"""
     tok = token_for(A, "moss")
