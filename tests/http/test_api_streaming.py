@@ -36,6 +36,9 @@ B = harness.peer_instance(suite, "api_streaming_b", threads="2", workers="1")
 # C: a tiny request limit, for the rate-limit headers
 C = harness.Instance(suite, "api_streaming_c", api_rate_limit="5", api_rate_window="3600",
                      threads="2", workers="0")
+# D: a small connection limit (16): at most half of it, 8, may be streams
+D = harness.Instance(suite, "api_streaming_d", connection_limit="16", threads="2",
+                     workers="0")
 PASSWORD = harness.PASSWORD
 WAIT = 30  # seconds any one event may take to come
 tokens = {}
@@ -217,7 +220,7 @@ def start_worker(inst):
 
 
 def setup():
-    for inst in (A, B, C):
+    for inst in (A, B, C, D):
         inst.setup()
         inst.start_server()
     start_worker(A)
@@ -227,6 +230,9 @@ def setup():
         harness.create_account(A, name)
     harness.create_account(B, "bob")
     harness.create_account(C, "cleo")
+    for name in ("una", "val"):
+        harness.create_account(D, name)
+        tokens[name] = token_for(D, name)
     for name in ("rose", "lily", "fern", "moss", "ivy", "dee"):
         tokens[name] = token_for(A, name)
     rose_id = A.scalar("SELECT id FROM accounts WHERE username = 'rose' AND domain IS NULL")
@@ -496,6 +502,26 @@ def test_stream_caps():
 
 
 @test
+def test_streams_within_the_connection_limit():
+    """streams count in the connection limit: with connection_limit 16, the ninth stream
+    gets 503 however high streaming_limit is; a flood of idle connections makes room by
+    closing idle ones, never a stream, and every stream still gets the next post"""
+    streams = [Stream(D, "/api/v1/streaming/public/local", tokens[name])
+               for name in ("una", "val") for _ in range(4)]
+    Stream(D, "/api/v1/streaming/user", tokens["val"], expect=503)
+    flood = harness.idle_flood(D.port, 40, lambda i: "127.0.0.%d" % (20 + i % 50))
+    suite.add_cleanup(lambda: [f.close() for f in flood])
+    harness.wait_for(lambda: harness.count_open(flood) <= 16, timeout=WAIT,
+                     what="the server to close idle connections")
+    made = want(call(D, "POST", "/api/v1/statuses", tokens["una"],
+                     form={"status": "through the flood"}), 200, "posting")
+    for t in streams:
+        t.until(is_update(made["id"]))
+    for f in flood:
+        f.close()
+
+
+@test
 def test_rate_limit_headers():
     """API answers carry X-RateLimit-Limit/Remaining/Reset, per token, decreasing; past the
     limit (5 here) 429 with {"error"} and Retry-After, and another token is untouched"""
@@ -544,6 +570,7 @@ def test_worker_stops_cleanly():
 
 
 harness.add_server_end_tests(suite, lambda: C.server)
+harness.add_server_end_tests(suite, lambda: D.server)
 
 if __name__ == "__main__":
     suite.run(setup)
