@@ -435,6 +435,32 @@ def test_worker_made_post_arrives():
 
 
 @test
+def test_post_through_a_second_serve_arrives():
+    """two `serve` processes on one database: a post made through the second reaches a
+    stream held by the first"""
+    port = harness.free_port()
+    conf = A.write_config(os.path.join(A.tmp, "second.conf"),
+                          dict(A.settings, port=port, workers="0"))
+    second = harness.Server(conf, port, "api_streaming_a2")
+    suite.add_cleanup(second.kill)
+    second.start()
+    s = Stream(A, "/api/v1/streaming/user", tokens["lily"])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/api/v1/statuses", body=urllib.parse.urlencode(
+        {"status": "made through the second process"}), headers={
+        "Authorization": "Bearer " + tokens["rose"],
+        "Content-Type": "application/x-www-form-urlencoded"})
+    r = conn.getresponse()
+    made = json.loads(r.read())
+    assert r.status == 200, made
+    seen = s.until(is_update(made["id"]))
+    assert "second process" in seen[-1][1]["content"]
+    rc, _ = second.stop(signal.SIGTERM, 10)
+    assert rc == 0
+    harness.assert_no_sanitizer_reports(second.log(), second.log_path)
+
+
+@test
 def test_mastodonpy_stream_user():
     """Mastodon.py's stream_user with a listener gets the update (its heartbeat handler is
     called for the comments)"""
