@@ -462,13 +462,18 @@ def test_post_through_a_second_serve_arrives():
 
 @test
 def test_mastodonpy_stream_user():
-    """Mastodon.py's stream_user with a listener gets the update (its heartbeat handler is
-    called for the comments)"""
+    """Mastodon.py reads the rate-limit headers; its stream_user with a listener gets the
+    update (its heartbeat handler is called for the comments)"""
     from mastodon import Mastodon, StreamListener
     base = "http://127.0.0.1:%d" % A.port
     cid, secret = Mastodon.create_app("stream listener", api_base_url=base)
     api = Mastodon(client_id=cid, client_secret=secret, api_base_url=base)
     api.log_in("lily", PASSWORD)
+    # Mastodon.py reads the rate-limit headers (the reset as an ISO time, against Date)
+    api.account_verify_credentials()
+    assert api.ratelimit_limit == 300 and 0 < api.ratelimit_remaining < 300, (
+        api.ratelimit_limit, api.ratelimit_remaining)
+    assert api.ratelimit_reset > time.time(), api.ratelimit_reset
     got = queue.Queue()
 
     class Listener(StreamListener):
