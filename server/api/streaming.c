@@ -132,11 +132,46 @@ send_json(struct sub *s, const char *name, json_t *doc)
 	return rc;
 }
 
-/* What the feed's thread knows for one event: the settings, read once. */
+/* A token checked in this round: apps often hold several streams with one token (the home
+ * timeline, notifications, the local timeline), and it is checked once for all of them. */
+struct checked {
+	const char *token;
+	bool ok;      /* access holds its member */
+	bool refused; /* revoked, or its member suspended: its streams end */
+	struct oauth_access access;
+};
+
+/* What the feed's thread knows for one event: the settings, read once, and the tokens
+ * checked so far, in the round's arena. */
 struct round {
 	const struct stream_event *ev;
 	const struct instance_settings *settings;
+	struct arena *arena;
+	struct checked *checked; /* room for every stream of the round */
+	size_t nchecked;
 };
+
+/* The access s's token gives now, checked once per round; NULL when it gives none (then
+ * *refused says whether that is for good). */
+static const struct oauth_access *
+round_access(struct round *r, const struct sub *s, bool *refused)
+{
+	struct checked *c = NULL;
+	for (size_t i = 0; i < r->nchecked && c == NULL; i++)
+		if (strcmp(r->checked[i].token, s->token) == 0)
+			c = &r->checked[i];
+	if (c == NULL) {
+		c = &r->checked[r->nchecked++];
+		struct err err = {0};
+		c->token = s->token;
+		c->ok = oauth_authenticate(r->arena, s->token, &c->access, &err) == 0 &&
+			c->access.member != NULL;
+		/* a database that can't answer ends nothing */
+		c->refused = !c->ok && err.code != ERR_UNAVAILABLE && err.code != ERR_INTERNAL;
+	}
+	*refused = c->refused;
+	return c->ok ? &c->access : NULL;
+}
 
 /* The timeline a stream's posts come from. */
 static enum stream_timeline
@@ -195,28 +230,29 @@ delete_concerns(struct api_call *call, struct sub *s, const struct stream_event 
 /* Sends ev to s if its member may have it; the token is checked first (a revoked token or a
  * suspended member ends the stream). */
 static void
-deliver(struct sub *s, const struct round *r)
+deliver(struct sub *s, struct round *r)
 {
 	const struct stream_event *ev = r->ev;
+	bool refused;
+	const struct oauth_access *access = round_access(r, s, &refused);
+	if (access == NULL) {
+		if (refused)
+			http_stream_close(s->stream);
+		return;
+	}
 	struct arena *a = arena_new();
 	struct err err = {0};
-	struct oauth_access access;
-	if (oauth_authenticate(a, s->token, &access, &err) != 0 || access.member == NULL) {
-		if (err.code != ERR_UNAVAILABLE && err.code != ERR_INTERNAL)
-			http_stream_close(s->stream);
-		goto out;
-	}
 	struct req req = {.arena = a,
 			  .app = (void *)subs.app,
 			  .settings = r->settings,
 			  .lang = r->settings->default_language,
-			  .viewer = access.member,
+			  .viewer = access->member,
 			  .signed_in = true};
 	enum lang l;
-	if (access.member->language != NULL && i18n_lang_parse(access.member->language, &l) == 0)
+	if (access->member->language != NULL && i18n_lang_parse(access->member->language, &l) == 0)
 		req.lang = l;
 	struct api_call call = {
-	    .req = &req, .access = &access, .me = access.member, .base_url = subs.base_url};
+	    .req = &req, .access = access, .me = access->member, .base_url = subs.base_url};
 	char idbuf[ID_STRLEN];
 	switch (ev->kind) {
 	case STREAM_EV_TICK:
@@ -239,14 +275,13 @@ deliver(struct sub *s, const struct round *r)
 		break;
 	case STREAM_EV_NOTIFICATION: {
 		struct notification_row *row;
-		if (!oauth_scopes_cover(access.scopes, SCOPE(SCOPE_READ_NOTIFICATIONS)) ||
+		if (!oauth_scopes_cover(access->scopes, SCOPE(SCOPE_READ_NOTIFICATIONS)) ||
 		    stream_notification(a, s->account_id, ev->id, &row, &err) != 1)
 			break;
 		send_json(s, "notification", api_notification(&call, row));
 		break;
 	}
 	}
-out:
 	arena_free(a);
 }
 
@@ -278,7 +313,10 @@ on_event(const struct stream_event *ev, void *ud)
 		struct instance_settings *settings = arena_alloc(a, sizeof *settings);
 		struct err ignored;
 		settings_load(a, &subs.app->cfg, settings, &ignored);
-		struct round r = {.ev = ev, .settings = settings};
+		struct round r = {.ev = ev,
+				  .settings = settings,
+				  .arena = a,
+				  .checked = arena_alloc(a, n * sizeof *r.checked)};
 		for (size_t i = 0; i < n; i++)
 			if (http_stream_open(todo[i]->stream))
 				deliver(todo[i], &r);
