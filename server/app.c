@@ -86,9 +86,11 @@ app_init(struct app *app, struct err *err)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
 	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
+	app->apps_by_client = ratelimit_new(4096, API_APPS_PER_CLIENT, API_APPS_WINDOW_S, NULL);
 	app->api_by_token = ratelimit_new(8192, app->cfg.api_rate_limit, app->cfg.api_rate_window,
 					  NULL);
-	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL || app->api_by_token == NULL)
+	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL || app->apps_by_client == NULL ||
+	    app->api_by_token == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
 		return -1;
@@ -243,6 +245,7 @@ app_free(struct app *app)
 	ratelimit_free(app->flags_by_peer);
 	ratelimit_free(app->inbox_by_peer);
 	ratelimit_free(app->api_by_token);
+	ratelimit_free(app->apps_by_client);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);
 	i18n_shutdown();

@@ -19,6 +19,7 @@ struct app {
 	struct router *router;
 	struct proxy_trust proxy;	    /* trusted_proxy (http/client_addr.h) */
 	struct ratelimit *flags_by_peer;    /* Flags received per peer domain (ap/flag.h) */
+	struct ratelimit *apps_by_client;   /* apps registered per client (api/oauth.c) */
 	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
 	struct ratelimit *api_by_token;	    /* client API requests per token (api/ratelimit.h) */
 };

@@ -56,6 +56,19 @@ api_before(struct req *req)
 	return 0;
 }
 
+/* {"error": message, "error_description": message} in the reader's language, with CORS
+ * and no-store; headers set before are kept. */
+static void
+error_answer(struct req *req, int status, const char *message)
+{
+	const char *text = i18n_gettext(req->lang, message);
+	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
+	resp_json(req, status, doc);
+	json_decref(doc);
+	cors(req);
+	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
 void
 api_render_error(struct req *req, int status, const char *message)
 {
@@ -63,12 +76,7 @@ api_render_error(struct req *req, int status, const char *message)
 		preflight(req);
 		return;
 	}
-	const char *text = i18n_gettext(req->lang, message);
-	json_t *doc = json_pack("{ssss}", "error", text, "error_description", text);
-	resp_json(req, status, doc);
-	json_decref(doc);
-	cors(req);
-	resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	error_answer(req, status, message);
 }
 
 int
@@ -84,6 +92,13 @@ api_json(struct api_call *call, int status, json_t *doc)
 	cors(req);
 	if (call->access != NULL) /* what a token reads is that member's: never kept anywhere */
 		resp_replace_header(req, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	return 0;
+}
+
+int
+api_error_now(struct api_call *call, const struct err *err)
+{
+	error_answer(call->req, resp_status_for(err->code), err->safe[0] ? err->safe : "Error");
 	return 0;
 }
 
@@ -141,14 +156,31 @@ find(const char *method, const char *pattern)
 	return NULL;
 }
 
-/* What anonymous callers may still read during a lockdown: what the about page shows. */
+/* What anonymous callers may still read during a lockdown: what the about page shows (and
+ * the registration, which says itself that it is closed). */
 static bool
 lockdown_open(const char *pattern)
 {
 	return strncmp(pattern, "/api/v1/instance", 16) == 0 ||
+	       strcmp(pattern, "/api/v1/accounts") == 0 ||
 	       strcmp(pattern, "/api/v2/instance") == 0 || strcmp(pattern, "/api/v1/apps") == 0 ||
 	       strcmp(pattern, "/api/v1/streaming/health") == 0 ||
 	       strncmp(pattern, "/oauth/", 7) == 0;
+}
+
+/* What a suspended member's apps still reach: what the web still shows them (their
+ * moderation notices, who they are, the node's about page and rules). */
+static bool
+suspended_open(const struct api_route *route)
+{
+	static const char *const open[] = {"/api/v1/accounts/verify_credentials",
+					   "/api/v1/notifications", "/api/v1/notifications/:id"};
+	if (strcmp(route->method, "GET") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof open / sizeof open[0]; i++)
+		if (strcmp(route->pattern, open[i]) == 0)
+			return true;
+	return lockdown_open(route->pattern);
 }
 
 static int
@@ -185,6 +217,11 @@ api_dispatch(struct req *req)
 	if (route->auth == API_MEMBER && call.me == NULL)
 		return err_set(&req->err, ERR_UNPROCESSABLE,
 			       "This method requires an authenticated user", "app token");
+	if (call.me != NULL && call.me->suspended && !suspended_open(route))
+		return err_set(&req->err, ERR_FORBIDDEN,
+			       "Your account is suspended: apps can only show its moderation "
+			       "notices. Sign in on the website to read why and to appeal.",
+			       "suspended member");
 	if (call.access != NULL && route->scope != 0 &&
 	    !oauth_scopes_cover(call.access->scopes, route->scope))
 		return err_set(&req->err, ERR_FORBIDDEN, "The token's scopes don't allow this.",
@@ -241,6 +278,15 @@ api_routes(struct router *r)
 	rc |= api_timelines_routes(r);
 	rc |= api_relationships_routes(r);
 	rc |= api_notifications_routes(r);
+	rc |= api_media_routes(r);
+	rc |= api_search_routes(r);
+	rc |= api_reports_routes(r);
+	rc |= api_credentials_routes(r);
+	rc |= api_status_edits_routes(r);
+	rc |= api_status_people_routes(r);
+	rc |= api_account_lists_routes(r);
+	rc |= api_markers_routes(r);
+	rc |= api_registration_routes(r);
 	rc |= api_streaming_routes(r);
 	return rc ? -1 : 0;
 }

@@ -50,6 +50,11 @@ struct api_route {
 	uint64_t scope; /* SCOPE(...) bits the token must hold; 0: none */
 };
 
+/* POST /api/v1/apps: at most this many apps registered per client (its address as a
+ * keyed hash, never kept: http/ratelimit.h) in the window, then 429 until it ends. */
+#define API_APPS_PER_CLIENT 100
+#define API_APPS_WINDOW_S 3600
+
 /* Registers every API route (and its OPTIONS preflight) with r: 0, or -1 for a malformed
  * pattern or too many routes. Called once at start-up. */
 int api_routes(struct router *r);
@@ -72,12 +77,26 @@ void api_render_error(struct req *req, int status, const char *message);
  * answers. Returns 0. */
 int api_json(struct api_call *call, int status, json_t *doc);
 
+/* Answers err now, as api_render_error would ({"error", "error_description"}, the status of
+ * its code), keeping the headers already set (a 429's Retry-After, which the server's error
+ * path would drop). Returns 0. */
+int api_error_now(struct api_call *call, const struct err *err);
+
 /* Answers an OAuth error: {"error": error, "error_description": description}. Returns 0. */
 int api_oauth_error(struct req *req, int status, const char *error, const char *description);
+
+/* Answers a Token entity (access_token, token_type, scope, created_at, refresh_token) with
+ * no-store: the grants of /oauth/token and the registration. Returns 0, or -1 + err. */
+int api_token_answer(struct api_call *call, const struct oauth_issued *t);
 
 /* The id in route capture name: 0, or -1 with ERR_NOT_FOUND (a malformed id names no
  * record). */
 int api_path_id(struct api_call *call, const char *name, int64_t *out);
+
+/* Fails the call with err, an image core/media.c refused: with Retry-After when the
+ * member's previous image is still being decoded (429), as the web's forms do. Returns -1.
+ * (api/media.c) */
+int api_media_refused(struct api_call *call, const struct err *err);
 
 /* A member is required (API_MEMBER routes have one). */
 static inline bool
@@ -94,6 +113,15 @@ int api_statuses_routes(struct router *r);
 int api_timelines_routes(struct router *r);
 int api_relationships_routes(struct router *r);
 int api_notifications_routes(struct router *r);
+int api_media_routes(struct router *r);
+int api_search_routes(struct router *r);
+int api_reports_routes(struct router *r);
+int api_credentials_routes(struct router *r);
+int api_status_edits_routes(struct router *r);
+int api_status_people_routes(struct router *r);
+int api_account_lists_routes(struct router *r);
+int api_markers_routes(struct router *r);
+int api_registration_routes(struct router *r);
 int api_streaming_routes(struct router *r);
 
 #endif

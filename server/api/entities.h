@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "db/media.h" /* struct media_row */
 #include "db/model.h"
 #include "db/statuses.h" /* struct status */
 
@@ -22,6 +23,10 @@ struct relationship;
  * JSON null. */
 json_t *api_time(struct api_call *call, const char *iso);
 
+/* The time an id was made (ids are time-ordered), as api_time writes times: for rows
+ * whose time is their id's (a boost, a report). Arena-owned. */
+const char *api_id_time(struct api_call *call, int64_t id);
+
 /* The account entity: counts and images read through core/ once per account and request
  * (kept in the call's memo). with_source: verify_credentials' "source" (the member's own
  * raw bio, fields and default visibility). */
@@ -31,6 +36,9 @@ json_t *api_account(struct api_call *call, const struct account *acct, bool with
  * caller's). A boost row (st->booster_id) becomes the booster's status whose "reblog" is
  * the boosted post. Images come from one query for the n posts of api_statuses. */
 json_t *api_status(struct api_call *call, const struct status *st);
+
+/* The MediaAttachment entity of a member's image (url and preview_url on this node). */
+json_t *api_attachment(struct api_call *call, const struct media_row *m);
 
 /* A JSON array of n statuses (media read once for all of them). */
 json_t *api_statuses(struct api_call *call, const struct status *items, int n);

@@ -82,10 +82,9 @@ api_account(struct api_call *call, const struct account *acct, bool with_source)
 				return json_incref(m->doc);
 	char idbuf[ID_STRLEN];
 	const char *acct_name = account_handle(a, acct);
-	const char *url = acct->domain == NULL
-			      ? arena_printf(a, "%s/@%s", call->base_url, acct->username)
-			  : acct->url ? acct->url
-				      : acct->uri;
+	/* a remote account's profile is its page here, as the web links it: an app that opens
+	 * it doesn't contact the peer */
+	const char *url = arena_printf(a, "%s/@%s", call->base_url, acct_name);
 	const char *pic = NULL, *head = NULL;
 	if (acct->domain != NULL) {
 		pic = remote_media_profile(a, acct->id, "avatar");

@@ -1,8 +1,11 @@
-/* notifications.c - GET /api/v1/notifications (types[], exclude_types[], keyset paging),
- * over core/notification.h, the list the web's notifications page shows. The post of a
+/* notifications.c - GET /api/v1/notifications (types[], exclude_types[], account_id, keyset
+ * paging), GET /api/v1/notifications/:id, POST .../:id/dismiss and POST
+ * /api/v1/notifications/clear (only the member's own: another's is 404), over
+ * core/notification.h, the list the web's notifications page shows. The post of a
  * notification is read again through status_get, so it is shown only while the member may
  * see it. Moderators' actions on the member's account or posts, and decided appeals, come
- * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them. */
+ * as "moderation_warning" (Mastodon 4.3's type), so that an app never hides them; they are
+ * all a suspended member's apps show. */
 #include <microhttpd.h>
 #include <string.h>
 
@@ -35,6 +38,14 @@ listed(const char *type, const char **list, int n)
 		if (strcmp(list[i], type) == 0)
 			return true;
 	return false;
+}
+
+/* Whether the caller sees a notification of (API) type: a suspended member only their
+ * moderation notices, as the web shows them only their moderation page. */
+static bool
+shown(const struct api_call *call, const char *type)
+{
+	return !call->me->suspended || strcmp(type, "moderation_warning") == 0;
 }
 
 json_t *
@@ -76,9 +87,11 @@ list(struct api_call *call)
 	int64_t since;
 	const char **types, **exclude;
 	int ntypes, nexclude;
+	int64_t from;
 	if (api_page_params(call, &q, &since) != 0 ||
 	    api_list(call, "types", 20, &types, &ntypes) != 0 ||
-	    api_list(call, "exclude_types", 20, &exclude, &nexclude) != 0)
+	    api_list(call, "exclude_types", 20, &exclude, &nexclude) != 0 ||
+	    api_id(call, "account_id", &from) != 0)
 		return -1;
 	struct notification_page p;
 	if (notification_list(call->req->arena, call->me->id, q.max_id, q.min_id, q.limit, &p,
@@ -89,7 +102,8 @@ list(struct api_call *call)
 	for (int i = 0; i < p.n; i++) {
 		const char *type = api_type(p.items[i].type);
 		if (p.items[i].id <= since || (ntypes > 0 && !listed(type, types, ntypes)) ||
-		    listed(type, exclude, nexclude))
+		    listed(type, exclude, nexclude) || (from != 0 && p.items[i].from.id != from) ||
+		    !shown(call, type))
 			continue;
 		json_t *doc = api_notification(call, &p.items[i]);
 		if (doc != NULL)
@@ -101,8 +115,53 @@ list(struct api_call *call)
 	return 0;
 }
 
+static int
+not_found(struct api_call *call)
+{
+	return err_set(&call->req->err, ERR_NOT_FOUND, "Record not found", "no such notification");
+}
+
+static int
+get(struct api_call *call)
+{
+	int64_t id;
+	struct notification_row row;
+	if (api_path_id(call, "id", &id) != 0)
+		return -1;
+	if (notification_get(call->req->arena, call->me->id, id, &row, &call->req->err) != 0)
+		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
+	if (!shown(call, api_type(row.type)))
+		return not_found(call);
+	return api_json(call, MHD_HTTP_OK, api_notification(call, &row));
+}
+
+static int
+dismiss(struct api_call *call)
+{
+	int64_t id;
+	if (api_path_id(call, "id", &id) != 0)
+		return -1;
+	if (notification_dismiss(call->req->arena, call->me->id, id, &call->req->err) != 0)
+		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
+	return api_json(call, MHD_HTTP_OK, json_object());
+}
+
+static int
+clear(struct api_call *call)
+{
+	if (notification_clear(call->req->arena, call->me->id, &call->req->err) != 0)
+		return -1;
+	return api_json(call, MHD_HTTP_OK, json_object());
+}
+
+#define READ SCOPE(SCOPE_READ_NOTIFICATIONS)
+#define WRITE SCOPE(SCOPE_WRITE_NOTIFICATIONS)
+
 static const struct api_route routes[] = {
-    {"GET", "/api/v1/notifications", list, API_MEMBER, SCOPE(SCOPE_READ_NOTIFICATIONS)},
+    {"GET", "/api/v1/notifications", list, API_MEMBER, READ},
+    {"GET", "/api/v1/notifications/:id", get, API_MEMBER, READ},
+    {"POST", "/api/v1/notifications/:id/dismiss", dismiss, API_MEMBER, WRITE},
+    {"POST", "/api/v1/notifications/clear", clear, API_MEMBER, WRITE},
 };
 
 int

@@ -2,7 +2,7 @@
  * authorization_code, password, client_credentials, refresh_token) and POST /oauth/revoke.
  * The consent page, GET and POST /oauth/authorize, is a web page (web/oauth.c). The rules
  * are core/oauth.c's; the password grant counts against the sign-in limits of the web
- * (web/signin_limit.h, the one limiter of guessed passwords). */
+ * (http/signin_limit.h, the one limiter of guessed passwords). */
 #include <microhttpd.h>
 #include <string.h>
 #include <strings.h>
@@ -12,11 +12,34 @@
 #include "core/auth.h"
 #include "core/oauth.h"
 #include "core/twofactor.h"
+#include "app.h"
+#include "http/ratelimit.h"
 #include "http/respond.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
 #include "http/signin_limit.h"
+
+/* Counts one app registration for the client: 0, or 1 when it has registered
+ * API_APPS_PER_CLIENT in the window (then the 429 with Retry-After is answered). */
+static int
+apps_limit(struct api_call *call)
+{
+	const struct app *app = call->req->app;
+	char client[33];
+	req_client_key(call->req, client);
+	if (ratelimit_hit(app->apps_by_client, client))
+		return 0;
+	long s = (long)((ratelimit_wait_ms(app->apps_by_client, client) + 999) / 1000);
+	resp_replace_header(call->req, "Retry-After",
+			    arena_printf(call->req->arena, "%ld", s > 0 ? s : 1));
+	struct err err;
+	err_set(&err, ERR_RATE_LIMITED,
+		"Too many apps were registered from here. Please wait an hour.",
+		"app registrations of one client");
+	api_error_now(call, &err);
+	return 1;
+}
 
 /* POST /api/v1/apps: client_name, redirect_uris, scopes, website (JSON or form). */
 static int
@@ -25,6 +48,8 @@ apps_create(struct api_call *call)
 	const char *name, *uris, *scopes, *website;
 	const char **uri_list;
 	int nuris;
+	if (apps_limit(call) != 0)
+		return 0;
 	if (api_str(call, "client_name", 1000, &name) != 0 ||
 	    api_str(call, "scopes", 1000, &scopes) != 0 ||
 	    api_str(call, "website", OAUTH_WEBSITE_MAX, &website) != 0)
@@ -60,8 +85,8 @@ apps_create(struct api_call *call)
 				  app.client_secret, "vapid_key", ""));
 }
 
-static int
-token_answer(struct api_call *call, const struct oauth_issued *t)
+int
+api_token_answer(struct api_call *call, const struct oauth_issued *t)
 {
 	json_t *doc =
 	    json_pack("{ss ss ss sI}", "access_token", t->access_token, "token_type", "Bearer",
@@ -132,7 +157,7 @@ password_grant(struct api_call *call, const struct oauth_app *app, const char *s
 	/* Two-factor sign-in can't be asked for here: such an account signs in to apps
 	 * through the browser (the authorize page), which asks for the code. Refused before
 	 * the password is looked at, so this answer never tells whether it was right; it
-	 * counts for the client like a failure (web/signin_limit.h). */
+	 * counts for the client like a failure (http/signin_limit.h). */
 	int64_t two_id;
 	int two = twofactor_required(req->arena, username, &two_id, &req->err);
 	if (two < 0)
@@ -161,7 +186,7 @@ password_grant(struct api_call *call, const struct oauth_app *app, const char *s
 	struct oauth_issued t;
 	if (oauth_token_for_member(req->arena, app, acct, scope, &t, &err) != 0)
 		return grant_error(call, &err);
-	return token_answer(call, &t);
+	return api_token_answer(call, &t);
 }
 
 /* POST /oauth/token */
@@ -206,24 +231,24 @@ token(struct api_call *call)
 	if (strcmp(grant, "client_credentials") == 0) {
 		if (oauth_token_for_app(req->arena, &app, scope, &t, &err) != 0)
 			return grant_error(call, &err);
-		return token_answer(call, &t);
+		return api_token_answer(call, &t);
 	}
 	if (code_grant) {
 		const char *code, *redirect_uri;
 		if (api_str(call, "code", 200, &code) != 0 ||
 		    api_str(call, "redirect_uri", OAUTH_REDIRECT_URIS_MAX, &redirect_uri) != 0)
 			return -1;
-		if (oauth_code_exchange(req->arena, &app, code, redirect_uri, verifier, &t, &err) !=
-		    0)
+		if (oauth_code_exchange(req->arena, &app, secret != NULL, code, redirect_uri,
+					verifier, &t, &err) != 0)
 			return grant_error(call, &err);
-		return token_answer(call, &t);
+		return api_token_answer(call, &t);
 	}
 	const char *refresh;
 	if (api_str(call, "refresh_token", 200, &refresh) != 0)
 		return -1;
 	if (oauth_token_refresh(req->arena, &app, refresh, &t, &err) != 0)
 		return grant_error(call, &err);
-	return token_answer(call, &t);
+	return api_token_answer(call, &t);
 }
 
 /* POST /oauth/revoke: client_id, client_secret, token. */

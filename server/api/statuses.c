@@ -13,7 +13,9 @@
 #include "core/media.h"
 #include "core/status.h"
 #include "core/timeline.h"
+#include "util/arena.h"
 #include "util/err.h"
+#include "util/id.h"
 #include "util/log.h"
 
 static int
@@ -35,8 +37,9 @@ default_expiry(struct api_call *call)
 	return s.default_expiry;
 }
 
-/* The draft a create call describes. Images, polls and scheduled posts are refused by name
- * rather than dropped, so an app never believes it attached what was not. */
+/* The draft a create call describes, with the ids of images uploaded before
+ * (api/media.c). Polls and scheduled posts are refused by name rather than dropped, so an
+ * app never believes it attached what was not. */
 static int
 read_draft(struct api_call *call, struct status_draft *d)
 {
@@ -56,11 +59,14 @@ read_draft(struct api_call *call, struct status_draft *d)
 	    api_id(call, "in_reply_to_id", &d->in_reply_to_id) != 0 ||
 	    api_list(call, "media_ids", MEDIA_MAX_ATTACHMENTS, &media, &nmedia) != 0)
 		return -1;
-	if (nmedia > 0)
-		return err_set(&call->req->err, ERR_UNPROCESSABLE,
-			       "Images can't be attached through the app interface yet: post them "
-			       "from the web page.",
-			       "media_ids");
+	int64_t *uploads = arena_alloc(call->req->arena, sizeof *uploads * (size_t)(nmedia + 1));
+	for (int i = 0; i < nmedia; i++)
+		if (id_parse(media[i], &uploads[i]) != 0 || uploads[i] <= 0)
+			return err_set(&call->req->err, ERR_UNPROCESSABLE,
+				       "media_ids must be the ids of images you uploaded.",
+				       "media_ids");
+	d->uploads = uploads; /* core attaches them, or refuses the post (core/status.h) */
+	d->nuploads = nmedia;
 	if (scheduled != NULL && *scheduled != '\0')
 		return err_set(&call->req->err, ERR_UNPROCESSABLE,
 			       "This server does not schedule posts.", "scheduled_at");

@@ -164,10 +164,12 @@ round_access(struct round *r, const struct sub *s, bool *refused)
 		c = &r->checked[r->nchecked++];
 		struct err err = {0};
 		c->token = s->token;
-		c->ok = oauth_authenticate(r->arena, s->token, &c->access, &err) == 0 &&
-			c->access.member != NULL;
+		int rc = oauth_authenticate(r->arena, s->token, &c->access, &err);
+		/* a suspended member's apps show only moderation notices (api.c): no streams */
+		c->ok = rc == 0 && c->access.member != NULL && !c->access.member->suspended;
 		/* a database that can't answer ends nothing */
-		c->refused = !c->ok && err.code != ERR_UNAVAILABLE && err.code != ERR_INTERNAL;
+		c->refused = !c->ok &&
+			     (rc == 0 || (err.code != ERR_UNAVAILABLE && err.code != ERR_INTERNAL));
 	}
 	*refused = c->refused;
 	return c->ok ? &c->access : NULL;

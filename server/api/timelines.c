@@ -114,11 +114,25 @@ bookmarks(struct api_call *call)
 	return answer_page(call, bookmarks_page);
 }
 
+static int
+favourites_page(struct api_call *call, const struct timeline_query *q, struct timeline_page *out)
+{
+	return timeline_favourites(call->req->arena, call->me->id, q, out, &call->req->err);
+}
+
+/* GET /api/v1/favourites: the posts the member liked, paged like bookmarks. */
+static int
+favourites(struct api_call *call)
+{
+	return answer_page(call, favourites_page);
+}
+
 static const struct api_route routes[] = {
     {"GET", "/api/v1/timelines/home", home, API_MEMBER, SCOPE(SCOPE_READ_STATUSES)},
     {"GET", "/api/v1/timelines/public", public_tl, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
     {"GET", "/api/v1/timelines/tag/:tag", tag, API_ANYONE, SCOPE(SCOPE_READ_STATUSES)},
     {"GET", "/api/v1/bookmarks", bookmarks, API_MEMBER, SCOPE(SCOPE_READ_BOOKMARKS)},
+    {"GET", "/api/v1/favourites", favourites, API_MEMBER, SCOPE(SCOPE_READ_FAVOURITES)},
 };
 
 int

@@ -213,6 +213,21 @@ check_length(const char *s, size_t max, const char *message, struct err *err)
 	return 0;
 }
 
+void
+account_profile_of(const struct account *acct, struct profile_update *u)
+{
+	*u = (struct profile_update){
+	    .display_name = acct->display_name ? acct->display_name : "",
+	    .bio = acct->bio ? acct->bio : "",
+	    .nfields = acct->nfields,
+	    .locked = acct->locked,
+	    .hide_collections = acct->hide_collections,
+	    .discoverable = acct->discoverable,
+	    .indexable = acct->indexable,
+	};
+	memcpy(u->fields, acct->fields, sizeof u->fields);
+}
+
 int
 account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
 		       struct err *err)

@@ -56,6 +56,10 @@ struct profile_update {
 int account_update_profile(struct arena *a, int64_t id, const struct profile_update *u,
 			   struct err *err);
 
+/* Fills *u with acct's profile as saved (strings are acct's), for a change that starts
+ * from it. */
+void account_profile_of(const struct account *acct, struct profile_update *u);
+
 /* Preferences: language ("en", "zh-CN" or NULL for the browser's), default visibility and
  * time zone (a tz database name, checked: ERR_UNPROCESSABLE; NULL for the node's). All or
  * nothing is saved. */

@@ -50,6 +50,18 @@ fail:
 }
 
 int
+deletion_hold_live(struct arena *a, int64_t account_id, struct err *err)
+{
+	int live = db_account_hold_live(a, account_id, err);
+	if (live < 0)
+		return -1;
+	if (live == 0)
+		return err_set(err, ERR_GONE, "This account has been deleted.",
+			       "account %lld deleted while writing for it", (long long)account_id);
+	return 0;
+}
+
+int
 deletion_sweep(struct arena *a, struct err *err)
 {
 	int64_t *ids;

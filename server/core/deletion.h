@@ -31,6 +31,12 @@ struct err;
 int deletion_delete_account(struct arena *a, const struct account *member, const char *password,
 			    const char *code, struct err *err);
 
+/* For a transaction that writes what account_id owns (a post, an image), called first in
+ * it: the account can't be deleted until the transaction ends, and ERR_GONE when it was
+ * deleted already, e.g. while the post's image was being decoded (the deletion's purge ran
+ * before this post existed, so it must not be written). 0, or -1 + err. */
+int deletion_hold_live(struct arena *a, int64_t account_id, struct err *err);
+
 /* The sweep's part (core/sweep.c): forgets the key and handle of deleted accounts no
  * delivery waits for any more. The number forgotten, or -1 + err. */
 int deletion_sweep(struct arena *a, struct err *err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/deletion.h"
 #include "core/events.h"
 #include "core/notification.h"
 #include "db/db.h"
@@ -61,6 +62,9 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 	bool ask = target->locked || target->domain != NULL;
 	if (db_begin(err) != 0)
 		return -1;
+	/* the follower's server was asked first: it may have been deleted meanwhile */
+	if (deletion_hold_live(a, follower_id, err) != 0)
+		goto fail;
 	int rc = ask ? db_follow_request_insert(a, follower_id, target_id, err)
 		     : db_follow_insert(a, follower_id, target_id, err);
 	if (rc < 0)
@@ -160,6 +164,20 @@ int
 follow_request_reject(struct arena *a, int64_t owner_id, int64_t request_id, struct err *err)
 {
 	return decide(a, owner_id, request_id, false, err);
+}
+
+int
+follow_request_answer(struct arena *a, int64_t owner_id, int64_t requester_id, bool accept,
+		      struct err *err)
+{
+	int64_t request_id;
+	int found = db_follow_request_find(a, requester_id, owner_id, &request_id, err);
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return err_set(err, ERR_NOT_FOUND, "That follow request no longer exists.",
+			       "no follow request from %lld", (long long)requester_id);
+	return decide(a, owner_id, request_id, accept, err);
 }
 
 /* Loads one page of a relation: one row more than asked shows whether there is more in the

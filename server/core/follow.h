@@ -31,7 +31,8 @@ int relationship_get(struct arena *a, int64_t viewer_id, int64_t target_id,
 /* Follows target_id: a follow at once, or a follow request when target is locked (then
  * *requested is true and target gets a follow-request notification; else a follow
  * notification). Following again is a no-op. Fails with ERR_FORBIDDEN when either blocks the
- * other, ERR_UNPROCESSABLE for oneself, ERR_NOT_FOUND for an unknown or pending account. */
+ * other, ERR_UNPROCESSABLE for oneself, ERR_NOT_FOUND for an unknown or pending account,
+ * ERR_GONE when the follower's account has been deleted (core/deletion.h). */
 int follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *requested,
 		   struct err *err);
 
@@ -51,6 +52,12 @@ int follow_undo(struct arena *a, int64_t follower_id, int64_t target_id, struct 
  * ERR_NOT_FOUND for another member's or an unknown request). */
 int follow_request_accept(struct arena *a, int64_t owner_id, int64_t request_id, struct err *err);
 int follow_request_reject(struct arena *a, int64_t owner_id, int64_t request_id, struct err *err);
+
+/* Accepts (accept) or rejects the follow request requester_id made to owner_id: the same as
+ * follow_request_accept / _reject, named by the account that asked (the client API's
+ * /api/v1/follow_requests/:account_id/authorize). ERR_NOT_FOUND when there is none. */
+int follow_request_answer(struct arena *a, int64_t owner_id, int64_t requester_id, bool accept,
+			  struct err *err);
 
 /* A page of accounts from a relation table, newest first (struct account_entry: the
  * relation row's id, the keyset pagination key, and the account). */

@@ -50,7 +50,8 @@ lockdown_set(struct arena *a, const struct account *admin, bool on, const char *
 				     .moderator_id = admin->id,
 				     .reason = *r ? r : NO_REASON};
 	int64_t id;
-	if (settings_put(a, &row, 1, err) != 0 || db_mod_action_insert(a, &log, &id, err) != 0)
+	if ((!on && db_lockdown_unhold(a, err) != 0) || settings_put(a, &row, 1, err) != 0 ||
+	    db_mod_action_insert(a, &log, &id, err) != 0)
 		goto fail;
 	int rc = db_commit(err);
 	cache_invalidate(CACHE_SETTINGS); /* this process reloads them after the commit */

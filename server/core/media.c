@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <string.h>
 
+#include "core/deletion.h"
 #include "core/events.h"
 #include "db/db.h"
 #include "media/store.h"
 #include "util/arena.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -191,7 +193,8 @@ media_set_profile(struct arena *a, int64_t account_id, const char *purpose, cons
 		return -1;
 	/* peers hear of the new picture (an Update of the actor) in the same transaction */
 	struct event ev = {.kind = EV_PROFILE_UPDATED, .actor_id = account_id};
-	if (db_begin(err) != 0 || db_media_insert(a, &row, &row.id, err) != 0 ||
+	if (db_begin(err) != 0 || deletion_hold_live(a, account_id, err) != 0 ||
+	    db_media_insert(a, &row, &row.id, err) != 0 ||
 	    events_emit(a, &ev, err) != 0 || db_commit(err) != 0) {
 		db_rollback();
 		media_discard(&row, 1);
@@ -215,6 +218,67 @@ media_remove_profile(struct arena *a, int64_t account_id, const char *purpose, s
 }
 
 int
+media_upload(struct arena *a, int64_t account_id, const void *data, size_t len,
+	     const char *description, struct media_row *out, struct err *err)
+{
+	if (media_prepare(a, account_id, "attachment", data, len, description, out, err) != 0)
+		return -1;
+	if (db_media_insert(a, out, &out->id, err) != 0) {
+		media_discard(out, 1);
+		return -1;
+	}
+	return 0;
+}
+
+struct media_row *
+media_get_own(struct arena *a, int64_t account_id, int64_t id, struct err *err)
+{
+	struct media_row *m = db_media_get(a, id, err);
+	if (m != NULL && m->account_id == account_id)
+		return m;
+	if (m != NULL || err->code == ERR_NONE)
+		err_set(err, ERR_NOT_FOUND, "Record not found", "no upload %lld of account %lld",
+			(long long)id, (long long)account_id);
+	return NULL;
+}
+
+int
+media_describe(struct arena *a, int64_t account_id, int64_t id, const char *description,
+	       struct err *err)
+{
+	if (utf8_chars(description) > MEDIA_DESCRIPTION_MAX)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "An image description can have at most 1500 characters.",
+			       "alt text too long");
+	int n = db_media_describe(a, account_id, id, description, err);
+	if (n < 0)
+		return -1;
+	return n == 0 ? err_set(err, ERR_NOT_FOUND, "Record not found",
+				"no unattached upload %lld of account %lld", (long long)id,
+				(long long)account_id)
+		      : 0;
+}
+
+int
+media_attach_uploads(struct arena *a, int64_t account_id, const int64_t *ids, int n,
+		     int64_t status_id, int first, struct err *err)
+{
+	for (int i = 0; i < n; i++) {
+		int done = db_media_attach(a, account_id, ids[i], status_id, first + i, err);
+		if (done < 0)
+			return -1;
+		if (done == 0)
+			return err_set(
+			    err, ERR_UNPROCESSABLE,
+			    "An image to attach is not one you uploaded, or another post "
+			    "has it already.",
+			    "media id %lld: not an unattached upload of account %lld",
+			    (long long)ids[i], (long long)account_id);
+	}
+	return 0;
+}
+
+int
 media_of_statuses(struct arena *a, const int64_t *ids, int n, struct media_row **out,
 		  struct err *err)
 {
@@ -231,20 +295,9 @@ media_profile(struct arena *a, int64_t account_id, const char *purpose)
 	return m;
 }
 
-int
-media_empty_trash(struct arena *a)
-{
-	struct err err;
-	int n = media_sweep(a, &err);
-	if (n < 0) {
-		log_msg(LOG_WARN, "media trash not emptied: %s", err.detail);
-		return 0;
-	}
-	return n;
-}
-
-int
-media_sweep(struct arena *a, struct err *err)
+/* Unlinks the files in the trash and forgets them: the count or -1 + err. */
+static int
+empty_trash(struct arena *a, struct err *err)
 {
 	if (dir == NULL)
 		return 0; /* a process that serves no media (checkconf, migrate) */
@@ -264,4 +317,26 @@ media_sweep(struct arena *a, struct err *err)
 		if (n < 100)
 			return removed;
 	}
+}
+
+int
+media_empty_trash(struct arena *a)
+{
+	struct err err;
+	int n = empty_trash(a, &err);
+	if (n < 0) {
+		log_msg(LOG_WARN, "media trash not emptied: %s", err.detail);
+		return 0;
+	}
+	return n;
+}
+
+int
+media_sweep(struct arena *a, struct err *err)
+{
+	if (dir == NULL)
+		return 0;
+	if (db_media_purge_unattached(a, clock_now() - MEDIA_UNATTACHED_SECONDS, err) < 0)
+		return -1;
+	return empty_trash(a, err);
 }

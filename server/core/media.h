@@ -21,6 +21,7 @@ struct err;
 #define MEDIA_MAX_SIDE 4096	   /* stored images fit in this square */
 #define MEDIA_THUMB_SIDE 640	   /* thumbnails fit in this square */
 #define MEDIA_RETRY_SECONDS 5	   /* Retry-After when a member's image waits for their last */
+#define MEDIA_UNATTACHED_SECONDS 86400 /* an app's upload no post took is deleted after this */
 
 /* Why a member's upload was refused while another of theirs is being decoded (N_). */
 extern const char media_one_at_a_time_msg[];
@@ -74,6 +75,30 @@ int media_set_profile(struct arena *a, int64_t account_id, const char *purpose,
 int media_remove_profile(struct arena *a, int64_t account_id, const char *purpose,
 			 struct err *err);
 
+/* An app's upload (the client API's POST /api/v1/media): prepares the image as
+ * media_prepare does and records it as an attachment of no post yet, which only account_id
+ * can read, describe and attach (media_attach_uploads), and which the sweep deletes
+ * MEDIA_UNATTACHED_SECONDS after it was made when no post took it. *out gets the row (its
+ * id set). 0 or -1 + err as media_prepare; nothing is left on failure. */
+int media_upload(struct arena *a, int64_t account_id, const void *data, size_t len,
+		 const char *description, struct media_row *out, struct err *err);
+
+/* account_id's attachment id (attached to a post or not), or NULL + ERR_NOT_FOUND when
+ * there is none or it is someone else's. Arena-owned. */
+struct media_row *media_get_own(struct arena *a, int64_t account_id, int64_t id, struct err *err);
+
+/* Sets the alt text of account_id's upload id while no post carries it (a post's images are
+ * changed with the post). ERR_UNPROCESSABLE when description is too long, ERR_NOT_FOUND
+ * when there is no such upload of theirs or it is attached. 0 or -1 + err. */
+int media_describe(struct arena *a, int64_t account_id, int64_t id, const char *description,
+		   struct err *err);
+
+/* Inside the caller's transaction: makes account_id's uploads ids[0..n) the attachments of
+ * status_id from position first on. ERR_UNPROCESSABLE, naming no id, when one is not an
+ * upload of theirs that no post carries (or is listed twice). 0 or -1 + err. */
+int media_attach_uploads(struct arena *a, int64_t account_id, const int64_t *ids, int n,
+			 int64_t status_id, int first, struct err *err);
+
 /* The attachments of the n posts ids (ordered by post, then position); *out arena-owned.
  * Count or -1 + err. */
 int media_of_statuses(struct arena *a, const int64_t *ids, int n, struct media_row **out,
@@ -86,7 +111,9 @@ struct media_row *media_profile(struct arena *a, int64_t account_id, const char 
  * rows. Failures are logged and left for the sweep. Returns the files removed. */
 int media_empty_trash(struct arena *a);
 
-/* The sweep's part (core/sweep.c): media_empty_trash. Count or -1 + err. */
+/* The sweep's part (core/sweep.c): deletes the uploads no post took within
+ * MEDIA_UNATTACHED_SECONDS (by clock_now()), then media_empty_trash. Files removed or
+ * -1 + err. */
 int media_sweep(struct arena *a, struct err *err);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/account.h"
 #include "core/block.h"
+#include "core/deletion.h"
 #include "core/events.h"
 #include "core/follow.h"
 #include "core/notification.h"
@@ -85,6 +86,9 @@ move_alias_add(struct arena *a, const struct account *member, const char *handle
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
+	/* the peer was asked first: the account may have been deleted meanwhile */
+	if (deletion_hold_live(a, member->id, err) != 0)
+		goto fail;
 	int rc = db_alias_add(a, member->id, t.account->uri, MOVE_ALIASES_MAX, err);
 	if (rc == 2) {
 		err_set(err, ERR_UNPROCESSABLE,

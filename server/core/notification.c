@@ -2,6 +2,7 @@
 #include "notification.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db/notifications.h"
 #include "util/err.h"
@@ -62,4 +63,45 @@ notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_t m
 	out->has_newer = asc ? more : max_id != 0;
 	out->has_older = asc ? true : more;
 	return 0;
+}
+
+static int
+no_such(int64_t id, struct err *err)
+{
+	return err_set(err, ERR_NOT_FOUND, "This notification does not exist.",
+		       "no notification %lld", (long long)id);
+}
+
+int
+notification_get(struct arena *a, int64_t account_id, int64_t id, struct notification_row *out,
+		 struct err *err)
+{
+	struct notification_row *rows;
+	/* the one row between id - 1 and id + 1: the list's query, so it reads the same */
+	int n = id > 0 && id < INT64_MAX
+		    ? db_notification_list(a, account_id, id + 1, id - 1, 1, false, &rows, err)
+		    : 0;
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return no_such(id, err);
+	*out = rows[0];
+	return 0;
+}
+
+int
+notification_dismiss(struct arena *a, int64_t account_id, int64_t id, struct err *err)
+{
+	int n = id > 0 ? db_notification_delete(a, account_id, id, err) : 0;
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return no_such(id, err);
+	return 0;
+}
+
+int
+notification_clear(struct arena *a, int64_t account_id, struct err *err)
+{
+	return db_notification_delete(a, account_id, 0, err) < 0 ? -1 : 0;
 }

@@ -54,4 +54,16 @@ struct notification_page {
 int notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_t min_id,
 		      int limit, struct notification_page *out, struct err *err);
 
+/* account_id's notification id, as notification_list shows it: 0, or -1 + err
+ * (ERR_NOT_FOUND for an unknown id or another member's). */
+int notification_get(struct arena *a, int64_t account_id, int64_t id,
+		     struct notification_row *out, struct err *err);
+
+/* Deletes account_id's notification id (ERR_NOT_FOUND for an unknown id or another
+ * member's): 0 or -1 + err. */
+int notification_dismiss(struct arena *a, int64_t account_id, int64_t id, struct err *err);
+
+/* Deletes every notification of account_id: 0 or -1 + err. */
+int notification_clear(struct arena *a, int64_t account_id, struct err *err);
+
 #endif

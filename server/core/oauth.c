@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/account.h"
@@ -134,8 +135,23 @@ oauth_scopes_cover(uint64_t granted, uint64_t need)
 	return (granted & need) == need;
 }
 
+/* Schemes a browser would run or open locally instead of handing to an app: a redirect to
+ * one, or the consent page's form-action naming one, is never what an app needs. */
+static const char *const NO_REDIRECT_SCHEMES[] = {"javascript", "vbscript", "data", "file", "blob"};
+
+static bool
+scheme_refused(const char *u, size_t len)
+{
+	for (size_t i = 0; i < sizeof NO_REDIRECT_SCHEMES / sizeof NO_REDIRECT_SCHEMES[0]; i++)
+		if (strlen(NO_REDIRECT_SCHEMES[i]) == len &&
+		    strncasecmp(u, NO_REDIRECT_SCHEMES[i], len) == 0)
+			return true;
+	return false;
+}
+
 /* An absolute URI an app may be sent back to: OAUTH_OOB, or scheme ":" and printable ASCII
- * without spaces, quotes, ';' or ',' (it also goes into the consent page's CSP). */
+ * without spaces, quotes, ';' or ',' (it also goes into the consent page's CSP), the scheme
+ * not one of NO_REDIRECT_SCHEMES. */
 static bool
 redirect_uri_ok(const char *u, size_t n)
 {
@@ -146,7 +162,7 @@ redirect_uri_ok(const char *u, size_t n)
 		return false;
 	while (i < n && (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
 		i++;
-	if (i == 0 || i >= n || u[i] != ':' || i + 1 >= n)
+	if (i == 0 || i >= n || u[i] != ':' || i + 1 >= n || scheme_refused(u, i))
 		return false;
 	for (; i < n; i++)
 		if (u[i] <= ' ' || u[i] >= 0x7f || strchr("\"'`;,<>\\{}|^", u[i]) != NULL)
@@ -276,6 +292,8 @@ oauth_redirect_allowed(const struct oauth_app *app, const char *uri)
 	if (uri == NULL || *uri == '\0')
 		return false;
 	size_t n = strlen(uri);
+	if (!redirect_uri_ok(uri, n)) /* an app registered before a scheme was refused */
+		return false;
 	for (const char *p = app->redirect_uris; *p;) {
 		size_t len = strcspn(p, "\n");
 		if (len == n && strncmp(p, uri, n) == 0)
@@ -322,12 +340,14 @@ issue(struct arena *a, const struct oauth_app *app, int64_t member_id, const cha
 	return 0;
 }
 
+/* Who may hold a token: a local approved member, suspended or not (a suspended member's
+ * apps reach only what the web still shows them: api/api.c). */
 static int
 member_may_hold(const struct account *member, struct err *err)
 {
-	if (member->domain != NULL || !member->approved || member->suspended)
+	if (member->domain != NULL || !member->approved)
 		return err_set(err, ERR_FORBIDDEN, "This account can't sign in to apps.",
-			       "account not approved, remote or suspended");
+			       "account not approved or remote");
 	return 0;
 }
 
@@ -349,6 +369,17 @@ oauth_token_for_app(struct arena *a, const struct oauth_app *app, const char *sc
 	if (scopes_within(a, app, scopes, &normal, err) != 0)
 		return -1;
 	return issue(a, app, 0, normal, out, err);
+}
+
+int
+oauth_token_for_registrant(struct arena *a, const struct oauth_access *app_token,
+			   int64_t member_id, struct oauth_issued *out, struct err *err)
+{
+	if (app_token->member != NULL || app_token->app_id == 0)
+		return err_set(err, ERR_FORBIDDEN, "Only an app's own token can create accounts.",
+			       "registration with a member's token");
+	struct oauth_app app = {.id = app_token->app_id};
+	return issue(a, &app, member_id, app_token->scope_names, out, err);
 }
 
 static bool
@@ -397,9 +428,9 @@ bad_grant(struct err *err, const char *detail)
 }
 
 int
-oauth_code_exchange(struct arena *a, const struct oauth_app *app, const char *code,
-		    const char *redirect_uri, const char *code_verifier, struct oauth_issued *out,
-		    struct err *err)
+oauth_code_exchange(struct arena *a, const struct oauth_app *app, bool client_authenticated,
+		    const char *code, const char *redirect_uri, const char *code_verifier,
+		    struct oauth_issued *out, struct err *err)
 {
 	if (code == NULL || *code == '\0' || strlen(code) > 100)
 		return bad_grant(err, "no code");
@@ -416,6 +447,10 @@ oauth_code_exchange(struct arena *a, const struct oauth_app *app, const char *co
 		return -1;
 	}
 	bool ok = redirect_uri != NULL && strcmp(redirect_uri, c.redirect_uri) == 0;
+	/* without the secret only the PKCE verifier proves the caller is the app that asked:
+	 * a code with no challenge, caught on its way back, would be anyone's */
+	if (!client_authenticated && c.code_challenge == NULL)
+		ok = false;
 	if (c.code_challenge != NULL)
 		ok = ok && code_verifier != NULL && strlen(code_verifier) >= 43 &&
 		     strlen(code_verifier) <= 128 &&
@@ -487,10 +522,8 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 			return -1;
 		}
 		if (member_may_hold(member, err) != 0)
-			return err_set(err, ERR_FORBIDDEN,
-				       member->suspended ? "Your account is suspended."
-							 : "This account can't use apps.",
-				       "token of a suspended or unapproved account");
+			return err_set(err, ERR_FORBIDDEN, "This account can't use apps.",
+				       "token of an unapproved account");
 		out->member = member;
 	}
 	uint64_t mask = 0;
@@ -498,7 +531,9 @@ oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 	if (oauth_scopes_parse(a, row.scopes, &mask, &(const char *){NULL}, &ignored) != 0)
 		mask = 0;
 	out->token_id = row.id;
+	out->app_id = row.app_id;
 	out->scopes = mask;
+	out->scope_names = row.scopes;
 	out->app_name = row.app_name;
 	out->app_website = row.app_website;
 	if (!row.used_today && db_oauth_token_touch(a, row.id, err) != 0)

@@ -18,6 +18,7 @@
 
 struct arena;
 struct err;
+struct oauth_access;
 
 /* Scopes as bits: one per sub-scope ("read:statuses"); "read", "write" and "follow" stand
  * for several (Mastodon's meaning: "follow" is read and write of follows, blocks, mutes). */
@@ -107,8 +108,9 @@ struct oauth_issued {
 };
 
 /* A token for member (the password grant, after the caller checked the password and the
- * limits): scopes must be within the app's (ERR_INVALID). member must be approved and not
- * suspended (ERR_FORBIDDEN). 0 or -1 + err. */
+ * limits): scopes must be within the app's (ERR_INVALID). member must be local and approved
+ * (ERR_FORBIDDEN); a suspended member may hold one, which reaches only what the web still
+ * shows them (api/api.c). 0 or -1 + err. */
 int oauth_token_for_member(struct arena *a, const struct oauth_app *app,
 			   const struct account *member, const char *scopes,
 			   struct oauth_issued *out, struct err *err);
@@ -117,6 +119,13 @@ int oauth_token_for_member(struct arena *a, const struct oauth_app *app,
  * visitor may see (and apps registration). 0 or -1 + err. */
 int oauth_token_for_app(struct arena *a, const struct oauth_app *app, const char *scopes,
 			struct oauth_issued *out, struct err *err);
+
+/* A token for member_id, an account just registered through the app that holds app_token
+ * (an app's own token: ERR_FORBIDDEN for a member's), with app_token's scopes (POST
+ * /api/v1/accounts). An applicant waiting for approval gets one too, as on Mastodon: it
+ * works from the approval on (oauth_authenticate refuses it until then). 0 or -1 + err. */
+int oauth_token_for_registrant(struct arena *a, const struct oauth_access *app_token,
+			       int64_t member_id, struct oauth_issued *out, struct err *err);
 
 #define OAUTH_CODE_SECONDS 600
 
@@ -130,9 +139,11 @@ int oauth_code_issue(struct arena *a, const struct oauth_app *app, const struct 
 
 /* Exchanges a code for a token (authorization_code): the code must be app's, live, issued
  * for redirect_uri, and when it carried a PKCE challenge, code_verifier must hash to it.
- * ERR_UNAUTHORIZED for any mismatch (the code is used up either way). 0 or -1 + err. */
-int oauth_code_exchange(struct arena *a, const struct oauth_app *app, const char *code,
-			const char *redirect_uri, const char *code_verifier,
+ * client_authenticated: the caller gave app's secret; when false (a public client) the code
+ * must carry a challenge. ERR_UNAUTHORIZED for any mismatch (the code is used up either
+ * way). 0 or -1 + err. */
+int oauth_code_exchange(struct arena *a, const struct oauth_app *app, bool client_authenticated,
+			const char *code, const char *redirect_uri, const char *code_verifier,
 			struct oauth_issued *out, struct err *err);
 
 /* A new access and refresh token for the refresh token of app's (refresh_token): the old
@@ -148,14 +159,17 @@ int oauth_token_revoke(struct arena *a, const struct oauth_app *app, const char 
 /* Who a bearer token speaks for. */
 struct oauth_access {
 	int64_t token_id;
+	int64_t app_id;
 	uint64_t scopes;
+	const char *scope_names; /* the same scopes, normalised, space separated */
 	const struct account *member; /* NULL for an app's own token */
 	const char *app_name;
 	const char *app_website; /* NULL when none */
 };
 
 /* The access a bearer token gives: ERR_UNAUTHORIZED for an unknown (or revoked) token,
- * ERR_FORBIDDEN for a member who is suspended or not approved. Notes the day of use (once
+ * ERR_FORBIDDEN for a member who is not approved (a suspended member's token is answered:
+ * the caller decides what it reaches). Notes the day of use (once
  * a day). 0 or -1 + err. */
 int oauth_authenticate(struct arena *a, const char *token, struct oauth_access *out,
 		       struct err *err);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "core/status.h"
 #include "db/search.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -74,8 +75,45 @@ prepend(struct arena *a, struct search_results *out, const struct account *acct)
 }
 
 int
-search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_results *out,
-	   struct err *err)
+search_own_posts(struct arena *a, int64_t viewer_id, const char *q, int64_t max_id, int limit,
+		 struct status **out, struct err *err)
+{
+	*out = NULL;
+	while (q != NULL && isspace((unsigned char)*q))
+		q++;
+	size_t n = q ? strlen(q) : 0;
+	while (n > 0 && isspace((unsigned char)q[n - 1]))
+		n--;
+	const char *text = arena_strndup(a, q ? q : "", n);
+	if (utf8_chars(text) > SEARCH_QUERY_MAX)
+		return err_set(err, ERR_UNPROCESSABLE, "Search for at most 100 characters.",
+			       "query too long");
+	if (*text == '\0' || viewer_id == 0)
+		return 0;
+	if (limit < 1 || limit > SEARCH_POSTS_MAX)
+		limit = SEARCH_POSTS_MAX;
+	int64_t *ids;
+	int found = db_search_own_posts(a, viewer_id, like_escape(a, text), max_id, limit, &ids,
+					err);
+	if (found <= 0)
+		return found;
+	*out = arena_alloc(a, sizeof **out * (size_t)found);
+	int kept = 0;
+	for (int i = 0; i < found; i++) {
+		/* the one visibility rule, as for every post shown (the author sees their own) */
+		struct status *st = status_get(a, viewer_id, ids[i], err);
+		if (st != NULL)
+			(*out)[kept++] = *st;
+		else if (err->code != ERR_NOT_FOUND)
+			return -1;
+	}
+	err_clear(err);
+	return kept;
+}
+
+int
+search_run(struct arena *a, const char *q, int64_t viewer_id, bool resolve,
+	   struct search_results *out, struct err *err)
 {
 	memset(out, 0, sizeof *out);
 	const char *query = normalize(a, q ? q : "");
@@ -99,7 +137,8 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, struct search_resu
 	const char *handle = viewer_id ? remote_handle(a, q ? q : "") : NULL;
 	if (handle != NULL) {
 		struct err rerr = {0};
-		struct account *acct = account_lookup_remote(a, handle, &rerr);
+		struct account *acct = resolve ? account_lookup_remote(a, handle, &rerr)
+					       : account_by_handle(a, handle, &rerr);
 		if (acct != NULL && !acct->suspended) /* a suspended account is not shown */
 			prepend(a, out, acct);
 		else

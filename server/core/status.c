@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "core/account.h"
+#include "core/deletion.h"
 #include "core/events.h"
 #include "core/media.h"
 #include "core/move.h"
@@ -48,10 +49,10 @@ lookup_member(void *arg, const char *username)
 static int
 check_draft(const struct status_draft *d, struct err *err)
 {
-	if (text_is_blank(d->text) && d->nmedia == 0)
+	if (text_is_blank(d->text) && d->nmedia == 0 && d->nuploads == 0)
 		return err_set(err, ERR_UNPROCESSABLE, "Write something before posting.",
 			       "empty post");
-	if (d->nmedia < 0 || d->nmedia > MEDIA_MAX_ATTACHMENTS)
+	if (d->nmedia < 0 || d->nuploads < 0 || d->nmedia + d->nuploads > MEDIA_MAX_ATTACHMENTS)
 		return err_set(err, ERR_UNPROCESSABLE, "A post can have at most four images.",
 			       "too many attachments");
 	if (text_length(d->text) > (size_t)d->max_chars)
@@ -194,10 +195,13 @@ create(struct arena *a, const struct account *author, const struct status_draft 
 		return -1;
 	/* The post and its deliveries to peers are one transaction: both or neither. */
 	struct event ev = {.kind = EV_STATUS_CREATED, .actor_id = author->id};
-	if (db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
+	if (deletion_hold_live(a, author->id, err) != 0 ||
+	    db_status_insert(a, author->id, d->text, t.html, spoiler_of(d), d->sensitive,
 			     d->visibility, d->in_reply_to_id, reply_account, id_out, err) != 0 ||
 	    save_refs(a, *id_out, &t, remote, nremote, err) != 0 ||
 	    media_record_attachments(a, d->media, d->nmedia, *id_out, err) != 0 ||
+	    media_attach_uploads(a, author->id, d->uploads, d->nuploads, *id_out, d->nmedia,
+				 err) != 0 ||
 	    expiry_set(a, *id_out, d->expiry, err) != 0 ||
 	    (ev.status_id = *id_out, events_emit(a, &ev, err)) != 0 || db_commit(err) != 0) {
 		db_rollback();
@@ -260,6 +264,8 @@ status_edit(struct arena *a, const struct account *author, int64_t id,
 	/* the post keeps its images, so its text may be empty if it has some */
 	struct media_row *media;
 	checked.media = NULL;
+	checked.uploads = NULL; /* an edit keeps the post's images as they are */
+	checked.nuploads = 0;
 	checked.nmedia = media_of_statuses(a, &id, 1, &media, err);
 	if (checked.nmedia < 0)
 		return -1;

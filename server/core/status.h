@@ -32,11 +32,16 @@ struct status_draft {
 	 * them with the post, or removes their files when the post is refused */
 	struct media_row *media;
 	int nmedia;
+	/* images the author uploaded beforehand (an app's POST /api/v1/media), by id, placed
+	 * after media: status_create attaches them in its transaction (media_attach_uploads) */
+	const int64_t *uploads;
+	int nuploads;
 	enum post_expiry expiry; /* when the post deletes itself; EXPIRY_NEVER (0) by default */
 };
 
 /* Publishes a post by author: checks the draft (ERR_UNPROCESSABLE: empty — no text and no
- * image —, too long, over four images), sets its expiry (core/expiry.h), that the
+ * image —, too long, over four images; an upload that is not the author's own unattached
+ * one), sets its expiry (core/expiry.h), that the
  * replied-to post exists and author may see it (ERR_NOT_FOUND), renders the text, records
  * mentions and tags, and notifies mentioned members and the replied-to author. *id_out gets
  * the new id. 0 or -1 + err. */

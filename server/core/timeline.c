@@ -79,6 +79,13 @@ timeline_bookmarks(struct arena *a, int64_t viewer_id, const struct timeline_que
 }
 
 int
+timeline_favourites(struct arena *a, int64_t viewer_id, const struct timeline_query *q,
+		    struct timeline_page *out, struct err *err)
+{
+	return page(a, DB_TL_FAVOURITES, viewer_id, 0, NULL, q, out, err);
+}
+
+int
 timeline_thread(struct arena *a, int64_t viewer_id, int64_t id, struct thread *out,
 		struct err *err)
 {

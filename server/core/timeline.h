@@ -53,6 +53,10 @@ int timeline_pinned(struct arena *a, int64_t viewer_id, int64_t account_id,
 int timeline_bookmarks(struct arena *a, int64_t viewer_id, const struct timeline_query *q,
 		       struct timeline_page *out, struct err *err);
 
+/* The posts the viewer liked (keyed by the post, as bookmarks are). */
+int timeline_favourites(struct arena *a, int64_t viewer_id, const struct timeline_query *q,
+			struct timeline_page *out, struct err *err);
+
 /* Rows a member's home feed keeps (db/statuses.h: older ones are read the slower way). */
 #define HOME_FEED_KEEP 800
 

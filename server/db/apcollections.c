@@ -35,7 +35,8 @@ db_ap_sees_public(struct arena *a, int64_t author_id, int64_t viewer_id, struct 
 	const char *p[] = {id_format(author_id, au), id_format(viewer_id, vw)};
 	PGresult *r = db_query(a, err,
 			       "SELECT 1 FROM (SELECT $1::bigint AS account_id,"
-			       " 'public'::text AS visibility, 0::bigint AS id) s"
+			       " 'public'::text AS visibility, 0::bigint AS id,"
+			       " NULL::timestamptz AS expires_at) s"
 			       " WHERE " VISIBLE_TO("s", "$2::bigint"),
 			       2, p);
 	if (r == NULL)
@@ -54,7 +55,8 @@ static const char *const count_sql[] = {
 	 * change (account_stats), when such a post of theirs would be visible to the viewer */
 	[DB_AP_OUTBOX] = "SELECT COALESCE((SELECT public_statuses_count FROM account_stats"
 			 " WHERE account_id = $1::bigint), 0) FROM (SELECT $1::bigint AS account_id,"
-			 " 'public'::text AS visibility, 0::bigint AS id) s"
+			 " 'public'::text AS visibility, 0::bigint AS id,"
+			 " NULL::timestamptz AS expires_at) s"
 			 " WHERE " VISIBLE_TO("s", "$2::bigint"),
 	[DB_AP_FEATURED] = "SELECT count(*) FROM pins p JOIN statuses s ON s.id = p.status_id"
 			   " WHERE p.account_id = $1::bigint AND" POSTS_WHERE,
@@ -103,14 +105,8 @@ db_ap_posts_page(struct arena *a, enum db_ap_posts which, int64_t author_id, int
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[] = {id_format(author_id, au), id_format(viewer_id, vw), lim,
 			   max_id != 0 ? id_format(max_id, mx) : NULL};
-	PGresult *r = db_query(a, err, page_sql[which], which == DB_AP_OUTBOX ? 4 : 3, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(
+	    a, db_query(a, err, page_sql[which], which == DB_AP_OUTBOX ? 4 : 3, p), out);
 }
 
 long

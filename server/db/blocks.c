@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "db/db.h"
+#include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
 
@@ -82,4 +83,27 @@ db_mute_delete(struct arena *a, int64_t account, int64_t target, struct err *err
 		   "DELETE FROM mutes WHERE account_id = $1::bigint"
 		   " AND target_account_id = $2::bigint",
 		   account, target, err);
+}
+
+int
+db_blocks_among(struct arena *a, int64_t viewer, const int64_t *ids, int n, int64_t **out,
+		struct err *err)
+{
+	char v[ID_STRLEN];
+	const char *p[] = {id_format(viewer, v), db_id_array(a, ids, n)};
+	const char **rows;
+	int got = db_query_strings(a, err,
+				   "SELECT DISTINCT x FROM unnest($2::bigint[]) x WHERE EXISTS"
+				   " (SELECT 1 FROM blocks WHERE account_id = $1::bigint"
+				   "  AND target_account_id = x)"
+				   " OR EXISTS (SELECT 1 FROM blocks WHERE account_id = x"
+				   "  AND target_account_id = $1::bigint)",
+				   2, p, &rows);
+	if (got < 0)
+		return -1;
+	*out = arena_alloc(a, sizeof **out * (size_t)(got > 0 ? got : 1));
+	for (int i = 0; i < got; i++)
+		if (id_parse(rows[i], &(*out)[i]) != 0)
+			return err_set(err, ERR_INTERNAL, NULL, "bad id %s", rows[i]);
+	return got;
 }

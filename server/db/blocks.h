@@ -23,4 +23,9 @@ int db_block_delete(struct arena *a, int64_t account, int64_t target, int64_t *b
 int db_mute_insert(struct arena *a, int64_t account, int64_t target, struct err *err);
 int db_mute_delete(struct arena *a, int64_t account, int64_t target, struct err *err);
 
+/* Of the accounts ids[0..n), those a block stands between and viewer, either way: count
+ * (their ids into *out, arena) or -1 + err. One query. */
+int db_blocks_among(struct arena *a, int64_t viewer, const int64_t *ids, int n, int64_t **out,
+		    struct err *err);
+
 #endif

@@ -414,6 +414,18 @@ db_int64(const PGresult *r, int row, int col)
 	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+int
+db_int64_column(struct arena *a, const PGresult *r, int64_t **out)
+{
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		(*out)[i] = db_int64(r, i, 0);
+	return n;
+}
+
 int64_t
 db_query_int64(struct arena *a, struct err *err, const char *sql, int n, const char *const *params)
 {

@@ -95,6 +95,11 @@ bool db_bool(const PGresult *r, int row, int col);
 /* The value at (row, col) as an int64 (0 for NULL or junk). */
 int64_t db_int64(const PGresult *r, int row, int col);
 
+/* Column 0 of every row of r as int64s, into *out (arena-owned, room for at least one, so
+ * callers may write a terminator). Returns the row count, or -1 when r is NULL (the query
+ * failed and filled its err): `return db_int64_column(a, db_query(a, err, ...), out);`. */
+int db_int64_column(struct arena *a, const PGresult *r, int64_t **out);
+
 /* A number that grows whenever this process may have changed the database: a statement
  * other than SELECT succeeded outside a transaction, or a transaction committed. Caches of
  * what queries returned (the anonymous page cache) compare it to know they are stale. Other

@@ -24,6 +24,20 @@ db_account_lock_live(struct arena *a, int64_t id, struct err *err)
 }
 
 int
+db_account_hold_live(struct arena *a, int64_t id, struct err *err)
+{
+	char b[ID_STRLEN];
+	const char *p[] = {id_format(id, b)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM accounts WHERE id = $1::bigint AND deleted_at IS NULL"
+			       " FOR KEY SHARE",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	return PQntuples(r) > 0;
+}
+
+int
 db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, struct err *err)
 {
 	char b[ID_STRLEN];
@@ -58,6 +72,8 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    " n AS (DELETE FROM notifications WHERE account_id = $1::bigint"
 	    "  OR from_account_id = $1::bigint),"
 	    " h AS (DELETE FROM home_feeds WHERE account_id = $1::bigint),"
+	    " mk AS (DELETE FROM markers WHERE account_id = $1::bigint),"
+	    " pe AS (DELETE FROM post_expiry_settings WHERE account_id = $1::bigint),"
 	    /* what it queued for peers: only its Deletes still go */
 	    " j AS (DELETE FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer' = $1::text"
 	    "  AND coalesce(payload -> 'activity' ->> 'type', '') <> 'Delete'),"

@@ -20,16 +20,21 @@ enum db_deletion_state {
  * deleted), 0 when it was deleted already (or is no local account), -1 + err. */
 int db_account_lock_live(struct arena *a, int64_t id, struct err *err);
 
+/* Keeps the account id from being deleted until the transaction ends (FOR KEY SHARE: other
+ * writers of the row are not held up, a deletion's FOR UPDATE waits). 1 when it is live, 0
+ * when it was deleted already (a deletion that committed meanwhile included), -1 + err. */
+int db_account_hold_live(struct arena *a, int64_t id, struct err *err);
+
 /* The inboxes (a server's shared inbox when it has one) of the remote accounts id follows,
  * is followed by, or has a follow request with, either way. Count (into *out) or -1 + err. */
 int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, struct err *err);
 
 /* What only a self-deletion removes, after db_account_purge (db/moderation.h): sessions,
- * sign-in challenges, two-factor and recovery codes, every notification to it, its home
- * feed, the deliveries it queued (all but Deletes), its unused invites (revoked), its words
- * in reports and appeals, its handle in moderation records, its preferences; the password
- * stops working and the account is marked deleted (and suspended, so nothing of it shows).
- * 0, or -1 + err. */
+ * sign-in challenges, app tokens, two-factor and recovery codes, every notification to it,
+ * its home feed, its apps' read markers, the deliveries it queued (all but Deletes), its
+ * unused invites (revoked), its words in reports and appeals, its handle in moderation
+ * records, its preferences and auto-delete settings; the password stops working and the
+ * account is marked deleted (and suspended, so nothing of it shows). 0, or -1 + err. */
 int db_account_self_delete(struct arena *a, int64_t id, struct err *err);
 
 /* Deleted accounts no delivery signed by them waits for any more (at most limit). Count

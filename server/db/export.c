@@ -15,19 +15,14 @@ db_export_status_ids(struct arena *a, int64_t account_id, int64_t before_id, int
 	snprintf(lim, sizeof lim, "%d", limit);
 	const char *p[] = {id_format(account_id, acct),
 			   before_id ? id_format(before_id, before) : NULL, lim};
-	PGresult *r =
+	return db_int64_column(
+	    a,
 	    db_query(a, err,
 		     "SELECT id FROM statuses WHERE account_id = $1"
 		     " AND reblog_of_id IS NULL AND id < COALESCE($2::bigint, 9223372036854775807)"
 		     " ORDER BY id DESC LIMIT $3",
-		     3, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+		     3, p),
+	    out);
 }
 
 /* The query of each list: its rows after $2, at most $3, of account $1. */

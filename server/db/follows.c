@@ -38,6 +38,11 @@ static const char *const rel_sql[DB_REL__MAX][2][2] = {
 		       REL_SQLS("blocks", "target_account_id", "account_id", "")},
     [DB_REL_MUTES] = {REL_SQLS("mutes", "account_id", "target_account_id", ""),
 		      REL_SQLS("mutes", "target_account_id", "account_id", "")},
+    /* a post's likes and boosts have one direction: the accounts behind them */
+    [DB_REL_FAVOURITES] = {REL_SQLS("favourites", "status_id", "account_id", NOT_SUSPENDED),
+			   REL_SQLS("favourites", "status_id", "account_id", NOT_SUSPENDED)},
+    [DB_REL_REBLOGS] = {REL_SQLS("statuses", "reblog_of_id", "account_id", NOT_SUSPENDED),
+			REL_SQLS("statuses", "reblog_of_id", "account_id", NOT_SUSPENDED)},
 };
 
 int
@@ -65,6 +70,24 @@ db_relation_list(struct arena *a, enum db_relation rel, bool incoming, int64_t a
 		db_account_row(a, r, i, 1, &(*out)[i].account);
 	}
 	return n;
+}
+
+int
+db_follow_request_find(struct arena *a, int64_t requester, int64_t target, int64_t *request_id,
+		       struct err *err)
+{
+	char q[ID_STRLEN], t[ID_STRLEN];
+	const char *p[] = {id_format(requester, q), id_format(target, t)};
+	PGresult *r = db_query(a, err,
+			       "SELECT id FROM follow_requests WHERE account_id = $1::bigint"
+			       " AND target_account_id = $2::bigint",
+			       2, p);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) == 0)
+		return 0;
+	*request_id = db_int64(r, 0, 0);
+	return 1;
 }
 
 int

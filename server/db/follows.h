@@ -24,6 +24,8 @@ enum db_relation {
 	DB_REL_FOLLOW_REQUESTS,
 	DB_REL_BLOCKS,
 	DB_REL_MUTES,
+	DB_REL_FAVOURITES, /* who liked a post: account_id is the post's id (incoming only) */
+	DB_REL_REBLOGS,	   /* who boosted a post: account_id is the post's id (incoming only) */
 	DB_REL__MAX
 };
 
@@ -36,6 +38,11 @@ enum db_relation {
 int db_relation_list(struct arena *a, enum db_relation rel, bool incoming, int64_t account_id,
 		     int64_t max_id, int64_t min_id, int limit, struct account_entry **out,
 		     struct err *err);
+
+/* The follow request requester made to target: 1 with *request_id, 0 when there is none,
+ * -1 + err. */
+int db_follow_request_find(struct arena *a, int64_t requester, int64_t target,
+			   int64_t *request_id, struct err *err);
 
 /* Flags of how viewer stands with target, in struct relationship order: following,
  * requested, followed_by, blocking, blocked_by, muting. 0, or -1 + err. */

@@ -12,4 +12,10 @@ struct err;
  * (two admins switching at once are serialised). 0 or -1 + err. */
 int db_lockdown_lock(struct arena *a, bool *on, struct err *err);
 
+/* For the lockdown being switched off, in that transaction: the queued deliveries count
+ * their age without the time the lockdown held them (since the last 'lockdown' record of
+ * the moderation log), so that jobs/queue.h's two days are days they could be tried in and
+ * a long lockdown doesn't leave each one a single try. 0 or -1 + err. */
+int db_lockdown_unhold(struct arena *a, struct err *err);
+
 #endif

@@ -41,6 +41,24 @@ struct media_row *db_media_profile(struct arena *a, int64_t account_id, const ch
 int db_media_profile_delete(struct arena *a, int64_t account_id, const char *purpose,
 			    struct err *err);
 
+/* The attachment id (attached to a post or not), or NULL (err->code ERR_NONE when there is
+ * none, else the failure). Arena-owned. */
+struct media_row *db_media_get(struct arena *a, int64_t id, struct err *err);
+
+/* Sets the alt text of account_id's attachment id while it belongs to no post. Rows changed
+ * (0: no such upload of theirs, or attached already) or -1. */
+int db_media_describe(struct arena *a, int64_t account_id, int64_t id, const char *description,
+		      struct err *err);
+
+/* Makes account_id's unattached upload id the attachment at position of status_id. Rows
+ * changed (0: not theirs, attached already or no such upload) or -1. */
+int db_media_attach(struct arena *a, int64_t account_id, int64_t id, int64_t status_id,
+		    int position, struct err *err);
+
+/* Deletes the uploads that still belong to no post and were made before the Unix time
+ * before (their files go to the trash). Rows deleted or -1. */
+int db_media_purge_unattached(struct arena *a, int64_t before, struct err *err);
+
 /* Up to limit file names waiting in the trash, oldest first; *out arena-owned. Count or -1. */
 int db_media_trash_list(struct arena *a, int limit, const char ***out, struct err *err);
 

@@ -148,14 +148,7 @@ local_sources(struct arena *a, const char *sql, int64_t account_id, int64_t **ou
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(account_id, b)};
-	PGresult *r = db_query(a, err, sql, 1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(a, db_query(a, err, sql, 1, p), out);
 }
 
 #define LOCAL_SOURCES(table)                                                                 \

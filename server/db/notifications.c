@@ -58,6 +58,17 @@ db_notification_read_all(struct arena *a, int64_t account_id, struct err *err)
 		       : -1;
 }
 
+int
+db_notification_delete(struct arena *a, int64_t account_id, int64_t id, struct err *err)
+{
+	const char *p[] = {fmt_id(a, account_id), fmt_id(a, id)};
+	PGresult *r = db_query(a, err,
+			       "DELETE FROM notifications WHERE account_id = $1::bigint"
+			       " AND id = COALESCE($2::bigint, id)",
+			       2, p);
+	return db_rows_changed(r);
+}
+
 /* A member's notifications, $1 the member, $2/$3 the bounds (NULL: none), $4 the limit. A
  * post the member can no longer see (visibility narrowed by a block since) is left out of
  * the row, not the notification. */

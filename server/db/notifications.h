@@ -24,6 +24,10 @@ long db_notification_unread(struct arena *a, int64_t account_id, struct err *err
 /* Marks every notification of account_id read; 0 or -1. */
 int db_notification_read_all(struct arena *a, int64_t account_id, struct err *err);
 
+/* Deletes account_id's notification id (0: every one of account_id's). Rows deleted, or -1
+ * + err. */
+int db_notification_delete(struct arena *a, int64_t account_id, int64_t id, struct err *err);
+
 /* One notification as the page shows it; strings owned by the arena. */
 struct notification_row {
 	int64_t id;

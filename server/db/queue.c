@@ -219,18 +219,13 @@ db_queue_reporters(struct arena *a, int64_t id, int64_t **out, struct err *err)
 {
 	char b[ID_STRLEN];
 	const char *p[] = {id_format(id, b)};
-	PGresult *r = db_query(a, err,
-			       "SELECT DISTINCT reporter_id FROM reports"
-			       " WHERE (id = $1::bigint OR group_id = $1::bigint)"
-			       " AND reporter_id IS NOT NULL",
-			       1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(a,
+			       db_query(a, err,
+					"SELECT DISTINCT reporter_id FROM reports"
+					" WHERE (id = $1::bigint OR group_id = $1::bigint)"
+					" AND reporter_id IS NOT NULL",
+					1, p),
+			       out);
 }
 
 int

@@ -1,6 +1,8 @@
 /* search.c - queries for account and hashtag search. */
 #include "search.h"
 
+#include <stdio.h>
+
 #include "db/accounts.h"
 #include "db/db.h"
 #include "db/visibility.h"
@@ -59,4 +61,25 @@ db_search_tags(struct arena *a, const char *pattern, const char *exact, int64_t 
 	for (int i = 0; i < n; i++)
 		(*out)[i] = db_value(r, i, 0);
 	return n;
+}
+
+int
+db_search_own_posts(struct arena *a, int64_t account_id, const char *pattern, int64_t max_id,
+		    int limit, int64_t **out, struct err *err)
+{
+	char acct[ID_STRLEN], below[ID_STRLEN], lim[16];
+	snprintf(lim, sizeof lim, "%d", limit);
+	const char *p[] = {id_format(account_id, acct), pattern,
+			   max_id ? id_format(max_id, below) : NULL, lim};
+	/* one member's posts by statuses_account, newest first, until the page is full */
+	return db_int64_column(
+	    a,
+	    db_query(a, err,
+		     "SELECT s.id FROM statuses s WHERE s.account_id = $1::bigint"
+		     " AND s.reblog_of_id IS NULL"
+		     " AND s.id < COALESCE($3::bigint, 9223372036854775807)"
+		     " AND s.text ILIKE '%' || $2 || '%' ESCAPE '\\'"
+		     " ORDER BY s.id DESC LIMIT $4::int",
+		     4, p),
+	    out);
 }

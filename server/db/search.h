@@ -20,4 +20,10 @@ int db_search_accounts(struct arena *a, const char *pattern, const char *exact,
 int db_search_tags(struct arena *a, const char *pattern, const char *exact, int64_t viewer_id,
 		   const char ***out, struct err *err);
 
+/* The ids of account_id's own posts (no boosts) whose text contains the LIKE-escaped
+ * pattern (case-insensitive), below max_id (0: from the newest), newest first, at most
+ * limit; *out arena-owned. Count or -1. */
+int db_search_own_posts(struct arena *a, int64_t account_id, const char *pattern,
+			int64_t max_id, int limit, int64_t **out, struct err *err);
+
 #endif

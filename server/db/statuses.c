@@ -85,6 +85,7 @@ static const char *const kind_sql[DB_TL__MAX][2] = {
 	[DB_TL_PINNED] = TL(" AND t.id = ANY ($5::bigint[]) AND t.reblog_of_id IS NULL"
 		NOT_HIDDEN),
 	[DB_TL_BOOKMARKS] = TL(" AND t.id = ANY ($5::bigint[])"),
+	[DB_TL_FAVOURITES] = TL(" AND t.id = ANY ($5::bigint[])"),
 	[DB_TL_ONE] = TL(" AND t.id = $5::bigint AND t.reblog_of_id IS NULL"),
 	/* the chain of parents, found first, then joined */
 	[DB_TL_ANCESTORS] = TLS("(WITH RECURSIVE up (id, parent, depth) AS ("
@@ -190,6 +191,7 @@ static const char *const cand_sql[DB_TL__MAX][2] = {
 	[DB_TL_TAG] = CANDS(CAND_TAG),
 	[DB_TL_PINNED] = CANDS(CAND_PINS),
 	[DB_TL_BOOKMARKS] = CANDS_MARK("bookmarks"),
+	[DB_TL_FAVOURITES] = CANDS_MARK("favourites"),
 };
 
 /* The home timeline's candidates come from the member's feed (home_feed, migration 0012),
@@ -468,14 +470,8 @@ int
 db_status_mentions(struct arena *a, int64_t status_id, int64_t **out, struct err *err)
 {
 	const char *p[] = {fmt_id(a, status_id)};
-	PGresult *r = db_query(a, err, "SELECT account_id FROM mentions WHERE status_id = $1", 1, p);
-	if (r == NULL)
-		return -1;
-	int n = PQntuples(r);
-	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
-	for (int i = 0; i < n; i++)
-		(*out)[i] = db_int64(r, i, 0);
-	return n;
+	return db_int64_column(
+	    a, db_query(a, err, "SELECT account_id FROM mentions WHERE status_id = $1", 1, p), out);
 }
 
 int

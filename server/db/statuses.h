@@ -45,6 +45,7 @@ enum db_timeline {
 	DB_TL_ACCOUNT,	   /* posts and boosts by arg_id */
 	DB_TL_PINNED,	   /* posts arg_id pinned */
 	DB_TL_BOOKMARKS,   /* posts the viewer bookmarked */
+	DB_TL_FAVOURITES,  /* posts the viewer liked */
 	DB_TL_ONE,	   /* the post arg_id (not a boost row) */
 	DB_TL_ANCESTORS,   /* the posts arg_id replies to, up the chain */
 	DB_TL_DESCENDANTS, /* the replies to arg_id and their replies */

@@ -7,6 +7,8 @@
  *
  * The rule, in order:
  *   - the author sees their own posts;
+ *   - nobody else sees a post past the time it was to delete itself (expires_at): the sweep
+ *     deletes it within sweep_interval (core/expiry.h), and until then it is the author's;
  *   - nobody sees a suspended author's posts;
  *   - nobody sees across a block, in either direction;
  *   - direct posts: the accounts they mention;
@@ -62,7 +64,8 @@
  * Both arguments must be string literals: the expression is built at compile time. */
 #define VISIBLE_TO(alias, viewer)                                                             \
 	"(COALESCE(" alias ".account_id = " viewer ", false) OR ("                             \
-	"NOT " VIS_ANY("blocks vb", "vb.account_id = " alias ".account_id"                      \
+	"COALESCE(" alias ".expires_at > now(), true)"                                          \
+	" AND NOT " VIS_ANY("blocks vb", "vb.account_id = " alias ".account_id"                 \
 	" AND vb.target_account_id = " viewer)                                                  \
 	" AND NOT " VIS_ANY("blocks vb", "vb.account_id = " viewer                              \
 	" AND vb.target_account_id = " alias ".account_id")                                     \

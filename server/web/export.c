@@ -2,8 +2,11 @@
 #include "web/export.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <microhttpd.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,8 +29,47 @@
 /* Archives made at once by this process: each holds a handler thread and a database
  * connection for seconds, and the other requests need them. */
 #define EXPORTS_AT_ONCE 2
+/* Members with an archive being made or sent by this process, one each: one member can't
+ * take every place above, nor hold one nameless file after another (each the size of their
+ * media) by reading the answers slowly. */
+#define MEMBERS_AT_ONCE 32
+#define RETRY_SECONDS "60"
 
 static atomic_int exports_running;
+static pthread_mutex_t members_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t members[MEMBERS_AT_ONCE]; /* 0: a free place */
+
+/* A place for member_id, held until member_release; NULL when the member holds one already
+ * (*busy true) or every place is taken (*busy false). */
+static int64_t *
+member_claim(int64_t member_id, bool *busy)
+{
+	int64_t *place = NULL;
+	*busy = false;
+	pthread_mutex_lock(&members_lock);
+	for (size_t i = 0; i < MEMBERS_AT_ONCE; i++) {
+		if (members[i] == member_id)
+			*busy = true;
+		else if (members[i] == 0 && place == NULL)
+			place = &members[i];
+	}
+	if (*busy)
+		place = NULL;
+	else if (place != NULL)
+		*place = member_id;
+	pthread_mutex_unlock(&members_lock);
+	return place;
+}
+
+/* Frees a member_claim place: when the request's arena goes, after the answer was sent or
+ * the client went away. */
+static void
+member_release(void *place)
+{
+	pthread_mutex_lock(&members_lock);
+	*(int64_t *)place = 0;
+	pthread_mutex_unlock(&members_lock);
+}
 
 /* The page, with err next to the form (NULL: none). */
 static int
@@ -73,6 +115,20 @@ export_submit(struct req *req)
 {
 	if (req->viewer == NULL)
 		return web_need_signin(req);
+	bool busy;
+	int64_t *place = member_claim(req->viewer->id, &busy);
+	if (place == NULL) {
+		/* rendered here: an error left to the renderer would lose Retry-After */
+		web_render_error(
+		    req, busy ? MHD_HTTP_TOO_MANY_REQUESTS : MHD_HTTP_SERVICE_UNAVAILABLE,
+		    busy ? N_("Your archive is already being made or downloaded. Please "
+			      "wait until it is done, then try again.")
+			 : N_("Other archives are being made right now. Please try "
+			      "again in a minute."));
+		resp_replace_header(req, "Retry-After", RETRY_SECONDS);
+		return 0;
+	}
+	arena_defer(req->arena, member_release, place);
 	if (atomic_fetch_add(&exports_running, 1) >= EXPORTS_AT_ONCE) {
 		atomic_fetch_sub(&exports_running, 1);
 		return err_set(&req->err, ERR_UNAVAILABLE,

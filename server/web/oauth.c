@@ -123,36 +123,6 @@ scope_list(struct req *req, const char *scopes)
 	return list;
 }
 
-/* The sign-in form, coming back here (with the app's whole request) after it. The request
- * is written again with '/' and ':' left as they are, since the sign-in form only returns
- * to addresses whose escapes don't hide a '/' (web_local_path). */
-static int
-sign_in_first(struct req *req, const struct authorize_ask *ask)
-{
-	const char *names[] = {"response_type", "client_id",	  "redirect_uri",	  "scope",
-			       "state",		"code_challenge", "code_challenge_method"};
-	const char *values[] = {
-	    ask->response_type, ask->client_id,	     ask->redirect_uri,		ask->scope,
-	    ask->state,		ask->code_challenge, ask->code_challenge_method};
-	struct strbuf back;
-	strbuf_init(&back, req->arena);
-	strbuf_puts(&back, "/oauth/authorize");
-	bool first = true;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (values[i] == NULL)
-			continue;
-		strbuf_puts(&back, first ? "?" : "&");
-		first = false;
-		strbuf_puts(&back, names[i]);
-		strbuf_putc(&back, '=');
-		strbuf_put_pct(&back, values[i], "/:");
-	}
-	struct strbuf next;
-	strbuf_init(&next, req->arena);
-	strbuf_put_pct(&next, back.data, "/");
-	return web_redirect(req, arena_printf(req->arena, "/login?next=%s", next.data), NULL);
-}
-
 /* The Content-Security-Policy of the consent page: its form may lead the browser on to the
  * app's redirect URI (browsers apply form-action to the redirect that answers a form). */
 static void
@@ -208,7 +178,7 @@ authorize_page(struct req *req)
 	if (check_ask(req, &ask, &app, &scopes) != 0)
 		return -1;
 	if (req->viewer == NULL)
-		return sign_in_first(req, &ask);
+		return web_need_signin(req); /* back here, query and all */
 	form_action_for(req, ask.redirect_uri);
 	return web_render(req, MHD_HTTP_OK, "oauth_authorize", N_("Authorise an app"),
 			  ask_ctx(req, &ask, &app, scopes));

@@ -21,7 +21,7 @@ search_page(struct req *req)
 	struct tval *ctx = tval_obj(req->arena);
 	tval_set_str(ctx, "q", q ? q : "");
 	tval_set_bool(ctx, "visitor", req->viewer == NULL);
-	if (search_run(req->arena, q, req->viewer ? req->viewer->id : 0, &res, &err) != 0)
+	if (search_run(req->arena, q, req->viewer ? req->viewer->id : 0, true, &res, &err) != 0)
 		return web_render_form_error(req, "search", N_("Search"), ctx, &err);
 	tval_set_bool(ctx, "searched", *res.query != '\0');
 	struct tval *accounts = tval_list(req->arena);

@@ -134,16 +134,8 @@ static struct tval *
 saved_ctx(struct req *req)
 {
 	const struct account *me = req->viewer;
-	struct profile_update u = {
-	    .display_name = me->display_name ? me->display_name : "",
-	    .bio = me->bio ? me->bio : "",
-	    .nfields = me->nfields,
-	    .locked = me->locked,
-	    .hide_collections = me->hide_collections,
-	    .discoverable = me->discoverable,
-	    .indexable = me->indexable,
-	};
-	memcpy(u.fields, me->fields, sizeof u.fields);
+	struct profile_update u;
+	account_profile_of(me, &u);
 	struct tval *ctx = tval_obj(req->arena);
 	profile_keys(req, ctx, &u);
 	preference_keys(ctx, me->language, me->default_visibility);

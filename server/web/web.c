@@ -364,12 +364,14 @@ csrf_exempt(const char *path)
 }
 
 /* What a suspended member may still open: the moderators' reasons and the appeal form, the
- * about page and the safety guide, signing out. */
+ * export of their data (before an indefinite suspension's purge takes it), the about page and
+ * the safety guide, signing out. */
 static bool
 suspended_may(const char *path)
 {
 	return strcmp(path, "/moderation/mine") == 0 ||
 	       strncmp(path, "/moderation/actions/", 20) == 0 || strcmp(path, "/logout") == 0 ||
+	       strcmp(path, "/settings/export") == 0 ||
 	       strcmp(path, "/about") == 0 || strcmp(path, "/safety") == 0 ||
 	       strcmp(path, "/") == 0;
 }
@@ -467,9 +469,27 @@ web_redirect(struct req *req, const char *location, const char *notice)
 int
 web_need_signin(struct req *req)
 {
-	const char *next = strcmp(req->method, "GET") == 0 ? req->path : "/";
-	/* The path only ever holds URL-safe characters: libmicrohttpd hands it over raw. */
-	return web_redirect(req, arena_printf(req->arena, "/login?next=%s", next), NULL);
+	struct strbuf to;
+	strbuf_init(&to, req->arena);
+	strbuf_puts(&to, "/login?next=");
+	if (strcmp(req->method, "GET") != 0) {
+		strbuf_putc(&to, '/');
+	} else {
+		/* The path and the query are as sent (still percent-encoded; libmicrohttpd only
+		 * turns '+' into ' ', which becomes %20), so encoding the whole once more makes the
+		 * sign-in form's decoded `next` this very address. '/' is left as it is:
+		 * web_local_path refuses an escaped one. */
+		const char *raw = req_raw_query(req);
+		struct strbuf here;
+		strbuf_init(&here, req->arena);
+		strbuf_puts(&here, req->path);
+		if (*raw) {
+			strbuf_putc(&here, '?');
+			strbuf_put_pct(&here, raw, "/:%&=@,");
+		}
+		strbuf_put_pct(&to, here.data, "/");
+	}
+	return web_redirect(req, to.data, NULL);
 }
 
 bool
@@ -509,10 +529,12 @@ web_local_path(const char *s)
 	if (s == NULL || s[0] != '/' || s[1] == '/')
 		return false;
 	size_t i;
+	bool query = false;
 	for (i = 1; s[i] != '\0'; i++) {
 		char c = s[i];
 		if (i >= WEB_LOCAL_PATH_MAX)
 			return false;
+		query = query || c == '?' || c == '#';
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    strchr("-._~/?=&#:@+,", c) != NULL)
 			continue;
@@ -521,7 +543,8 @@ web_local_path(const char *s)
 		/* two hex digits, not encoding a control, '/' or '\\' for whatever decodes them */
 		int hi = router_hex_value(s[i + 1]), lo = hi < 0 ? -1 : router_hex_value(s[i + 2]);
 		int v = hi * 16 + lo;
-		if (hi < 0 || lo < 0 || v < 0x20 || v == 0x7f || v == '/' || v == '\\')
+		if (hi < 0 || lo < 0 || v < 0x20 || v == 0x7f ||
+		    (!query && (v == '/' || v == '\\')))
 			return false;
 		i += 2;
 	}

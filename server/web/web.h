@@ -79,7 +79,8 @@ const char *web_session_cookie(const struct req *req);
 const char *web_signin_cookie(const struct req *req);
 void web_set_signin_cookie(struct req *req, const char *token);
 
-/* For handlers that need a signed-in member: a visitor is redirected to /login (returns 0,
+/* For handlers that need a signed-in member: a visitor is redirected to /login, with this
+ * address (and its query) as `next` for a GET, "/" otherwise (returns 0,
  * the response is set); call as `if (!req->viewer) return web_need_signin(req);`. */
 int web_need_signin(struct req *req);
 
@@ -105,8 +106,10 @@ int web_path_id(struct req *req, int64_t *id);
 
 /* Whether s may be a redirect target on this origin: at most WEB_LOCAL_PATH_MAX bytes, one
  * '/' and then only letters, digits and - . _ ~ / ? = & # : @ + , with '%' always followed by
- * two hex digits that don't encode a control, '/' or '\\'. Controls, spaces, '\\' (which browsers strip or read as '/'), a second
- * leading '/' and any scheme are refused, so the browser can't make another origin of it. */
+ * two hex digits that don't encode a control, nor, before the query, '/' or '\\'.
+ * Controls, spaces, '\\' (which browsers strip or read as '/'), a second leading '/' and any
+ * scheme are refused, so the browser can't make another origin of it. In the query
+ * ("?q=a%2Fb", as forms send it) an escaped '/' names no place and is let through. */
 #define WEB_LOCAL_PATH_MAX 1024
 bool web_local_path(const char *s);
 

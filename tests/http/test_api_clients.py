@@ -12,21 +12,27 @@ import tempfile
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from imagetools import assert_clean, exif, fixture  # noqa: E402
 
 harness.skip_without_postgres()
 
 suite = harness.Suite("api_clients")
 test = suite.test
-inst = harness.Instance(suite, "api_clients", page_cache_seconds=0)
+inst = harness.peer_instance(suite, "api_clients", page_cache_seconds=0)
+peer = harness.peer_instance(suite, "api_clients_peer")  # a second parasol node, allowlisted
 PASSWORD = harness.PASSWORD
 state = {}
 
 
 def setup():
-    inst.setup()
-    inst.start_server()
+    for node in (inst, peer):
+        node.setup()
+        node.start_server()
+    harness.allow_peer(inst, harness.instance_domain(peer))
+    harness.allow_peer(peer, harness.instance_domain(inst))
     for name in ("rose", "lily", "iris"):
         harness.create_account(inst, name)
+    harness.create_account(peer, "bob")
     state["home"] = tempfile.mkdtemp(prefix="parasol-toot-")
     suite.add_cleanup(__import__("shutil").rmtree, state["home"], True)
 
@@ -115,6 +121,40 @@ def test_toot_reply_favourite_boost_notifications():
     iris.status_post("@rose hello from iris")
     p = toot("notifications")
     assert "iris" in p.stdout and "hello from iris" in p.stdout, p.stdout
+
+
+@test
+def test_toot_follow_remote():
+    """toot follow user@peer: the search with resolve finds the account on an allowlisted
+    parasol node (toot matches its acct), the follow reaches that node"""
+    handle = "bob@" + harness.instance_domain(peer)
+    p = toot("follow", handle)
+    assert "You are now following " + handle in p.stdout, p.stdout
+    harness.wait_for(lambda: peer.scalar(
+        "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+        " WHERE a.username = 'rose' AND a.domain = '%s'" % instance()) == "1",
+        what="the peer recording rose as bob's follower")
+    p = toot("follow", "nobody@" + harness.instance_domain(peer), check=False)
+    assert p.returncode != 0 and "Account not found" in p.stderr + p.stdout, p
+
+
+@test
+def test_toot_post_with_image():
+    """toot post --media --description (POST /api/v1/media, then the post with media_ids):
+    the post carries the image with its description, stored without the GPS it was sent
+    with"""
+    path = os.path.join(state["home"], "street.jpg")
+    with open(path, "wb") as f:
+        f.write(fixture("photo.jpg"))
+    assert any(k.startswith("GPS:") for k in exif(path)), "the fixture has no GPS"
+    p = toot("post", "a photo from toot", "--media", path, "--description", "a quiet street")
+    post_id = p.stdout.strip().split()[-1].rstrip("/").split("/")[-1]
+    rows = inst.psql("SELECT file_name, thumb_name, description FROM media"
+                     " WHERE status_id = %d" % int(post_id))
+    assert len(rows) == 1 and rows[0][2] == "a quiet street", rows
+    for name in rows[0][:2]:
+        tags = assert_clean(os.path.join(inst.data_dir, "media", name))
+        assert not any(k.startswith("GPS:") for k in tags), tags
 
 
 @test

@@ -571,6 +571,9 @@ def test_login_next():
         ("/\"><script>", "/home"),
         ("/" + "a" * 1100, "/home"),
         ("/login?next=//evil.example", "/home"),
+        # an escaped '/' is refused in the path, and names no place in the query
+        ("/%2F/evil.example?q=%2F", "/home"),
+        ("/search?q=a%2Fb%5C", "/search?q=a%2Fb%5C"),
     ]
     c = client()
     r = c.get("/login?next=" + urllib.parse.quote("/about"))
@@ -590,6 +593,29 @@ def test_login_next():
         assert loc == want or harness.location_path(r) == want and \
             urllib.parse.urlsplit(loc).netloc in ("", "127.0.0.1:%d" % inst.port), \
             "next=%r: Location %r, want %r" % (nxt, loc, want)
+        remember_session(c)
+
+
+@test
+def test_signin_returns_with_query():
+    """a visitor sent to sign in from a page with a query comes back to that page with the
+    same arguments (spaces, '&', '+', '/', ':' and non-ASCII intact)"""
+    args = [("max_id", "123"), ("q", "a b&c=d+e"), ("u", "https://x.example/p?y"),
+            ("z", "中文")]
+    for page in ("/home", "/settings/export"):
+        c = client()
+        addr = page + "?" + urllib.parse.urlencode(args)
+        r = c.get(addr)
+        assert r.status == 303, "%s: %r" % (addr, r)
+        loc = harness.location_path(r)
+        assert loc.startswith("/login?next="), loc
+        r = c.get(loc)
+        nxt = harness.form_fields(r.text).get("next")
+        assert nxt, "next not on the form for %s: %r" % (addr, loc)
+        r = c.login("bob", PASSWORD, next=nxt)
+        back = urllib.parse.urlsplit(harness.location_path(r))
+        assert back.path == page, (addr, harness.location_path(r))
+        assert urllib.parse.parse_qsl(back.query) == args, (addr, harness.location_path(r))
         remember_session(c)
 
 

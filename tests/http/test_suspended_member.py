@@ -27,6 +27,8 @@ def setup():
     c["dee"] = harness.member(inst, "dee")
     c["dee_zh"] = harness.member(inst, "dee", lang="zh-CN", create=False)
     c["keeper"] = harness.member(inst, "keeper", role="moderator")
+    r = harness.publish(c["dee"], "kept for me", visibility="private")
+    assert r.status == 303, r
     r = c["keeper"].post("/admin/rules", {"title": "No outing", "text": ""})
     assert r.status == 303, r
     rule = inst.scalar("SELECT id FROM rules ORDER BY position LIMIT 1")
@@ -64,7 +66,7 @@ def test_suspended_page():
         assert "/moderation/mine" not in visible_text(r.text), "the path is printed as text"
         assert path not in visible_text(r.text)
         links, nav = menu_links(r.text)
-        assert set(links) == {"/moderation/mine", "/about"}, links
+        assert set(links) == {"/moderation/mine", "/settings/export", "/about"}, links
         assert 'action="/logout"' in nav, "no sign-out in the menu"
     for link in links:
         assert c["dee"].get(link).status == 200, link
@@ -72,13 +74,31 @@ def test_suspended_page():
     assert r.status == 303 and harness.location_path(r) == "/moderation/mine", r
     r = c["dee"].get("/moderation/mine")
     assert r.status == 200 and "Repeated outing" in r.text
-    assert set(menu_links(r.text)[0]) == {"/moderation/mine", "/about"}
+    assert set(menu_links(r.text)[0]) == {"/moderation/mine", "/settings/export", "/about"}
     assert 'action="/moderation/actions/%s/appeal"' % state["action"] in r.text, \
         "no appeal offered while suspended"
     zh = c["dee_zh"].get("/home")
     assert zh.status == 403
     assert "<h1>%s</h1>" % ZH["Your account is suspended"] in zh.text, zh.text[:3000]
     assert ZH["Moderation of your account"] in zh.text
+
+
+@test
+def test_suspended_member_exports():
+    """a suspended member can still download their archive (their posts included, hidden as
+    they are from everyone else), after their password; a wrong password is refused"""
+    r = c["dee"].get("/settings/export")
+    assert r.status == 200 and 'action="/settings/export"' in r.text, r
+    r = c["dee"].post("/settings/export", {"password": "not the password"})
+    assert r.status == 403 or r.status == 422, r
+    assert not r.body.startswith(b"PK"), "an archive for a wrong password"
+    r = c["dee"].post("/settings/export", {"password": harness.PASSWORD})
+    assert r.status == 200 and r.body.startswith(b"PK"), r
+    import io
+    import zipfile
+    z = zipfile.ZipFile(io.BytesIO(r.body))
+    assert any(b"kept for me" in z.read(n) for n in z.namelist()), z.namelist()
+    assert c["dee"].get("/settings").status == 403, "the rest of Settings opened"
 
 
 @test
