@@ -62,6 +62,8 @@ static const struct key keys[] = {
 	{"page_cache_bytes", KEY_INT, OFF(page_cache_bytes), 65536, 1L << 30, "8388608"},
 	{"workers", KEY_INT, OFF(workers), 0, 32, "4"},
 	{"post_max_chars", KEY_INT, OFF(post_max_chars), 100, 100000, "5000"},
+	{"import_max_bytes", KEY_INT, OFF(import_max_bytes), 1024, 64L << 20, "1048576"},
+	{"import_max_rows", KEY_INT, OFF(import_max_rows), 1, 1000000, "10000"},
 	{"federation_insecure_loopback", KEY_BOOL, OFF(federation_insecure_loopback), 0, 0,
 	 "false"},
 	{"retry_first_delay", KEY_INT, OFF(retry_first_delay), 1, 3600, "30"},

@@ -42,6 +42,8 @@ struct config {
 	int page_cache_bytes;
 	int workers; /* in-process job worker threads; 0: run `parasol worker` instead */
 	int post_max_chars;
+	int import_max_bytes; /* a Mastodon CSV import's size limit (core/import.h) */
+	int import_max_rows;  /* and its limit of accounts (rows) */
 	bool federation_insecure_loopback; /* TEST ONLY: peers over http on loopback */
 	int retry_first_delay;		   /* seconds before a failed job's first retry */
 	int sweep_interval;		   /* seconds between moderation sweeps (ends, purges) */

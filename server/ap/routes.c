@@ -10,6 +10,7 @@
 #include "ap/receive.h"
 #include "autoconfig.h"
 #include "config.h"
+#include "core/import.h"
 #include "core/events.h"
 #include "core/account.h"
 #include "db/federation.h"
@@ -65,6 +66,8 @@ ap_start(const struct config *cfg)
 	worker_register(JOB_DELIVER, ap_deliver_job);
 	worker_register(JOB_MEDIA_FETCH, ap_media_fetch_job);
 	worker_register(JOB_MOVE, move_job);
+	worker_register(JOB_IMPORT, import_job);
+	worker_register_give_up(JOB_IMPORT, import_give_up);
 	worker_register_give_up(JOB_DELIVER, ap_deliver_give_up);
 	events_listen(ap_outbound_event);
 	account_set_remote_lookup(ap_resolve_acct);

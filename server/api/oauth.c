@@ -20,8 +20,9 @@
 #include "util/id.h"
 #include "http/signin_limit.h"
 
-/* Counts one app registration for the client: 0, or 1 when it has registered
- * API_APPS_PER_CLIENT in the window (then the 429 with Retry-After is answered). */
+/* Counts one app registration, or one app's own token (client_credentials: each is a row
+ * until revoked), for the client: 0, or 1 when it has had API_APPS_PER_CLIENT in the
+ * window (then the 429 with Retry-After is answered). */
 static int
 apps_limit(struct api_call *call)
 {
@@ -229,6 +230,8 @@ token(struct api_call *call)
 	if (strcmp(grant, "password") == 0)
 		return password_grant(call, &app, scope);
 	if (strcmp(grant, "client_credentials") == 0) {
+		if (apps_limit(call) != 0)
+			return 0;
 		if (oauth_token_for_app(req->arena, &app, scope, &t, &err) != 0)
 			return grant_error(call, &err);
 		return api_token_answer(call, &t);

@@ -223,7 +223,10 @@ media_upload(struct arena *a, int64_t account_id, const void *data, size_t len,
 {
 	if (media_prepare(a, account_id, "attachment", data, len, description, out, err) != 0)
 		return -1;
-	if (db_media_insert(a, out, &out->id, err) != 0) {
+	/* an account deleted while the image was decoded gets no row (deletion_hold_live) */
+	if (db_begin(err) != 0 || deletion_hold_live(a, account_id, err) != 0 ||
+	    db_media_insert(a, out, &out->id, err) != 0 || db_commit(err) != 0) {
+		db_rollback();
 		media_discard(out, 1);
 		return -1;
 	}

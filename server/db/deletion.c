@@ -74,6 +74,9 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    " h AS (DELETE FROM home_feeds WHERE account_id = $1::bigint),"
 	    " mk AS (DELETE FROM markers WHERE account_id = $1::bigint),"
 	    " pe AS (DELETE FROM post_expiry_settings WHERE account_id = $1::bigint),"
+	    /* its imports, their entries (by cascade) and the job working through one */
+	    " im AS (DELETE FROM imports WHERE account_id = $1::bigint),"
+	    " ji AS (DELETE FROM jobs WHERE kind = 'import' AND payload ->> 'account' = $1::text),"
 	    /* what it queued for peers: only its Deletes still go */
 	    " j AS (DELETE FROM jobs WHERE kind = 'deliver' AND payload ->> 'signer' = $1::text"
 	    "  AND coalesce(payload -> 'activity' ->> 'type', '') <> 'Delete'),"

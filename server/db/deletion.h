@@ -31,10 +31,11 @@ int db_account_contact_inboxes(struct arena *a, int64_t id, const char ***out, s
 
 /* What only a self-deletion removes, after db_account_purge (db/moderation.h): sessions,
  * sign-in challenges, app tokens, two-factor and recovery codes, every notification to it,
- * its home feed, its apps' read markers, the deliveries it queued (all but Deletes), its
- * unused invites (revoked), its words in reports and appeals, its handle in moderation
- * records, its preferences and auto-delete settings; the password stops working and the
- * account is marked deleted (and suspended, so nothing of it shows). 0, or -1 + err. */
+ * its home feed, its apps' read markers, its imports (core/import.h) and their job, the
+ * deliveries it queued (all but Deletes), its unused invites (revoked), its words in reports
+ * and appeals, its handle in moderation records, its preferences and auto-delete settings;
+ * the password stops working and the account is marked deleted (and suspended, so nothing
+ * of it shows). 0, or -1 + err. */
 int db_account_self_delete(struct arena *a, int64_t id, struct err *err);
 
 /* Deleted accounts no delivery signed by them waits for any more (at most limit). Count

@@ -16,6 +16,7 @@ static const char *const kind_names[JOB__MAX] = {
     [JOB_DELIVER] = "deliver",
     [JOB_MEDIA_FETCH] = "media_fetch",
     [JOB_MOVE] = "move",
+    [JOB_IMPORT] = "import",
 };
 
 const char *

@@ -24,6 +24,7 @@ enum job_kind {
 	JOB_MEDIA_FETCH, /* a remote image to fetch and re-encode (core/remote_media.h) */
 	JOB_MOVE,	 /* a member moved away: the followers here follow the new account
 			    (core/move.h) */
+	JOB_IMPORT,	 /* a member's CSV of follows, blocks or mutes to apply (core/import.h) */
 	JOB__MAX
 };
 

@@ -17,6 +17,7 @@ static const struct {
 	{"alias_added", N_("The account is listed. Now start the move on its server.")},
 	{"alias_removed", N_("The account is off the list.")},
 	{"moved_away", N_("This account has moved. Your followers are being sent to the new one.")},
+	{"import_started", N_("The import has started. This page shows how far it got: reload it to see more.")},
 	{"move_undone", N_("The move is undone: this account's profile no longer sends people away.")},
 	{"account_deleted", N_("Your account is deleted. Everything in it is gone from this community.")},
 	{"session_ended", N_("That session is signed out.")},

@@ -36,6 +36,7 @@
 #include "web/pages.h"
 #include "web/deletion.h"
 #include "web/export.h"
+#include "web/import.h"
 #include "web/move.h"
 #include "web/twofactor.h"
 #include "web/peers.h"
@@ -78,6 +79,7 @@ web_routes(struct router *r)
 	rc |= web_deletion_routes(r);
 	rc |= web_export_routes(r);
 	rc |= web_move_routes(r);
+	rc |= web_import_routes(r);
 	rc |= web_admin_routes(r);
 	rc |= web_rules_routes(r);
 	rc |= web_translations_routes(r);

@@ -60,7 +60,7 @@ function pages(role) {
 		['/@mia/followers', 200], ['/@mia/following', 200], [thread, 200],
 		['/tags/meetup', 200], ['/settings', 200], ['/settings/delete', 200], ['/settings/export', 200], ['/follow_requests', 200],
 		['/tags/meetup', 200], ['/settings', 200], ['/settings/delete', 200], ['/settings/aliases', 200],
-		['/settings/move', 200], ['/follow_requests', 200],
+		['/settings/move', 200], ['/settings/import', 200], ['/follow_requests', 200],
 		['/blocks', 200],
 		['/mutes', 200], ['/statuses/new', 200], [`/statuses/new?in_reply_to_id=${ids.question}`, 200],
 		[`/statuses/${ids.flyer}/edit`, 200], [`/statuses/${ids.flyer}/delete`, 200],

@@ -359,7 +359,8 @@ test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, as
 	for (const p of pages) await check(visitor, p, p.split('?')[0].replace(/\W+/g, '') || 'root');
 	const member = await newContext('en', { width: 320, height: 640 });
 	await signInAs(member.page, 'rose_en', PASSWORD);
-	const signed = ['/home', '/@rose_en', '/settings', '/settings/export', '/notifications',
+	const signed = ['/home', '/@rose_en', '/settings', '/settings/export', '/settings/import',
+		'/notifications',
 		'/admin/queue', '/moderation/log', '/moderation/mine'];
 	if (en && en.threadPath) signed.push(en.threadPath);
 	for (const p of signed) await check(member, p, `member-${p.replace(/\W+/g, '')}`);
@@ -368,6 +369,7 @@ test('pages fit a 320 px wide screen (no horizontal scroll)', { timeout: T }, as
 	await check(zh, '/', 'zh-root');
 	await signInAs(zh.page, 'rose_en', PASSWORD);
 	await check(zh, '/settings/export', 'zh-settings-export');
+	await check(zh, '/settings/import', 'zh-settings-import');
 	assert.deepEqual(wide, [], 'pages that failed or were wider than the screen');
 	assertClean(visitor, member, zh);
 });

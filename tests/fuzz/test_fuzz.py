@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TARGETS = ["httpsig", "body", "sanitize", "tmpl", "activity", "config", "imghead"]
+TARGETS = ["httpsig", "body", "sanitize", "tmpl", "activity", "config", "imghead", "csv"]
 # more seeds, read from the test fixtures as they are
 FIXTURES = {"sanitize": os.path.join(HERE, "..", "fixtures", "sanitize"),
             "tmpl": os.path.join(HERE, "..", "..", "templates"),

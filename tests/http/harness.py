@@ -467,6 +467,45 @@ class Server:
 NGINX = "/usr/sbin/nginx"
 
 
+class Worker:
+    """`parasol -c conf worker`, its stderr in OUTPUT/<tag>.log (appended across restarts).
+    start() waits for this start's "worker running" line; kill9() plays a crash."""
+
+    def __init__(self, conf, tag):
+        self.conf, self.tag, self.proc, self.starts = conf, tag, None, 0
+        self.log_path = output_path("%s.log" % tag)
+        open(self.log_path, "w").close()
+
+    def start(self):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([BIN, "-c", self.conf, "worker"],
+                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                         env=child_env())
+        self.starts += 1
+        wait_for(lambda: self.log().count("worker running") >= self.starts, 15,
+                 what="parasol worker to start")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self):
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
 class Nginx:
     """Debian's nginx as the TLS-less reverse proxy of a test, started unprivileged: its own
     configuration, pid file, temp directories and error log under OUTPUT/<tag>.nginx/, no

@@ -695,6 +695,25 @@ def test_apps_limited_per_client():
               src=source()), 200, "another client")
 
 
+@test
+def test_app_tokens_limited_per_client():
+    """an app's own tokens (client_credentials, a row each) count with the registrations:
+    one app and 99 tokens, then the 101st is 429 and stores no token"""
+    src = source()
+    app = want(call("POST", "/api/v1/apps", form={"client_name": "tokens",
+                                                  "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+                    src=src), 200, "the app")
+    grant = {"grant_type": "client_credentials", "client_id": app["client_id"],
+             "client_secret": app["client_secret"], "scope": "read"}
+    for i in range(99):
+        want(call("POST", "/oauth/token", form=grant, src=src), 200, "token %d" % i)
+    n = count("SELECT count(*) FROM oauth_tokens")
+    r = call("POST", "/oauth/token", form=grant, src=src)
+    error_of(r, 429, "the 101st")
+    assert r.header("Retry-After"), r.headers
+    assert count("SELECT count(*) FROM oauth_tokens") == n
+
+
 # --- toot -----------------------------------------------------------------------------------------
 
 def toot_cli(home, *args):

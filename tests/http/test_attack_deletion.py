@@ -125,6 +125,46 @@ def test_avatar_during_deletion():
     assert_nothing_left(acct, before, "an avatar")
 
 
+def api(method, path, token=None, form=None, files=None):
+    """One client API request (form urlencoded, or multipart with files)."""
+    import http.client
+    import urllib.parse
+    h = {"Authorization": "Bearer " + token} if token else {}
+    if files is not None:
+        data, h["Content-Type"] = harness.multipart_body(list((form or {}).items()), files)
+    else:
+        data = urllib.parse.urlencode(form or {})
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=WAIT)
+    try:
+        conn.request(method, path, body=data, headers=h)
+        r = conn.getresponse()
+        return harness.Response(r.status, r.reason, r.headers, r.read())
+    finally:
+        conn.close()
+
+
+@test
+def test_api_upload_during_deletion():
+    """an image an app was uploading (POST /api/v1/media) when the account was deleted is
+    not kept: no media row, no file"""
+    before = files_on_disk()
+
+    def send(_):
+        app = api("POST", "/api/v1/apps", form={
+            "client_name": "race", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+            "scopes": "write"}).json()
+        tok = api("POST", "/oauth/token", form={
+            "grant_type": "password", "client_id": app["client_id"],
+            "client_secret": app["client_secret"], "username": "racer_api",
+            "password": PASSWORD, "scope": "write"}).json()["access_token"]
+        return api("POST", "/api/v1/media", tok, form={"description": "racealt_api"},
+                   files=[("file", "a.jpg", "image/jpeg", fixture("photo.jpg"))])
+    r, acct = race("racer_api", send)
+    assert r.status >= 400, r
+    assert_nothing_left(acct, before, "an app's upload")
+
+
 # Rows that may still name a deleted account: the moderation records that keep "a deleted
 # account" (core/deletion.h) with its words removed, and its counters (checked to be 0).
 KEPT = {("account_stats", "account_id"), ("mod_actions", "target_account_id"), ("appeals", "account_id"),

@@ -38,44 +38,6 @@ state = {}
 clients = {}
 
 
-class Worker:
-    """`parasol -c conf worker`, its stderr in OUTPUT/<tag>.log (appended across restarts)."""
-
-    def __init__(self, conf, tag):
-        self.conf, self.tag, self.proc = conf, tag, None
-        self.log_path = harness.output_path("%s.log" % tag)
-        open(self.log_path, "w").close()
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([harness.BIN, "-c", self.conf, "worker"],
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                         env=harness.child_env())
-        harness.wait_for(lambda: "worker running" in self.log(), 15,
-                         what="parasol worker to start")
-        return self
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self):
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-
 def setup():
     for inst in (A, B):
         inst.setup()
@@ -86,7 +48,7 @@ def setup():
     clients["bob"] = harness.member(B, "bob")
     worker_conf = A.write_config(os.path.join(A.tmp, "worker.conf"),
                                  dict(A.settings, workers=1))
-    state["worker"] = Worker(worker_conf, "fault_delivery_worker")
+    state["worker"] = harness.Worker(worker_conf, "fault_delivery_worker")
     suite.add_cleanup(state["worker"].stop)
     state["worker"].start()
     for name in ("G1", "G2"):
@@ -210,7 +172,7 @@ def test_worker_stop_bounded_by_shutdown_grace():
     follower's server gets the post exactly once"""
     conf = A.write_config(os.path.join(A.tmp, "worker-grace.conf"),
                           dict(A.settings, workers=1, shutdown_grace=1, fetch_timeout=600))
-    worker = Worker(conf, "fault_delivery_grace")
+    worker = harness.Worker(conf, "fault_delivery_grace")
     suite.add_cleanup(worker.stop)
     word = "gracestop" + uuid.uuid4().hex[:8]
     close_gates()

@@ -121,6 +121,8 @@ TABLE = {
     ('GET', '/settings/move'): 'login 200 200 200 200 S',
     ('POST', '/settings/move'): 'login ok ok ok ok S',
     ('POST', '/settings/move/undo'): 'login ok ok ok ok S',
+    ('GET', '/settings/import'): 'login 200 200 200 200 S',
+    ('POST', '/settings/import'): 'login ok ok ok ok S',
     ('GET', '/admin/settings'): 'login 403 403 403 200 S',
     ('POST', '/admin/settings'): 'login 403 403 403 ok S',
     ('POST', '/admin/lockdown'): 'login 403 403 403 ok S',
@@ -298,6 +300,8 @@ FORMS = {
     "/settings/aliases": {"handle": "nobody@moving.invalid"},
     "/settings/aliases/remove": {"uri": "https://moving.invalid/users/nobody"},
     "/settings/move": {"handle": "nobody@moving.invalid", "password": harness.PASSWORD},
+    # no file part: refused on the form (422), nothing stored
+    "/settings/import": {"kind": "following", "mode": "merge", "file": "alice"},
     "/settings/two-factor/disable": {"disable_password": harness.PASSWORD,
                                      "disable_code": "123456"},
     "/admin/settings": {"name": "Holed", "description": "through a hole",
