@@ -13,6 +13,7 @@
 #include "ap/inbox.h"
 #include "ap/verify.h"
 #include "api/api.h"
+#include "api/streaming.h"
 #include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
@@ -21,10 +22,10 @@
 #include "core/sweep.h"
 #include "core/session.h"
 #include "db/db.h"
-#include "http/backoff.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/signin_limit.h"
 #include "http/static.h"
 #include "jobs/group.h"
 #include "jobs/worker.h"
@@ -32,7 +33,6 @@
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/tmpl.h"
-#include "web/signin_limit.h"
 #include "web/web.h"
 
 struct router *
@@ -82,12 +82,15 @@ app_init(struct app *app, struct err *err)
 			      app->cfg.trusted_proxy_header) != 0)
 		return err_set(err, ERR_INVALID, "trusted_proxy or trusted_proxy_header is invalid",
 			       "bad trusted_proxy");
-	if (signin_limit_init(app) != 0)
+	if (signin_limit_init(app->cfg.signin_delay_first, app->cfg.signin_delay_max) != 0)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	app->flags_by_peer = ratelimit_new(1024, AP_FLAGS_PER_HOUR, 3600, NULL);
 	app->inbox_by_peer = ratelimit_new(1024, app->cfg.inbox_rate_limit, INBOX_RATE_WINDOW_S, NULL);
 	app->apps_by_client = ratelimit_new(4096, API_APPS_PER_CLIENT, API_APPS_WINDOW_S, NULL);
-	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL || app->apps_by_client == NULL)
+	app->api_by_token = ratelimit_new(8192, app->cfg.api_rate_limit, app->cfg.api_rate_window,
+					  NULL);
+	if (app->flags_by_peer == NULL || app->inbox_by_peer == NULL || app->apps_by_client == NULL ||
+	    app->api_by_token == NULL)
 		return err_set(err, ERR_INTERNAL, NULL, "out of memory");
 	if ((app->router = app_routes(err)) == NULL)
 		return -1;
@@ -196,8 +199,15 @@ app_serve(struct app *app, struct err *err)
 		ap_verify_stop();
 		return err_set(err, ERR_INTERNAL, NULL, "the inbox's group commit did not start");
 	}
+	/* The client API's streams hear of posts through LISTEN (api/streaming.h). */
+	if (api_streaming_start(app, err) != 0) {
+		group_stop();
+		ap_verify_stop();
+		return -1;
+	}
 	struct http_server *srv = http_server_start(&opts, err);
 	if (srv == NULL) {
+		api_streaming_stop();
 		group_stop();
 		ap_verify_stop();
 		return -1;
@@ -207,6 +217,7 @@ app_serve(struct app *app, struct err *err)
 	struct worker_pool *workers = worker_pool_start(app->cfg.workers, err);
 	if (workers == NULL) {
 		http_server_stop(srv);
+		api_streaming_stop();
 		group_stop();
 		ap_verify_stop();
 		db_thread_close();
@@ -217,7 +228,8 @@ app_serve(struct app *app, struct err *err)
 	log_msg(LOG_INFO, "stopping (%s)", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	fetch_cancel_after(app->cfg.shutdown_grace); /* a slow peer can't hold the stop up */
 	worker_pool_stop(workers); /* jobs in progress finish first */
-	http_server_stop(srv);
+	http_server_stop(srv); /* closes the streams too */
+	api_streaming_stop();
 	group_stop(); /* after the server: it waits for the answers the group gives */
 	ap_verify_stop();
 	db_thread_close();
@@ -229,10 +241,10 @@ void
 app_free(struct app *app)
 {
 	router_free(app->router);
-	backoff_free(app->login_by_account);
-	ratelimit_free(app->login_by_client);
+	signin_limit_free();
 	ratelimit_free(app->flags_by_peer);
 	ratelimit_free(app->inbox_by_peer);
+	ratelimit_free(app->api_by_token);
 	ratelimit_free(app->apps_by_client);
 	static_free(app->statics);
 	tmpl_set_free(app->tmpl);

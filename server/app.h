@@ -6,7 +6,6 @@
 #include "config.h"
 #include "http/client_addr.h"
 
-struct backoff;
 struct err;
 struct ratelimit;
 struct router;
@@ -19,11 +18,10 @@ struct app {
 	struct static_files *statics;
 	struct router *router;
 	struct proxy_trust proxy;	    /* trusted_proxy (http/client_addr.h) */
-	struct backoff *login_by_account;   /* failed sign-ins per username (web/signin_limit.h) */
-	struct ratelimit *login_by_client;  /* failed sign-ins per client (keyed hash) */
 	struct ratelimit *flags_by_peer;    /* Flags received per peer domain (ap/flag.h) */
 	struct ratelimit *apps_by_client;   /* apps registered per client (api/oauth.c) */
 	struct ratelimit *inbox_by_peer;    /* activities accepted per peer domain and minute */
+	struct ratelimit *api_by_token;	    /* client API requests per token (api/ratelimit.h) */
 };
 
 /* Loads templates (a syntax error fails with "file:line: message"), static files, the

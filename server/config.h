@@ -54,6 +54,11 @@ struct config {
 	char *trusted_proxy_header; /* x-forwarded-for or forwarded */
 	int signin_delay_first;	    /* seconds: a targeted account's first wait (then doubled) */
 	int signin_delay_max;	    /* seconds: the longest wait a targeted account gets */
+	int streaming_limit;	    /* client API streams open at once (api/streaming.c) */
+	int streaming_per_member;   /* of them for one member */
+	int streaming_heartbeat;    /* seconds between a stream's heartbeat comments */
+	int api_rate_limit;	    /* client API requests per token (or client) and window */
+	int api_rate_window;	    /* seconds: that window */
 	char *templates_dir;
 	char *static_dir;
 	char *migrations_dir;

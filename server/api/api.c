@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/ratelimit.h"
 #include "app.h"
 #include "core/settings.h"
 #include "http/respond.h"
@@ -124,13 +125,17 @@ api_path_id(struct api_call *call, const char *name, int64_t *out)
 }
 
 /* The bearer token of the Authorization header, NULL when none (or another scheme: an
- * app's HTTP Basic client authentication at /oauth/token is no token). */
+ * app's HTTP Basic client authentication at /oauth/token is no token). The streams also take
+ * it as ?access_token= (browsers' EventSource can't send headers), and nothing else does:
+ * a token in a URL ends up in proxies' logs. */
 static const char *
 bearer(struct req *req)
 {
 	const char *h = req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL)
-		return NULL;
+		return strncmp(req->path, "/api/v1/streaming", 17) == 0
+			       ? req_query(req, "access_token")
+			       : NULL;
 	if (strncasecmp(h, "Bearer ", 7) != 0)
 		return NULL;
 	h += 7;
@@ -159,6 +164,7 @@ lockdown_open(const char *pattern)
 	return strncmp(pattern, "/api/v1/instance", 16) == 0 ||
 	       strcmp(pattern, "/api/v1/accounts") == 0 ||
 	       strcmp(pattern, "/api/v2/instance") == 0 || strcmp(pattern, "/api/v1/apps") == 0 ||
+	       strcmp(pattern, "/api/v1/streaming/health") == 0 ||
 	       strncmp(pattern, "/oauth/", 7) == 0;
 }
 
@@ -225,6 +231,8 @@ api_dispatch(struct req *req)
 		return err_set(&req->err, ERR_UNAUTHORIZED,
 			       "This server is locked down: sign in to an app to read it.",
 			       "lockdown");
+	if (!api_rate_take(&call)) /* answered 429 */
+		return 0;
 	if (route->fn(&call) != 0)
 		return -1;
 	cors(req);
@@ -279,5 +287,6 @@ api_routes(struct router *r)
 	rc |= api_account_lists_routes(r);
 	rc |= api_markers_routes(r);
 	rc |= api_registration_routes(r);
+	rc |= api_streaming_routes(r);
 	return rc ? -1 : 0;
 }

@@ -122,5 +122,6 @@ int api_status_people_routes(struct router *r);
 int api_account_lists_routes(struct router *r);
 int api_markers_routes(struct router *r);
 int api_registration_routes(struct router *r);
+int api_streaming_routes(struct router *r);
 
 #endif

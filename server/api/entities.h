@@ -43,6 +43,12 @@ json_t *api_attachment(struct api_call *call, const struct media_row *m);
 /* A JSON array of n statuses (media read once for all of them). */
 json_t *api_statuses(struct api_call *call, const struct status *items, int n);
 
+/* The Notification entity for row, the caller's (core/notification.h); its post is read
+ * again through status_get, so it is shown only while the caller may see it. Defined in
+ * api/notifications.c. */
+struct notification_row;
+json_t *api_notification(struct api_call *call, const struct notification_row *row);
+
 /* The Relationship entity: how the caller stands with account_id (core/follow.h). */
 json_t *api_relationship(struct api_call *call, int64_t account_id, const struct relationship *r);
 

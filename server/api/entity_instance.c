@@ -46,6 +46,19 @@ api_rules(struct api_call *call)
 	return list;
 }
 
+/* The streams' base (api/streaming.c): the node's address with ws:// or wss://, where
+ * clients (Mastodon.py) turn it back into http(s) and add /api/v1/streaming/... */
+static const char *
+streaming_url(struct api_call *call)
+{
+	const char *b = call->base_url;
+	if (strncmp(b, "https://", 8) == 0)
+		return arena_printf(call->req->arena, "wss://%s", b + 8);
+	if (strncmp(b, "http://", 7) == 0)
+		return arena_printf(call->req->arena, "ws://%s", b + 7);
+	return b;
+}
+
 static json_t *
 configuration(struct api_call *call)
 {
@@ -76,14 +89,24 @@ api_instance_v1(struct api_call *call)
 	return json_pack("{ss ss ss ss ss ss s{ss} s{sIsIsI} sn s[s] sb sb sb so so so}", "uri",
 			 host_of(call), "title", s->name, "short_description", desc ? desc : "",
 			 "description", desc ? desc : "", "email", "", "version", API_VERSION,
-			 "urls", "streaming_api", "", "stats", "user_count", (json_int_t)st.users,
-			 "status_count", (json_int_t)st.local_posts, "domain_count", (json_int_t)0,
+			 "urls", "streaming_api", streaming_url(call), "stats", "user_count",
+			 (json_int_t)st.users, "status_count", (json_int_t)st.local_posts, "domain_count", (json_int_t)0,
 			 "thumbnail", "languages", s->default_language == LANG_ZH_CN ? "zh" : "en",
 			 "registrations",
 			 s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
 			 "approval_required", s->registration_mode == REG_APPROVAL,
 			 "invites_enabled", s->registration_mode == REG_INVITE, "configuration",
 			 configuration(call), "contact_account", json_null(), "rules", rules);
+}
+
+/* v2's configuration also names the streams: configuration.urls.streaming. */
+static json_t *
+v2_configuration(struct api_call *call)
+{
+	json_t *c = configuration(call);
+	if (c != NULL)
+		json_object_set_new(c, "urls", json_pack("{ss}", "streaming", streaming_url(call)));
+	return c;
 }
 
 json_t *
@@ -101,7 +124,7 @@ api_instance_v2(struct api_call *call)
 			 call->base_url, "description", desc ? desc : "", "usage", "users",
 			 "active_month", (json_int_t)st.active_month, "thumbnail", "languages",
 			 s->default_language == LANG_ZH_CN ? "zh" : "en", "configuration",
-			 configuration(call), "registrations", "enabled",
+			 v2_configuration(call), "registrations", "enabled",
 			 s->registration_mode == REG_OPEN || s->registration_mode == REG_APPROVAL,
 			 "approval_required", s->registration_mode == REG_APPROVAL, "message",
 			 "contact", "email", "", "account", json_null(), "rules", rules);

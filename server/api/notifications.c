@@ -48,8 +48,8 @@ shown(const struct api_call *call, const char *type)
 	return !call->me->suspended || strcmp(type, "moderation_warning") == 0;
 }
 
-static json_t *
-notification_json(struct api_call *call, const struct notification_row *row)
+json_t *
+api_notification(struct api_call *call, const struct notification_row *row)
 {
 	char buf[ID_STRLEN];
 	const char *type = api_type(row->type);
@@ -105,7 +105,7 @@ list(struct api_call *call)
 		    listed(type, exclude, nexclude) || (from != 0 && p.items[i].from.id != from) ||
 		    !shown(call, type))
 			continue;
-		json_t *doc = notification_json(call, &p.items[i]);
+		json_t *doc = api_notification(call, &p.items[i]);
 		if (doc != NULL)
 			json_array_append_new(out, doc);
 	}
@@ -132,7 +132,7 @@ get(struct api_call *call)
 		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
 	if (!shown(call, api_type(row.type)))
 		return not_found(call);
-	return api_json(call, MHD_HTTP_OK, notification_json(call, &row));
+	return api_json(call, MHD_HTTP_OK, api_notification(call, &row));
 }
 
 static int

@@ -2,7 +2,7 @@
  * authorization_code, password, client_credentials, refresh_token) and POST /oauth/revoke.
  * The consent page, GET and POST /oauth/authorize, is a web page (web/oauth.c). The rules
  * are core/oauth.c's; the password grant counts against the sign-in limits of the web
- * (web/signin_limit.h, the one limiter of guessed passwords). */
+ * (http/signin_limit.h, the one limiter of guessed passwords). */
 #include <microhttpd.h>
 #include <string.h>
 #include <strings.h>
@@ -18,7 +18,7 @@
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/id.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 
 /* Counts one app registration, or one app's own token (client_credentials: each is a row
  * until revoked), for the client: 0, or 1 when it has had API_APPS_PER_CLIENT in the
@@ -158,7 +158,7 @@ password_grant(struct api_call *call, const struct oauth_app *app, const char *s
 	/* Two-factor sign-in can't be asked for here: such an account signs in to apps
 	 * through the browser (the authorize page), which asks for the code. Refused before
 	 * the password is looked at, so this answer never tells whether it was right; it
-	 * counts for the client like a failure (web/signin_limit.h). */
+	 * counts for the client like a failure (http/signin_limit.h). */
 	int64_t two_id;
 	int two = twofactor_required(req->arena, username, &two_id, &req->err);
 	if (two < 0)

@@ -5,7 +5,7 @@
  * works from the approval on), or open; closed (403) during a lockdown, as /register is.
  * Only username and password are kept: an email sent by the app is never read. Guessed
  * invite codes and taken usernames count against the client like the web's sign-up
- * (web/signin_limit.h: failures only, the address as a keyed hash). The app's locale
+ * (http/signin_limit.h: failures only, the address as a keyed hash). The app's locale
  * becomes the member's language when the node has it. The answer is a Token, as on
  * Mastodon. */
 #include <microhttpd.h>
@@ -18,7 +18,7 @@
 #include "core/registration.h"
 #include "core/settings.h"
 #include "util/err.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 
 #define USERNAME_BYTES 200
 #define PASSWORD_BYTES 1024

@@ -50,7 +50,7 @@ finish_response(struct req *req, int gzip_level)
 	if (resp_get_header(req, MHD_HTTP_HEADER_CACHE_CONTROL) == NULL)
 		resp_header(req, MHD_HTTP_HEADER_CACHE_CONTROL,
 			    req->signed_in ? "no-store" : "no-cache");
-	if (!has_body(r->status) || r->has_file)
+	if (!has_body(r->status) || r->has_file || r->stream != NULL)
 		return;
 	bool compressible = compress_type_ok(r->content_type) &&
 			    resp_get_header(req, MHD_HTTP_HEADER_CONTENT_ENCODING) == NULL;
@@ -83,6 +83,7 @@ bool
 finish_not_modified(struct req *req)
 {
 	if (req->resp.status != MHD_HTTP_OK || !get_or_head(req) || req->resp.has_file ||
+	    req->resp.stream != NULL ||
 	    resp_get_header(req, MHD_HTTP_HEADER_SET_COOKIE) != NULL)
 		return false;
 	const char *tag = resp_get_header(req, MHD_HTTP_HEADER_ETAG);

@@ -89,9 +89,11 @@ find(struct ratelimit *rl, uint64_t h, int64_t now)
 }
 
 /* Whether key may count one more event (and counts it when count is set); *wait gets the
- * milliseconds until it may, 0 when it may now. */
+ * milliseconds until it may, 0 when it may now; *left (when not NULL) the events left in the
+ * window and *reset the milliseconds until it ends. */
 static bool
-check(struct ratelimit *rl, const char *key, bool count, int64_t *wait)
+check_left(struct ratelimit *rl, const char *key, bool count, int64_t *wait, int *left,
+	   int64_t *reset)
 {
 	int64_t now = rl->clock.now_ms(rl->clock.ctx);
 	pthread_mutex_lock(&rl->lock);
@@ -104,8 +106,31 @@ check(struct ratelimit *rl, const char *key, bool count, int64_t *wait)
 	if (ok && count)
 		s->count++;
 	*wait = ok ? 0 : s->start + rl->window - now;
+	if (left != NULL) {
+		*left = rl->max - s->count;
+		*reset = s->start + rl->window - now;
+	}
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
+}
+
+static bool
+check(struct ratelimit *rl, const char *key, bool count, int64_t *wait)
+{
+	return check_left(rl, key, count, wait, NULL, NULL);
+}
+
+bool
+ratelimit_take(struct ratelimit *rl, const char *key, int *remaining, int64_t *reset_ms)
+{
+	int64_t wait;
+	return check_left(rl, key, true, &wait, remaining, reset_ms);
+}
+
+int
+ratelimit_max(const struct ratelimit *rl)
+{
+	return rl->max;
 }
 
 bool

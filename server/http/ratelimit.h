@@ -33,6 +33,14 @@ void ratelimit_free(struct ratelimit *rl);
  * not counted). Thread-safe. */
 bool ratelimit_hit(struct ratelimit *rl, const char *key);
 
+/* Counts one event for key as ratelimit_hit does, and says where key stands: *remaining
+ * events left in its window after this one (0 when refused) and *reset_ms until the window
+ * ends. false when key is over its limit (nothing counted). Thread-safe. */
+bool ratelimit_take(struct ratelimit *rl, const char *key, int *remaining, int64_t *reset_ms);
+
+/* The events a key may count per window (the limiter's max). */
+int ratelimit_max(const struct ratelimit *rl);
+
 /* Whether key is over its limit, without counting. */
 bool ratelimit_blocked(struct ratelimit *rl, const char *key);
 

@@ -17,6 +17,7 @@
 #include "util/strbuf.h"
 
 struct page_cache_entry;
+struct http_stream;
 
 struct MHD_Connection;
 struct account;
@@ -47,6 +48,8 @@ struct resp {
 	bool has_file;
 	int file_fd;
 	uint64_t file_size;
+	/* A body written later by any thread instead (req_stream, http/stream.h). */
+	struct http_stream *stream;
 };
 
 struct req {

@@ -94,6 +94,7 @@
 #include "http/respond.h"
 #include "http/router.h"
 #include "http/slowguard.h"
+#include "http/stream.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -205,6 +206,9 @@ add_headers(struct MHD_Response *r, const struct req *req)
  * under half of 5's time for a body ~15 % larger. */
 #define GZIP_LEVEL_ONCE 1
 
+/* How long a stop waits for the streams' connections to send their last chunk. */
+#define STREAM_STOP_WAIT_MS 2000
+
 /* What a 503 asks clients to wait: storage outages are usually short (a restart). */
 #define RETRY_AFTER_SECONDS "10"
 
@@ -231,7 +235,8 @@ cache_key(const struct http_server *srv, struct req *req)
 	    (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0))
 		return NULL;
 	if (req_header(req, MHD_HTTP_HEADER_AUTHORIZATION) != NULL ||
-	    req_header(req, "Signature") != NULL || req_header(req, "Signature-Input") != NULL)
+	    req_header(req, "Signature") != NULL || req_header(req, "Signature-Input") != NULL ||
+	    req_query(req, "access_token") != NULL) /* a token (the API's streams) is no visitor */
 		return NULL;
 	if (srv->opts.session_cookie != NULL ? req_cookie(req, srv->opts.session_cookie) != NULL
 					     : req_header(req, MHD_HTTP_HEADER_COOKIE) != NULL)
@@ -494,7 +499,8 @@ queue_resp(struct req *req)
 {
 	/* a file body is read from its descriptor, which the arena closes (on_completed) */
 	struct MHD_Response *r =
-		req->resp.has_file
+		req->resp.stream != NULL ? http_stream_response(req)
+		: req->resp.has_file
 			? MHD_create_response_from_callback(req->resp.file_size, 64 * 1024,
 							    read_file_body, &req->resp, NULL)
 			: MHD_create_response_from_buffer(req->resp.len, (void *)req->resp.body,
@@ -1008,6 +1014,8 @@ http_server_stop(struct http_server *srv)
 	while (srv->deferred > 0)
 		pthread_cond_wait(&srv->deferred_done, &srv->deferred_lock);
 	pthread_mutex_unlock(&srv->deferred_lock);
+	/* streams end (their suspended connections resumed, their bodies closed) */
+	http_streams_close_all(STREAM_STOP_WAIT_MS);
 	MHD_stop_daemon(srv->daemon); /* every request is over: no entry is referenced */
 	free_parts(srv);
 }

@@ -22,7 +22,7 @@
 #include "util/tmpl.h"
 #include "util/token.h"
 #include "web/rules.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 #include "web/twofactor.h"
 #include "web/web.h"
 

@@ -17,7 +17,7 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/tval.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 #include "web/web.h"
 
 #define ALIASES_TEMPLATE "move_in"

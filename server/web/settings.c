@@ -25,7 +25,7 @@
 #include "util/tmpl.h"
 #include "web/auth.h"
 #include "web/media.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 #include "web/oauth.h"
 #include "web/twofactor.h"
 #include "web/web.h"

@@ -16,7 +16,7 @@
 #include "util/tmpl.h"
 #include "web/auth.h"
 #include "web/settings.h"
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 #include "web/web.h"
 
 #define CODE_TEMPLATE "login_code"

@@ -260,6 +260,15 @@ TABLE = {
     ('GET', '/api/v1/markers'): '401 401 401 401 401 401',
     ('POST', '/api/v1/markers'): '401 401 401 401 401 401',
     ('POST', '/api/v1/accounts'): '401 401 401 401 401 401',
+    # streams need a member's token (cookies don't count); the health check is anyone's
+    ('GET', '/api/v1/streaming'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/health'): '200 200 200 200 200 200',
+    ('GET', '/api/v1/streaming/user'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/user/notification'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/public'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/public/local'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/hashtag'): '401 401 401 401 401 401',
+    ('GET', '/api/v1/streaming/hashtag/local'): '401 401 401 401 401 401',
 }
 
 # Forms that would act if the caller were allowed (a refused POST must change nothing).

@@ -232,6 +232,36 @@ START_TEST(test_forgive)
 }
 END_TEST
 
+START_TEST(test_take_says_what_is_left)
+{
+	/* what the API's X-RateLimit headers show: the events left after this one and the time
+	 * until the window ends, which starts at the key's first event */
+	struct ratelimit *rl = limiter(64, 3, 10);
+	int left = -1;
+	int64_t reset = -1;
+	ck_assert_int_eq(ratelimit_max(rl), 3);
+	ck_assert(ratelimit_take(rl, "rose", &left, &reset));
+	ck_assert_int_eq(left, 2);
+	ck_assert_int_eq(reset, 10000);
+	fake_now += 4000;
+	ck_assert(ratelimit_take(rl, "rose", &left, &reset));
+	ck_assert_int_eq(left, 1);
+	ck_assert_int_eq(reset, 6000);
+	ck_assert(ratelimit_take(rl, "rose", &left, &reset));
+	ck_assert_int_eq(left, 0);
+	ck_assert(!ratelimit_take(rl, "rose", &left, &reset)); /* refused, not counted */
+	ck_assert_int_eq(left, 0);
+	ck_assert_int_eq(reset, 6000);
+	ck_assert(ratelimit_take(rl, "lily", &left, &reset)); /* another key: its own window */
+	ck_assert_int_eq(left, 2);
+	fake_now += 6000; /* rose's window is over */
+	ck_assert(ratelimit_take(rl, "rose", &left, &reset));
+	ck_assert_int_eq(left, 2);
+	ck_assert_int_eq(reset, 10000);
+	ratelimit_free(rl);
+}
+END_TEST
+
 static Suite *
 ratelimit_suite(void)
 {
@@ -250,6 +280,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_two_threads);
 	tcase_add_test(tc, test_free_null);
 	tcase_add_test(tc, test_forgive);
+	tcase_add_test(tc, test_take_says_what_is_left);
 	suite_add_tcase(s, tc);
 	return s;
 }

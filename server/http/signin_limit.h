@@ -9,11 +9,14 @@
  *     during the wait gets 429 with Retry-After and is not looked at or counted. Once the
  *     wait is over the right password always gets in, so a member is slowed, never locked
  *     out. The count is forgotten after a success or SIGNIN_CLIENT_WINDOW_S without failures.
- * Nothing is stored or logged; a restart forgets everything. */
-#ifndef PARASOL_WEB_SIGNIN_LIMIT_H
-#define PARASOL_WEB_SIGNIN_LIMIT_H
+ * Nothing is stored or logged; a restart forgets everything.
+ *
+ * It lives in http/ because it counts clients of HTTP requests (req_client_key) and answers
+ * with Retry-After, and both the web's forms (web/) and the client API's password grant
+ * (api/oauth.c) use it: one count for both doors. */
+#ifndef PARASOL_HTTP_SIGNIN_LIMIT_H
+#define PARASOL_HTTP_SIGNIN_LIMIT_H
 
-struct app;
 struct err;
 struct req;
 
@@ -21,9 +24,11 @@ struct req;
 #define SIGNIN_CLIENT_WINDOW_S (15 * 60)
 #define SIGNIN_ACCOUNT_FREE 5
 
-/* Makes the two tables in app (login_by_client, login_by_account) from app->cfg. -1 when
- * out of memory. app_free frees them. */
-int signin_limit_init(struct app *app);
+/* Makes the process's two tables (per client, per account) with the configuration's
+ * `signin_delay_first` and `signin_delay_max` (seconds). -1 when out of memory. Call once at
+ * start-up, before requests; signin_limit_free frees them. */
+int signin_limit_init(int delay_first, int delay_max);
+void signin_limit_free(void);
 
 /* Before a secret is checked: 0 when this client may try, and may try for username (NULL
  * when no account is named, as at sign-up); else -1 with ERR_RATE_LIMITED in err (a message

@@ -1,10 +1,9 @@
 /* signin_limit.c - see signin_limit.h. */
-#include "web/signin_limit.h"
+#include "http/signin_limit.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
 #include "http/backoff.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
@@ -12,22 +11,33 @@
 #include "util/arena.h"
 #include "util/err.h"
 
+/* The process's tables: made at start-up, read by every handler thread (each is
+ * thread-safe). */
+static struct ratelimit *by_client; /* failed sign-ins per client (keyed hash) */
+static struct backoff *by_account;  /* failed sign-ins per username (keyed hash) */
+
 int
-signin_limit_init(struct app *app)
+signin_limit_init(int delay_first, int delay_max)
 {
 	struct backoff_rule rule = {
-		.free_failures = SIGNIN_ACCOUNT_FREE,
-		.base_ms = (int64_t)app->cfg.signin_delay_first * 1000,
-		.max_ms = (int64_t)(app->cfg.signin_delay_max > app->cfg.signin_delay_first
-					    ? app->cfg.signin_delay_max
-					    : app->cfg.signin_delay_first) *
-			  1000,
-		.forget_ms = (int64_t)SIGNIN_CLIENT_WINDOW_S * 1000,
+	    .free_failures = SIGNIN_ACCOUNT_FREE,
+	    .base_ms = (int64_t)delay_first * 1000,
+	    .max_ms = (int64_t)(delay_max > delay_first ? delay_max : delay_first) * 1000,
+	    .forget_ms = (int64_t)SIGNIN_CLIENT_WINDOW_S * 1000,
 	};
-	app->login_by_client =
-		ratelimit_new(4096, SIGNIN_CLIENT_FAILURES, SIGNIN_CLIENT_WINDOW_S, NULL);
-	app->login_by_account = backoff_new(4096, &rule, NULL);
-	return app->login_by_client && app->login_by_account ? 0 : -1;
+	signin_limit_free();
+	by_client = ratelimit_new(4096, SIGNIN_CLIENT_FAILURES, SIGNIN_CLIENT_WINDOW_S, NULL);
+	by_account = backoff_new(4096, &rule, NULL);
+	return by_client && by_account ? 0 : -1;
+}
+
+void
+signin_limit_free(void)
+{
+	ratelimit_free(by_client);
+	backoff_free(by_account);
+	by_client = NULL;
+	by_account = NULL;
 }
 
 /* The account's key: a keyed hash of the username in lower case (usernames are
@@ -56,10 +66,9 @@ retry_after(struct req *req, int64_t wait_ms)
 int
 signin_limit_check(struct req *req, const char *username, struct err *err)
 {
-	struct app *app = req->app;
 	char client[33];
 	req_client_key(req, client);
-	int64_t wait = ratelimit_wait_ms(app->login_by_client, client);
+	int64_t wait = ratelimit_wait_ms(by_client, client);
 	if (wait > 0) {
 		retry_after(req, wait);
 		return err_set(err, ERR_RATE_LIMITED,
@@ -70,7 +79,7 @@ signin_limit_check(struct req *req, const char *username, struct err *err)
 		return 0;
 	char key[33];
 	account_key(username, key);
-	wait = backoff_wait_ms(app->login_by_account, key);
+	wait = backoff_wait_ms(by_account, key);
 	if (wait > 0) {
 		retry_after(req, wait);
 		return err_set(err, ERR_RATE_LIMITED,
@@ -84,14 +93,13 @@ signin_limit_check(struct req *req, const char *username, struct err *err)
 void
 signin_limit_failed(struct req *req, const char *username)
 {
-	struct app *app = req->app;
 	char client[33];
 	req_client_key(req, client);
-	ratelimit_hit(app->login_by_client, client);
+	ratelimit_hit(by_client, client);
 	if (username != NULL && *username != '\0') {
 		char key[33];
 		account_key(username, key);
-		backoff_failure(app->login_by_account, key);
+		backoff_failure(by_account, key);
 	}
 }
 
@@ -104,19 +112,18 @@ signin_limit_challenged(struct req *req)
 void
 signin_limit_forgive(struct req *req)
 {
-	struct app *app = req->app;
 	char client[33];
 	req_client_key(req, client);
-	ratelimit_forgive(app->login_by_client, client);
+	ratelimit_forgive(by_client, client);
 }
 
 void
 signin_limit_succeeded(struct req *req, const char *username)
 {
-	struct app *app = req->app;
+	(void)req; /* the client's failures stay: only the account's are forgotten */
 	if (username == NULL || *username == '\0')
 		return;
 	char key[33];
 	account_key(username, key);
-	backoff_reset(app->login_by_account, key);
+	backoff_reset(by_account, key);
 }
