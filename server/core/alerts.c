@@ -452,11 +452,12 @@ alert_reply(struct arena *a, const struct account *member, int64_t id, const cha
 	    struct err *err)
 {
 	struct db_alert al;
-	if (check_text(body, ALERT_MESSAGE_MAX, "Write a message of 1 to 2000 characters.", err) != 0)
-		return -1;
 	if (db_begin(err) != 0)
 		return -1;
+	/* whose alert first: anyone else learns nothing, not even what a message may hold */
 	if (load_own(a, member, id, &al, err) != 0 ||
+	    check_text(body, ALERT_MESSAGE_MAX, "Write a message of 1 to 2000 characters.",
+		       err) != 0 ||
 	    db_alert_message_add(a, id, true, 0, body, err) != 0) {
 		db_rollback();
 		return -1;
