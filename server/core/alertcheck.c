@@ -334,6 +334,21 @@ alert_ident_normalise(struct arena *a, enum alert_ident_kind kind, const char *v
 	return NULL;
 }
 
+char *
+alert_idents_joined(struct arena *a, enum alert_ident_kind kind, const char *list,
+		    const char *country)
+{
+	char *copy = arena_strdup(a, list ? list : "");
+	char *out = "";
+	for (char *save = NULL, *tok = strtok_r(copy, ",;\n\r", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",;\n\r", &save)) {
+		char *v = alert_ident_normalise(a, kind, arena_strtrim(a, tok), country);
+		if (v != NULL)
+			out = *out ? arena_printf(a, "%s, %s", out, v) : v;
+	}
+	return out;
+}
+
 /* --- the whole draft --------------------------------------------------------------------- */
 
 static int

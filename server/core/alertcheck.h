@@ -76,6 +76,11 @@ bool alert_country_known(const char *code);
 char *alert_ident_normalise(struct arena *a, enum alert_ident_kind kind, const char *value,
 			    const char *country);
 
+/* The values of list (commas, semicolons, new lines) that normalise as kind, normalised and
+ * joined with ", " (arena; values that don't normalise are left out). */
+char *alert_idents_joined(struct arena *a, enum alert_ident_kind kind, const char *list,
+			  const char *country);
+
 /* One normalised identifier. */
 struct alert_ident {
 	enum alert_ident_kind kind;

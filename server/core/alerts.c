@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/events.h"
 #include "core/settings.h"
 #include "core/twofactor.h"
 #include "db/db.h"
@@ -134,6 +135,19 @@ store_idents(struct arena *a, int64_t id, const struct alert_checked *c, struct 
 	return db_alert_idents_set(a, id, kinds, digests, c->nidents, err);
 }
 
+/* Tells the partners (ap/alerts.c, through core/events.h) about al, in the caller's
+ * transaction: a published alert of ours its reporter let partners have (kind
+ * EV_ALERT_SHARED: a Create, or an Update when it went to them before), or a shared one
+ * withdrawn (EV_ALERT_UNSHARED). A partner's alert never goes further. 0 or -1 + err. */
+static int
+share(struct arena *a, const struct db_alert *al, enum event_kind kind, struct err *err)
+{
+	if (*al->partner_domain || (kind == EV_ALERT_SHARED && !al->consent_partners))
+		return 0;
+	struct event ev = {.kind = kind, .object_id = al->id, .again = *al->share_id != '\0'};
+	return events_emit(a, &ev, err);
+}
+
 int
 alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	   const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -204,7 +218,8 @@ alert_withdraw(struct arena *a, const struct account *member, int64_t id, struct
 	if (db_begin(err) != 0)
 		return -1;
 	if (load_own(a, member, id, &al, err) != 0 ||
-	    db_alert_set_state(a, id, "withdrawn", NULL, 0, 0, err) < 0) {
+	    db_alert_set_state(a, id, "withdrawn", NULL, 0, 0, err) < 0 ||
+	    (*al.share_id && share(a, &al, EV_ALERT_UNSHARED, err) != 0)) {
 		db_rollback();
 		return -1;
 	}
@@ -396,7 +411,8 @@ alert_publish(struct arena *a, const struct account *mod, const struct instance_
 	}
 	if (db_alert_set_state(a, id, "published", NULL, now,
 			       alert_expiry(now, s->alerts_expiry_months), err) < 0 ||
-	    db_alert_log(a, id, mod->id, "publish", "", err) != 0)
+	    db_alert_log(a, id, mod->id, "publish", "", err) != 0 ||
+	    share(a, &al, EV_ALERT_SHARED, err) != 0)
 		goto fail;
 	return db_commit(err);
 fail:
@@ -511,15 +527,18 @@ alert_renew(struct arena *a, const struct account *viewer, const struct instance
 		not_found(err, id);
 		goto fail;
 	}
-	if (strcmp(al.state, "published") != 0) {
-		err_set(err, ERR_CONFLICT, "Only a published alert can be renewed.",
+	if (strcmp(al.state, "published") != 0 || *al.partner_domain) {
+		err_set(err, ERR_CONFLICT,
+			*al.partner_domain ? "A partner's alert is renewed by the partner."
+					   : "Only a published alert can be renewed.",
 			"alert %lld is %s", (long long)id, al.state);
 		goto fail;
 	}
 	if (db_alert_set_state(a, id, "published", NULL, now,
 			       alert_expiry(now, s->alerts_expiry_months), err) < 0 ||
 	    (is_moderator(viewer) && !mine &&
-	     db_alert_log(a, id, viewer->id, "renew", "", err) != 0))
+	     db_alert_log(a, id, viewer->id, "renew", "", err) != 0) ||
+	    (*al.share_id && share(a, &al, EV_ALERT_SHARED, err) != 0))
 		goto fail;
 	return db_commit(err);
 fail:
@@ -624,4 +643,131 @@ alert_settings_save(struct arena *a, const struct account *admin, const char *co
 		{"alerts_show_reporter", show_reporter ? "true" : "false"},
 	};
 	return settings_put(a, rows, sizeof rows / sizeof rows[0], err);
+}
+
+/* --- partners ----------------------------------------------------------------------- */
+
+int
+alert_partner_set(struct arena *a, const struct account *admin, const char *domain, bool on,
+		  struct err *err)
+{
+	if (admin == NULL || admin->role < ROLE_ADMIN || admin->suspended)
+		return not_found(err, 0);
+	int rc = db_alert_partner_set(a, domain ? domain : "", on, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && on && db_alert_partner_is(a, domain ? domain : "", err) == 0)
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Only a server this community federates with can be a partner.",
+			       "alert partner: not a peer");
+	return 0;
+}
+
+int
+alert_partners(struct arena *a, const struct account *admin, const char ***out,
+	       struct err *err)
+{
+	if (admin == NULL || admin->role < ROLE_ADMIN)
+		return not_found(err, 0);
+	return db_alert_partners(a, out, err);
+}
+
+int
+alert_partner_check(struct arena *a, const char *domain, struct err *err)
+{
+	int is = db_alert_partner_is(a, domain, err);
+	if (is < 0)
+		return -1;
+	if (is == 0)
+		return err_set(err, ERR_FORBIDDEN, "This server doesn't share alerts with yours.",
+			       "alert from %s, not a partner", domain);
+	return 0;
+}
+
+const char *
+alert_node_country(struct arena *a)
+{
+	struct db_setting *rows;
+	struct err ignored;
+	int n = settings_rows(a, &rows, &ignored);
+	for (int i = 0; i < n; i++)
+		if (strcmp(rows[i].key, "alerts_country") == 0)
+			return rows[i].value;
+	return "GB";
+}
+
+int
+alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
+		   struct err *err)
+{
+	struct alert_checked c;
+	const char *field;
+	if (in->uri == NULL || strlen(in->uri) > 1000)
+		return err_set(err, ERR_INVALID, "The alert has no id.", "shared alert id");
+	if (in->expires <= 0)
+		return err_set(err, ERR_INVALID, "The alert has no endTime.", "shared alert expiry");
+	if (alert_draft_check(a, &in->d, now, alert_node_country(a), &c, &field, err) != 0)
+		return err_set(err, ERR_INVALID, err->safe, "shared alert: %s", field);
+	return 0;
+}
+
+int
+alert_partner_receive(struct arena *a, const char *domain, const struct alert_shared *in,
+		      int64_t now, struct err *err)
+{
+	struct alert_checked c;
+	const char *field;
+	if (alert_partner_check(a, domain, err) != 0 ||
+	    alert_draft_check(a, &in->d, now, alert_node_country(a), &c, &field, err) != 0)
+		return -1;
+	c.d.consent_members = true; /* the partner's members read it: so may ours, once reviewed */
+	c.d.consent_partners = false;
+	struct db_alert_fields f;
+	fields_of(&c, a, &f);
+	if (db_begin(err) != 0)
+		return -1;
+	int64_t id = db_alert_by_partner_uri(a, domain, in->uri, err);
+	struct db_alert al;
+	if (id < 0)
+		goto fail;
+	if (id == 0) {
+		if (db_alert_partner_insert(a, domain, in->uri, &f, in->expires, &id, err) != 0)
+			goto fail;
+	} else {
+		if (db_alert_get(a, id, now, true, &al, err) != 1)
+			goto fail;
+		bool changed = strcmp(al.summary, f.summary) != 0 || strcmp(al.area, f.area) != 0 ||
+			       strcmp(al.phones, f.phones) != 0 ||
+			       strcmp(al.handles, f.handles) != 0 ||
+			       strcmp(al.emails, f.emails) != 0 || strcmp(al.plates, f.plates) != 0;
+		bool live = strcmp(al.state, "pending") == 0 || strcmp(al.state, "published") == 0;
+		if ((changed && live && db_alert_update(a, id, &f, true, err) < 0) ||
+		    db_alert_set_expiry(a, id, in->expires, err) != 0)
+			goto fail;
+		if (!changed || !live)
+			return db_commit(err);
+	}
+	if (store_idents(a, id, &c, err) != 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
+int
+alert_partner_withdraw(struct arena *a, const char *domain, const char *uri, struct err *err)
+{
+	if (db_begin(err) != 0)
+		return -1;
+	int64_t id = db_alert_by_partner_uri(a, domain, uri, err);
+	if (id <= 0) {
+		db_rollback();
+		return id < 0 ? -1 : 0;
+	}
+	if (db_alert_set_state(a, id, "withdrawn", NULL, 0, 0, err) < 0) {
+		db_rollback();
+		return -1;
+	}
+	return db_commit(err) == 0 ? 1 : -1;
 }

@@ -153,6 +153,45 @@ int alert_subscriptions(struct arena *a, const struct account *member, int64_t n
 int alert_settings_save(struct arena *a, const struct account *admin, const char *country,
 			int months, bool show_reporter, const char **field, struct err *err);
 
+/* --- partners (admins mark allowlisted peers; both sides must) ------------------------ */
+
+/* Marks or unmarks peer domain as an alert partner (admins; ERR_NOT_FOUND for others,
+ * ERR_UNPROCESSABLE when domain is not a peer). 0 or -1 + err. */
+int alert_partner_set(struct arena *a, const struct account *admin, const char *domain,
+		      bool on, struct err *err);
+/* The partners' domains (admins). Count or -1 + err. */
+int alert_partners(struct arena *a, const struct account *admin, const char ***out,
+		   struct err *err);
+
+/* What a partner's alert activity carries (ap/alerts.c reads it). */
+struct alert_shared {
+	const char *uri; /* its id at the partner */
+	struct alert_draft d; /* identifiers as the partner normalised them */
+	int64_t expires;      /* Unix time */
+};
+
+/* The node's country for phone numbers (instance setting alerts_country, else GB), for
+ * callers without the settings at hand (the worker). */
+const char *alert_node_country(struct arena *a);
+
+/* Whether domain may send this node alerts: it is a partner here (ERR_FORBIDDEN, nothing
+ * stored, when not). 0 or -1 + err. */
+int alert_partner_check(struct arena *a, const char *domain, struct err *err);
+
+/* A partner's alert checked as a draft (ERR_INVALID with why when refused). 0 or -1. */
+int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
+		       struct err *err);
+
+/* Applies a partner's alert (Create or Update): a new one waits for review here; one known
+ * gets the partner's expiry, and goes back to review when its text changed. 0 or -1 + err. */
+int alert_partner_receive(struct arena *a, const char *domain, const struct alert_shared *in,
+			  int64_t now, struct err *err);
+
+/* The partner withdrew uri (Delete): members here see it no more. 1 it was one of its
+ * alerts, 0 not, -1 + err. */
+int alert_partner_withdraw(struct arena *a, const char *domain, const char *uri,
+			   struct err *err);
+
 /* Unix time now plus months calendar months (the day clamped to the month's end). */
 int64_t alert_expiry(int64_t now, int months);
 

@@ -24,7 +24,8 @@
 	" al.state = 'published' AND al.expires_at <= to_timestamp($1::bigint),"               \
 	" COALESCE(r.username, ''),"                                                           \
 	" (SELECT count(*) FROM alert_flags f WHERE f.alert_id = al.id AND f.closed_at IS NULL),"\
-	" (SELECT count(*) FROM alert_messages m WHERE m.alert_id = al.id)"                    \
+	" (SELECT count(*) FROM alert_messages m WHERE m.alert_id = al.id),"                   \
+	" COALESCE(al.partner_domain, ''), COALESCE(al.share_id, '')"                          \
 	" FROM alerts al LEFT JOIN accounts r ON r.id = al.reporter_id"
 
 static void
@@ -65,6 +66,9 @@ row_read(struct arena *a, const PGresult *r, int i, struct db_alert *o)
 	o->reporter = db_value(r, i, c++);
 	o->open_flags = (int)db_int64(r, i, c++);
 	o->messages = (int)db_int64(r, i, c++);
+	o->partner_domain = db_value(r, i, c++);
+	o->share_id = db_value(r, i, c++);
+	o->mine = false;
 }
 
 static int
@@ -305,7 +309,10 @@ db_alert_set_state(struct arena *a, int64_t id, const char *state, const char *r
 		"UPDATE alerts SET state = $2, decline_reason = $3,"
 		" published_at = CASE WHEN $2 = 'published' AND published_at IS NULL"
 		" THEN to_timestamp($4::bigint) ELSE published_at END,"
-		" expires_at = COALESCE(to_timestamp($5::bigint), expires_at)"
+		/* a partner's alert never outlives what its partner said */
+		" expires_at = CASE WHEN partner_domain IS NOT NULL AND expires_at IS NOT NULL"
+		" THEN LEAST(expires_at, COALESCE(to_timestamp($5::bigint), expires_at))"
+		" ELSE COALESCE(to_timestamp($5::bigint), expires_at) END"
 		" WHERE id = $1::bigint",
 		5, p);
 	return r == NULL ? -1 : db_rows_changed(r) > 0;
@@ -547,4 +554,100 @@ db_alerts_forget_account(struct arena *a, int64_t account_id, struct err *err)
 		     p) == NULL)
 		return -1;
 	return 0;
+}
+
+/* --- partners ---------------------------------------------------------------------- */
+
+int
+db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *err)
+{
+	const char *p[] = {domain};
+	PGresult *r = db_query(a, err,
+			       on ? "INSERT INTO alert_partners (domain) SELECT domain FROM peers"
+				    " WHERE domain = $1 ON CONFLICT DO NOTHING"
+				  : "DELETE FROM alert_partners WHERE domain = $1",
+			       1, p);
+	return r == NULL ? -1 : db_rows_changed(r) > 0;
+}
+
+int
+db_alert_partners(struct arena *a, const char ***out, struct err *err)
+{
+	return db_query_strings(a, err, "SELECT domain FROM alert_partners ORDER BY domain", 0,
+				NULL, out);
+}
+
+int
+db_alert_partner_is(struct arena *a, const char *domain, struct err *err)
+{
+	const char *p[] = {domain};
+	PGresult *r = db_query(a, err, "SELECT 1 FROM alert_partners WHERE domain = $1", 1, p);
+	return r == NULL ? -1 : PQntuples(r) > 0;
+}
+
+const char *
+db_alert_share_id(struct arena *a, int64_t id, const char *token, struct err *err)
+{
+	char ib[ID_STRLEN];
+	const char *p[] = {id_format(id, ib), token};
+	PGresult *r = db_query(a, err,
+			       "UPDATE alerts SET share_id = COALESCE(share_id, $2)"
+			       " WHERE id = $1::bigint RETURNING share_id",
+			       2, p);
+	if (r == NULL)
+		return NULL;
+	if (PQntuples(r) == 0) {
+		err_set(err, ERR_NOT_FOUND, NULL, "no alert %lld", (long long)id);
+		return NULL;
+	}
+	return db_value(r, 0, 0);
+}
+
+int64_t
+db_alert_by_partner_uri(struct arena *a, const char *domain, const char *uri, struct err *err)
+{
+	const char *p[] = {domain, uri};
+	return db_query_int64(a, err,
+			      "SELECT id FROM alerts WHERE partner_domain = $1 AND partner_uri = $2"
+			      " FOR UPDATE",
+			      2, p);
+}
+
+int
+db_alert_partner_insert(struct arena *a, const char *domain, const char *uri,
+			const struct db_alert_fields *f, int64_t expires, int64_t *id,
+			struct err *err)
+{
+	char eb[32];
+	snprintf(eb, sizeof eb, "%lld", (long long)expires);
+	const char *p[] = {f->happened_on, f->part_of_day, f->area, f->area_key,
+			   category_array(a, f->categories, f->ncategories), f->severity,
+			   f->summary, f->phones, f->handles, f->emails, f->names, f->vehicle,
+			   f->plates, f->description, f->first_contact, domain, uri, eb};
+	PGresult *r = db_query(
+		a, err,
+		"INSERT INTO alerts (happened_on, part_of_day, area, area_key, categories,"
+		" severity, summary, phones, handles, emails, names, vehicle, plates, description,"
+		" first_contact, consent_members, partner_domain, partner_uri, expires_at)"
+		" VALUES ($1::date, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12, $13,"
+		" $14, $15, true, $16, $17, to_timestamp($18::bigint)) RETURNING id",
+		18, p);
+	if (r == NULL)
+		return -1;
+	*id = db_int64(r, 0, 0);
+	return 0;
+}
+
+int
+db_alert_set_expiry(struct arena *a, int64_t id, int64_t expires, struct err *err)
+{
+	char ib[ID_STRLEN], eb[32];
+	snprintf(eb, sizeof eb, "%lld", (long long)expires);
+	const char *p[] = {id_format(id, ib), eb};
+	return db_query(a, err,
+			"UPDATE alerts SET expires_at = to_timestamp($2::bigint)"
+			" WHERE id = $1::bigint",
+			2, p) == NULL
+		       ? -1
+		       : 0;
 }

@@ -31,6 +31,8 @@ struct db_alert {
 	int open_flags;	    /* members' flags not yet closed */
 	int messages;	    /* messages in the question thread */
 	bool mine;	    /* set by core/alerts.c: the viewer filed it */
+	const char *partner_domain; /* a partner's alert: its domain ("" for ours) */
+	const char *share_id;	    /* ours as partners know it ("" until shared) */
 };
 
 /* The fields a member writes (also what a redaction changes). */
@@ -138,5 +140,29 @@ int db_alert_subscription_seen(struct arena *a, int64_t account_id, const char *
  * linking them to it (reporter_id NULL); its flags lose their author; its subscriptions go.
  * 0 or -1 + err. */
 int db_alerts_forget_account(struct arena *a, int64_t account_id, struct err *err);
+
+/* --- partners (migration 0046) ------------------------------------------------------- */
+
+/* Marks (on) or unmarks peer domain as an alert partner: 1 changed, 0 not (already so, or
+ * not a peer when marking), -1 + err. */
+int db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *err);
+/* The partners' domains (arena). Count or -1 + err. */
+int db_alert_partners(struct arena *a, const char ***out, struct err *err);
+/* Whether domain is a partner: 1, 0, -1 + err. */
+int db_alert_partner_is(struct arena *a, const char *domain, struct err *err);
+
+/* The alert's share_id, made from token when it has none yet (arena). NULL + err. */
+const char *db_alert_share_id(struct arena *a, int64_t id, const char *token, struct err *err);
+
+/* A partner's alert by its id there: the local id, 0 when unknown, -1 + err. */
+int64_t db_alert_by_partner_uri(struct arena *a, const char *domain, const char *uri,
+				struct err *err);
+/* Stores a partner's alert (pending, no reporter, members may read it once published, never
+ * shared on) expiring at Unix time expires; *id its local id. 0 or -1 + err. */
+int db_alert_partner_insert(struct arena *a, const char *domain, const char *uri,
+			    const struct db_alert_fields *f, int64_t expires, int64_t *id,
+			    struct err *err);
+/* Sets the alert's expiry to Unix time expires. 0 or -1 + err. */
+int db_alert_set_expiry(struct arena *a, int64_t id, int64_t expires, struct err *err);
 
 #endif

@@ -7,6 +7,8 @@
 
 #include "app.h"
 #include "core/alerts.h"
+#include "core/federation.h"
+#include "db/peers.h"
 #include "core/settings.h"
 #include "http/request.h"
 #include "http/respond.h"
@@ -262,6 +264,26 @@ settings_page(struct req *req, const char *field, const struct err *err)
 		      err ? strcmp(web_field(req, "show_reporter"), "on") == 0
 			  : s->alerts_show_reporter);
 	tval_set_str(ctx, "error_field", field ? field : "");
+	/* the peers, each marked as a partner or not (the first 200: a node has a few) */
+	struct peer *peers;
+	bool more;
+	const char **partners;
+	int np = federation_peers_list(req->arena, NULL, 200, &peers, &more, &req->err);
+	int nq = np < 0 ? -1 : alert_partners(req->arena, req->viewer, &partners, &req->err);
+	if (np < 0 || nq < 0)
+		return -1;
+	struct tval *pl = tval_list(req->arena);
+	for (int i = 0; i < np; i++) {
+		struct tval *o = tval_obj(req->arena);
+		bool on = false;
+		for (int k = 0; k < nq; k++)
+			on = on || strcmp(partners[k], peers[i].domain) == 0;
+		tval_set_str(o, "domain", peers[i].domain);
+		tval_set_bool(o, "partner", on);
+		tval_push(pl, o);
+	}
+	tval_set(ctx, "peers", pl);
+	tval_set_bool(ctx, "has_peers", np > 0);
 	return web_render_form(req, "admin_alert_settings", N_("Alert settings"), ctx, err);
 }
 
@@ -292,6 +314,18 @@ settings_submit(struct req *req)
 	return web_redirect(req, "/admin/alert-settings", "saved");
 }
 
+static int
+partner_submit(struct req *req)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return nothing_here(req);
+	struct err err;
+	if (alert_partner_set(req->arena, req->viewer, web_field(req, "domain"),
+			      strcmp(web_field(req, "partner"), "on") == 0, &err) != 0)
+		return settings_page(req, NULL, &err);
+	return web_redirect(req, "/admin/alert-settings", "saved");
+}
+
 int
 web_alert_review_routes(struct router *r)
 {
@@ -305,5 +339,6 @@ web_alert_review_routes(struct router *r)
 	rc |= router_add(r, "POST", "/admin/alerts/:id/renew", renew);
 	rc |= router_add(r, "GET", "/admin/alert-settings", settings_form);
 	rc |= router_add(r, "POST", "/admin/alert-settings", settings_submit);
+	rc |= router_add(r, "POST", "/admin/alert-partners", partner_submit);
 	return rc;
 }

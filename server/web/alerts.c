@@ -61,7 +61,7 @@ web_alert_view(struct req *req, const struct db_alert *al)
 	tval_set_bool(v, "pending", strcmp(al->state, "pending") == 0);
 	tval_set_bool(v, "published", published && !al->expired);
 	tval_set_bool(v, "expired", published && al->expired);
-	tval_set_bool(v, "renewable", published);
+	tval_set_bool(v, "renewable", published && !*al->partner_domain);
 	tval_set_bool(v, "declined", strcmp(al->state, "declined") == 0);
 	tval_set_bool(v, "withdrawn", strcmp(al->state, "withdrawn") == 0);
 	tval_set_bool(v, "editable", strcmp(al->state, "pending") == 0 || published);
@@ -100,6 +100,7 @@ web_alert_view(struct req *req, const struct db_alert *al)
 	tval_set_str(v, "reporter", al->reporter);
 	tval_set_int(v, "open_flags", al->open_flags);
 	tval_set_int(v, "messages", al->messages);
+	tval_set_str(v, "partner", al->partner_domain);
 	return v;
 }
 

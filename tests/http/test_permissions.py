@@ -202,6 +202,7 @@ TABLE = {
     ('POST', '/admin/alerts/:id/renew'): '404 404 404 ok ok 404',
     ('GET', '/admin/alert-settings'): '404 404 404 404 200 404',
     ('POST', '/admin/alert-settings'): '404 404 404 404 ok 404',
+    ('POST', '/admin/alert-partners'): '404 404 404 404 ok 404',
     ('GET', '/.well-known/webfinger'): '200 200 200 200 200 200',
     ('GET', '/.well-known/host-meta'): '200 200 200 200 200 200',
     ('GET', '/.well-known/nodeinfo'): '200 200 200 200 200 200',
