@@ -197,8 +197,6 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 	tval_set(ctx, "severities",
 		 options(req, alert_severity_names, alert_severity_labels, ALERT_SEVERITY__MAX,
 			 d.severity ? d.severity : "medium"));
-	struct tval *cats = options(req, alert_category_names, alert_category_labels,
-				    ALERT_CATEGORY__MAX, NULL);
 	/* checked: every category the draft names */
 	struct tval *list = tval_list(req->arena);
 	for (int k = 0; k < ALERT_CATEGORY__MAX; k++) {
@@ -211,7 +209,6 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 		tval_set_bool(o, "checked", on);
 		tval_push(list, o);
 	}
-	(void)cats;
 	tval_set(ctx, "categories", list);
 	tval_set_bool(ctx, "consent_members", d.consent_members);
 	tval_set_bool(ctx, "consent_partners", d.consent_partners);
