@@ -412,7 +412,8 @@ alert_publish(struct arena *a, const struct account *mod, const struct instance_
 	if (db_alert_set_state(a, id, "published", NULL, now,
 			       alert_expiry(now, s->alerts_expiry_months), err) < 0 ||
 	    db_alert_log(a, id, mod->id, "publish", "", err) != 0 ||
-	    share(a, &al, EV_ALERT_SHARED, err) != 0)
+	    share(a, &al, EV_ALERT_SHARED, err) != 0 ||
+	    (*al.published_at == '\0' && db_alert_notify_subscribers(a, id, err) != 0))
 		goto fail;
 	return db_commit(err);
 fail:

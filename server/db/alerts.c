@@ -651,3 +651,21 @@ db_alert_set_expiry(struct arena *a, int64_t id, int64_t expires, struct err *er
 		       ? -1
 		       : 0;
 }
+
+int
+db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err)
+{
+	char ib[ID_STRLEN];
+	const char *p[] = {id_format(id, ib)};
+	return db_query(a, err,
+			"INSERT INTO notifications (account_id, type, alert_id)"
+			" SELECT s.account_id, 'alert', al.id FROM alerts al"
+			" JOIN alert_subscriptions s ON s.area_key = al.area_key"
+			" JOIN accounts x ON x.id = s.account_id"
+			" WHERE al.id = $1::bigint AND x.suspended_at IS NULL"
+			" AND x.deleted_at IS NULL"
+			" AND s.account_id IS DISTINCT FROM al.reporter_id",
+			1, p) == NULL
+		       ? -1
+		       : 0;
+}

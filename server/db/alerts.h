@@ -141,6 +141,10 @@ int db_alert_subscription_seen(struct arena *a, int64_t account_id, const char *
  * 0 or -1 + err. */
 int db_alerts_forget_account(struct arena *a, int64_t account_id, struct err *err);
 
+/* Tells every member following the alert's area (not suspended, not deleted, not its
+ * reporter) that it was published (a notification, migration 0047). 0 or -1 + err. */
+int db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err);
+
 /* --- partners (migration 0046) ------------------------------------------------------- */
 
 /* Marks (on) or unmarks peer domain as an alert partner: 1 changed, 0 not (already so, or

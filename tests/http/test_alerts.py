@@ -318,11 +318,33 @@ def test_subscription_and_digest():
     page of its own"""
     r = c["lily"].post("/alerts/areas", {"area": "  CAMDEN "})
     assert r.status == 303, r
+    assert c["rose"].post("/alerts/areas", {"area": "Camden"}).status == 303
     aid = file_alert(c["rose"], area="Camden", summary="Took the money back by force.")
     assert publish(aid, {"area": "Camden", "summary": "Took the money back by force.",
                          "phones": "", "handles": "", "emails": "", "names": "",
                          "vehicle": "", "plates": "", "description": "",
                          "first_contact": ""}).status == 303
+    note = c["lily"].get("/notifications").text
+    assert "A new alert in an area you follow" in note and 'href="/alerts/%s"' % aid in note
+    assert 'href="/alerts/%s"' % aid not in c["rose"].get("/notifications").text, \
+        "the reporter was told of their own alert"
+    assert inst.scalar("SELECT count(*) FROM notifications WHERE alert_id = %s" % aid) == "1"
+    # the client API gets nothing of alerts, not even the notification
+    a = json.loads(harness.request(inst.port, "POST", "/api/v1/apps", {
+        "Content-Type": "application/json"}, json.dumps({
+            "client_name": "alerts app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})).body)
+    r = harness.request(inst.port, "POST", "/oauth/token", {
+        "Content-Type": "application/x-www-form-urlencoded"}, urllib.parse.urlencode({
+            "grant_type": "password", "client_id": a["client_id"],
+            "client_secret": a["client_secret"], "username": "lily",
+            "password": harness.PASSWORD, "scope": "read"}))
+    assert r.status == 200, r
+    token = json.loads(r.body)["access_token"]
+    auth = {"Authorization": "Bearer " + token}
+    r = harness.request(inst.port, "GET", "/api/v1/notifications", auth)
+    assert r.status == 200 and "alert" not in r.text and "Camden" not in r.text, r.text
+    for path in ("/api/v1/alerts", "/api/v1/alerts/%s" % aid):
+        assert harness.request(inst.port, "GET", path, auth).status == 404, path
     page = c["lily"].get("/alerts").text
     assert "1 new" in page, re.findall(r"Areas you follow.*?</section>", page, re.S)
     r = c["lily"].get("/alerts?area=camden")
