@@ -1,13 +1,20 @@
 /* alerts.c - see alerts.h. */
 #include "ap/alerts.h"
 
+#include <microhttpd.h>
 #include <string.h>
 #include <time.h>
 
 #include "ap/ap.h"
 #include "ap/outbound.h"
+#include "ap/fetch.h"
+#include "ap/keys.h"
 #include "ap/props.h"
 #include "ap/resolve.h"
+#include "ap/verify.h"
+#include "http/request.h"
+#include "http/respond.h"
+#include "http/router.h"
 #include "core/alerts.h"
 #include "db/alerts.h"
 #include "db/model.h"
@@ -213,4 +220,66 @@ ap_alert_receive(struct arena *a, const json_t *act, const struct account *from,
 		return 0;
 	const char *uri = ap_prop_first_ref(act, "object");
 	return uri ? alert_partner_withdraw(a, from->domain, uri, err) : 0;
+}
+
+/* GET /actor/alert-partner: see alerts.h. */
+static int
+partner_status(struct req *req)
+{
+	struct account *signer = ap_verify_request(req, NULL, 0);
+	if (signer == NULL)
+		return -1;
+	struct err err = {0};
+	if (!instance_actor(signer) || signer->suspended ||
+	    alert_partner_check(req->arena, signer->domain, &err) != 0) {
+		if (signer != NULL && instance_actor(signer) && err.code == ERR_UNAVAILABLE) {
+			req->err = err;
+			return -1;
+		}
+		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "not an alert partner");
+	}
+	static const char body[] = "{\"partner\":true}";
+	resp_set(req, MHD_HTTP_OK, "application/json", body, sizeof body - 1);
+	resp_header(req, "Cache-Control", "no-store");
+	return 0;
+}
+
+int
+ap_alert_routes(struct router *r)
+{
+	return router_add(r, "GET", "/actor/alert-partner", partner_status);
+}
+
+int
+ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+			 const char **why, struct err *err)
+{
+	const char *base = ap_base_url();
+	const char *deleted = ap_prop_is_type(activity, "Delete")
+				      ? json_string_value(json_object_get(activity, "object"))
+				      : NULL;
+	bool ours_deleted = deleted != NULL && strncmp(deleted, base, strlen(base)) == 0 &&
+			    strncmp(deleted + strlen(base), "/alerts/shared/", 15) == 0;
+	if (alert_of(activity) == NULL && !ours_deleted)
+		return 1;
+	char *domain = ap_url_domain(a, inbox);
+	if (domain == NULL)
+		return err_set(err, ERR_INVALID, NULL, "alert inbox is not a URL");
+	struct fetch_signer s;
+	const char *pub;
+	if (ap_instance_keys(a, &s.private_pem, &pub, err) != 0)
+		return -1;
+	s.key_id = arena_printf(a, "%s#main-key", ap_instance_actor_uri(a, base));
+	struct fetch_response resp;
+	if (fetch_get(a, arena_printf(a, "%s://%s/actor/alert-partner", scheme(), domain),
+		      "application/json", &s, &resp, err) != 0)
+		return err->code == ERR_UNAVAILABLE ? -1 : 0;
+	if (resp.status == 200)
+		return 1;
+	if (resp.status == 408 || resp.status == 429 || resp.status >= 500 ||
+	    resp.status == 401)
+		return err_set(err, ERR_UNAVAILABLE, NULL, "%s answered %ld about the partnership",
+			       domain, resp.status);
+	*why = "the receiving server has not marked this one as an alert partner";
+	return 0;
 }

@@ -25,6 +25,19 @@ struct err;
  * partner. 0 or -1 + err. */
 int ap_alert_event(struct arena *a, const struct event *ev, struct err *err);
 
+/* GET /actor/alert-partner, signed: 200 to the instance actor of a server this node marked
+ * as an alert partner, 404 to anyone else (a sender asks before each alert delivery, so
+ * that a partner that didn't mark it back gets nothing). */
+struct router;
+int ap_alert_routes(struct router *r);
+
+/* Whether a queued delivery to inbox may go: an alert activity (a Create or Update of a
+ * BadDateAlert, or the Delete of one of ours) goes only when the receiving server answers
+ * GET /actor/alert-partner with 200 to our instance actor. 1 yes (or not an alert
+ * activity), 0 no (*why says why), -1 + err (ERR_UNAVAILABLE: ask again later). */
+int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+			     const char **why, struct err *err);
+
 /* The inbox's check of an activity from signer before it is stored: a Create or Update of
  * a BadDateAlert must come from a partner's instance actor and hold an alert a draft check
  * accepts (ERR_FORBIDDEN or ERR_INVALID, nothing stored). Other activities pass (0). */

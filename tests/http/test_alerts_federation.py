@@ -51,6 +51,9 @@ def setup():
             inst.setup()
         inst.start_server()
     fake = harness.FakePeer(suite)
+    # the fake peer says it marked A as a partner (ap/alerts.h: asked before each delivery)
+    fake.routes["/actor/alert-partner"] = lambda path: (200, b'{"partner":true}',
+                                                        "application/json")
     state["fake"] = fake
     state["fay"] = fake.add_actor("fay")
     for x, y in ((A, B), (B, A), (A, C), (C, A)):
@@ -143,6 +146,9 @@ def test_shared_alert_reaches_partner_review_only():
     assert 'keyId="%s/actor#main-key"' % harness.instance_base(A) in sig.get("Signature", ""), sig
     harness.wait_for(lambda: deliveries_done(A), WAIT, what="A's deliveries")
     assert alerts_of(C) == 0, "C, which never marked A, stored an alert"
+    # C was asked whether it is a partner, and so was never sent the alert at all
+    assert "has not marked this one as an alert partner" in A.server.log()
+    assert "/actor/inbox" not in C.server.log(), "the alert was sent to C"
     assert "rose" not in B.cluster.dump_data(B.dbname)
 
 

@@ -213,6 +213,7 @@ TABLE = {
     ('POST', '/inbox'): '401 401 401 401 401 401',
     ('POST', '/users/:name/inbox'): '401 401 401 401 401 401',
     ('POST', '/actor/inbox'): '401 401 401 401 401 401',
+    ('GET', '/actor/alert-partner'): '401 401 401 401 401 401',
     ('GET', '/follows/:id'): '401 401 401 401 401 S',
     ('GET', '/users/:name/statuses/:id'): '303 303 303 303 303 303',
     ('GET', '/users/:name/outbox'): '303 303 303 303 303 303',
