@@ -230,14 +230,13 @@ partner_status(struct req *req)
 	if (signer == NULL)
 		return -1;
 	struct err err = {0};
-	if (!instance_actor(signer) || signer->suspended ||
-	    alert_partner_check(req->arena, signer->domain, &err) != 0) {
-		if (signer != NULL && instance_actor(signer) && err.code == ERR_UNAVAILABLE) {
-			req->err = err;
-			return -1;
-		}
-		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "not an alert partner");
+	int partner = alert_partner_check(req->arena, signer->domain, &err) == 0;
+	if (!partner && err.code != ERR_FORBIDDEN) {
+		req->err = err; /* the database: 503, whoever asks */
+		return -1;
 	}
+	if (!partner || !instance_actor(signer) || signer->suspended)
+		return err_set(&req->err, ERR_NOT_FOUND, "Not found.", "not an alert partner");
 	static const char body[] = "{\"partner\":true}";
 	resp_set(req, MHD_HTTP_OK, "application/json", body, sizeof body - 1);
 	resp_header(req, "Cache-Control", "no-store");
