@@ -205,6 +205,11 @@ alert_edit(struct arena *a, const struct account *member, const struct instance_
 	}
 	if (db_alert_update(a, id, &f, true, err) < 0 || store_idents(a, id, &c, err) != 0)
 		goto fail;
+	/* partners lose the version they had (it may hold what the reporter took out); once
+	 * published again it goes to them as a new alert */
+	if (*al.share_id &&
+	    (share(a, &al, EV_ALERT_UNSHARED, err) != 0 || db_alert_share_forget(a, id, err) != 0))
+		goto fail;
 	return db_commit(err);
 fail:
 	db_rollback();
@@ -766,7 +771,7 @@ alert_partner_withdraw(struct arena *a, const char *domain, const char *uri, str
 		db_rollback();
 		return id < 0 ? -1 : 0;
 	}
-	if (db_alert_set_state(a, id, "withdrawn", NULL, 0, 0, err) < 0) {
+	if (db_alert_delete(a, id, err) != 0) {
 		db_rollback();
 		return -1;
 	}

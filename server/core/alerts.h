@@ -187,8 +187,8 @@ int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t n
 int alert_partner_receive(struct arena *a, const char *domain, const struct alert_shared *in,
 			  int64_t now, struct err *err);
 
-/* The partner withdrew uri (Delete): members here see it no more. 1 it was one of its
- * alerts, 0 not, -1 + err. */
+/* The partner withdrew uri (Delete): its copy here is deleted, with everything about it (it
+ * may hold what the reporter took back). 1 it was one of its alerts, 0 not, -1 + err. */
 int alert_partner_withdraw(struct arena *a, const char *domain, const char *uri,
 			   struct err *err);
 

@@ -669,3 +669,22 @@ db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err)
 		       ? -1
 		       : 0;
 }
+
+int
+db_alert_share_forget(struct arena *a, int64_t id, struct err *err)
+{
+	char ib[ID_STRLEN];
+	const char *p[] = {id_format(id, ib)};
+	return db_query(a, err, "UPDATE alerts SET share_id = NULL WHERE id = $1::bigint", 1, p) ==
+			       NULL
+		       ? -1
+		       : 0;
+}
+
+int
+db_alert_delete(struct arena *a, int64_t id, struct err *err)
+{
+	char ib[ID_STRLEN];
+	const char *p[] = {id_format(id, ib)};
+	return db_query(a, err, "DELETE FROM alerts WHERE id = $1::bigint", 1, p) == NULL ? -1 : 0;
+}

@@ -158,6 +158,13 @@ int db_alert_partner_is(struct arena *a, const char *domain, struct err *err);
 /* The alert's share_id, made from token when it has none yet (arena). NULL + err. */
 const char *db_alert_share_id(struct arena *a, int64_t id, const char *token, struct err *err);
 
+/* Deletes the alert and what hangs on it (identifiers, thread, log, flags, notifications).
+ * 0 or -1 + err. */
+int db_alert_delete(struct arena *a, int64_t id, struct err *err);
+
+/* Forgets the alert's share_id: partners were told it was withdrawn. 0 or -1 + err. */
+int db_alert_share_forget(struct arena *a, int64_t id, struct err *err);
+
 /* A partner's alert by its id there: the local id, 0 when unknown, -1 + err. */
 int64_t db_alert_by_partner_uri(struct arena *a, const char *domain, const char *uri,
 				struct err *err);

@@ -187,6 +187,34 @@ def test_no_partner_consent_not_sent():
 
 
 @test
+def test_edit_takes_it_back_from_partners():
+    """The reporter edits a shared alert: partners lose the version they had (Delete); once
+    published again it reaches them as a new alert, waiting for their review"""
+    aid = file_and_publish("Brixton", "Threatened me with a knife, I'm the one on Acre Lane.")
+    harness.wait_for(lambda: B.scalar("SELECT count(*) FROM alerts WHERE area = 'Brixton'")
+                     == "1", WAIT, what="the alert at B")
+    first = B.scalar("SELECT id FROM alerts WHERE area = 'Brixton'")
+    fields = [("happened_on", time.strftime("%Y-%m-%d", time.gmtime(CLOCK["now"] - DAY))),
+              ("area", "Brixton"), ("categories", "violence"), ("severity", "high"),
+              ("summary", "Threatened me with a knife."), ("consent_members", "on"),
+              ("consent_partners", "on")]
+    r = c["rose"].post("/alerts/%s/edit" % aid, fields)
+    assert r.status == 303, r
+    harness.wait_for(lambda: B.scalar("SELECT count(*) FROM alerts WHERE id = %s" % first)
+                     == "0", WAIT, what="the old version deleted at B")
+    r = c["a_mod"].post("/admin/alerts/%s/publish" % aid, {
+        "area": "Brixton", "summary": "Threatened me with a knife.", "phones": "",
+        "handles": "", "emails": "", "names": "", "vehicle": "", "plates": "",
+        "description": "", "first_contact": ""})
+    assert r.status == 303, r
+    harness.wait_for(lambda: B.scalar("SELECT count(*) FROM alerts WHERE area = 'Brixton'")
+                     == "1", WAIT, what="the new version at B")
+    rows = B.psql("SELECT state, summary FROM alerts WHERE area = 'Brixton' ORDER BY id")
+    assert rows == [["pending", "Threatened me with a knife."]], rows
+    assert "Acre Lane" not in B.cluster.dump_data(B.dbname)
+
+
+@test
 def test_renewal_and_withdrawal_propagate():
     """Renewed at A, the alert's new expiry reaches B (Update); withdrawn at A, B's members
     see it no more (Delete)"""
@@ -202,8 +230,8 @@ def test_renewal_and_withdrawal_propagate():
     assert B.scalar("SELECT state FROM alerts WHERE id = %s" % bid) == "published"
     r = c["rose"].post("/alerts/%s/withdraw" % aid, {})
     assert r.status == 303, r
-    harness.wait_for(lambda: B.scalar("SELECT state FROM alerts WHERE id = %s" % bid)
-                     == "withdrawn", WAIT, what="the withdrawal at B")
+    harness.wait_for(lambda: B.scalar("SELECT count(*) FROM alerts WHERE id = %s" % bid)
+                     == "0", WAIT, what="the withdrawal at B")
     assert c["lily"].get("/alerts/%s" % bid).status == 404
     assert state["fake"].activities("Delete"), "no Delete went to the fake partner"
 
