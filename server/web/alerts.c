@@ -18,10 +18,26 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/id.h"
+#include "util/strbuf.h"
 #include "util/tval.h"
 #include "web/web.h"
 
 #define T(s) i18n_gettext(req->lang, (s))
+
+/* "/alerts?area=A" (and "&category=C" when c is not NULL), both percent-encoded (arena). */
+static const char *
+browse_url(struct arena *a, const char *area, const char *category)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, a);
+	strbuf_puts(&sb, "/alerts?area=");
+	strbuf_put_pct(&sb, area ? area : "", NULL);
+	if (category != NULL) {
+		strbuf_puts(&sb, "&category=");
+		strbuf_put_pct(&sb, category, NULL);
+	}
+	return sb.data;
+}
 
 /* Visitors (and, through web_before, suspended members) learn nothing: 404. */
 static int
@@ -306,8 +322,7 @@ browse(struct req *req)
 	if (n < 0)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
-	const char *base = arena_printf(req->arena, "/alerts?area=%s&category=%s",
-					area ? area : "", category ? category : "");
+	const char *base = browse_url(req->arena, area, category ? category : "");
 	list_view(req, ctx, rows, n, base);
 	const char **keys, **names;
 	int *counts;
@@ -319,6 +334,7 @@ browse(struct req *req)
 	for (int i = 0; i < na; i++) {
 		struct tval *o = tval_obj(req->arena);
 		tval_set_str(o, "value", keys[i]);
+		tval_set_str(o, "url", browse_url(req->arena, keys[i], NULL));
 		tval_set_str(o, "label", names[i]);
 		tval_set_int(o, "count", counts[i]);
 		tval_set_bool(o, "selected", strcmp(keys[i], chosen) == 0);
@@ -340,7 +356,7 @@ browse(struct req *req)
 	for (int i = 0; i < ns; i++) {
 		struct tval *o = tval_obj(req->arena);
 		tval_set_str(o, "area", subs[i]);
-		tval_set_str(o, "url", arena_printf(req->arena, "/alerts?area=%s", subs[i]));
+		tval_set_str(o, "url", browse_url(req->arena, subs[i], NULL));
 		tval_set_int(o, "news", news[i]);
 		tval_push(sl, o);
 		subscribed = subscribed || strcmp(subs[i], chosen) == 0;
