@@ -164,6 +164,11 @@ def test_validation_refuses_and_stores_nothing():
     r = c["rose"].request("POST", "/alerts", b"%zz=1",
                           {"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status in (400, 403), r
+    for path in ("/alerts/12345", "/alerts/not-an-id", "/alerts/-1/edit",
+                 "/admin/alerts/99999999999999999999"):
+        assert c["mod"].get(path).status == 404, path
+    r = c["rose"].post("/alerts/12345/withdraw", {})
+    assert r.status == 404, r
     assert count("alerts") == before, "a refused alert was stored"
 
 
