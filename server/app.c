@@ -14,6 +14,7 @@
 #include "ap/verify.h"
 #include "api/api.h"
 #include "api/streaming.h"
+#include "core/alerts.h"
 #include "core/twofactor.h"
 #include "core/cache.h"
 #include "core/media.h"
@@ -98,6 +99,9 @@ app_init(struct app *app, struct err *err)
 		return -1;
 	/* the node key that seals TOTP secrets (core/twofactor.h) */
 	if (twofactor_init(app->cfg.data_dir, err) != 0)
+		return -1;
+	/* the alerts' identifier key, derived from it (core/alerts.h) */
+	if (alerts_init(app->cfg.data_dir, err) != 0)
 		return -1;
 	db_init(app->cfg.database_url);
 	ap_start(&app->cfg);

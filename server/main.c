@@ -15,6 +15,7 @@
 #include "app.h"
 #include "autoconfig.h"
 #include "config.h"
+#include "core/alerts.h"
 #include "core/cache.h"
 #include "core/sweep.h"
 #include "db/db.h"
@@ -127,6 +128,7 @@ work(const struct config *cfg)
 	struct err err = {0};
 	struct worker_pool *pool = NULL;
 	if (app_media_setup(cfg, &err) != 0 ||
+	    alerts_init(cfg->data_dir, &err) != 0 || /* partners' alerts: core/alerts.h */
 	    cache_start(cfg->database_url, &err) != 0 || /* peers, keys: core/cache.h */
 	    (pool = worker_pool_start(cfg->workers > 0 ? cfg->workers : 1, &err)) == NULL) {
 		fprintf(stderr, "parasol: %s\n", err.detail[0] ? err.detail : err.safe);

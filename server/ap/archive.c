@@ -345,6 +345,44 @@ write_bookmarks(struct archive *ar, struct arena *a, enum list_form form, struct
 	return rc;
 }
 
+/* The member's own bad-date alerts: alerts.json, an array of objects (db_export_alerts). */
+static int
+write_alerts(struct archive *ar, struct err *err)
+{
+	if (zipw_begin(ar->zip, "alerts.json", true, err) != 0)
+		return -1;
+	int rc = zipw_write(ar->zip, "[", 1, err);
+	long total = 0;
+	int64_t after = 0;
+	while (rc == 0) {
+		struct arena *s = arena_new();
+		int64_t *ids;
+		const char **json;
+		int n = db_export_alerts(s, ar->member->id, after, ROWS_PAGE, &ids, &json, err);
+		struct strbuf sb;
+		strbuf_init(&sb, s);
+		for (int i = 0; i < n; i++) {
+			if (total++ > 0)
+				strbuf_putc(&sb, ',');
+			strbuf_puts(&sb, json[i]);
+		}
+		if (n < 0)
+			rc = -1;
+		else if (sb.len > 0)
+			rc = zipw_write(ar->zip, sb.data, sb.len, err);
+		if (n > 0)
+			after = ids[n - 1];
+		arena_free(s);
+		if (n < ROWS_PAGE)
+			break;
+	}
+	if (rc == 0)
+		rc = zipw_write(ar->zip, "]", 1, err);
+	if (rc == 0)
+		rc = zipw_end(ar->zip, err);
+	return rc;
+}
+
 static int
 write_all(struct archive *ar, struct arena *a, const char *public_pem, struct err *err)
 {
@@ -364,7 +402,7 @@ write_all(struct archive *ar, struct arena *a, const char *public_pem, struct er
 		0 ||
 	    write_list(ar, a, DB_EXPORT_BLOCKS, FORM_CSV, "blocked_accounts.csv", NULL, err) != 0 ||
 	    write_list(ar, a, DB_EXPORT_MUTES, FORM_CSV, "muted_accounts.csv", NULL, err) != 0 ||
-	    write_bookmarks(ar, a, FORM_CSV, err) != 0)
+	    write_bookmarks(ar, a, FORM_CSV, err) != 0 || write_alerts(ar, err) != 0)
 		return -1;
 	return 0;
 }

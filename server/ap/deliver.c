@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap/alerts.h"
 #include "ap/ap.h"
 #include "ap/fetch.h"
 #include "ap/keys.h"
@@ -155,6 +156,8 @@ ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 	int wanted = signer_id != 0 ? signer_still_here(a, activity, signer_id, &why, err) : 1;
 	if (wanted > 0)
 		wanted = still_wanted(a, activity, signer_id, inbox, &why, err);
+	if (wanted > 0) /* a bad-date alert goes only to a partner that chose us too */
+		wanted = ap_alert_delivery_wanted(a, activity, inbox, &why, err);
 	if (wanted < 0)
 		return -1;
 	if (wanted == 0) {

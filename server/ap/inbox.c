@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap/alerts.h"
 #include "ap/flag.h"
 #include "ap/move.h"
 #include "ap/props.h"
@@ -94,6 +95,8 @@ inbox(struct req *req)
 	if (ap_prop_is_type(act, "Flag") && ap_flag_check(act, &req->err) != 0)
 		return -1;
 	if (ap_prop_is_type(act, "Move") && ap_move_check(req->arena, act, signer, &req->err) != 0)
+		return -1;
+	if (ap_alert_inbox_check(req->arena, act, signer, &req->err) != 0)
 		return -1;
 	const char *id = json_string_value(json_object_get(act, "id"));
 	char *id_domain = id ? ap_url_domain(req->arena, id) : NULL;

@@ -6,6 +6,7 @@
 
 #include "ap/actor.h"
 #include "ap/ap.h"
+#include "ap/alerts.h"
 #include "ap/flag.h"
 #include "ap/keys.h"
 #include "ap/move.h"
@@ -672,6 +673,9 @@ ap_outbound_event(struct arena *a, const struct event *ev, struct err *err)
 		return peer_removed_event(a, ev, err);
 	case EV_ACCOUNT_MOVED:
 		return ap_move_event(a, ev, err);
+	case EV_ALERT_SHARED:
+	case EV_ALERT_UNSHARED:
+		return ap_alert_event(a, ev, err);
 	case EV__MAX:
 		break;
 	}

@@ -6,6 +6,7 @@
 
 #include "ap/ap.h"
 #include "ap/attachments.h"
+#include "ap/alerts.h"
 #include "ap/flag.h"
 #include "ap/move.h"
 #include "ap/outbound.h"
@@ -543,8 +544,10 @@ ap_receive_job(struct arena *a, const json_t *payload, struct err *err)
 		if (fresh <= 0)
 			return fresh; /* seen before: done */
 	}
-	int rc = 0;
-	if (type == NULL)
+	int rc = ap_alert_receive(a, act, from, err); /* a partner's bad-date alert */
+	if (rc != 0)
+		rc = rc < 0 ? -1 : 0;
+	else if (type == NULL)
 		rc = 0; /* a kind of activity this node does nothing with */
 	else if (strcmp(type, "Follow") == 0)
 		rc = on_follow(a, act, from, err);

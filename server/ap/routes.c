@@ -3,6 +3,7 @@
 #include "ap/httpsig.h"
 
 #include "ap/actor.h"
+#include "ap/alerts.h"
 #include "ap/attachments.h"
 #include "ap/deliver.h"
 #include "ap/fetch.h"
@@ -32,6 +33,7 @@ ap_routes(struct router *r)
 	rc |= ap_actor_routes(r);
 	rc |= ap_inbox_routes(r);
 	rc |= ap_object_routes(r);
+	rc |= ap_alert_routes(r);
 	return rc ? -1 : 0;
 }
 

@@ -49,6 +49,11 @@ json_t *api_statuses(struct api_call *call, const struct status *items, int n);
 struct notification_row;
 json_t *api_notification(struct api_call *call, const struct notification_row *row);
 
+/* Whether the caller's apps are shown the notification row: never a bad-date alert's
+ * (members-only, web only), and to a suspended member only the moderators' notices, as the
+ * web shows them only their moderation page. */
+bool api_notification_shown(const struct api_call *call, const struct notification_row *row);
+
 /* The Relationship entity: how the caller stands with account_id (core/follow.h). */
 json_t *api_relationship(struct api_call *call, int64_t account_id, const struct relationship *r);
 

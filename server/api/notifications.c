@@ -40,12 +40,12 @@ listed(const char *type, const char **list, int n)
 	return false;
 }
 
-/* Whether the caller sees a notification of (API) type: a suspended member only their
- * moderation notices, as the web shows them only their moderation page. */
-static bool
-shown(const struct api_call *call, const char *type)
+bool
+api_notification_shown(const struct api_call *call, const struct notification_row *row)
 {
-	return !call->me->suspended || strcmp(type, "moderation_warning") == 0;
+	if (strcmp(row->type, "alert") == 0) /* bad-date alerts never reach apps (core/alerts.h) */
+		return false;
+	return !call->me->suspended || strcmp(api_type(row->type), "moderation_warning") == 0;
 }
 
 json_t *
@@ -103,7 +103,7 @@ list(struct api_call *call)
 		const char *type = api_type(p.items[i].type);
 		if (p.items[i].id <= since || (ntypes > 0 && !listed(type, types, ntypes)) ||
 		    listed(type, exclude, nexclude) || (from != 0 && p.items[i].from.id != from) ||
-		    !shown(call, type))
+		    !api_notification_shown(call, &p.items[i]))
 			continue;
 		json_t *doc = api_notification(call, &p.items[i]);
 		if (doc != NULL)
@@ -130,7 +130,7 @@ get(struct api_call *call)
 		return -1;
 	if (notification_get(call->req->arena, call->me->id, id, &row, &call->req->err) != 0)
 		return call->req->err.code == ERR_NOT_FOUND ? not_found(call) : -1;
-	if (!shown(call, api_type(row.type)))
+	if (!api_notification_shown(call, &row))
 		return not_found(call);
 	return api_json(call, MHD_HTTP_OK, api_notification(call, &row));
 }

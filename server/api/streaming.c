@@ -278,7 +278,8 @@ deliver(struct sub *s, struct round *r)
 	case STREAM_EV_NOTIFICATION: {
 		struct notification_row *row;
 		if (!oauth_scopes_cover(access->scopes, SCOPE(SCOPE_READ_NOTIFICATIONS)) ||
-		    stream_notification(a, s->account_id, ev->id, &row, &err) != 1)
+		    stream_notification(a, s->account_id, ev->id, &row, &err) != 1 ||
+		    !api_notification_shown(&call, row))
 			break;
 		send_json(s, "notification", api_notification(&call, row));
 		break;

@@ -7,6 +7,7 @@
 #include "core/moderation.h"
 #include "core/twofactor.h"
 #include "db/db.h"
+#include "db/alerts.h"
 #include "db/deletion.h"
 #include "db/moves.h"
 #include "util/arena.h"
@@ -37,7 +38,8 @@ deletion_delete_account(struct arena *a, const struct account *member, const cha
 	if (mod_purge_data(a, member, &actor_delete, err) != 0)
 		goto fail;
 	if (db_account_self_delete(a, member->id, err) != 0 ||
-	    db_move_forget(a, member->id, err) != 0)
+	    db_move_forget(a, member->id, err) != 0 ||
+	    db_alerts_forget_account(a, member->id, err) != 0)
 		goto fail;
 	if (db_commit(err) != 0)
 		return -1;

@@ -38,6 +38,9 @@ enum event_kind {
 				transaction) */
 	EV_ACCOUNT_MOVED,    /* actor_id moved away to target_id (core/move.h): a Move to every
 				server that follows it */
+	EV_ALERT_SHARED,     /* object_id: a bad-date alert the partners get (core/alerts.h), a
+				Create, or an Update when again (they had it already) */
+	EV_ALERT_UNSHARED,   /* object_id: a shared alert was withdrawn: a Delete to them */
 	EV__MAX
 };
 
@@ -55,6 +58,7 @@ struct event {
 	int64_t object_id;
 	const char *domain; /* the peer, for EV_PEER_REMOVED */
 	bool subdomains;    /* EV_PEER_REMOVED: its other ports and subdomains too (a block) */
+	bool again;	    /* EV_ALERT_SHARED: the partners had the alert already */
 };
 
 typedef int (*event_listener)(struct arena *a, const struct event *ev, struct err *err);

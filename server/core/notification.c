@@ -13,6 +13,7 @@ const char *const notification_type_names[NOTIF__MAX] = {
 	[NOTIF_REBLOG] = "reblog",	 [NOTIF_FAVOURITE] = "favourite",
 	[NOTIF_MODERATION] = "moderation", [NOTIF_APPEAL] = "appeal",
 	[NOTIF_REPORT] = "report",	 [NOTIF_MOVE] = "move",
+	[NOTIF_ALERT] = "alert",
 };
 
 int

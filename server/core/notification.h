@@ -24,6 +24,8 @@ enum notification_type {
 	NOTIF_REPORT,	  /* a report the member filed was answered (core/moderation.c) */
 	NOTIF_MOVE,	  /* an account the member followed moved; the member follows its new
 			     account now (core/move.c) */
+	NOTIF_ALERT,	  /* a bad-date alert was published in an area the member follows
+			     (core/alerts.c; never through the client API) */
 	NOTIF__MAX
 };
 

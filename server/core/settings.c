@@ -132,6 +132,9 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 	s->quick_exit_url = SETTINGS_QUICK_EXIT_DEFAULT;
 	s->neutral_titles = false;
 	s->lockdown = false;
+	s->alerts_country = "GB";
+	s->alerts_expiry_months = 12;
+	s->alerts_show_reporter = false;
 	struct db_setting *rows;
 	int n = settings_rows(a, &rows, err);
 	if (n < 0)
@@ -172,6 +175,12 @@ settings_load(struct arena *a, const struct config *cfg, struct instance_setting
 			s->neutral_titles = strcmp(v, "true") == 0;
 		else if (strcmp(k, SETTINGS_KEY_LOCKDOWN) == 0)
 			s->lockdown = strcmp(v, "true") == 0;
+		else if (strcmp(k, "alerts_country") == 0)
+			s->alerts_country = v;
+		else if (strcmp(k, "alerts_expiry_months") == 0)
+			s->alerts_expiry_months = atoi(v);
+		else if (strcmp(k, "alerts_show_reporter") == 0)
+			s->alerts_show_reporter = strcmp(v, "true") == 0;
 	}
 	return 0;
 }

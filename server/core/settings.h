@@ -62,6 +62,10 @@ struct instance_settings {
 	const char *quick_exit_url; /* every page's "Quick exit" leads there (http or https) */
 	bool neutral_titles;	    /* the tab and the history say "Notes", not the community */
 	bool lockdown; /* doors shut (core/lockdown.h); changed by lockdown_set only */
+	/* bad-date alerts (issue 14, core/alerts.h); changed by alert_settings_save only */
+	const char *alerts_country; /* phone numbers without a country code are read there */
+	int alerts_expiry_months;   /* a published alert expires after it (renewable) */
+	bool alerts_show_reporter;  /* moderators see who filed an alert (off: nobody does) */
 };
 
 #define SETTINGS_QUICK_EXIT_DEFAULT "https://www.wikipedia.org/"

@@ -90,3 +90,41 @@ db_export_bookmarks(struct arena *a, int64_t account_id, int64_t after_id, int l
 							.uri = db_value(r, i, 3)};
 	return n;
 }
+
+int
+db_export_alerts(struct arena *a, int64_t account_id, int64_t after_id, int limit,
+		 int64_t **ids, const char ***json, struct err *err)
+{
+	char ab[ID_STRLEN], fb[ID_STRLEN], lb[16];
+	snprintf(lb, sizeof lb, "%d", limit);
+	const char *p[] = {id_format(account_id, ab), id_format(after_id, fb), lb};
+	PGresult *r = db_query(
+		a, err,
+		"SELECT al.id, json_build_object('id', al.id::text, 'state', al.state,"
+		" 'happened_on', al.happened_on, 'part_of_day', al.part_of_day, 'area', al.area,"
+		" 'categories', al.categories, 'severity', al.severity, 'summary', al.summary,"
+		" 'phones', al.phones, 'handles', al.handles, 'emails', al.emails,"
+		" 'names', al.names, 'vehicle', al.vehicle, 'plates', al.plates,"
+		" 'description', al.description, 'first_contact', al.first_contact,"
+		" 'consent_members', al.consent_members, 'consent_partners', al.consent_partners,"
+		" 'for_member', al.for_member, 'decline_reason', al.decline_reason,"
+		" 'created_at', al.created_at, 'published_at', al.published_at,"
+		" 'expires_at', al.expires_at,"
+		" 'messages', COALESCE((SELECT json_agg(json_build_object('from',"
+		" CASE WHEN m.from_reporter THEN 'me' ELSE 'moderator' END, 'text', m.body,"
+		" 'at', m.created_at) ORDER BY m.id) FROM alert_messages m"
+		" WHERE m.alert_id = al.id), '[]'::json))::text"
+		" FROM alerts al WHERE al.reporter_id = $1::bigint AND al.id > $2::bigint"
+		" ORDER BY al.id LIMIT $3::int",
+		3, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*ids = arena_alloc(a, sizeof **ids * (size_t)(n + 1));
+	*json = arena_alloc(a, sizeof **json * (size_t)(n + 1));
+	for (int i = 0; i < n; i++) {
+		(*ids)[i] = db_int64(r, i, 0);
+		(*json)[i] = db_value(r, i, 1);
+	}
+	return n;
+}

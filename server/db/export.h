@@ -50,4 +50,11 @@ struct db_export_bookmark {
 int db_export_bookmarks(struct arena *a, int64_t account_id, int64_t after_id, int limit,
 			struct db_export_bookmark **out, struct err *err);
 
+/* account_id's own bad-date alerts (migration 0045) above after_id, oldest first, at most
+ * limit: ids[i] and json[i], each alert as a JSON object (what it says, its identifiers as
+ * written, consent, state, dates; the question thread's messages). Arena-owned. Count or
+ * -1 + err. */
+int db_export_alerts(struct arena *a, int64_t account_id, int64_t after_id, int limit,
+		     int64_t **ids, const char ***json, struct err *err);
+
 #endif

@@ -76,14 +76,16 @@ db_notification_delete(struct arena *a, int64_t account_id, int64_t id, struct e
 	"SELECT n.id, n.type, n.read,"                                                         \
 	" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"         \
 	" s.id, s.content, s.spoiler_text, sa.username || COALESCE('@' || sa.domain, ''),"     \
-	" m.id, m.kind, m.reason, ap.state, "                                                  \
+	" m.id, m.kind, m.reason, ap.state, al.id, al.area, "                                  \
 	DB_ACCOUNT_COLUMNS("f")                                                                \
 	" FROM notifications n LEFT JOIN accounts f ON f.id = n.from_account_id"              \
 	" LEFT JOIN mod_actions m ON m.id = n.mod_action_id"                                   \
 	" LEFT JOIN appeals ap ON ap.action_id = m.id"                                         \
 	" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")       \
 	" LEFT JOIN accounts sa ON sa.id = s.account_id"                                       \
+	" LEFT JOIN alerts al ON al.id = n.alert_id AND al.state = 'published'"                \
 	" WHERE n.account_id = $1::bigint"                                                     \
+	" AND (n.alert_id IS NULL OR al.id IS NOT NULL)"                                       \
 	" AND n.id < COALESCE($2::bigint, 9223372036854775807)"                                \
 	" AND n.id > COALESCE($3::bigint, 0)"                                                  \
 	" ORDER BY n.id " dir " LIMIT $4::int"
@@ -116,8 +118,10 @@ db_notification_list(struct arena *a, int64_t account_id, int64_t max_id, int64_
 		row->mod_kind = db_value(r, i, 9);
 		row->mod_reason = db_value(r, i, 10);
 		row->appeal_state = db_value(r, i, 11);
-		if (db_value(r, i, 12) != NULL)
-			db_account_row(a, r, i, 12, &row->from);
+		row->alert_id = db_int64(r, i, 12);
+		row->alert_area = db_value(r, i, 13);
+		if (db_value(r, i, 14) != NULL)
+			db_account_row(a, r, i, 14, &row->from);
 		else
 			memset(&row->from, 0, sizeof row->from);
 	}

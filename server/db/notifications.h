@@ -45,6 +45,9 @@ struct notification_row {
 	const char *mod_kind;
 	const char *mod_reason;
 	const char *appeal_state;
+	/* alert notifications: the alert (published) and its area */
+	int64_t alert_id;
+	const char *alert_area;
 };
 
 /* Notifications of account_id with ids below max_id / above min_id (0: no bound), at most

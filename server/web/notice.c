@@ -9,6 +9,18 @@ static const struct {
 	const char *key, *message;
 } notices[] = {
 	{"done", N_("Done.")},
+	{"alert_filed", N_("Thank you. Your alert waits for a moderator; nobody else sees who filed it.")},
+	{"alert_changed", N_("Your alert is changed. A moderator will review it again.")},
+	{"alert_withdrawn", N_("Your alert is withdrawn: nobody else sees it any more.")},
+	{"alert_replied", N_("Your answer is sent to the moderators.")},
+	{"alert_renewed", N_("The alert is renewed.")},
+	{"alert_flagged", N_("Thank you. A moderator will look at the alert again.")},
+	{"alert_area_followed", N_("You follow this area: new alerts there show at the top of the alerts page.")},
+	{"alert_area_unfollowed", N_("You no longer follow that area.")},
+	{"alert_published", N_("The alert is published to members.")},
+	{"alert_asked", N_("Your question is sent to the reporter.")},
+	{"alert_declined", N_("The alert is declined. The reporter can read your reason.")},
+	{"alert_flags_closed", N_("The flags are closed; the alert stays published.")},
 	{"saved", N_("Your changes are saved.")},
 	{"lockdown_on", N_("The lockdown is on.")},
 	{"lockdown_off", N_("The lockdown is off. Held deliveries are being sent.")},

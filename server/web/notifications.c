@@ -54,6 +54,11 @@ notification_view(struct req *req, const struct notification_row *n)
 		tval_set_str(v, "moved_to_url", url);
 		tval_set_str(v, "moved_to_handle", handle);
 	}
+	if (n->alert_id != 0) {
+		tval_set_str(v, "alert_url",
+			     arena_printf(req->arena, "/alerts/%lld", (long long)n->alert_id));
+		tval_set_str(v, "alert_area", n->alert_area ? n->alert_area : "");
+	}
 	tval_set_str(v, "status_url", "");
 	if (n->status_id != 0 && n->status_author != NULL) {
 		tval_set_str(v, "status_url", web_status_url(req, n->status_author, n->status_id));

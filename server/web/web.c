@@ -28,6 +28,8 @@
 #include "util/tmpl.h"
 #include "util/token.h"
 #include "web/admin.h"
+#include "web/alert_review.h"
+#include "web/alerts.h"
 #include "web/auth.h"
 #include "web/lockdown.h"
 #include "web/notice.h"
@@ -91,6 +93,8 @@ web_routes(struct router *r)
 	rc |= web_peers_routes(r);
 	rc |= web_search_routes(r);
 	rc |= web_oauth_routes(r);
+	rc |= web_alerts_routes(r);
+	rc |= web_alert_review_routes(r);
 	return rc ? -1 : 0;
 }
 
@@ -432,6 +436,10 @@ web_before(struct req *req)
 		req->csrf = token_derive(req->arena, token, "parasol csrf");
 	else if (load_csrf(req) != 0)
 		return -1;
+	/* bad-date alerts don't exist for a suspended member (web/alerts.h) */
+	if (req->viewer && req->viewer->suspended &&
+	    (strncmp(req->path, "/alerts", 7) == 0 || strncmp(req->path, "/admin/alert", 12) == 0))
+		return err_set(&req->err, ERR_NOT_FOUND, NULL, "alerts: suspended member");
 	if (req->viewer && req->viewer->suspended && !suspended_may(req->path))
 		return err_set(&req->err, ERR_FORBIDDEN,
 			       "Your account is suspended. The page \"Moderation of your account\" "

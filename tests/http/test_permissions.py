@@ -24,6 +24,7 @@ import os
 import subprocess
 import urllib.parse
 import sys
+import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -177,6 +178,33 @@ TABLE = {
     ('GET', '/oauth/authorize'): '400 400 400 400 400 S',
     ('POST', '/oauth/authorize'): 'login 400 400 400 400 S',
     ('POST', '/settings/apps/:id/revoke'): 'login 404 ok 404 404 S',
+    # bad-date alerts (web/alerts.c, web/alert_review.c): 404 to whoever may not see them,
+    # as if they didn't exist; alice filed the alert (published by keeper)
+    ('GET', '/alerts'): '404 200 200 200 200 404',
+    ('POST', '/alerts'): '404 422 422 422 422 404',
+    ('GET', '/alerts/new'): '404 200 200 200 200 404',
+    ('GET', '/alerts/mine'): '404 200 200 200 200 404',
+    ('GET', '/alerts/lookup'): '404 200 200 200 200 404',
+    ('GET', '/alerts/digest'): '404 200 200 200 200 404',
+    ('POST', '/alerts/areas'): '404 422 422 422 422 404',
+    ('POST', '/alerts/areas/remove'): '404 404 404 404 404 404',
+    ('GET', '/alerts/:id'): '404 200 200 200 200 404',
+    ('GET', '/alerts/:id/edit'): '404 404 200 404 404 404',
+    ('POST', '/alerts/:id/edit'): '404 404 422 404 404 404',
+    ('POST', '/alerts/:id/withdraw'): '404 404 ok 404 404 404',
+    ('POST', '/alerts/:id/reply'): '404 404 422 404 404 404',
+    ('POST', '/alerts/:id/renew'): '404 ok ok ok ok 404',
+    ('POST', '/alerts/:id/flag'): '404 ok ok ok ok 404',
+    ('GET', '/admin/alerts'): '404 404 404 200 200 404',
+    ('GET', '/admin/alerts/:id'): '404 404 404 200 200 404',
+    ('POST', '/admin/alerts/:id/publish'): '404 404 404 ok ok 404',
+    ('POST', '/admin/alerts/:id/ask'): '404 404 404 ok ok 404',
+    ('POST', '/admin/alerts/:id/decline'): '404 404 404 ok ok 404',
+    ('POST', '/admin/alerts/:id/close-flags'): '404 404 404 ok ok 404',
+    ('POST', '/admin/alerts/:id/renew'): '404 404 404 ok ok 404',
+    ('GET', '/admin/alert-settings'): '404 404 404 404 200 404',
+    ('POST', '/admin/alert-settings'): '404 404 404 404 ok 404',
+    ('POST', '/admin/alert-partners'): '404 404 404 404 ok 404',
     ('GET', '/.well-known/webfinger'): '200 200 200 200 200 200',
     ('GET', '/.well-known/host-meta'): '200 200 200 200 200 200',
     ('GET', '/.well-known/nodeinfo'): '200 200 200 200 200 200',
@@ -187,6 +215,7 @@ TABLE = {
     ('POST', '/inbox'): '401 401 401 401 401 401',
     ('POST', '/users/:name/inbox'): '401 401 401 401 401 401',
     ('POST', '/actor/inbox'): '401 401 401 401 401 401',
+    ('GET', '/actor/alert-partner'): '401 401 401 401 401 401',
     ('GET', '/follows/:id'): '401 401 401 401 401 S',
     ('GET', '/users/:name/statuses/:id'): '303 303 303 303 303 303',
     ('GET', '/users/:name/outbox'): '303 303 303 303 303 303',
@@ -422,6 +451,15 @@ def setup():
     ids["token"] = inst.scalar("SELECT id FROM oauth_tokens LIMIT 1")
     ids["session"] = inst.scalar("SELECT s.id FROM sessions s JOIN accounts a ON"
                                  " a.id = s.account_id WHERE a.username = 'alice' LIMIT 1")
+    # alice's bad-date alert, published
+    r = c["owner"].post("/alerts", [
+        ("happened_on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))),
+        ("area", "Hackney"), ("categories", "violence"), ("severity", "high"),
+        ("summary", "Pushed me."), ("consent_members", "on")])
+    harness.assert_status(r, 303, "alice files an alert")
+    ids["alert"] = inst.scalar("SELECT id FROM alerts LIMIT 1")
+    harness.assert_status(c["moderator"].post("/admin/alerts/%s/publish" % ids["alert"], {
+        "area": "Hackney", "summary": "Pushed me."}), 303, "keeper publishes it")
     for who in ROLES:
         c[who].csrf()  # each token fetched before dee is suspended
     inst.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'dee'")
@@ -440,7 +478,8 @@ def fill(pattern):
                  ("/follows/:id", "post"), ("/settings/apps/:id", "token"),
                  ("/api/v1/accounts/:id", "alice"), ("/api/v1/statuses/:id", "post"),
                  ("/api/v1/media/:id", "post"), ("/api/v1/follow_requests/:id", "alice"),
-                 ("/api/v1/notifications/:id", "alice")]
+                 ("/api/v1/notifications/:id", "alice"), ("/alerts/:id", "alert"),
+                 ("/admin/alerts/:id", "alert")]
     path = pattern
     for prefix, key in by_prefix:
         if pattern.startswith(prefix):
