@@ -16,6 +16,7 @@ import zipfile
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 
 harness.skip_without_postgres()
@@ -316,26 +317,13 @@ def test_flags_go_to_the_queue():
     assert r.status == 422, r
 
 
-def api_token(name):
-    a = json.loads(harness.request(inst.port, "POST", "/api/v1/apps", {
-        "Content-Type": "application/json"}, json.dumps({
-            "client_name": "alerts app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})).body)
-    r = harness.request(inst.port, "POST", "/oauth/token", {
-        "Content-Type": "application/x-www-form-urlencoded"}, urllib.parse.urlencode({
-            "grant_type": "password", "client_id": a["client_id"],
-            "client_secret": a["client_secret"], "username": name,
-            "password": harness.PASSWORD, "scope": "read"}))
-    assert r.status == 200, r
-    return json.loads(r.body)["access_token"]
-
-
 @test
 def test_alert_notification_never_reaches_apps():
     """the notification of a new alert in a followed area reaches no app: not the stream
     (a later follow notification arrives with nothing before it), not GET by its id"""
     import http.client
     assert c["lily"].post("/alerts/areas", {"area": "Islington"}).status == 303
-    token = api_token("lily")
+    token = apiclient.password_token(inst.port, "lily", scope="read")
     conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=60)
     conn.request("GET", "/api/v1/streaming/user/notification",
                  headers={"Authorization": "Bearer " + token})
@@ -386,16 +374,7 @@ def test_subscription_and_digest():
         "the reporter was told of their own alert"
     assert inst.scalar("SELECT count(*) FROM notifications WHERE alert_id = %s" % aid) == "1"
     # the client API gets nothing of alerts, not even the notification
-    a = json.loads(harness.request(inst.port, "POST", "/api/v1/apps", {
-        "Content-Type": "application/json"}, json.dumps({
-            "client_name": "alerts app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"})).body)
-    r = harness.request(inst.port, "POST", "/oauth/token", {
-        "Content-Type": "application/x-www-form-urlencoded"}, urllib.parse.urlencode({
-            "grant_type": "password", "client_id": a["client_id"],
-            "client_secret": a["client_secret"], "username": "lily",
-            "password": harness.PASSWORD, "scope": "read"}))
-    assert r.status == 200, r
-    token = json.loads(r.body)["access_token"]
+    token = apiclient.password_token(inst.port, "lily", scope="read")
     auth = {"Authorization": "Bearer " + token}
     r = harness.request(inst.port, "GET", "/api/v1/notifications", auth)
     assert r.status == 200 and "alert" not in r.text and "Camden" not in r.text, r.text

@@ -7,7 +7,6 @@ real second parasol node on the allowlist and one that is not; reports in the mo
 queue with their rules; favourites paged with Link; mentions and tags in statuses; and hostile
 input answered with a precise 4xx and nothing written."""
 
-import http.client
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 from imagetools import assert_clean, exif, fixture  # noqa: E402
 
@@ -46,42 +46,17 @@ def base():
     return harness.instance_base(A)
 
 
-def call(method, path, token=None, body=None, form=None, files=None, headers=None,
-         inst=None):
-    """One API request to A (or inst): body as JSON (or raw bytes/str), form urlencoded,
-    or files ([(field, name, type, bytes)]) with form as multipart."""
-    h = dict(headers or {})
-    data = None
-    if token:
-        h["Authorization"] = "Bearer " + token
-    if files is not None:
-        data, ctype = harness.multipart_body(list((form or {}).items()), files)
-        h["Content-Type"] = ctype
-    elif body is not None:
-        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        h.setdefault("Content-Type", "application/json")
-    elif form is not None:
-        data = urllib.parse.urlencode(form, doseq=True)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", (inst or A).port, timeout=60)
-    try:
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return harness.Response(r.status, r.reason, r.headers, r.read())
-    finally:
-        conn.close()
+def call(method, path, token=None, inst=None, **kw):
+    """One API request to A (or inst) (apiclient.request)."""
+    return apiclient.request((inst or A).port, method, path, token, **kw)
 
 
 def want(r, status, what):
-    assert r.status == status, "%s: want %d, got %r" % (what, status, r)
-    return r.json() if r.body and r.header("Content-Type", "").startswith("application/json") \
-        else None
+    return apiclient.want(r, status, what)
 
 
 def error_of(r, status, what):
-    doc = want(r, status, what)
-    assert set(doc) == {"error", "error_description"}, "%s: error shape %r" % (what, doc)
-    return doc
+    return apiclient.error_of(r, status, what)
 
 
 def token(name, scope="read write follow", inst=None):

@@ -22,6 +22,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 
 harness.skip_without_postgres()
@@ -59,27 +60,13 @@ def test(fn):
     return suite.test(run)
 
 
-def call(inst, method, path, token=None, form=None, headers=None):
-    h = dict(headers or {})
-    data = None
-    if token:
-        h["Authorization"] = "Bearer " + token
-    if form is not None:
-        data = urllib.parse.urlencode(form, doseq=True)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30)
-    try:
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return harness.Response(r.status, r.reason, r.headers, r.read())
-    finally:
-        conn.close()
+def call(inst, method, path, token=None, **kw):
+    """One API request to inst (apiclient.request)."""
+    return apiclient.request(inst.port, method, path, token, **kw)
 
 
 def want(r, status, what):
-    assert r.status == status, "%s: want %d, got %r" % (what, status, r)
-    return r.json() if r.body and r.header("Content-Type", "").startswith("application/json") \
-        else None
+    return apiclient.want(r, status, what)
 
 
 def token_for(inst, name, scope="read write follow"):

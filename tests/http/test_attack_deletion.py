@@ -12,6 +12,7 @@ import time
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 from imagetools import fixture  # noqa: E402
 
@@ -125,25 +126,6 @@ def test_avatar_during_deletion():
     assert_nothing_left(acct, before, "an avatar")
 
 
-def api(method, path, token=None, form=None, files=None):
-    """One client API request (form urlencoded, or multipart with files)."""
-    import http.client
-    import urllib.parse
-    h = {"Authorization": "Bearer " + token} if token else {}
-    if files is not None:
-        data, h["Content-Type"] = harness.multipart_body(list((form or {}).items()), files)
-    else:
-        data = urllib.parse.urlencode(form or {})
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=WAIT)
-    try:
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return harness.Response(r.status, r.reason, r.headers, r.read())
-    finally:
-        conn.close()
-
-
 @test
 def test_api_upload_during_deletion():
     """an image an app was uploading (POST /api/v1/media) when the account was deleted is
@@ -151,15 +133,10 @@ def test_api_upload_during_deletion():
     before = files_on_disk()
 
     def send(_):
-        app = api("POST", "/api/v1/apps", form={
-            "client_name": "race", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-            "scopes": "write"}).json()
-        tok = api("POST", "/oauth/token", form={
-            "grant_type": "password", "client_id": app["client_id"],
-            "client_secret": app["client_secret"], "username": "racer_api",
-            "password": PASSWORD, "scope": "write"}).json()["access_token"]
-        return api("POST", "/api/v1/media", tok, form={"description": "racealt_api"},
-                   files=[("file", "a.jpg", "image/jpeg", fixture("photo.jpg"))])
+        tok = apiclient.password_token(inst.port, "racer_api", scope="write")
+        return apiclient.request(inst.port, "POST", "/api/v1/media", tok, timeout=WAIT,
+                                 form={"description": "racealt_api"},
+                                 files=[("file", "a.jpg", "image/jpeg", fixture("photo.jpg"))])
     r, acct = race("racer_api", send)
     assert r.status >= 400, r
     assert_nothing_left(acct, before, "an app's upload")

@@ -6,8 +6,6 @@ framed. test_api.py covers the ordinary flows."""
 
 import base64
 import hashlib
-import http.client
-import json
 import os
 import re
 import sys
@@ -15,6 +13,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 
 harness.skip_without_postgres()
@@ -26,24 +25,9 @@ PASSWORD = harness.PASSWORD
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 
 
-def call(method, path, token=None, body=None, form=None):
-    h = {}
-    data = None
-    if token:
-        h["Authorization"] = "Bearer " + token
-    if body is not None:
-        data = json.dumps(body)
-        h["Content-Type"] = "application/json"
-    elif form is not None:
-        data = urllib.parse.urlencode(form, doseq=True)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30)
-    try:
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return harness.Response(r.status, r.reason, r.headers, r.read())
-    finally:
-        conn.close()
+def call(method, path, token=None, **kw):
+    """One API request (apiclient.request)."""
+    return apiclient.request(inst.port, method, path, token, **kw)
 
 
 def count(sql):
