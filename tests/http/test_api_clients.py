@@ -209,6 +209,36 @@ def test_mastodonpy_flow():
 
 
 @test
+def test_mastodonpy_search_and_follow():
+    """Mastodon.py: search_v2 (all three keys) finds a member here and, with resolve, bob on
+    the allowlisted peer; account_follow follows both (the peer records iris as bob's
+    follower)"""
+    Mastodon, base, cid, secret = mastodon_app()
+    api = Mastodon(client_id=cid, client_secret=secret, api_base_url=base)
+    api.log_in("iris", PASSWORD, scopes=["read", "write", "follow"])
+    found = api.search_v2("lily", resolve=False)
+    assert set(found) >= {"accounts", "hashtags", "statuses"}, found
+    lily = [a for a in found["accounts"] if a["acct"] == "lily"]
+    assert lily, found["accounts"]
+    rel = api.account_follow(lily[0]["id"])
+    assert rel["following"] is True, rel
+    handle = "bob@" + harness.instance_domain(peer)
+    found = api.search_v2(handle, resolve=True)
+    bob = [a for a in found["accounts"] if a["acct"] == handle]
+    assert bob, found["accounts"]
+    rel = api.account_follow(bob[0]["id"])
+    assert rel["following"] is True or rel["requested"] is True, rel
+    harness.wait_for(lambda: peer.scalar(
+        "SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+        " WHERE a.username = 'iris' AND a.domain = '%s'" % instance()) == "1",
+        what="the peer recording iris as bob's follower")
+    assert inst.scalar("SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id"
+                       " JOIN accounts t ON t.id = f.target_account_id"
+                       " WHERE a.username = 'iris' AND t.username = 'lily'"
+                       " AND t.domain IS NULL") == "1"
+
+
+@test
 def test_mastodonpy_trailing_slash_and_version():
     """Mastodon.py reads /api/v1/instance/ (trailing slash) and parses the version"""
     Mastodon, base, cid, secret = mastodon_app()
