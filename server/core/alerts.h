@@ -38,7 +38,8 @@ int alerts_init(const char *data_dir, struct err *err);
 /* The keyed hash of a normalised identifier of kind: 64 hex digits (arena). */
 char *alert_ident_digest(struct arena *a, enum alert_ident_kind kind, const char *value);
 
-/* Files member's alert after alert_draft_check (with the node's country); *id gets its id.
+/* Files member's alert after alert_draft_check (with the node's country); *id gets its id,
+ * which (like its created_at, the day alone) tells the day it was filed but not the time.
  * ERR_UNPROCESSABLE + *field as alert_draft_check says. 0, or -1 + err. */
 int alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -183,7 +184,8 @@ int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t n
 		       struct err *err);
 
 /* Applies a partner's alert (Create or Update): a new one waits for review here; one known
- * gets the partner's expiry, and goes back to review when its text changed. 0 or -1 + err. */
+ * gets the partner's expiry (never later than the node's own period from now), and goes
+ * back to review when its text changed. 0 or -1 + err. */
 int alert_partner_receive(struct arena *a, const char *domain, const struct alert_shared *in,
 			  int64_t now, struct err *err);
 

@@ -127,25 +127,27 @@ field_params(struct arena *a, const struct db_alert_fields *f, const char **p)
 }
 
 int
-db_alert_insert(struct arena *a, int64_t reporter_id, const struct db_alert_fields *f,
-		int64_t *id, struct err *err)
+db_alert_insert(struct arena *a, int64_t id, int64_t reporter_id, int64_t filed_day,
+		const struct db_alert_fields *f, struct err *err)
 {
-	char rb[ID_STRLEN];
-	const char *p[1 + FIELD_PARAMS];
+	char rb[ID_STRLEN], ib[ID_STRLEN], db[32];
+	const char *p[3 + FIELD_PARAMS];
 	p[0] = id_format(reporter_id, rb);
 	field_params(a, f, p + 1);
+	snprintf(db, sizeof db, "%lld", (long long)filed_day);
+	p[19] = id_format(id, ib);
+	p[20] = db;
 	PGresult *r = db_query(
 		a, err,
 		"INSERT INTO alerts (reporter_id, happened_on, part_of_day, area, area_key,"
 		" categories, severity, summary, phones, handles, emails, names, vehicle, plates,"
-		" description, first_contact, consent_members, consent_partners, for_member)"
+		" description, first_contact, consent_members, consent_partners, for_member, id,"
+		" created_at)"
 		" VALUES ($1::bigint, $2::date, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12,"
-		" $13, $14, $15, $16, $17::boolean, $18::boolean, $19::boolean) RETURNING id",
-		19, p);
-	if (r == NULL)
-		return -1;
-	*id = db_int64(r, 0, 0);
-	return 0;
+		" $13, $14, $15, $16, $17::boolean, $18::boolean, $19::boolean, $20::bigint,"
+		" to_timestamp($21::bigint))",
+		21, p);
+	return r == NULL ? -1 : 0;
 }
 
 int

@@ -46,9 +46,11 @@ struct db_alert_fields {
 	bool consent_members, consent_partners, for_member;
 };
 
-/* Inserts a pending alert of reporter_id; *id gets its id. 0 or -1 + err. */
-int db_alert_insert(struct arena *a, int64_t reporter_id, const struct db_alert_fields *f,
-		    int64_t *id, struct err *err);
+/* Inserts pending alert id of reporter_id, filed on filed_day (Unix time of a UTC midnight:
+ * created_at keeps the day, never the time; core/alerts.c chooses id so that it doesn't tell
+ * the time either). 0 or -1 + err. */
+int db_alert_insert(struct arena *a, int64_t id, int64_t reporter_id, int64_t filed_day,
+		    const struct db_alert_fields *f, struct err *err);
 
 /* Replaces the alert's fields (state unchanged unless to_pending). 1 changed, 0 no such
  * alert, -1 + err. */
