@@ -75,7 +75,10 @@ alert_expiry(int64_t now, int months)
 	int y = tm.tm_year + 1900;
 	int last = days[tm.tm_mon] + (tm.tm_mon == 1 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 	tm.tm_mday = day < last ? day : last;
-	return (int64_t)timegm(&tm);
+	/* to the end of that day: an expiry to the second would tell members when the alert
+	 * was published or renewed, that is when its reporter (or a moderator) was active */
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return (int64_t)timegm(&tm) + 86400;
 }
 
 static bool

@@ -194,7 +194,8 @@ int alert_partner_receive(struct arena *a, const char *domain, const struct aler
 int alert_partner_withdraw(struct arena *a, const char *domain, const char *uri,
 			   struct err *err);
 
-/* Unix time now plus months calendar months (the day clamped to the month's end). */
+/* The end (the next UTC midnight) of the day months calendar months after now (the day
+ * clamped to the month's end): never the time of day now was. */
 int64_t alert_expiry(int64_t now, int months);
 
 #endif

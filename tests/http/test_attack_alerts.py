@@ -123,6 +123,30 @@ def test_alert_id_and_created_at_tell_the_day_only():
         assert "/admin/alerts/%s" % aid in c["mod"].get("/admin/alerts").text
 
 
+@test
+def test_expiry_tells_no_time_of_day():
+    """Published, and renewed by its reporter, an alert expires at the end of a day: the
+    expiry members read (and partners get as endTime) doesn't tell to the second when the
+    moderator published it or when the reporter came back to renew it"""
+    start = CLOCK["now"]
+    day = start - start % DAY
+    try:
+        set_clock(day + 14 * 3600 + 3 * 60 + 7)
+        aid = file_alert(c["rose"], area="Camden", summary="Took the money back by force.")
+        r = c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid))
+        assert r.status == 303, r
+        expires = lambda: int(inst.scalar(  # noqa: E731
+            "SELECT extract(epoch FROM expires_at)::bigint FROM alerts WHERE id = %s" % aid))
+        assert expires() % DAY == 0, ("the expiry tells when it was published", expires())
+        assert 365 * DAY < expires() - CLOCK["now"] <= 367 * DAY, expires()
+        set_clock(day + 40 * DAY + 21 * 3600 + 59 * 60 + 13)
+        assert c["rose"].post("/alerts/%s/renew" % aid, {}).status == 303
+        assert expires() % DAY == 0, ("the expiry tells when it was renewed", expires())
+        assert 365 * DAY < expires() - CLOCK["now"] <= 367 * DAY, expires()
+    finally:
+        set_clock(start)
+
+
 def review_form(aid):
     """The publish form of the review page: its fields as the moderator's browser sends."""
     page = c["mod"].get("/admin/alerts/%s" % aid)
