@@ -280,7 +280,8 @@ def test_forged_partner_activities_store_nothing():
     r = stranger.send(shared(stranger, "s1"))
     assert r.status == 403, r
     bad = [{"area": "51.5074, -0.1278"}, {"area": "12 High Street"},
-           {"area": "https://maps.example/?q=51.5,-0.1"},
+           {"area": "https://maps.example/?q=51.5,-0.1"}, {"area": "///filled.count.soap"},
+           {"area": "GV8C+XQ Dalston"}, {"area": "５１．５０７４，－０．１２７８"},
            {"content": "x" * 2001}, {"content": ""}, {"content": 7},
            {"categories": ["violence"] * 9}, {"categories": ["rudeness"]},
            {"categories": "violence"}, {"severity": "extreme"},
