@@ -254,12 +254,9 @@ ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *in
 			 const char **why, struct err *err)
 {
 	const char *base = ap_base_url();
-	const char *deleted = ap_prop_is_type(activity, "Delete")
-				      ? json_string_value(json_object_get(activity, "object"))
-				      : NULL;
-	bool ours_deleted = deleted != NULL && strncmp(deleted, base, strlen(base)) == 0 &&
-			    strncmp(deleted + strlen(base), "/alerts/shared/", 15) == 0;
-	if (alert_of(activity) == NULL && !ours_deleted)
+	/* a withdrawal (a Delete of ours) always goes: a partner that stopped marking us may
+	 * still hold the alert, and a Delete carries nothing but the random name it knows */
+	if (alert_of(activity) == NULL)
 		return 1;
 	char *domain = ap_url_domain(a, inbox);
 	if (domain == NULL)

@@ -683,6 +683,17 @@ alert_partner_set(struct arena *a, const struct account *admin, const char *doma
 {
 	if (admin == NULL || admin->role < ROLE_ADMIN || admin->suspended)
 		return not_found(err, 0);
+	if (!on) {
+		/* its alerts go with it: we would no longer hear it withdraw or change them */
+		if (db_begin(err) != 0)
+			return -1;
+		if (db_alert_partner_set(a, domain ? domain : "", false, err) < 0 ||
+		    db_alert_partner_forget(a, domain ? domain : "", err) != 0) {
+			db_rollback();
+			return -1;
+		}
+		return db_commit(err);
+	}
 	int rc = db_alert_partner_set(a, domain ? domain : "", on, err);
 	if (rc < 0)
 		return -1;

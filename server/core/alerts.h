@@ -157,7 +157,8 @@ int alert_settings_save(struct arena *a, const struct account *admin, const char
 /* --- partners (admins mark allowlisted peers; both sides must) ------------------------ */
 
 /* Marks or unmarks peer domain as an alert partner (admins; ERR_NOT_FOUND for others,
- * ERR_UNPROCESSABLE when domain is not a peer). 0 or -1 + err. */
+ * ERR_UNPROCESSABLE when domain is not a peer). Unmarked, the alerts it sent are deleted
+ * here: its withdrawals would no longer reach them. 0 or -1 + err. */
 int alert_partner_set(struct arena *a, const struct account *admin, const char *domain,
 		      bool on, struct err *err);
 /* The partners' domains (admins). Count or -1 + err. */

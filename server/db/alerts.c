@@ -573,6 +573,14 @@ db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *e
 }
 
 int
+db_alert_partner_forget(struct arena *a, const char *domain, struct err *err)
+{
+	const char *p[] = {domain};
+	return db_query(a, err, "DELETE FROM alerts WHERE partner_domain = $1", 1, p) == NULL ? -1
+											     : 0;
+}
+
+int
 db_alert_partners(struct arena *a, const char ***out, struct err *err)
 {
 	return db_query_strings(a, err, "SELECT domain FROM alert_partners ORDER BY domain", 0,

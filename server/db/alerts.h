@@ -152,6 +152,9 @@ int db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err);
 /* Marks (on) or unmarks peer domain as an alert partner: 1 changed, 0 not (already so, or
  * not a peer when marking), -1 + err. */
 int db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *err);
+
+/* Deletes every alert partner domain sent (with what hangs on them). 0 or -1 + err. */
+int db_alert_partner_forget(struct arena *a, const char *domain, struct err *err);
 /* The partners' domains (arena). Count or -1 + err. */
 int db_alert_partners(struct arena *a, const char ***out, struct err *err);
 /* Whether domain is a partner: 1, 0, -1 + err. */

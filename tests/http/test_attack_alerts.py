@@ -22,7 +22,8 @@ harness.skip_without_postgres()
 
 suite = harness.Suite("attack_alerts")
 test = suite.test
-inst = harness.peer_instance(suite, "attack_alerts", page_cache_seconds="0")
+inst = harness.peer_instance(suite, "attack_alerts", retry_first_delay="1",
+                             page_cache_seconds="0")
 DAY = 86400
 CLOCK = {"now": int(time.time())}
 c = {}
@@ -57,6 +58,11 @@ class InstanceActor:
                                      "href": self.uri}]}).encode()
         peer.routes["/actor"] = lambda path: (200, body, "application/activity+json")
         peer.routes["/.well-known/webfinger"] = lambda path: (200, jrd, "application/jrd+json")
+        # whether it says it marked us as a partner (ap/alerts.h), which a test may change
+        self.marks_us = True
+        peer.routes["/actor/alert-partner"] = lambda path: (
+            (200, b'{"partner":true}', "application/json") if self.marks_us
+            else (404, b"{}", "application/json"))
 
     def send(self, activity):
         return harness.FakeActor(self.peer, "instance", self.key).post(
@@ -72,6 +78,7 @@ def setup():
     c["rose"] = harness.member(inst, "rose")
     c["lily"] = harness.member(inst, "lily")
     c["mod"] = harness.member(inst, "mona", role="moderator")
+    c["admin"] = harness.member(inst, "ada", role="admin")
     for name in ("p1", "p2", "stranger"):
         peer = harness.FakePeer(suite)
         peers[name] = InstanceActor(peer)
@@ -301,6 +308,64 @@ def test_forged_partner_activities_store_nothing():
     assert alerts() == before, "a forged or malformed alert was stored"
     assert partner_alert(uri) == original, "another partner changed p1's alert"
     assert "p2 rewrote" not in inst.cluster.dump_data(inst.dbname)
+
+
+
+def deliveries_done():
+    return inst.scalar("SELECT count(*) FROM jobs WHERE kind = 'deliver'") == "0"
+
+
+@test
+def test_withdrawal_reaches_partner_that_stopped_marking_us():
+    """A partner that got an alert and then stopped marking us still gets its withdrawal
+    (a Delete carries only the random name it already knows); it gets no new alert"""
+    p1 = peers["p1"]
+    aid = file_alert(c["rose"], area="Walthamstow", summary="Grabbed my wrist, would not pay.",
+                     consent_partners="on")
+    assert c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid)).status == 303
+    creates = lambda: [a for a in p1.peer.activities("Create")  # noqa: E731
+                       if a["object"].get("area") == "Walthamstow"]
+    harness.wait_for(creates, WAIT, what="the Create at p1")
+    shared_id = creates()[0]["object"]["id"]
+    p1.marks_us = False
+    try:
+        aid2 = file_alert(c["rose"], area="Leyton", summary="Took the money back.",
+                          consent_partners="on")
+        assert c["mod"].post("/admin/alerts/%s/publish" % aid2,
+                             review_form(aid2)).status == 303
+        assert c["rose"].post("/alerts/%s/withdraw" % aid, {}).status == 303
+        harness.wait_for(deliveries_done, WAIT, what="the deliveries")
+        deletes = [a for a in p1.peer.activities("Delete") if a.get("object") == shared_id]
+        assert deletes, "the withdrawal never reached the partner that holds the alert"
+        assert not [a for a in p1.peer.activities("Create")
+                    if a["object"].get("area") == "Leyton"], "a new alert went to p1"
+    finally:
+        p1.marks_us = True
+
+
+@test
+def test_unmarked_partner_alerts_leave():
+    """An admin stops sharing with a partner: the alerts it sent leave with it (we would no
+    longer hear it withdraw them): gone for members, from lookups, with their identifiers"""
+    p2 = peers["p2"]
+    act = shared(p2, "leaving", area="Peckham", phones="+447700900777")
+    uri = act["object"]["id"]
+    assert p2.send(act).status == 202
+    harness.wait_for(lambda: partner_alert(uri), WAIT, what="p2's alert")
+    aid = partner_alert(uri)[0]
+    assert c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid)).status == 303
+    assert c["lily"].get("/alerts/%s" % aid).status == 200
+    r = c["admin"].post("/admin/alert-partners", {"domain": p2.peer.domain, "partner": ""})
+    assert r.status == 303, r
+    assert inst.scalar("SELECT count(*) FROM alert_partners WHERE domain = '%s'"
+                       % p2.peer.domain) == "0"
+    assert c["lily"].get("/alerts/%s" % aid).status == 404
+    r = c["lily"].get("/alerts/lookup?kind=phone&value=07700900777")
+    assert r.status == 200 and "/alerts/%s" % aid not in r.text, r
+    assert partner_alert(uri) is None, "the former partner's alert is still here"
+    assert inst.scalar("SELECT count(*) FROM alert_identifiers WHERE alert_id = %s" % aid) == "0"
+    # and a new one from it is refused
+    assert p2.send(shared(p2, "after")).status == 403
 
 
 if __name__ == "__main__":
