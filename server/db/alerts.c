@@ -13,6 +13,10 @@
 
 #define ISO(col) "COALESCE(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
 
+/* Today's UTC midnight: when a reporter's answer or a member's flag came, as the moderators
+ * may know it (the time of day would point at whoever was active then). */
+#define DAY_OF_NOW "to_timestamp(floor(extract(epoch FROM now()) / 86400) * 86400)"
+
 /* The columns every alert query returns, in the order row_read reads them; $1 is now. */
 #define ALERT_COLUMNS                                                                          \
 	"al.id, COALESCE(al.reporter_id, 0), al.for_member, al.state,"                         \
@@ -410,8 +414,9 @@ db_alert_message_add(struct arena *a, int64_t id, bool from_reporter, int64_t mo
 	const char *p[] = {id_format(id, ib), from_reporter ? "true" : "false",
 			   moderator_id ? id_format(moderator_id, mb) : NULL, body};
 	return db_query(a, err,
-			"INSERT INTO alert_messages (alert_id, from_reporter, moderator_id, body)"
-			" VALUES ($1::bigint, $2::boolean, $3::bigint, $4)",
+			"INSERT INTO alert_messages (alert_id, from_reporter, moderator_id, body,"
+			" created_at) VALUES ($1::bigint, $2::boolean, $3::bigint, $4,"
+			" CASE WHEN $2::boolean THEN " DAY_OF_NOW " ELSE now() END)",
 			4, p) == NULL
 		       ? -1
 		       : 0;
@@ -440,8 +445,8 @@ db_alert_flag_add(struct arena *a, int64_t id, int64_t account_id, const char *r
 	char ib[ID_STRLEN], ab[ID_STRLEN];
 	const char *p[] = {id_format(id, ib), id_format(account_id, ab), reason};
 	return db_query(a, err,
-			"INSERT INTO alert_flags (alert_id, account_id, reason)"
-			" VALUES ($1::bigint, $2::bigint, $3)",
+			"INSERT INTO alert_flags (alert_id, account_id, reason, created_at)"
+			" VALUES ($1::bigint, $2::bigint, $3, " DAY_OF_NOW ")",
 			3, p) == NULL
 		       ? -1
 		       : 0;

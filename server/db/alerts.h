@@ -112,14 +112,15 @@ struct db_alert_note {
 int db_alert_log_list(struct arena *a, int64_t id, struct db_alert_note **out,
 		      struct err *err);
 
-/* Adds a message to the thread (moderator_id 0 for the reporter). 0 or -1 + err. */
+/* Adds a message to the thread (moderator_id 0 for the reporter, whose messages keep the
+ * day they were sent, not the time). 0 or -1 + err. */
 int db_alert_message_add(struct arena *a, int64_t id, bool from_reporter, int64_t moderator_id,
 			 const char *body, struct err *err);
 int db_alert_messages(struct arena *a, int64_t id, struct db_alert_note **out,
 		      struct err *err);
 
-/* Members' flags: add one; list an alert's open ones (who is "" always: flaggers are not
- * shown); close them all. */
+/* Members' flags: add one (it keeps the day, not the time); list an alert's open ones (who
+ * is "" always: flaggers are not shown); close them all. */
 int db_alert_flag_add(struct arena *a, int64_t id, int64_t account_id, const char *reason,
 		      struct err *err);
 int db_alert_flags_open(struct arena *a, int64_t id, struct db_alert_note **out,

@@ -202,6 +202,26 @@ def test_stale_publish_form_refused():
     assert "Acre Lane" not in inst.cluster.dump_data(inst.dbname)
 
 
+@test
+def test_reporter_answers_and_flags_keep_the_day_only():
+    """The moderators read when the reporter answered them, and when a member flagged an
+    alert, to the day: a time to the minute, beside members' public posts, would point at
+    the reporter (or the flagger) whom the node keeps from them"""
+    aid = file_alert(c["rose"], area="Stratford", summary="Filmed me without asking.")
+    assert c["mod"].post("/admin/alerts/%s/ask" % aid, {"text": "Which night?"}).status == 303
+    assert c["rose"].post("/alerts/%s/reply" % aid, {"text": "The Friday."}).status == 303
+    rows = inst.psql("SELECT from_reporter, extract(epoch FROM created_at)::bigint %% 86400"
+                     " FROM alert_messages WHERE alert_id = %s ORDER BY id" % aid)
+    assert [r[0] for r in rows] == ["f", "t"], rows
+    assert rows[1][1] == "0", ("the reporter's answer keeps its time", rows)
+    assert c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid)).status == 303
+    assert c["lily"].post("/alerts/%s/flag" % aid, {"text": "Not a client."}).status == 303
+    assert inst.scalar("SELECT extract(epoch FROM created_at)::bigint %% 86400 FROM alert_flags"
+                       " WHERE alert_id = %s" % aid) == "0"
+    page = c["mod"].get("/admin/alerts/%s" % aid).text
+    assert "The Friday." in page and "Not a client." in page
+
+
 def shared(peer, n, **over):
     """A Create of a BadDateAlert from peer's instance actor, its id <peer>/alerts/shared/n."""
     oid = "%s/alerts/shared/%s" % (peer.peer.base, n)
