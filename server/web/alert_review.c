@@ -213,6 +213,8 @@ publish(struct req *req)
 	d.for_member = al.for_member;
 	const char *field = NULL;
 	struct err err;
+	/* the page's form always sends the digest of what it showed (a request without one,
+	 * not from the page, publishes what is there now) */
 	const char *seen = web_field(req, "review_version");
 	if (*seen && strcmp(seen, version_of(req, &al)) != 0) {
 		err_set(&err, ERR_CONFLICT,
