@@ -222,6 +222,20 @@ def test_reporter_answers_and_flags_keep_the_day_only():
     assert "The Friday." in page and "Not a client." in page
 
 
+@test
+def test_expired_alert_leaves_notifications():
+    """The notification of a new alert in a followed area goes from the member's list once
+    the alert has expired, as when it is withdrawn"""
+    assert c["lily"].post("/alerts/areas", {"area": "Bethnal Green"}).status == 303
+    aid = file_alert(c["rose"], area="Bethnal Green", summary="Would not leave when asked.")
+    assert c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid)).status == 303
+    link = 'href="/alerts/%s"' % aid
+    assert link in c["lily"].get("/notifications").text
+    inst.psql("UPDATE alerts SET expires_at = now() - interval '1 minute' WHERE id = %s" % aid)
+    page = c["lily"].get("/notifications").text
+    assert link not in page and "Bethnal Green" not in page, "an expired alert's notification"
+
+
 def shared(peer, n, **over):
     """A Create of a BadDateAlert from peer's instance actor, its id <peer>/alerts/shared/n."""
     oid = "%s/alerts/shared/%s" % (peer.peer.base, n)
