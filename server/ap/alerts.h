@@ -32,8 +32,9 @@ struct router;
 int ap_alert_routes(struct router *r);
 
 /* Whether a queued delivery to inbox may go: an alert (a Create or Update of a
- * BadDateAlert) goes only when the receiving server answers GET /actor/alert-partner with
- * 200 to our instance actor; the Delete of one of ours always goes (a partner that stopped
+ * BadDateAlert) goes only while it is still shared (alert_share_live: not withdrawn,
+ * changed or expired since it was queued) and when the receiving server answers GET
+ * /actor/alert-partner with 200 to our instance actor; the Delete of one of ours always goes (a partner that stopped
  * marking us may still hold it). 1 yes (or not an alert), 0 no (*why says why), -1 + err
  * (ERR_UNAVAILABLE: ask again later). */
 int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,

@@ -714,6 +714,12 @@ alert_partners(struct arena *a, const struct account *admin, const char ***out,
 }
 
 int
+alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err)
+{
+	return db_alert_share_live(a, share_id, now, err);
+}
+
+int
 alert_partner_check(struct arena *a, const char *domain, struct err *err)
 {
 	int is = db_alert_partner_is(a, domain, err);

@@ -176,6 +176,11 @@ struct alert_shared {
  * callers without the settings at hand (the worker). */
 const char *alert_node_country(struct arena *a);
 
+/* Whether our alert named share_id (as partners know it) is still to be sent to them at
+ * now: published, unexpired, its reporter's consent kept (a Create or Update queued before
+ * it was withdrawn or changed must not go). 1, 0, or -1 + err. */
+int alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err);
+
 /* Whether domain may send this node alerts: it is a partner here (ERR_FORBIDDEN, nothing
  * stored, when not). 0 or -1 + err. */
 int alert_partner_check(struct arena *a, const char *domain, struct err *err);

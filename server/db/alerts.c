@@ -578,6 +578,20 @@ db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *e
 }
 
 int
+db_alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err)
+{
+	char nb[32];
+	snprintf(nb, sizeof nb, "%lld", (long long)now);
+	const char *p[] = {share_id, nb};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM alerts WHERE share_id = $1 AND state = 'published'"
+			       " AND consent_partners AND partner_domain IS NULL"
+			       " AND expires_at > to_timestamp($2::bigint)",
+			       2, p);
+	return r == NULL ? -1 : PQntuples(r) > 0;
+}
+
+int
 db_alert_partner_forget(struct arena *a, const char *domain, struct err *err)
 {
 	const char *p[] = {domain};

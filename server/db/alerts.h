@@ -154,6 +154,10 @@ int db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err);
  * not a peer when marking), -1 + err. */
 int db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *err);
 
+/* Whether our alert partners know as share_id is published, unexpired at now and shared
+ * with the reporter's consent: 1, 0, -1 + err. */
+int db_alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err);
+
 /* Deletes every alert partner domain sent (with what hangs on them). 0 or -1 + err. */
 int db_alert_partner_forget(struct arena *a, const char *domain, struct err *err);
 /* The partners' domains (arena). Count or -1 + err. */

@@ -378,6 +378,31 @@ def test_withdrawal_reaches_partner_that_stopped_marking_us():
 
 
 @test
+def test_queued_create_of_withdrawn_alert_never_sent():
+    """A partner is down when an alert is published; the reporter withdraws it before the
+    retried Create goes: the Create is dropped (it would arrive after, or without, the
+    Delete and leave the partner holding what the reporter took back); the Delete goes"""
+    p2 = peers["p2"]
+    p2.peer.inbox_status = 503
+    try:
+        aid = file_alert(c["rose"], area="Hoxton", summary="Hid a camera in the room.",
+                         consent_partners="on")
+        assert c["mod"].post("/admin/alerts/%s/publish" % aid, review_form(aid)).status == 303
+        hoxton = lambda: [a for a in p2.peer.activities("Create")  # noqa: E731
+                          if a["object"].get("area") == "Hoxton"]
+        harness.wait_for(hoxton, WAIT, what="a first try of the Create at p2")
+        shared_id = hoxton()[0]["object"]["id"]
+        assert c["rose"].post("/alerts/%s/withdraw" % aid, {}).status == 303
+    finally:
+        p2.peer.inbox_status = 202
+    harness.wait_for(deliveries_done, WAIT, what="the deliveries")
+    assert [a["_answered"] for a in hoxton()] == [503] * len(hoxton()), (
+        "the Create of a withdrawn alert reached the partner")
+    deletes = [a for a in p2.peer.activities("Delete") if a.get("object") == shared_id]
+    assert deletes and deletes[-1]["_answered"] == 202, deletes
+
+
+@test
 def test_unmarked_partner_alerts_leave():
     """An admin stops sharing with a partner: the alerts it sent leave with it (we would no
     longer hear it withdraw them): gone for members, from lookups, with their identifiers"""
