@@ -1,11 +1,14 @@
 """Attacks on the bad-date alerts (issue 14, core/alerts.h) by a curious member or moderator
 and by lying partners. One parasol server, two fake partners whose instance actors sign what
 we send (fake peers: they send what no parasol would), a fake peer that is allowlisted but no
-partner. What an alert's id and created_at tell (the day it was filed, never the time); a
-publish form that is out of date because the reporter changed the alert meanwhile; a partner
-renewing an alert for longer than the node's own period; and forged partner activities (an
-id on another origin, another partner's alert, coordinates, oversized or malformed fields,
-a replay), each refused with nothing stored."""
+partner. Times that would point at the reporter (an alert's id and created_at, its expiry,
+the reporter's answers, members' flags: the day only); a publish form out of date because
+the reporter changed the alert meanwhile; an expired alert's notification; a partner
+renewing for longer than our own period; forged partner activities (an id on another
+origin, another partner's alert, coordinates, oversized or malformed fields, a replay),
+refused with nothing stored; withdrawals that must reach partners (one that stopped marking
+us, a Create still queued when the alert is withdrawn); a partner's alerts leaving with the
+partnership."""
 
 import html
 import json
