@@ -254,13 +254,22 @@ ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *in
 			 const char **why, struct err *err)
 {
 	const char *base = ap_base_url();
-	const char *deleted = ap_prop_is_type(activity, "Delete")
-				      ? json_string_value(json_object_get(activity, "object"))
-				      : NULL;
-	bool ours_deleted = deleted != NULL && strncmp(deleted, base, strlen(base)) == 0 &&
-			    strncmp(deleted + strlen(base), "/alerts/shared/", 15) == 0;
-	if (alert_of(activity) == NULL && !ours_deleted)
+	/* a withdrawal (a Delete of ours) always goes: a partner that stopped marking us may
+	 * still hold the alert, and a Delete carries nothing but the random name it knows */
+	const json_t *obj = alert_of(activity);
+	if (obj == NULL)
 		return 1;
+	/* withdrawn, changed or expired since it was queued: its Delete follows, or nothing */
+	const char *oid = json_string_value(json_object_get(obj, "id"));
+	size_t nb = strlen(base);
+	int live = oid != NULL && strncmp(oid, base, nb) == 0 &&
+				   strncmp(oid + nb, "/alerts/shared/", 15) == 0
+			   ? alert_share_live(a, oid + nb + 15, clock_now(), err)
+			   : 0;
+	if (live <= 0) {
+		*why = "the alert was withdrawn, changed or has expired since it was queued";
+		return live;
+	}
 	char *domain = ap_url_domain(a, inbox);
 	if (domain == NULL)
 		return err_set(err, ERR_INVALID, NULL, "alert inbox is not a URL");

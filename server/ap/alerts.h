@@ -31,10 +31,12 @@ int ap_alert_event(struct arena *a, const struct event *ev, struct err *err);
 struct router;
 int ap_alert_routes(struct router *r);
 
-/* Whether a queued delivery to inbox may go: an alert activity (a Create or Update of a
- * BadDateAlert, or the Delete of one of ours) goes only when the receiving server answers
- * GET /actor/alert-partner with 200 to our instance actor. 1 yes (or not an alert
- * activity), 0 no (*why says why), -1 + err (ERR_UNAVAILABLE: ask again later). */
+/* Whether a queued delivery to inbox may go: an alert (a Create or Update of a
+ * BadDateAlert) goes only while it is still shared (alert_share_live: not withdrawn,
+ * changed or expired since it was queued) and when the receiving server answers GET
+ * /actor/alert-partner with 200 to our instance actor; the Delete of one of ours always goes (a partner that stopped
+ * marking us may still hold it). 1 yes (or not an alert), 0 no (*why says why), -1 + err
+ * (ERR_UNAVAILABLE: ask again later). */
 int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
 			     const char **why, struct err *err);
 

@@ -2,6 +2,7 @@
 #include "core/alertcheck.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -116,23 +117,81 @@ full_postcode(const char *p)
 	return postcode_inward(p + i) || (isalnum((unsigned char)p[i]) && postcode_inward(p + i + 1));
 }
 
+/* Whether s holds an Open Location Code ("plus code": "9C3XGV8C+XQ", "GV8C+XQ Soho"), upper
+ * case: four or more of its letters and digits, "+", then two or more (or none, padded). */
+static bool
+plus_code(const char *s)
+{
+	static const char alphabet[] = "23456789CFGHJMPQRVWX";
+	for (const char *p = strchr(s, '+'); p != NULL; p = strchr(p + 1, '+')) {
+		size_t before = 0, after = 0;
+		while ((size_t)(p - s) > before && (strchr(alphabet, p[-1 - (ptrdiff_t)before]) ||
+						     p[-1 - (ptrdiff_t)before] == '0'))
+			before++;
+		while (p[1 + after] != '\0' && strchr(alphabet, p[1 + after]))
+			after++;
+		if (before >= 4 && (after >= 2 || !isalnum((unsigned char)p[1 + after])))
+			return true;
+	}
+	return false;
+}
+
+/* Whether s holds a what3words address ("///filled.count.soap", "filled.count.soap"): three
+ * words of two letters or more joined by dots, which names a spot three metres wide. */
+static bool
+three_words(const char *s)
+{
+	if (strstr(s, "///") != NULL)
+		return true;
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		if (i > 0 && (word_byte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
+			continue;
+		size_t j = i;
+		int words = 0;
+		for (;;) {
+			size_t k = j;
+			while (s[k] != '\0' && (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80))
+				k++;
+			if (k - j < 2)
+				break;
+			words++;
+			if (s[k] != '.' || words == 3)
+				break;
+			j = k + 1;
+		}
+		if (words == 3)
+			return true;
+	}
+	return false;
+}
+
 const char *
 alert_area_problem(const char *area)
 {
 	if (area == NULL)
 		return NULL;
-	size_t len = strlen(area);
+	size_t len = 0;
 	char low[ALERT_AREA_MAX * 4 + 8], up[sizeof low];
-	if (len >= sizeof low)
-		len = sizeof low - 1;
-	for (size_t i = 0; i < len; i++) {
+	/* fullwidth forms (U+FF01..U+FF5E: "１２．５０") read as the ASCII they stand for */
+	for (size_t i = 0; area[i] != '\0' && len < sizeof low - 1; i++) {
 		unsigned char c = (unsigned char)area[i];
-		low[i] = (char)(c < 0x80 ? tolower(c) : c);
-		up[i] = (char)(c < 0x80 ? toupper(c) : c);
+		unsigned char n1 = c ? (unsigned char)area[i + 1] : 0;
+		unsigned char n2 = n1 ? (unsigned char)area[i + 2] : 0;
+		if (c == 0xef && ((n1 == 0xbc && n2 >= 0x81 && n2 <= 0xbf) ||
+				  (n1 == 0xbd && n2 >= 0x80 && n2 <= 0x9e))) {
+			c = (unsigned char)(n1 == 0xbc ? n2 - 0x81 + 0x21 : n2 - 0x80 + 0x60);
+			i += 2;
+		}
+		low[len] = (char)(c < 0x80 ? tolower(c) : c);
+		up[len] = (char)(c < 0x80 ? toupper(c) : c);
+		len++;
 	}
 	low[len] = up[len] = '\0';
-	/* degrees, map links, latitude/longitude */
-	if (strstr(low, "\xc2\xb0") != NULL || strstr(low, "http") != NULL ||
+	/* degrees (and the ordinal and ring signs typed for them), map links, latitude and
+	 * longitude, plus codes, what3words */
+	if (strstr(low, "\xc2\xb0") != NULL || strstr(low, "\xc2\xba") != NULL ||
+	    strstr(low, "\xcb\x9a") != NULL || plus_code(up) || three_words(low) ||
+	    strstr(low, "http") != NULL ||
 	    strstr(low, "www.") != NULL || strstr(low, "maps") != NULL ||
 	    strstr(low, "geo:") != NULL || strstr(low, "latitude") != NULL ||
 	    strstr(low, "longitude") != NULL)

@@ -3,7 +3,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -73,7 +75,10 @@ alert_expiry(int64_t now, int months)
 	int y = tm.tm_year + 1900;
 	int last = days[tm.tm_mon] + (tm.tm_mon == 1 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
 	tm.tm_mday = day < last ? day : last;
-	return (int64_t)timegm(&tm);
+	/* to the end of that day: an expiry to the second would tell members when the alert
+	 * was published or renewed, that is when its reporter (or a moderator) was active */
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return (int64_t)timegm(&tm) + 86400;
 }
 
 static bool
@@ -148,6 +153,23 @@ share(struct arena *a, const struct db_alert *al, enum event_kind kind, struct e
 	return events_emit(a, &ev, err);
 }
 
+/* The id of an alert filed at now: a random instant of now's UTC day, in the layout of
+ * parasol_id() (milliseconds << 16 | 16 more bits), so that it still sorts by day but tells
+ * nobody when in the day it was filed (a time to the millisecond, and a place in the node's
+ * sequence among the posts around it, would point at whoever was active then). *day gets
+ * the day's midnight. 0, or -1 + ERR_INTERNAL. */
+static int
+hidden_id(int64_t now, int64_t *day, int64_t *id, struct err *err)
+{
+	uint64_t r;
+	if (RAND_bytes((unsigned char *)&r, sizeof r) != 1)
+		return err_set(err, ERR_INTERNAL, NULL, "alerts: RAND_bytes failed");
+	*day = now - now % 86400;
+	int64_t ms = *day * 1000 + (int64_t)((r >> 16) % 86400000u);
+	*id = (int64_t)(((uint64_t)ms << 16) | (r & 0xffffu));
+	return 0;
+}
+
 int
 alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	   const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -160,9 +182,11 @@ alert_file(struct arena *a, const struct account *member, const struct instance_
 		return -1;
 	struct db_alert_fields f;
 	fields_of(&c, a, &f);
-	if (db_begin(err) != 0)
+	int64_t day;
+	if (hidden_id(now, &day, id, err) != 0 || db_begin(err) != 0)
 		return -1;
-	if (db_alert_insert(a, member->id, &f, id, err) != 0 || store_idents(a, *id, &c, err) != 0) {
+	if (db_alert_insert(a, *id, member->id, day, &f, err) != 0 ||
+	    store_idents(a, *id, &c, err) != 0) {
 		db_rollback();
 		return -1;
 	}
@@ -659,6 +683,17 @@ alert_partner_set(struct arena *a, const struct account *admin, const char *doma
 {
 	if (admin == NULL || admin->role < ROLE_ADMIN || admin->suspended)
 		return not_found(err, 0);
+	if (!on) {
+		/* its alerts go with it: we would no longer hear it withdraw or change them */
+		if (db_begin(err) != 0)
+			return -1;
+		if (db_alert_partner_set(a, domain ? domain : "", false, err) < 0 ||
+		    db_alert_partner_forget(a, domain ? domain : "", err) != 0) {
+			db_rollback();
+			return -1;
+		}
+		return db_commit(err);
+	}
 	int rc = db_alert_partner_set(a, domain ? domain : "", on, err);
 	if (rc < 0)
 		return -1;
@@ -679,6 +714,12 @@ alert_partners(struct arena *a, const struct account *admin, const char ***out,
 }
 
 int
+alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err)
+{
+	return db_alert_share_live(a, share_id, now, err);
+}
+
+int
 alert_partner_check(struct arena *a, const char *domain, struct err *err)
 {
 	int is = db_alert_partner_is(a, domain, err);
@@ -690,16 +731,23 @@ alert_partner_check(struct arena *a, const char *domain, struct err *err)
 	return 0;
 }
 
-const char *
-alert_node_country(struct arena *a)
+/* The instance setting key, or def when it isn't set (or can't be read). */
+static const char *
+node_setting(struct arena *a, const char *key, const char *def)
 {
 	struct db_setting *rows;
 	struct err ignored;
 	int n = settings_rows(a, &rows, &ignored);
 	for (int i = 0; i < n; i++)
-		if (strcmp(rows[i].key, "alerts_country") == 0)
+		if (strcmp(rows[i].key, key) == 0)
 			return rows[i].value;
-	return "GB";
+	return def;
+}
+
+const char *
+alert_node_country(struct arena *a)
+{
+	return node_setting(a, "alerts_country", "GB");
 }
 
 int
@@ -752,8 +800,13 @@ alert_partner_receive(struct arena *a, const char *domain, const struct alert_sh
 			       strcmp(al.handles, f.handles) != 0 ||
 			       strcmp(al.emails, f.emails) != 0 || strcmp(al.plates, f.plates) != 0;
 		bool live = strcmp(al.state, "pending") == 0 || strcmp(al.state, "published") == 0;
+		/* the partner renews it, but for no longer than our own period from now */
+		int months = atoi(node_setting(a, "alerts_expiry_months", "12"));
+		int64_t cap = alert_expiry(now, months >= 1 && months <= ALERT_EXPIRY_MONTHS_MAX
+							? months
+							: 12);
 		if ((changed && live && db_alert_update(a, id, &f, true, err) < 0) ||
-		    db_alert_set_expiry(a, id, in->expires, err) != 0)
+		    db_alert_set_expiry(a, id, in->expires < cap ? in->expires : cap, err) != 0)
 			goto fail;
 		if (!changed || !live)
 			return db_commit(err);

@@ -38,7 +38,8 @@ int alerts_init(const char *data_dir, struct err *err);
 /* The keyed hash of a normalised identifier of kind: 64 hex digits (arena). */
 char *alert_ident_digest(struct arena *a, enum alert_ident_kind kind, const char *value);
 
-/* Files member's alert after alert_draft_check (with the node's country); *id gets its id.
+/* Files member's alert after alert_draft_check (with the node's country); *id gets its id,
+ * which (like its created_at, the day alone) tells the day it was filed but not the time.
  * ERR_UNPROCESSABLE + *field as alert_draft_check says. 0, or -1 + err. */
 int alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -156,7 +157,8 @@ int alert_settings_save(struct arena *a, const struct account *admin, const char
 /* --- partners (admins mark allowlisted peers; both sides must) ------------------------ */
 
 /* Marks or unmarks peer domain as an alert partner (admins; ERR_NOT_FOUND for others,
- * ERR_UNPROCESSABLE when domain is not a peer). 0 or -1 + err. */
+ * ERR_UNPROCESSABLE when domain is not a peer). Unmarked, the alerts it sent are deleted
+ * here: its withdrawals would no longer reach them. 0 or -1 + err. */
 int alert_partner_set(struct arena *a, const struct account *admin, const char *domain,
 		      bool on, struct err *err);
 /* The partners' domains (admins). Count or -1 + err. */
@@ -174,6 +176,11 @@ struct alert_shared {
  * callers without the settings at hand (the worker). */
 const char *alert_node_country(struct arena *a);
 
+/* Whether our alert named share_id (as partners know it) is still to be sent to them at
+ * now: published, unexpired, its reporter's consent kept (a Create or Update queued before
+ * it was withdrawn or changed must not go). 1, 0, or -1 + err. */
+int alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err);
+
 /* Whether domain may send this node alerts: it is a partner here (ERR_FORBIDDEN, nothing
  * stored, when not). 0 or -1 + err. */
 int alert_partner_check(struct arena *a, const char *domain, struct err *err);
@@ -183,7 +190,8 @@ int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t n
 		       struct err *err);
 
 /* Applies a partner's alert (Create or Update): a new one waits for review here; one known
- * gets the partner's expiry, and goes back to review when its text changed. 0 or -1 + err. */
+ * gets the partner's expiry (never later than the node's own period from now), and goes
+ * back to review when its text changed. 0 or -1 + err. */
 int alert_partner_receive(struct arena *a, const char *domain, const struct alert_shared *in,
 			  int64_t now, struct err *err);
 
@@ -192,7 +200,8 @@ int alert_partner_receive(struct arena *a, const char *domain, const struct aler
 int alert_partner_withdraw(struct arena *a, const char *domain, const char *uri,
 			   struct err *err);
 
-/* Unix time now plus months calendar months (the day clamped to the month's end). */
+/* The end (the next UTC midnight) of the day months calendar months after now (the day
+ * clamped to the month's end): never the time of day now was. */
 int64_t alert_expiry(int64_t now, int months);
 
 #endif

@@ -13,6 +13,10 @@
 
 #define ISO(col) "COALESCE(to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
 
+/* Today's UTC midnight: when a reporter's answer or a member's flag came, as the moderators
+ * may know it (the time of day would point at whoever was active then). */
+#define DAY_OF_NOW "to_timestamp(floor(extract(epoch FROM now()) / 86400) * 86400)"
+
 /* The columns every alert query returns, in the order row_read reads them; $1 is now. */
 #define ALERT_COLUMNS                                                                          \
 	"al.id, COALESCE(al.reporter_id, 0), al.for_member, al.state,"                         \
@@ -127,25 +131,27 @@ field_params(struct arena *a, const struct db_alert_fields *f, const char **p)
 }
 
 int
-db_alert_insert(struct arena *a, int64_t reporter_id, const struct db_alert_fields *f,
-		int64_t *id, struct err *err)
+db_alert_insert(struct arena *a, int64_t id, int64_t reporter_id, int64_t filed_day,
+		const struct db_alert_fields *f, struct err *err)
 {
-	char rb[ID_STRLEN];
-	const char *p[1 + FIELD_PARAMS];
+	char rb[ID_STRLEN], ib[ID_STRLEN], db[32];
+	const char *p[3 + FIELD_PARAMS];
 	p[0] = id_format(reporter_id, rb);
 	field_params(a, f, p + 1);
+	snprintf(db, sizeof db, "%lld", (long long)filed_day);
+	p[19] = id_format(id, ib);
+	p[20] = db;
 	PGresult *r = db_query(
 		a, err,
 		"INSERT INTO alerts (reporter_id, happened_on, part_of_day, area, area_key,"
 		" categories, severity, summary, phones, handles, emails, names, vehicle, plates,"
-		" description, first_contact, consent_members, consent_partners, for_member)"
+		" description, first_contact, consent_members, consent_partners, for_member, id,"
+		" created_at)"
 		" VALUES ($1::bigint, $2::date, $3, $4, $5, $6::text[], $7, $8, $9, $10, $11, $12,"
-		" $13, $14, $15, $16, $17::boolean, $18::boolean, $19::boolean) RETURNING id",
-		19, p);
-	if (r == NULL)
-		return -1;
-	*id = db_int64(r, 0, 0);
-	return 0;
+		" $13, $14, $15, $16, $17::boolean, $18::boolean, $19::boolean, $20::bigint,"
+		" to_timestamp($21::bigint))",
+		21, p);
+	return r == NULL ? -1 : 0;
 }
 
 int
@@ -408,8 +414,9 @@ db_alert_message_add(struct arena *a, int64_t id, bool from_reporter, int64_t mo
 	const char *p[] = {id_format(id, ib), from_reporter ? "true" : "false",
 			   moderator_id ? id_format(moderator_id, mb) : NULL, body};
 	return db_query(a, err,
-			"INSERT INTO alert_messages (alert_id, from_reporter, moderator_id, body)"
-			" VALUES ($1::bigint, $2::boolean, $3::bigint, $4)",
+			"INSERT INTO alert_messages (alert_id, from_reporter, moderator_id, body,"
+			" created_at) VALUES ($1::bigint, $2::boolean, $3::bigint, $4,"
+			" CASE WHEN $2::boolean THEN " DAY_OF_NOW " ELSE now() END)",
 			4, p) == NULL
 		       ? -1
 		       : 0;
@@ -438,8 +445,8 @@ db_alert_flag_add(struct arena *a, int64_t id, int64_t account_id, const char *r
 	char ib[ID_STRLEN], ab[ID_STRLEN];
 	const char *p[] = {id_format(id, ib), id_format(account_id, ab), reason};
 	return db_query(a, err,
-			"INSERT INTO alert_flags (alert_id, account_id, reason)"
-			" VALUES ($1::bigint, $2::bigint, $3)",
+			"INSERT INTO alert_flags (alert_id, account_id, reason, created_at)"
+			" VALUES ($1::bigint, $2::bigint, $3, " DAY_OF_NOW ")",
 			3, p) == NULL
 		       ? -1
 		       : 0;
@@ -568,6 +575,28 @@ db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *e
 				  : "DELETE FROM alert_partners WHERE domain = $1",
 			       1, p);
 	return r == NULL ? -1 : db_rows_changed(r) > 0;
+}
+
+int
+db_alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err)
+{
+	char nb[32];
+	snprintf(nb, sizeof nb, "%lld", (long long)now);
+	const char *p[] = {share_id, nb};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM alerts WHERE share_id = $1 AND state = 'published'"
+			       " AND consent_partners AND partner_domain IS NULL"
+			       " AND expires_at > to_timestamp($2::bigint)",
+			       2, p);
+	return r == NULL ? -1 : PQntuples(r) > 0;
+}
+
+int
+db_alert_partner_forget(struct arena *a, const char *domain, struct err *err)
+{
+	const char *p[] = {domain};
+	return db_query(a, err, "DELETE FROM alerts WHERE partner_domain = $1", 1, p) == NULL ? -1
+											     : 0;
 }
 
 int

@@ -46,9 +46,11 @@ struct db_alert_fields {
 	bool consent_members, consent_partners, for_member;
 };
 
-/* Inserts a pending alert of reporter_id; *id gets its id. 0 or -1 + err. */
-int db_alert_insert(struct arena *a, int64_t reporter_id, const struct db_alert_fields *f,
-		    int64_t *id, struct err *err);
+/* Inserts pending alert id of reporter_id, filed on filed_day (Unix time of a UTC midnight:
+ * created_at keeps the day, never the time; core/alerts.c chooses id so that it doesn't tell
+ * the time either). 0 or -1 + err. */
+int db_alert_insert(struct arena *a, int64_t id, int64_t reporter_id, int64_t filed_day,
+		    const struct db_alert_fields *f, struct err *err);
 
 /* Replaces the alert's fields (state unchanged unless to_pending). 1 changed, 0 no such
  * alert, -1 + err. */
@@ -110,14 +112,15 @@ struct db_alert_note {
 int db_alert_log_list(struct arena *a, int64_t id, struct db_alert_note **out,
 		      struct err *err);
 
-/* Adds a message to the thread (moderator_id 0 for the reporter). 0 or -1 + err. */
+/* Adds a message to the thread (moderator_id 0 for the reporter, whose messages keep the
+ * day they were sent, not the time). 0 or -1 + err. */
 int db_alert_message_add(struct arena *a, int64_t id, bool from_reporter, int64_t moderator_id,
 			 const char *body, struct err *err);
 int db_alert_messages(struct arena *a, int64_t id, struct db_alert_note **out,
 		      struct err *err);
 
-/* Members' flags: add one; list an alert's open ones (who is "" always: flaggers are not
- * shown); close them all. */
+/* Members' flags: add one (it keeps the day, not the time); list an alert's open ones (who
+ * is "" always: flaggers are not shown); close them all. */
 int db_alert_flag_add(struct arena *a, int64_t id, int64_t account_id, const char *reason,
 		      struct err *err);
 int db_alert_flags_open(struct arena *a, int64_t id, struct db_alert_note **out,
@@ -150,6 +153,13 @@ int db_alert_notify_subscribers(struct arena *a, int64_t id, struct err *err);
 /* Marks (on) or unmarks peer domain as an alert partner: 1 changed, 0 not (already so, or
  * not a peer when marking), -1 + err. */
 int db_alert_partner_set(struct arena *a, const char *domain, bool on, struct err *err);
+
+/* Whether our alert partners know as share_id is published, unexpired at now and shared
+ * with the reporter's consent: 1, 0, -1 + err. */
+int db_alert_share_live(struct arena *a, const char *share_id, int64_t now, struct err *err);
+
+/* Deletes every alert partner domain sent (with what hangs on them). 0 or -1 + err. */
+int db_alert_partner_forget(struct arena *a, const char *domain, struct err *err);
 /* The partners' domains (arena). Count or -1 + err. */
 int db_alert_partners(struct arena *a, const char ***out, struct err *err);
 /* Whether domain is a partner: 1, 0, -1 + err. */

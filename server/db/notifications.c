@@ -71,7 +71,8 @@ db_notification_delete(struct arena *a, int64_t account_id, int64_t id, struct e
 
 /* A member's notifications, $1 the member, $2/$3 the bounds (NULL: none), $4 the limit. A
  * post the member can no longer see (visibility narrowed by a block since) is left out of
- * the row, not the notification. */
+ * the row, not the notification; an alert's notification is listed only while the alert is
+ * published and unexpired (by the database's clock: lists take no injected one). */
 #define LIST_SQL(dir)                                                                          \
 	"SELECT n.id, n.type, n.read,"                                                         \
 	" to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"         \
@@ -84,6 +85,7 @@ db_notification_delete(struct arena *a, int64_t account_id, int64_t id, struct e
 	" LEFT JOIN statuses s ON s.id = n.status_id AND " VISIBLE_TO("s", "$1::bigint")       \
 	" LEFT JOIN accounts sa ON sa.id = s.account_id"                                       \
 	" LEFT JOIN alerts al ON al.id = n.alert_id AND al.state = 'published'"                \
+	" AND al.expires_at > now()"                                                           \
 	" WHERE n.account_id = $1::bigint"                                                     \
 	" AND (n.alert_id IS NULL OR al.id IS NOT NULL)"                                       \
 	" AND n.id < COALESCE($2::bigint, 9223372036854775807)"                                \

@@ -18,6 +18,8 @@
 #include "util/err.h"
 #include "util/i18n.h"
 #include "util/id.h"
+#include "util/strbuf.h"
+#include "util/token.h"
 #include "util/tval.h"
 #include "web/alerts.h"
 #include "web/web.h"
@@ -78,6 +80,31 @@ notes_view(struct req *req, const struct db_alert_note *notes, int n)
 	return list;
 }
 
+/* What the moderator reads of al, as a digest the publish form carries back: when the
+ * reporter changed the alert meanwhile, publishing the form would put back what they took
+ * out (or publish what nobody reviewed), so the publish is refused (arena). */
+static const char *
+version_of(struct req *req, const struct db_alert *al)
+{
+	const char *parts[] = {al->state,	  al->happened_on, al->part_of_day, al->area,
+			       al->severity,	  al->summary,	   al->phones,	    al->handles,
+			       al->emails,	  al->names,	   al->vehicle,	    al->plates,
+			       al->description,	  al->first_contact,
+			       al->consent_members ? "1" : "0", al->consent_partners ? "1" : "0",
+			       al->for_member ? "1" : "0"};
+	struct strbuf sb;
+	strbuf_init(&sb, req->arena);
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		strbuf_puts(&sb, parts[i] ? parts[i] : "");
+		strbuf_putc(&sb, '\x1f');
+	}
+	for (int i = 0; i < al->ncategories; i++) {
+		strbuf_puts(&sb, al->categories[i]);
+		strbuf_putc(&sb, ',');
+	}
+	return token_sha256_b64url(req->arena, sb.data);
+}
+
 /* The review page of al; after a refused form, err's message goes beside form's fields. */
 static int
 page(struct req *req, const struct db_alert *al, const char *form, const char *field,
@@ -109,8 +136,12 @@ page(struct req *req, const struct db_alert *al, const char *form, const char *f
 	}
 	tval_set(ctx, "redactions", before);
 	tval_set_bool(ctx, "has_redactions", rv.nbefore > 0);
-	/* the publish form holds the fields, to redact */
-	web_alert_form_values(req, ctx, al, err != NULL && strcmp(form, "publish") == 0);
+	/* the publish form holds the fields, to redact (the alert's own after a conflict: what
+	 * the moderator sent is out of date) */
+	web_alert_form_values(req, ctx, al,
+			      err != NULL && strcmp(form, "publish") == 0 &&
+				      err->code != ERR_CONFLICT);
+	tval_set_str(ctx, "review_version", version_of(req, al));
 	tval_set_str(ctx, "text", err ? web_field(req, "text") : "");
 	if (err != NULL) {
 		if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL) {
@@ -182,6 +213,15 @@ publish(struct req *req)
 	d.for_member = al.for_member;
 	const char *field = NULL;
 	struct err err;
+	/* the page's form always sends the digest of what it showed (a request without one,
+	 * not from the page, publishes what is there now) */
+	const char *seen = web_field(req, "review_version");
+	if (*seen && strcmp(seen, version_of(req, &al)) != 0) {
+		err_set(&err, ERR_CONFLICT,
+			"The reporter changed this alert since you opened it: read it again before you publish it.",
+			"alert %lld changed under the publish form", (long long)al.id);
+		return page(req, &al, "publish", NULL, &err);
+	}
 	if (alert_publish(req->arena, req->viewer, req->settings, al.id,
 			  edited(&d, &al) ? &d : NULL, clock_now(), &field, &err) != 0)
 		return page(req, &al, "publish", field, &err);

@@ -46,6 +46,9 @@ def setup():
     CLOCK["path"] = os.path.join(A.tmp, "clock")
     set_clock(CLOCK["now"])
     A.env = {"PARASOL_TEST_CLOCK_FILE": CLOCK["path"]}
+    # B reads the same clock: a partner's renewal lasts no longer there than B's own period
+    # from B's now (core/alerts.h), so B must see the time A renews at
+    B.env = {"PARASOL_TEST_CLOCK_FILE": CLOCK["path"]}
     for inst in (A, B, C):
         if inst is not A:
             inst.setup()

@@ -78,6 +78,16 @@ START_TEST(area_refuses_coordinates_and_addresses)
 				     "https://maps.example/place", "lat 51 lng 0", "geo:51,0"};
 	for (size_t i = 0; i < sizeof coordinates / sizeof coordinates[0]; i++)
 		ck_assert_msg(alert_area_problem(coordinates[i]) != NULL, "%s", coordinates[i]);
+	/* what names a spot as well as coordinates do, however it is typed: the ordinal and ring
+	 * signs for degrees, fullwidth digits, a plus code, a what3words address */
+	const char *spots[] = {"51º30'N 0º7'W",	      "51˚30'N",
+			       "５１．５０７４，－０．１２７８", "9C3XGV8C+XQ",
+			       "GV8C+XQ Hackney",	      "near gv8c+xq",
+			       "9C3X0000+",		      "///filled.count.soap",
+			       "filled.count.soap",	      "Dalston, index.home.raft"};
+	for (size_t i = 0; i < sizeof spots / sizeof spots[0]; i++)
+		ck_assert_msg(alert_area_problem(spots[i]) != NULL, "%s", spots[i]);
+	ck_assert_msg(alert_area_problem("１２ High Street") != NULL, "fullwidth house number");
 	ck_assert_str_eq(alert_area_problem("51.5074, -0.1278"),
 			 "Write the area in words, without coordinates or map links: a "
 			 "neighbourhood, district or town.");
@@ -92,7 +102,9 @@ START_TEST(area_refuses_coordinates_and_addresses)
 			 "neighbourhood, district or town instead.");
 	const char *fine[] = {"Hackney",	    "Kings Cross, London", "Leeds LS1",
 			      "Zone 2, south London", "Long Eaton",	   "Platt Fields",
-			      "朝阳区",		    "Holloway Road area",  "M1 near the station"};
+			      "朝阳区",		    "Holloway Road area",  "M1 near the station",
+			      "St. Pauls",	    "Soho+Mayfair",	   "U.S. embassy area",
+			      "Hackney/Dalston",    "Zone 1-2",		   "Bow, E3"};
 	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
 		ck_assert_msg(alert_area_problem(fine[i]) == NULL, "%s: %s", fine[i],
 			      alert_area_problem(fine[i]));
