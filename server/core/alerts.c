@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/events.h"
+#include "core/roles.h"
 #include "core/settings.h"
 #include "core/twofactor.h"
 #include "db/db.h"
@@ -148,6 +149,25 @@ share(struct arena *a, const struct db_alert *al, enum event_kind kind, struct e
 	return events_emit(a, &ev, err);
 }
 
+/* Only an account an admin marked as a support worker files for a member: 0, or -1 +
+ * ERR_UNPROCESSABLE (*field "for_member") or another err. */
+static int
+support_check(struct arena *a, const struct account *member, const char **field,
+	      struct err *err)
+{
+	int on = roles_is_support_worker(a, member, err);
+	if (on < 0)
+		return -1;
+	if (on == 0) {
+		*field = "for_member";
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Only accounts an admin marked as support workers can file an alert for "
+			       "a member.",
+			       "alert for a member by a non-support-worker");
+	}
+	return 0;
+}
+
 int
 alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	   const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -157,6 +177,8 @@ alert_file(struct arena *a, const struct account *member, const struct instance_
 	if (member == NULL || member->suspended)
 		return not_found(err, 0);
 	if (alert_draft_check(a, d, now, s->alerts_country, &c, field, err) != 0)
+		return -1;
+	if (d->for_member && support_check(a, member, field, err) != 0)
 		return -1;
 	struct db_alert_fields f;
 	fields_of(&c, a, &f);
@@ -203,6 +225,8 @@ alert_edit(struct arena *a, const struct account *member, const struct instance_
 			"alert %lld is %s", (long long)id, al.state);
 		goto fail;
 	}
+	if (d->for_member && !al.for_member && support_check(a, member, field, err) != 0)
+		goto fail;
 	if (db_alert_update(a, id, &f, true, err) < 0 || store_idents(a, id, &c, err) != 0)
 		goto fail;
 	/* partners lose the version they had (it may hold what the reporter took out); once

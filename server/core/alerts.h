@@ -39,12 +39,15 @@ int alerts_init(const char *data_dir, struct err *err);
 char *alert_ident_digest(struct arena *a, enum alert_ident_kind kind, const char *value);
 
 /* Files member's alert after alert_draft_check (with the node's country); *id gets its id.
- * ERR_UNPROCESSABLE + *field as alert_draft_check says. 0, or -1 + err. */
+ * ERR_UNPROCESSABLE + *field as alert_draft_check says, or *field "for_member" when d is
+ * filed for a member and member is not marked as a support worker (core/roles.h). 0, or
+ * -1 + err. */
 int alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
 	       struct err *err);
 
-/* The reporter changes their alert: checked as when filed; it goes back to the queue
+/* The reporter changes their alert: checked as when filed (turning for_member on needs the
+ * support-worker mark; an alert filed for a member keeps it without); it goes back to the queue
  * (pending) unless it was declined or withdrawn (ERR_CONFLICT then). 0 or -1 + err. */
 int alert_edit(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       int64_t id, const struct alert_draft *d, int64_t now, const char **field,

@@ -180,6 +180,7 @@ publish(struct req *req)
 	d.consent_members = al.consent_members;
 	d.consent_partners = al.consent_partners;
 	d.for_member = al.for_member;
+	d.member_agreed = al.for_member;
 	const char *field = NULL;
 	struct err err;
 	if (alert_publish(req->arena, req->viewer, req->settings, al.id,

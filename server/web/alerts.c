@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "core/alerts.h"
+#include "core/roles.h"
 #include "core/settings.h"
 #include "http/body.h"
 #include "http/request.h"
@@ -162,6 +163,7 @@ web_alert_draft(struct req *req, struct alert_draft *d)
 		.consent_members = checked(req, "consent_members"),
 		.consent_partners = checked(req, "consent_partners"),
 		.for_member = checked(req, "for_member"),
+		.member_agreed = checked(req, "member_agreed"),
 	};
 	d->categories = form_values(req, "categories", &d->ncategories);
 }
@@ -198,7 +200,8 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 			.vehicle = al->vehicle, .description = al->description,
 			.first_contact = al->first_contact,
 			.consent_members = al->consent_members,
-			.consent_partners = al->consent_partners, .for_member = al->for_member};
+			.consent_partners = al->consent_partners, .for_member = al->for_member,
+			.member_agreed = al->for_member};
 	const char *texts[][2] = {
 		{"happened_on", d.happened_on}, {"area", d.area},	  {"summary", d.summary},
 		{"phones", d.phones},		{"handles", d.handles},	  {"emails", d.emails},
@@ -229,6 +232,11 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 	tval_set_bool(ctx, "consent_members", d.consent_members);
 	tval_set_bool(ctx, "consent_partners", d.consent_partners);
 	tval_set_bool(ctx, "for_member", d.for_member);
+	tval_set_bool(ctx, "member_agreed", d.member_agreed);
+	/* the choice to file for a member: support workers' (and on an alert filed so) */
+	struct err ignored;
+	tval_set_bool(ctx, "support_worker",
+		      d.for_member || roles_is_support_worker(req->arena, req->viewer, &ignored) > 0);
 }
 
 #define FORM_TEMPLATE "alert_form"
