@@ -117,7 +117,12 @@ page(struct req *req, const struct db_alert *al, const char *form, const char *f
 			req->err = *err;
 			return -1;
 		}
-		tval_set_str(ctx, arena_printf(req->arena, "%s_error", form),
+		/* a conflict (another moderator decided it meanwhile) goes at the top: the form it
+		 * came from may not be on the page any more */
+		tval_set_str(ctx,
+			     err->code == ERR_CONFLICT
+				     ? "conflict_error"
+				     : arena_printf(req->arena, "%s_error", form),
 			     i18n_gettext(req->lang, err->safe));
 		tval_set_str(ctx, "error_field", field ? field : "");
 		return web_render(req, resp_status_for(err->code), "admin_alert",
