@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "core/alerts.h"
 #include "db/alerts.h"
+#include "db/federation.h"
 #include "db/model.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -249,8 +250,35 @@ ap_alert_routes(struct router *r)
 	return router_add(r, "GET", "/actor/alert-partner", partner_status);
 }
 
+/* The inbox partner domain's instance actor document names (stored like any actor, fetched
+ * the first time through ap/resolve's checks), when it is on domain: 1 and *inbox, 0 and
+ * *why, or -1 + err (ERR_UNAVAILABLE: ask again later). */
+static int
+partner_inbox(struct arena *a, const char *domain, const char **inbox, const char **why,
+	      struct err *err)
+{
+	struct account *actor =
+		ap_resolve_actor(a, arena_printf(a, "%s://%s/actor", scheme(), domain), false, err);
+	if (actor == NULL) {
+		if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL)
+			return -1;
+		*why = "the partner's instance actor could not be read";
+		return 0;
+	}
+	const char *found = NULL;
+	if (db_account_inbox(a, actor->id, &found, err) != 0 && err->code != ERR_NOT_FOUND)
+		return -1;
+	char *host = found ? ap_url_domain(a, found) : NULL;
+	if (host == NULL || strcmp(host, domain) != 0) {
+		*why = "the partner's instance actor names no inbox on its own server";
+		return 0;
+	}
+	*inbox = found;
+	return 1;
+}
+
 int
-ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char **inbox,
 			 const char **why, struct err *err)
 {
 	const char *base = ap_base_url();
@@ -261,7 +289,7 @@ ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *in
 			    strncmp(deleted + strlen(base), "/alerts/shared/", 15) == 0;
 	if (alert_of(activity) == NULL && !ours_deleted)
 		return 1;
-	char *domain = ap_url_domain(a, inbox);
+	char *domain = ap_url_domain(a, *inbox);
 	if (domain == NULL)
 		return err_set(err, ERR_INVALID, NULL, "alert inbox is not a URL");
 	struct fetch_signer s;
@@ -274,7 +302,7 @@ ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *in
 		      "application/json", &s, &resp, err) != 0)
 		return err->code == ERR_UNAVAILABLE ? -1 : 0;
 	if (resp.status == 200)
-		return 1;
+		return partner_inbox(a, domain, inbox, why, err);
 	if (resp.status == 408 || resp.status == 429 || resp.status >= 500 ||
 	    resp.status == 401)
 		return err_set(err, ERR_UNAVAILABLE, NULL, "%s answered %ld about the partnership",

@@ -31,11 +31,14 @@ int ap_alert_event(struct arena *a, const struct event *ev, struct err *err);
 struct router;
 int ap_alert_routes(struct router *r);
 
-/* Whether a queued delivery to inbox may go: an alert activity (a Create or Update of a
- * BadDateAlert, or the Delete of one of ours) goes only when the receiving server answers
- * GET /actor/alert-partner with 200 to our instance actor. 1 yes (or not an alert
- * activity), 0 no (*why says why), -1 + err (ERR_UNAVAILABLE: ask again later). */
-int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+/* Whether a queued delivery to *inbox may go: an alert activity (a Create or Update of a
+ * BadDateAlert, or the Delete of one of ours) is queued for the partner's domain and goes
+ * only when the receiving server answers GET /actor/alert-partner with 200 to our instance
+ * actor, and then to the inbox the partner's instance actor (<scheme>://<domain>/actor)
+ * names, which must be on that domain (*inbox is set to it; the actor is stored like any
+ * other, fetched once). 1 yes (or not an alert activity), 0 no (*why says why), -1 + err
+ * (ERR_UNAVAILABLE: ask again later). */
+int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char **inbox,
 			     const char **why, struct err *err);
 
 /* The inbox's check of an activity from signer before it is stored: a Create or Update of

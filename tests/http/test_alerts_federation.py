@@ -56,6 +56,8 @@ def setup():
                                                         "application/json")
     state["fake"] = fake
     state["fay"] = fake.add_actor("fay")
+    # its instance actor names an inbox of its own choosing: partners read it (ap/alerts.h)
+    fake.add_instance_actor(inbox="/shared-alerts-inbox")
     for x, y in ((A, B), (B, A), (A, C), (C, A)):
         harness.allow_peer(x, dom(y))
     harness.allow_peer(A, fake.domain)
@@ -133,7 +135,7 @@ def test_shared_alert_reaches_partner_review_only():
     fake = state["fake"]
     harness.wait_for(lambda: fake.activities("Create"), WAIT, what="the Create at the fake")
     act = fake.activities("Create")[0]
-    assert act["_path"] == "/actor/inbox", act["_path"]
+    assert act["_path"] == "/shared-alerts-inbox", act["_path"]
     assert act["actor"] == harness.instance_base(A) + "/actor", act["actor"]
     obj = act["object"]
     assert obj["type"] == "BadDateAlert" and obj["area"] == "Hackney", obj
