@@ -736,6 +736,9 @@ alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
 		return err_set(err, ERR_INVALID, "The alert has no id.", "shared alert id");
 	if (in->expires <= 0)
 		return err_set(err, ERR_INVALID, "The alert has no endTime.", "shared alert expiry");
+	if (in->expires <= now) /* nothing to store: it would never be shown */
+		return err_set(err, ERR_INVALID, "The alert's endTime has passed.",
+			       "shared alert expired");
 	if (alert_draft_check(a, &in->d, now, alert_node_country(a), &c, &field, err) != 0) {
 		/* a peer's malformed alert: 400 with what the draft check said (a copy: err_set
 		 * writes err->safe) */

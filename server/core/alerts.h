@@ -181,7 +181,8 @@ const char *alert_node_country(struct arena *a);
  * stored, when not). 0 or -1 + err. */
 int alert_partner_check(struct arena *a, const char *domain, struct err *err);
 
-/* A partner's alert checked as a draft (ERR_INVALID with why when refused). 0 or -1. */
+/* A partner's alert checked as a draft, with an id and an endTime still to come (ERR_INVALID
+ * with why when refused). 0 or -1. */
 int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
 		       struct err *err);
 

@@ -127,7 +127,7 @@ roles_page(struct req *req, const struct sent *s)
 		tval_set_bool(ctx, arena_printf(req->arena, "%sreason_invalid", pre),
 			      grant_error && s->bad_reason);
 		tval_set_str(ctx, arena_printf(req->arena, "%susername_value", pre),
-			     grant_error ? web_field(req, "username") : "");
+			     grant_error ? web_field(req, sup ? "member" : "username") : "");
 		tval_set_str(ctx, arena_printf(req->arena, "%sreason_value", pre),
 			     grant_error ? web_field(req, "reason") : "");
 	}
@@ -184,7 +184,7 @@ support_grant(struct req *req)
 	const char *reason = web_field(req, "reason");
 	struct sent s = {&err, 0, roles_check_reason(req->arena, &reason, &err) != 0, true};
 	if (s.bad_reason || roles_grant_support_worker(req->arena, req->viewer,
-						       web_field(req, "username"), reason, NULL,
+						       web_field(req, "member"), reason, NULL,
 						       &err) != 0)
 		return roles_page(req, &s);
 	return web_redirect(req, "/admin/roles", "saved");

@@ -78,24 +78,26 @@ def test_members_cannot_file_for_a_member():
 def test_admin_marks_a_support_worker():
     """Only an admin marks; the mark is logged with its reason on the roles page and not in
     the members' moderation log; a second mark is a 409 that logs nothing"""
-    form = {"username": "sam", "reason": "Outreach worker at the drop-in."}
+    form = {"member": "sam", "reason": "Outreach worker at the drop-in."}
     r = c["mod"].post("/admin/roles/support-workers", form)
     assert r.status == 403, r
     assert count("SELECT count(*) FROM support_workers") == 0
-    for bad, why in (({"username": "sam", "reason": "  "}, "Give a reason"),
-                     ({"username": "nobody", "reason": "x"}, "No account has that name."),
-                     ({"username": "sam@elsewhere.example", "reason": "x"}, None)):
+    for bad, why in (({"member": "sam", "reason": "  "}, "Give a reason"),
+                     ({"member": "nobody", "reason": "x"}, "No account has that name."),
+                     ({"member": "sam@elsewhere.example", "reason": "x"}, None)):
         r = c["admin"].post("/admin/roles/support-workers", bad)
         assert r.status in (404, 422), (bad, r)
         if why:
             assert why in r.text, (bad, r.text[:1500])
     assert count("SELECT count(*) FROM support_workers") == 0
+    r = c["admin"].post("/admin/roles/support-workers", {"member": "nobody", "reason": "x"})
+    assert harness.form_fields(r.text).get("member") == "nobody", "the form lost the name"
     r = c["admin"].post("/admin/roles/support-workers", form)
     assert r.status == 303, (r, r.text[:1500])
     assert count("SELECT count(*) FROM support_workers WHERE account_id = %s" % ids["sam"]) == 1
     assert inst.scalar("SELECT reason FROM mod_actions WHERE kind = 'grant_support_worker'"
                        " AND target_account_id = %s" % ids["sam"]) == form["reason"]
-    r = c["admin"].post("/admin/roles/support-workers", {"username": "@Sam", "reason": "again"})
+    r = c["admin"].post("/admin/roles/support-workers", {"member": "@Sam", "reason": "again"})
     assert r.status == 409, r
     assert count("SELECT count(*) FROM mod_actions WHERE kind = 'grant_support_worker'") == 1
     page = c["admin"].get("/admin/roles").text
@@ -189,7 +191,7 @@ def test_support_worker_edits_and_revocation():
 @test
 def test_deletion_removes_the_mark():
     """Deleting a support worker's account removes the mark"""
-    r = c["admin"].post("/admin/roles/support-workers", {"username": "rose", "reason": "Helps."})
+    r = c["admin"].post("/admin/roles/support-workers", {"member": "rose", "reason": "Helps."})
     assert r.status == 303, r
     rid = inst.scalar("SELECT id FROM accounts WHERE username = 'rose'")
     r = c["rose"].post("/settings/delete", {"password": harness.PASSWORD})

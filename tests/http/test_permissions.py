@@ -355,7 +355,7 @@ FORMS = {
                             "note": "through a hole"},
     "/admin/roles": {"username": "bea", "reason": "through a hole"},
     "/admin/roles/:id/revoke": {"reason": "through a hole"},
-    "/admin/roles/support-workers": {"username": "bea", "reason": "through a hole"},
+    "/admin/roles/support-workers": {"member": "bea", "reason": "through a hole"},
     "/admin/roles/:id/support-worker/revoke": {"reason": "through a hole"},
     "/admin/peers": {"domain": "hole.example", "note": "through a hole"},
     "/admin/peers/mode": {"federation_mode": "blocklist", "confirm": "yes"},
