@@ -189,8 +189,23 @@ ap_alert_inbox_check(struct arena *a, const json_t *act, const struct account *s
 		     struct err *err)
 {
 	const json_t *obj = alert_of(act);
-	if (obj == NULL)
+	if (obj == NULL) {
+		/* a list of objects holding an alert: one alert an activity, or it would pass
+		 * as something else */
+		const json_t *list = json_object_get(act, "object"), *x;
+		size_t i;
+		if (!json_is_array(list) ||
+		    (!ap_prop_is_type(act, "Create") && !ap_prop_is_type(act, "Update")))
+			return 0;
+		json_array_foreach(list, i, x)
+		{
+			if (json_is_object(x) && ap_prop_is_type(x, AP_ALERT_TYPE))
+				return err_set(err, ERR_INVALID,
+					       "An alert activity carries one alert.",
+					       "alert in a list of objects");
+		}
 		return 0;
+	}
 	if (!instance_actor(signer))
 		return err_set(err, ERR_FORBIDDEN,
 			       "Alerts are accepted only from a partner's instance actor.",
