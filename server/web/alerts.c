@@ -252,6 +252,15 @@ form_page(struct req *req, const struct db_alert *al, const char *action, const 
 	tval_set_str(ctx, "action", action);
 	tval_set_bool(ctx, "editing", al != NULL);
 	tval_set_str(ctx, "error_field", field ? field : "");
+	/* the refused field says so (aria-invalid); the message at the top links to it */
+	static const char *const fields[] = {
+		"happened_on", "part_of_day", "area",	"categories", "severity",
+		"summary",     "phones",      "handles", "emails",     "names",
+		"vehicle",     "plates",      "description", "first_contact", "for_member",
+		"member_agreed"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		tval_set_bool(ctx, arena_printf(req->arena, "bad_%s", fields[i]),
+			      field != NULL && strcmp(field, fields[i]) == 0);
 	return web_render_form(req, FORM_TEMPLATE, al ? EDIT_TITLE : FORM_TITLE, ctx, err);
 }
 
@@ -349,6 +358,7 @@ browse(struct req *req)
 		tval_push(areas, o);
 	}
 	tval_set(ctx, "areas", areas);
+	tval_set_bool(ctx, "has_areas", na > 0);
 	tval_set(ctx, "category_options",
 		 options(req, alert_category_names, alert_category_labels, ALERT_CATEGORY__MAX,
 			 category));
