@@ -394,6 +394,69 @@ load_for_mod(struct arena *a, const struct account *mod, int64_t id, int64_t now
 	return found == 0 ? not_found(err, id) : 0;
 }
 
+/* load_for_mod for a decision: ERR_CONFLICT when another moderator holds the claim. */
+static int
+load_to_act(struct arena *a, const struct account *mod, int64_t id, int64_t now,
+	    struct db_alert *al, struct err *err)
+{
+	if (load_for_mod(a, mod, id, now, al, err) != 0)
+		return -1;
+	if (al->claimed_by != 0 && al->claimed_by != mod->id)
+		return err_set(err, ERR_CONFLICT,
+			       "Another moderator is handling this alert: take it over to act on it.",
+			       "alert %lld claimed by %lld", (long long)id,
+			       (long long)al->claimed_by);
+	return 0;
+}
+
+bool
+alert_in_review(const struct db_alert *al)
+{
+	return strcmp(al->state, "pending") == 0 ||
+	       (strcmp(al->state, "published") == 0 && al->open_flags > 0);
+}
+
+int
+alert_claim(struct arena *a, const struct account *mod, int64_t id, enum alert_claim_op op,
+	    int64_t holder, struct err *err)
+{
+	struct db_alert al;
+	if (db_begin(err) != 0)
+		return -1;
+	if (load_for_mod(a, mod, id, 0, &al, err) != 0)
+		goto fail;
+	const char *action = NULL;
+	if (!alert_in_review(&al))
+		err_set(err, ERR_CONFLICT, "This alert is not waiting for review any more.",
+			"alert %lld not in review", (long long)id);
+	else if (op == ALERT_CLAIM && al.claimed_by == mod->id)
+		return db_commit(err); /* held already */
+	else if (op == ALERT_CLAIM && al.claimed_by != 0)
+		err_set(err, ERR_CONFLICT,
+			"Another moderator is handling this alert: take it over to act on it.",
+			"alert %lld claimed by %lld", (long long)id, (long long)al.claimed_by);
+	else if (op == ALERT_RELEASE && al.claimed_by != mod->id)
+		err_set(err, ERR_CONFLICT, "You are not handling this alert.",
+			"alert %lld not held by %lld", (long long)id, (long long)mod->id);
+	else if (op == ALERT_TAKE_OVER &&
+		 (al.claimed_by == 0 || al.claimed_by == mod->id || al.claimed_by != holder))
+		err_set(err, ERR_CONFLICT,
+			"Who is handling this alert changed meanwhile: look again before taking it "
+			"over.",
+			"alert %lld: take-over of %lld, held by %lld", (long long)id,
+			(long long)holder, (long long)al.claimed_by);
+	else
+		action = op == ALERT_CLAIM ? "claim" : op == ALERT_RELEASE ? "release" : "take_over";
+	if (action == NULL ||
+	    db_alert_claim_set(a, id, op == ALERT_RELEASE ? 0 : mod->id, err) != 0 ||
+	    db_alert_log(a, id, mod->id, action, "", err) != 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
 static int
 check_text(const char *text, size_t max, const char *msg, struct err *err)
 {
@@ -415,7 +478,7 @@ alert_publish(struct arena *a, const struct account *mod, const struct instance_
 	struct alert_checked c;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, now, &al, err) != 0)
+	if (load_to_act(a, mod, id, now, &al, err) != 0)
 		goto fail;
 	if (strcmp(al.state, "pending") != 0) {
 		err_set(err, ERR_CONFLICT, "Only an alert waiting for review can be published.",
@@ -459,7 +522,7 @@ alert_decline(struct arena *a, const struct account *mod, int64_t id, const char
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0)
+	if (load_to_act(a, mod, id, 0, &al, err) != 0)
 		goto fail;
 	if (strcmp(al.state, "pending") != 0) {
 		err_set(err, ERR_CONFLICT, "Only an alert waiting for review can be declined.",
@@ -484,7 +547,7 @@ alert_ask(struct arena *a, const struct account *mod, int64_t id, const char *bo
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0 ||
+	if (load_to_act(a, mod, id, 0, &al, err) != 0 ||
 	    db_alert_message_add(a, id, false, mod->id, body, err) != 0 ||
 	    db_alert_log(a, id, mod->id, "ask", "", err) != 0) {
 		db_rollback();
@@ -600,7 +663,8 @@ alert_flags_close(struct arena *a, const struct account *mod, int64_t id, const 
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0 || db_alert_flags_close(a, id, err) != 0 ||
+	if (load_to_act(a, mod, id, 0, &al, err) != 0 || db_alert_flags_close(a, id, err) != 0 ||
+	    db_alert_claim_set(a, id, 0, err) != 0 ||
 	    db_alert_log(a, id, mod->id, "flag_closed", reason, err) != 0) {
 		db_rollback();
 		return -1;

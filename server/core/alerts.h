@@ -86,11 +86,31 @@ int alert_lookup(struct arena *a, const struct account *viewer, const struct ins
 
 /* --- review (moderators; ERR_NOT_FOUND for anyone else) -------------------------------- */
 
+/* A claim is a lock, as on reports (core/queue.h): while a moderator handles an alert in
+ * review, another may publish, decline, ask or close its flags only after taking it over.
+ * Claiming one's own does nothing; a decision (or closing the flags) ends the claim. */
+enum alert_claim_op {
+	ALERT_CLAIM,	 /* take an alert nobody handles */
+	ALERT_RELEASE,	 /* give one's own back */
+	ALERT_TAKE_OVER, /* take it from holder, the moderator the page showed */
+};
+/* Whether al is in review: pending, or published with open flags. */
+bool alert_in_review(const struct db_alert *al);
+
+/* mod claims, releases or takes over alert id (holder: for a take-over, the moderator who
+ * held it when the page was read, so that a claim changed in between isn't taken unseen),
+ * logged in alert_log. ERR_CONFLICT when the alert is not in review (pending, or published
+ * with open flags), held by another (a claim), not held by mod (a release), or held by
+ * nobody, by mod or by someone else than holder (a take-over). 0 or -1 + err. */
+int alert_claim(struct arena *a, const struct account *mod, int64_t id, enum alert_claim_op op,
+		int64_t holder, struct err *err);
+
 /* Pending alerts and published ones members flagged, oldest first. Count or -1 + err. */
 int alert_queue(struct arena *a, const struct account *mod, const struct instance_settings *s,
 		int64_t now, struct db_alert **out, struct err *err);
 
-/* Publishes a pending alert (ERR_CONFLICT otherwise; ERR_UNPROCESSABLE when the reporter
+/* The decisions below answer ERR_CONFLICT when another moderator holds the claim.
+ * Publishes a pending alert (ERR_CONFLICT otherwise; ERR_UNPROCESSABLE when the reporter
  * didn't consent to members seeing it). redacted: the fields the moderator edited (NULL:
  * none), checked as a draft; the fields before are kept (alert_redactions). It expires after
  * the node's period from now. 0 or -1 + err (*field for a refused redaction). */

@@ -188,6 +188,74 @@ def test_support_worker_edits_and_revocation():
     assert count("SELECT count(*) FROM alerts") == before
 
 
+def claim_state(aid):
+    return inst.psql("SELECT state, COALESCE(claimed_by::text, ''), summary FROM alerts"
+                     " WHERE id = %s" % aid)[0]
+
+
+def log_of(aid):
+    return inst.psql("SELECT l.action, a.username FROM alert_log l JOIN accounts a"
+                     " ON a.id = l.moderator_id WHERE l.alert_id = %s ORDER BY l.id" % aid)
+
+
+@test
+def test_claim_and_take_over():
+    """Like reports, an alert in review is claimed: while one moderator handles it, another's
+    publish, decline and question get 409 and change nothing, a claim too; a take-over names
+    the holder the page showed (a stale or malformed one is refused); releases and decisions
+    end the claim; every step is in the alert's log; the reporter sees none of it"""
+    aid = file_ok(c["lily"], area="Kentish Town", summary="Would not leave.")
+    mona = inst.scalar("SELECT id FROM accounts WHERE username = 'mona'")
+    milo = inst.scalar("SELECT id FROM accounts WHERE username = 'milo'")
+    base = "/admin/alerts/%s" % aid
+    assert 'name="op" value="claim"' in c["mod"].get(base).text
+    r = c["mod"].post(base + "/claim", {"op": "steal"})
+    assert r.status == 422, r
+    assert claim_state(aid)[1] == ""
+    r = c["mod"].post(base + "/claim", {"op": "claim"})
+    assert r.status == 303, r
+    assert claim_state(aid)[1] == mona
+    assert c["mod"].post(base + "/claim", {"op": "claim"}).status == 303  # held already
+    page = c["mod2"].get(base).text
+    assert "@mona is handling this alert" in page, page[:3000]
+    assert 'name="holder" value="%s"' % mona in page
+    assert "Handled by @mona" in c["mod2"].get("/admin/alerts").text
+    before, nlog = claim_state(aid), len(log_of(aid))
+    nmsg = int(inst.scalar("SELECT count(*) FROM alert_messages WHERE alert_id = %s" % aid))
+    for path, form in (("/publish", {"area": "Kentish Town", "summary": "Changed by milo."}),
+                       ("/decline", {"text": "Out of scope."}), ("/ask", {"text": "When?"}),
+                       ("/claim", {"op": "claim"}), ("/claim", {"op": "release"}),
+                       ("/claim", {"op": "take_over", "holder": milo})):
+        r = c["mod2"].post(base + path, form)
+        assert r.status == 409, (path, form, r)
+        assert claim_state(aid) == before, (path, form)
+    r = c["mod2"].post(base + "/claim", {"op": "take_over", "holder": "abc"})
+    assert r.status == 422, r
+    assert claim_state(aid) == before and len(log_of(aid)) == nlog
+    assert int(inst.scalar("SELECT count(*) FROM alert_messages WHERE alert_id = %s"
+                           % aid)) == nmsg
+    r = c["mod2"].post(base + "/publish", {"area": "Kentish Town", "summary": "x"})
+    assert "Another moderator is handling this alert: take it over to act on it." in r.text
+    r = c["mod2"].post(base + "/claim", {"op": "take_over", "holder": mona})
+    assert r.status == 303, r
+    assert claim_state(aid)[1] == milo
+    r = c["mod"].post(base + "/decline", {"text": "Out of scope."})
+    assert r.status == 409, r
+    assert c["mod"].post(base + "/claim", {"op": "release"}).status == 409
+    assert c["mod2"].post(base + "/claim", {"op": "release"}).status == 303
+    assert claim_state(aid)[1] == ""
+    assert c["mod"].post(base + "/claim", {"op": "claim"}).status == 303
+    r = c["mod"].post(base + "/decline", {"text": "Out of scope."})
+    assert r.status == 303, r
+    assert claim_state(aid)[:2] == ["declined", ""]
+    r = c["mod"].post(base + "/claim", {"op": "claim"})
+    assert r.status == 409, r  # decided: nothing to handle
+    assert log_of(aid) == [["claim", "mona"], ["take_over", "milo"], ["release", "milo"],
+                           ["claim", "mona"], ["decline", "mona"]], log_of(aid)
+    mine = c["lily"].get("/alerts/%s" % aid).text
+    assert "milo" not in mine and "mona" not in mine
+
+
 @test
 def test_deletion_removes_the_mark():
     """Deleting a support worker's account removes the mark"""

@@ -28,3 +28,14 @@ BEGIN
 		' CHECK (kind = ANY (%L::text[]))', keys);
 END
 $$;
+
+-- A moderator's claim on an alert in review (core/alerts.h alert_claim), as reports have: while
+-- one moderator holds it, another acts on it only after taking it over; claims, releases and
+-- take-overs are in alert_log. A decision ends the claim.
+ALTER TABLE alerts
+	ADD COLUMN claimed_by bigint REFERENCES accounts (id) ON DELETE SET NULL,
+	ADD COLUMN claimed_at timestamptz;
+CREATE INDEX alerts_claimed_by ON alerts (claimed_by) WHERE claimed_by IS NOT NULL;
+ALTER TABLE alert_log DROP CONSTRAINT alert_log_action_check;
+ALTER TABLE alert_log ADD CONSTRAINT alert_log_action_check CHECK (action IN ('publish',
+	'redact', 'ask', 'decline', 'renew', 'flag_closed', 'claim', 'release', 'take_over'));
