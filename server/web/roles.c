@@ -143,68 +143,66 @@ roles_get(struct req *req)
 	return roles_page(req, &s);
 }
 
+/* A grant form (support: the support workers'; else the moderators'), and its redirect or
+ * the page again with what was refused. */
 static int
-roles_grant(struct req *req)
+grant(struct req *req, bool support)
 {
 	if (!web_has_role(req, ROLE_ADMIN))
 		return web_deny(req);
 	struct err err;
 	const char *reason = web_field(req, "reason");
-	struct sent s = {&err, 0, roles_check_reason(req->arena, &reason, &err) != 0, false};
+	struct sent s = {&err, 0, roles_check_reason(req->arena, &reason, &err) != 0, support};
 	if (s.bad_reason ||
-	    roles_grant_moderator(req->arena, req->viewer, web_field(req, "username"), reason, NULL,
-				  &err) != 0)
+	    (support ? roles_grant_support_worker(req->arena, req->viewer,
+						  web_field(req, "member"), reason, NULL, &err)
+		     : roles_grant_moderator(req->arena, req->viewer, web_field(req, "username"),
+					     reason, NULL, &err)) != 0)
 		return roles_page(req, &s);
 	return web_redirect(req, "/admin/roles", "saved");
+}
+
+/* A remove form of the account the path names, as grant does. */
+static int
+take_back(struct req *req, bool support)
+{
+	if (!web_has_role(req, ROLE_ADMIN))
+		return web_deny(req);
+	int64_t id;
+	if (web_path_id(req, &id) != 0)
+		return -1;
+	struct err err;
+	const char *reason = web_field(req, "reason");
+	struct sent s = {&err, id, roles_check_reason(req->arena, &reason, &err) != 0, support};
+	if (s.bad_reason ||
+	    (support ? roles_revoke_support_worker(req->arena, req->viewer, id, reason, NULL, &err)
+		     : roles_revoke_moderator(req->arena, req->viewer, id, reason, NULL, &err)) != 0)
+		return roles_page(req, &s);
+	return web_redirect(req, "/admin/roles", "saved");
+}
+
+static int
+roles_grant(struct req *req)
+{
+	return grant(req, false);
 }
 
 static int
 roles_revoke(struct req *req)
 {
-	if (!web_has_role(req, ROLE_ADMIN))
-		return web_deny(req);
-	int64_t id;
-	if (web_path_id(req, &id) != 0)
-		return -1;
-	struct err err;
-	const char *reason = web_field(req, "reason");
-	struct sent s = {&err, id, roles_check_reason(req->arena, &reason, &err) != 0, false};
-	if (s.bad_reason ||
-	    roles_revoke_moderator(req->arena, req->viewer, id, reason, NULL, &err) != 0)
-		return roles_page(req, &s);
-	return web_redirect(req, "/admin/roles", "saved");
+	return take_back(req, false);
 }
 
 static int
 support_grant(struct req *req)
 {
-	if (!web_has_role(req, ROLE_ADMIN))
-		return web_deny(req);
-	struct err err;
-	const char *reason = web_field(req, "reason");
-	struct sent s = {&err, 0, roles_check_reason(req->arena, &reason, &err) != 0, true};
-	if (s.bad_reason || roles_grant_support_worker(req->arena, req->viewer,
-						       web_field(req, "member"), reason, NULL,
-						       &err) != 0)
-		return roles_page(req, &s);
-	return web_redirect(req, "/admin/roles", "saved");
+	return grant(req, true);
 }
 
 static int
 support_revoke(struct req *req)
 {
-	if (!web_has_role(req, ROLE_ADMIN))
-		return web_deny(req);
-	int64_t id;
-	if (web_path_id(req, &id) != 0)
-		return -1;
-	struct err err;
-	const char *reason = web_field(req, "reason");
-	struct sent s = {&err, id, roles_check_reason(req->arena, &reason, &err) != 0, true};
-	if (s.bad_reason ||
-	    roles_revoke_support_worker(req->arena, req->viewer, id, reason, NULL, &err) != 0)
-		return roles_page(req, &s);
-	return web_redirect(req, "/admin/roles", "saved");
+	return take_back(req, true);
 }
 
 int
