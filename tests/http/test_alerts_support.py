@@ -258,7 +258,15 @@ def test_claim_and_take_over():
 
 @test
 def test_deletion_removes_the_mark():
-    """Deleting a support worker's account removes the mark"""
+    """Deleting a support worker's account removes the mark; deleting a moderator's ends
+    their claims"""
+    mod3 = harness.member(inst, "maud", role="moderator")
+    aid = file_ok(c["lily"], area="Hoxton", summary="Grabbed my arm.")
+    assert mod3.post("/admin/alerts/%s/claim" % aid, {"op": "claim"}).status == 303
+    assert claim_state(aid)[1] != ""
+    r = mod3.post("/settings/delete", {"password": harness.PASSWORD})
+    assert r.status in (200, 303), (r, r.text[:1500])
+    assert claim_state(aid)[1] == ""
     r = c["admin"].post("/admin/roles/support-workers", {"member": "rose", "reason": "Helps."})
     assert r.status == 303, r
     rid = inst.scalar("SELECT id FROM accounts WHERE username = 'rose'")
