@@ -149,7 +149,7 @@ read_alert(struct arena *a, const json_t *obj, const struct account *signer,
 	out->uri = json_string_value(json_object_get(obj, "id"));
 	if (out->uri == NULL)
 		return err_set(err, ERR_INVALID, "The alert has no id.", "alert without an id");
-	char *host = out->uri ? ap_url_domain(a, out->uri) : NULL;
+	char *host = ap_url_domain(a, out->uri);
 	if (host == NULL || strcmp(host, signer->domain) != 0)
 		return err_set(err, ERR_FORBIDDEN, "The alert's id is not on its sender's server.",
 			       "alert id on another host");
