@@ -1460,7 +1460,9 @@ class FakeInstanceActor(FakeActor):
 
     def document(self):
         doc = super().document()
-        doc["type"], doc["inbox"] = "Application", self.peer.base + self.inbox_path
+        doc["type"] = "Application"
+        doc["inbox"] = (self.inbox_path if self.inbox_path.startswith("http")
+                        else self.peer.base + self.inbox_path)
         return doc
 
 
@@ -1578,7 +1580,8 @@ class FakePeer:
 
     def add_instance_actor(self, name="instance", inbox="/actor/inbox"):
         """The peer's instance actor at <base>/actor, as parasol's own (an Application that
-        WebFinger finds as name@domain), its document naming inbox (a path) as its inbox."""
+        WebFinger finds as name@domain), its document naming inbox (a path, or a whole URL)
+        as its inbox."""
         import json
         a = FakeInstanceActor(self, name, RSAKey(self.suite), False)
         a.inbox_path = inbox

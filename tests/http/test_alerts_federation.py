@@ -61,6 +61,12 @@ def setup():
     for x, y in ((A, B), (B, A), (A, C), (C, A)):
         harness.allow_peer(x, dom(y))
     harness.allow_peer(A, fake.domain)
+    # a partner whose instance actor names another server's inbox (the fake's)
+    liar = harness.FakePeer(suite)
+    liar.routes["/actor/alert-partner"] = fake.routes["/actor/alert-partner"]
+    liar.add_instance_actor(inbox=fake.base + "/stolen-inbox")
+    state["liar"] = liar
+    harness.allow_peer(A, liar.domain)
     harness.allow_peer(B, fake.domain)
     c["a_admin"] = harness.member(A, "ada", role="admin")
     c["b_admin"] = harness.member(B, "bea", role="admin")
@@ -272,6 +278,21 @@ def test_forged_alerts_refused():
     assert r.status in (400, 403), r
     assert alerts_of(B) == before
     assert B.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'") == "0"
+
+
+@test
+def test_inbox_on_another_server_gets_nothing():
+    """A partner whose instance actor names an inbox on another server (here the fake's) is
+    sent nothing: alerts go only to an inbox on the partner's own server"""
+    liar, fake = state["liar"], state["fake"]
+    A.psql("INSERT INTO alert_partners (domain) VALUES ('%s')" % liar.domain)
+    file_and_publish("Walthamstow", "Took the money and ran.")
+    harness.wait_for(lambda: deliveries_done(A), WAIT, what="A's deliveries")
+    assert liar.requests_to("GET", "/actor"), "the liar's instance actor was never read"
+    assert not fake.requests_to("POST", "/stolen-inbox")
+    assert not liar.requests_to("POST")
+    # ap/resolve refuses an actor whose inbox is on another server: it is never stored
+    assert "instance actor could not be read" in A.server.log()
 
 
 if __name__ == "__main__":
