@@ -4,7 +4,9 @@ reciprocated); the fake peer is a partner of A (it shows what is sent). A publis
 whose reporter agreed reaches B's review queue, shows "from A" once B's moderator publishes
 it, and is found by B's lookup; its renewal and withdrawal follow; C stores nothing; nothing
 sent names the reporter; forged alerts (a non-partner, a partner's member instead of its
-instance actor, another signer) are refused and store nothing."""
+instance actor, another signer) are refused and store nothing. Alerts go to the inbox a
+partner's instance actor names (the fake's is not at /actor/inbox), never to one on another
+server."""
 
 import json
 import os
