@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "core/alerts.h"
 #include "db/alerts.h"
+#include "db/federation.h"
 #include "db/model.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -146,7 +147,9 @@ read_alert(struct arena *a, const json_t *obj, const struct account *signer,
 {
 	memset(out, 0, sizeof *out);
 	out->uri = json_string_value(json_object_get(obj, "id"));
-	char *host = out->uri ? ap_url_domain(a, out->uri) : NULL;
+	if (out->uri == NULL)
+		return err_set(err, ERR_INVALID, "The alert has no id.", "alert without an id");
+	char *host = ap_url_domain(a, out->uri);
 	if (host == NULL || strcmp(host, signer->domain) != 0)
 		return err_set(err, ERR_FORBIDDEN, "The alert's id is not on its sender's server.",
 			       "alert id on another host");
@@ -186,8 +189,23 @@ ap_alert_inbox_check(struct arena *a, const json_t *act, const struct account *s
 		     struct err *err)
 {
 	const json_t *obj = alert_of(act);
-	if (obj == NULL)
+	if (obj == NULL) {
+		/* a list of objects holding an alert: one alert an activity, or it would pass
+		 * as something else */
+		const json_t *list = json_object_get(act, "object"), *x;
+		size_t i;
+		if (!json_is_array(list) ||
+		    (!ap_prop_is_type(act, "Create") && !ap_prop_is_type(act, "Update")))
+			return 0;
+		json_array_foreach(list, i, x)
+		{
+			if (json_is_object(x) && ap_prop_is_type(x, AP_ALERT_TYPE))
+				return err_set(err, ERR_INVALID,
+					       "An alert activity carries one alert.",
+					       "alert in a list of objects");
+		}
 		return 0;
+	}
 	if (!instance_actor(signer))
 		return err_set(err, ERR_FORBIDDEN,
 			       "Alerts are accepted only from a partner's instance actor.",
@@ -249,30 +267,65 @@ ap_alert_routes(struct router *r)
 	return router_add(r, "GET", "/actor/alert-partner", partner_status);
 }
 
+/* The inbox partner domain's instance actor document names (stored like any actor, fetched
+ * the first time through ap/resolve's checks), when it is on domain: 1 and *inbox, 0 and
+ * *why, or -1 + err (ERR_UNAVAILABLE: ask again later). */
+static int
+partner_inbox(struct arena *a, const char *domain, const char **inbox, const char **why,
+	      struct err *err)
+{
+	struct account *actor =
+		ap_resolve_actor(a, arena_printf(a, "%s://%s/actor", scheme(), domain), false, err);
+	if (actor == NULL) {
+		if (err->code == ERR_UNAVAILABLE || err->code == ERR_INTERNAL)
+			return -1;
+		*why = "the partner's instance actor could not be read";
+		return 0;
+	}
+	const char *found = NULL;
+	if (db_account_inbox(a, actor->id, &found, err) != 0 && err->code != ERR_NOT_FOUND)
+		return -1;
+	char *host = found ? ap_url_domain(a, found) : NULL;
+	if (host == NULL || strcmp(host, domain) != 0) {
+		*why = "the partner's instance actor names no inbox on its own server";
+		return 0;
+	}
+	*inbox = found;
+	return 1;
+}
+
 int
-ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char **inbox,
 			 const char **why, struct err *err)
 {
 	const char *base = ap_base_url();
-	/* a withdrawal (a Delete of ours) always goes: a partner that stopped marking us may
-	 * still hold the alert, and a Delete carries nothing but the random name it knows */
+	size_t nb = strlen(base);
+	const char *deleted = ap_prop_is_type(activity, "Delete")
+				      ? json_string_value(json_object_get(activity, "object"))
+				      : NULL;
+	bool ours_deleted = deleted != NULL && strncmp(deleted, base, nb) == 0 &&
+			    strncmp(deleted + nb, "/alerts/shared/", 15) == 0;
 	const json_t *obj = alert_of(activity);
-	if (obj == NULL)
+	if (obj == NULL && !ours_deleted)
 		return 1;
+	char *domain = ap_url_domain(a, *inbox);
+	if (domain == NULL)
+		return err_set(err, ERR_INVALID, NULL, "alert inbox is not a URL");
+	/* a withdrawal (a Delete of ours) goes without asking about the partnership: a partner
+	 * that stopped marking us may still hold the alert, and a Delete carries nothing but
+	 * the random name it knows */
+	if (obj == NULL)
+		return partner_inbox(a, domain, inbox, why, err);
 	/* withdrawn, changed or expired since it was queued: its Delete follows, or nothing */
 	const char *oid = json_string_value(json_object_get(obj, "id"));
-	size_t nb = strlen(base);
 	int live = oid != NULL && strncmp(oid, base, nb) == 0 &&
-				   strncmp(oid + nb, "/alerts/shared/", 15) == 0
-			   ? alert_share_live(a, oid + nb + 15, clock_now(), err)
-			   : 0;
+			   strncmp(oid + nb, "/alerts/shared/", 15) == 0
+		       ? alert_share_live(a, oid + nb + 15, clock_now(), err)
+		       : 0;
 	if (live <= 0) {
 		*why = "the alert was withdrawn, changed or has expired since it was queued";
 		return live;
 	}
-	char *domain = ap_url_domain(a, inbox);
-	if (domain == NULL)
-		return err_set(err, ERR_INVALID, NULL, "alert inbox is not a URL");
 	struct fetch_signer s;
 	const char *pub;
 	if (ap_instance_keys(a, &s.private_pem, &pub, err) != 0)
@@ -283,7 +336,7 @@ ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *in
 		      "application/json", &s, &resp, err) != 0)
 		return err->code == ERR_UNAVAILABLE ? -1 : 0;
 	if (resp.status == 200)
-		return 1;
+		return partner_inbox(a, domain, inbox, why, err);
 	if (resp.status == 408 || resp.status == 429 || resp.status >= 500 ||
 	    resp.status == 401)
 		return err_set(err, ERR_UNAVAILABLE, NULL, "%s answered %ld about the partnership",

@@ -31,13 +31,16 @@ int ap_alert_event(struct arena *a, const struct event *ev, struct err *err);
 struct router;
 int ap_alert_routes(struct router *r);
 
-/* Whether a queued delivery to inbox may go: an alert (a Create or Update of a
- * BadDateAlert) goes only while it is still shared (alert_share_live: not withdrawn,
- * changed or expired since it was queued) and when the receiving server answers GET
- * /actor/alert-partner with 200 to our instance actor; the Delete of one of ours always goes (a partner that stopped
- * marking us may still hold it). 1 yes (or not an alert), 0 no (*why says why), -1 + err
- * (ERR_UNAVAILABLE: ask again later). */
-int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char *inbox,
+/* Whether a queued delivery to *inbox may go, and where: an alert activity is queued for
+ * the partner's domain and goes to the inbox the partner's instance actor
+ * (<scheme>://<domain>/actor) names, which must be on that domain (*inbox is set to it; the
+ * actor is stored like any other, fetched once). A Create or Update of a BadDateAlert goes
+ * only while the alert is still shared (alert_share_live: not withdrawn, changed or expired
+ * since it was queued) and when the receiving server answers GET /actor/alert-partner with
+ * 200 to our instance actor; the Delete of one of ours goes without that question (a
+ * partner that stopped marking us may still hold it). 1 yes (or not an alert activity),
+ * 0 no (*why says why), -1 + err (ERR_UNAVAILABLE: ask again later). */
+int ap_alert_delivery_wanted(struct arena *a, const json_t *activity, const char **inbox,
 			     const char **why, struct err *err);
 
 /* The inbox's check of an activity from signer before it is stored: a Create or Update of

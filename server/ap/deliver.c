@@ -157,7 +157,7 @@ ap_deliver_job(struct arena *a, const json_t *payload, struct err *err)
 	if (wanted > 0)
 		wanted = still_wanted(a, activity, signer_id, inbox, &why, err);
 	if (wanted > 0) /* a bad-date alert goes only to a partner that chose us too */
-		wanted = ap_alert_delivery_wanted(a, activity, inbox, &why, err);
+		wanted = ap_alert_delivery_wanted(a, activity, &inbox, &why, err);
 	if (wanted < 0)
 		return -1;
 	if (wanted == 0) {

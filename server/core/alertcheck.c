@@ -539,6 +539,9 @@ alert_draft_check(struct arena *a, const struct alert_draft *d, int64_t now,
 				      texts[i].max == ALERT_FIELD_MAX
 					      ? N_("This field can have at most 500 characters.")
 					      : N_("This field can have at most 200 characters."));
+	if (c->for_member && !c->member_agreed)
+		return refuse(err, field, "member_agreed",
+			      N_("Tick that the member agreed to you filing this alert for them."));
 	out->idents = arena_alloc(a, sizeof *out->idents * ALERT_ID__MAX * ALERT_IDENTS_MAX);
 	if (add_idents(a, c->phones, ALERT_ID_PHONE, country, out, field, "phones", err) != 0 ||
 	    add_idents(a, c->handles, ALERT_ID_HANDLE, country, out, field, "handles", err) != 0 ||

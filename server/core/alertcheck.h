@@ -99,7 +99,8 @@ struct alert_draft {
 	const char *phones, *handles, *emails, *plates; /* lists: commas or new lines */
 	const char *names, *vehicle, *description, *first_contact;
 	bool consent_members, consent_partners;
-	bool for_member; /* a support worker files it for a member who consented */
+	bool for_member;    /* a support worker files it for a member who consented */
+	bool member_agreed; /* the support worker ticked that the member agreed */
 };
 
 /* A checked draft: the strings trimmed, the identifiers normalised (idents[0..nidents)). */

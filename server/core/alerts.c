@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/events.h"
+#include "core/roles.h"
 #include "core/settings.h"
 #include "core/twofactor.h"
 #include "db/db.h"
@@ -170,6 +171,25 @@ hidden_id(int64_t now, int64_t *day, int64_t *id, struct err *err)
 	return 0;
 }
 
+/* Only an account an admin marked as a support worker files for a member: 0, or -1 +
+ * ERR_UNPROCESSABLE (*field "for_member") or another err. */
+static int
+support_check(struct arena *a, const struct account *member, const char **field,
+	      struct err *err)
+{
+	int on = roles_is_support_worker(a, member, err);
+	if (on < 0)
+		return -1;
+	if (on == 0) {
+		*field = "for_member";
+		return err_set(err, ERR_UNPROCESSABLE,
+			       "Only accounts an admin marked as support workers can file an alert for "
+			       "a member.",
+			       "alert for a member by a non-support-worker");
+	}
+	return 0;
+}
+
 int
 alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	   const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
@@ -179,6 +199,8 @@ alert_file(struct arena *a, const struct account *member, const struct instance_
 	if (member == NULL || member->suspended)
 		return not_found(err, 0);
 	if (alert_draft_check(a, d, now, s->alerts_country, &c, field, err) != 0)
+		return -1;
+	if (d->for_member && support_check(a, member, field, err) != 0)
 		return -1;
 	struct db_alert_fields f;
 	fields_of(&c, a, &f);
@@ -227,6 +249,8 @@ alert_edit(struct arena *a, const struct account *member, const struct instance_
 			"alert %lld is %s", (long long)id, al.state);
 		goto fail;
 	}
+	if (d->for_member && !al.for_member && support_check(a, member, field, err) != 0)
+		goto fail;
 	if (db_alert_update(a, id, &f, true, err) < 0 || store_idents(a, id, &c, err) != 0)
 		goto fail;
 	/* partners lose the version they had (it may hold what the reporter took out); once
@@ -394,6 +418,69 @@ load_for_mod(struct arena *a, const struct account *mod, int64_t id, int64_t now
 	return found == 0 ? not_found(err, id) : 0;
 }
 
+/* load_for_mod for a decision: ERR_CONFLICT when another moderator holds the claim. */
+static int
+load_to_act(struct arena *a, const struct account *mod, int64_t id, int64_t now,
+	    struct db_alert *al, struct err *err)
+{
+	if (load_for_mod(a, mod, id, now, al, err) != 0)
+		return -1;
+	if (al->claimed_by != 0 && al->claimed_by != mod->id)
+		return err_set(err, ERR_CONFLICT,
+			       "Another moderator is handling this alert: take it over to act on it.",
+			       "alert %lld claimed by %lld", (long long)id,
+			       (long long)al->claimed_by);
+	return 0;
+}
+
+bool
+alert_in_review(const struct db_alert *al)
+{
+	return strcmp(al->state, "pending") == 0 ||
+	       (strcmp(al->state, "published") == 0 && al->open_flags > 0);
+}
+
+int
+alert_claim(struct arena *a, const struct account *mod, int64_t id, enum alert_claim_op op,
+	    int64_t holder, struct err *err)
+{
+	struct db_alert al;
+	if (db_begin(err) != 0)
+		return -1;
+	if (load_for_mod(a, mod, id, 0, &al, err) != 0)
+		goto fail;
+	const char *action = NULL;
+	if (!alert_in_review(&al))
+		err_set(err, ERR_CONFLICT, "This alert is not waiting for review any more.",
+			"alert %lld not in review", (long long)id);
+	else if (op == ALERT_CLAIM && al.claimed_by == mod->id)
+		return db_commit(err); /* held already */
+	else if (op == ALERT_CLAIM && al.claimed_by != 0)
+		err_set(err, ERR_CONFLICT,
+			"Another moderator is handling this alert: take it over to act on it.",
+			"alert %lld claimed by %lld", (long long)id, (long long)al.claimed_by);
+	else if (op == ALERT_RELEASE && al.claimed_by != mod->id)
+		err_set(err, ERR_CONFLICT, "You are not handling this alert.",
+			"alert %lld not held by %lld", (long long)id, (long long)mod->id);
+	else if (op == ALERT_TAKE_OVER &&
+		 (al.claimed_by == 0 || al.claimed_by == mod->id || al.claimed_by != holder))
+		err_set(err, ERR_CONFLICT,
+			"Who is handling this alert changed meanwhile: look again before taking it "
+			"over.",
+			"alert %lld: take-over of %lld, held by %lld", (long long)id,
+			(long long)holder, (long long)al.claimed_by);
+	else
+		action = op == ALERT_CLAIM ? "claim" : op == ALERT_RELEASE ? "release" : "take_over";
+	if (action == NULL ||
+	    db_alert_claim_set(a, id, op == ALERT_RELEASE ? 0 : mod->id, err) != 0 ||
+	    db_alert_log(a, id, mod->id, action, "", err) != 0)
+		goto fail;
+	return db_commit(err);
+fail:
+	db_rollback();
+	return -1;
+}
+
 static int
 check_text(const char *text, size_t max, const char *msg, struct err *err)
 {
@@ -415,7 +502,7 @@ alert_publish(struct arena *a, const struct account *mod, const struct instance_
 	struct alert_checked c;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, now, &al, err) != 0)
+	if (load_to_act(a, mod, id, now, &al, err) != 0)
 		goto fail;
 	if (strcmp(al.state, "pending") != 0) {
 		err_set(err, ERR_CONFLICT, "Only an alert waiting for review can be published.",
@@ -459,7 +546,7 @@ alert_decline(struct arena *a, const struct account *mod, int64_t id, const char
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0)
+	if (load_to_act(a, mod, id, 0, &al, err) != 0)
 		goto fail;
 	if (strcmp(al.state, "pending") != 0) {
 		err_set(err, ERR_CONFLICT, "Only an alert waiting for review can be declined.",
@@ -484,7 +571,7 @@ alert_ask(struct arena *a, const struct account *mod, int64_t id, const char *bo
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0 ||
+	if (load_to_act(a, mod, id, 0, &al, err) != 0 ||
 	    db_alert_message_add(a, id, false, mod->id, body, err) != 0 ||
 	    db_alert_log(a, id, mod->id, "ask", "", err) != 0) {
 		db_rollback();
@@ -600,7 +687,8 @@ alert_flags_close(struct arena *a, const struct account *mod, int64_t id, const 
 		return -1;
 	if (db_begin(err) != 0)
 		return -1;
-	if (load_for_mod(a, mod, id, 0, &al, err) != 0 || db_alert_flags_close(a, id, err) != 0 ||
+	if (load_to_act(a, mod, id, 0, &al, err) != 0 || db_alert_flags_close(a, id, err) != 0 ||
+	    db_alert_claim_set(a, id, 0, err) != 0 ||
 	    db_alert_log(a, id, mod->id, "flag_closed", reason, err) != 0) {
 		db_rollback();
 		return -1;
@@ -760,6 +848,9 @@ alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
 		return err_set(err, ERR_INVALID, "The alert has no id.", "shared alert id");
 	if (in->expires <= 0)
 		return err_set(err, ERR_INVALID, "The alert has no endTime.", "shared alert expiry");
+	if (in->expires <= now) /* nothing to store: it would never be shown */
+		return err_set(err, ERR_INVALID, "The alert's endTime has passed.",
+			       "shared alert expired");
 	if (alert_draft_check(a, &in->d, now, alert_node_country(a), &c, &field, err) != 0) {
 		/* a peer's malformed alert: 400 with what the draft check said (a copy: err_set
 		 * writes err->safe) */

@@ -40,12 +40,15 @@ char *alert_ident_digest(struct arena *a, enum alert_ident_kind kind, const char
 
 /* Files member's alert after alert_draft_check (with the node's country); *id gets its id,
  * which (like its created_at, the day alone) tells the day it was filed but not the time.
- * ERR_UNPROCESSABLE + *field as alert_draft_check says. 0, or -1 + err. */
+ * ERR_UNPROCESSABLE + *field as alert_draft_check says, or *field "for_member" when d is
+ * filed for a member and member is not marked as a support worker (core/roles.h). 0, or
+ * -1 + err. */
 int alert_file(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       const struct alert_draft *d, int64_t now, int64_t *id, const char **field,
 	       struct err *err);
 
-/* The reporter changes their alert: checked as when filed; it goes back to the queue
+/* The reporter changes their alert: checked as when filed (turning for_member on needs the
+ * support-worker mark; an alert filed for a member keeps it without); it goes back to the queue
  * (pending) unless it was declined or withdrawn (ERR_CONFLICT then). 0 or -1 + err. */
 int alert_edit(struct arena *a, const struct account *member, const struct instance_settings *s,
 	       int64_t id, const struct alert_draft *d, int64_t now, const char **field,
@@ -84,11 +87,31 @@ int alert_lookup(struct arena *a, const struct account *viewer, const struct ins
 
 /* --- review (moderators; ERR_NOT_FOUND for anyone else) -------------------------------- */
 
+/* A claim is a lock, as on reports (core/queue.h): while a moderator handles an alert in
+ * review, another may publish, decline, ask or close its flags only after taking it over.
+ * Claiming one's own does nothing; a decision (or closing the flags) ends the claim. */
+enum alert_claim_op {
+	ALERT_CLAIM,	 /* take an alert nobody handles */
+	ALERT_RELEASE,	 /* give one's own back */
+	ALERT_TAKE_OVER, /* take it from holder, the moderator the page showed */
+};
+/* Whether al is in review: pending, or published with open flags. */
+bool alert_in_review(const struct db_alert *al);
+
+/* mod claims, releases or takes over alert id (holder: for a take-over, the moderator who
+ * held it when the page was read, so that a claim changed in between isn't taken unseen),
+ * logged in alert_log. ERR_CONFLICT when the alert is not in review (pending, or published
+ * with open flags), held by another (a claim), not held by mod (a release), or held by
+ * nobody, by mod or by someone else than holder (a take-over). 0 or -1 + err. */
+int alert_claim(struct arena *a, const struct account *mod, int64_t id, enum alert_claim_op op,
+		int64_t holder, struct err *err);
+
 /* Pending alerts and published ones members flagged, oldest first. Count or -1 + err. */
 int alert_queue(struct arena *a, const struct account *mod, const struct instance_settings *s,
 		int64_t now, struct db_alert **out, struct err *err);
 
-/* Publishes a pending alert (ERR_CONFLICT otherwise; ERR_UNPROCESSABLE when the reporter
+/* The decisions below answer ERR_CONFLICT when another moderator holds the claim.
+ * Publishes a pending alert (ERR_CONFLICT otherwise; ERR_UNPROCESSABLE when the reporter
  * didn't consent to members seeing it). redacted: the fields the moderator edited (NULL:
  * none), checked as a draft; the fields before are kept (alert_redactions). It expires after
  * the node's period from now. 0 or -1 + err (*field for a refused redaction). */
@@ -185,7 +208,8 @@ int alert_share_live(struct arena *a, const char *share_id, int64_t now, struct 
  * stored, when not). 0 or -1 + err. */
 int alert_partner_check(struct arena *a, const char *domain, struct err *err);
 
-/* A partner's alert checked as a draft (ERR_INVALID with why when refused). 0 or -1. */
+/* A partner's alert checked as a draft, with an id and an endTime still to come (ERR_INVALID
+ * with why when refused). 0 or -1. */
 int alert_shared_check(struct arena *a, const struct alert_shared *in, int64_t now,
 		       struct err *err);
 

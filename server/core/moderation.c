@@ -39,6 +39,8 @@ static const char *const kind_names[MOD__MAX] = {
     [MOD_REVOKE_MODERATOR] = "revoke_moderator",
     [MOD_LOCKDOWN] = "lockdown",
     [MOD_UNLOCK] = "unlock",
+    [MOD_GRANT_SUPPORT_WORKER] = "grant_support_worker",
+    [MOD_REVOKE_SUPPORT_WORKER] = "revoke_support_worker",
 };
 
 const char *
@@ -78,6 +80,8 @@ mod_kind_on(enum mod_kind k)
 	case MOD_REVOKE_MODERATOR:
 	case MOD_LOCKDOWN: /* admins' acts on the node: never offered as a moderation */
 	case MOD_UNLOCK:
+	case MOD_GRANT_SUPPORT_WORKER:
+	case MOD_REVOKE_SUPPORT_WORKER:
 		return MOD_ON_ROLE;
 	default:
 		return MOD_ON_ACCOUNT;

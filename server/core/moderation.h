@@ -15,7 +15,8 @@
  *                    / unsuspend
  *   a remote domain: reject_media / accept_media, limit_domain / unlimit_domain, defederate
  *                    (off the allowlist, or onto the blocklist)
- *   roles:           grant_moderator / revoke_moderator (written by core/roles.c)
+ *   roles:           grant_moderator / revoke_moderator, grant_support_worker /
+ *                    revoke_support_worker (written by core/roles.c)
  * With the two-person rule on, suspend and defederate wait ("pending") until a second
  * moderator approves them.
  * The member affected may appeal an action on their account or posts once; a moderator who
@@ -54,6 +55,8 @@ enum mod_kind {
 	MOD_REVOKE_MODERATOR,
 	MOD_LOCKDOWN, /* an admin shut the node's doors (core/lockdown.h) */
 	MOD_UNLOCK,   /* and opened them again */
+	MOD_GRANT_SUPPORT_WORKER,  /* an admin marked a support worker (core/roles.h) */
+	MOD_REVOKE_SUPPORT_WORKER, /* and took the mark back; both kept out of members' log */
 	MOD__MAX
 };
 

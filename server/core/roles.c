@@ -1,5 +1,5 @@
-/* roles.c - granting and removing the moderator role: the checks, and the transaction that
- * changes the role and logs it together. */
+/* roles.c - granting and removing the moderator role and the support-worker mark: the checks,
+ * and the transaction that changes the account and logs it together. */
 #include "core/roles.h"
 
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "db/moderation.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/utf8.h"
 
 static int
@@ -78,30 +79,61 @@ change(struct arena *a, const struct account *admin, const struct role_target *t
 	return db_commit(err);
 }
 
+/* For a grant: checks admin and reason, finds handle's account and locks it in a new
+ * transaction; refuses one gone, remote (remote_msg, an English msgid) or still waiting for
+ * approval. 0 with *t, inside the transaction; or -1 + err, none open. */
+static int
+grant_target(struct arena *a, const struct account *admin, const char *handle,
+	     const char **reason, const char *remote_msg, struct role_target *t, struct err *err)
+{
+	if (check_admin(admin, err) != 0 || roles_check_reason(a, reason, err) != 0)
+		return -1;
+	struct account *acct = find(a, handle ? handle : "", err);
+	if (acct == NULL || db_begin(err) != 0)
+		return -1;
+	int found = db_role_target_lock(a, acct->id, t, err);
+	if (found == 0)
+		err_set(err, ERR_NOT_FOUND, "No account has that name.", "roles: account gone");
+	else if (found > 0 && t->remote)
+		err_set(err, ERR_UNPROCESSABLE, remote_msg, "roles: %lld is remote", (long long)t->id);
+	else if (found > 0 && !t->approved)
+		err_set(err, ERR_UNPROCESSABLE, "That account is still waiting for approval.",
+			"roles: %lld is pending", (long long)t->id);
+	else if (found > 0)
+		return 0;
+	db_rollback();
+	return -1;
+}
+
+/* For a revoke: checks admin and reason and locks account target_id in a new transaction.
+ * 0 with *t, inside the transaction; or -1 + err (ERR_NOT_FOUND: no such account), none
+ * open. */
+static int
+revoke_target(struct arena *a, const struct account *admin, int64_t target_id,
+	      const char **reason, struct role_target *t, struct err *err)
+{
+	if (check_admin(admin, err) != 0 || roles_check_reason(a, reason, err) != 0 ||
+	    db_begin(err) != 0)
+		return -1;
+	int found = db_role_target_lock(a, target_id, t, err);
+	if (found > 0)
+		return 0;
+	if (found == 0)
+		err_set(err, ERR_NOT_FOUND, "There is no such account.", "roles: no account %lld",
+			(long long)target_id);
+	db_rollback();
+	return -1;
+}
+
 int
 roles_grant_moderator(struct arena *a, const struct account *admin, const char *handle,
 		      const char *reason, int64_t *id, struct err *err)
 {
-	if (check_admin(admin, err) != 0 || roles_check_reason(a, &reason, err) != 0)
-		return -1;
-	struct account *acct = find(a, handle ? handle : "", err);
-	if (acct == NULL)
-		return -1;
-	if (db_begin(err) != 0)
-		return -1;
 	struct role_target t;
-	int found = db_role_target_lock(a, acct->id, &t, err);
-	if (found < 0)
-		goto fail;
-	if (found == 0)
-		err_set(err, ERR_NOT_FOUND, "No account has that name.", "roles: account gone");
-	else if (t.remote)
-		err_set(err, ERR_UNPROCESSABLE, "Only members of this server can be moderators.",
-			"roles: %lld is remote", (long long)t.id);
-	else if (!t.approved)
-		err_set(err, ERR_UNPROCESSABLE, "That account is still waiting for approval.",
-			"roles: %lld is pending", (long long)t.id);
-	else if (t.role == ROLE_MODERATOR)
+	if (grant_target(a, admin, handle, &reason,
+			 N_("Only members of this server can be moderators."), &t, err) != 0)
+		return -1;
+	if (t.role == ROLE_MODERATOR)
 		err_set(err, ERR_CONFLICT, "That account is a moderator already.",
 			"roles: %lld is a moderator", (long long)t.id);
 	else if (t.role == ROLE_ADMIN)
@@ -112,7 +144,6 @@ roles_grant_moderator(struct arena *a, const struct account *admin, const char *
 			"roles: %lld is suspended", (long long)t.id);
 	else if (change(a, admin, &t, ROLE_MODERATOR, "grant_moderator", reason, id, err) == 0)
 		return 0;
-fail:
 	db_rollback();
 	return -1;
 }
@@ -121,18 +152,10 @@ int
 roles_revoke_moderator(struct arena *a, const struct account *admin, int64_t target_id,
 		       const char *reason, int64_t *id, struct err *err)
 {
-	if (check_admin(admin, err) != 0 || roles_check_reason(a, &reason, err) != 0)
-		return -1;
-	if (db_begin(err) != 0)
-		return -1;
 	struct role_target t;
-	int found = db_role_target_lock(a, target_id, &t, err);
-	if (found < 0)
-		goto fail;
-	if (found == 0)
-		err_set(err, ERR_NOT_FOUND, "There is no such account.", "roles: no account %lld",
-			(long long)target_id);
-	else if (t.role == ROLE_ADMIN)
+	if (revoke_target(a, admin, target_id, &reason, &t, err) != 0)
+		return -1;
+	if (t.role == ROLE_ADMIN)
 		err_set(err, ERR_UNPROCESSABLE, "An admin can't be demoted on this page.",
 			"roles: %lld is an admin", (long long)t.id);
 	else if (t.role != ROLE_MODERATOR)
@@ -140,9 +163,75 @@ roles_revoke_moderator(struct arena *a, const struct account *admin, int64_t tar
 			"roles: %lld is not a moderator", (long long)t.id);
 	else if (change(a, admin, &t, ROLE_MEMBER, "revoke_moderator", reason, id, err) == 0)
 		return 0;
-fail:
 	db_rollback();
 	return -1;
+}
+
+/* The mod_actions row of a support-worker mark change of t, and the commit. */
+static int
+log_mark(struct arena *a, const struct account *admin, const struct role_target *t,
+	 const char *kind, const char *reason, int64_t *id, struct err *err)
+{
+	struct mod_action_new row = {
+		.kind = kind, .moderator_id = admin->id, .target_id = t->id, .reason = reason};
+	if (db_mod_action_insert(a, &row, id, err) != 0)
+		return -1;
+	return db_commit(err);
+}
+
+int
+roles_grant_support_worker(struct arena *a, const struct account *admin, const char *handle,
+			   const char *reason, int64_t *id, struct err *err)
+{
+	struct role_target t;
+	if (grant_target(a, admin, handle, &reason,
+			 N_("Only members of this server can be support workers."), &t, err) != 0)
+		return -1;
+	int set = 0;
+	if (t.suspended)
+		err_set(err, ERR_UNPROCESSABLE, "A suspended account can't be made a support worker.",
+			"roles: %lld is suspended", (long long)t.id);
+	else if ((set = db_support_worker_set(a, t.id, true, err)) == 0)
+		err_set(err, ERR_CONFLICT, "That account is a support worker already.",
+			"roles: %lld is a support worker", (long long)t.id);
+	else if (set > 0 && log_mark(a, admin, &t, "grant_support_worker", reason, id, err) == 0)
+		return 0;
+	db_rollback();
+	return -1;
+}
+
+int
+roles_revoke_support_worker(struct arena *a, const struct account *admin, int64_t target_id,
+			    const char *reason, int64_t *id, struct err *err)
+{
+	struct role_target t;
+	if (revoke_target(a, admin, target_id, &reason, &t, err) != 0)
+		return -1;
+	int set = db_support_worker_set(a, t.id, false, err);
+	if (set == 0)
+		err_set(err, ERR_CONFLICT, "That account is not a support worker.",
+			"roles: %lld is not a support worker", (long long)t.id);
+	else if (set > 0 && log_mark(a, admin, &t, "revoke_support_worker", reason, id, err) == 0)
+		return 0;
+	db_rollback();
+	return -1;
+}
+
+int
+roles_is_support_worker(struct arena *a, const struct account *acct, struct err *err)
+{
+	return acct == NULL ? 0 : db_support_worker_is(a, acct->id, err);
+}
+
+int
+roles_support_workers(struct arena *a, struct roles_staff_page *p, struct err *err)
+{
+	int n = db_support_workers(a, ROLES_STAFF_PAGE + 1, &p->items, err);
+	if (n < 0)
+		return -1;
+	p->has_more = n > ROLES_STAFF_PAGE;
+	p->n = p->has_more ? ROLES_STAFF_PAGE : n;
+	return 0;
 }
 
 int

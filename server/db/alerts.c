@@ -29,8 +29,10 @@
 	" COALESCE(r.username, ''),"                                                           \
 	" (SELECT count(*) FROM alert_flags f WHERE f.alert_id = al.id AND f.closed_at IS NULL),"\
 	" (SELECT count(*) FROM alert_messages m WHERE m.alert_id = al.id),"                   \
-	" COALESCE(al.partner_domain, ''), COALESCE(al.share_id, '')"                          \
-	" FROM alerts al LEFT JOIN accounts r ON r.id = al.reporter_id"
+	" COALESCE(al.partner_domain, ''), COALESCE(al.share_id, ''),"                         \
+	" COALESCE(al.claimed_by, 0), COALESCE(c.username, ''), " ISO("al.claimed_at")           \
+	" FROM alerts al LEFT JOIN accounts r ON r.id = al.reporter_id"                        \
+	" LEFT JOIN accounts c ON c.id = al.claimed_by"
 
 static void
 row_read(struct arena *a, const PGresult *r, int i, struct db_alert *o)
@@ -72,6 +74,9 @@ row_read(struct arena *a, const PGresult *r, int i, struct db_alert *o)
 	o->messages = (int)db_int64(r, i, c++);
 	o->partner_domain = db_value(r, i, c++);
 	o->share_id = db_value(r, i, c++);
+	o->claimed_by = db_int64(r, i, c++);
+	o->claimer = db_value(r, i, c++);
+	o->claimed_at = db_value(r, i, c++);
 	o->mine = false;
 }
 
@@ -312,7 +317,9 @@ db_alert_set_state(struct arena *a, int64_t id, const char *state, const char *r
 	const char *p[] = {id_format(id, ib), state, reason, nb, expires > 0 ? eb : NULL};
 	PGresult *r = db_query(
 		a, err,
-		"UPDATE alerts SET state = $2, decline_reason = $3,"
+		/* a decision ends the claim on it */
+		"UPDATE alerts SET state = $2, decline_reason = $3, claimed_by = NULL,"
+		" claimed_at = NULL,"
 		" published_at = CASE WHEN $2 = 'published' AND published_at IS NULL"
 		" THEN to_timestamp($4::bigint) ELSE published_at END,"
 		/* a partner's alert never outlives what its partner said */
@@ -322,6 +329,20 @@ db_alert_set_state(struct arena *a, int64_t id, const char *state, const char *r
 		" WHERE id = $1::bigint",
 		5, p);
 	return r == NULL ? -1 : db_rows_changed(r) > 0;
+}
+
+int
+db_alert_claim_set(struct arena *a, int64_t id, int64_t holder, struct err *err)
+{
+	char ib[ID_STRLEN], hb[ID_STRLEN];
+	const char *p[] = {id_format(id, ib), holder ? id_format(holder, hb) : NULL};
+	return db_query(a, err,
+			"UPDATE alerts SET claimed_by = $2::bigint,"
+			" claimed_at = CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END"
+			" WHERE id = $1::bigint",
+			2, p) == NULL
+		   ? -1
+		   : 0;
 }
 
 int

@@ -33,6 +33,9 @@ struct db_alert {
 	bool mine;	    /* set by core/alerts.c: the viewer filed it */
 	const char *partner_domain; /* a partner's alert: its domain ("" for ours) */
 	const char *share_id;	    /* ours as partners know it ("" until shared) */
+	int64_t claimed_by;	    /* the moderator handling it in review (0: nobody) */
+	const char *claimer;	    /* their username ("" when nobody) */
+	const char *claimed_at;	    /* since when ("" when nobody) */
 };
 
 /* The fields a member writes (also what a redaction changes). */
@@ -87,7 +90,11 @@ int db_alert_areas(struct arena *a, int64_t now, const char ***keys, const char 
 		   int **counts, struct err *err);
 
 /* Sets the state (and decline reason; published_at/expires_at when publishing, expires_at
- * when renewing: state "published" with expires set). 1 changed, 0 not, -1 + err. */
+ * when renewing: state "published" with expires set) and ends any claim on it. 1 changed, 0
+ * not, -1 + err. */
+/* Gives the claim on alert id to moderator holder (0: nobody) from now. 0 or -1 + err. */
+int db_alert_claim_set(struct arena *a, int64_t id, int64_t holder, struct err *err);
+
 int db_alert_set_state(struct arena *a, int64_t id, const char *state, const char *reason,
 		       int64_t now, int64_t expires, struct err *err);
 

@@ -73,6 +73,9 @@ db_account_self_delete(struct arena *a, int64_t id, struct err *err)
 	    "  OR from_account_id = $1::bigint),"
 	    " h AS (DELETE FROM home_feeds WHERE account_id = $1::bigint),"
 	    " mk AS (DELETE FROM markers WHERE account_id = $1::bigint),"
+	    " sw AS (DELETE FROM support_workers WHERE account_id = $1::bigint),"
+	    " ac AS (UPDATE alerts SET claimed_by = NULL, claimed_at = NULL"
+	    "  WHERE claimed_by = $1::bigint),"
 	    " pe AS (DELETE FROM post_expiry_settings WHERE account_id = $1::bigint),"
 	    /* its imports, their entries (by cascade) and the job working through one */
 	    " im AS (DELETE FROM imports WHERE account_id = $1::bigint),"

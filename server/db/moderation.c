@@ -219,8 +219,11 @@ db_mod_action_pending_for_report(struct arena *a, int64_t report_id, struct err 
 	return PQntuples(r) > 0;
 }
 
-/* The members' log: what happened, without the dismissals and private notes. */
-#define IN_LOG " m.kind NOT IN ('dismiss', 'note') AND m.state IN ('done', 'reversed')"
+/* The members' log: what happened, without the dismissals, private notes and who is a support
+ * worker (that could single them out). */
+#define IN_LOG                                                                                     \
+	" m.kind NOT IN ('dismiss', 'note', 'grant_support_worker', 'revoke_support_worker')"     \
+	" AND m.state IN ('done', 'reversed')"
 #define NEWEST(where)                                                                              \
 	"SELECT " ACTION_COLUMNS " WHERE " where " AND ($2::bigint IS NULL OR m.id < $2::bigint)"  \
 	" ORDER BY m.id DESC LIMIT $3::int"

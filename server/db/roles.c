@@ -88,11 +88,12 @@ db_role_changes(struct arena *a, int64_t max_id, int limit, struct role_change_r
 	const char *p[] = {max_id ? id_format(max_id, mb) : NULL, lb};
 	PGresult *r =
 	    db_query(a, err,
-		     "SELECT m.id, m.kind = 'grant_moderator', ad.username,"
-		     " m.target_acct, m.reason, " ISO(
+		     "SELECT m.id, m.kind LIKE 'grant_%', ad.username,"
+		     " m.target_acct, m.reason, m.kind LIKE '%support_worker', " ISO(
 			 "m.created_at") " FROM mod_actions m"
 					 " LEFT JOIN accounts ad ON ad.id = m.moderator_id"
-					 " WHERE m.kind IN ('grant_moderator', 'revoke_moderator')"
+					 " WHERE m.kind IN ('grant_moderator', 'revoke_moderator',"
+					 " 'grant_support_worker', 'revoke_support_worker')"
 					 " AND ($1::bigint IS NULL OR m.id < $1::bigint)"
 					 " ORDER BY m.id DESC LIMIT $2::integer",
 		     2, p);
@@ -107,7 +108,56 @@ db_role_changes(struct arena *a, int64_t max_id, int limit, struct role_change_r
 		row->admin = db_value(r, i, 2);
 		row->target_acct = db_value(r, i, 3) ? db_value(r, i, 3) : "";
 		row->reason = db_value(r, i, 4);
-		row->created_at = db_value(r, i, 5);
+		row->support = db_bool(r, i, 5);
+		row->created_at = db_value(r, i, 6);
+	}
+	return n;
+}
+
+int
+db_support_worker_set(struct arena *a, int64_t id, bool on, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	PGresult *r = db_query(a, err,
+			       on ? "INSERT INTO support_workers (account_id) VALUES ($1::bigint)"
+				    " ON CONFLICT DO NOTHING"
+				  : "DELETE FROM support_workers WHERE account_id = $1::bigint",
+			       1, p);
+	return r == NULL ? -1 : db_rows_changed(r) > 0;
+}
+
+int
+db_support_worker_is(struct arena *a, int64_t id, struct err *err)
+{
+	char buf[ID_STRLEN];
+	const char *p[] = {id_format(id, buf)};
+	PGresult *r = db_query(a, err,
+			       "SELECT 1 FROM support_workers WHERE account_id = $1::bigint", 1, p);
+	return r == NULL ? -1 : PQntuples(r) > 0;
+}
+
+int
+db_support_workers(struct arena *a, int limit, struct staff_row **out, struct err *err)
+{
+	char lb[16];
+	snprintf(lb, sizeof lb, "%d", limit);
+	const char *p[] = {lb};
+	PGresult *r = db_query(a, err,
+			       "SELECT ac.id, ac.username, ac.display_name, ac.role"
+			       " FROM support_workers sw JOIN accounts ac ON ac.id = sw.account_id"
+			       " ORDER BY lower(ac.username) LIMIT $1::integer",
+			       1, p);
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct staff_row *row = &(*out)[i];
+		row->id = db_int64(r, i, 0);
+		row->username = db_value(r, i, 1);
+		row->display_name = db_value(r, i, 2) ? db_value(r, i, 2) : "";
+		row->role = role_of(db_value(r, i, 3));
 	}
 	return n;
 }

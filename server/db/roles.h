@@ -44,16 +44,28 @@ int db_roles_staff(struct arena *a, const char *after, int limit, struct staff_r
 /* A logged role change. */
 struct role_change_row {
 	int64_t id;
-	bool grant;	   /* grant_moderator, else revoke_moderator */
+	bool grant;	   /* grant_moderator or grant_support_worker, else a revoke */
+	bool support;	   /* the support-worker mark (else the moderator role) */
 	const char *admin; /* the acting admin's username; NULL once the account is gone */
 	const char *target_acct;
 	const char *reason;
 	const char *created_at; /* ISO 8601, UTC */
 };
 
-/* Role changes with ids below max_id (0: no bound), newest first, at most limit. *out is
+/* Role changes (the moderator role and the support-worker mark) with ids below max_id (0: no bound), newest first, at most limit. *out is
  * arena-owned. The count, or -1 + err. */
 int db_role_changes(struct arena *a, int64_t max_id, int limit, struct role_change_row **out,
 		    struct err *err);
+
+/* Marks (on) or unmarks account id as a support worker (may file alerts for members).
+ * 1 it changed, 0 it was so already, or -1 + err. */
+int db_support_worker_set(struct arena *a, int64_t id, bool on, struct err *err);
+
+/* 1 when account id is marked as a support worker, 0 not, or -1 + err. */
+int db_support_worker_is(struct arena *a, int64_t id, struct err *err);
+
+/* The support workers (role is theirs) ordered by username, at most limit. *out is
+ * arena-owned. The count, or -1 + err. */
+int db_support_workers(struct arena *a, int limit, struct staff_row **out, struct err *err);
 
 #endif

@@ -30,6 +30,22 @@ nothing_here(struct req *req)
 	return err_set(&req->err, ERR_NOT_FOUND, NULL, "alert review: not a moderator");
 }
 
+/* Who handles al in review, into v: claim_free, claim_mine, claim_other with claimer,
+ * claimed_at and holder (their id, for the take-over form). */
+static void
+claim_view(struct req *req, struct tval *v, const struct db_alert *al)
+{
+	bool review = alert_in_review(al);
+	char hb[ID_STRLEN];
+	tval_set_bool(v, "claim_free", review && al->claimed_by == 0);
+	tval_set_bool(v, "claim_mine", review && al->claimed_by == req->viewer->id);
+	tval_set_bool(v, "claim_other",
+		      review && al->claimed_by != 0 && al->claimed_by != req->viewer->id);
+	tval_set_str(v, "claimer", al->claimer);
+	tval_set_str(v, "claimed_at", *al->claimed_at ? web_time(req, al->claimed_at) : "");
+	tval_set_str(v, "holder", id_format(al->claimed_by, hb));
+}
+
 static int
 queue(struct req *req)
 {
@@ -46,6 +62,7 @@ queue(struct req *req)
 		struct tval *v = web_alert_view(req, &rows[i]);
 		tval_set_str(v, "review_url",
 			     arena_printf(req->arena, "/admin/alerts/%lld", (long long)rows[i].id));
+		claim_view(req, v, &rows[i]);
 		tval_push(list, v);
 	}
 	tval_set(ctx, "alerts", list);
@@ -61,6 +78,8 @@ notes_view(struct req *req, const struct db_alert_note *notes, int n)
 		{"publish", N_("Published")},	   {"redact", N_("Redacted")},
 		{"ask", N_("Asked the reporter")}, {"decline", N_("Declined")},
 		{"renew", N_("Renewed")},	   {"flag_closed", N_("Flags closed")},
+		{"claim", N_("Started handling it")}, {"release", N_("Stopped handling it")},
+		{"take_over", N_("Took it over")},
 		{"reporter", N_("The reporter")},  {"moderator", N_("A moderator")},
 		{"flag", N_("A member's flag")},
 	};
@@ -118,6 +137,7 @@ page(struct req *req, const struct db_alert *al, const char *form, const char *f
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
 	struct tval *v = web_alert_view(req, al);
+	claim_view(req, v, al);
 	tval_set(ctx, "alert", v);
 	tval_set_str(ctx, "base", arena_printf(req->arena, "/admin/alerts/%lld", (long long)al->id));
 	tval_set_bool(ctx, "show_reporter", req->settings->alerts_show_reporter);
@@ -148,7 +168,12 @@ page(struct req *req, const struct db_alert *al, const char *form, const char *f
 			req->err = *err;
 			return -1;
 		}
-		tval_set_str(ctx, arena_printf(req->arena, "%s_error", form),
+		/* a conflict (another moderator decided it meanwhile) goes at the top: the form it
+		 * came from may not be on the page any more */
+		tval_set_str(ctx,
+			     err->code == ERR_CONFLICT && strcmp(form, "claim") != 0
+				     ? "conflict_error"
+				     : arena_printf(req->arena, "%s_error", form),
 			     i18n_gettext(req->lang, err->safe));
 		tval_set_str(ctx, "error_field", field ? field : "");
 		return web_render(req, resp_status_for(err->code), "admin_alert",
@@ -211,6 +236,7 @@ publish(struct req *req)
 	d.consent_members = al.consent_members;
 	d.consent_partners = al.consent_partners;
 	d.for_member = al.for_member;
+	d.member_agreed = al.for_member;
 	const char *field = NULL;
 	struct err err;
 	/* the page's form always sends the digest of what it showed (a request without one,
@@ -251,6 +277,33 @@ decline(struct req *req)
 	if (alert_decline(req->arena, req->viewer, al.id, web_field(req, "text"), &err) != 0)
 		return page(req, &al, "decline", NULL, &err);
 	return web_redirect(req, "/admin/alerts", "alert_declined");
+}
+
+/* POST /admin/alerts/:id/claim: op claim, release or take_over (holder: the moderator the
+ * page showed). */
+static int
+claim(struct req *req)
+{
+	struct db_alert al;
+	if (load(req, &al) != 0)
+		return -1;
+	static const char *const ops[] = {[ALERT_CLAIM] = "claim", [ALERT_RELEASE] = "release",
+					  [ALERT_TAKE_OVER] = "take_over"};
+	const char *op = web_field(req, "op");
+	int k = -1;
+	for (int i = 0; op != NULL && i < (int)(sizeof ops / sizeof ops[0]); i++)
+		if (strcmp(op, ops[i]) == 0)
+			k = i;
+	int64_t holder = 0;
+	const char *h = web_field(req, "holder");
+	if (k < 0 || (k == ALERT_TAKE_OVER && (h == NULL || id_parse(h, &holder) != 0)))
+		return err_set(&req->err, ERR_UNPROCESSABLE, "That form is malformed.",
+			       "alert claim: op %s holder %s", op ? op : "-", h ? h : "-");
+	struct err err;
+	if (alert_claim(req->arena, req->viewer, al.id, (enum alert_claim_op)k, holder, &err) != 0)
+		return page(req, &al, "claim", NULL, &err);
+	return web_redirect(req, arena_printf(req->arena, "/admin/alerts/%lld", (long long)al.id),
+			    "saved");
 }
 
 static int
@@ -375,6 +428,7 @@ web_alert_review_routes(struct router *r)
 	rc |= router_add(r, "POST", "/admin/alerts/:id/publish", publish);
 	rc |= router_add(r, "POST", "/admin/alerts/:id/ask", ask);
 	rc |= router_add(r, "POST", "/admin/alerts/:id/decline", decline);
+	rc |= router_add(r, "POST", "/admin/alerts/:id/claim", claim);
 	rc |= router_add(r, "POST", "/admin/alerts/:id/close-flags", close_flags);
 	rc |= router_add(r, "POST", "/admin/alerts/:id/renew", renew);
 	rc |= router_add(r, "GET", "/admin/alert-settings", settings_form);

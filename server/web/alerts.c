@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "core/alerts.h"
+#include "core/roles.h"
 #include "core/settings.h"
 #include "http/body.h"
 #include "http/request.h"
@@ -162,6 +163,7 @@ web_alert_draft(struct req *req, struct alert_draft *d)
 		.consent_members = checked(req, "consent_members"),
 		.consent_partners = checked(req, "consent_partners"),
 		.for_member = checked(req, "for_member"),
+		.member_agreed = checked(req, "member_agreed"),
 	};
 	d->categories = form_values(req, "categories", &d->ncategories);
 }
@@ -198,7 +200,8 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 			.vehicle = al->vehicle, .description = al->description,
 			.first_contact = al->first_contact,
 			.consent_members = al->consent_members,
-			.consent_partners = al->consent_partners, .for_member = al->for_member};
+			.consent_partners = al->consent_partners, .for_member = al->for_member,
+			.member_agreed = al->for_member};
 	const char *texts[][2] = {
 		{"happened_on", d.happened_on}, {"area", d.area},	  {"summary", d.summary},
 		{"phones", d.phones},		{"handles", d.handles},	  {"emails", d.emails},
@@ -229,6 +232,11 @@ web_alert_form_values(struct req *req, struct tval *ctx, const struct db_alert *
 	tval_set_bool(ctx, "consent_members", d.consent_members);
 	tval_set_bool(ctx, "consent_partners", d.consent_partners);
 	tval_set_bool(ctx, "for_member", d.for_member);
+	tval_set_bool(ctx, "member_agreed", d.member_agreed);
+	/* the choice to file for a member: support workers' (and on an alert filed so) */
+	struct err ignored;
+	tval_set_bool(ctx, "support_worker",
+		      d.for_member || roles_is_support_worker(req->arena, req->viewer, &ignored) > 0);
 }
 
 #define FORM_TEMPLATE "alert_form"
@@ -244,6 +252,15 @@ form_page(struct req *req, const struct db_alert *al, const char *action, const 
 	tval_set_str(ctx, "action", action);
 	tval_set_bool(ctx, "editing", al != NULL);
 	tval_set_str(ctx, "error_field", field ? field : "");
+	/* the refused field says so (aria-invalid); the message at the top links to it */
+	static const char *const fields[] = {
+		"happened_on", "part_of_day", "area",	"categories", "severity",
+		"summary",     "phones",      "handles", "emails",     "names",
+		"vehicle",     "plates",      "description", "first_contact", "for_member",
+		"member_agreed"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		tval_set_bool(ctx, arena_printf(req->arena, "bad_%s", fields[i]),
+			      field != NULL && strcmp(field, fields[i]) == 0);
 	return web_render_form(req, FORM_TEMPLATE, al ? EDIT_TITLE : FORM_TITLE, ctx, err);
 }
 
@@ -341,6 +358,7 @@ browse(struct req *req)
 		tval_push(areas, o);
 	}
 	tval_set(ctx, "areas", areas);
+	tval_set_bool(ctx, "has_areas", na > 0);
 	tval_set(ctx, "category_options",
 		 options(req, alert_category_names, alert_category_labels, ALERT_CATEGORY__MAX,
 			 category));

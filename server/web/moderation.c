@@ -38,6 +38,8 @@ static const char *const kind_labels[MOD__MAX] = {
     [MOD_REVOKE_MODERATOR] = N_("Moderator role removed"),
     [MOD_LOCKDOWN] = N_("Lockdown switched on"),
     [MOD_UNLOCK] = N_("Lockdown switched off"),
+    [MOD_GRANT_SUPPORT_WORKER] = N_("Marked as a support worker"),
+    [MOD_REVOKE_SUPPORT_WORKER] = N_("Support-worker mark removed"),
 };
 
 const char *

@@ -3,7 +3,9 @@
 // rule explained when refused), a moderator publishes it, another member finds it by
 // browsing and by a phone number written another way, and the printable digest, under print
 // media emulation, leaves out the site's header and starts each area on a page of its own.
-// Then axe-core (with JavaScript, which it needs) on every alert page at 320 and 1280 px.
+// On a phone the alert links are 44 px targets and a refused field is marked (aria-invalid)
+// with the message at the top linking to it. Then axe-core (with JavaScript, which it needs)
+// on every alert page at 320 and 1280 px.
 //
 //   node --test --test-reporter=tap tests/browser/test_alerts.mjs
 
@@ -127,6 +129,38 @@ for (const lang of ['en', 'zh-CN']) {
 		await o.page.emulateMedia({ media: 'screen' });
 		assert.deepEqual([...c.watcher.take(), ...mod.watcher.take(), ...o.watcher.take()]
 			.filter((p) => !p.includes('status of 422')), [], 'the pages had problems');
+	});
+}
+
+for (const lang of ['en', 'zh-CN']) {
+	test(`${lang}: on a phone the links are 44 px targets and a refused field is marked`, { timeout: T }, async () => {
+		const name = lang === 'en' ? 'al_tess' : 'al_yun';
+		inst.cli(['admin', 'create-account', name], PASSWORD + '\n');
+		const { page, tr, watcher } = await open(lang);
+		await signInAs(page, name, PASSWORD);
+		await page.goto('/alerts', { waitUntil: 'load' });
+		for (const a of await page.locator('.alert-links a, .alert-areas a').all()) {
+			const box = await a.boundingBox();
+			assert.ok(box.height >= 44, `${await a.innerText()} is ${box.height} px high`);
+		}
+		await page.goto('/alerts/new', { waitUntil: 'load' });
+		assert.equal(await page.locator('#for_member').count(), 0, 'a member is offered to file for one');
+		await page.fill('#happened_on', yesterday());
+		await page.fill('#area', 'Camden');
+		await page.check('#cat-stalking');
+		await page.check('#consent_members');
+		// the browser would stop an empty account; a phone that doesn't is answered by the server
+		await page.evaluate(() => document.querySelector('#summary').removeAttribute('required'));
+		const r = await submit(page, page.locator('form[action="/alerts"] button[type="submit"]'));
+		assert.equal(r.status(), 422);
+		assert.equal(await page.getAttribute('#summary', 'aria-invalid'), 'true');
+		assert.equal(await page.getAttribute('#area', 'aria-invalid'), 'false');
+		assert.equal(await page.getAttribute('#alert-error a', 'href'), '#summary');
+		assert.equal((await page.locator('#alert-error').innerText()).trim(),
+			tr('Write what happened in 1 to 2000 characters.'));
+		assert.equal(await page.inputValue('#area'), 'Camden', 'the form lost what was typed');
+		await fitsWidth(page, 'the refused form');
+		assert.deepEqual(watcher.take().filter((p) => !p.includes('status of 422')), [], 'the pages had problems');
 	});
 }
 

@@ -1451,6 +1451,21 @@ class FakeActor:
         return request(port, "POST", path, headers=h, body=sent)
 
 
+class FakeInstanceActor(FakeActor):
+    """A FakePeer's instance actor (FakePeer.add_instance_actor)."""
+
+    @property
+    def uri(self):
+        return self.peer.base + "/actor"
+
+    def document(self):
+        doc = super().document()
+        doc["type"] = "Application"
+        doc["inbox"] = (self.inbox_path if self.inbox_path.startswith("http")
+                        else self.peer.base + self.inbox_path)
+        return doc
+
+
 class FakePeer:
     """A tiny ActivityPub server on 127.0.0.1 (stdlib http.server on a thread): serves its
     actors' documents (and WebFinger), accepts POSTs to any inbox, and records every request
@@ -1561,6 +1576,18 @@ class FakePeer:
         """A new actor; shared_inbox False: its document names no shared inbox."""
         a = FakeActor(self, name, RSAKey(self.suite), shared_inbox)
         self.actors[name] = a
+        return a
+
+    def add_instance_actor(self, name="instance", inbox="/actor/inbox"):
+        """The peer's instance actor at <base>/actor, as parasol's own (an Application that
+        WebFinger finds as name@domain), its document naming inbox (a path, or a whole URL)
+        as its inbox."""
+        import json
+        a = FakeInstanceActor(self, name, RSAKey(self.suite), False)
+        a.inbox_path = inbox
+        self.actors[name] = a
+        self.routes["/actor"] = lambda path: (200, json.dumps(a.document()).encode(),
+                                              "application/activity+json")
         return a
 
     def activities(self, type_=None, path=None):

@@ -4,7 +4,9 @@ reciprocated); the fake peer is a partner of A (it shows what is sent). A publis
 whose reporter agreed reaches B's review queue, shows "from A" once B's moderator publishes
 it, and is found by B's lookup; its renewal and withdrawal follow; C stores nothing; nothing
 sent names the reporter; forged alerts (a non-partner, a partner's member instead of its
-instance actor, another signer) are refused and store nothing."""
+instance actor, another signer) are refused and store nothing. Alerts go to the inbox a
+partner's instance actor names (the fake's is not at /actor/inbox), never to one on another
+server."""
 
 import json
 import os
@@ -59,9 +61,17 @@ def setup():
                                                         "application/json")
     state["fake"] = fake
     state["fay"] = fake.add_actor("fay")
+    # its instance actor names an inbox of its own choosing: partners read it (ap/alerts.h)
+    fake.add_instance_actor(inbox="/shared-alerts-inbox")
     for x, y in ((A, B), (B, A), (A, C), (C, A)):
         harness.allow_peer(x, dom(y))
     harness.allow_peer(A, fake.domain)
+    # a partner whose instance actor names another server's inbox (the fake's)
+    liar = harness.FakePeer(suite)
+    liar.routes["/actor/alert-partner"] = fake.routes["/actor/alert-partner"]
+    liar.add_instance_actor(inbox=fake.base + "/stolen-inbox")
+    state["liar"] = liar
+    harness.allow_peer(A, liar.domain)
     harness.allow_peer(B, fake.domain)
     c["a_admin"] = harness.member(A, "ada", role="admin")
     c["b_admin"] = harness.member(B, "bea", role="admin")
@@ -136,7 +146,7 @@ def test_shared_alert_reaches_partner_review_only():
     fake = state["fake"]
     harness.wait_for(lambda: fake.activities("Create"), WAIT, what="the Create at the fake")
     act = fake.activities("Create")[0]
-    assert act["_path"] == "/actor/inbox", act["_path"]
+    assert act["_path"] == "/shared-alerts-inbox", act["_path"]
     assert act["actor"] == harness.instance_base(A) + "/actor", act["actor"]
     obj = act["object"]
     assert obj["type"] == "BadDateAlert" and obj["area"] == "Hackney", obj
@@ -273,6 +283,21 @@ def test_forged_alerts_refused():
     assert r.status in (400, 403), r
     assert alerts_of(B) == before
     assert B.scalar("SELECT count(*) FROM jobs WHERE kind = 'inbox'") == "0"
+
+
+@test
+def test_inbox_on_another_server_gets_nothing():
+    """A partner whose instance actor names an inbox on another server (here the fake's) is
+    sent nothing: alerts go only to an inbox on the partner's own server"""
+    liar, fake = state["liar"], state["fake"]
+    A.psql("INSERT INTO alert_partners (domain) VALUES ('%s')" % liar.domain)
+    file_and_publish("Walthamstow", "Took the money and ran.")
+    harness.wait_for(lambda: deliveries_done(A), WAIT, what="A's deliveries")
+    assert liar.requests_to("GET", "/actor"), "the liar's instance actor was never read"
+    assert not fake.requests_to("POST", "/stolen-inbox")
+    assert not liar.requests_to("POST")
+    # ap/resolve refuses an actor whose inbox is on another server: it is never stored
+    assert "instance actor could not be read" in A.server.log()
 
 
 if __name__ == "__main__":
