@@ -28,8 +28,10 @@ json_t *api_time(struct api_call *call, const char *iso);
 const char *api_id_time(struct api_call *call, int64_t id);
 
 /* The account entity: counts and images read through core/ once per account and request
- * (kept in the call's memo). with_source: verify_credentials' "source" (the member's own
- * raw bio, fields and default visibility). */
+ * (kept in the call's memo); followers_count and following_count are 0 to a caller the
+ * account hides its lists from (follow_lists_visible, as the profile page shows them).
+ * with_source: verify_credentials' "source" (the member's own raw bio, fields and default
+ * visibility). */
 json_t *api_account(struct api_call *call, const struct account *acct, bool with_source);
 
 /* The status entity for st as the caller sees it (favourited, reblogged, ... are the
