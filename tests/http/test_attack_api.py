@@ -199,6 +199,49 @@ def test_hidden_lists_hide_their_counts():
 
 
 @test
+def test_reply_without_visibility_stays_narrow():
+    """a reply whose app doesn't say the visibility is at least as narrow as the post it
+    answers, as the web's reply form starts (an app that leaves it out must not make a direct
+    or members-only conversation public, nor send it to peers); a visibility the app names
+    is kept, as the web keeps the member's choice"""
+    for name in ("ivy", "jo"):
+        harness.create_account(inst, name)
+    ivy, jo = token("ivy"), token("jo")
+    assert inst.scalar("SELECT default_visibility FROM accounts WHERE username = 'jo'") == \
+        "public"
+    want(call("POST", "/api/v1/accounts/%s/follow" % acct_id("ivy"), jo, body={}), 200, "f")
+    cases = (("direct", "@jo only for jo", "direct"), ("local", "for members", "local"),
+             ("private", "for followers", "private"), ("unlisted", "quiet one", "unlisted"))
+    for vis, text, expect in cases:
+        parent = post(ivy, text, visibility=vis)
+        for body in ({"status": "@ivy answering %s" % vis, "in_reply_to_id": parent["id"]},
+                     {"status": "@ivy answering %s" % vis, "in_reply_to_id": parent["id"],
+                      "visibility": ""}):
+            reply = want(call("POST", "/api/v1/statuses", jo, body=body), 200, "a reply")
+            assert reply["visibility"] == expect, (vis, reply["visibility"])
+            assert inst.scalar("SELECT visibility FROM statuses WHERE id = %s" % reply["id"]) \
+                == {"local": "members"}.get(expect, expect)
+            if expect != "unlisted":
+                error_of(call("GET", "/api/v1/statuses/%s" % reply["id"]), 404,
+                         "a visitor reading the reply to a %s post" % vis)
+        r = call("POST", "/api/v1/statuses", jo, form={
+            "status": "@ivy form reply", "in_reply_to_id": parent["id"]})
+        assert want(r, 200, "a form reply")["visibility"] == expect, r
+    # a reply to a public post takes the member's default, and a named visibility is kept
+    parent = post(ivy, "open words")
+    assert post(jo, "@ivy open reply", in_reply_to_id=parent["id"])["visibility"] == "public"
+    parent = post(ivy, "@jo named", visibility="direct")
+    assert post(jo, "@ivy said public", in_reply_to_id=parent["id"],
+                visibility="public")["visibility"] == "public"
+    # a reply to a post the member can't see is still refused, whatever it says
+    hidden = post(ivy, "not for cy", visibility="direct")
+    n = count("SELECT count(*) FROM statuses")
+    error_of(call("POST", "/api/v1/statuses", token("cy"),
+                  body={"status": "nosy", "in_reply_to_id": hidden["id"]}), 404, "unseen")
+    assert count("SELECT count(*) FROM statuses") == n
+
+
+@test
 def test_probe_visitor_members_only():
     ada = token("ada")
     loc = post(ada, "members secret #lokaltag", visibility="local")
