@@ -56,7 +56,9 @@ json_t *api_notification(struct api_call *call, const struct notification_row *r
  * web shows them only their moderation page. */
 bool api_notification_shown(const struct api_call *call, const struct notification_row *row);
 
-/* The Relationship entity: how the caller stands with account_id (core/follow.h). */
+/* The Relationship entity: how the caller stands with account_id (core/follow.h).
+ * blocked_by is always false: no page tells a member that someone blocked them (the
+ * blocker's profile simply isn't there for them), so no app does either. */
 json_t *api_relationship(struct api_call *call, int64_t account_id, const struct relationship *r);
 
 /* The visibility names of the API: public, unlisted, private, direct, and "local" for

@@ -242,6 +242,45 @@ def test_reply_without_visibility_stays_narrow():
 
 
 @test
+def test_no_app_tells_a_member_who_blocked_them():
+    """the web never tells a member that someone blocked them (the blocker's profile isn't
+    there for them), and no app does: relationships leaves the blocker out like an unknown
+    id, blocked_by is false in every answer (after a mute or a block of the blocker too),
+    and a suspended account is left out as well; once the block ends it is listed again"""
+    for name in ("kay", "lee", "max"):
+        harness.create_account(inst, name)
+    kay, lee = token("kay"), token("lee")
+    kid, mid = acct_id("kay"), acct_id("max")
+    rel = "/api/v1/accounts/relationships?id[]=%s&id[]=%s" % (kid, mid)
+    before = want(call("GET", rel, lee), 200, "relationships")
+    assert [r["id"] for r in before] == [kid, mid], before
+    want(call("POST", "/api/v1/accounts/%s/block" % acct_id("lee"), kay, body={}), 200, "block")
+    assert count("SELECT count(*) FROM blocks WHERE account_id = %s" % kid) == 1
+    error_of(call("GET", "/api/v1/accounts/%s" % kid, lee), 404, "the blocker's profile")
+    assert web("lee").get("/@kay").status == 404
+    r = call("GET", rel, lee)
+    assert [x["id"] for x in want(r, 200, "relationships")] == [mid], r
+    assert b"blocked_by\":true" not in r.body
+    # the blocker sees the truth about their own block
+    doc = want(call("GET", "/api/v1/accounts/relationships?id[]=%s" % acct_id("lee"), kay), 200,
+               "the blocker's view")
+    assert doc[0]["blocking"] is True and doc[0]["blocked_by"] is False, doc
+    for action in ("mute", "unmute", "block"):
+        doc = want(call("POST", "/api/v1/accounts/%s/%s" % (kid, action), lee, body={}), 200,
+                   "%s of the blocker" % action)
+        assert doc["blocked_by"] is False, (action, doc)
+    # blocked both ways now: neither sees the other
+    assert want(call("GET", "/api/v1/accounts/relationships?id[]=%s" % acct_id("lee"), kay),
+                200, "both ways") == []
+    want(call("POST", "/api/v1/accounts/%s/unblock" % kid, lee, body={}), 200, "unblock")
+    want(call("POST", "/api/v1/accounts/%s/unblock" % acct_id("lee"), kay, body={}), 200, "unb")
+    assert [x["id"] for x in want(call("GET", rel, lee), 200, "after")] == [kid, mid]
+    inst.psql("UPDATE accounts SET suspended_at = now() WHERE username = 'max'")
+    assert [x["id"] for x in want(call("GET", rel, lee), 200, "suspended")] == [kid]
+    inst.psql("UPDATE accounts SET suspended_at = NULL WHERE username = 'max'")
+
+
+@test
 def test_probe_visitor_members_only():
     ada = token("ada")
     loc = post(ada, "members secret #lokaltag", visibility="local")
