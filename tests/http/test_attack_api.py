@@ -281,6 +281,55 @@ def test_no_app_tells_a_member_who_blocked_them():
 
 
 @test
+def test_reporter_apps_learn_only_the_outcome():
+    """a reporter's app reads what the web tells a reporter: that the moderators acted or
+    found nothing to do, in the member's language; never the action taken, its reason or the
+    action's id (the moderation log would match it to what was done); the member acted on
+    still reads the reason"""
+    harness.create_account(inst, "warden", role="admin")
+    for name in ("nan", "oz"):
+        harness.create_account(inst, name)
+    warden = web("warden")
+    assert warden.post("/admin/rules", {"title": "No outing", "text": ""}).status == 303
+    rule = inst.scalar("SELECT id FROM rules ORDER BY position LIMIT 1")
+    nan, oz = token("nan"), token("oz")
+    outcomes = []
+    for kind, reason in (("delete", "Secret reason about oz"), ("dismiss", "Nothing wrong")):
+        st = post(oz, "oz outs someone (%s)" % kind)
+        want(call("POST", "/api/v1/reports", nan, body={
+            "account_id": acct_id("oz"), "status_ids": [st["id"]], "rule_ids": [rule],
+            "comment": "please look"}), 200, "report")
+        item = inst.scalar("SELECT min(id) FROM reports WHERE status_id = %s AND state ="
+                           " 'open'" % st["id"])
+        form = [("kind", kind), ("reason", reason)] + ([("rule", rule)] if kind != "dismiss"
+                                                       else [])
+        assert warden.post("/admin/queue/%s/act" % item, form).status == 303, kind
+        action = inst.scalar("SELECT max(id) FROM mod_actions")
+        r = call("GET", "/api/v1/notifications", nan)
+        notes = want(r, 200, "the reporter's notifications")
+        assert notes[0]["type"] == "moderation_warning", notes
+        mw = notes[0]["moderation_warning"]
+        assert mw["action"] == "none" and mw["id"] == notes[0]["id"] != action, mw
+        for secret in (reason.encode(), b'"delete"', b'"dismiss"', action.encode(), b"outs"):
+            assert secret not in r.body, (kind, secret)
+        one = want(call("GET", "/api/v1/notifications/%s" % notes[0]["id"], nan), 200, "one")
+        assert one["moderation_warning"] == mw, one
+        outcomes.append(mw["text"])
+    assert outcomes == [
+        "The moderators reviewed a report you sent and acted on it. Thank you.",
+        "The moderators reviewed a report you sent and found nothing that needed doing."], \
+        outcomes
+    inst.psql("UPDATE accounts SET language = 'zh-CN' WHERE username = 'nan'")
+    zh = want(call("GET", "/api/v1/notifications?limit=1", nan), 200, "in Chinese")
+    assert zh[0]["moderation_warning"]["text"] not in outcomes, zh
+    # the member acted on reads what was done and why
+    mine = [n for n in want(call("GET", "/api/v1/notifications", oz), 200, "oz's")
+            if n["type"] == "moderation_warning"]
+    assert any("Secret reason about oz" in n["moderation_warning"]["text"] and
+               n["moderation_warning"]["action"] == "delete" for n in mine), mine
+
+
+@test
 def test_probe_visitor_members_only():
     ada = token("ada")
     loc = post(ada, "members secret #lokaltag", visibility="local")
@@ -685,6 +734,33 @@ def test_probe_reply_to_unseen():
     print("REPLY blocked", r.status, r.body[:400])
     r = call("GET", "/api/v1/notifications", ada)
     print("ADA notes", b"nosy reply" in r.body, b"blocked reply" in r.body)
+
+
+@test
+def test_probe_head_stream():
+    import socket, time
+    tok = token("fay", scope="read")
+    socks = []
+    for i in range(10):
+        s = harness.raw_connect(inst.port)
+        s.sendall(("HEAD /api/v1/streaming/user HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % tok).encode())
+        s.settimeout(5)
+        try:
+            data = s.recv(4096)
+        except socket.timeout:
+            data = b"TIMEOUT"
+        print("HEAD", i, data[:300])
+        socks.append(s)
+    for s in socks:
+        s.close()
+    time.sleep(0.5)
+    r = call("GET", "/api/v1/timelines/home", tok)
+    print("after", r.status)
+    s = harness.raw_connect(inst.port)
+    s.sendall(("GET /api/v1/streaming/user HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % tok).encode())
+    s.settimeout(5)
+    print("GET after HEADs", s.recv(300))
+    s.close()
 
 
 harness.add_server_end_tests(suite, lambda: inst.server)
