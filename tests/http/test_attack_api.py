@@ -2,6 +2,7 @@
 visibility through every endpoint that answers posts or accounts, scopes, hostile ids,
 parameters and bodies. Each finding of the attack is a test here."""
 
+import http.client
 import json
 import os
 import sys
@@ -17,16 +18,10 @@ suite = harness.Suite("attack_api")
 test = suite.test
 inst = harness.Instance(suite, "attack_api", page_cache_seconds=0)
 PASSWORD = harness.PASSWORD
-_sources = [10]
+APPS = {}
 
 
-def source():
-    """A loopback address of its own, so that one test's limits don't touch another's."""
-    _sources[0] += 1
-    return "127.0.1.%d" % _sources[0]
-
-
-def call(method, path, token=None, body=None, form=None, headers=None, src=None):
+def call(method, path, token=None, body=None, form=None, headers=None):
     """One API request: body is sent as JSON (bytes or str as they are), form as urlencoded."""
     h = dict(headers or {})
     data = None
@@ -38,9 +33,7 @@ def call(method, path, token=None, body=None, form=None, headers=None, src=None)
     elif form is not None:
         data = urllib.parse.urlencode(form, doseq=True)
         h["Content-Type"] = "application/x-www-form-urlencoded"
-    import http.client
-    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30,
-                                      source_address=(src or "127.0.0.1", 0))
+    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30)
     try:
         conn.request(method, path, body=data, headers=h)
         r = conn.getresponse()
@@ -63,38 +56,12 @@ def error_of(r, status, what, says=None):
     return doc
 
 
-def oversize(method, path, tok):
-    """A request whose declared body is past every limit: answered before it is sent."""
-    s = harness.raw_connect(inst.port)
-    try:
-        s.sendall(("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
-                   "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-                   % (method, path, tok, 512 * 1024 * 1024)).encode())
-        return harness.read_response(s)
-    finally:
-        s.close()
-
-
-def link_path(r, rel):
-    """The path and query of r's Link header's rel link."""
-    for part in r.header("Link", "").split(","):
-        url, _, kind = part.strip().partition(";")
-        if kind.strip() == 'rel="%s"' % rel:
-            u = urllib.parse.urlsplit(url.strip()[1:-1])
-            return u.path + "?" + u.query
-    raise AssertionError("no %s link in %r" % (rel, r.header("Link")))
-
-
-APPS = {}
-
-
-def app(scopes="read write follow push", src=None):
-    key = (scopes, src)
-    if key not in APPS:
-        APPS[key] = want(call("POST", "/api/v1/apps", form={
-            "client_name": "more app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-            "scopes": scopes}, src=src), 200, "registering an app")
-    return APPS[key]
+def app(scopes="read write follow push"):
+    if scopes not in APPS:
+        APPS[scopes] = want(call("POST", "/api/v1/apps", form={
+            "client_name": "attack app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+            "scopes": scopes}), 200, "registering an app")
+    return APPS[scopes]
 
 
 def token(name, scope="read write follow"):
@@ -126,29 +93,11 @@ def post(tok, text, **fields):
                 "posting %r" % text)
 
 
-def set_mode(mode):
-    harness.db_change(inst, "INSERT INTO instance_settings (key, value) VALUES "
-                      "('registration_mode', '%s') ON CONFLICT (key) DO UPDATE SET "
-                      "value = EXCLUDED.value" % mode, "settings")
-
-
 def setup():
     inst.setup()
     inst.start_server()
     for name in ("ada", "bea", "cy", "dee", "eve", "fay"):
         harness.create_account(inst, name)
-
-
-def mastodon(name):
-    from mastodon import Mastodon
-    base = "http://127.0.0.1:%d" % inst.port
-    cid, secret = Mastodon.create_app("more mastodon.py", api_base_url=base)
-    api = Mastodon(client_id=cid, client_secret=secret, api_base_url=base)
-    if name is not None:
-        api.log_in(name, PASSWORD)
-    return api
-
-
 
 
 def web(name):
@@ -322,6 +271,37 @@ def test_reporter_apps_learn_only_the_outcome():
             if n["type"] == "moderation_warning"]
     assert any("Secret reason about oz" in n["moderation_warning"]["text"] and
                n["moderation_warning"]["action"] == "delete" for n in mine), mine
+
+
+@test
+def test_follow_lists_leave_out_who_a_block_stands_between():
+    """a member doesn't find, in someone else's follower or following list, the account that
+    blocked them (whose profile isn't there for them) or one they blocked: through the API
+    and on the web alike, as the likers of a post; everyone else still sees it"""
+    for name in ("pia", "quin", "rex"):
+        harness.create_account(inst, name)
+    inst.psql("UPDATE accounts SET hide_collections = false WHERE username = 'pia'")
+    pia, quin, rex = token("pia"), token("quin"), token("rex")
+    want(call("POST", "/api/v1/accounts/%s/follow" % acct_id("pia"), quin, body={}), 200, "f")
+    want(call("POST", "/api/v1/accounts/%s/follow" % acct_id("quin"), pia, body={}), 200, "f")
+    lists = ("/api/v1/accounts/%s/followers" % acct_id("pia"),
+             "/api/v1/accounts/%s/following" % acct_id("pia"))
+    pages = ("/@pia/followers", "/@pia/following")
+
+    def seen(tok, client):
+        api = [any(a["acct"] == "quin" for a in want(call("GET", path, tok), 200, path))
+               for path in lists]
+        web_ = ["/@quin" in client.get(path).text for path in pages] if client else []
+        return api + web_
+
+    assert seen(rex, web("rex")) == [True] * 4
+    want(call("POST", "/api/v1/accounts/%s/block" % acct_id("rex"), quin, body={}), 200, "b")
+    assert seen(rex, web("rex")) == [False] * 4, "the blocked member"
+    assert seen(token("cy"), web("cy")) == [True] * 4, "anyone else"
+    assert seen(None, None) == [True] * 2, "a visitor"
+    want(call("POST", "/api/v1/accounts/%s/unblock" % acct_id("rex"), quin, body={}), 200, "u")
+    want(call("POST", "/api/v1/accounts/%s/block" % acct_id("quin"), rex, body={}), 200, "b")
+    assert seen(rex, web("rex")) == [False] * 4, "the blocker"
 
 
 @test
