@@ -305,6 +305,34 @@ def test_follow_lists_leave_out_who_a_block_stands_between():
 
 
 @test
+def test_search_by_address_leaves_out_a_blocker():
+    """searching an address (user@server) among the accounts this node knows doesn't find
+    one a block stands between the searcher and, either way, as the member search doesn't
+    and as its profile isn't there for them; anyone else still finds it"""
+    harness.create_account(inst, "sol")
+    inst.psql("INSERT INTO accounts (username, domain, uri, inbox_url, key_id, public_key_pem)"
+              " VALUES ('zed', 'peer.example', 'https://peer.example/users/zed',"
+              " 'https://peer.example/users/zed/inbox', 'https://peer.example/users/zed#key',"
+              " 'x')")
+    zed = acct_id("zed")
+    sol = token("sol")
+
+    def found(tok):
+        doc = want(call("GET", "/api/v2/search?q=zed@peer.example&type=accounts", tok), 200,
+                   "search")
+        return any(a["id"] == zed for a in doc["accounts"])
+
+    assert found(sol)
+    inst.psql("INSERT INTO blocks (account_id, target_account_id) VALUES (%s, %s)"
+              % (zed, acct_id("sol")))
+    assert not found(sol), "blocked by the remote account"
+    assert found(token("cy")), "anyone else"
+    inst.psql("DELETE FROM blocks WHERE account_id = %s" % zed)
+    want(call("POST", "/api/v1/accounts/%s/block" % zed, sol, body={}), 200, "block")
+    assert not found(sol), "the member's own block"
+
+
+@test
 def test_members_only_never_reaches_visitors_or_app_tokens():
     """a members-only post, its replies and its tag reach no visitor and no app token without
     a member: not by id, history, likers, context, any timeline, a profile, pins or search"""
