@@ -70,18 +70,9 @@ follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *re
 	if (rc < 0)
 		goto fail;
 	if (rc == 2) {
-		/* an account that blocked the follower isn't there for them (its profile is a
-		 * 404 too): the answer is the one for no account, never a word of the block */
-		struct relationship rel = {0};
-		if (relationship_get(a, follower_id, target_id, &rel, err) != 0)
-			goto fail;
-		if (rel.blocked_by && !rel.blocking)
-			err_set(err, ERR_NOT_FOUND, "There is no such account.",
-				"follow of a blocker");
-		else
-			err_set(err, ERR_FORBIDDEN,
-				"You can't follow this account because one of you blocks the other.",
-				"follow refused by a block");
+		err_set(err, ERR_FORBIDDEN,
+			"You can't follow this account because one of you blocks the other.",
+			"follow refused by a block");
 		goto fail;
 	}
 	if (ask) {

@@ -30,11 +30,9 @@ int relationship_get(struct arena *a, int64_t viewer_id, int64_t target_id,
 
 /* Follows target_id: a follow at once, or a follow request when target is locked (then
  * *requested is true and target gets a follow-request notification; else a follow
- * notification). Following again is a no-op. Fails with ERR_FORBIDDEN when the follower
- * blocks the target (whether or not it blocks them back), ERR_NOT_FOUND when only the target
- * blocks the follower (as for an unknown account: nothing tells a member they are blocked)
- * and for an unknown or pending account, ERR_UNPROCESSABLE for oneself, ERR_GONE when the
- * follower's account has been deleted (core/deletion.h). */
+ * notification). Following again is a no-op. Fails with ERR_FORBIDDEN when either blocks the
+ * other, ERR_UNPROCESSABLE for oneself, ERR_NOT_FOUND for an unknown or pending account,
+ * ERR_GONE when the follower's account has been deleted (core/deletion.h). */
 int follow_account(struct arena *a, int64_t follower_id, int64_t target_id, bool *requested,
 		   struct err *err);
 
