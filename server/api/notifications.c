@@ -91,15 +91,14 @@ api_notification(struct api_call *call, const struct notification_row *row)
 			json_object_set_new(doc, "status", api_status(call, st));
 	}
 	if (strcmp(type, "moderation_warning") == 0)
-		json_object_set_new(doc, "moderation_warning",
-				    strcmp(row->type, "report") == 0
-					? report_answer(call, row)
-					: json_pack("{ss ss ss sn so}", "id",
-						    id_format(row->mod_action_id, buf), "action",
-						    row->mod_kind ? row->mod_kind : row->type, "text",
-						    row->mod_reason ? row->mod_reason : "",
-						    "status_ids", "created_at",
-						    api_time(call, row->created_at)));
+		json_object_set_new(
+		    doc, "moderation_warning",
+		    strcmp(row->type, "report") == 0
+			? report_answer(call, row)
+			: json_pack("{ss ss ss sn so}", "id", id_format(row->mod_action_id, buf),
+				    "action", row->mod_kind ? row->mod_kind : row->type, "text",
+				    row->mod_reason ? row->mod_reason : "", "status_ids",
+				    "created_at", api_time(call, row->created_at)));
 	return doc;
 }
 

@@ -99,8 +99,7 @@ mute_list(struct arena *a, int64_t account_id, const struct page_key *key, struc
 }
 
 int
-block_drop_from_page(struct arena *a, int64_t viewer_id, struct account_page *page,
-		     struct err *err)
+block_drop_from_page(struct arena *a, int64_t viewer_id, struct account_page *page, struct err *err)
 {
 	if (viewer_id == 0 || page->n == 0)
 		return 0;

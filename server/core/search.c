@@ -143,9 +143,8 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, bool resolve,
 		int64_t *apart;
 		/* a suspended account is not shown, nor one a block stands between the
 		 * searcher and (whose profile isn't there for them either) */
-		int blocked = acct != NULL
-				  ? db_blocks_among(a, viewer_id, &acct->id, 1, &apart, &rerr)
-				  : 0;
+		int blocked =
+		    acct != NULL ? db_blocks_among(a, viewer_id, &acct->id, 1, &apart, &rerr) : 0;
 		if (acct != NULL && !acct->suspended && blocked == 0)
 			prepend(a, out, acct);
 		else
