@@ -45,9 +45,13 @@ collection(struct api_call *call, const struct page_key *key, struct account_pag
 		*out = (struct account_page){0};
 		return 0;
 	}
-	return followers
-		   ? follow_list_followers(call->req->arena, owner->id, key, out, &call->req->err)
-		   : follow_list_following(call->req->arena, owner->id, key, out, &call->req->err);
+	int rc =
+	    followers
+		? follow_list_followers(call->req->arena, owner->id, key, out, &call->req->err)
+		: follow_list_following(call->req->arena, owner->id, key, out, &call->req->err);
+	return rc != 0 ? rc
+		       : block_drop_from_page(call->req->arena, call->me ? call->me->id : 0, out,
+					      &call->req->err);
 }
 
 static int

@@ -28,8 +28,10 @@ json_t *api_time(struct api_call *call, const char *iso);
 const char *api_id_time(struct api_call *call, int64_t id);
 
 /* The account entity: counts and images read through core/ once per account and request
- * (kept in the call's memo). with_source: verify_credentials' "source" (the member's own
- * raw bio, fields and default visibility). */
+ * (kept in the call's memo); followers_count and following_count are 0 to a caller the
+ * account hides its lists from (follow_lists_visible, as the profile page shows them).
+ * with_source: verify_credentials' "source" (the member's own raw bio, fields and default
+ * visibility). */
 json_t *api_account(struct api_call *call, const struct account *acct, bool with_source);
 
 /* The status entity for st as the caller sees it (favourited, reblogged, ... are the
@@ -54,7 +56,9 @@ json_t *api_notification(struct api_call *call, const struct notification_row *r
  * web shows them only their moderation page. */
 bool api_notification_shown(const struct api_call *call, const struct notification_row *row);
 
-/* The Relationship entity: how the caller stands with account_id (core/follow.h). */
+/* The Relationship entity: how the caller stands with account_id (core/follow.h).
+ * blocked_by is always false: no page tells a member that someone blocked them (the
+ * blocker's profile simply isn't there for them), so no app does either. */
 json_t *api_relationship(struct api_call *call, int64_t account_id, const struct relationship *r);
 
 /* The visibility names of the API: public, unlisted, private, direct, and "local" for

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "core/account.h"
+#include "core/follow.h"
 #include "core/media.h"
 #include "core/remote_media.h"
 #include "core/text.h"
@@ -99,6 +100,9 @@ api_account(struct api_call *call, const struct account *acct, bool with_source)
 	struct err err;
 	if (timeline_account_counts(a, acct->id, &posts, &followers, &following, &err) != 0)
 		log_msg(LOG_WARN, "api: account counts not read: %s", err.detail);
+	/* hidden lists are hidden counts too, as on the profile page and to peers */
+	if (!follow_lists_visible(acct, call->me ? call->me->id : 0))
+		followers = following = 0;
 	struct text_out note;
 	text_render(a, acct->bio ? acct->bio : "", NULL, NULL, &note);
 	json_t *doc = json_pack(

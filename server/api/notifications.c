@@ -13,10 +13,12 @@
 #include "api/entities.h"
 #include "api/paging.h"
 #include "api/params.h"
+#include "core/moderation.h"
 #include "core/notification.h"
 #include "core/status.h"
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/i18n.h"
 #include "util/id.h"
 
 /* Mastodon's name for a stored type ("reply" is a mention on Mastodon). */
@@ -38,6 +40,26 @@ listed(const char *type, const char **list, int n)
 		if (strcmp(list[i], type) == 0)
 			return true;
 	return false;
+}
+
+/* A reporter's answer reads as the web's notifications page says it: only whether the
+ * moderators acted or found nothing to do (core/moderation.c). What was done, its reason
+ * and the action's id (which the moderation log would match to what was done) are the
+ * reported member's business: the id is the notification's own, the action "none". */
+static json_t *
+report_answer(struct api_call *call, const struct notification_row *row)
+{
+	enum mod_kind k = MOD_NOTE;
+	mod_kind_parse(row->mod_kind ? row->mod_kind : "", &k);
+	const char *text =
+	    k == MOD_DISMISS
+		? N_("The moderators reviewed a report you sent and found nothing that needed "
+		     "doing.")
+		: N_("The moderators reviewed a report you sent and acted on it. Thank you.");
+	char buf[ID_STRLEN];
+	return json_pack("{ss ss ss sn so}", "id", id_format(row->id, buf), "action", "none",
+			 "text", i18n_gettext(call->req->lang, text), "status_ids", "created_at",
+			 api_time(call, row->created_at));
 }
 
 bool
@@ -68,15 +90,15 @@ api_notification(struct api_call *call, const struct notification_row *row)
 		if (st != NULL)
 			json_object_set_new(doc, "status", api_status(call, st));
 	}
-	if (strcmp(type, "moderation_warning") == 0) {
-		char action[ID_STRLEN];
-		json_object_set_new(doc, "moderation_warning",
-				    json_pack("{ss ss ss sn so}", "id",
-					      id_format(row->mod_action_id, action), "action",
-					      row->mod_kind ? row->mod_kind : row->type, "text",
-					      row->mod_reason ? row->mod_reason : "", "status_ids",
-					      "created_at", api_time(call, row->created_at)));
-	}
+	if (strcmp(type, "moderation_warning") == 0)
+		json_object_set_new(
+		    doc, "moderation_warning",
+		    strcmp(row->type, "report") == 0
+			? report_answer(call, row)
+			: json_pack("{ss ss ss sn so}", "id", id_format(row->mod_action_id, buf),
+				    "action", row->mod_kind ? row->mod_kind : row->type, "text",
+				    row->mod_reason ? row->mod_reason : "", "status_ids",
+				    "created_at", api_time(call, row->created_at)));
 	return doc;
 }
 

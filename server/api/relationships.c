@@ -11,6 +11,7 @@
 #include "core/account.h"
 #include "core/block.h"
 #include "core/follow.h"
+#include "core/timeline.h"
 #include "util/err.h"
 #include "util/id.h"
 
@@ -124,7 +125,8 @@ unmute(struct api_call *call)
 #define RELATIONSHIPS_MAX 40
 
 /* GET /api/v1/accounts/relationships?id[]=1&id[]=2: one entity per id, in order; ids of no
- * account are left out. */
+ * account, or of one whose profile the caller can't see (timeline_profile_check), are left
+ * out. */
 static int
 relationships(struct api_call *call)
 {
@@ -147,8 +149,17 @@ relationships(struct api_call *call)
 			call->req->err = err;
 			return -1;
 		}
-		if (acct == NULL || !acct->approved)
+		/* an account whose profile the caller can't see (not approved, suspended, a
+		 * blocker of the caller) is left out like an unknown id */
+		if (acct == NULL)
 			continue;
+		if (timeline_profile_check(call->req->arena, call->me, acct, &err) != 0) {
+			if (err.code == ERR_NOT_FOUND)
+				continue;
+			json_decref(out);
+			call->req->err = err;
+			return -1;
+		}
 		struct relationship rel;
 		if (relationship_get(call->req->arena, call->me->id, id, &rel, &call->req->err) !=
 		    0) {

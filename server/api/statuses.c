@@ -37,6 +37,28 @@ default_expiry(struct api_call *call)
 	return s.default_expiry;
 }
 
+/* A reply that doesn't say its visibility is at least as narrow as the post it answers, as
+ * the web's reply form starts: an app that leaves it out never makes a direct or
+ * members-only conversation public. A post the member can't see is left to core, which
+ * refuses the reply. */
+static int
+reply_visibility(struct api_call *call, struct status_draft *d)
+{
+	if (d->in_reply_to_id == 0)
+		return 0;
+	struct err err;
+	struct status *parent = status_get(call->req->arena, call->me->id, d->in_reply_to_id, &err);
+	if (parent == NULL) {
+		if (err.code == ERR_NOT_FOUND)
+			return 0;
+		call->req->err = err;
+		return -1;
+	}
+	if (parent->visibility > d->visibility)
+		d->visibility = parent->visibility;
+	return 0;
+}
+
 /* The draft a create call describes, with the ids of images uploaded before
  * (api/media.c). Polls and scheduled posts are refused by name rather than dropped, so an
  * app never believes it attached what was not. */
@@ -80,6 +102,8 @@ read_draft(struct api_call *call, struct status_draft *d)
 		return err_set(&call->req->err, ERR_UNPROCESSABLE,
 			       "visibility must be public, unlisted, private, direct or local.",
 			       "bad visibility");
+	if ((vis == NULL || *vis == '\0') && reply_visibility(call, d) != 0)
+		return -1;
 	d->text = text ? text : "";
 	d->spoiler_text = spoiler;
 	d->expiry = default_expiry(call);

@@ -8,6 +8,7 @@
 #include "core/events.h"
 #include "db/blocks.h"
 #include "db/db.h"
+#include "util/arena.h"
 #include "util/err.h"
 
 /* Checks that target_id is another, existing account. */
@@ -95,4 +96,27 @@ mute_list(struct arena *a, int64_t account_id, const struct page_key *key, struc
 	  struct err *err)
 {
 	return follow_relation_page(a, DB_REL_MUTES, false, account_id, key, out, err);
+}
+
+int
+block_drop_from_page(struct arena *a, int64_t viewer_id, struct account_page *page, struct err *err)
+{
+	if (viewer_id == 0 || page->n == 0)
+		return 0;
+	int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)page->n), *apart;
+	for (int i = 0; i < page->n; i++)
+		ids[i] = page->items[i].account.id;
+	int napart = db_blocks_among(a, viewer_id, ids, page->n, &apart, err);
+	if (napart < 0)
+		return -1;
+	int kept = 0;
+	for (int i = 0; i < page->n; i++) {
+		bool blocked = false;
+		for (int k = 0; k < napart; k++)
+			blocked = blocked || apart[k] == page->items[i].account.id;
+		if (!blocked)
+			page->items[kept++] = page->items[i];
+	}
+	page->n = kept;
+	return 0;
 }

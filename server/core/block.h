@@ -27,4 +27,11 @@ int block_list(struct arena *a, int64_t account_id, const struct page_key *key,
 int mute_list(struct arena *a, int64_t account_id, const struct page_key *key,
 	      struct account_page *out, struct err *err);
 
+/* Takes out of page (a list of accounts another member's follows or likes make) the
+ * accounts a block stands between and viewer_id, in either direction, in one query: nobody
+ * sees across a block, in a list no more than in a post. viewer_id 0 (a visitor) keeps
+ * them all. 0, or -1 + err. */
+int block_drop_from_page(struct arena *a, int64_t viewer_id, struct account_page *page,
+			 struct err *err);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/account.h"
 #include "core/status.h"
+#include "db/blocks.h"
 #include "db/search.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -139,7 +140,12 @@ search_run(struct arena *a, const char *q, int64_t viewer_id, bool resolve,
 		struct err rerr = {0};
 		struct account *acct = resolve ? account_lookup_remote(a, handle, &rerr)
 					       : account_by_handle(a, handle, &rerr);
-		if (acct != NULL && !acct->suspended) /* a suspended account is not shown */
+		int64_t *apart;
+		/* a suspended account is not shown, nor one a block stands between the
+		 * searcher and (whose profile isn't there for them either) */
+		int blocked =
+		    acct != NULL ? db_blocks_among(a, viewer_id, &acct->id, 1, &apart, &rerr) : 0;
+		if (acct != NULL && !acct->suspended && blocked == 0)
 			prepend(a, out, acct);
 		else
 			out->remote_error = rerr.safe[0] ? arena_strdup(a, rerr.safe) : NULL;

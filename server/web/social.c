@@ -179,7 +179,7 @@ collection(struct req *req, bool followers)
 		int rc = followers
 			     ? follow_list_followers(req->arena, owner->id, &key, &pg, &req->err)
 			     : follow_list_following(req->arena, owner->id, &key, &pg, &req->err);
-		if (rc != 0)
+		if (rc != 0 || block_drop_from_page(req->arena, viewer, &pg, &req->err) != 0)
 			return -1;
 		const char *path = web_account_path(req->arena, account_handle(req->arena, owner));
 		page_ctx(
