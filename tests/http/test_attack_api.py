@@ -2,14 +2,13 @@
 visibility through every endpoint that answers posts or accounts, scopes, hostile ids,
 parameters and bodies. Each finding of the attack is a test here."""
 
-import http.client
 import json
 import os
 import sys
-import urllib.parse
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
 import harness  # noqa: E402
 
 harness.skip_without_postgres()
@@ -21,39 +20,17 @@ PASSWORD = harness.PASSWORD
 APPS = {}
 
 
-def call(method, path, token=None, body=None, form=None, headers=None):
-    """One API request: body is sent as JSON (bytes or str as they are), form as urlencoded."""
-    h = dict(headers or {})
-    data = None
-    if token:
-        h["Authorization"] = "Bearer " + token
-    if body is not None:
-        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        h.setdefault("Content-Type", "application/json")
-    elif form is not None:
-        data = urllib.parse.urlencode(form, doseq=True)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    conn = http.client.HTTPConnection("127.0.0.1", inst.port, timeout=30)
-    try:
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        return harness.Response(r.status, r.reason, r.headers, r.read())
-    finally:
-        conn.close()
+def call(method, path, token=None, **kw):
+    """One API request (apiclient.request)."""
+    return apiclient.request(inst.port, method, path, token, **kw)
 
 
 def want(r, status, what):
-    assert r.status == status, "%s: want %d, got %r" % (what, status, r)
-    return r.json() if r.body and r.header("Content-Type", "").startswith("application/json") \
-        else None
+    return apiclient.want(r, status, what)
 
 
 def error_of(r, status, what, says=None):
-    doc = want(r, status, what)
-    assert set(doc) == {"error", "error_description"}, "%s: error shape %r" % (what, doc)
-    if says is not None:
-        assert says in doc["error"], "%s: %r doesn't say %r" % (what, doc, says)
-    return doc
+    return apiclient.error_of(r, status, what, says)
 
 
 def app(scopes="read write follow push"):
