@@ -64,3 +64,42 @@ def password_token(port, name, scope="read write follow", client_name="test app"
         "client_secret": a["client_secret"], "username": name, "password": harness.PASSWORD,
         "scope": scope}, src=src), 200, "a token for " + name)
     return doc["access_token"]
+
+
+class Node:
+    """The client API of one test server (a harness instance, its port read when used): one
+    app per scopes and address, registered once, and its members' tokens."""
+
+    def __init__(self, inst, client_name="test app"):
+        self.inst, self.client_name, self.apps = inst, client_name, {}
+
+    def call(self, method, path, token=None, **kw):
+        return request(self.inst.port, method, path, token, **kw)
+
+    def app(self, scopes="read write follow push", src=None):
+        if (scopes, src) not in self.apps:
+            self.apps[(scopes, src)] = want(self.call("POST", "/api/v1/apps", form={
+                "client_name": self.client_name, "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                "scopes": scopes}, src=src), 200, "registering an app")
+        return self.apps[(scopes, src)]
+
+    def token(self, name, scope="read write follow"):
+        """member name's token (the password grant) through the app of the default scopes."""
+        a = self.app()
+        return want(self.call("POST", "/oauth/token", form={
+            "grant_type": "password", "client_id": a["client_id"],
+            "client_secret": a["client_secret"], "username": name, "password": harness.PASSWORD,
+            "scope": scope}), 200, "password grant for %s" % name)["access_token"]
+
+    def app_token(self, scope="read write", a=None):
+        """An app's own token (client_credentials)."""
+        a = a or self.app()
+        return want(self.call("POST", "/oauth/token", form={
+            "grant_type": "client_credentials", "client_id": a["client_id"],
+            "client_secret": a["client_secret"], "scope": scope}), 200,
+            "app token")["access_token"]
+
+    def post(self, tok, text, **fields):
+        """A new post of tok's member (JSON body); its entity."""
+        return want(self.call("POST", "/api/v1/statuses", tok, body=dict(status=text, **fields)),
+                    200, "posting %r" % text)

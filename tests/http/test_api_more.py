@@ -66,32 +66,19 @@ def link_path(r, rel):
     raise AssertionError("no %s link in %r" % (rel, r.header("Link")))
 
 
-APPS = {}
+API = apiclient.Node(inst, "more app")
 
 
 def app(scopes="read write follow push", src=None):
-    key = (scopes, src)
-    if key not in APPS:
-        APPS[key] = want(call("POST", "/api/v1/apps", form={
-            "client_name": "more app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-            "scopes": scopes}, src=src), 200, "registering an app")
-    return APPS[key]
+    return API.app(scopes, src)
 
 
 def token(name, scope="read write follow"):
-    a = app()
-    doc = want(call("POST", "/oauth/token", form={
-        "grant_type": "password", "client_id": a["client_id"],
-        "client_secret": a["client_secret"], "username": name, "password": PASSWORD,
-        "scope": scope}), 200, "password grant for %s" % name)
-    return doc["access_token"]
+    return API.token(name, scope)
 
 
 def app_token(scope="read write", a=None):
-    a = a or app()
-    return want(call("POST", "/oauth/token", form={
-        "grant_type": "client_credentials", "client_id": a["client_id"],
-        "client_secret": a["client_secret"], "scope": scope}), 200, "app token")["access_token"]
+    return API.app_token(scope, a)
 
 
 def count(sql):
@@ -103,8 +90,7 @@ def acct_id(name):
 
 
 def post(tok, text, **fields):
-    return want(call("POST", "/api/v1/statuses", tok, body=dict(status=text, **fields)), 200,
-                "posting %r" % text)
+    return API.post(tok, text, **fields)
 
 
 def set_mode(mode):

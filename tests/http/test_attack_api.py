@@ -17,7 +17,7 @@ suite = harness.Suite("attack_api")
 test = suite.test
 inst = harness.Instance(suite, "attack_api", page_cache_seconds=0)
 PASSWORD = harness.PASSWORD
-APPS = {}
+API = apiclient.Node(inst, "attack app")
 
 
 def call(method, path, token=None, **kw):
@@ -33,28 +33,16 @@ def error_of(r, status, what, says=None):
     return apiclient.error_of(r, status, what, says)
 
 
-def app(scopes="read write follow push"):
-    if scopes not in APPS:
-        APPS[scopes] = want(call("POST", "/api/v1/apps", form={
-            "client_name": "attack app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-            "scopes": scopes}), 200, "registering an app")
-    return APPS[scopes]
+def app(scopes="read write follow push", src=None):
+    return API.app(scopes, src)
 
 
 def token(name, scope="read write follow"):
-    a = app()
-    doc = want(call("POST", "/oauth/token", form={
-        "grant_type": "password", "client_id": a["client_id"],
-        "client_secret": a["client_secret"], "username": name, "password": PASSWORD,
-        "scope": scope}), 200, "password grant for %s" % name)
-    return doc["access_token"]
+    return API.token(name, scope)
 
 
 def app_token(scope="read write", a=None):
-    a = a or app()
-    return want(call("POST", "/oauth/token", form={
-        "grant_type": "client_credentials", "client_id": a["client_id"],
-        "client_secret": a["client_secret"], "scope": scope}), 200, "app token")["access_token"]
+    return API.app_token(scope, a)
 
 
 def count(sql):
@@ -66,8 +54,7 @@ def acct_id(name):
 
 
 def post(tok, text, **fields):
-    return want(call("POST", "/api/v1/statuses", tok, body=dict(status=text, **fields)), 200,
-                "posting %r" % text)
+    return API.post(tok, text, **fields)
 
 
 def setup():
