@@ -104,12 +104,14 @@ def doc(url, alt="", media_type="image/jpeg", type_="Document", **extra):
 
 
 def file_state(url):
-    return A.scalar("SELECT state FROM remote_files WHERE url = '%s'" % url)
+    """The state of url's row in remote_files, or None while there is none."""
+    rows = A.psql("SELECT state FROM remote_files WHERE url = '%s'" % url)
+    return rows[0][0] if rows else None
 
 
 def wait_state(url, want):
     harness.wait_for(lambda: file_state(url) == want, WAIT,
-                     what="%s to be %s (is %s)" % (url, want, file_state(url)))
+                     what="%s to be %s" % (url, want))
 
 
 def files_of(url):
