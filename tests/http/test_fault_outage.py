@@ -117,7 +117,14 @@ def test_posts_during_an_outage_are_refused_or_delivered_once():
 
     def all_arrived():
         return all(on_b(w) >= 1 and creates_at_g(w) for w in acked)
-    harness.wait_for(all_arrived, WAIT, what="every acknowledged post at B and G")
+    try:
+        harness.wait_for(all_arrived, WAIT, what="every acknowledged post at B and G")
+    except AssertionError as e:
+        jobs = state["A"].psql("SELECT kind, attempts, run_at, left(last_error, 200),"
+                               " left(payload::text, 160) FROM jobs ORDER BY id")
+        raise AssertionError("%s: missing at B %r, at G %r; A's jobs %r" % (
+            e, [w for w in acked if on_b(w) < 1], [w for w in acked if not creates_at_g(w)],
+            jobs))
     harness.wait_for(lambda: state["A"].scalar(
         "SELECT count(*) FROM jobs WHERE kind = 'deliver'") == "0", WAIT,
         what="A to have nothing left to deliver")
