@@ -4,7 +4,6 @@
 #include <microhttpd.h>
 
 #include "core/deletion.h"
-#include "core/twofactor.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -12,6 +11,7 @@
 #include "util/i18n.h"
 #include "util/tval.h"
 #include "http/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 #define TEMPLATE "account_delete"
@@ -22,10 +22,8 @@ static int
 page(struct req *req, const struct err *err)
 {
 	struct tval *ctx = tval_obj(req->arena);
-	struct err ignored;
 	tval_set_str(ctx, "username", req->viewer->username);
-	tval_set_bool(ctx, "two_factor_on",
-		      twofactor_enabled(req->arena, req->viewer->id, &ignored) > 0);
+	web_twofactor_keys(req, ctx);
 	return web_render_form(req, TEMPLATE, TITLE, ctx, err);
 }
 

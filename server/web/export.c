@@ -22,6 +22,7 @@
 #include "util/i18n.h"
 #include "util/tval.h"
 #include "http/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 #define TEMPLATE "account_export"
@@ -76,10 +77,8 @@ static int
 page(struct req *req, const struct err *err)
 {
 	struct tval *ctx = tval_obj(req->arena);
-	struct err ignored;
 	tval_set_str(ctx, "username", req->viewer->username);
-	tval_set_bool(ctx, "two_factor_on",
-		      twofactor_enabled(req->arena, req->viewer->id, &ignored) > 0);
+	web_twofactor_keys(req, ctx);
 	return web_render_form(req, TEMPLATE, TITLE, ctx, err);
 }
 

@@ -9,7 +9,6 @@
 #include "app.h"
 #include "core/account.h"
 #include "core/move.h"
-#include "core/twofactor.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "util/arena.h"
@@ -18,6 +17,7 @@
 #include "util/i18n.h"
 #include "util/tval.h"
 #include "http/signin_limit.h"
+#include "web/twofactor.h"
 #include "web/web.h"
 
 #define ALIASES_TEMPLATE "move_in"
@@ -167,7 +167,6 @@ move_page(struct req *req, const struct err *err)
 	if (move_info_get(req->arena, req->viewer, &mi, &req->err) != 0)
 		return -1;
 	struct tval *ctx = tval_obj(req->arena);
-	struct err ignored;
 	self_keys(req, ctx);
 	tval_set_str(ctx, "username", req->viewer->username);
 	tval_set_bool(ctx, "moved", mi.moved_to != NULL);
@@ -179,8 +178,7 @@ move_page(struct req *req, const struct err *err)
 	bool wait = mi.next_move_at != 0 && clock_now() < mi.next_move_at;
 	tval_set_bool(ctx, "must_wait", wait && mi.moved_to == NULL);
 	tval_set_str(ctx, "next_move", wait ? web_time(req, iso(req->arena, mi.next_move_at)) : "");
-	tval_set_bool(ctx, "two_factor_on",
-		      twofactor_enabled(req->arena, req->viewer->id, &ignored) > 0);
+	web_twofactor_keys(req, ctx);
 	tval_set_str(ctx, "handle", err ? web_field(req, "handle") : "");
 	/* the message goes beside the field it is about: a wrong password or code, or an
 	   address that can't be moved to; anything else (too many tries) above the page */

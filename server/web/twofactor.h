@@ -19,7 +19,8 @@ int web_twofactor_routes(struct router *r);
  * req->err. */
 int web_code_step(struct req *req, int64_t account_id, bool password_ok, const char *next);
 
-/* The Settings page's keys for its two-factor section: two_factor_on. */
+/* two_factor_on: whether the viewer has two-factor sign-in on (the Settings section, and the
+ * pages whose form asks for the password and then the code: export, deletion, moving). */
 void web_twofactor_keys(struct req *req, struct tval *ctx);
 
 #endif
