@@ -214,6 +214,23 @@ csv_field(struct strbuf *sb, const char *s)
 /* How a list is written: Mastodon's CSV of it, or an OrderedCollection of actor ids. */
 enum list_form { FORM_JSON, FORM_CSV };
 
+/* Appends uri to the JSON array being written in sb, as a string, after a ',' unless it is
+ * the first (*total counts them). A uri that is not UTF-8 (never one of this node's rows) is
+ * left out. */
+static void
+json_item(struct strbuf *sb, const char *uri, long *total)
+{
+	json_t *id = json_string(uri);
+	char *q = id ? json_dumps(id, JSON_ENCODE_ANY) : NULL;
+	json_decref(id);
+	if (q == NULL)
+		return;
+	if ((*total)++ > 0)
+		strbuf_putc(sb, ',');
+	strbuf_puts(sb, q);
+	free(q);
+}
+
 /* The CSV header Mastodon writes for each list (NULL: none), and the columns after the
  * address of each row. Show boosts: parasol has no per-follow switch, boosts are shown;
  * hide notifications: a mute here hides them (core/block.h). */
@@ -258,16 +275,8 @@ write_list(struct archive *ar, struct arena *a, enum db_export_list which, enum 
 				strbuf_puts(&sb, CSV_TAIL[which]);
 				continue;
 			}
-			json_t *id =
-			    json_string(r->uri ? r->uri : ap_actor_uri(s, ar->base, r->username));
-			char *q = id ? json_dumps(id, JSON_ENCODE_ANY) : NULL;
-			json_decref(id);
-			if (q == NULL) /* not UTF-8: can't be in this node's rows */
-				continue;
-			if (total++ > 0)
-				strbuf_putc(&sb, ',');
-			strbuf_puts(&sb, q);
-			free(q);
+			json_item(&sb, r->uri ? r->uri : ap_actor_uri(s, ar->base, r->username),
+				  &total);
 		}
 		if (n < 0)
 			rc = -1;
@@ -318,15 +327,7 @@ write_bookmarks(struct archive *ar, struct arena *a, enum list_form form, struct
 				strbuf_putc(&sb, '\n');
 				continue;
 			}
-			json_t *id = json_string(uri);
-			char *q = id ? json_dumps(id, JSON_ENCODE_ANY) : NULL;
-			json_decref(id);
-			if (q == NULL)
-				continue;
-			if (total++ > 0)
-				strbuf_putc(&sb, ',');
-			strbuf_puts(&sb, q);
-			free(q);
+			json_item(&sb, uri, &total);
 		}
 		if (n < 0)
 			rc = -1;
